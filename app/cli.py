@@ -1,0 +1,188 @@
+"""The ``twofeet`` command: serve, demo, schedule, export, import, migrate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from app.settings import Settings
+
+DESCRIPTION = """Two Feet: run an Edcamp-style unconference from a laptop.
+
+commands:
+  serve     run the app on the configured database (default: ./twofeet.db, made on first start)
+  demo      run the app on a fresh demo database with a full wall, and print its links
+  schedule  build a schedule from an event file (twofeet.event/1) and print it as JSON
+  export    print an event as an event file:      twofeet export CODE > event.json
+  import    create an event from an event file:   twofeet import event.json
+  migrate   bring the database up to date (for scale-out: run once, then start the workers)
+
+Settings come from TWOFEET_* environment variables (see README), e.g. TWOFEET_DATABASE_URL."""
+
+
+def _settings(db: str | None) -> Settings:
+    settings = Settings()
+    if db:
+        settings = settings.model_copy(update={"DATABASE_URL": db if "://" in db else f"sqlite:///{db}"})
+    return settings
+
+
+def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+    from app.db import make_engine, upgrade_database  # inline: keeps `twofeet --help` fast
+
+    engine = make_engine(settings.DATABASE_URL, sqlite_synchronous=settings.SQLITE_SYNCHRONOUS)
+    upgrade_database(engine)
+    return engine
+
+
+def _links(settings: Settings, code: str, secret: str | None) -> str:
+    base = settings.BASE_URL
+    lines = [f"  attendees join:  {base}/e/{code}   (code {code})", f"  projector board: {base}/e/{code}/board"]
+    if secret:
+        lines.append(f"  organizer (private): {base}/e/{code}/organize?key={secret}")
+    return "\n".join(lines)
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    import uvicorn  # inline: only serving needs it
+
+    from app.main import create_app  # inline: the app is built only when serving
+
+    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True, ws="websockets-sansio",
+                log_level="info")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings(args.db)
+    if args.base_url is None and settings.BASE_URL == "http://localhost:8000" and args.port != 8000:
+        settings = settings.model_copy(update={"BASE_URL": f"http://localhost:{args.port}"})
+    print(f"Two Feet on {settings.DATABASE_URL}: open {settings.BASE_URL}/", flush=True)
+    _serve(settings, args.host, args.port)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from sqlmodel import Session  # inline: heavy imports only for this command
+
+    from app.domain.demo import seed_demo
+
+    path = Path(args.db or "twofeet-demo.db")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    settings = _settings(str(path)).model_copy(update={"BASE_URL": args.base_url or f"http://localhost:{args.port}"})
+    engine = _engine(settings)
+    with Session(engine, expire_on_commit=False) as session:
+        created = seed_demo(session)
+    engine.dispose()
+    print(f"Demo event '{created.event.name}' ready on {path} (recreated on every `twofeet demo`):")
+    print(_links(settings, created.event.code, created.secret), flush=True)
+    _serve(settings, args.host, args.port)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from sqlmodel import Session  # inline: heavy imports only for this command
+
+    from app.domain import eventfile, events
+
+    settings = _settings(args.db)
+    with Session(_engine(settings)) as session:
+        event = events.get_event(session, args.code)
+        if event is None:
+            print(f"twofeet export: no event has the code '{args.code}'.", file=sys.stderr)
+            return 2
+        json.dump(eventfile.export_event(session, event), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from sqlmodel import Session  # inline: heavy imports only for this command
+
+    from app.domain import eventfile
+    from app.domain.errors import DomainError
+
+    settings = _settings(args.db)
+    try:
+        text = Path(args.file).read_text(encoding="utf-8") if args.file != "-" else sys.stdin.read()
+        document = json.loads(text)
+    except OSError as error:
+        print(f"twofeet import: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 2
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        print(f"twofeet import: {args.file} is not valid JSON: {error}", file=sys.stderr)
+        return 2
+    with Session(_engine(settings), expire_on_commit=False) as session:
+        try:
+            imported = eventfile.import_event(session, document)
+        except DomainError as error:
+            print(f"twofeet import: {args.file}: {error.message}", file=sys.stderr)
+            return 2
+    event = imported.created.event
+    print(f"Imported '{event.name}' as event {event.code}: {imported.topics} topics, "
+          f"{imported.attendees} attendees, {imported.interests} marks.")
+    print(_links(settings, event.code, imported.created.secret))
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = _settings(args.db)
+    _engine(settings).dispose()
+    print(f"Database {settings.DATABASE_URL} is up to date.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="twofeet", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--db", help="SQLite file or database URL (default: TWOFEET_DATABASE_URL or ./twofeet.db)")
+        return p
+
+    def with_server(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for the school network)")
+        p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+        p.add_argument("--base-url", help="the address attendees use, for printed links (default http://localhost:PORT)")
+        return p
+
+    p = with_server(with_db(sub.add_parser("serve", help="run the app", description="Run the app on the configured database.")))
+    p.set_defaults(func=cmd_serve)
+    p = with_server(sub.add_parser("demo", help="run the app on a demo event",
+                                   description="Recreate a demo database with a full wall and run the app on it."))
+    p.add_argument("--db", help="demo SQLite file (default ./twofeet-demo.db; it is deleted and recreated)")
+    p.set_defaults(func=cmd_demo)
+    sched = sub.add_parser("schedule", help="schedule an event file", add_help=False,
+                           description="Build a schedule from an event file; see `twofeet schedule --help`.")
+    sched.set_defaults(func=None)
+    p = with_db(sub.add_parser("export", help="print an event file", description="Print an event as twofeet.event/1 JSON."))
+    p.add_argument("code", help="the event's join code")
+    p.set_defaults(func=cmd_export)
+    p = with_db(sub.add_parser("import", help="create an event from an event file",
+                               description="Create a new event from a twofeet.event/1 file and print its links."))
+    p.add_argument("file", help="the event file, or - for standard input")
+    p.set_defaults(func=cmd_import)
+    p = with_db(sub.add_parser("migrate", help="upgrade the database", description="Apply database migrations."))
+    p.set_defaults(func=cmd_migrate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "schedule":
+        from app.scheduler.command import main as schedule_main  # inline: solver loads only when asked
+
+        return schedule_main(argv[1:])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0 if not argv else 2
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

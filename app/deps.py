@@ -1,0 +1,130 @@
+"""Named dependencies; route signatures use only these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from app.db import iter_session
+from app.domain import attendees, events
+from app.domain.errors import NotAllowed, NotAuthenticated
+from app.models import Attendee, Event, Organizer
+from app.security import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    CSRF_HEADER,
+    Signer,
+    attendee_cookie_name,
+    csrf_matches,
+    new_csrf_token,
+    organizer_cookie_name,
+)
+from app.settings import Settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    yield from iter_session(request.app.state.engine)
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_signer(request: Request) -> Signer:
+    return request.app.state.signer
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SignerDep = Annotated[Signer, Depends(get_signer)]
+
+
+def get_event(code: str, session: SessionDep) -> Event:
+    """The event named by the ``code`` path parameter, or 404."""
+    return events.require_event(session, code)
+
+
+EventDep = Annotated[Event, Depends(get_event)]
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def get_current_attendee(request: Request, event: EventDep, session: SessionDep, signer: SignerDep) -> Attendee | None:
+    """The attendee this device (cookie) or bearer token stands for, or None."""
+    assert event.id is not None
+    for token in (_bearer(request), request.cookies.get(attendee_cookie_name(event.code))):
+        attendee_id = signer.read_attendee(token, event_id=event.id)
+        if attendee_id is not None:
+            attendee = attendees.get_attendee(session, event=event, attendee_id=attendee_id)
+            if attendee is not None:
+                return attendee
+    return None
+
+
+CurrentAttendee = Annotated[Attendee | None, Depends(get_current_attendee)]
+
+
+def require_attendee(attendee: CurrentAttendee) -> Attendee:
+    if attendee is None:
+        raise NotAuthenticated("Join the event first: open its link or type its code on the home page.")
+    return attendee
+
+
+AttendeeDep = Annotated[Attendee, Depends(require_attendee)]
+
+
+def get_current_organizer(request: Request, event: EventDep, session: SessionDep, signer: SignerDep) -> Organizer | None:
+    """The organizer signed in for this event (cookie or bearer token), or None."""
+    assert event.id is not None
+    for token in (_bearer(request), request.cookies.get(organizer_cookie_name(event.code))):
+        organizer_id = signer.read_organizer(token, event_id=event.id)
+        if organizer_id is not None:
+            organizer = events.get_organizer(session, event=event, organizer_id=organizer_id)
+            if organizer is not None:
+                return organizer
+    return None
+
+
+CurrentOrganizer = Annotated[Organizer | None, Depends(get_current_organizer)]
+
+
+def require_organizer(organizer: CurrentOrganizer) -> Organizer:
+    if organizer is None:
+        raise NotAuthenticated("Only the event's organizers can do this. Sign in with the organizer link or password.")
+    return organizer
+
+
+OrganizerDep = Annotated[Organizer, Depends(require_organizer)]
+
+
+def csrf_token(request: Request) -> str:
+    """This browser's CSRF token; a new one is set as a cookie by the middleware when missing."""
+    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
+    if not token:
+        token = new_csrf_token()
+        request.state.new_csrf = token
+    return token
+
+
+CsrfToken = Annotated[str, Depends(csrf_token)]
+
+
+async def check_csrf(request: Request) -> None:
+    """Refuse a form post whose token (field or htmx header) does not match this browser's cookie."""
+    sent = request.headers.get(CSRF_HEADER)
+    if not sent:
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not csrf_matches(request.cookies.get(CSRF_COOKIE), sent):
+        raise NotAllowed("This form has expired or came from another site. Reload the page and try again.")
+
+
+CsrfChecked = Depends(check_csrf)

@@ -1,0 +1,51 @@
+"""Attendees: anonymous, one per device per event, optionally named."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from app.domain import phases
+from app.domain.errors import Conflict, InvalidInput
+from app.models import Attendee, Event
+
+NAME_MAX = 60
+ATTENDEES_MAX = 20_000
+
+
+def clean_display_name(raw: str | None) -> str:
+    """A display name with whitespace tidied; empty is fine (names are optional)."""
+    name = " ".join((raw or "").split())
+    if len(name) > NAME_MAX:
+        raise InvalidInput(f"name: at most {NAME_MAX} characters, this has {len(name)}.", field="name")
+    return name
+
+
+def join_event(session: Session, *, event: Event, name: str | None = None,
+               limit: int = ATTENDEES_MAX) -> Attendee:
+    """A new attendee for this device; no account, the name may be empty."""
+    phases.require_phase(event, "join")
+    display_name = clean_display_name(name)
+    count = session.scalar(select(func.count()).select_from(Attendee).where(Attendee.event_id == event.id)) or 0
+    if count >= limit:
+        raise Conflict(f"This event already has {count} attendees, the most it allows. Ask an organizer.")
+    attendee = Attendee(event_id=event.id, name=display_name)  # type: ignore[arg-type]
+    session.add(attendee)
+    session.commit()
+    return attendee
+
+
+def rename_attendee(session: Session, *, attendee: Attendee, name: str | None) -> Attendee:
+    """Change or clear the display name."""
+    attendee.name = clean_display_name(name)
+    session.add(attendee)
+    session.commit()
+    return attendee
+
+
+def get_attendee(session: Session, *, event: Event, attendee_id: int) -> Attendee | None:
+    """The attendee of this event with this id, or None."""
+    attendee = session.get(Attendee, attendee_id)
+    if attendee is None or attendee.event_id != event.id:
+        return None
+    return attendee

@@ -1,0 +1,216 @@
+"""The event file (``twofeet.event/1``): building it from the database, and importing one.
+
+Ids in an exported file are the database ids with a letter in front (``r3``, ``s1``, ``a17``,
+``t42``). Extras that the format does not define ride along under keys the format ignores:
+topic ``tags`` and the event's marking ``settings``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from app.domain import events
+from app.domain.errors import InvalidInput
+from app.models import (
+    Attendee,
+    ClashPair,
+    Event,
+    FacilitatorClaim,
+    Interest,
+    Organizer,
+    Phase,
+    Room,
+    TimeSlot,
+    Topic,
+    TopicStatus,
+)
+from app.models.topic import DESCRIPTION_MAX, TITLE_MAX
+from app.scheduler import eventfile as fileformat
+from app.scheduler.instance import Attendee as AttendeeIn
+from app.scheduler.instance import EventInfo, Instance, Pin
+from app.scheduler.instance import Interest as InterestIn
+from app.scheduler.instance import Room as RoomIn
+from app.scheduler.instance import Slot as SlotIn
+from app.scheduler.instance import Topic as TopicIn
+
+
+@dataclass
+class ImportedEvent:
+    created: events.CreatedEvent
+    topics: int
+    attendees: int
+    interests: int
+
+
+def build_instance(session: Session, event: Event) -> Instance:
+    """The event as the scheduler sees it: open topics, their marks, leads and constraints."""
+    rooms = events.list_rooms(session, event)
+    slots = events.list_slots(session, event)
+    slot_key = {s.id: f"s{s.id}" for s in slots}
+    room_key = {r.id: f"r{r.id}" for r in rooms}
+    topic_rows = list(session.scalars(
+        select(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open).order_by(Topic.id)
+    ))
+    open_ids = {t.id for t in topic_rows}
+    people = list(session.scalars(select(Attendee).where(Attendee.event_id == event.id).order_by(Attendee.id)))
+    claims: dict[int, list[str]] = {}
+    for claim in session.scalars(select(FacilitatorClaim).where(FacilitatorClaim.event_id == event.id)
+                                 .order_by(FacilitatorClaim.id)):
+        claims.setdefault(claim.topic_id, []).append(f"a{claim.attendee_id}")
+    interests = [
+        InterestIn(attendee=f"a{i.attendee_id}", topic=f"t{i.topic_id}", weight=i.weight)
+        for i in session.scalars(select(Interest).where(Interest.event_id == event.id).order_by(Interest.id))
+        if i.topic_id in open_ids
+    ]
+    clashes = [
+        (f"t{c.topic_a_id}", f"t{c.topic_b_id}")
+        for c in session.scalars(select(ClashPair).where(ClashPair.event_id == event.id).order_by(ClashPair.id))
+        if c.topic_a_id in open_ids and c.topic_b_id in open_ids
+    ]
+    topics = []
+    for t in topic_rows:
+        pin = None
+        if t.pinned_room_id in room_key or t.pinned_slot_id in slot_key:
+            pin = Pin(room=room_key.get(t.pinned_room_id), slot=slot_key.get(t.pinned_slot_id))  # type: ignore[arg-type]
+        topics.append(TopicIn(
+            id=f"t{t.id}", title=t.title, description=t.description,
+            facilitators=tuple(claims.get(t.id, [])),  # type: ignore[arg-type]
+            unavailable_slots=frozenset(slot_key[s] for s in t.unavailable_slots if s in slot_key),
+            needs=frozenset(t.needs), pinned=pin,
+        ))
+    return Instance(
+        event=EventInfo(name=event.name, date=event.date, timezone=event.timezone),
+        rooms=tuple(RoomIn(id=room_key[r.id], name=r.name, capacity=r.capacity, features=frozenset(r.features),  # type: ignore[index]
+                           unavailable_slots=frozenset(slot_key[s] for s in r.unavailable_slots if s in slot_key))
+                    for r in rooms),
+        slots=tuple(SlotIn(id=slot_key[s.id], start=s.start, end=s.end) for s in slots),  # type: ignore[index]
+        attendees=tuple(AttendeeIn(id=f"a{p.id}", name=p.name) for p in people),
+        topics=tuple(topics),
+        interests=tuple(interests),
+        avoid_clash=tuple(clashes),
+    )
+
+
+def export_event(session: Session, event: Event) -> dict[str, Any]:
+    """The event as a ``twofeet.event/1`` document, with tags and settings as extras."""
+    document = fileformat.event_to_document(build_instance(session, event))
+    tags = {f"t{t.id}": t.tags for t in session.scalars(select(Topic).where(Topic.event_id == event.id))}
+    for topic in document["topics"]:
+        topic["tags"] = tags.get(topic["id"], [])
+    document["settings"] = {"vote_budget": event.vote_budget, "hide_counts": event.hide_counts,
+                            "shuffle_topics": event.shuffle_topics, "facilitator_limit": event.facilitator_limit}
+    return document
+
+
+def _check_text(value: str, *, key: str, ident: str, limit: int, required: bool) -> str:
+    text = " ".join(value.split()) if required else value.strip()
+    if required and not text:
+        raise InvalidInput(f"{key}: '{ident}' needs a non-empty value.", field=key)
+    if len(text) > limit:
+        raise InvalidInput(f"{key}: '{ident}' is longer than {limit} characters.", field=key)
+    return text
+
+
+def import_event(session: Session, document: object) -> ImportedEvent:
+    """Create a new event from a ``twofeet.event/1`` document; all of it, or nothing on a refusal."""
+    try:
+        instance = fileformat.parse_event(document)
+    except fileformat.EventFileError as error:
+        raise InvalidInput(str(error), field=error.key) from None
+    raw: dict[str, Any] = document if isinstance(document, dict) else {}
+    info = instance.event
+    name = " ".join(info.name.split())[:events.NAME_MAX] or "Imported event"
+    date = events.validate_date(info.date) if info.date else ""
+    try:
+        timezone = events.validate_timezone(info.timezone)
+    except InvalidInput:
+        raise InvalidInput(f"event.timezone: '{info.timezone[:64]}' is not a time zone such as America/Los_Angeles.",
+                           field="event.timezone") from None
+    seen_rooms: set[str] = set()
+    for index, room in enumerate(instance.rooms):
+        key = f"rooms[{index}]"
+        _check_text(room.name or room.id, key=f"{key}.name", ident=room.id, limit=events.ROOM_NAME_MAX, required=True)
+        if (room.name or room.id).lower() in seen_rooms:
+            raise InvalidInput(f"{key}.name: room '{room.id}' has the same name as another room.", field=f"{key}.name")
+        seen_rooms.add((room.name or room.id).lower())
+        if room.capacity > events.CAPACITY_MAX:
+            raise InvalidInput(f"{key}.capacity: room '{room.id}' has more than {events.CAPACITY_MAX} seats.",
+                               field=f"{key}.capacity")
+    for index, topic in enumerate(instance.topics):
+        _check_text(topic.title, key=f"topics[{index}].title", ident=topic.id, limit=TITLE_MAX, required=True)
+        _check_text(topic.description, key=f"topics[{index}].description", ident=topic.id, limit=DESCRIPTION_MAX,
+                    required=False)
+    for index, attendee in enumerate(instance.attendees):
+        _check_text(attendee.name, key=f"attendees[{index}].name", ident=attendee.id, limit=60, required=False)
+    events.validate_slots([events.SlotSpec(s.start, s.end) for s in instance.slots])
+    raw_topics = raw.get("topics") if isinstance(raw.get("topics"), list) else []
+    raw_tags: dict[str, list[str]] = {}
+    for item in raw_topics:  # type: ignore[union-attr]
+        if isinstance(item, dict) and isinstance(item.get("tags"), list):
+            raw_tags[str(item.get("id"))] = [str(t) for t in item["tags"]][:5]
+    settings = raw.get("settings") if isinstance(raw.get("settings"), dict) else {}
+
+    secret = secrets.token_urlsafe(18)
+    event = Event(code=events.new_code(), name=name, date=date, timezone=timezone, phase=Phase.setup,
+                  organizer_secret_hash=events.hash_secret(secret))
+    budget = settings.get("vote_budget")  # type: ignore[union-attr]
+    if isinstance(budget, int) and not isinstance(budget, bool) and 1 <= budget <= 1000:
+        event.vote_budget = budget
+    event.hide_counts = settings.get("hide_counts") is True  # type: ignore[union-attr]
+    event.shuffle_topics = settings.get("shuffle_topics") is True  # type: ignore[union-attr]
+    limit = settings.get("facilitator_limit")  # type: ignore[union-attr]
+    if isinstance(limit, int) and not isinstance(limit, bool) and 1 <= limit <= 20:
+        event.facilitator_limit = limit
+    while events.get_event(session, event.code) is not None:  # pragma: no cover - 31^6 codes
+        event.code = events.new_code()
+    session.add(event)
+    session.flush()
+    slot_rows = {s.id: TimeSlot(event_id=event.id, start=s.start, end=s.end, position=i)  # type: ignore[arg-type]
+                 for i, s in enumerate(instance.slots)}
+    session.add_all(slot_rows.values())
+    session.flush()
+    slot_pk = {key: row.id for key, row in slot_rows.items()}
+    room_rows = {
+        r.id: Room(event_id=event.id, name=" ".join((r.name or r.id).split()), capacity=r.capacity,  # type: ignore[arg-type]
+                   features=sorted(r.features), unavailable_slots=sorted(slot_pk[s] for s in r.unavailable_slots),  # type: ignore[misc]
+                   position=i)
+        for i, r in enumerate(instance.rooms)
+    }
+    session.add_all(room_rows.values())
+    people = {a.id: Attendee(event_id=event.id, name=" ".join(a.name.split())) for a in instance.attendees}  # type: ignore[arg-type]
+    session.add_all(people.values())
+    session.flush()
+    topic_rows: dict[str, Topic] = {}
+    for t in instance.topics:
+        pin = t.pinned or Pin()
+        topic_rows[t.id] = Topic(
+            event_id=event.id, title=" ".join(t.title.split()), description=t.description.strip(),  # type: ignore[arg-type]
+            tags=raw_tags.get(t.id, []), unavailable_slots=sorted(slot_pk[s] for s in t.unavailable_slots),  # type: ignore[misc]
+            needs=sorted(t.needs),
+            pinned_room_id=room_rows[pin.room].id if pin.room else None,
+            pinned_slot_id=slot_pk[pin.slot] if pin.slot else None,
+        )
+    session.add_all(topic_rows.values())
+    session.flush()
+    for t in instance.topics:
+        for person in dict.fromkeys(t.facilitators):
+            session.add(FacilitatorClaim(event_id=event.id, attendee_id=people[person].id,  # type: ignore[arg-type]
+                                         topic_id=topic_rows[t.id].id))
+    marks: dict[tuple[str, str], float] = {}
+    for interest in instance.interests:
+        marks[(interest.attendee, interest.topic)] = interest.weight  # one mark per attendee and topic
+    for (person, topic_id), weight in marks.items():
+        session.add(Interest(event_id=event.id, attendee_id=people[person].id,  # type: ignore[arg-type]
+                             topic_id=topic_rows[topic_id].id, weight=weight))
+    for a, b in dict.fromkeys(tuple(sorted(pair)) for pair in instance.avoid_clash):
+        session.add(ClashPair(event_id=event.id, topic_a_id=topic_rows[a].id, topic_b_id=topic_rows[b].id))  # type: ignore[arg-type]
+    organizer = Organizer(event_id=event.id)  # type: ignore[arg-type]
+    session.add(organizer)
+    session.commit()
+    return ImportedEvent(created=events.CreatedEvent(event=event, organizer=organizer, secret=secret),
+                         topics=len(topic_rows), attendees=len(people), interests=len(marks))

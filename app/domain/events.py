@@ -1,0 +1,359 @@
+"""Creating events, their rooms and slots, settings, phases and organizer access."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import date as date_cls
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from app.domain.board import record_change
+from app.domain.errors import InvalidInput, NotAllowed, NotFound
+from app.models import Event, Organizer, Phase, Room, TimeSlot
+
+# Join codes avoid characters that look alike on a poster or a phone: 0/O, 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+NAME_MAX = 120
+ROOM_NAME_MAX = 80
+CAPACITY_MAX = 10_000
+ROOMS_MAX = 200
+SLOTS_MAX = 24
+FEATURE_MAX = 30
+PASSWORD_MIN = 8
+
+_hasher = PasswordHasher()
+
+
+@dataclass
+class RoomSpec:
+    name: str
+    capacity: int
+    features: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SlotSpec:
+    start: str
+    end: str
+
+
+@dataclass
+class CreatedEvent:
+    event: Event
+    organizer: Organizer
+    secret: str  # shown once, in the organizer's link
+
+
+def normalize_code(raw: str) -> str:
+    """A join code as typed (any case, spaces or dashes) in its canonical form."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def parse_hhmm(value: str, *, field_name: str) -> str:
+    """``value`` as a valid ``HH:MM`` (24-hour clock), or InvalidInput naming the field."""
+    text = (value or "").strip()
+    parts = text.split(":")
+    if len(parts) == 2 and all(p.isdigit() for p in parts) and len(parts[1]) == 2:
+        hours, minutes = int(parts[0]), int(parts[1])
+        if 0 <= hours < 24 and 0 <= minutes < 60:
+            return f"{hours:02d}:{minutes:02d}"
+    raise InvalidInput(f"{field_name}: '{text}' is not a time such as 09:30.", field=field_name)
+
+
+def clean_features(raw: list[str], *, field_name: str) -> list[str]:
+    """Features as lower-case words without duplicates, in the given order."""
+    result: list[str] = []
+    for item in raw:
+        feature = " ".join(str(item).strip().lower().split())
+        if not feature:
+            continue
+        if len(feature) > FEATURE_MAX:
+            raise InvalidInput(f"{field_name}: '{feature[:40]}' is longer than {FEATURE_MAX} characters.",
+                               field=field_name)
+        if feature not in result:
+            result.append(feature)
+    return result
+
+
+def validate_name(raw: str, *, field_name: str, limit: int) -> str:
+    text = " ".join((raw or "").split())
+    if not text:
+        raise InvalidInput(f"{field_name}: please give a name.", field=field_name)
+    if len(text) > limit:
+        raise InvalidInput(f"{field_name}: at most {limit} characters, this has {len(text)}.", field=field_name)
+    return text
+
+
+def validate_timezone(raw: str) -> str:
+    text = (raw or "").strip() or "UTC"
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(f"timezone: '{text[:64]}' is not a time zone such as America/Los_Angeles.",
+                           field="timezone") from None
+    return text
+
+
+def validate_date(raw: str) -> str:
+    text = (raw or "").strip()
+    if not text:
+        raise InvalidInput("date: please give the day of the event (YYYY-MM-DD).", field="date")
+    try:
+        return date_cls.fromisoformat(text).isoformat()
+    except ValueError:
+        raise InvalidInput(f"date: '{text[:20]}' is not a date such as 2027-03-13.", field="date") from None
+
+
+def validate_rooms(rooms: list[RoomSpec]) -> list[RoomSpec]:
+    if not rooms:
+        raise InvalidInput("rooms: an event needs at least one room.", field="rooms")
+    if len(rooms) > ROOMS_MAX:
+        raise InvalidInput(f"rooms: at most {ROOMS_MAX} rooms.", field="rooms")
+    cleaned: list[RoomSpec] = []
+    seen: set[str] = set()
+    for index, room in enumerate(rooms):
+        name = validate_name(room.name, field_name=f"rooms[{index}].name", limit=ROOM_NAME_MAX)
+        if name.lower() in seen:
+            raise InvalidInput(f"rooms[{index}].name: '{name}' is listed twice.", field=f"rooms[{index}].name")
+        seen.add(name.lower())
+        if not isinstance(room.capacity, int) or isinstance(room.capacity, bool) or not (
+            1 <= room.capacity <= CAPACITY_MAX
+        ):
+            raise InvalidInput(f"rooms[{index}].capacity: seats must be a whole number from 1 to {CAPACITY_MAX}.",
+                               field=f"rooms[{index}].capacity")
+        features = clean_features(room.features, field_name=f"rooms[{index}].features")
+        cleaned.append(RoomSpec(name=name, capacity=room.capacity, features=features))
+    return cleaned
+
+
+def validate_slots(slots: list[SlotSpec]) -> list[SlotSpec]:
+    if not slots:
+        raise InvalidInput("slots: an event needs at least one time slot.", field="slots")
+    if len(slots) > SLOTS_MAX:
+        raise InvalidInput(f"slots: at most {SLOTS_MAX} time slots.", field="slots")
+    cleaned = []
+    for index, slot in enumerate(slots):
+        start = parse_hhmm(slot.start, field_name=f"slots[{index}].start")
+        end = parse_hhmm(slot.end, field_name=f"slots[{index}].end")
+        if end <= start:
+            raise InvalidInput(f"slots[{index}].end: the slot must end after it starts ({start}).",
+                               field=f"slots[{index}].end")
+        cleaned.append(SlotSpec(start=start, end=end))
+    ordered = sorted(cleaned, key=lambda s: s.start)
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if after.start < before.end:
+            index = cleaned.index(after)
+            raise InvalidInput(
+                f"slots[{index}].start: {after.start}–{after.end} overlaps {before.start}–{before.end}.",
+                field=f"slots[{index}].start",
+            )
+    return ordered
+
+
+def create_event(
+    session: Session,
+    *,
+    name: str,
+    date: str,
+    timezone: str,
+    rooms: list[RoomSpec],
+    slots: list[SlotSpec],
+    password: str | None = None,
+    organizer_name: str = "",
+) -> CreatedEvent:
+    """Create an event with its rooms and slots; returns it with the organizer's one-time secret."""
+    name = validate_name(name, field_name="name", limit=NAME_MAX)
+    date = validate_date(date)
+    timezone = validate_timezone(timezone)
+    rooms = validate_rooms(rooms)
+    slots = validate_slots(slots)
+    password_hash = hash_password(password) if password else None
+    secret = secrets.token_urlsafe(18)
+    for _attempt in range(20):
+        event = Event(code=new_code(), name=name, date=date, timezone=timezone,
+                      organizer_secret_hash=hash_secret(secret))
+        session.add(event)
+        try:
+            session.flush()
+        except IntegrityError:  # the rare join code that is taken already
+            session.rollback()
+            continue
+        break
+    else:  # pragma: no cover - 31^6 codes
+        raise RuntimeError("could not find a free join code")
+    assert event.id is not None
+    for position, room in enumerate(rooms):
+        session.add(Room(event_id=event.id, name=room.name, capacity=room.capacity,
+                         features=room.features, position=position))
+    for position, slot in enumerate(slots):
+        session.add(TimeSlot(event_id=event.id, start=slot.start, end=slot.end, position=position))
+    organizer = Organizer(event_id=event.id, name=organizer_name.strip()[:60], password_hash=password_hash)
+    session.add(organizer)
+    session.commit()
+    return CreatedEvent(event=event, organizer=organizer, secret=secret)
+
+
+def get_event(session: Session, code: str) -> Event | None:
+    """The event with this join code (any case), or None."""
+    return session.scalars(select(Event).where(Event.code == normalize_code(code))).first()
+
+
+def require_event(session: Session, code: str) -> Event:
+    """The event with this join code, or NotFound that says what to check."""
+    event = get_event(session, code)
+    if event is None:
+        raise NotFound(f"No event has the join code '{normalize_code(code)[:12]}'. Check the code on the poster.",
+                       field="code")
+    return event
+
+
+def list_rooms(session: Session, event: Event) -> list[Room]:
+    return list(session.scalars(select(Room).where(Room.event_id == event.id).order_by(Room.position, Room.id)))
+
+
+def list_slots(session: Session, event: Event) -> list[TimeSlot]:
+    return list(session.scalars(
+        select(TimeSlot).where(TimeSlot.event_id == event.id).order_by(TimeSlot.start, TimeSlot.id)
+    ))
+
+
+def update_settings(
+    session: Session,
+    *,
+    event: Event,
+    vote_budget: int | None,
+    hide_counts: bool,
+    shuffle_topics: bool,
+) -> Event:
+    """Change the marking rules: budget (None for unlimited), hidden counts, shuffled order."""
+    if vote_budget is not None and not (1 <= vote_budget <= 1000):
+        raise InvalidInput("vote_budget: marks per attendee must be from 1 to 1000, or unlimited.",
+                           field="vote_budget")
+    event.vote_budget = vote_budget
+    event.hide_counts = hide_counts
+    event.shuffle_topics = shuffle_topics
+    session.add(event)
+    record_change(session, event_id=event.id, kind="settings_changed",  # type: ignore[arg-type]
+                  payload={"vote_budget": vote_budget, "hide_counts": hide_counts})
+    session.commit()
+    return event
+
+
+def set_phase(session: Session, *, event: Event, phase: Phase | str) -> Event:
+    """Move the event to ``phase``. Organizers may go back as well as forward."""
+    try:
+        target = Phase(phase)
+    except ValueError:
+        allowed = ", ".join(p.value for p in Phase)
+        raise InvalidInput(f"phase: '{str(phase)[:20]}' is not a phase; use one of {allowed}.",
+                           field="phase") from None
+    if target != event.phase:
+        event.phase = target
+        session.add(event)
+        record_change(session, event_id=event.id, kind="phase_changed",  # type: ignore[arg-type]
+                      payload={"phase": target.value})
+        session.commit()
+    return event
+
+
+def set_announcement(session: Session, *, event: Event, text: str) -> Event:
+    """The line across the bottom of the board; empty clears it."""
+    text = " ".join((text or "").split())
+    if len(text) > 280:
+        raise InvalidInput("announcement: at most 280 characters.", field="announcement")
+    event.announcement = text
+    session.add(event)
+    record_change(session, event_id=event.id, kind="announcement", payload={"text": text})  # type: ignore[arg-type]
+    session.commit()
+    return event
+
+
+# --- organizer access -------------------------------------------------------------------------
+
+def hash_password(password: str) -> str:
+    if len(password) < PASSWORD_MIN:
+        raise InvalidInput(f"password: at least {PASSWORD_MIN} characters.", field="password")
+    if len(password) > 200:
+        raise InvalidInput("password: at most 200 characters.", field="password")
+    return _hasher.hash(password)
+
+
+def organizer_by_secret(session: Session, *, event: Event, secret: str) -> Organizer:
+    """The event's first organizer, for the holder of the secret link; NotAllowed otherwise."""
+    if not secret or not hmac.compare_digest(hash_secret(secret), event.organizer_secret_hash):
+        raise NotAllowed("That organizer link is not valid for this event. Use the link you were given "
+                         "when the event was created, or sign in with the password.")
+    return require_first_organizer(session, event)
+
+
+def organizer_by_password(session: Session, *, event: Event, password: str) -> Organizer:
+    """The organizer whose password matches; NotAllowed otherwise (the same message either way)."""
+    refusal = NotAllowed("That password is not right for this event.", field="password")
+    organizers = session.scalars(
+        select(Organizer).where(Organizer.event_id == event.id, Organizer.password_hash.is_not(None))  # type: ignore[union-attr]
+    )
+    for organizer in organizers:
+        try:
+            if _hasher.verify(organizer.password_hash or "", password or ""):
+                return organizer
+        except (VerificationError, InvalidHashError):
+            continue
+    raise refusal
+
+
+def set_organizer_password(session: Session, *, organizer: Organizer, password: str) -> Organizer:
+    """Set or change the password an organizer can sign in with."""
+    organizer.password_hash = hash_password(password)
+    session.add(organizer)
+    session.commit()
+    return organizer
+
+
+def require_first_organizer(session: Session, event: Event) -> Organizer:
+    organizer = session.scalars(
+        select(Organizer).where(Organizer.event_id == event.id).order_by(Organizer.id)
+    ).first()
+    if organizer is None:
+        raise NotFound("This event has no organizer.")
+    return organizer
+
+
+def get_organizer(session: Session, *, event: Event, organizer_id: int) -> Organizer | None:
+    organizer = session.get(Organizer, organizer_id)
+    if organizer is None or organizer.event_id != event.id:
+        return None
+    return organizer
+
+
+def count_events(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Event)) or 0
+
+
+def timezone_choices() -> list[str]:
+    return sorted(available_timezones())
+
+
+def rotate_organizer_secret(session: Session, *, event: Event) -> str:
+    """A new secret for the organizer link; returns it once, keeps only its hash."""
+    secret = secrets.token_urlsafe(18)
+    event.organizer_secret_hash = hash_secret(secret)
+    session.add(event)
+    session.commit()
+    return secret

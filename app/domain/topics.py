@@ -1,0 +1,273 @@
+"""Proposing, editing and withdrawing topics, and the wall as each viewer sees it."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from app.domain import phases
+from app.domain.board import record_change
+from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.models import Attendee, Event, FacilitatorClaim, Interest, Phase, Topic, TopicStatus
+from app.models.topic import DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX
+from app.models.util import utcnow
+
+SORTS = ("shuffled", "wanted", "newest")
+
+
+@dataclass
+class TopicView:
+    """A topic as one viewer sees it on the wall."""
+
+    topic: Topic
+    count: int | None  # None while counts are hidden from this viewer
+    marked: bool
+    facilitators: list[str] = field(default_factory=list)  # display names ("" for unnamed)
+    is_facilitator: bool = False
+    is_author: bool = False
+
+    @property
+    def needs_facilitator(self) -> bool:
+        return not self.facilitators
+
+
+@dataclass
+class Wall:
+    """The wall for one viewer: the topics in the chosen order and what the viewer may do."""
+
+    topics: list[TopicView]
+    sort: str
+    sorts: list[str]
+    tag: str | None
+    tags: list[str]
+    counts_visible: bool
+    marks_used: int
+    budget: int | None
+
+    @property
+    def marks_left(self) -> int | None:
+        return None if self.budget is None else max(0, self.budget - self.marks_used)
+
+
+def clean_title(raw: str | None) -> str:
+    title = " ".join((raw or "").split())
+    if not title:
+        raise InvalidInput("title: please give the topic a title.", field="title")
+    if len(title) > TITLE_MAX:
+        raise InvalidInput(f"title: at most {TITLE_MAX} characters, this has {len(title)}.", field="title")
+    return title
+
+
+def clean_description(raw: str | None) -> str:
+    text = (raw or "").strip().replace("\r\n", "\n")
+    if len(text) > DESCRIPTION_MAX:
+        raise InvalidInput(f"description: at most {DESCRIPTION_MAX} characters, this has {len(text)}.",
+                           field="description")
+    return text
+
+
+def clean_tags(raw: list[str] | str | None) -> list[str]:
+    """Tags from a list or a comma-separated string; duplicates (any case) dropped."""
+    items = raw.split(",") if isinstance(raw, str) else list(raw or [])
+    tags: list[str] = []
+    for item in items:
+        tag = " ".join(str(item).split()).lstrip("#")
+        if not tag:
+            continue
+        if len(tag) > TAG_MAX:
+            raise InvalidInput(f"tags: '{tag[:40]}' is longer than {TAG_MAX} characters.", field="tags")
+        if tag.lower() not in {t.lower() for t in tags}:
+            tags.append(tag)
+    if len(tags) > TAGS_MAX:
+        raise InvalidInput(f"tags: at most {TAGS_MAX} tags.", field="tags")
+    return tags
+
+
+def propose_topic(
+    session: Session,
+    *,
+    event: Event,
+    author: Attendee | None,
+    title: str,
+    description: str = "",
+    tags: list[str] | str | None = None,
+    facilitate: bool = False,
+    limit: int = 2000,
+) -> Topic:
+    """Put a new topic on the wall; with ``facilitate`` the author also offers to lead it."""
+    phases.require_phase(event, "propose")
+    topic = Topic(
+        event_id=event.id,  # type: ignore[arg-type]
+        author_id=author.id if author else None,
+        title=clean_title(title),
+        description=clean_description(description),
+        tags=clean_tags(tags),
+    )
+    count = session.scalar(select(func.count()).select_from(Topic).where(Topic.event_id == event.id)) or 0
+    if count >= limit:
+        raise Conflict(f"This event already has {count} topics, the most it allows.")
+    session.add(topic)
+    session.flush()
+    if facilitate and author is not None:
+        session.add(FacilitatorClaim(event_id=event.id, attendee_id=author.id, topic_id=topic.id))  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind="topic_proposed", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    session.commit()
+    return topic
+
+
+def require_topic(session: Session, *, event: Event, topic_id: int, visible_only: bool = True) -> Topic:
+    """The event's topic with this id; withdrawn, hidden or merged ones count as missing if visible_only."""
+    topic = session.get(Topic, topic_id)
+    if topic is None or topic.event_id != event.id or (visible_only and topic.status != TopicStatus.open):
+        raise NotFound(f"Topic {topic_id} is not on this event's wall.", field="topic_id")
+    return topic
+
+
+def _require_author(topic: Topic, attendee: Attendee | None) -> None:
+    if attendee is None or topic.author_id != attendee.id:
+        raise NotAllowed("Only the person who proposed this topic (or an organizer) can change it.")
+
+
+def edit_topic(
+    session: Session,
+    *,
+    event: Event,
+    topic: Topic,
+    by: Attendee | None,
+    by_organizer: bool = False,
+    title: str | None = None,
+    description: str | None = None,
+    tags: list[str] | str | None = None,
+) -> Topic:
+    """Change a topic's text; its author until voting closes, an organizer at any time."""
+    if not by_organizer:
+        _require_author(topic, by)
+        phases.require_phase(event, "edit_topic")
+    if title is not None:
+        topic.title = clean_title(title)
+    if description is not None:
+        topic.description = clean_description(description)
+    if tags is not None:
+        topic.tags = clean_tags(tags)
+    topic.updated_at = utcnow()
+    session.add(topic)
+    record_change(session, event_id=event.id, kind="topic_edited", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    session.commit()
+    return topic
+
+
+def withdraw_topic(session: Session, *, event: Event, topic: Topic, by: Attendee | None,
+                   by_organizer: bool = False) -> Topic:
+    """Take a topic off the wall; its marks stop counting against anyone's budget."""
+    if not by_organizer:
+        _require_author(topic, by)
+        phases.require_phase(event, "withdraw_topic")
+    topic.status = TopicStatus.withdrawn
+    topic.updated_at = utcnow()
+    session.add(topic)
+    record_change(session, event_id=event.id, kind="topic_withdrawn", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    session.commit()
+    return topic
+
+
+def counts_visible(event: Event, *, organizer: bool = False) -> bool:
+    """Counts are hidden from attendees while marking is open, if the organizer chose so."""
+    if organizer or not event.hide_counts:
+        return True
+    return event.phase not in {Phase.setup, Phase.proposing, Phase.voting}
+
+
+def interest_counts(session: Session, *, event: Event) -> dict[int, int]:
+    rows = session.execute(
+        select(Interest.topic_id, func.count()).where(Interest.event_id == event.id).group_by(Interest.topic_id)
+    )
+    return {topic_id: count for topic_id, count in rows}
+
+
+def marks_used(session: Session, *, attendee: Attendee) -> int:
+    """Marks the attendee has on topics still on the wall (they count against the budget)."""
+    return session.scalar(
+        select(func.count()).select_from(Interest).join(Topic, Topic.id == Interest.topic_id)
+        .where(Interest.attendee_id == attendee.id, Topic.status == TopicStatus.open)
+    ) or 0
+
+
+def _shuffle_key(viewer_id: int, topic_id: int) -> bytes:
+    return hashlib.sha256(f"{viewer_id}:{topic_id}".encode()).digest()
+
+
+def topic_views(
+    session: Session, *, event: Event, viewer: Attendee | None, topics: list[Topic], organizer: bool = False
+) -> list[TopicView]:
+    """TopicViews for ``topics`` as ``viewer`` sees them, in the given order."""
+    ids = [t.id for t in topics]
+    visible = counts_visible(event, organizer=organizer)
+    counts = interest_counts(session, event=event) if visible else {}
+    marked: set[int] = set()
+    if viewer is not None and ids:
+        marked = set(session.scalars(
+            select(Interest.topic_id).where(Interest.attendee_id == viewer.id, Interest.topic_id.in_(ids))  # type: ignore[attr-defined]
+        ))
+    facilitators: dict[int, list[tuple[int, str]]] = {}
+    if ids:
+        rows = session.execute(
+            select(FacilitatorClaim.topic_id, Attendee.id, Attendee.name)
+            .join(Attendee, Attendee.id == FacilitatorClaim.attendee_id)
+            .where(FacilitatorClaim.topic_id.in_(ids))  # type: ignore[attr-defined]
+            .order_by(FacilitatorClaim.id)
+        )
+        for topic_id, attendee_id, name in rows:
+            facilitators.setdefault(topic_id, []).append((attendee_id, name))
+    views = []
+    for topic in topics:
+        leads = facilitators.get(topic.id, [])  # type: ignore[arg-type]
+        views.append(TopicView(
+            topic=topic,
+            count=counts.get(topic.id, 0) if visible else None,  # type: ignore[arg-type]
+            marked=topic.id in marked,
+            facilitators=[name for _id, name in leads],
+            is_facilitator=viewer is not None and any(aid == viewer.id for aid, _ in leads),
+            is_author=viewer is not None and topic.author_id == viewer.id,
+        ))
+    return views
+
+
+def wall(
+    session: Session,
+    *,
+    event: Event,
+    viewer: Attendee | None,
+    sort: str | None = None,
+    tag: str | None = None,
+    organizer: bool = False,
+) -> Wall:
+    """The open topics in the order this viewer asked for (or the event's default)."""
+    visible = counts_visible(event, organizer=organizer)
+    sorts = [s for s in SORTS if (s != "wanted" or visible) and (s != "shuffled" or viewer is not None)]
+    default = "shuffled" if event.shuffle_topics and viewer is not None else ("wanted" if visible else "newest")
+    chosen = sort if sort in sorts else default
+    topics = list(session.scalars(
+        select(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open).order_by(Topic.id)
+    ))
+    all_tags = sorted({t for topic in topics for t in topic.tags}, key=str.lower)
+    if tag:
+        topics = [t for t in topics if tag.lower() in (x.lower() for x in t.tags)]
+    views = topic_views(session, event=event, viewer=viewer, topics=topics, organizer=organizer)
+    if chosen == "wanted":
+        views.sort(key=lambda v: (-(v.count or 0), v.topic.id))
+    elif chosen == "newest":
+        views.sort(key=lambda v: -v.topic.id)  # type: ignore[operator]
+    else:
+        assert viewer is not None and viewer.id is not None
+        views.sort(key=lambda v: _shuffle_key(viewer.id, v.topic.id))  # type: ignore[arg-type]
+    used = marks_used(session, attendee=viewer) if viewer is not None else 0
+    return Wall(topics=views, sort=chosen, sorts=sorts, tag=tag or None, tags=all_tags,
+                counts_visible=visible, marks_used=used, budget=event.vote_budget)
+
+
+def topic_view(session: Session, *, event: Event, viewer: Attendee | None, topic: Topic,
+               organizer: bool = False) -> TopicView:
+    return topic_views(session, event=event, viewer=viewer, topics=[topic], organizer=organizer)[0]

@@ -1,0 +1,69 @@
+"""Marking interest: one mark per attendee and topic, and a budget that holds under concurrency."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select, update
+from sqlmodel import Session
+
+from app.domain import phases
+from app.domain.board import record_change
+from app.domain.errors import BudgetExhausted
+from app.domain.topics import marks_used
+from app.models import Attendee, Event, Interest, Topic
+
+
+def _lock_attendee(session: Session, attendee: Attendee) -> None:
+    """Serialise this attendee's marking transactions before the budget is checked.
+
+    An UPDATE is the first write of the transaction: PostgreSQL takes the attendee's row lock (a
+    second tab waits, then re-reads under READ COMMITTED); SQLite takes its write lock. Either way
+    the count below sees every mark committed before it, so the budget cannot be overrun.
+    """
+    session.execute(
+        update(Attendee).where(Attendee.id == attendee.id).values(lock_version=Attendee.lock_version + 1)  # type: ignore[arg-type]
+    )
+
+
+def _topic_count(session: Session, topic: Topic) -> int:
+    return session.scalar(select(func.count()).select_from(Interest).where(Interest.topic_id == topic.id)) or 0
+
+
+def mark_topic(session: Session, *, event: Event, attendee: Attendee, topic: Topic) -> bool:
+    """Mark ``topic`` for ``attendee``; True if a mark was added, False if it was already there."""
+    phases.require_phase(event, "mark")
+    _lock_attendee(session, attendee)
+    existing = session.scalars(
+        select(Interest.id).where(Interest.attendee_id == attendee.id, Interest.topic_id == topic.id)
+    ).first()
+    if existing is not None:
+        session.rollback()
+        return False
+    if event.vote_budget is not None:
+        used = marks_used(session, attendee=attendee)
+        if used >= event.vote_budget:
+            session.rollback()
+            raise BudgetExhausted(
+                f"You have used all {event.vote_budget} of your marks. Unmark a topic to mark this one."
+            )
+    session.add(Interest(event_id=event.id, attendee_id=attendee.id, topic_id=topic.id))  # type: ignore[arg-type]
+    session.flush()
+    record_change(session, event_id=event.id, kind="interest_changed",  # type: ignore[arg-type]
+                  payload={"topic_id": topic.id, "count": _topic_count(session, topic)})
+    session.commit()
+    return True
+
+
+def unmark_topic(session: Session, *, event: Event, attendee: Attendee, topic: Topic) -> bool:
+    """Remove the mark; True if there was one. Unmarking twice is not an error."""
+    phases.require_phase(event, "unmark")
+    _lock_attendee(session, attendee)
+    result = session.execute(
+        delete(Interest).where(Interest.attendee_id == attendee.id, Interest.topic_id == topic.id)  # type: ignore[arg-type]
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        session.rollback()
+        return False
+    record_change(session, event_id=event.id, kind="interest_changed",  # type: ignore[arg-type]
+                  payload={"topic_id": topic.id, "count": _topic_count(session, topic)})
+    session.commit()
+    return True

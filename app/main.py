@@ -1,0 +1,130 @@
+"""create_app(settings): the one place routes, static files, templates and the database meet."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from app.db import make_engine, upgrade_database
+from app.domain.errors import DomainError
+from app.routes import include_routers
+from app.security import CSRF_COOKIE, Signer, load_or_create_secret_key
+from app.settings import Settings
+from app.templating import is_htmx, make_templates
+
+log = logging.getLogger("twofeet")
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+    """Build the app for ``settings`` (read from the environment only when none is given)."""
+    settings = settings or Settings()
+    engine = make_engine(settings.DATABASE_URL, sqlite_synchronous=settings.SQLITE_SYNCHRONOUS)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if migrate:
+            await run_in_threadpool(upgrade_database, engine)
+        secret = settings.SECRET_KEY or await run_in_threadpool(load_or_create_secret_key, engine)
+        app.state.signer = Signer(secret)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="Two Feet",
+        summary="The Edcamp wall on every phone and the projector, with a scheduler behind it.",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.templates = make_templates()
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    include_routers(app)
+    _register_error_handlers(app)
+
+    @app.middleware("http")
+    async def set_csrf_cookie(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        new_token = getattr(request.state, "new_csrf", None)
+        if new_token and not request.cookies.get(CSRF_COOKIE):
+            response.set_cookie(CSRF_COOKIE, new_token, httponly=True, samesite="lax",
+                                secure=settings.SECURE_COOKIES, max_age=60 * 60 * 24 * 30)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+
+
+def problem(status: int, title: str, detail: str, *, code: str, errors: list[dict[str, Any]] | None = None,
+            field: str | None = None) -> JSONResponse:
+    """An RFC 9457 problem details response."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail, "code": code}
+    if field:
+        body["field"] = field
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+
+
+def _html_error(request: Request, status: int, title: str, message: str) -> Response:
+    templates = request.app.state.templates
+    if is_htmx(request):
+        # Shown in the page's alert area, whatever element asked.
+        response = templates.TemplateResponse(request, "error.html", {"title": title, "message": message},
+                                              block_name="flash", status_code=status)
+        response.headers["HX-Retarget"] = "#flash"
+        response.headers["HX-Reswap"] = "innerHTML"
+        return response
+    return templates.TemplateResponse(request, "error.html", {"title": title, "message": message},
+                                      status_code=status)
+
+
+def _register_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        if _wants_json(request):
+            return problem(exc.status_code, exc.title, exc.message, code=exc.code, field=exc.field)
+        return _html_error(request, exc.status_code, exc.title, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors = []
+        for error in exc.errors():
+            location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+            errors.append({"field": ".".join(location) or "body", "message": error.get("msg", "invalid")})
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        if _wants_json(request):
+            return problem(422, "A value was refused", detail, code="invalid", errors=errors)
+        return _html_error(request, 422, "A value was refused", detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        title = HTTPStatus(exc.status_code).phrase
+        detail = exc.detail if isinstance(exc.detail, str) else title
+        if exc.status_code == 404:
+            detail = "There is nothing at this address. Check the link, or type the event's code on the home page."
+        if _wants_json(request):
+            return problem(exc.status_code, title, detail, code=title.lower().replace(" ", "_"))
+        return _html_error(request, exc.status_code, title, detail)

@@ -1,0 +1,61 @@
+"""An event day, its rooms and its time slots."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.models.enums import Phase
+from app.models.util import enum_column, utcnow
+
+
+class Event(SQLModel, table=True):
+    """One unconference day. ``code`` is the short join code printed on posters."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=12, unique=True, index=True)
+    name: str = Field(max_length=120)
+    date: str = Field(default="", max_length=10)
+    timezone: str = Field(default="UTC", max_length=64)
+    phase: Phase = Field(default=Phase.setup, sa_type=enum_column(Phase))
+    # None: unlimited marks per attendee.
+    vote_budget: int | None = Field(default=None)
+    hide_counts: bool = Field(default=False)
+    shuffle_topics: bool = Field(default=False)
+    # Co-facilitators a topic may have.
+    facilitator_limit: int = Field(default=3)
+    # sha256 of the secret in the organizer's link; never the secret itself.
+    organizer_secret_hash: str = Field(max_length=64)
+    announcement: str = Field(default="", max_length=280)
+    # The sequence number of the newest BoardEvent; bumped in the same transaction as the change.
+    board_sequence: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Room(SQLModel, table=True):
+    """A room that can hold one session per slot."""
+
+    __table_args__ = (UniqueConstraint("event_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=80)
+    capacity: int
+    features: list[str] = Field(default_factory=list, sa_type=JSON)
+    # TimeSlot ids in which the room cannot be used (the cafeteria at lunch).
+    unavailable_slots: list[int] = Field(default_factory=list, sa_type=JSON)
+    position: int = Field(default=0)
+
+
+class TimeSlot(SQLModel, table=True):
+    """A session slot; ``start`` and ``end`` are ``HH:MM`` in the event's time zone."""
+
+    __tablename__ = "time_slot"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    start: str = Field(max_length=5)
+    end: str = Field(max_length=5)
+    position: int = Field(default=0)

@@ -1,0 +1,30 @@
+"""Attendees (anonymous, one per device per event) and organizers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from app.models.util import utcnow
+
+
+class Attendee(SQLModel, table=True):
+    """A phone at an event; identified by a signed cookie, optionally named."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    name: str = Field(default="", max_length=60)
+    # Bumped to take a row lock before checking the vote budget (see domain.voting).
+    lock_version: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Organizer(SQLModel, table=True):
+    """Someone who runs the event; logs in with the secret link or a password."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    name: str = Field(default="", max_length=60)
+    password_hash: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,51 @@
+"""One Jinja2 environment for pages and the fragments htmx swaps (and the hub pushes)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from jinja2_fragments.fastapi import Jinja2Blocks
+from starlette.responses import Response
+
+from app.models import Phase
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+def make_templates() -> Jinja2Blocks:
+    templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
+    env = templates.env
+    env.globals["Phase"] = Phase
+    env.filters["plural"] = lambda n, one, many=None: one if n == 1 else (many or one + "s")
+    env.filters["hhmm"] = lambda dt: dt.strftime("%H:%M") if isinstance(dt, datetime) else dt
+    return templates
+
+
+def is_htmx(request: Request) -> bool:
+    """A request made by htmx, not a history restore (which needs the whole page)."""
+    return request.headers.get("hx-request") == "true" and request.headers.get("hx-history-restore-request") != "true"
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The whole page, or only ``block`` when htmx asked; always ``Vary: HX-Request``."""
+    templates: Jinja2Blocks = request.app.state.templates
+    context = {"request": request, **context}
+    if block is not None and is_htmx(request):
+        response = templates.TemplateResponse(request, template, context, block_name=block, status_code=status_code)
+    else:
+        response = templates.TemplateResponse(request, template, context, status_code=status_code)
+    response.headers["Vary"] = "HX-Request"
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response

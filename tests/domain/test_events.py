@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from app.domain import events
+from app.domain.errors import InvalidInput, NotAllowed
+from app.domain.events import CODE_ALPHABET, RoomSpec, SlotSpec
+from app.models import Phase
+from tests.factories import make_event
+
+
+def _create(db: Session, **overrides: object) -> events.CreatedEvent:
+    values: dict[str, object] = {
+        "name": "Edcamp", "date": "2027-03-13", "timezone": "America/Los_Angeles",
+        "rooms": [RoomSpec("Library", 60, ["Projector", "projector", "accessible"])],
+        "slots": [SlotSpec("9:30", "10:20")],
+    }
+    values.update(overrides)
+    return events.create_event(db, **values)  # type: ignore[arg-type]
+
+
+def test_create_event_makes_code_rooms_and_slots(db: Session) -> None:
+    created = _create(db)
+    assert len(created.event.code) == 6
+    assert set(created.event.code) <= set(CODE_ALPHABET)
+    assert not set("01OIL") & set(CODE_ALPHABET)
+    rooms = events.list_rooms(db, created.event)
+    assert [(r.name, r.capacity, r.features) for r in rooms] == [("Library", 60, ["projector", "accessible"])]
+    assert [(s.start, s.end) for s in events.list_slots(db, created.event)] == [("09:30", "10:20")]
+    assert created.event.phase == Phase.setup
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"name": "   "}, "name"),
+        ({"name": "x" * 121}, "name"),
+        ({"date": "13/03/2027"}, "date"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"rooms": []}, "rooms"),
+        ({"rooms": [RoomSpec("A", 0)]}, "rooms[0].capacity"),
+        ({"rooms": [RoomSpec("A", 10), RoomSpec("a", 10)]}, "rooms[1].name"),
+        ({"slots": []}, "slots"),
+        ({"slots": [SlotSpec("10:00", "09:00")]}, "slots[0].end"),
+        ({"slots": [SlotSpec("25:00", "26:00")]}, "slots[0].start"),
+        ({"slots": [SlotSpec("09:00", "10:00"), SlotSpec("09:30", "10:30")]}, "slots[1].start"),
+        ({"password": "short"}, "password"),
+    ],
+)
+def test_create_event_refusal_names_the_field(db: Session, overrides: dict[str, object], field: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        _create(db, **overrides)
+    assert caught.value.field == field
+    assert caught.value.message.startswith(field)
+    assert events.count_events(db) == 0
+
+
+def test_code_lookup_ignores_case_and_spaces(db: Session) -> None:
+    created = _create(db)
+    code = created.event.code
+    assert events.require_event(db, f" {code[:3].lower()}-{code[3:]} ").id == created.event.id
+
+
+def test_organizer_secret_and_password(db: Session) -> None:
+    created = _create(db, password="correct horse")
+    assert events.organizer_by_secret(db, event=created.event, secret=created.secret).id == created.organizer.id
+    assert events.organizer_by_password(db, event=created.event, password="correct horse").id == created.organizer.id
+    with pytest.raises(NotAllowed):
+        events.organizer_by_secret(db, event=created.event, secret="wrong")
+    with pytest.raises(NotAllowed):
+        events.organizer_by_password(db, event=created.event, password="wrong password")
+    assert created.secret not in created.event.organizer_secret_hash
+
+
+def test_rotating_the_link_invalidates_the_old_secret(db: Session) -> None:
+    created = _create(db)
+    new_secret = events.rotate_organizer_secret(db, event=created.event)
+    with pytest.raises(NotAllowed):
+        events.organizer_by_secret(db, event=created.event, secret=created.secret)
+    assert events.organizer_by_secret(db, event=created.event, secret=new_secret).id == created.organizer.id
+
+
+def test_set_phase_records_a_board_event(db: Session) -> None:
+    created = make_event(db, phase=Phase.setup)
+    events.set_phase(db, event=created.event, phase="voting")
+    db.refresh(created.event)
+    assert created.event.phase == Phase.voting
+    assert created.event.board_sequence == 1
+    with pytest.raises(InvalidInput) as caught:
+        events.set_phase(db, event=created.event, phase="lunch")
+    assert caught.value.field == "phase"
+
+
+def test_vote_budget_out_of_range_is_refused(db: Session) -> None:
+    created = make_event(db)
+    with pytest.raises(InvalidInput) as caught:
+        events.update_settings(db, event=created.event, vote_budget=0, hide_counts=False, shuffle_topics=False)
+    assert caught.value.field == "vote_budget"

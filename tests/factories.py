@@ -1,0 +1,40 @@
+"""Plain builders for tests: no hidden side effects beyond what their names say."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from app.domain import attendees, events, topics
+from app.domain.events import CreatedEvent, RoomSpec, SlotSpec
+from app.models import Attendee, Event, Phase, Topic
+
+
+def make_event(session: Session, *, rooms: int = 2, slots: int = 2, phase: Phase = Phase.proposing,
+               password: str | None = None, name: str = "Edcamp Test") -> CreatedEvent:
+    created = events.create_event(
+        session, name=name, date="2027-03-13", timezone="America/Los_Angeles",
+        rooms=[RoomSpec(f"Room {i + 1}", 20 + 10 * i, ["projector"] if i == 0 else []) for i in range(rooms)],
+        slots=[SlotSpec(f"{9 + i:02d}:00", f"{9 + i:02d}:50") for i in range(slots)],
+        password=password,
+    )
+    if phase != Phase.setup:
+        events.set_phase(session, event=created.event, phase=phase)
+    return created
+
+
+def make_attendee(session: Session, event: Event, name: str = "") -> Attendee:
+    return attendees.join_event(session, event=event, name=name)
+
+
+def make_topic(session: Session, event: Event, author: Attendee | None, title: str = "Math talks",
+               **kwargs: object) -> Topic:
+    return topics.propose_topic(session, event=event, author=author, title=title, **kwargs)  # type: ignore[arg-type]
+
+
+EVENT_BODY = {
+    "name": "Edcamp API",
+    "date": "2027-03-13",
+    "timezone": "America/Los_Angeles",
+    "rooms": [{"name": "Library", "capacity": 60, "features": ["projector"]}, {"name": "Room 2", "capacity": 25}],
+    "slots": [{"start": "09:30", "end": "10:20"}, {"start": "10:30", "end": "11:20"}],
+}
