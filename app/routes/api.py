@@ -1,0 +1,197 @@
+"""The JSON API under /api/v1: the same domain calls as the pages, problem details on refusal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from app.deps import AttendeeDep, CurrentAttendee, CurrentOrganizer, EventDep, OrganizerDep, SessionDep, SettingsDep, SignerDep
+from app.domain import attendees, claims, eventfile, events, topics, voting
+from app.domain.topics import TopicView
+from app.models import Event
+from app.routes import schemas
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+PROBLEM = {"content": {"application/problem+json": {}}}
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not signed in", **PROBLEM}, 403: {"description": "Not allowed", **PROBLEM},
+    404: {"description": "Not found", **PROBLEM}, 409: {"description": "Refused in this state", **PROBLEM},
+    422: {"description": "A value was refused", **PROBLEM},
+}
+
+
+def _links(request: Request, event: Event, secret: str | None = None) -> schemas.Links:
+    organize = request.url_for("organize", code=event.code)
+    return schemas.Links(
+        join=str(request.url_for("event_page", code=event.code)),
+        board=str(request.url_for("board", code=event.code)),
+        my_day=str(request.url_for("my_day", code=event.code)),
+        organize=str(organize.include_query_params(key=secret)) if secret else str(organize),
+        qr_svg=str(request.url_for("event_qr", code=event.code)),
+    )
+
+
+def _topic_out(view: TopicView, viewer_id: int | None) -> schemas.TopicOut:
+    t = view.topic
+    return schemas.TopicOut(id=t.id, title=t.title, description=t.description, tags=t.tags, count=view.count,  # type: ignore[arg-type]
+                            marked=view.marked, facilitators=view.facilitators,
+                            needs_facilitator=view.needs_facilitator,
+                            mine=viewer_id is not None and t.author_id == viewer_id)
+
+
+@router.post("/events", status_code=201, response_model=schemas.EventCreated, responses=RESPONSES)
+def api_event_create(body: schemas.EventCreate, request: Request, session: SessionDep, signer: SignerDep) -> Any:
+    """Create an event; returns its join code, an organizer token and its links."""
+    created = events.create_event(
+        session, name=body.name, date=body.date, timezone=body.timezone,
+        rooms=[events.RoomSpec(r.name, r.capacity, r.features) for r in body.rooms],
+        slots=[events.SlotSpec(s.start, s.end) for s in body.slots], password=body.password,
+    )
+    event = created.event
+    if body.vote_budget is not None or body.hide_counts or body.shuffle_topics:
+        events.update_settings(session, event=event, vote_budget=body.vote_budget, hide_counts=body.hide_counts,
+                               shuffle_topics=body.shuffle_topics)
+    token = signer.organizer_token(event_id=event.id, organizer_id=created.organizer.id)  # type: ignore[arg-type]
+    return schemas.EventCreated(code=event.code, organizer_token=token, links=_links(request, event, created.secret))
+
+
+@router.get("/events/{code}", response_model=schemas.EventOut, responses=RESPONSES)
+def api_event_get(request: Request, session: SessionDep, event: EventDep) -> Any:
+    """The event: phase, rooms, slots and marking rules."""
+    return schemas.EventOut(
+        code=event.code, name=event.name, date=event.date, timezone=event.timezone, phase=event.phase.value,
+        rooms=[schemas.RoomOut(id=r.id, name=r.name, capacity=r.capacity, features=r.features)  # type: ignore[arg-type]
+               for r in events.list_rooms(session, event)],
+        slots=[schemas.SlotOut(id=s.id, start=s.start, end=s.end) for s in events.list_slots(session, event)],  # type: ignore[arg-type]
+        settings=schemas.EventSettings(vote_budget=event.vote_budget, hide_counts=event.hide_counts,
+                                       shuffle_topics=event.shuffle_topics),
+        links=_links(request, event),
+    )
+
+
+@router.patch("/events/{code}", response_model=schemas.EventSettings, responses=RESPONSES)
+def api_event_settings(body: schemas.EventSettings, session: SessionDep, event: EventDep,
+                       organizer: OrganizerDep) -> Any:
+    """Change the marking rules (organizer)."""
+    events.update_settings(session, event=event, vote_budget=body.vote_budget, hide_counts=body.hide_counts,
+                           shuffle_topics=body.shuffle_topics)
+    return body
+
+
+@router.post("/events/{code}/login", response_model=schemas.OrganizerLoggedIn, responses=RESPONSES)
+def api_organizer_login(body: schemas.LoginIn, session: SessionDep, event: EventDep, signer: SignerDep) -> Any:
+    """Exchange the organizer password, or the organizer link's secret, for an organizer token."""
+    if body.key:
+        organizer = events.organizer_by_secret(session, event=event, secret=body.key)
+    else:
+        organizer = events.organizer_by_password(session, event=event, password=body.password or "")
+    return schemas.OrganizerLoggedIn(organizer_token=signer.organizer_token(event_id=event.id, organizer_id=organizer.id))  # type: ignore[arg-type]
+
+
+@router.post("/events/{code}/attendees", status_code=201, response_model=schemas.Joined, responses=RESPONSES)
+def api_join(body: schemas.JoinIn, session: SessionDep, event: EventDep, signer: SignerDep,
+             settings: SettingsDep) -> Any:
+    """Join the event; the token identifies this attendee from now on (Authorization: Bearer)."""
+    attendee = attendees.join_event(session, event=event, name=body.name, limit=settings.MAX_ATTENDEES_PER_EVENT)
+    return schemas.Joined(attendee_id=attendee.id, token=signer.attendee_token(event_id=event.id, attendee_id=attendee.id))  # type: ignore[arg-type]
+
+
+@router.get("/events/{code}/topics", response_model=schemas.TopicsOut, responses=RESPONSES)
+def api_topics(session: SessionDep, event: EventDep, attendee: CurrentAttendee, organizer: CurrentOrganizer,
+               sort: str | None = None, tag: str | None = None) -> Any:
+    """The wall: open topics with counts (null while the event hides them from attendees)."""
+    wall = topics.wall(session, event=event, viewer=attendee, sort=sort, tag=tag, organizer=organizer is not None)
+    viewer_id = attendee.id if attendee else None
+    return schemas.TopicsOut(topics=[_topic_out(v, viewer_id) for v in wall.topics], sort=wall.sort,
+                             counts_visible=wall.counts_visible, marks_left=wall.marks_left)
+
+
+@router.post("/events/{code}/topics", status_code=201, response_model=schemas.TopicOut, responses=RESPONSES)
+def api_topic_create(body: schemas.TopicCreate, session: SessionDep, event: EventDep, attendee: AttendeeDep,
+                     settings: SettingsDep) -> Any:
+    """Propose a topic; with ``facilitate`` the author offers to lead it."""
+    topic = topics.propose_topic(session, event=event, author=attendee, title=body.title,
+                                 description=body.description, tags=body.tags, facilitate=body.facilitate,
+                                 limit=settings.MAX_TOPICS_PER_EVENT)
+    return _topic_out(topics.topic_view(session, event=event, viewer=attendee, topic=topic), attendee.id)
+
+
+@router.patch("/events/{code}/topics/{topic_id}", response_model=schemas.TopicOut, responses=RESPONSES)
+def api_topic_update(body: schemas.TopicUpdate, topic_id: int, session: SessionDep, event: EventDep,
+                     attendee: CurrentAttendee, organizer: CurrentOrganizer) -> Any:
+    """Edit a topic (its author until voting closes, or an organizer)."""
+    topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    topics.edit_topic(session, event=event, topic=topic, by=attendee, by_organizer=organizer is not None,
+                      title=body.title, description=body.description, tags=body.tags)
+    return _topic_out(topics.topic_view(session, event=event, viewer=attendee, topic=topic,
+                                        organizer=organizer is not None), attendee.id if attendee else None)
+
+
+@router.delete("/events/{code}/topics/{topic_id}", status_code=204, responses=RESPONSES)
+def api_topic_withdraw(topic_id: int, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
+                       organizer: CurrentOrganizer) -> Response:
+    """Withdraw a topic (its author until voting closes, or an organizer)."""
+    topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    topics.withdraw_topic(session, event=event, topic=topic, by=attendee, by_organizer=organizer is not None)
+    return Response(status_code=204)
+
+
+def _mark_out(session: SessionDep, event: Event, attendee: AttendeeDep, topic_id: int, changed: bool) -> schemas.MarkOut:
+    topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    view = topics.topic_view(session, event=event, viewer=attendee, topic=topic)
+    used = topics.marks_used(session, attendee=attendee)
+    left = None if event.vote_budget is None else max(0, event.vote_budget - used)
+    return schemas.MarkOut(topic_id=topic_id, marked=view.marked, changed=changed, count=view.count, marks_left=left)
+
+
+@router.put("/events/{code}/topics/{topic_id}/interest", response_model=schemas.MarkOut, responses=RESPONSES)
+def api_mark(topic_id: int, session: SessionDep, event: EventDep, attendee: AttendeeDep) -> Any:
+    """Mark a topic (idempotent: marking twice keeps one mark)."""
+    topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    changed = voting.mark_topic(session, event=event, attendee=attendee, topic=topic)
+    return _mark_out(session, event, attendee, topic_id, changed)
+
+
+@router.delete("/events/{code}/topics/{topic_id}/interest", response_model=schemas.MarkOut, responses=RESPONSES)
+def api_unmark(topic_id: int, session: SessionDep, event: EventDep, attendee: AttendeeDep) -> Any:
+    """Remove a mark (idempotent)."""
+    topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    changed = voting.unmark_topic(session, event=event, attendee=attendee, topic=topic)
+    return _mark_out(session, event, attendee, topic_id, changed)
+
+
+def _lead_out(session: SessionDep, event: Event, attendee: AttendeeDep, topic_id: int, changed: bool) -> schemas.LeadOut:
+    topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    view = topics.topic_view(session, event=event, viewer=attendee, topic=topic)
+    return schemas.LeadOut(topic_id=topic_id, facilitating=view.is_facilitator, changed=changed,
+                           facilitators=view.facilitators)
+
+
+@router.put("/events/{code}/topics/{topic_id}/facilitators/me", response_model=schemas.LeadOut, responses=RESPONSES)
+def api_claim(topic_id: int, session: SessionDep, event: EventDep, attendee: AttendeeDep) -> Any:
+    """Offer to lead a topic."""
+    topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    changed = claims.claim_topic(session, event=event, attendee=attendee, topic=topic)
+    return _lead_out(session, event, attendee, topic_id, changed)
+
+
+@router.delete("/events/{code}/topics/{topic_id}/facilitators/me", response_model=schemas.LeadOut, responses=RESPONSES)
+def api_release(topic_id: int, session: SessionDep, event: EventDep, attendee: AttendeeDep) -> Any:
+    """Step back from leading a topic."""
+    topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    changed = claims.release_claim(session, event=event, attendee=attendee, topic=topic)
+    return _lead_out(session, event, attendee, topic_id, changed)
+
+
+@router.post("/events/{code}/phase", response_model=schemas.PhaseOut, responses=RESPONSES)
+def api_phase(body: schemas.PhaseIn, session: SessionDep, event: EventDep, organizer: OrganizerDep) -> Any:
+    """Move the event to a phase (organizer)."""
+    events.set_phase(session, event=event, phase=body.phase)
+    return schemas.PhaseOut(phase=event.phase.value)
+
+
+@router.get("/events/{code}/export", responses=RESPONSES)
+def api_export(session: SessionDep, event: EventDep, organizer: OrganizerDep) -> dict[str, Any]:
+    """The event file (``twofeet.event/1``), for backup, moving installs or offline scheduling."""
+    return eventfile.export_event(session, event)

@@ -1,0 +1,226 @@
+"""Phone pages: join, the wall (propose, mark, lead), a topic's edit form, my day."""
+
+from __future__ import annotations
+
+import segno
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.deps import (
+    AttendeeDep,
+    CsrfChecked,
+    CsrfToken,
+    CurrentAttendee,
+    CurrentOrganizer,
+    EventDep,
+    SessionDep,
+    SettingsDep,
+    SignerDep,
+)
+from app.domain import attendees, claims, phases, topics, voting
+from app.domain.errors import DomainError
+from app.routes import forms
+from app.routes.cookies import set_attendee_cookie
+from app.templating import is_htmx, render
+
+router = APIRouter(prefix="/e/{code}")
+
+
+def join_url(request: Request, code: str) -> str:
+    return str(request.url_for("event_page", code=code))
+
+
+def _wall_context(request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
+                  csrf: str, **extra: object) -> dict[str, object]:
+    sort = request.query_params.get("sort")
+    tag = request.query_params.get("tag")
+    return {
+        "event": event,
+        "attendee": attendee,
+        "csrf": csrf,
+        "wall": topics.wall(session, event=event, viewer=attendee, sort=sort, tag=tag),
+        "can": {action: phases.is_allowed(event, action) for action in phases.ALLOWED},
+        "now_possible": phases.NOW_POSSIBLE[event.phase],
+        "propose_error": None,
+        "propose_form": {},
+        **extra,
+    }
+
+
+@router.get("", name="event_page")
+def event_page(request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
+               csrf: CsrfToken) -> Response:
+    """The phone page: a join form for a new device, else the wall."""
+    if attendee is None:
+        return render(request, "attendee/join.html", {"event": event, "csrf": csrf, "error": None,
+                                                      "can_join": phases.is_allowed(event, "join")})
+    return render(request, "attendee/wall.html", _wall_context(request, session, event, attendee, csrf),
+                  block="wall")
+
+
+@router.post("/join", name="attendee_join", dependencies=[CsrfChecked])
+async def attendee_join(request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
+                        signer: SignerDep, settings: SettingsDep, csrf: CsrfToken) -> Response:
+    """Join with an optional name; the device keeps a signed cookie for this event."""
+    form = await request.form()
+    if attendee is not None:  # the same phone again: keep the same attendee, maybe renamed
+        if forms.text(form, "name").strip():
+            attendees.rename_attendee(session, attendee=attendee, name=forms.text(form, "name"))
+        return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
+    try:
+        attendee = attendees.join_event(session, event=event, name=forms.text(form, "name"),
+                                        limit=settings.MAX_ATTENDEES_PER_EVENT)
+    except DomainError as error:
+        return render(request, "attendee/join.html", {"event": event, "csrf": csrf, "error": error,
+                                                      "can_join": phases.is_allowed(event, "join")},
+                      status_code=error.status_code)
+    response = RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
+    set_attendee_cookie(response, signer=signer, settings=settings, event=event, attendee=attendee)
+    return response
+
+
+@router.post("/name", name="attendee_rename", dependencies=[CsrfChecked])
+async def attendee_rename(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep) -> Response:
+    """Add, change or clear the display name."""
+    form = await request.form()
+    attendees.rename_attendee(session, attendee=attendee, name=forms.text(form, "name"))
+    return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
+
+
+@router.post("/topics", name="topic_create", dependencies=[CsrfChecked])
+async def topic_create(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
+                       settings: SettingsDep, csrf: CsrfToken) -> Response:
+    """Propose a topic; errors come back on the form with what was typed kept."""
+    form = await request.form()
+    try:
+        topics.propose_topic(
+            session, event=event, author=attendee,
+            title=forms.text(form, "title"), description=forms.text(form, "description"),
+            tags=forms.text(form, "tags"), facilitate=forms.checkbox(form, "facilitate"),
+            limit=settings.MAX_TOPICS_PER_EVENT,
+        )
+    except DomainError as error:
+        context = _wall_context(request, session, event, attendee, csrf, propose_error=error, propose_form=form)
+        return render(request, "attendee/wall.html", context, block="propose", status_code=error.status_code,
+                      headers={"HX-Retarget": "#propose", "HX-Reswap": "outerHTML"})
+    if is_htmx(request):
+        context = _wall_context(request, session, event, attendee, csrf, proposed=True)
+        return render(request, "attendee/wall.html", context, block="wall")
+    return RedirectResponse(request.url_for("event_page", code=event.code).include_query_params(sort="newest"),
+                            status_code=303)
+
+
+def _card(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep, topic_id: int,
+          csrf: str, error: DomainError | None = None) -> Response:
+    topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    wall = topics.wall(session, event=event, viewer=attendee)
+    view = topics.topic_view(session, event=event, viewer=attendee, topic=topic)
+    context = {"event": event, "attendee": attendee, "csrf": csrf, "view": view, "wall": wall, "error": error,
+               "can": {action: phases.is_allowed(event, action) for action in phases.ALLOWED}}
+    return render(request, "attendee/card.html", context, status_code=error.status_code if error else 200)
+
+
+@router.post("/topics/{topic_id}/mark", name="topic_mark", dependencies=[CsrfChecked])
+async def topic_mark(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
+                     topic_id: int, csrf: CsrfToken) -> Response:
+    """Mark or unmark (the form says which, so a retried tap never flips it back)."""
+    form = await request.form()
+    topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    error = None
+    try:
+        if forms.text(form, "action") == "unmark":
+            voting.unmark_topic(session, event=event, attendee=attendee, topic=topic)
+        else:
+            voting.mark_topic(session, event=event, attendee=attendee, topic=topic)
+    except DomainError as exc:
+        error = exc
+    if is_htmx(request):
+        return _card(request, session, event, attendee, topic_id, csrf, error)
+    if error is not None:
+        raise error
+    return RedirectResponse(str(request.url_for("event_page", code=event.code)) + f"#topic-{topic_id}", status_code=303)
+
+
+@router.post("/topics/{topic_id}/lead", name="topic_lead", dependencies=[CsrfChecked])
+async def topic_lead(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
+                     topic_id: int, csrf: CsrfToken) -> Response:
+    """Offer to lead a topic, or step back."""
+    form = await request.form()
+    topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    error = None
+    try:
+        if forms.text(form, "action") == "release":
+            claims.release_claim(session, event=event, attendee=attendee, topic=topic)
+        else:
+            claims.claim_topic(session, event=event, attendee=attendee, topic=topic)
+    except DomainError as exc:
+        error = exc
+    if is_htmx(request):
+        return _card(request, session, event, attendee, topic_id, csrf, error)
+    if error is not None:
+        raise error
+    return RedirectResponse(str(request.url_for("event_page", code=event.code)) + f"#topic-{topic_id}", status_code=303)
+
+
+@router.get("/topics/{topic_id}/edit", name="topic_edit")
+def topic_edit_form(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
+                    topic_id: int, csrf: CsrfToken) -> Response:
+    """The author's form to change or withdraw a topic."""
+    topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    return render(request, "attendee/edit.html", {"event": event, "topic": topic, "csrf": csrf, "error": None,
+                                                  "form": None, "attendee": attendee,
+                                                  "can_edit": phases.is_allowed(event, "edit_topic")})
+
+
+@router.post("/topics/{topic_id}/edit", name="topic_update", dependencies=[CsrfChecked])
+async def topic_update(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
+                       topic_id: int, csrf: CsrfToken) -> Response:
+    """Save the author's changes."""
+    form = await request.form()
+    topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    try:
+        topics.edit_topic(session, event=event, topic=topic, by=attendee, title=forms.text(form, "title"),
+                          description=forms.text(form, "description"), tags=forms.text(form, "tags"))
+    except DomainError as error:
+        return render(request, "attendee/edit.html", {"event": event, "topic": topic, "csrf": csrf, "error": error,
+                                                      "form": form, "attendee": attendee,
+                                                      "can_edit": phases.is_allowed(event, "edit_topic")},
+                      status_code=error.status_code)
+    return RedirectResponse(str(request.url_for("event_page", code=event.code)) + f"#topic-{topic_id}", status_code=303)
+
+
+@router.post("/topics/{topic_id}/withdraw", name="topic_withdraw", dependencies=[CsrfChecked])
+def topic_withdraw(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
+                   topic_id: int) -> Response:
+    """Take one's own topic off the wall."""
+    topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    topics.withdraw_topic(session, event=event, topic=topic, by=attendee)
+    return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
+
+
+@router.get("/my", name="my_day")
+def my_day(request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
+           csrf: CsrfToken) -> Response:
+    """The attendee's own marks and sessions."""
+    if attendee is None:
+        return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
+    marked = [v for v in topics.wall(session, event=event, viewer=attendee, sort="newest").topics
+              if v.marked or v.is_facilitator or v.is_author]
+    return render(request, "attendee/my.html", {"event": event, "attendee": attendee, "csrf": csrf, "mine": marked})
+
+
+@router.get("/qr.svg", name="event_qr")
+def event_qr(request: Request, event: EventDep) -> Response:
+    """The join link as a QR code, for posters, the board and the console."""
+    qr = segno.make(join_url(request, event.code), error="m")
+    svg = qr.svg_inline(scale=8, border=2, dark="#000", light="#fff", omitsize=True)
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/sessions/{topic_id}", name="session_page")
+def session_page(request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
+                 organizer: CurrentOrganizer, topic_id: int, csrf: CsrfToken) -> Response:
+    """One session: what it is about and who leads it."""
+    topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    view = topics.topic_view(session, event=event, viewer=attendee, topic=topic, organizer=organizer is not None)
+    return render(request, "attendee/session.html", {"event": event, "attendee": attendee, "view": view, "csrf": csrf})

@@ -1,0 +1,60 @@
+"""Turning browser form fields into the values domain functions take (no rules live here)."""
+
+from __future__ import annotations
+
+from starlette.datastructures import FormData
+
+from app.domain.errors import InvalidInput
+from app.domain.events import RoomSpec, SlotSpec
+
+
+def text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def texts(form: FormData, name: str) -> list[str]:
+    return [v if isinstance(v, str) else "" for v in form.getlist(name)]
+
+
+def whole_number(raw: str, *, field_name: str) -> int:
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise InvalidInput(f"{field_name}: '{raw.strip()[:20]}' is not a whole number.", field=field_name) from None
+
+
+def rooms_from_form(form: FormData) -> list[RoomSpec]:
+    """Rows of room name / seats / features; fully blank rows are skipped."""
+    names, capacities, features = texts(form, "room_name"), texts(form, "room_capacity"), texts(form, "room_features")
+    rooms = []
+    for index, name in enumerate(names):
+        capacity = capacities[index] if index < len(capacities) else ""
+        feature_text = features[index] if index < len(features) else ""
+        if not (name.strip() or capacity.strip() or feature_text.strip()):
+            continue
+        position = len(rooms)
+        if not capacity.strip():
+            raise InvalidInput(f"rooms[{position}].capacity: how many seats does '{name.strip()[:40]}' have?",
+                               field=f"rooms[{position}].capacity")
+        rooms.append(RoomSpec(
+            name=name,
+            capacity=whole_number(capacity, field_name=f"rooms[{position}].capacity"),
+            features=[f for f in feature_text.replace(",", " ").split() if f],
+        ))
+    return rooms
+
+
+def slots_from_form(form: FormData) -> list[SlotSpec]:
+    starts, ends = texts(form, "slot_start"), texts(form, "slot_end")
+    slots = []
+    for index, start in enumerate(starts):
+        end = ends[index] if index < len(ends) else ""
+        if not (start.strip() or end.strip()):
+            continue
+        slots.append(SlotSpec(start=start, end=end))
+    return slots
+
+
+def checkbox(form: FormData, name: str) -> bool:
+    return text(form, name) in {"on", "true", "1", "yes"}

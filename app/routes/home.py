@@ -1,0 +1,61 @@
+"""The front door: what Two Feet is, create an event, type a join code."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.deps import CsrfChecked, CsrfToken, SessionDep, SignerDep, SettingsDep
+from app.domain import events
+from app.domain.errors import DomainError
+from app.routes import forms
+from app.routes.cookies import set_new_link_cookie, set_organizer_cookie
+from app.templating import render
+
+router = APIRouter()
+
+
+@router.get("/", name="home")
+def home_page(request: Request, csrf: CsrfToken) -> Response:
+    """What Two Feet is; create an event; join one by code."""
+    return render(request, "home.html", {"csrf": csrf, "form": {}, "error": None, "join_error": None})
+
+
+@router.post("/events", name="event_create", dependencies=[CsrfChecked])
+async def event_create(request: Request, session: SessionDep, signer: SignerDep, settings: SettingsDep,
+                       csrf: CsrfToken) -> Response:
+    """Create an event from the home page form, then open its console."""
+    form = await request.form()
+    try:
+        created = events.create_event(
+            session,
+            name=forms.text(form, "name"),
+            date=forms.text(form, "date"),
+            timezone=forms.text(form, "timezone"),
+            rooms=forms.rooms_from_form(form),
+            slots=forms.slots_from_form(form),
+            password=forms.text(form, "password") or None,
+        )
+    except DomainError as error:
+        return render(request, "home.html", {"csrf": csrf, "form": form, "error": error, "join_error": None},
+                      status_code=error.status_code)
+    event = created.event
+    response = RedirectResponse(request.url_for("organize", code=event.code), status_code=303)
+    set_organizer_cookie(response, signer=signer, settings=settings, event=event, organizer=created.organizer)
+    # The secret exists only now (the database keeps its hash): the console shows it once.
+    set_new_link_cookie(response, settings=settings, event=event, secret=created.secret)
+    return response
+
+
+@router.post("/join", name="join_code", dependencies=[CsrfChecked])
+async def join_by_code(request: Request, session: SessionDep, csrf: CsrfToken) -> Response:
+    """Go to the event whose code was typed on the home page."""
+    form = await request.form()
+    code = forms.text(form, "code")
+    event = events.get_event(session, code) if code.strip() else None
+    if event is None:
+        message = ("code: please type the 6-character code from the poster." if not code.strip() else
+                   f"code: no event has the code '{events.normalize_code(code)[:12]}'. Check the poster and try again.")
+        return render(request, "home.html", {"csrf": csrf, "form": {}, "error": None, "join_error": message,
+                                             "join_code": code[:12]}, status_code=404 if code.strip() else 422)
+    return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
