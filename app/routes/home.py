@@ -15,6 +15,13 @@ from app.templating import render
 router = APIRouter()
 
 
+@router.get("/healthz", name="healthz", include_in_schema=False)
+def healthz(session: SessionDep) -> dict[str, str]:
+    """For container health checks and load balancers: the process answers and the database too."""
+    events.ping(session)
+    return {"status": "ok"}
+
+
 @router.get("/", name="home")
 def home_page(request: Request, csrf: CsrfToken) -> Response:
     """What Two Feet is; create an event; join one by code."""
