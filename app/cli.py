@@ -78,7 +78,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     engine.dispose()
     print(f"Demo event '{created.event.name}' ready on {path} (recreated on every `twofeet demo`):")
     print(_links(settings, created.event.code, created.secret), flush=True)
-    _serve(settings, args.host, args.port)
+    if not args.no_serve:
+        _serve(settings, args.host, args.port)
     return 0
 
 
@@ -154,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_server(sub.add_parser("demo", help="run the app on a demo event",
                                    description="Recreate a demo database with a full wall and run the app on it."))
     p.add_argument("--db", help="demo SQLite file (default ./twofeet-demo.db; it is deleted and recreated)")
+    p.add_argument("--no-serve", action="store_true", help="only create the demo database and print its links")
     p.set_defaults(func=cmd_demo)
     sched = sub.add_parser("schedule", help="schedule an event file", add_help=False,
                            description="Build a schedule from an event file; see `twofeet schedule --help`.")
