@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import segno
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -213,8 +215,11 @@ def my_day(request: Request, session: SessionDep, event: EventDep, attendee: Cur
 def event_qr(request: Request, event: EventDep) -> Response:
     """The join link as a QR code, for posters, the board and the console."""
     qr = segno.make(join_url(request, event.code), error="m")
-    svg = qr.svg_inline(scale=8, border=2, dark="#000", light="#fff", omitsize=True)
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=3600"})
+    # A standalone image needs the SVG namespace, which segno's inline form leaves out.
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="svg", scale=8, border=2, dark="#000", light="#fff", omitsize=True, xmldecl=False,
+            svgclass=None, lineclass=None)
+    return Response(buffer.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=3600"})
 
 
 @router.get("/sessions/{topic_id}", name="session_page")

@@ -65,7 +65,8 @@ def test_organizer_creates_an_event_and_gets_links_code_and_qr(client: TestClien
     console = client.get(f"/e/{code}/organize").text
     assert code in console and f"/e/{code}" in console
     qr = client.get(f"/e/{code}/qr.svg")
-    assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml") and "<svg" in qr.text
+    assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml")
+    assert qr.text.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in qr.text, "a standalone image needs its namespace"
     assert "Library" in console
 
 
