@@ -1,0 +1,154 @@
+"""``twofeet schedule EVENT.json``: schedule an event file from the command line.
+
+Prints the ``twofeet.schedule/1`` document on stdout. Errors are one line on stderr
+naming the file, key and id; exit status 2 for bad files or arguments, 1 when the
+event's hard constraints cannot all hold, 0 otherwise. Never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from typing import NoReturn
+
+from app.scheduler.eventfile import EventFileError, parse_event
+from app.scheduler.solution import Status, parse_schedule, schedule_to_document
+from app.scheduler.solve import Config, Progress, solve
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but errors are our one clear line and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _Usage(message)
+
+
+class _Usage(Exception):
+    pass
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return value
+
+
+def _load_json(path: str) -> object:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except FileNotFoundError:
+        raise _FileProblem(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise _FileProblem(f"{path}: is a directory, not a file") from None
+    except PermissionError:
+        raise _FileProblem(f"{path}: permission denied") from None
+    except UnicodeDecodeError:
+        raise _FileProblem(f"{path}: not UTF-8 text") from None
+    except json.JSONDecodeError as e:
+        raise _FileProblem(f"{path}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
+    except OSError as e:
+        raise _FileProblem(f"{path}: cannot read ({e.strerror})") from None
+
+
+class _FileProblem(Exception):
+    pass
+
+
+def _build_parser() -> _Parser:
+    parser = _Parser(prog="twofeet schedule", description="Schedule a twofeet.event/1 file.")
+    parser.add_argument("event", metavar="EVENT.json", help="the event file")
+    parser.add_argument("--time-limit", type=_positive_float, default=10.0, metavar="SECONDS",
+                        help="seconds of solver work (default 10)")
+    parser.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default 0)")
+    parser.add_argument("--workers", type=int, default=2, metavar="N", help="solver threads (default 2)")
+    parser.add_argument("--previous", metavar="SCHEDULE.json", help="the schedule in force, to change as little as possible")
+    parser.add_argument("--keep-before", metavar="SLOT", help="keep the previous schedule's placements before this slot")
+    parser.add_argument("--verbose", action="store_true", help="progress lines on stderr")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``twofeet schedule``; return the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments after ``schedule`` (defaults to ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success, 1 if infeasible or nothing was found in time, 2 for bad input.
+
+    Examples
+    --------
+    >>> main(["no-such-file.json"])
+    2
+    """
+    try:
+        args = _build_parser().parse_args(argv)
+    except _Usage as e:
+        print(f"twofeet schedule: {e}", file=sys.stderr)
+        return 2
+    if args.keep_before is not None and args.previous is None:
+        print("twofeet schedule: --keep-before needs --previous", file=sys.stderr)
+        return 2
+    if args.workers < 1:
+        print("twofeet schedule: --workers must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        instance = parse_event(_load_json(args.event))
+    except _FileProblem as e:
+        print(e, file=sys.stderr)
+        return 2
+    except EventFileError as e:
+        print(f"{args.event}: {e}", file=sys.stderr)
+        return 2
+    previous = None
+    if args.previous is not None:
+        try:
+            previous = parse_schedule(_load_json(args.previous), instance)
+        except _FileProblem as e:
+            print(e, file=sys.stderr)
+            return 2
+        except EventFileError as e:
+            print(f"{args.previous}: {e}", file=sys.stderr)
+            return 2
+        if args.keep_before is not None and args.keep_before not in instance.slot_ids:
+            print(f"twofeet schedule: --keep-before: unknown slot {args.keep_before!r}", file=sys.stderr)
+            return 2
+
+    def progress(p: Progress) -> None:
+        bound = "?" if p.bound is None else str(p.bound)
+        print(f"{p.elapsed:7.2f}s  attendance {p.attendance}  bound {bound}  upper bound {p.upper_bound}",
+              file=sys.stderr)
+
+    solution = solve(
+        instance,
+        Config(time_limit=args.time_limit, seed=args.seed, workers=args.workers),
+        previous=previous,
+        keep_before=args.keep_before,
+        on_progress=progress if args.verbose else None,
+    )
+    if solution.status is Status.INFEASIBLE:
+        print(f"{args.event}: the hard constraints cannot all hold:", file=sys.stderr)
+        for message in solution.conflicts:
+            print(f"  {message}", file=sys.stderr)
+        return 1
+    if solution.status is Status.TIMEOUT:
+        print(f"{args.event}: no schedule found within {args.time_limit:g} s; try a longer --time-limit",
+              file=sys.stderr)
+        return 1
+    json.dump(schedule_to_document(solution), sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

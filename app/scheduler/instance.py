@@ -1,0 +1,154 @@
+"""The scheduler's input: one event day as frozen, hashable dataclasses.
+
+Every field of the ``twofeet.event/1`` format is kept, so that
+``parse_event(event_to_document(instance)) == instance``. The classes hold plain
+strings, numbers, tuples and frozensets only; they know nothing of the database
+or the web layer (STYLE 10.7).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Attendee", "EventInfo", "Instance", "Interest", "Pin", "Room", "Slot", "Topic"]
+
+
+@dataclass(frozen=True)
+class Room:
+    """A room that can hold one topic per slot.
+
+    Parameters
+    ----------
+    id : str
+        Unique room id.
+    name : str
+        Display name.
+    capacity : int
+        Seats, a positive integer.
+    features : frozenset of str
+        Tags a topic may need (``"projector"``, ``"accessible"``...).
+    unavailable_slots : frozenset of str
+        Slot ids in which the room cannot be used.
+
+    Examples
+    --------
+    >>> Room("lib", "Library", 120, frozenset({"projector"}))
+    Room(id='lib', name='Library', capacity=120, features=frozenset({'projector'}), unavailable_slots=frozenset())
+    """
+
+    id: str
+    name: str
+    capacity: int
+    features: frozenset[str] = frozenset()
+    unavailable_slots: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A time slot; ``start`` and ``end`` are local ``"HH:MM"`` strings."""
+
+    id: str
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """A person at the event; ``name`` may be empty."""
+
+    id: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Pin:
+    """Fixes a topic to a room and/or a slot.
+
+    A pinned topic is always scheduled; ``room`` or ``slot`` left as ``None`` lets
+    the solver choose that part. ``Pin()`` therefore means "must be scheduled".
+    """
+
+    room: str | None = None
+    slot: str | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A proposed session.
+
+    Parameters
+    ----------
+    id : str
+        Unique topic id.
+    title, description : str
+        Shown to people; the solver ignores them.
+    facilitators : tuple of str
+        Attendee ids who run it; each spends the topic's slot in it.
+    unavailable_slots : frozenset of str
+        Slots in which the topic must not be placed.
+    needs : frozenset of str
+        Features the room must have.
+    pinned : Pin or None
+        Room and/or slot the topic is fixed to.
+    """
+
+    id: str
+    title: str
+    description: str = ""
+    facilitators: tuple[str, ...] = ()
+    unavailable_slots: frozenset[str] = frozenset()
+    needs: frozenset[str] = frozenset()
+    pinned: Pin | None = None
+
+
+@dataclass(frozen=True)
+class Interest:
+    """An attendee's mark on a topic; ``weight`` 1 is one vote."""
+
+    attendee: str
+    topic: str
+    weight: float = 1
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """Descriptive event data, carried through unchanged."""
+
+    name: str = ""
+    date: str = ""
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class Instance:
+    """Everything the scheduler needs about one event day.
+
+    Slots are in time order. Build one with :func:`app.scheduler.parse_event`
+    from a file, or directly from the application's data.
+
+    Examples
+    --------
+    >>> inst = Instance(
+    ...     event=EventInfo("Edcamp"),
+    ...     rooms=(Room("r1", "Room 1", 30),),
+    ...     slots=(Slot("s1", "09:00", "09:50"),),
+    ...     attendees=(Attendee("a1"),),
+    ...     topics=(Topic("t1", "Math talks"),),
+    ...     interests=(Interest("a1", "t1"),),
+    ... )
+    >>> inst.slot_ids
+    ('s1',)
+    """
+
+    event: EventInfo
+    rooms: tuple[Room, ...]
+    slots: tuple[Slot, ...]
+    attendees: tuple[Attendee, ...]
+    topics: tuple[Topic, ...]
+    interests: tuple[Interest, ...]
+    avoid_clash: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def slot_ids(self) -> tuple[str, ...]:
+        """Slot ids in time order."""
+        return tuple(s.id for s in self.slots)

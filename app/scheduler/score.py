@@ -1,0 +1,229 @@
+"""Judging a schedule without a solver.
+
+:func:`score` computes the figures of the format's "How a schedule is judged";
+:func:`violations` lists every broken hard constraint. Both accept any placements,
+including invalid ones, and are what the tests and the benchmark hold every schedule
+to, the solver's included.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+
+from app.scheduler.instance import Instance
+from app.scheduler.solution import Placement, Stats
+
+__all__ = ["headcounts", "interest_sets", "score", "upper_bound", "violations"]
+
+
+def interest_sets(instance: Instance) -> dict[str, frozenset[str]]:
+    """Map each attendee id to the topic ids it marked (weights ignored)."""
+    sets: dict[str, set[str]] = {a.id: set() for a in instance.attendees}
+    for interest in instance.interests:
+        sets.setdefault(interest.attendee, set()).add(interest.topic)
+    return {a: frozenset(ts) for a, ts in sets.items()}
+
+
+def _facilitated(instance: Instance) -> dict[str, frozenset[str]]:
+    sets: dict[str, set[str]] = defaultdict(set)
+    for topic in instance.topics:
+        for person in topic.facilitators:
+            sets[person].add(topic.id)
+    return {a: frozenset(ts) for a, ts in sets.items()}
+
+
+def _tally(instance: Instance, slot_of: Mapping[str, str]) -> tuple[int, int, dict[str, Fraction]]:
+    """Attendance, clashes and exact headcounts for topics placed in ``slot_of``."""
+    interests = interest_sets(instance)
+    facilitated = _facilitated(instance)
+    attendance = 0
+    clashes = 0
+    headcount: dict[str, Fraction] = defaultdict(Fraction)
+    for person in sorted(set(interests) | set(facilitated)):
+        marked_by_slot: dict[str, list[str]] = defaultdict(list)
+        for topic in sorted(interests.get(person, ())):
+            if topic in slot_of:
+                marked_by_slot[slot_of[topic]].append(topic)
+        running_by_slot: dict[str, list[str]] = defaultdict(list)
+        for topic in sorted(facilitated.get(person, ())):
+            if topic in slot_of:
+                running_by_slot[slot_of[topic]].append(topic)
+        attendance += len(set(marked_by_slot) | set(running_by_slot))
+        for marked in marked_by_slot.values():
+            clashes += len(marked) * (len(marked) - 1) // 2
+        for slot in set(marked_by_slot) | set(running_by_slot):
+            # A facilitator's whole unit goes to what they run (split if they are,
+            # invalidly, double-booked); otherwise the unit is split over the marks.
+            targets = running_by_slot.get(slot) or marked_by_slot[slot]
+            share = Fraction(1, len(targets))
+            for topic in targets:
+                headcount[topic] += share
+    return attendance, clashes, headcount
+
+
+def headcounts(instance: Instance, slot_of: Mapping[str, str]) -> dict[str, Fraction]:
+    """Exact expected headcount of each topic, given the slot of every placed topic.
+
+    Rooms do not matter: the headcount depends only on which topics share a slot.
+    """
+    return _tally(instance, slot_of)[2]
+
+
+def upper_bound(instance: Instance) -> int:
+    """Sum over attendees of ``min(|I(a) ∪ facilitated(a)|, S)``."""
+    interests = interest_sets(instance)
+    facilitated = _facilitated(instance)
+    people = set(interests) | set(facilitated)
+    n_slots = len(instance.slots)
+    return sum(
+        min(len(interests.get(a, frozenset()) | facilitated.get(a, frozenset())), n_slots) for a in sorted(people)
+    )
+
+
+def score(
+    instance: Instance,
+    placements: Iterable[Placement],
+    *,
+    solve_seconds: float = 0.0,
+    proven_bound: int | None = None,
+) -> Stats:
+    """Compute the format's figures for ``placements``.
+
+    Parameters
+    ----------
+    instance : Instance
+    placements : iterable of Placement
+        Any placements; if a topic appears twice only its first placement counts.
+    solve_seconds : float
+        Copied into the result.
+    proven_bound : int or None
+        Copied into the result.
+
+    Returns
+    -------
+    Stats
+        Overflow is computed exactly (fractions) and then rounded to 6 decimals.
+
+    Examples
+    --------
+    >>> from app.scheduler.instance import Attendee, EventInfo, Interest, Room, Slot, Topic
+    >>> inst = Instance(EventInfo(), (Room("r", "R", 1),), (Slot("s", "09:00", "10:00"),),
+    ...     (Attendee("a"), Attendee("b")), (Topic("t", "T"),), (Interest("a", "t"), Interest("b", "t")))
+    >>> score(inst, [Placement("t", "r", "s")])
+    Stats(attendance=2, upper_bound=2, proven_bound=None, overflow=1.0, clashes=0, solve_seconds=0.0)
+    """
+    capacity = {r.id: r.capacity for r in instance.rooms}
+    where: dict[str, Placement] = {}
+    for p in placements:
+        where.setdefault(p.topic, p)
+    attendance, clashes, headcount = _tally(instance, {t: p.slot for t, p in where.items()})
+    overflow = sum(
+        (max(Fraction(0), headcount[t] - capacity.get(p.room, 0)) for t, p in where.items()),
+        Fraction(0),
+    )
+    return Stats(
+        attendance=attendance,
+        upper_bound=upper_bound(instance),
+        proven_bound=proven_bound,
+        overflow=round(float(overflow), 6),
+        clashes=clashes,
+        solve_seconds=solve_seconds,
+    )
+
+
+def violations(instance: Instance, placements: Iterable[Placement]) -> list[str]:
+    """List every hard constraint that ``placements`` break.
+
+    Each message starts with a label in brackets (``[room-double-booked]``,
+    ``[topic-placed-twice]``, ``[room-unavailable]``, ``[topic-unavailable]``,
+    ``[room-lacks-feature]``, ``[pin]``, ``[facilitator-double-booked]``,
+    ``[avoid-clash]``, ``[unknown-id]``) followed by a sentence for a person.
+
+    Returns
+    -------
+    list of str
+        ``[]`` when the schedule is valid.
+
+    Examples
+    --------
+    >>> from app.scheduler.instance import EventInfo, Room, Slot, Topic
+    >>> inst = Instance(EventInfo(), (Room("r", "R", 9),), (Slot("s", "09:00", "10:00"),), (),
+    ...     (Topic("t", "T"), Topic("u", "U")), ())
+    >>> violations(inst, [Placement("t", "r", "s"), Placement("u", "r", "s")])
+    ["[room-double-booked] room 'r' holds 't' and 'u' in slot 's'"]
+    """
+    placements = list(placements)
+    rooms = {r.id: r for r in instance.rooms}
+    topics = {t.id: t for t in instance.topics}
+    slots = {s.id for s in instance.slots}
+    out: list[str] = []
+    valid: list[Placement] = []
+    for p in placements:
+        bad = [
+            f"{kind} {value!r}"
+            for kind, value, known in (("topic", p.topic, topics), ("room", p.room, rooms), ("slot", p.slot, slots))
+            if value not in known
+        ]
+        if bad:
+            out.append(f"[unknown-id] placement of {p.topic!r} names unknown " + " and ".join(bad))
+        else:
+            valid.append(p)
+
+    count = Counter(p.topic for p in valid)
+    for topic, n in sorted(count.items()):
+        if n > 1:
+            out.append(f"[topic-placed-twice] topic {topic!r} is placed {n} times")
+
+    by_cell: dict[tuple[str, str], list[str]] = defaultdict(list)
+    by_slot: dict[str, list[str]] = defaultdict(list)
+    for p in valid:
+        by_cell[(p.room, p.slot)].append(p.topic)
+        by_slot[p.slot].append(p.topic)
+        room, topic = rooms[p.room], topics[p.topic]
+        if p.slot in room.unavailable_slots:
+            out.append(f"[room-unavailable] room {p.room!r} is unavailable in slot {p.slot!r} but holds {p.topic!r}")
+        if p.slot in topic.unavailable_slots:
+            out.append(f"[topic-unavailable] topic {p.topic!r} is placed in slot {p.slot!r}, which it cannot use")
+        for need in sorted(topic.needs - room.features):
+            out.append(f"[room-lacks-feature] topic {p.topic!r} needs {need!r}, which room {p.room!r} lacks")
+    for (room_id, slot), held in by_cell.items():
+        if len(held) > 1:
+            out.append(
+                f"[room-double-booked] room {room_id!r} holds "
+                + " and ".join(repr(t) for t in sorted(held))
+                + f" in slot {slot!r}"
+            )
+
+    placed = {p.topic: p for p in valid}
+    for topic in instance.topics:
+        pin = topic.pinned
+        if pin is None:
+            continue
+        p = placed.get(topic.id)
+        if p is None:
+            out.append(f"[pin] pinned topic {topic.id!r} is not scheduled")
+            continue
+        if pin.room is not None and p.room != pin.room:
+            out.append(f"[pin] topic {topic.id!r} is pinned to room {pin.room!r} but placed in {p.room!r}")
+        if pin.slot is not None and p.slot != pin.slot:
+            out.append(f"[pin] topic {topic.id!r} is pinned to slot {pin.slot!r} but placed in {p.slot!r}")
+
+    for slot, held in by_slot.items():
+        runners: dict[str, list[str]] = defaultdict(list)
+        for t in held:
+            for person in topics[t].facilitators:
+                runners[person].append(t)
+        for person, runs in sorted(runners.items()):
+            if len(runs) > 1:
+                out.append(
+                    f"[facilitator-double-booked] facilitator {person!r} runs "
+                    + " and ".join(repr(t) for t in sorted(runs))
+                    + f" in slot {slot!r}"
+                )
+    for a, b in instance.avoid_clash:
+        pa, pb = placed.get(a), placed.get(b)
+        if pa is not None and pb is not None and pa.slot == pb.slot:
+            out.append(f"[avoid-clash] topics {a!r} and {b!r} must not share a slot but both are in {pa.slot!r}")
+    return out
