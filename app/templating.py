@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Request
 from jinja2_fragments.fastapi import Jinja2Blocks
@@ -21,7 +22,18 @@ def make_templates() -> Jinja2Blocks:
     env.globals["Phase"] = Phase
     env.filters["plural"] = lambda n, one, many=None: one if n == 1 else (many or one + "s")
     env.filters["hhmm"] = lambda dt: dt.strftime("%H:%M") if isinstance(dt, datetime) else dt
+    env.filters["localtime"] = _localtime
     return templates
+
+
+def _localtime(moment: datetime, timezone: str) -> str:
+    """A stored UTC time as the event's wall clock, e.g. 09:42."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(ZoneInfo(timezone)).strftime("%H:%M")
+    except (ZoneInfoNotFoundError, ValueError):
+        return moment.strftime("%H:%M UTC")
 
 
 def is_htmx(request: Request) -> bool:

@@ -49,3 +49,11 @@ def get_attendee(session: Session, *, event: Event, attendee_id: int) -> Attende
     if attendee is None or attendee.event_id != event.id:
         return None
     return attendee
+
+
+def list_attendees(session: Session, *, event: Event, named_only: bool = True, limit: int = 5000) -> list[Attendee]:
+    """The event's attendees by name (the ones with a name, for pickers), then by when they joined."""
+    query = select(Attendee).where(Attendee.event_id == event.id)
+    if named_only:
+        query = query.where(Attendee.name != "")
+    return list(session.scalars(query.order_by(Attendee.name, Attendee.id).limit(limit)))

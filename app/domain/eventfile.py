@@ -47,8 +47,13 @@ class ImportedEvent:
     interests: int
 
 
-def build_instance(session: Session, event: Event) -> Instance:
-    """The event as the scheduler sees it: open topics, their marks, leads and constraints."""
+def build_instance(session: Session, event: Event, *, paper_people: bool = True) -> Instance:
+    """The event as the scheduler sees it: open topics, their marks, leads and constraints.
+
+    Marks counted on the paper wall have no attendee behind them; with ``paper_people`` each
+    becomes an attendee of its own (``p{topic}-{n}``) who wants that one topic, so the scheduler
+    weighs them like any mark. The event file leaves them out and carries ``paper_marks`` instead.
+    """
     rooms = events.list_rooms(session, event)
     slots = events.list_slots(session, event)
     slot_key = {s.id: f"s{s.id}" for s in slots}
@@ -67,6 +72,9 @@ def build_instance(session: Session, event: Event) -> Instance:
         for i in session.scalars(select(Interest).where(Interest.event_id == event.id).order_by(Interest.id))
         if i.topic_id in open_ids
     ]
+    paper = [(f"p{t.id}-{n}", f"t{t.id}") for t in topic_rows for n in range(1, t.paper_marks + 1)] \
+        if paper_people else []
+    interests += [InterestIn(attendee=person, topic=topic) for person, topic in paper]
     clashes = [
         (f"t{c.topic_a_id}", f"t{c.topic_b_id}")
         for c in session.scalars(select(ClashPair).where(ClashPair.event_id == event.id).order_by(ClashPair.id))
@@ -89,7 +97,8 @@ def build_instance(session: Session, event: Event) -> Instance:
                            unavailable_slots=frozenset(slot_key[s] for s in r.unavailable_slots if s in slot_key))
                     for r in rooms),
         slots=tuple(SlotIn(id=slot_key[s.id], start=s.start, end=s.end) for s in slots),  # type: ignore[index]
-        attendees=tuple(AttendeeIn(id=f"a{p.id}", name=p.name) for p in people),
+        attendees=tuple(AttendeeIn(id=f"a{p.id}", name=p.name) for p in people)
+        + tuple(AttendeeIn(id=person, name="") for person, _topic in paper),
         topics=tuple(topics),
         interests=tuple(interests),
         avoid_clash=tuple(clashes),
@@ -98,10 +107,12 @@ def build_instance(session: Session, event: Event) -> Instance:
 
 def export_event(session: Session, event: Event) -> dict[str, Any]:
     """The event as a ``twofeet.event/1`` document, with tags and settings as extras."""
-    document = fileformat.event_to_document(build_instance(session, event))
-    tags = {f"t{t.id}": t.tags for t in session.scalars(select(Topic).where(Topic.event_id == event.id))}
+    document = fileformat.event_to_document(build_instance(session, event, paper_people=False))
+    rows = {f"t{t.id}": t for t in session.scalars(select(Topic).where(Topic.event_id == event.id))}
     for topic in document["topics"]:
-        topic["tags"] = tags.get(topic["id"], [])
+        topic["tags"] = rows[topic["id"]].tags
+        if rows[topic["id"]].paper_marks:
+            topic["paper_marks"] = rows[topic["id"]].paper_marks
     document["settings"] = {"vote_budget": event.vote_budget, "hide_counts": event.hide_counts,
                             "shuffle_topics": event.shuffle_topics, "facilitator_limit": event.facilitator_limit}
     return document
@@ -150,9 +161,16 @@ def import_event(session: Session, document: object) -> ImportedEvent:
     events.validate_slots([events.SlotSpec(s.start, s.end) for s in instance.slots])
     raw_topics = raw.get("topics") if isinstance(raw.get("topics"), list) else []
     raw_tags: dict[str, list[str]] = {}
-    for item in raw_topics:  # type: ignore[union-attr]
+    raw_paper: dict[str, int] = {}
+    for index, item in enumerate(raw_topics):  # type: ignore[union-attr, arg-type]
         if isinstance(item, dict) and isinstance(item.get("tags"), list):
             raw_tags[str(item.get("id"))] = [str(t) for t in item["tags"]][:5]
+        if isinstance(item, dict) and "paper_marks" in item:
+            value = item["paper_marks"]
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10_000:
+                raise InvalidInput(f"topics[{index}].paper_marks: topic '{item.get('id')}' needs a whole number "
+                                   "from 0 to 10000.", field=f"topics[{index}].paper_marks")
+            raw_paper[str(item.get("id"))] = value
     settings = raw.get("settings") if isinstance(raw.get("settings"), dict) else {}
 
     secret = secrets.token_urlsafe(18)
@@ -190,7 +208,7 @@ def import_event(session: Session, document: object) -> ImportedEvent:
         pin = t.pinned or Pin()
         topic_rows[t.id] = Topic(
             event_id=event.id, title=" ".join(t.title.split()), description=t.description.strip(),  # type: ignore[arg-type]
-            tags=raw_tags.get(t.id, []), unavailable_slots=sorted(slot_pk[s] for s in t.unavailable_slots),  # type: ignore[misc]
+            tags=raw_tags.get(t.id, []), paper_marks=raw_paper.get(t.id, 0), unavailable_slots=sorted(slot_pk[s] for s in t.unavailable_slots),  # type: ignore[misc]
             needs=sorted(t.needs),
             pinned_room_id=room_rows[pin.room].id if pin.room else None,
             pinned_slot_id=slot_pk[pin.slot] if pin.slot else None,

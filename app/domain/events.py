@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from app.domain import audit
 from app.domain.board import record_change
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.models import Event, Organizer, Phase, Room, TimeSlot
@@ -246,22 +247,32 @@ def update_settings(
     vote_budget: int | None,
     hide_counts: bool,
     shuffle_topics: bool,
+    facilitator_limit: int | None = None,
+    actor: Organizer | None = None,
 ) -> Event:
     """Change the marking rules: budget (None for unlimited), hidden counts, shuffled order."""
     if vote_budget is not None and not (1 <= vote_budget <= 1000):
         raise InvalidInput("vote_budget: marks per attendee must be from 1 to 1000, or unlimited.",
                            field="vote_budget")
+    if facilitator_limit is not None and not (1 <= facilitator_limit <= 20):
+        raise InvalidInput("facilitator_limit: facilitators per topic must be from 1 to 20.",
+                           field="facilitator_limit")
     event.vote_budget = vote_budget
     event.hide_counts = hide_counts
     event.shuffle_topics = shuffle_topics
+    if facilitator_limit is not None:
+        event.facilitator_limit = facilitator_limit
     session.add(event)
+    audit.record(session, event=event, actor=actor, action="settings",
+                 detail=f"marks per attendee {vote_budget or 'unlimited'}, counts {'hidden' if hide_counts else 'shown'}, "
+                        f"{'shuffled' if shuffle_topics else 'shared'} order, up to {event.facilitator_limit} facilitators")
     record_change(session, event_id=event.id, kind="settings_changed",  # type: ignore[arg-type]
                   payload={"vote_budget": vote_budget, "hide_counts": hide_counts})
     session.commit()
     return event
 
 
-def set_phase(session: Session, *, event: Event, phase: Phase | str) -> Event:
+def set_phase(session: Session, *, event: Event, phase: Phase | str, actor: Organizer | None = None) -> Event:
     """Move the event to ``phase``. Organizers may go back as well as forward."""
     try:
         target = Phase(phase)
@@ -270,6 +281,8 @@ def set_phase(session: Session, *, event: Event, phase: Phase | str) -> Event:
         raise InvalidInput(f"phase: '{str(phase)[:20]}' is not a phase; use one of {allowed}.",
                            field="phase") from None
     if target != event.phase:
+        audit.record(session, event=event, actor=actor, action="phase",
+                     detail=f"{event.phase.label} → {target.label}")
         event.phase = target
         session.add(event)
         record_change(session, event_id=event.id, kind="phase_changed",  # type: ignore[arg-type]
@@ -278,13 +291,14 @@ def set_phase(session: Session, *, event: Event, phase: Phase | str) -> Event:
     return event
 
 
-def set_announcement(session: Session, *, event: Event, text: str) -> Event:
+def set_announcement(session: Session, *, event: Event, text: str, actor: Organizer | None = None) -> Event:
     """The line across the bottom of the board; empty clears it."""
     text = " ".join((text or "").split())
     if len(text) > 280:
         raise InvalidInput("announcement: at most 280 characters.", field="announcement")
     event.announcement = text
     session.add(event)
+    audit.record(session, event=event, actor=actor, action="announcement", detail=text or "(cleared)")
     record_change(session, event_id=event.id, kind="announcement", payload={"text": text})  # type: ignore[arg-type]
     session.commit()
     return event
@@ -301,11 +315,20 @@ def hash_password(password: str) -> str:
 
 
 def organizer_by_secret(session: Session, *, event: Event, secret: str) -> Organizer:
-    """The event's first organizer, for the holder of the secret link; NotAllowed otherwise."""
-    if not secret or not hmac.compare_digest(hash_secret(secret), event.organizer_secret_hash):
-        raise NotAllowed("That organizer link is not valid for this event. Use the link you were given "
+    """The organizer whose link holds ``secret``: the event's link is the first organizer's."""
+    refusal = NotAllowed("That organizer link is not valid for this event. Use the link you were given "
                          "when the event was created, or sign in with the password.")
-    return require_first_organizer(session, event)
+    if not secret:
+        raise refusal
+    hashed = hash_secret(secret)
+    if hmac.compare_digest(hashed, event.organizer_secret_hash):
+        return require_first_organizer(session, event)
+    co_organizer = session.scalars(
+        select(Organizer).where(Organizer.event_id == event.id, Organizer.secret_hash == hashed)
+    ).first()
+    if co_organizer is None:
+        raise refusal
+    return co_organizer
 
 
 def organizer_by_password(session: Session, *, event: Event, password: str) -> Organizer:
@@ -355,10 +378,11 @@ def timezone_choices() -> list[str]:
     return sorted(available_timezones())
 
 
-def rotate_organizer_secret(session: Session, *, event: Event) -> str:
+def rotate_organizer_secret(session: Session, *, event: Event, actor: Organizer | None = None) -> str:
     """A new secret for the organizer link; returns it once, keeps only its hash."""
     secret = secrets.token_urlsafe(18)
     event.organizer_secret_hash = hash_secret(secret)
     session.add(event)
+    audit.record(session, event=event, actor=actor, action="link", detail="made a new organizer link; the old one stopped working")
     session.commit()
     return secret

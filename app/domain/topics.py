@@ -226,7 +226,7 @@ def topic_views(
         leads = facilitators.get(topic.id, [])  # type: ignore[arg-type]
         views.append(TopicView(
             topic=topic,
-            count=counts.get(topic.id, 0) if visible else None,  # type: ignore[arg-type]
+            count=counts.get(topic.id, 0) + topic.paper_marks if visible else None,  # type: ignore[arg-type]
             marked=topic.id in marked,
             facilitators=[name for _id, name in leads],
             is_facilitator=viewer is not None and any(aid == viewer.id for aid, _ in leads),
@@ -271,3 +271,12 @@ def wall(
 def topic_view(session: Session, *, event: Event, viewer: Attendee | None, topic: Topic,
                organizer: bool = False) -> TopicView:
     return topic_views(session, event=event, viewer=viewer, topics=[topic], organizer=organizer)[0]
+
+
+def off_wall_for_author(session: Session, *, event: Event, author: Attendee) -> list[Topic]:
+    """The author's topics an organizer hid or merged, so the author can see why."""
+    return list(session.scalars(
+        select(Topic).where(Topic.event_id == event.id, Topic.author_id == author.id,
+                            Topic.status.in_([TopicStatus.hidden, TopicStatus.merged]))  # type: ignore[attr-defined]
+        .order_by(Topic.id)
+    ))

@@ -5,8 +5,10 @@ from app.models.event import Event, Room, TimeSlot
 from app.models.person import Attendee, Organizer
 from app.models.topic import ClashPair, FacilitatorClaim, Interest, Topic
 from app.models.board import BoardEvent, InstanceSetting
+from app.models.audit import AuditEntry
 
 __all__ = [
+    "AuditEntry",
     "Attendee",
     "BoardEvent",
     "ClashPair",

@@ -27,4 +27,6 @@ class Organizer(SQLModel, table=True):
     event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
     name: str = Field(default="", max_length=60)
     password_hash: str | None = Field(default=None, max_length=200)
+    # A co-organizer's own sign-in link (only its hash); the first organizer uses the event's link.
+    secret_hash: str | None = Field(default=None, max_length=64, index=True)
     created_at: datetime = Field(default_factory=utcnow)

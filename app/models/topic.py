@@ -28,6 +28,8 @@ class Topic(SQLModel, table=True):
     status: TopicStatus = Field(default=TopicStatus.open, sa_type=enum_column(TopicStatus))
     merged_into_id: int | None = Field(default=None, foreign_key="topic.id", ondelete="SET NULL")
     status_reason: str = Field(default="", max_length=280)
+    # Marks counted by hand on the paper wall, typed in by an organizer (added to the count).
+    paper_marks: int = Field(default=0)
     # Scheduling constraints carried by the event file.
     unavailable_slots: list[int] = Field(default_factory=list, sa_type=JSON)
     needs: list[str] = Field(default_factory=list, sa_type=JSON)

@@ -19,7 +19,7 @@ from app.deps import (
     SettingsDep,
     SignerDep,
 )
-from app.domain import attendees, claims, phases, topics, voting
+from app.domain import attendees, claims, moderation, phases, topics, voting
 from app.domain.errors import DomainError
 from app.routes import forms
 from app.routes.cookies import set_attendee_cookie
@@ -208,7 +208,19 @@ def my_day(request: Request, session: SessionDep, event: EventDep, attendee: Cur
         return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
     marked = [v for v in topics.wall(session, event=event, viewer=attendee, sort="newest").topics
               if v.marked or v.is_facilitator or v.is_author]
-    return render(request, "attendee/my.html", {"event": event, "attendee": attendee, "csrf": csrf, "mine": marked})
+    return render(request, "attendee/my.html", {"event": event, "attendee": attendee, "csrf": csrf, "mine": marked,
+                                                "off_wall": topics.off_wall_for_author(session, event=event,
+                                                                                       author=attendee)})
+
+
+@router.get("/topics/similar", name="topics_similar")
+def topics_similar(request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
+                   csrf: CsrfToken, title: str = "") -> Response:
+    """Topics like the title being typed: mark one of those instead, or offer to co-lead it."""
+    matches = moderation.similar_topics(session, event=event, title=title[:200])
+    views = topics.topic_views(session, event=event, viewer=attendee, topics=[m.topic for m in matches])
+    return render(request, "attendee/similar.html", {"event": event, "views": views, "csrf": csrf,
+                                                     "can": {a: phases.is_allowed(event, a) for a in phases.ALLOWED}})
 
 
 @router.get("/qr.svg", name="event_qr")

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.deps import CsrfChecked, CsrfToken, CurrentOrganizer, EventDep, OrganizerDep, SessionDep, SettingsDep, SignerDep
-from app.domain import events, topics
+from app.domain import attendees, audit, events, moderation, organizers, topics
 from app.domain.errors import DomainError
-from app.models import Phase
+from app.models import Organizer, Phase
 from app.routes import forms
 from app.routes.attendee import join_url
 from app.routes.cookies import (
@@ -23,7 +23,8 @@ router = APIRouter(prefix="/e/{code}/organize")
 
 
 def _console(request: Request, session: SessionDep, event: EventDep, csrf: str, *, error: DomainError | None = None,
-             status_code: int = 200, notice: str | None = None) -> Response:
+             status_code: int = 200, notice: str | None = None, organizer: Organizer | None = None,
+             new_co_organizer: tuple[str, str] | None = None, paper_form: dict[str, str] | None = None) -> Response:
     secret = request.cookies.get(new_link_cookie_name(event.code))
     organizer_link = str(request.url_for("organize", code=event.code).include_query_params(key=secret)) if secret else None
     context = {
@@ -37,6 +38,14 @@ def _console(request: Request, session: SessionDep, event: EventDep, csrf: str, 
         "phases": list(Phase),
         "error": error,
         "notice": notice,
+        "me": organizer,
+        "organizers": organizers.list_organizers(session, event=event),
+        "new_co_organizer": new_co_organizer,
+        "duplicates": moderation.likely_duplicates(session, event=event),
+        "off_wall": moderation.hidden_topics(session, event=event),
+        "attendees": attendees.list_attendees(session, event=event),
+        "audit": audit.entries(session, event=event, limit=100),
+        "paper_form": paper_form or {},
     }
     return render(request, "organizer/console.html", context, status_code=status_code)
 
@@ -57,7 +66,7 @@ def organize(request: Request, session: SessionDep, event: EventDep, organizer: 
         return response
     if organizer is None:
         return render(request, "organizer/login.html", {"event": event, "csrf": csrf, "error": None})
-    return _console(request, session, event, csrf)
+    return _console(request, session, event, csrf, organizer=organizer, notice=request.query_params.get("done"))
 
 
 @router.post("/login", name="organizer_login", dependencies=[CsrfChecked])
@@ -89,9 +98,9 @@ async def event_phase(request: Request, session: SessionDep, event: EventDep, or
     """Move the event to another phase."""
     form = await request.form()
     try:
-        events.set_phase(session, event=event, phase=forms.text(form, "phase"))
+        events.set_phase(session, event=event, phase=forms.text(form, "phase"), actor=organizer)
     except DomainError as error:
-        return _console(request, session, event, csrf, error=error, status_code=error.status_code)
+        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
     return RedirectResponse(request.url_for("organize", code=event.code), status_code=303)
 
 
@@ -103,11 +112,15 @@ async def event_settings(request: Request, session: SessionDep, event: EventDep,
     try:
         raw_budget = forms.text(form, "vote_budget").strip()
         budget = forms.whole_number(raw_budget, field_name="vote_budget") if raw_budget else None
+        raw_limit = forms.text(form, "facilitator_limit").strip()
         events.update_settings(session, event=event, vote_budget=budget,
                                hide_counts=forms.checkbox(form, "hide_counts"),
-                               shuffle_topics=forms.checkbox(form, "shuffle_topics"))
+                               shuffle_topics=forms.checkbox(form, "shuffle_topics"),
+                               facilitator_limit=forms.whole_number(raw_limit, field_name="facilitator_limit")
+                               if raw_limit else None,
+                               actor=organizer)
     except DomainError as error:
-        return _console(request, session, event, csrf, error=error, status_code=error.status_code)
+        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
     return RedirectResponse(request.url_for("organize", code=event.code), status_code=303)
 
 
@@ -119,15 +132,15 @@ async def organizer_password(request: Request, session: SessionDep, event: Event
     try:
         events.set_organizer_password(session, organizer=organizer, password=forms.text(form, "password"))
     except DomainError as error:
-        return _console(request, session, event, csrf, error=error, status_code=error.status_code)
-    return _console(request, session, event, csrf, notice="Password saved.")
+        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
+    return _console(request, session, event, csrf, notice="Password saved.", organizer=organizer)
 
 
 @router.post("/link", name="organizer_link", dependencies=[CsrfChecked])
 def organizer_link_rotate(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
                           settings: SettingsDep) -> Response:
     """Make a new organizer link; the old one stops working."""
-    secret = events.rotate_organizer_secret(session, event=event)
+    secret = events.rotate_organizer_secret(session, event=event, actor=organizer)
     response = RedirectResponse(request.url_for("organize", code=event.code), status_code=303)
     set_new_link_cookie(response, settings=settings, event=event, secret=secret)
     return response
@@ -139,7 +152,143 @@ async def event_announcement(request: Request, session: SessionDep, event: Event
     """Set or clear the line across the bottom of the board."""
     form = await request.form()
     try:
-        events.set_announcement(session, event=event, text=forms.text(form, "announcement"))
+        events.set_announcement(session, event=event, text=forms.text(form, "announcement"), actor=organizer)
     except DomainError as error:
-        return _console(request, session, event, csrf, error=error, status_code=error.status_code)
+        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
     return RedirectResponse(request.url_for("organize", code=event.code), status_code=303)
+
+
+def _back(request: Request, event: EventDep, done: str, anchor: str = "") -> Response:
+    """Post/redirect/get back to the console, with a line saying what happened."""
+    url = request.url_for("organize", code=event.code).include_query_params(done=done)
+    return RedirectResponse(f"{url}{anchor}", status_code=303)
+
+
+def _topic_id(form: object, name: str = "topic_id") -> int:
+    return forms.whole_number(forms.text(form, name), field_name=name)  # type: ignore[arg-type]
+
+
+@router.post("/topics/hide", name="topic_hide", dependencies=[CsrfChecked])
+async def topic_hide(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                     csrf: CsrfToken) -> Response:
+    """Take a topic off the wall, with a reason its author sees."""
+    form = await request.form()
+    try:
+        topic = moderation.hide_topic(session, event=event, topic_id=_topic_id(form),
+                                      reason=forms.text(form, "reason"), actor=organizer)
+    except DomainError as error:
+        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
+    return _back(request, event, f"Hid “{topic.title}”.", "#moderation")
+
+
+@router.post("/topics/restore", name="topic_restore", dependencies=[CsrfChecked])
+async def topic_restore(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                        csrf: CsrfToken) -> Response:
+    """Put a hidden or withdrawn topic back on the wall."""
+    form = await request.form()
+    try:
+        topic = moderation.restore_topic(session, event=event, topic_id=_topic_id(form), actor=organizer)
+    except DomainError as error:
+        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
+    return _back(request, event, f"“{topic.title}” is back on the wall.", "#moderation")
+
+
+@router.post("/topics/merge", name="topic_merge", dependencies=[CsrfChecked])
+async def topic_merge(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                      csrf: CsrfToken) -> Response:
+    """Merge a duplicate into the topic that stays; marks are united."""
+    form = await request.form()
+    try:
+        keep = moderation.merge_topics(session, event=event, keep_id=_topic_id(form, "keep_id"),
+                                       merge_id=_topic_id(form, "merge_id"), actor=organizer)
+    except DomainError as error:
+        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
+    return _back(request, event, f"Merged into “{keep.title}”.", "#moderation")
+
+
+@router.post("/topics/paper", name="topic_paper", dependencies=[CsrfChecked])
+async def topic_paper(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                      csrf: CsrfToken) -> Response:
+    """Type in a card from the paper wall with its hand-counted marks."""
+    form = await request.form()
+    try:
+        topic = moderation.add_paper_topic(session, event=event, title=forms.text(form, "title"),
+                                           paper_marks=forms.text(form, "paper_marks"),
+                                           tags=forms.text(form, "tags"), actor=organizer)
+    except DomainError as error:
+        typed = {key: forms.text(form, key) for key in ("title", "paper_marks", "tags")}
+        return _console(request, session, event, csrf, error=error, status_code=error.status_code,
+                        organizer=organizer, paper_form=typed)
+    return _back(request, event, f"Added “{topic.title}” with {topic.paper_marks} paper marks.", "#paper")
+
+
+@router.post("/topics/paper-marks", name="topic_paper_marks", dependencies=[CsrfChecked])
+async def topic_paper_marks(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                            csrf: CsrfToken) -> Response:
+    """Correct a topic's hand-counted paper marks."""
+    form = await request.form()
+    try:
+        topic = moderation.set_paper_marks(session, event=event, topic_id=_topic_id(form),
+                                           paper_marks=forms.text(form, "paper_marks"), actor=organizer)
+    except DomainError as error:
+        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
+    return _back(request, event, f"“{topic.title}” has {topic.paper_marks} paper marks.", "#moderation")
+
+
+@router.post("/topics/facilitators", name="topic_facilitators", dependencies=[CsrfChecked])
+async def topic_facilitators(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                             csrf: CsrfToken) -> Response:
+    """Assign (action=assign) or remove (action=remove) a facilitator."""
+    form = await request.form()
+    try:
+        topic_id, attendee_id = _topic_id(form), _topic_id(form, "attendee_id")
+        if forms.text(form, "action") == "remove":
+            moderation.remove_facilitator(session, event=event, topic_id=topic_id, attendee_id=attendee_id,
+                                          actor=organizer)
+            done = "Facilitator removed."
+        else:
+            moderation.assign_facilitator(session, event=event, topic_id=topic_id, attendee_id=attendee_id,
+                                          actor=organizer)
+            done = "Facilitator assigned."
+    except DomainError as error:
+        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
+    return _back(request, event, done, "#moderation")
+
+
+@router.post("/organizers", name="organizer_invite", dependencies=[CsrfChecked])
+async def organizer_invite(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                           csrf: CsrfToken) -> Response:
+    """Add a co-organizer; their private link is shown once."""
+    form = await request.form()
+    try:
+        invited, secret = organizers.invite(session, event=event, name=forms.text(form, "name"), actor=organizer)
+    except DomainError as error:
+        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
+    link = str(request.url_for("organize", code=event.code).include_query_params(key=secret))
+    return _console(request, session, event, csrf, organizer=organizer, new_co_organizer=(invited.name, link),
+                    notice=f"{invited.name} can now run the event with their own link (below).")
+
+
+@router.post("/organizers/remove", name="organizer_remove", dependencies=[CsrfChecked])
+async def organizer_remove(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                           csrf: CsrfToken) -> Response:
+    """Take a co-organizer's access away."""
+    form = await request.form()
+    try:
+        removed = organizers.remove(session, event=event, organizer_id=_topic_id(form, "organizer_id"),
+                                    actor=organizer)
+    except DomainError as error:
+        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
+    return _back(request, event, f"{removed.name} no longer has access.", "#organizers")
+
+
+@router.post("/name", name="organizer_rename", dependencies=[CsrfChecked])
+async def organizer_rename(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                           csrf: CsrfToken) -> Response:
+    """The name the audit log shows for this organizer."""
+    form = await request.form()
+    try:
+        organizers.rename(session, event=event, organizer=organizer, name=forms.text(form, "name"))
+    except DomainError as error:
+        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
+    return _back(request, event, "Name saved.", "#organizers")

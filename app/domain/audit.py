@@ -1,0 +1,24 @@
+"""The organizers' audit log: every organizer action, written in the action's own transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from app.models import AuditEntry, Event, Organizer
+
+
+def record(session: Session, *, event: Event, actor: Organizer | None, action: str, detail: str = "") -> None:
+    """Add an entry; the caller commits it together with the change it describes."""
+    if actor is None:
+        return
+    session.add(AuditEntry(event_id=event.id, organizer_id=actor.id, organizer_name=actor.name or "Organizer",  # type: ignore[arg-type]
+                           action=action, detail=detail[:500]))
+
+
+def entries(session: Session, *, event: Event, limit: int = 200) -> list[AuditEntry]:
+    """The newest entries first."""
+    return list(session.scalars(
+        select(AuditEntry).where(AuditEntry.event_id == event.id)
+        .order_by(AuditEntry.id.desc()).limit(limit)  # type: ignore[union-attr]
+    ))

@@ -1,0 +1,225 @@
+"""The organizer's hand on the wall: hide, restore, merge, find duplicates, type in the paper wall,
+assign facilitators."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process, utils
+from sqlalchemy import delete, func, select, update
+from sqlmodel import Session
+
+from app.domain import audit
+from app.domain.board import record_change
+from app.domain.errors import Conflict, InvalidInput, NotFound
+from app.domain.topics import clean_description, clean_tags, clean_title
+from app.models import Attendee, Event, FacilitatorClaim, Interest, Organizer, Topic, TopicStatus
+from app.models.util import utcnow
+
+REASON_MAX = 280
+PAPER_MARKS_MAX = 10_000
+# Titles this alike (rapidfuzz token-set ratio, 0-100) are offered as likely duplicates.
+DUPLICATE_SCORE = 82
+SIMILAR_SCORE = 70
+
+
+def _topic(session: Session, event: Event, topic_id: int) -> Topic:
+    topic = session.get(Topic, topic_id)
+    if topic is None or topic.event_id != event.id:
+        raise NotFound(f"Topic {topic_id} is not part of this event.", field="topic_id")
+    return topic
+
+
+def hide_topic(session: Session, *, event: Event, topic_id: int, reason: str, actor: Organizer) -> Topic:
+    """Take a topic off the wall with a reason its author sees; its marks stop counting."""
+    topic = _topic(session, event, topic_id)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise InvalidInput("reason: tell the author why, in a line (they will see it).", field="reason")
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(f"reason: at most {REASON_MAX} characters.", field="reason")
+    if topic.status != TopicStatus.open:
+        raise Conflict(f"'{topic.title}' is not on the wall ({topic.status.value}).")
+    topic.status, topic.status_reason, topic.updated_at = TopicStatus.hidden, reason, utcnow()
+    session.add(topic)
+    record_change(session, event_id=event.id, kind="topic_hidden", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    audit.record(session, event=event, actor=actor, action="hide", detail=f"hid “{topic.title}”: {reason}")
+    session.commit()
+    return topic
+
+
+def restore_topic(session: Session, *, event: Event, topic_id: int, actor: Organizer) -> Topic:
+    """Put a hidden or withdrawn topic back on the wall."""
+    topic = _topic(session, event, topic_id)
+    if topic.status == TopicStatus.open:
+        return topic
+    if topic.status == TopicStatus.merged:
+        raise Conflict(f"'{topic.title}' was merged into another topic; its marks live there now.")
+    topic.status, topic.status_reason, topic.updated_at = TopicStatus.open, "", utcnow()
+    session.add(topic)
+    record_change(session, event_id=event.id, kind="topic_restored", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    audit.record(session, event=event, actor=actor, action="restore", detail=f"put “{topic.title}” back on the wall")
+    session.commit()
+    return topic
+
+
+def merge_topics(session: Session, *, event: Event, keep_id: int, merge_id: int, actor: Organizer) -> Topic:
+    """Fold ``merge_id`` into ``keep_id``: marks are united (someone who marked both counts once),
+    facilitators and paper marks carry over, and the merged topic leaves the wall."""
+    if keep_id == merge_id:
+        raise InvalidInput("merge_id: choose two different topics to merge.", field="merge_id")
+    keep, gone = _topic(session, event, keep_id), _topic(session, event, merge_id)
+    for topic, name in ((keep, "keep_id"), (gone, "merge_id")):
+        if topic.status != TopicStatus.open:
+            raise Conflict(f"'{topic.title}' is not on the wall ({topic.status.value}); only open topics merge.")
+    # Lock the event's sequence first so a mark landing meanwhile waits for the merge.
+    record_change(session, event_id=event.id, kind="topics_merged",  # type: ignore[arg-type]
+                  payload={"topic_id": keep.id, "merged_id": gone.id})
+    for model in (Interest, FacilitatorClaim):
+        already = select(model.attendee_id).where(model.topic_id == keep.id)  # type: ignore[attr-defined]
+        session.execute(delete(model).where(model.topic_id == gone.id, model.attendee_id.in_(already)))  # type: ignore[attr-defined]
+        session.execute(update(model).where(model.topic_id == gone.id).values(topic_id=keep.id))  # type: ignore[attr-defined]
+    keep.paper_marks += gone.paper_marks
+    gone.paper_marks = 0
+    keep.tags = list(dict.fromkeys([*keep.tags, *gone.tags]))[:5]
+    gone.status, gone.merged_into_id = TopicStatus.merged, keep.id
+    gone.status_reason = f"Merged into '{keep.title}': your marks and offers to lead moved there."
+    keep.updated_at = gone.updated_at = utcnow()
+    session.add_all([keep, gone])
+    audit.record(session, event=event, actor=actor, action="merge", detail=f"merged “{gone.title}” into “{keep.title}”")
+    session.commit()
+    return keep
+
+
+@dataclass(frozen=True)
+class Match:
+    topic: Topic
+    score: float
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    first: Topic
+    second: Topic
+    score: float
+
+
+def _open_topics(session: Session, event: Event) -> list[Topic]:
+    return list(session.scalars(
+        select(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open).order_by(Topic.id)
+    ))
+
+
+def similar_topics(session: Session, *, event: Event, title: str, limit: int = 3) -> list[Match]:
+    """Open topics whose titles resemble ``title``, best first: offered while someone types."""
+    query = " ".join((title or "").split())
+    if len(query) < 4:
+        return []
+    topics = _open_topics(session, event)
+    found = process.extract(query, {t.id: t.title for t in topics}, scorer=fuzz.token_set_ratio,
+                            processor=utils.default_process, score_cutoff=SIMILAR_SCORE, limit=limit)
+    by_id = {t.id: t for t in topics}
+    return [Match(by_id[key], score) for _title, score, key in found]
+
+
+def likely_duplicates(session: Session, *, event: Event, limit: int = 20) -> list[DuplicatePair]:
+    """Pairs of open topics with near-identical titles, most alike first."""
+    topics = _open_topics(session, event)
+    titles = [t.title for t in topics]
+    if len(titles) < 2:
+        return []
+    scores = process.cdist(titles, titles, scorer=fuzz.token_set_ratio, processor=utils.default_process,
+                           score_cutoff=DUPLICATE_SCORE)
+    pairs = [DuplicatePair(topics[i], topics[j], float(scores[i][j]))
+             for i in range(len(topics)) for j in range(i + 1, len(topics)) if scores[i][j] >= DUPLICATE_SCORE]
+    pairs.sort(key=lambda p: (-p.score, p.first.id, p.second.id))
+    return pairs[:limit]
+
+
+def _paper_marks(raw: int | str | None) -> int:
+    text = str(raw if raw is not None else "").strip() or "0"
+    if not text.isdigit():
+        raise InvalidInput("paper_marks: a whole number of marks counted on the paper card (0 or more).",
+                           field="paper_marks")
+    value = int(text)
+    if value > PAPER_MARKS_MAX:
+        raise InvalidInput(f"paper_marks: at most {PAPER_MARKS_MAX}.", field="paper_marks")
+    return value
+
+
+def add_paper_topic(session: Session, *, event: Event, title: str, paper_marks: int | str | None = 0,
+                    description: str = "", tags: str | list[str] | None = None, actor: Organizer) -> Topic:
+    """A proposal from a card on the paper wall, with the marks counted on it. Any phase: the paper
+    wall does not close when the app says so."""
+    topic = Topic(event_id=event.id, author_id=None, title=clean_title(title),  # type: ignore[arg-type]
+                  description=clean_description(description), tags=clean_tags(tags),
+                  paper_marks=_paper_marks(paper_marks))
+    session.add(topic)
+    session.flush()
+    record_change(session, event_id=event.id, kind="topic_proposed", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    audit.record(session, event=event, actor=actor, action="paper",
+                 detail=f"typed in “{topic.title}” with {topic.paper_marks} paper marks")
+    session.commit()
+    return topic
+
+
+def set_paper_marks(session: Session, *, event: Event, topic_id: int, paper_marks: int | str | None,
+                    actor: Organizer) -> Topic:
+    """Correct the hand count of a topic's paper marks (added to its marks in the app)."""
+    topic = _topic(session, event, topic_id)
+    value = _paper_marks(paper_marks)
+    if value != topic.paper_marks:
+        record_change(session, event_id=event.id, kind="interest_changed", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+        audit.record(session, event=event, actor=actor, action="paper",
+                     detail=f"paper marks of “{topic.title}”: {topic.paper_marks} → {value}")
+        topic.paper_marks = value
+        session.add(topic)
+        session.commit()
+    return topic
+
+
+def assign_facilitator(session: Session, *, event: Event, topic_id: int, attendee_id: int, actor: Organizer) -> bool:
+    """The organizer names an attendee as a topic's facilitator (within the event's limit)."""
+    topic = _topic(session, event, topic_id)
+    person = session.get(Attendee, attendee_id)
+    if person is None or person.event_id != event.id:
+        raise NotFound(f"Attendee {attendee_id} is not part of this event.", field="attendee_id")
+    exists = session.scalars(select(FacilitatorClaim.id).where(
+        FacilitatorClaim.topic_id == topic.id, FacilitatorClaim.attendee_id == person.id)).first()
+    if exists is not None:
+        return False
+    record_change(session, event_id=event.id, kind="facilitators_changed", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    count = session.scalar(select(func.count()).select_from(FacilitatorClaim)
+                           .where(FacilitatorClaim.topic_id == topic.id)) or 0
+    if count >= event.facilitator_limit:
+        session.rollback()
+        raise Conflict(f"'{topic.title}' already has {count} facilitators, the most this event allows. "
+                       "Remove one first, or raise the limit in the marking rules.")
+    session.add(FacilitatorClaim(event_id=event.id, attendee_id=person.id, topic_id=topic.id))  # type: ignore[arg-type]
+    audit.record(session, event=event, actor=actor, action="facilitator",
+                 detail=f"made {person.name or f'attendee {person.id}'} a facilitator of “{topic.title}”")
+    session.commit()
+    return True
+
+
+def remove_facilitator(session: Session, *, event: Event, topic_id: int, attendee_id: int, actor: Organizer) -> bool:
+    topic = _topic(session, event, topic_id)
+    result = session.execute(delete(FacilitatorClaim).where(
+        FacilitatorClaim.topic_id == topic.id, FacilitatorClaim.attendee_id == attendee_id))  # type: ignore[arg-type]
+    if not result.rowcount:  # type: ignore[attr-defined]
+        session.rollback()
+        return False
+    person = session.get(Attendee, attendee_id)
+    record_change(session, event_id=event.id, kind="facilitators_changed", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    audit.record(session, event=event, actor=actor, action="facilitator",
+                 detail=f"removed {(person.name if person else '') or f'attendee {attendee_id}'} as facilitator of “{topic.title}”")
+    session.commit()
+    return True
+
+
+def hidden_topics(session: Session, *, event: Event) -> list[Topic]:
+    """Topics off the wall (hidden, withdrawn, merged), newest change first, for the console."""
+    return list(session.scalars(
+        select(Topic).where(Topic.event_id == event.id, Topic.status != TopicStatus.open)
+        .order_by(Topic.updated_at.desc())  # type: ignore[attr-defined]
+    ))

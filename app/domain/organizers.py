@@ -1,0 +1,68 @@
+"""Co-organizers: several people run one event, each with their own sign-in link."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from app.domain import audit
+from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.domain.events import hash_secret, require_first_organizer
+from app.models import Event, Organizer
+
+NAME_MAX = 60
+ORGANIZERS_MAX = 20
+
+
+def clean_name(raw: str | None) -> str:
+    name = " ".join((raw or "").split())
+    if not name:
+        raise InvalidInput("name: who is this organizer? A first name is enough.", field="name")
+    if len(name) > NAME_MAX:
+        raise InvalidInput(f"name: at most {NAME_MAX} characters.", field="name")
+    return name
+
+
+def list_organizers(session: Session, *, event: Event) -> list[Organizer]:
+    return list(session.scalars(select(Organizer).where(Organizer.event_id == event.id).order_by(Organizer.id)))
+
+
+def invite(session: Session, *, event: Event, name: str, actor: Organizer) -> tuple[Organizer, str]:
+    """A new co-organizer and their private sign-in link's secret (returned once, stored hashed)."""
+    clean = clean_name(name)
+    existing = list_organizers(session, event=event)
+    if len(existing) >= ORGANIZERS_MAX:
+        raise Conflict(f"An event can have at most {ORGANIZERS_MAX} organizers.")
+    if any(o.name.lower() == clean.lower() for o in existing):
+        raise InvalidInput(f"name: there is already an organizer called '{clean}'.", field="name")
+    secret = secrets.token_urlsafe(18)
+    organizer = Organizer(event_id=event.id, name=clean, secret_hash=hash_secret(secret))  # type: ignore[arg-type]
+    session.add(organizer)
+    audit.record(session, event=event, actor=actor, action="co_organizer", detail=f"invited {clean}")
+    session.commit()
+    return organizer, secret
+
+
+def remove(session: Session, *, event: Event, organizer_id: int, actor: Organizer) -> Organizer:
+    """Take a co-organizer's access away. The event's first organizer stays."""
+    organizer = session.get(Organizer, organizer_id)
+    if organizer is None or organizer.event_id != event.id:
+        raise NotFound(f"Organizer {organizer_id} does not run this event.", field="organizer_id")
+    if organizer.id == require_first_organizer(session, event).id:
+        raise NotAllowed("The event's first organizer cannot be removed; make a new organizer link instead.")
+    if organizer.id == actor.id:
+        raise NotAllowed("You cannot remove yourself; ask another organizer.")
+    session.delete(organizer)
+    audit.record(session, event=event, actor=actor, action="co_organizer", detail=f"removed {organizer.name}")
+    session.commit()
+    return organizer
+
+
+def rename(session: Session, *, event: Event, organizer: Organizer, name: str) -> Organizer:
+    """The name other organizers see in the audit log."""
+    organizer.name = clean_name(name)
+    session.add(organizer)
+    session.commit()
+    return organizer

@@ -1,0 +1,112 @@
+"""The organizer console's moderation forms, and who may use them."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.pages.test_pages import create_event, csrf, join, set_phase
+
+
+def _topic_ids(client: TestClient, code: str) -> list[str]:
+    return re.findall(r'id="mod-(\d+)"', client.get(f"/e/{code}/organize").text)
+
+
+def test_paper_wall_merge_and_hide_from_the_console(client: TestClient) -> None:
+    code, _ = create_event(client)
+    for title, marks in (("Genius hour", "4"), ("Genius Hour!", "3"), ("Buy my app", "0")):
+        done = client.post(f"/e/{code}/organize/topics/paper", data={"title": title, "paper_marks": marks,
+                                                                     "csrf_token": csrf(client)})
+        assert done.status_code == 200 and "paper marks" in done.text
+    console = client.get(f"/e/{code}/organize").text
+    assert "Likely duplicates" in console and "Merge into the first" in console
+    ids = _topic_ids(client, code)
+    assert len(ids) == 3
+    rows = dict(re.findall(r'id="mod-(\d+)">\s*<td>([^<]+)', console))
+    genius = next(i for i, t in rows.items() if t.strip() == "Genius hour")
+    genius2 = next(i for i, t in rows.items() if t.strip() == "Genius Hour!")
+    app_id = next(i for i, t in rows.items() if t.strip() == "Buy my app")
+    merged = client.post(f"/e/{code}/organize/topics/merge", data={"keep_id": genius, "merge_id": genius2,
+                                                                   "csrf_token": csrf(client)})
+    assert "Merged into" in merged.text
+    assert re.search(r'id="mod-' + genius + r'">.*?<td>7', merged.text, re.S), "4 + 3 paper marks"
+    no_reason = client.post(f"/e/{code}/organize/topics/hide", data={"topic_id": app_id, "reason": "",
+                                                                     "csrf_token": csrf(client)})
+    assert no_reason.status_code == 422 and "reason" in no_reason.text
+    hidden = client.post(f"/e/{code}/organize/topics/hide", data={"topic_id": app_id, "reason": "<b>Sales</b> pitch",
+                                                                  "csrf_token": csrf(client)})
+    assert hidden.status_code == 200 and "&lt;b&gt;Sales&lt;/b&gt; pitch" in hidden.text
+    assert "Off the wall" in hidden.text
+    bad_marks = client.post(f"/e/{code}/organize/topics/paper", data={"title": "Card", "paper_marks": "many",
+                                                                      "csrf_token": csrf(client)})
+    assert bad_marks.status_code == 422 and 'value="Card"' in bad_marks.text, "what was typed is kept"
+    log = client.get(f"/e/{code}/organize").text
+    assert "What organizers did" in log
+    assert "hid “Buy my app”: &lt;b&gt;Sales&lt;/b&gt; pitch" in log
+    assert "merged “Genius Hour!” into “Genius hour”" in log
+
+
+def test_co_organizer_link_shown_once_and_works(client: TestClient) -> None:
+    code, _ = create_event(client)
+    invited = client.post(f"/e/{code}/organize/organizers", data={"name": "Jo", "csrf_token": csrf(client)})
+    assert invited.status_code == 200
+    link = re.search(r'value="(http://testserver/e/' + code + r'/organize\?key=[^"]+)" aria-label="Jo(?:&#39;|\')s private',
+                     invited.text)
+    assert link is not None, "the new co-organizer's link is on the page"
+    assert link.group(1) not in client.get(f"/e/{code}/organize").text, "shown once"
+    client.cookies.clear()
+    console = client.get(link.group(1).replace("http://testserver", "").replace("&amp;", "&"))
+    assert console.status_code == 200 and "(you)" in console.text and "Jo" in console.text
+
+
+def test_attendees_and_other_events_organizers_reach_no_organizer_action(client: TestClient) -> None:
+    code, _ = create_event(client)
+    set_phase(client, code, "proposing")
+    other_code, _ = create_event(client)  # this browser is now also the organizer of another event
+    client.cookies.delete(f"tf_o_{code}")
+    join(client, code, "Mallory")
+    client.post(f"/e/{code}/topics", data={"title": "Real topic", "csrf_token": csrf(client)})
+    topic_id = re.search(r"/topics/(\d+)/mark", client.get(f"/e/{code}").text).group(1)  # type: ignore[union-attr]
+    token = csrf(client)
+    attempts = {
+        "topics/hide": {"topic_id": topic_id, "reason": "gone"},
+        "topics/merge": {"keep_id": topic_id, "merge_id": topic_id},
+        "topics/paper": {"title": "Stuffed", "paper_marks": "999"},
+        "topics/paper-marks": {"topic_id": topic_id, "paper_marks": "999"},
+        "topics/facilitators": {"topic_id": topic_id, "attendee_id": "1"},
+        "organizers": {"name": "Mallory"},
+        "phase": {"phase": "closed"},
+        "settings": {"vote_budget": "1"},
+        "announcement": {"announcement": "Free pizza"},
+    }
+    for path, data in attempts.items():
+        response = client.post(f"/e/{code}/organize/{path}", data={**data, "csrf_token": token}, follow_redirects=False)
+        assert response.status_code == 401, (path, response.status_code)
+    # The other event's organizer cookie does not open this event's console either.
+    assert client.cookies.get(f"tf_o_{other_code}")
+    assert "Sign in" in client.get(f"/e/{code}/organize").text or "password" in client.get(f"/e/{code}/organize").text
+    wall = client.get(f"/e/{code}").text
+    assert "Real topic" in wall and "Stuffed" not in wall
+
+
+def test_typing_a_title_offers_similar_topics_and_authors_see_why_theirs_was_hidden(client: TestClient) -> None:
+    code, _ = create_event(client)  # this browser is the organizer, and joins as an attendee too
+    set_phase(client, code, "proposing")
+    join(client, code, "Ana")
+    client.post(f"/e/{code}/topics", data={"title": "Thinking classrooms in math", "csrf_token": csrf(client)})
+    client.post(f"/e/{code}/topics", data={"title": "<script>x</script> sales", "csrf_token": csrf(client)})
+    offered = client.get(f"/e/{code}/topics/similar", params={"title": "thinking classroom"},
+                         headers={"HX-Request": "true"})
+    assert offered.status_code == 200 and "Thinking classrooms in math" in offered.text
+    assert "Mark this one instead" in offered.text and "Offer to co-facilitate" in offered.text
+    assert "sales" not in offered.text and "<html" not in offered.text
+    nothing = client.get(f"/e/{code}/topics/similar", params={"title": "xyzzy plugh"})
+    assert "Already on the wall" not in nothing.text
+    rows = dict((t.strip(), i) for i, t in re.findall(r'id="mod-(\d+)">\s*<td>([^<]+)', client.get(f"/e/{code}/organize").text))
+    sales_id = next(i for t, i in rows.items() if t.endswith("sales"))
+    client.post(f"/e/{code}/organize/topics/hide", data={"topic_id": sales_id, "reason": "Sales pitches are not sessions",
+                                                         "csrf_token": csrf(client)})
+    my_day = client.get(f"/e/{code}/my").text
+    assert "took off the wall" in my_day and "Sales pitches are not sessions" in my_day
+    assert "&lt;script&gt;x&lt;/script&gt; sales" in my_day
