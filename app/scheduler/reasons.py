@@ -23,6 +23,7 @@ def unscheduled_reasons(
     has_cell: Mapping[str, bool],
     *,
     first_open_slot: int = 0,
+    room_of: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Topic id -> reason, for every topic not in ``slot_of``.
 
@@ -32,23 +33,25 @@ def unscheduled_reasons(
         Topic id -> slot id of the placed topics.
     has_cell : mapping
         Topic id -> whether any (room, slot) could hold it on its own.
+    room_of : mapping, optional
+        Topic id -> room id of the placed topics; without it every room of a slot
+        holding fewer topics than rooms counts as possibly free.
     """
     marks = interest_sets(instance)
     interested: dict[str, list[str]] = {t.id: [] for t in instance.topics}
     for person, topics in sorted(marks.items()):
         for t in topics:
             interested[t].append(person)
-    facilitated: dict[str, set[str]] = {}
-    for topic in instance.topics:
-        for person in topic.facilitators:
-            facilitated.setdefault(person, set()).add(topic.id)
-    n_slots = len(instance.slots)
     open_cells = sum(
         1 for r in instance.rooms for s in instance.slots[first_open_slot:] if s.id not in r.unavailable_slots
     )
     placed_marks = [len(interested[t]) for t in slot_of]
     fewest_placed = min(placed_marks) if placed_marks else None
     runners = {t.id: set(t.facilitators) for t in instance.topics}
+    clash_with: dict[str, set[str]] = {t.id: set() for t in instance.topics}
+    for a, b in instance.avoid_clash:
+        clash_with[a].add(b)
+        clash_with[b].add(a)
 
     reasons: dict[str, str] = {}
     for topic in instance.topics:
@@ -61,37 +64,64 @@ def unscheduled_reasons(
         if votes == 0 and not topic.facilitators:
             reasons[topic.id] = "nobody marked it and nobody facilitates it"
             continue
-        people = interested[topic.id] + list(topic.facilitators)
-        all_busy = all(
-            len({slot_of[t] for t in (marks.get(p, frozenset()) | facilitated.get(p, set())) if t in slot_of})
-            >= n_slots
-            for p in people
-        )
         scheduled_here = sum(1 for t, s in slot_of.items() if instance.slot_ids.index(s) >= first_open_slot)
-        full = scheduled_here >= open_cells
         noun = "mark" if votes == 1 else "marks"
-        if full and fewest_placed is not None and votes < fewest_placed:
-            reasons[topic.id] = (
-                f"all {open_cells} room-slots are taken, and it has fewer marks ({votes}) "
-                f"than every scheduled topic"
-            )
-        elif full:
-            reasons[topic.id] = (
-                f"all {open_cells} room-slots are taken, and the topics scheduled instead reach more "
-                f"people who would otherwise have a slot with nothing they marked ({votes} {noun})"
-            )
-        elif all_busy:
-            reasons[topic.id] = (
-                f"everyone who marked or runs it ({votes} {noun}) already has a chosen session in every slot, "
-                "so adding it would only split audiences"
-            )
-        elif any(runners[topic.id] & runners[t] for t in slot_of):
-            reasons[topic.id] = (
-                "its facilitators run other sessions, and the slots they have free have no suitable room "
-                "that would bring more people to sessions they chose"
-            )
-        else:
-            reasons[topic.id] = (
-                f"the free rooms are in slots where its {votes} {noun} are already covered, or they lack what it needs"
-            )
+        if scheduled_here >= open_cells:
+            if fewest_placed is not None and votes < fewest_placed:
+                reasons[topic.id] = (
+                    f"all {open_cells} room-slots are taken, and it has fewer marks ({votes}) "
+                    f"than every scheduled topic"
+                )
+            else:
+                reasons[topic.id] = (
+                    f"all {open_cells} room-slots are taken, and the topics scheduled instead give at least as many people a "
+                    f"session they marked in a slot that would otherwise have none (it has {votes} {noun})"
+                )
+            continue
+        blocked = _blocked_free_cells(instance, topic, slot_of, room_of, first_open_slot, clash_with, runners)
+        if blocked is not None:
+            reasons[topic.id] = "every free room-slot is ruled out: " + "; ".join(blocked)
+            continue
+        reasons[topic.id] = (
+            f"everyone who marked or runs it ({votes} {noun}) already has a session they chose in every slot "
+            "with a suitable free room, so adding it would only split audiences"
+        )
     return reasons
+
+
+def _blocked_free_cells(
+    instance: Instance,
+    topic: Topic,
+    slot_of: Mapping[str, str],
+    room_of: Mapping[str, str] | None,
+    first_open_slot: int,
+    clash_with: Mapping[str, set[str]],
+    runners: Mapping[str, set[str]],
+) -> list[str] | None:
+    """Why each free room-slot cannot take ``topic``, or ``None`` if one could."""
+    used = {(room_of[t], s) for t, s in slot_of.items()} if room_of is not None else set()
+    per_slot: dict[str, int] = {}
+    for s in slot_of.values():
+        per_slot[s] = per_slot.get(s, 0) + 1
+    out: list[str] = []
+    for slot in instance.slots[first_open_slot:]:
+        rooms = [r for r in instance.rooms if slot.id not in r.unavailable_slots and (r.id, slot.id) not in used]
+        if not rooms or (room_of is None and per_slot.get(slot.id, 0) >= len(rooms)):
+            continue
+        why: list[str] = []
+        if slot.id in topic.unavailable_slots:
+            why.append("the topic is unavailable then")
+        busy = sorted(p for t, s in slot_of.items() if s == slot.id for p in runners[t] & runners[topic.id])
+        if busy:
+            why.append("facilitator " + ", ".join(repr(p) for p in busy) + " runs another session then")
+        partners = sorted(t for t in clash_with[topic.id] if slot_of.get(t) == slot.id)
+        if partners:
+            why.append("it must not share the slot with " + ", ".join(repr(t) for t in partners) + " (avoid_clash)")
+        suitable = [r for r in rooms if topic.needs <= r.features]
+        if not suitable:
+            why.append("no free room there has " + " and ".join(sorted(topic.needs)))
+        if not why:
+            return None
+        names = ", ".join(repr(r.id) for r in rooms)
+        out.append(f"{names} in {slot.id!r}: " + ", ".join(why))
+    return out or None

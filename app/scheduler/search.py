@@ -15,11 +15,16 @@ import math
 import random
 import time
 from collections import defaultdict
+from collections.abc import Callable
 
 from app.scheduler.instance import Instance
 from app.scheduler.model import SchedulingModel, estimated_headcount
 
-__all__ = ["anneal"]
+__all__ = ["anneal", "anneal_restarts"]
+
+#: Temperature at the start and the end of a run, in attendance units.
+T_START = 0.7
+T_END = 0.05
 
 
 def anneal(
@@ -31,6 +36,7 @@ def anneal(
     seed: int,
     deadline: float,
     should_stop: object = None,
+    ceiling: int | None = None,
 ) -> dict[int, tuple[int, int]]:
     """Improve ``start`` (topic index -> (class, slot)) for attendance.
 
@@ -44,6 +50,8 @@ def anneal(
         cap for slow machines; when it triggers the result is no longer reproducible).
     should_stop : callable, optional
         Checked now and then; when it returns true the search ends.
+    ceiling : int, optional
+        A proven upper bound on attendance: the search ends when it reaches it.
 
     Returns
     -------
@@ -135,9 +143,10 @@ def anneal(
     best = {ti: cell[ti] for ti in range(n_topics) if cell[ti] is not None}
     # Nothing can beat every group covered in as many slots as it has topics (or
     # slots): stop there, which also keeps tiny instances instant.
-    ceiling = sum(m * min(len(tis), len(set().union(*(slots_for[ti] for ti in tis)))) for m, tis in sm.groups)
+    trivial = sum(m * min(len(tis), len(set().union(*(slots_for[ti] for ti in tis)))) for m, tis in sm.groups)
+    ceiling = trivial if ceiling is None else min(ceiling, trivial)
 
-    t_start, t_end = 2.0, 0.05
+    t_start, t_end = T_START, T_END
     check_every = 2000
     spent = 0
     step = 0
@@ -216,6 +225,59 @@ def anneal(
             best_value = value
             best = {k: cell[k] for k in range(n_topics) if cell[k] is not None}  # type: ignore[misc]
     return best  # type: ignore[return-value]
+
+
+def anneal_restarts(
+    instance: Instance,
+    sm: SchedulingModel,
+    start: dict[int, tuple[int, int]],
+    *,
+    work: int,
+    seed: int,
+    deadline: float,
+    should_stop: Callable[[], bool] | None = None,
+    on_improve: Callable[[dict[int, tuple[int, int]]], None] | None = None,
+    ceiling: int | None = None,
+) -> dict[int, tuple[int, int]]:
+    """Several independent :func:`anneal` runs from ``start``; the best result wins.
+
+    One run's result varies a lot with its seed (a few attendance units on the
+    benchmark's medium and large days), so independent restarts beat one long run of
+    the same total ``work``. Each run gets at least :data:`MIN_RUN_WORK` units and
+    :data:`RUN_WORK_PER_TOPIC` per topic;
+    restarts are seeded from ``seed``, so the result is reproducible.
+    """
+    # Bigger days need longer runs to settle (measured on the benchmark's days).
+    min_run = max(MIN_RUN_WORK, RUN_WORK_PER_TOPIC * len(instance.topics))
+    runs = max(1, min(MAX_RUNS, work // min_run))
+    per_run = max(1, work // runs)
+    best = dict(start)
+    best_value = _value(sm, best)
+    for k in range(runs):
+        if time.perf_counter() > deadline or (should_stop is not None and should_stop()):
+            break
+        if ceiling is not None and best_value >= ceiling:
+            break
+        cells = anneal(instance, sm, start, work=per_run, seed=seed * 7919 + k, deadline=deadline,
+                       should_stop=should_stop, ceiling=ceiling)
+        value = _value(sm, cells)
+        if value > best_value:
+            best, best_value = cells, value
+            if on_improve is not None:
+                on_improve(best)
+    return best
+
+
+#: Fewest work units of one annealing run, and most runs, in :func:`anneal_restarts`.
+MIN_RUN_WORK = 2_000_000
+MAX_RUNS = 4
+#: Fewest work units of one run per topic of the instance.
+RUN_WORK_PER_TOPIC = 60_000
+
+
+def _value(sm: SchedulingModel, cells: dict[int, tuple[int, int]]) -> int:
+    """Attendance of topic -> (class, slot) cells."""
+    return sum(mult * len({cells[ti][1] for ti in tis if ti in cells}) for mult, tis in sm.groups)
 
 
 def _loss_after_removal(groups: list[tuple[int, int]], cnt: list[list[int]], s: int) -> int:

@@ -4,12 +4,19 @@ How it works
 ------------
 1. Check the instance (:mod:`app.scheduler.checks`): reference problems raise, pins
    that break a hard constraint give ``INFEASIBLE``.
-2. Build the CP-SAT model over room *classes* (:mod:`app.scheduler.model`) and hint
-   it with a greedy schedule (:mod:`app.scheduler.warmstart`).
-3. Solve lexicographically, one CP-SAT run per objective, each fixing the previous
-   optimum (or best found) as a constraint: fewest moves (only with a previous
-   schedule), most attendance, then least overflow/clash proxy.
-4. Choose concrete rooms per slot by an exact min-cost matching on the real
+2. Build the CP-SAT model over room *classes* (:mod:`app.scheduler.model`) and a
+   greedy schedule (:mod:`app.scheduler.warmstart`).
+3. Without a previous schedule: a short CP-SAT run on attendance (small days are
+   proven optimal here), then independent annealing restarts
+   (:mod:`app.scheduler.search`) from the better of the two, which on this coverage
+   objective find good schedules much faster than CP-SAT does.
+4. Solve lexicographically, one CP-SAT run per objective, each hinted with the best
+   schedule so far and fixing the previous optimum (or best found) as a constraint:
+   fewest moves (only with a previous schedule), most attendance (this run supplies
+   the proven bound), then the overflow/clash proxies.
+5. Without a previous schedule: a local search on the exact overflow and clashes
+   that never lowers attendance (:mod:`app.scheduler.polish`).
+6. Choose concrete rooms per slot by an exact min-cost matching on the real
    headcounts (:mod:`app.scheduler.rooms`), score with :func:`~app.scheduler.score.score`.
 
 Determinism
@@ -18,9 +25,11 @@ CP-SAT with several workers and a wall-clock limit is not reproducible: what is 
 depends on thread timing. So every run is limited by CP-SAT's *deterministic* time
 (a count of work, ``max_deterministic_time``), converted from ``Config.time_limit``
 with :data:`DETERMINISTIC_PER_SECOND`, and with more than one worker the portfolio is
-run with ``interleave_search`` (workers step in lock-stepped batches). Same instance,
+run with ``interleave_search`` (workers step in lock-stepped batches). The annealing
+and polishing stages count their length in work units (``WORK_PER_SECOND``,
+``POLISH_WORK_PER_SECOND``), not seconds. Same instance,
 seed, time limit and worker count therefore give the same schedule, on any machine;
-only the wall time varies. A wall-clock cap of ``time_limit`` × :data:`WALL_SLACK`
+only the wall time varies. A wall-clock cap (``Config.wall_limit``, by default ``time_limit`` × :data:`WALL_SLACK`)
 guards against a slow machine; when it cuts a run short (``Solution`` is still
 valid), that run is no longer reproducible. Setting ``stop`` likewise ends the search
 wherever it is.
@@ -42,11 +51,12 @@ from app.scheduler.model import Fixed, SchedulingModel, build_model
 from app.scheduler.reasons import _no_cell_reason, unscheduled_reasons
 from app.scheduler.rooms import assign_rooms
 from app.scheduler.score import score, upper_bound, violations
-from app.scheduler.search import anneal
+from app.scheduler.polish import polish
+from app.scheduler.search import anneal_restarts
 from app.scheduler.solution import Placement, Solution, Status, Unscheduled
 from app.scheduler.warmstart import greedy_cells
 
-__all__ = ["DETERMINISTIC_PER_SECOND", "WALL_SLACK", "WORK_PER_SECOND", "Config", "Progress", "solve"]
+__all__ = ["DETERMINISTIC_PER_SECOND", "POLISH_WORK_PER_SECOND", "WALL_SLACK", "WORK_PER_SECOND", "Config", "Progress", "solve"]
 
 #: CP-SAT deterministic-time units granted per second of ``Config.time_limit``.
 #: Measured on the development machine (2 cores) so that a run takes about
@@ -61,11 +71,19 @@ WALL_SLACK = 2.0
 _MOVES_SHARE = 0.15
 _SECONDARY_SHARE = 0.2
 #: Share of the time limit given to the annealing start (:mod:`app.scheduler.search`).
-_ANNEAL_SHARE = 0.4
+_ANNEAL_SHARE = 0.5
+#: Share of the deterministic budget for the first, short CP-SAT run.
+_QUICK_SHARE = 0.1
+#: Share of the time limit for the exact overflow/clash polish (:mod:`app.scheduler.polish`).
+_POLISH_SHARE = 0.1
+
+#: Polishing work units per second of ``Config.time_limit`` (measured like
+#: :data:`DETERMINISTIC_PER_SECOND`).
+POLISH_WORK_PER_SECOND = 1_000_000
 
 #: Annealing work units per second of ``Config.time_limit`` (measured like
 #: :data:`DETERMINISTIC_PER_SECOND`).
-WORK_PER_SECOND = 1_000_000
+WORK_PER_SECOND = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -102,16 +120,21 @@ class Config:
         CP-SAT's random seed.
     workers : int
         CP-SAT search workers.
+    wall_limit : float or None
+        The wall-clock safety cap in seconds; ``None`` means ``time_limit`` ×
+        :data:`WALL_SLACK`. A run cut by it is valid but no longer reproducible, so
+        tests of determinism on a busy machine raise it.
 
     Examples
     --------
     >>> Config(time_limit=5, seed=1)
-    Config(time_limit=5, seed=1, workers=2)
+    Config(time_limit=5, seed=1, workers=2, wall_limit=None)
     """
 
     time_limit: float = 10.0
     seed: int = 0
     workers: int = 2
+    wall_limit: float | None = None
 
 
 class _Run:
@@ -163,6 +186,8 @@ class _Run:
         if attendance is not None and attendance > self.best_attendance:
             self.best_attendance = attendance
         if bound is not None:
+            # Early in a search CP-SAT's bound can be weaker than the format's own.
+            bound = min(bound, self.upper_bound)
             self.best_bound = bound if self.best_bound is None else min(self.best_bound, bound)
         if self.on_progress is not None:
             self.on_progress(Progress(self.best_attendance, self.best_bound, self.upper_bound, self.elapsed()))
@@ -179,7 +204,9 @@ class _Run:
         with self._lock:
             self._solver = solver
         if self.stopped():
-            solver.stop_search()
+            # stop_search() before solve() starts is not seen; end at once instead.
+            p.max_time_in_seconds = 0.001
+            p.max_deterministic_time = 0.001
         return solver
 
 
@@ -221,6 +248,11 @@ def _greedy_values(sm: SchedulingModel, cells: dict[int, tuple[int, int]]) -> di
     for ti, var in sm.placed.items():
         out[var] = int(ti in cells)
     return out
+
+
+def _cells(solver: cp_model.CpSolver, sm: SchedulingModel) -> dict[int, tuple[int, int]]:
+    """Topic index -> (class, slot) of the solver's current solution."""
+    return {ti: (ci, si) for (ti, ci, si), var in sm.x.items() if solver.value(var)}
 
 
 def _attendance(sm: SchedulingModel, cells: dict[int, tuple[int, int]]) -> int:
@@ -357,32 +389,10 @@ def _solve(
         return _infeasible(nowhere, run)
 
     total_dtime = max(0.05, config.time_limit * DETERMINISTIC_PER_SECOND)
-    wall_cap = config.time_limit * WALL_SLACK
+    wall_cap = config.time_limit * WALL_SLACK if config.wall_limit is None else config.wall_limit
     deadline = run.start + wall_cap
-    remaining_dtime = total_dtime
+    remaining_dtime = total_dtime * (1.0 - _POLISH_SHARE)
     model = sm.model
-
-    greedy = greedy_cells(instance, sm)
-    greedy_ok = all(ti in greedy for ti in sm.must)
-    hint: dict[cp_model.IntVar, int] = {}
-    if greedy_ok:
-        cells = anneal(
-            instance,
-            sm,
-            greedy,
-            work=int(config.time_limit * _ANNEAL_SHARE * WORK_PER_SECOND),
-            seed=config.seed,
-            deadline=run.start + wall_cap * _ANNEAL_SHARE,
-            should_stop=run.stopped,
-        )
-        hint = _greedy_values(sm, cells)
-        run.report(_attendance(sm, cells))
-        _hint(model, hint)
-        remaining_dtime *= 1.0 - _ANNEAL_SHARE
-    best: dict[cp_model.IntVar, int] | None = hint if greedy_ok else None
-    proven = True
-    proven_bound: int | None = None
-    stay_fixed = None
 
     def run_stage(objective: cp_model.LinearExprT, maximize: bool, dtime: float, offset: int = 0,
                   progress: bool = False) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
@@ -395,6 +405,50 @@ def _solve(
         callback = _Progress(run, offset) if progress else None
         status = solver.solve(model, callback)
         return solver, status
+
+    greedy = greedy_cells(instance, sm)
+    greedy_ok = all(ti in greedy for ti in sm.must)
+    hint: dict[cp_model.IntVar, int] = {}
+    hint_value = 0
+    quick_bound: int | None = None
+    quick_optimal = False
+    if greedy_ok:
+        cells = greedy
+        run.report(_attendance(sm, cells))
+        if previous is None:
+            # A short CP-SAT run first: small days are proven optimal right here, and
+            # its bound tells the annealing search when to stop.
+            _hint(model, _greedy_values(sm, cells))
+            solver, status = run_stage(sm.attendance, True, total_dtime * _QUICK_SHARE, progress=True)
+            remaining_dtime -= solver.deterministic_time
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                quick_bound = int(solver.best_objective_bound + 1e-6)
+                found = _cells(solver, sm)
+                if _attendance(sm, found) >= _attendance(sm, cells):
+                    cells = found
+            quick_optimal = status == cp_model.OPTIMAL
+            if status != cp_model.OPTIMAL:
+                # The annealing search knows nothing of moves, so it runs only
+                # without a previous schedule.
+                cells = anneal_restarts(
+                    instance,
+                    sm,
+                    cells,
+                    work=int(config.time_limit * _ANNEAL_SHARE * WORK_PER_SECOND),
+                    seed=config.seed,
+                    deadline=run.start + wall_cap * (_QUICK_SHARE + _ANNEAL_SHARE),
+                    should_stop=run.stopped,
+                    on_improve=lambda found: run.report(_attendance(sm, found)),
+                    ceiling=quick_bound,
+                )
+                remaining_dtime = max(0.0, remaining_dtime - total_dtime * _ANNEAL_SHARE)
+        hint = _greedy_values(sm, cells)
+        hint_value = _attendance(sm, cells)
+        _hint(model, hint)
+    best: dict[cp_model.IntVar, int] | None = hint if greedy_ok else None
+    proven = True
+    proven_bound: int | None = None
+    stay_fixed = None
 
     # Stage 0: fewest moves of the previous schedule.
     if previous is not None and sm.stay and not run.stopped():
@@ -411,8 +465,12 @@ def _solve(
         else:
             proven = False
 
-    # Stage 1: attendance.
-    if not run.stopped():
+    # Stage 1: attendance (already proven by the quick run on small days).
+    if quick_optimal:
+        proven_bound = min(hint_value, run.upper_bound)
+        run.report(hint_value, proven_bound)
+        model.add(sm.attendance >= hint_value)
+    elif not run.stopped():
         share = 1.0 - _SECONDARY_SHARE
         solver, status = run_stage(sm.attendance, True, max(0.02, remaining_dtime * share), progress=True)
         remaining_dtime -= solver.deterministic_time
@@ -421,19 +479,40 @@ def _solve(
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             proven &= status == cp_model.OPTIMAL
             attendance = int(round(solver.objective_value))
-            proven_bound = int(solver.best_objective_bound + 1e-6)
+            proven_bound = min(int(solver.best_objective_bound + 1e-6), run.upper_bound)
+            if stay_fixed is None and best is not None and hint_value > attendance:
+                # CP-SAT can end a short run below a complete hint; the hint stands.
+                attendance = hint_value
+                proven = False
+            else:
+                best = _values(solver, sm)
             run.report(attendance, proven_bound)
             model.add(sm.attendance >= attendance)
-            best = _values(solver, sm)
             _hint(model, best)
         else:
             proven = False
+            if best is not None and stay_fixed is None:
+                model.add(sm.attendance >= hint_value)  # stage 2 must not trade attendance away
 
     # Stage 2: overflow and clash proxies, attendance held.
     if best is not None and not run.stopped() and remaining_dtime > 0.01:
         solver, status = run_stage(sm.secondary, False, remaining_dtime)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             best = _values(solver, sm)
+
+    # Stage 3: exact overflow and clashes by local search (not with a previous
+    # schedule, where every extra move counts against stability).
+    if best is not None and previous is None and not run.stopped():
+        polished = polish(
+            instance,
+            sm,
+            {ti: (ci, si) for (ti, ci, si), var in sm.x.items() if best.get(var)},
+            work=int(config.time_limit * _POLISH_SHARE * POLISH_WORK_PER_SECOND),
+            seed=config.seed,
+            deadline=run.start + wall_cap,
+            should_stop=run.stopped,
+        )
+        best = _greedy_values(sm, polished)
 
     if best is None:
         return Solution(Status.TIMEOUT, (), (), None)
@@ -493,6 +572,11 @@ def _finish(
             required[tid] = later[tid][0]
     preferred = {t: room for t, (room, _) in later.items()}
     room_of = assign_rooms(instance, slot_of, required, preferred_room=preferred)
+    if room_of is None:
+        # Staying in the same class need not mean the same room is free (an invalid
+        # previous schedule, a pin on that room): keep only the fixed rooms then.
+        fixed_rooms = {t: f.room for t, f in fixed.items() if f.room is not None and t in slot_of}
+        room_of = assign_rooms(instance, slot_of, fixed_rooms, preferred_room=preferred)
     if room_of is None:  # cannot happen for a valid class solution; keep the classes' own matching
         room_of = _rooms_from_classes(instance, sm, slot_of, class_of, required)
     order = {s: i for i, s in enumerate(slot_ids)}
@@ -504,7 +588,7 @@ def _finish(
         )
     )
     has_cell = {t.id: any(key[0] == i for key in sm.x) for i, t in enumerate(instance.topics)}
-    reasons = unscheduled_reasons(instance, slot_of, has_cell, first_open_slot=first_open)
+    reasons = unscheduled_reasons(instance, slot_of, has_cell, first_open_slot=first_open, room_of=room_of)
     unscheduled = tuple(Unscheduled(t.id, reasons[t.id]) for t in instance.topics if t.id not in slot_of)
     moved = None
     if previous is not None:

@@ -1,0 +1,242 @@
+"""Last stage: lower overflow and clashes without losing attendance.
+
+CP-SAT's secondary stage works on proxies (a slot-independent headcount guess, marks
+placed minus slots covered). This local search uses the exact figures of the format:
+per slot, the expected headcounts of its topics, the clashes among its attendees'
+marks and the least overflow over all room assignments (a min-cost matching, as in
+:mod:`app.scheduler.rooms`). It moves, swaps, adds and drops topics, accepting a
+change only when attendance does not fall and (overflow, clashes) does not get
+worse; its length is counted in work units, so it is reproducible.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+
+from ortools.graph.python import min_cost_flow
+
+from app.scheduler.instance import Instance
+from app.scheduler.model import SchedulingModel
+from app.scheduler.score import interest_sets
+
+__all__ = ["polish"]
+
+_SCALE = 1000  # overflow is compared in thousandths of a person
+
+
+class _Slots:
+    """Exact per-slot overflow and clashes for sets of topic indices."""
+
+    def __init__(self, instance: Instance, sm: SchedulingModel) -> None:
+        self.instance = instance
+        index = {t.id: i for i, t in enumerate(instance.topics)}
+        marks = interest_sets(instance)
+        self.marked_by: list[list[str]] = [[] for _ in instance.topics]
+        for person, topics in sorted(marks.items()):
+            for t in topics:
+                self.marked_by[index[t]].append(person)
+        self.runners = [list(t.facilitators) for t in instance.topics]
+        self.rooms = [
+            [r for r in instance.rooms if s.id not in r.unavailable_slots] for s in instance.slots
+        ]
+        self.pinned_room = [t.pinned.room if t.pinned is not None else None for t in instance.topics]
+        self.needs = [t.needs for t in instance.topics]
+        self.work = 0
+
+    def cost(self, si: int, topics: list[int]) -> tuple[int, int] | None:
+        """(overflow in 1/_SCALE persons, clashes) of slot ``si`` holding ``topics``; None if no rooms fit."""
+        marked: Counter[str] = Counter()
+        running: Counter[str] = Counter()
+        for ti in topics:
+            for p in self.marked_by[ti]:
+                marked[p] += 1
+            for p in self.runners[ti]:
+                running[p] += 1
+        clashes = sum(c * (c - 1) // 2 for c in marked.values())
+        heads = []
+        for ti in topics:
+            h = sum(1.0 / marked[p] for p in self.marked_by[ti] if not running[p])
+            h += sum(1.0 / running[p] for p in self.runners[ti])
+            heads.append(h)
+        rooms = self.rooms[si]
+        self.work += sum(len(self.marked_by[ti]) for ti in topics) + len(topics) * len(rooms)
+        if not topics:
+            return 0, clashes
+        flow = min_cost_flow.SimpleMinCostFlow()
+        n = len(topics)
+        sink = 1 + n + len(rooms)
+        for i, ti in enumerate(topics):
+            flow.add_arc_with_capacity_and_unit_cost(0, 1 + i, 1, 0)
+            for j, room in enumerate(rooms):
+                if self.pinned_room[ti] not in (None, room.id) or not self.needs[ti] <= room.features:
+                    continue
+                over = max(0.0, heads[i] - room.capacity)
+                flow.add_arc_with_capacity_and_unit_cost(1 + i, 1 + n + j, 1, int(round(over * _SCALE)))
+        for j in range(len(rooms)):
+            flow.add_arc_with_capacity_and_unit_cost(1 + n + j, sink, 1, 0)
+        flow.set_node_supply(0, n)
+        flow.set_node_supply(sink, -n)
+        if flow.solve() != flow.OPTIMAL:
+            return None
+        return flow.optimal_cost(), clashes
+
+
+def polish(
+    instance: Instance,
+    sm: SchedulingModel,
+    cells: dict[int, tuple[int, int]],
+    *,
+    work: int,
+    seed: int,
+    deadline: float,
+    should_stop: Callable[[], bool] | None = None,
+) -> dict[int, tuple[int, int]]:
+    """Improve ``cells`` (topic index -> (class, slot)) for overflow, then clashes.
+
+    Attendance never falls. Returns cells whose classes are those of the input where
+    the topic did not move; a moved topic gets the class of some fitting room (the
+    final room choice is :func:`app.scheduler.rooms.assign_rooms`, which the
+    per-slot matching here mirrors).
+    """
+    n_slots = len(instance.slots)
+    n_topics = len(instance.topics)
+    if not cells or n_slots == 0:
+        return dict(cells)
+    rng = random.Random(seed)
+    slots = _Slots(instance, sm)
+    allowed: list[dict[int, int]] = [{} for _ in range(n_topics)]  # slot -> a class that may hold it
+    for ti, ci, si in sorted(sm.x):
+        allowed[ti].setdefault(si, ci)
+    must = set(sm.must)
+    groups_of: list[list[tuple[int, int]]] = [[] for _ in range(n_topics)]
+    for gi, (mult, tis) in enumerate(sm.groups):
+        for ti in tis:
+            groups_of[ti].append((gi, mult))
+    cnt = [[0] * n_slots for _ in sm.groups]
+    index = {t.id: i for i, t in enumerate(instance.topics)}
+    partners: list[set[int]] = [set() for _ in range(n_topics)]
+    for a, b in instance.avoid_clash:
+        partners[index[a]].add(index[b])
+        partners[index[b]].add(index[a])
+    runners = [set(t.facilitators) for t in instance.topics]
+
+    slot_of: dict[int, int] = {ti: si for ti, (_ci, si) in cells.items()}
+    members: list[list[int]] = [[] for _ in range(n_slots)]
+    for ti, si in sorted(slot_of.items()):
+        members[si].append(ti)
+        for gi, _ in groups_of[ti]:
+            cnt[gi][si] += 1
+    costs: list[tuple[int, int]] = []
+    for si in range(n_slots):
+        c = slots.cost(si, members[si])
+        if c is None:  # the start does not fit the real rooms; leave it alone
+            return dict(cells)
+        costs.append(c)
+    movable = [ti for ti in range(n_topics) if allowed[ti]]
+    if not movable:
+        return dict(cells)
+
+    def fits(ti: int, si: int, without: tuple[int, ...]) -> bool:
+        if si not in allowed[ti]:
+            return False
+        for other in members[si]:
+            if other in without:
+                continue
+            if runners[ti] & runners[other] or other in partners[ti]:
+                return False
+        return True
+
+    def delta_attendance(changes: list[tuple[int, int, int]]) -> int:
+        """Sum of attendance changes for (topic, slot, +1/-1) applied in order (then undone)."""
+        total = 0
+        applied = []
+        for ti, si, sign in changes:
+            for gi, mult in groups_of[ti]:
+                before = cnt[gi][si]
+                cnt[gi][si] += sign
+                if before == 0 and sign > 0:
+                    total += mult
+                elif before == 1 and sign < 0:
+                    total -= mult
+            applied.append((ti, si, sign))
+        for ti, si, sign in reversed(applied):
+            for gi, _ in groups_of[ti]:
+                cnt[gi][si] -= sign
+        return total
+
+    step = 0
+    while slots.work < work:
+        step += 1
+        slots.work += 20  # a try that ends before any slot is costed still costs something
+        if step % 64 == 0 and (time.perf_counter() > deadline or (should_stop is not None and should_stop())):
+            break
+        ti = movable[rng.randrange(len(movable))]
+        kind = rng.random()
+        changes: list[tuple[int, int, int]] = []
+        touched: dict[int, list[int]] = {}
+        s1 = slot_of.get(ti)
+        if s1 is not None and kind < 0.1 and ti not in must:
+            touched[s1] = [t for t in members[s1] if t != ti]  # drop
+            changes = [(ti, s1, -1)]
+        else:
+            s2 = rng.choice(list(allowed[ti]))
+            if s2 == s1:
+                continue
+            occupants = members[s2]
+            if kind < 0.5 or not occupants:
+                if not fits(ti, s2, ()):
+                    continue
+                touched[s2] = occupants + [ti]
+                changes = [(ti, s2, +1)]
+                if s1 is not None:
+                    touched[s1] = [t for t in members[s1] if t != ti]
+                    changes.insert(0, (ti, s1, -1))
+            else:
+                tj = occupants[rng.randrange(len(occupants))]
+                if tj in must and s1 is None:
+                    continue
+                if not fits(ti, s2, (tj,)):
+                    continue
+                if s1 is not None and not fits(tj, s1, (ti,)):
+                    continue
+                touched[s2] = [t for t in occupants if t != tj] + [ti]
+                changes = [(tj, s2, -1), (ti, s2, +1)]
+                if s1 is not None:
+                    touched[s1] = [t for t in members[s1] if t != ti] + [tj]
+                    # Removals first: a topic's slot is rewritten by its addition.
+                    changes = [(ti, s1, -1), (tj, s2, -1), (tj, s1, +1), (ti, s2, +1)]
+        if delta_attendance(changes) < 0:
+            continue
+        gain = delta_attendance(changes)
+        new_costs = {}
+        ok = True
+        for si, topics in touched.items():
+            c = slots.cost(si, topics)
+            if c is None:
+                ok = False
+                break
+            new_costs[si] = c
+        if not ok:
+            continue
+        old = (sum(costs[si][0] for si in touched), sum(costs[si][1] for si in touched))
+        new = (sum(c[0] for c in new_costs.values()), sum(c[1] for c in new_costs.values()))
+        if gain == 0 and new > old:
+            continue
+        for t, si, sign in changes:
+            for gi, _ in groups_of[t]:
+                cnt[gi][si] += sign
+            if sign < 0:
+                members[si].remove(t)
+                del slot_of[t]
+            else:
+                members[si].append(t)
+                slot_of[t] = si
+        for si, c in new_costs.items():
+            costs[si] = c
+    return {
+        ti: (cells[ti] if ti in cells and cells[ti][1] == si else (allowed[ti][si], si))
+        for ti, si in slot_of.items()
+    }

@@ -1,0 +1,171 @@
+"""Scheduler benchmark: our solver against the sticky-note greedy and an annealer.
+
+For each size (small, medium, large, huge) and seed it generates an instance
+(:mod:`bench.sched_gen`), runs
+
+* **ours**: ``app.scheduler.solve`` with the per-size ``Config.time_limit`` below;
+* **greedy**: the sticky-note wall (:func:`bench.sched_baselines.sticky_note_greedy`);
+* **anneal**: a simulated-annealing scheduler given the wall time ours took,
+
+checks every schedule with ``app.scheduler.violations`` and scores it with
+``app.scheduler.score``, and prints a Markdown table. The reference of an instance
+is the best attendance any method reached: the long run cached by
+:mod:`bench.sched_reference` (computed on first use if missing; slow) and every row
+of this table.
+
+Usage (timed runs share the machine, so take the lock)::
+
+    flock /tmp/twofeet-bench.lock .venv/bin/python -m bench.scheduler [--sizes small medium] [--seeds 1 2 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.scheduler import Config, Instance, Placement, Solution, Status, score, solve, violations
+from bench import sched_reference
+from bench.sched_baselines import annealing, sticky_note_greedy
+from bench.sched_gen import SIZES, generate
+
+#: ``Config.time_limit`` of our solver per size, chosen so that its wall time stays
+#: within the targets below on the 2-core development machine.
+TIME_LIMITS = {"small": 2.0, "medium": 6.0, "large": 12.0, "huge": 22.0}
+#: Targets from issue 3: (ratio to the reference, wall seconds).
+TARGETS = {"small": (1.0, 5.0), "medium": (0.995, 5.0), "large": (0.99, 10.0), "huge": (0.97, 30.0)}
+
+
+@dataclass
+class Row:
+    size: str
+    seed: int
+    method: str
+    attendance: int
+    upper_bound: int
+    proven_bound: int | None
+    overflow: float
+    clashes: int
+    wall: float
+    valid: bool
+    status: str = ""
+    reference: int = 0
+
+
+def _row(inst: Instance, size: str, seed: int, method: str, placements: list[Placement] | tuple[Placement, ...],
+         wall: float, proven_bound: int | None = None, status: str = "") -> Row:
+    stats = score(inst, placements)
+    return Row(size, seed, method, stats.attendance, stats.upper_bound, proven_bound, stats.overflow, stats.clashes,
+               round(wall, 2), not violations(inst, placements), status)
+
+
+def run_instance(size: str, seed: int) -> list[Row]:
+    inst = generate(size, seed)
+    t0 = time.perf_counter()
+    sol: Solution = solve(inst, Config(time_limit=TIME_LIMITS[size], seed=seed))
+    ours_wall = time.perf_counter() - t0
+    assert sol.stats is not None and sol.status in (Status.OPTIMAL, Status.FEASIBLE), sol.status
+    rows = [_row(inst, size, seed, "ours", sol.placements, ours_wall, sol.stats.proven_bound, sol.status.value)]
+    t0 = time.perf_counter()
+    greedy = sticky_note_greedy(inst)
+    rows.append(_row(inst, size, seed, "greedy", greedy, time.perf_counter() - t0))
+    t0 = time.perf_counter()
+    annealed = annealing(inst, seconds=ours_wall, seed=seed)
+    rows.append(_row(inst, size, seed, "anneal", annealed, time.perf_counter() - t0))
+    return rows
+
+
+def _ratio(a: int, b: int | None) -> str:
+    return "–" if not b else f"{a / b:.4f}"
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| size | seed | method | attendance | / upper_bound | / proven_bound | / reference | overflow | clashes | wall s |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        method = r.method + (f" ({r.status})" if r.status else "") + ("" if r.valid else " INVALID")
+        lines.append(
+            f"| {r.size} | {r.seed} | {method} | {r.attendance} | {_ratio(r.attendance, r.upper_bound)} | "
+            f"{_ratio(r.attendance, r.proven_bound)} | {_ratio(r.attendance, r.reference)} | {r.overflow:.1f} | "
+            f"{r.clashes} | {r.wall:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def summary(rows: list[Row]) -> str:
+    lines = [
+        "| size | ours / ref (min) | ours wall max s | proven optimal | anneal / ref (min) | greedy / ref (min) "
+        "| ours ≥ anneal | ours > greedy | target |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for size in dict.fromkeys(r.size for r in rows):
+        by = {(r.seed, r.method): r for r in rows if r.size == size}
+        seeds = sorted({r.seed for r in rows if r.size == size})
+        ours = [by[(s, "ours")] for s in seeds]
+        ratio = min(r.attendance / r.reference for r in ours)
+        wall = max(r.wall for r in ours)
+        optimal = sum(r.status == "optimal" for r in ours)
+        ann = min(by[(s, "anneal")].attendance / by[(s, "anneal")].reference for s in seeds)
+        gre = min(by[(s, "greedy")].attendance / by[(s, "greedy")].reference for s in seeds)
+        ge_anneal = sum(by[(s, "ours")].attendance >= by[(s, "anneal")].attendance for s in seeds)
+        gt_greedy = sum(by[(s, "ours")].attendance > by[(s, "greedy")].attendance for s in seeds)
+        want_ratio, want_wall = TARGETS[size]
+        target = f"{'proven optimal' if size == 'small' else f'≥ {want_ratio:.1%}'} within {want_wall:g} s"
+        lines.append(
+            f"| {size} | {ratio:.4f} | {wall:.2f} | {optimal}/{len(seeds)} | {ann:.4f} | {gre:.4f} | "
+            f"{ge_anneal}/{len(seeds)} | {gt_greedy}/{len(seeds)} | {target} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark the scheduler (see the module docstring).")
+    parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
+    parser.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
+    parser.add_argument("--json", type=Path, default=sched_reference.CACHE / "scheduler-results.json",
+                        help="where to write the raw rows")
+    args = parser.parse_args()
+    rows: list[Row] = []
+    refs: dict[tuple[str, int], dict[str, object]] = {}
+    for size in args.sizes:
+        for seed in args.seeds:
+            ref = sched_reference.load(size, seed)
+            if ref is None:
+                print(f"computing the reference for {size} seed {seed} (slow, cached afterwards)...", flush=True)
+                sched_reference.CACHE.mkdir(exist_ok=True)
+                ref = sched_reference.compute(size, seed, sched_reference.LIMITS[size])
+                sched_reference.cache_path(size, seed).write_text(json.dumps(ref))
+            refs[(size, seed)] = ref
+            new = run_instance(size, seed)
+            best = max([int(ref["attendance"])] + [r.attendance for r in new if r.valid])  # type: ignore[call-overload]
+            for r in new:
+                r.reference = best
+            rows += new
+            print(" ".join(f"{r.method}={r.attendance}/{r.wall:.1f}s" for r in new), f"[{size} seed {seed}, ref {best}]",
+                  flush=True)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print()
+    print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}; python {platform.python_version()}")
+    print(f"time limits (Config.time_limit, s): {TIME_LIMITS}")
+    print()
+    print(table(rows))
+    print()
+    print(summary(rows))
+    print()
+    print("reference long runs (CP-SAT / annealing restarts):", ", ".join(
+        f"{s}-{n}: {refs[(s, n)].get('cpsat_attendance', refs[(s, n)]['attendance'])} / "
+        f"{refs[(s, n)].get('anneal_attendance', '–')} (CP-SAT bound {refs[(s, n)]['bound']}"
+        f"{', optimal' if refs[(s, n)]['optimal'] else ''})"
+        for s, n in refs))
+    print(f"peak memory of the benchmark process (max RSS): {peak_mb:.0f} MB")
+    args.json.write_text(json.dumps({"rows": [r.__dict__ for r in rows], "peak_mb": peak_mb}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
