@@ -66,7 +66,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from sqlmodel import Session  # inline: heavy imports only for this command
 
-    from app.domain.demo import seed_demo
+    from app.domain.demo import seed_demo, seed_demo_live
 
     path = Path(args.db or "twofeet-demo.db")
     for suffix in ("", "-wal", "-shm"):
@@ -75,9 +75,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     engine = _engine(settings)
     with Session(engine, expire_on_commit=False) as session:
         created = seed_demo(session)
+    with Session(engine, expire_on_commit=False) as session:
+        live = seed_demo_live(session)
     engine.dispose()
-    print(f"Demo event '{created.event.name}' ready on {path} (recreated on every `twofeet demo`):")
-    print(_links(settings, created.event.code, created.secret), flush=True)
+    print(f"Demo events ready on {path} (recreated on every `twofeet demo`):")
+    print(f"\n'{created.event.name}': the morning, topics being proposed and marked")
+    print(_links(settings, created.event.code, created.secret))
+    print(f"\n'{live.event.name}': the grid, door views and my day")
+    print(_links(settings, live.event.code, live.secret), flush=True)
     if not args.no_serve:
         _serve(settings, args.host, args.port)
     return 0

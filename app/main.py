@@ -19,6 +19,9 @@ from starlette.responses import Response
 
 from app.db import make_engine, upgrade_database
 from app.domain.errors import DomainError
+from app.jobs import BuildJobs
+from app.realtime.broadcast import make_broadcast
+from app.realtime.hub import BoardSequenceMiddleware, Hub, RequestLimitMiddleware
 from app.routes import include_routers
 from app.security import CSRF_COOKIE, Signer, load_or_create_secret_key
 from app.settings import Settings
@@ -32,16 +35,24 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     """Build the app for ``settings`` (read from the environment only when none is given)."""
     settings = settings or Settings()
     engine = make_engine(settings.DATABASE_URL, sqlite_synchronous=settings.SQLITE_SYNCHRONOUS)
+    templates = make_templates()
+    hub = Hub(engine=engine, env=templates.env, broadcast=make_broadcast(settings.BROADCAST_URL),
+              window_s=settings.LIVE_WINDOW_MS / 1000, queue_size=settings.LIVE_QUEUE_SIZE,
+              replay_max=settings.LIVE_REPLAY_MAX, heartbeat_s=settings.LIVE_HEARTBEAT_S,
+              send_timeout_s=settings.LIVE_SEND_TIMEOUT_S, sweep_s=settings.LIVE_SWEEP_S)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if migrate:
+        if migrate and settings.MIGRATE_ON_START:
             await run_in_threadpool(upgrade_database, engine)
         secret = settings.SECRET_KEY or await run_in_threadpool(load_or_create_secret_key, engine)
         app.state.signer = Signer(secret)
+        await hub.start()
         try:
             yield
         finally:
+            app.state.builds.stop_all()  # a build in progress keeps its best schedule as the draft
+            await hub.stop()  # sockets closed with 1012: clients reconnect and catch up
             engine.dispose()
 
     app = FastAPI(
@@ -54,10 +65,14 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.templates = make_templates()
+    app.state.templates = templates
+    app.state.hub = hub
+    app.state.builds = BuildJobs(engine, time_limit=settings.SOLVER_TIME_LIMIT_S)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     include_routers(app)
     _register_error_handlers(app)
+    app.add_middleware(BoardSequenceMiddleware)
+    app.add_middleware(RequestLimitMiddleware, limit=settings.MAX_CONCURRENT_REQUESTS)
 
     @app.middleware("http")
     async def set_csrf_cookie(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

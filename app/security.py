@@ -36,6 +36,8 @@ class Signer:
     def __init__(self, secret_key: str) -> None:
         self._attendee = URLSafeSerializer(secret_key, salt="twofeet.attendee")
         self._organizer = URLSafeSerializer(secret_key, salt="twofeet.organizer")
+        # Read-only: a calendar app holds this in its subscription URL, so it grants nothing else.
+        self._calendar = URLSafeSerializer(secret_key, salt="twofeet.calendar")
 
     def attendee_token(self, *, event_id: int, attendee_id: int) -> str:
         return self._attendee.dumps([event_id, attendee_id])
@@ -48,6 +50,12 @@ class Signer:
 
     def read_organizer(self, token: str | None, *, event_id: int) -> int | None:
         return _read(self._organizer, token, event_id)
+
+    def calendar_token(self, *, event_id: int, attendee_id: int) -> str:
+        return self._calendar.dumps([event_id, attendee_id])
+
+    def read_calendar(self, token: str | None, *, event_id: int) -> int | None:
+        return _read(self._calendar, token, event_id)
 
 
 def _read(serializer: URLSafeSerializer, token: str | None, event_id: int) -> int | None:

@@ -16,7 +16,30 @@ class Settings(BaseSettings):
     SECRET_KEY: str = ""
     # Used in the links printed by the CLI and shown to organizers when no request is at hand.
     BASE_URL: str = "http://localhost:8000"
+    # HTTP requests served at once per process; more wait their turn. Kept below the thread pool
+    # (40) and the database pool (40): a request holds a pooled connection from its first
+    # dependency to its end, so unbounded concurrency can leave every thread waiting for a
+    # connection held by a request that waits for a thread.
+    MAX_CONCURRENT_REQUESTS: int = 32
+    # Scale-out: run `twofeet migrate` once, then start the workers with this off, so several
+    # processes never race to upgrade the same database.
+    MIGRATE_ON_START: bool = True
+    # memory:// (one process) or redis://host:6379/0 (several workers or hosts).
     BROADCAST_URL: str = "memory://"
+    # Live updates: pushes are coalesced over this window, so a burst of marks costs a few renders.
+    LIVE_WINDOW_MS: int = 100
+    # Frames a slow socket may have waiting before it is sent one full refresh instead.
+    LIVE_QUEUE_SIZE: int = 16
+    # A reconnecting client further behind than this many changes gets a full refresh, not a replay.
+    LIVE_REPLAY_MAX: int = 200
+    LIVE_HEARTBEAT_S: float = 25.0
+    # A socket whose send has been blocked this long (it stopped reading) is closed with 1013.
+    LIVE_SEND_TIMEOUT_S: float = 10.0
+    # How often each process compares the events it serves with the database (heals lost signals).
+    LIVE_SWEEP_S: float = 5.0
+    # Extra origins (comma-separated, e.g. https://board.example.org) allowed to open websockets;
+    # the app's own host and BASE_URL always are.
+    ALLOWED_ORIGINS: str = ""
     # Cookies marked Secure; turn on behind HTTPS.
     SECURE_COOKIES: bool = False
     SOLVER_TIME_LIMIT_S: float = 20.0

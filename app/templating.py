@@ -9,8 +9,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Request
 from jinja2_fragments.fastapi import Jinja2Blocks
+from markupsafe import Markup
 from starlette.responses import Response
 
+from app.domain.notes import render_markdown
+from app.domain.schedule import event_now
 from app.models import Phase
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -22,6 +25,9 @@ def make_templates() -> Jinja2Blocks:
     env.globals["Phase"] = Phase
     env.filters["plural"] = lambda n, one, many=None: one if n == 1 else (many or one + "s")
     env.filters["hhmm"] = lambda dt: dt.strftime("%H:%M") if isinstance(dt, datetime) else dt
+    # Sanitised by nh3 inside render_markdown, hence safe to mark as Markup.
+    env.filters["markdown"] = lambda text: Markup(render_markdown(text or ""))
+    env.filters["event_time"] = lambda dt, event: event_now(event, dt).strftime("%a %H:%M") if dt else ""
     env.filters["localtime"] = _localtime
     return templates
 

@@ -34,11 +34,12 @@ FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elena", "Femi", "Grace", "Hiro", "Isla",
          "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tara"]
 
 
-def seed_demo(session: Session, *, attendee_count: int = 40, seed: int = 7) -> events.CreatedEvent:
+def seed_demo(session: Session, *, attendee_count: int = 40, seed: int = 7,
+              name: str = "Edcamp Demo Day") -> events.CreatedEvent:
     """An event in the proposing phase with rooms, slots, attendees, topics, marks and a few leads."""
     rng = random.Random(seed)
     created = events.create_event(
-        session, name="Edcamp Demo Day", date="2027-03-13", timezone="America/Los_Angeles",
+        session, name=name, date="2027-03-13", timezone="America/Los_Angeles",
         rooms=[events.RoomSpec(n, c, f) for n, c, f in ROOMS], slots=[events.SlotSpec(s, e) for s, e in SLOTS],
         organizer_name="Demo organizer",
     )
@@ -64,4 +65,24 @@ def seed_demo(session: Session, *, attendee_count: int = 40, seed: int = 7) -> e
             voting.mark_topic(session, event=event, attendee=person, topic=proposed[index])
     for index in (2, 5):  # two unled topics find a co-facilitator
         claims.claim_topic(session, event=event, attendee=people[-1 - index], topic=proposed[index * 3 + 2])
+    return created
+
+
+def seed_demo_live(session: Session, *, seed: int = 11, time_limit: float = 3.0) -> events.CreatedEvent:
+    """A second demo event whose schedule is built and published, with one session marked full,
+    so the grid, the door view and "my day" show at once."""
+    from app.domain import drafting, schedule  # inline: only this demo needs the scheduler
+    from app.domain.eventfile import build_instance
+    from app.scheduler import Config, solve
+
+    created = seed_demo(session, seed=seed, name="Edcamp Demo Day (schedule published)")
+    event, organizer = created.event, created.organizer
+    events.set_phase(session, event=event, phase=Phase.scheduled)
+    instance = build_instance(session, event)
+    solution = solve(instance, Config(time_limit=time_limit, seed=seed))
+    drafting.save_solution(session, event=event, instance=instance, solution=solution, actor=organizer)
+    drafting.publish(session, event=event, actor=organizer, announcement="Welcome! The schedule is up.")
+    busiest = max(drafting.schedule_view(session, event=event).cells.values(), key=lambda c: c.headcount)
+    schedule.set_session_status(session, event=event, placement=busiest.placement, status="full",
+                                attendee=None, organizer=True)
     return created

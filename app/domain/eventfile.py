@@ -2,7 +2,7 @@
 
 Ids in an exported file are the database ids with a letter in front (``r3``, ``s1``, ``a17``,
 ``t42``). Extras that the format does not define ride along under keys the format ignores:
-topic ``tags`` and the event's marking ``settings``.
+topic ``tags``, the event's marking ``settings``, and the sessions' ``notes`` and ``resources``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from app.domain import events
+from app.domain import events, notes
 from app.domain.errors import InvalidInput
 from app.models import (
     Attendee,
@@ -115,6 +115,9 @@ def export_event(session: Session, event: Event) -> dict[str, Any]:
             topic["paper_marks"] = rows[topic["id"]].paper_marks
     document["settings"] = {"vote_budget": event.vote_budget, "hide_counts": event.hide_counts,
                             "shuffle_topics": event.shuffle_topics, "facilitator_limit": event.facilitator_limit}
+    # Optional extras: the sessions' notes (with their history) and resources, when there are any.
+    document.update(notes.export_extras(session, event=event,
+                                        topic_keys={int(t["id"][1:]): t["id"] for t in document["topics"]}))
     return document
 
 
@@ -172,6 +175,7 @@ def import_event(session: Session, document: object) -> ImportedEvent:
                                    "from 0 to 10000.", field=f"topics[{index}].paper_marks")
             raw_paper[str(item.get("id"))] = value
     settings = raw.get("settings") if isinstance(raw.get("settings"), dict) else {}
+    extras = notes.parse_extras(raw, topic_ids={t.id for t in instance.topics})
 
     secret = secrets.token_urlsafe(18)
     event = Event(code=events.new_code(), name=name, date=date, timezone=timezone, phase=Phase.setup,
@@ -227,6 +231,7 @@ def import_event(session: Session, document: object) -> ImportedEvent:
                              topic_id=topic_rows[topic_id].id, weight=weight))
     for a, b in dict.fromkeys(tuple(sorted(pair)) for pair in instance.avoid_clash):
         session.add(ClashPair(event_id=event.id, topic_a_id=topic_rows[a].id, topic_b_id=topic_rows[b].id))  # type: ignore[arg-type]
+    notes.restore_extras(session, event=event, extras=extras, topic_pk={k: row.id for k, row in topic_rows.items()})  # type: ignore[misc]
     organizer = Organizer(event_id=event.id)  # type: ignore[arg-type]
     session.add(organizer)
     session.commit()

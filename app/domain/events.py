@@ -230,6 +230,13 @@ def require_event(session: Session, code: str) -> Event:
     return event
 
 
+def require_event_by_id(session: Session, event_id: int) -> Event:
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(f"Event {event_id} does not exist.")
+    return event
+
+
 def list_rooms(session: Session, event: Event) -> list[Room]:
     return list(session.scalars(select(Room).where(Room.event_id == event.id).order_by(Room.position, Room.id)))
 

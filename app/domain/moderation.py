@@ -48,6 +48,21 @@ def hide_topic(session: Session, *, event: Event, topic_id: int, reason: str, ac
     return topic
 
 
+def edit_topic(session: Session, *, event: Event, topic_id: int, title: str, description: str,
+               tags: str | list[str], actor: Organizer) -> Topic:
+    """An organizer tidies a topic's text, in any phase."""
+    topic = _topic(session, event, topic_id)
+    before = topic.title
+    topic.title, topic.description, topic.tags = clean_title(title), clean_description(description), clean_tags(tags)
+    topic.updated_at = utcnow()
+    session.add(topic)
+    record_change(session, event_id=event.id, kind="topic_edited", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    audit.record(session, event=event, actor=actor, action="edit",
+                 detail=f"edited “{before}”" + (f" (now “{topic.title}”)" if topic.title != before else ""))
+    session.commit()
+    return topic
+
+
 def restore_topic(session: Session, *, event: Event, topic_id: int, actor: Organizer) -> Topic:
     """Put a hidden or withdrawn topic back on the wall."""
     topic = _topic(session, event, topic_id)

@@ -1,10 +1,12 @@
 """Every table, imported in dependency order; the one place Alembic and the app import from."""
 
-from app.models.enums import Phase, TopicStatus
+from app.models.enums import Phase, SessionStatus, TopicStatus
 from app.models.event import Event, Room, TimeSlot
 from app.models.person import Attendee, Organizer
 from app.models.topic import ClashPair, FacilitatorClaim, Interest, Topic
 from app.models.board import BoardEvent, InstanceSetting
+from app.models.schedule import Placement, ScheduleRun
+from app.models.aftersession import EventFeedback, NoteRevision, Resource, SessionFeedback, SessionNote
 from app.models.audit import AuditEntry
 
 __all__ = [
@@ -18,8 +20,16 @@ __all__ = [
     "Interest",
     "Organizer",
     "Phase",
+    "Placement",
     "Room",
+    "ScheduleRun",
+    "SessionStatus",
     "TimeSlot",
     "Topic",
     "TopicStatus",
+    "EventFeedback",
+    "NoteRevision",
+    "Resource",
+    "SessionFeedback",
+    "SessionNote",
 ]

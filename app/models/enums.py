@@ -37,3 +37,24 @@ class TopicStatus(str, enum.Enum):
     hidden = "hidden"
     merged = "merged"
     withdrawn = "withdrawn"
+
+
+class SessionStatus(str, enum.Enum):
+    """What a session's facilitator (or an organizer) says about its room during the slot."""
+
+    scheduled = "scheduled"
+    full = "full"
+    room_for_more = "room_for_more"
+    ended_early = "ended_early"
+
+    @property
+    def label(self) -> str:
+        return SESSION_STATUS_LABELS[self]
+
+
+SESSION_STATUS_LABELS = {
+    SessionStatus.scheduled: "",
+    SessionStatus.full: "Full",
+    SessionStatus.room_for_more: "Room for more",
+    SessionStatus.ended_early: "Ended early",
+}

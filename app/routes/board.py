@@ -1,21 +1,140 @@
-"""The projector board (read-only, no login)."""
+"""The projector board, the door views, the rule of two feet, and the websocket that keeps them live."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+import re
+from urllib.parse import urlsplit
 
-from app.deps import EventDep, SessionDep
-from app.domain import topics
+from fastapi import APIRouter, Request, WebSocket
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from app.deps import CsrfChecked, CsrfToken, CurrentAttendee, CurrentOrganizer, EventDep, SessionDep
+from app.domain import events, schedule
+from app.domain.errors import DomainError
+from app.realtime.hub import CLOSE_POLICY, Hub
+from app.realtime.render import board_context
+from app.routes import forms
 from app.routes.attendee import join_url
-from app.templating import render
+from app.settings import Settings
+from app.templating import is_htmx, render
 
 router = APIRouter(prefix="/e/{code}")
+health_router = APIRouter()
+
+VIEW_PATTERN = re.compile(r"^(board|wall|room-\d{1,9})$")
 
 
 @router.get("/board", name="board")
 def board_page(request: Request, session: SessionDep, event: EventDep) -> Response:
-    """The topic wall for the projector, most wanted first; htmx refreshes the wall block."""
-    wall = topics.wall(session, event=event, viewer=None, sort="wanted")
-    return render(request, "board/board.html", {"event": event, "wall": wall, "join_link": join_url(request, event.code)},
-                  block="wall")
+    """The projector: the topic wall before publishing, the rooms × slots grid after; updated live."""
+    context = board_context(session, event, request)
+    context["join_link"] = join_url(request, event.code)
+    return render(request, "board/board.html", context, block="board_main")
+
+
+def _door(request: Request, session: Session, event: EventDep, room_id: int, attendee: CurrentAttendee,
+          organizer: CurrentOrganizer, csrf: str, error: DomainError | None = None) -> Response:
+    door = schedule.door(session, event=event, room_id=room_id)
+    can_set = door.now is not None and schedule.can_set_status(
+        session, placement=door.now.placement, attendee=attendee, organizer=organizer is not None)
+    context = {"event": event, "door": door, "seq": event.board_sequence, "attendee": attendee, "csrf": csrf,
+               "can_set_status": can_set, "error": error}
+    return render(request, "board/door.html", context, block="door_main",
+                  status_code=error.status_code if error else 200)
+
+
+@router.get("/rooms/{room_id}", name="door_page")
+def door_page(request: Request, session: SessionDep, event: EventDep, room_id: int, attendee: CurrentAttendee,
+              organizer: CurrentOrganizer, csrf: CsrfToken) -> Response:
+    """The door view: now and next in one room, for a tablet at the door."""
+    return _door(request, session, event, room_id, attendee, organizer, csrf)
+
+
+@router.post("/placements/{placement_id}/status", name="session_status", dependencies=[CsrfChecked])
+async def session_status(request: Request, session: SessionDep, event: EventDep, placement_id: int,
+                         attendee: CurrentAttendee, organizer: CurrentOrganizer, csrf: CsrfToken) -> Response:
+    """The rule of two feet: a facilitator (or organizer) says the room is full, has room, or ended."""
+    form = await request.form()
+    placement = schedule.require_placement(session, event=event, placement_id=placement_id)
+    error = None
+    try:
+        schedule.set_session_status(session, event=event, placement=placement, status=forms.text(form, "status"),
+                                    attendee=attendee, organizer=organizer is not None)
+    except DomainError as exc:
+        if not is_htmx(request):
+            raise
+        error = exc
+    if is_htmx(request):
+        return _door(request, session, event, placement.room_id, attendee, organizer, csrf, error)
+    return RedirectResponse(request.url_for("door_page", code=event.code, room_id=placement.room_id), status_code=303)
+
+
+@router.post("/rooms/{room_id}/popup", name="popup_start", dependencies=[CsrfChecked])
+async def popup_start(request: Request, session: SessionDep, event: EventDep, room_id: int,
+                      attendee: CurrentAttendee, organizer: CurrentOrganizer, csrf: CsrfToken) -> Response:
+    """Start a pop-up session in a room that is free in the current slot."""
+    form = await request.form()
+    if attendee is None:
+        return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
+    try:
+        schedule.start_popup(session, event=event, attendee=attendee, room_id=room_id, title=forms.text(form, "title"))
+    except DomainError as error:
+        return _door(request, session, event, room_id, attendee, organizer, csrf, error)
+    return RedirectResponse(request.url_for("door_page", code=event.code, room_id=room_id), status_code=303)
+
+
+def origin_allowed(origin: str | None, host: str | None, settings: Settings) -> bool:
+    """Same-origin sockets only (cross-site websocket hijacking); clients without Origin are not browsers."""
+    if origin is None:
+        return True
+    parts = urlsplit(origin)
+    if not parts.scheme or not parts.netloc:
+        return False
+    if host and parts.netloc.lower() == host.lower():
+        return True
+    allowed = {urlsplit(settings.BASE_URL).netloc.lower()}
+    allowed |= {urlsplit(o.strip()).netloc.lower() for o in settings.ALLOWED_ORIGINS.split(",") if o.strip()}
+    return parts.netloc.lower() in allowed
+
+
+def _event_id(engine: object, code: str) -> int | None:
+    with Session(engine) as session:  # type: ignore[arg-type]
+        event = events.get_event(session, code)
+        return event.id if event is not None else None
+
+
+@router.websocket("/ws", name="board_ws")
+async def board_ws(websocket: WebSocket, code: str) -> None:
+    """Live pushes for the board, a phone's wall or a door: ``?since=N`` replays what was missed."""
+    app = websocket.app
+    settings: Settings = app.state.settings
+    hub: Hub = app.state.hub
+    if not origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host"), settings):
+        hub.stats.refused += 1
+        await websocket.close(CLOSE_POLICY)
+        return
+    view = websocket.query_params.get("view", "board")
+    raw_since = websocket.query_params.get("since", "")
+    since = int(raw_since) if raw_since.isdigit() and len(raw_since) < 12 else None
+    if not VIEW_PATTERN.match(view):
+        await websocket.close(CLOSE_POLICY)
+        return
+    event_id = await run_in_threadpool(_event_id, app.state.engine, code)
+    if event_id is None:
+        await websocket.close(CLOSE_POLICY)
+        return
+    await websocket.accept()
+    await hub.serve(websocket, event_id=event_id, view=view, since=since)
+
+
+@health_router.get("/healthz/live", name="live_health")
+def live_health(request: Request) -> dict[str, object]:
+    """This process's live-update state: sockets, renders, slow or refused clients, broker health."""
+    hub: Hub = request.app.state.hub
+    stats = hub.stats
+    return {"connected": hub.connected(), "events": len(hub.channels), "renders": stats.renders,
+            "frames": stats.frames, "overflows": stats.overflows, "stalled": stats.stalled,
+            "refused": stats.refused, "garbage": stats.garbage, "broadcast_healthy": hub.broadcast.healthy,
+            "broadcast_reconnects": getattr(hub.broadcast, "reconnects", 0)}

@@ -181,6 +181,20 @@ async def topic_hide(request: Request, session: SessionDep, event: EventDep, org
     return _back(request, event, f"Hid “{topic.title}”.", "#moderation")
 
 
+@router.post("/topics/edit", name="topic_moderate_edit", dependencies=[CsrfChecked])
+async def topic_moderate_edit(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                              csrf: CsrfToken) -> Response:
+    """Tidy a topic's title, description or tags (any phase)."""
+    form = await request.form()
+    try:
+        topic = moderation.edit_topic(session, event=event, topic_id=_topic_id(form), title=forms.text(form, "title"),
+                                      description=forms.text(form, "description"), tags=forms.text(form, "tags"),
+                                      actor=organizer)
+    except DomainError as error:
+        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
+    return _back(request, event, f"Saved “{topic.title}”.", "#moderation")
+
+
 @router.post("/topics/restore", name="topic_restore", dependencies=[CsrfChecked])
 async def topic_restore(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
                         csrf: CsrfToken) -> Response:

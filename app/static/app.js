@@ -45,4 +45,57 @@
   document.addEventListener("htmx:sendError", failed);
   document.addEventListener("htmx:responseError", failed);
   document.addEventListener("htmx:timeout", failed);
+
+  // Live updates (htmx ws extension). Every pushed frame starts with #live-meta: the board
+  // sequence numbers it covers and what to do. A reconnect resumes from the last one seen, so the
+  // server replays exactly what was missed (or sends a full refresh when that is too much).
+  if (window.htmx) {
+    htmx.createWebSocket = function (url) {
+      var meta = document.getElementById("live-meta");
+      if (meta && meta.dataset.to) url = url.replace(/([?&]since=)[^&]*/, "$1" + encodeURIComponent(meta.dataset.to));
+      var socket = new WebSocket(url, []);
+      socket.binaryType = htmx.config.wsBinaryType;
+      return socket;
+    };
+  }
+  var lastFrame = 0, liveWrapper = null;
+  function liveStatus(text) {
+    var el = document.getElementById("live-status");
+    if (!el) return;
+    el.textContent = text || "";
+    el.hidden = !text;
+  }
+  function later(fn) { setTimeout(fn, 200 + Math.random() * 2000); }  // spread a room of phones out
+  document.addEventListener("htmx:wsOpen", function (event) {
+    lastFrame = Date.now();
+    liveWrapper = event.detail.socketWrapper;
+    liveStatus("");
+  });
+  document.addEventListener("htmx:wsClose", function () { liveStatus("Reconnecting…"); });
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    lastFrame = Date.now();
+    var meta = document.getElementById("live-meta");
+    if (!meta) return;
+    var action = meta.dataset.action;
+    meta.dataset.action = "done";
+    if (action === "reload") {
+      later(function () { location.reload(); });
+    } else if (action === "refetch" && meta.dataset.target && document.querySelector(meta.dataset.target)) {
+      later(function () {
+        htmx.ajax("GET", location.pathname + location.search, {target: meta.dataset.target, swap: "outerHTML"});
+      });
+    }
+    document.querySelectorAll(".is-changed").forEach(function (el) {
+      setTimeout(function () { el.classList.remove("is-changed"); }, 2500);
+    });
+  });
+  // The server sends a heartbeat every 25 s; a socket silent for much longer is dead without
+  // knowing it (a sleeping laptop, a wifi handover): open a fresh one.
+  setInterval(function () {
+    if (liveWrapper && lastFrame && Date.now() - lastFrame > 70000) {
+      lastFrame = Date.now();
+      liveStatus("Reconnecting…");
+      liveWrapper.reconnect();
+    }
+  }, 10000);
 })();

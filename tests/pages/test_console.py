@@ -110,3 +110,19 @@ def test_typing_a_title_offers_similar_topics_and_authors_see_why_theirs_was_hid
     my_day = client.get(f"/e/{code}/my").text
     assert "took off the wall" in my_day and "Sales pitches are not sessions" in my_day
     assert "&lt;script&gt;x&lt;/script&gt; sales" in my_day
+
+
+def test_organizer_edits_a_topic_in_any_phase(client: TestClient) -> None:
+    code, _ = create_event(client)
+    client.post(f"/e/{code}/organize/topics/paper", data={"title": "math tlaks", "paper_marks": "1",
+                                                          "csrf_token": csrf(client)})
+    set_phase(client, code, "scheduled")
+    topic_id = _topic_ids(client, code)[0]
+    saved = client.post(f"/e/{code}/organize/topics/edit", data={"topic_id": topic_id, "title": "Math talks",
+                                                                 "description": "Number sense", "tags": "K-5",
+                                                                 "csrf_token": csrf(client)})
+    assert saved.status_code == 200 and "Saved “Math talks”" in saved.text
+    assert "edited “math tlaks” (now “Math talks”)" in saved.text
+    empty = client.post(f"/e/{code}/organize/topics/edit", data={"topic_id": topic_id, "title": " ",
+                                                                 "csrf_token": csrf(client)})
+    assert empty.status_code == 422 and "title" in empty.text

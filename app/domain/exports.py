@@ -1,0 +1,133 @@
+"""Downloads: CSV of topics, of feedback and of the resource guide, and the guide as Markdown.
+
+CSV cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return) get a leading apostrophe, so attendee text stays text when an organizer
+opens the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from app.domain import feedback, guide, schedule, topics
+from app.models import Attendee, Event, FacilitatorClaim, Topic
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+
+
+def csv_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:
+    """A CSV document (with a header row), formula-safe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])
+    return buffer.getvalue()
+
+
+def topics_csv(session: Session, *, event: Event) -> str:
+    """Every topic with its marks, facilitators and, once published, its room and slot."""
+    rows = list(session.scalars(select(Topic).where(Topic.event_id == event.id).order_by(Topic.id)))
+    counts = topics.interest_counts(session, event=event)
+    leads: dict[int, list[str]] = {}
+    for topic_id, name in session.execute(
+        select(FacilitatorClaim.topic_id, Attendee.name).join(Attendee, Attendee.id == FacilitatorClaim.attendee_id)
+        .where(FacilitatorClaim.event_id == event.id).order_by(FacilitatorClaim.id)
+    ):
+        leads.setdefault(topic_id, []).append(name or "unnamed")
+    view = schedule.grid(session, event=event)
+    placed = {}
+    for slot in view.slots:
+        for room in view.rooms:
+            cell = view.cell(room, slot)
+            if cell is not None:
+                placed[cell.topic.id] = (room.name, slot.start, slot.end)
+    header = ["topic_id", "title", "status", "tags", "marks", "facilitators", "room", "slot_start", "slot_end",
+              "description"]
+    return to_csv(header, (
+        [t.id, t.title, t.status.value, ", ".join(t.tags), counts.get(t.id, 0), ", ".join(leads.get(t.id, [])),  # type: ignore[arg-type]
+         *placed.get(t.id, ("", "", "")), t.description]
+        for t in rows
+    ))
+
+
+def feedback_csv(session: Session, *, event: Event) -> str:
+    """Every feedback answer, anonymous: the day's first, then sessions in schedule order."""
+    header = ["scope", "topic_id", "title", "room", "slot", "rating", "will_try", "updated_at"]
+    return to_csv(header, (
+        [r.scope, r.topic_id or "", r.title, r.room, r.slot, r.rating, r.will_try, r.updated_at.isoformat()]
+        for r in feedback.feedback_rows(session, event=event)
+    ))
+
+
+def guide_csv(session: Session, *, event: Event) -> str:
+    """The resource guide as rows: one per resource, and one per session's notes."""
+    view = guide.guide(session, event=event)
+    header = ["slot", "room", "topic_id", "session", "kind", "url", "text", "by"]
+    rows = []
+    for entry in view.entries:
+        slot = f"{entry.slot.start}–{entry.slot.end}" if entry.slot else ""
+        room = entry.room.name if entry.room else ""
+        if entry.notes:
+            rows.append([slot, room, entry.topic.id, entry.topic.title, "notes", "", entry.notes,
+                         ", ".join(entry.notes_by)])
+        for resource in entry.resources:
+            rows.append([slot, room, entry.topic.id, entry.topic.title, "resource", resource.url, resource.line,
+                         resource.added_by_name])
+    return to_csv(header, rows)
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown shows as typed (titles, names and link lines)."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _md_url(url: str) -> str:
+    return url.replace("(", "%28").replace(")", "%29").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+
+
+def guide_markdown(session: Session, *, event: Event) -> str:
+    """The resource guide as one Markdown file: slot, room, session, notes and links."""
+    view = guide.guide(session, event=event)
+    out = [f"# {md_escape(event.name)}: resource guide", ""]
+    if event.date:
+        out += [event.date, ""]
+
+    def entry_md(entry: guide.GuideEntry, heading: str) -> None:
+        title = md_escape(entry.topic.title)
+        out.extend([f"{heading} {md_escape(entry.room.name) + ': ' if entry.room else ''}{title}", ""])
+        if entry.facilitators:
+            out.extend(["Led by " + ", ".join(md_escape(n or "a teacher") for n in entry.facilitators) + ".", ""])
+        if entry.resources:
+            out.extend(["Resources:", ""])
+            for resource in entry.resources:
+                line = f" — {md_escape(resource.line)}" if resource.line else ""
+                out.append(f"- <{_md_url(resource.url)}>{line}")
+            out.append("")
+        if entry.notes:
+            by = f" (by {', '.join(md_escape(n) for n in entry.notes_by)})" if entry.notes_by else ""
+            out.extend([f"Notes{by}:", ""])
+            out.extend("> " + line if line else ">" for line in entry.notes.split("\n"))
+            out.append("")
+
+    for block in view.slots:
+        out += [f"## {block.slot.start}–{block.slot.end}", ""]
+        for entry in block.entries:
+            entry_md(entry, "###")
+    if view.unscheduled:
+        out += ["## Other sessions" if view.published else "## Sessions", ""]
+        for entry in view.unscheduled:
+            entry_md(entry, "###")
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -1,0 +1,221 @@
+"""Feedback on a session and on the day: a 1 to 5 rating and "what will you try in your classroom?".
+
+One answer per attendee and session (and one for the day); answering again edits it. Feedback opens
+once the schedule is published and stays open after the event closes (that is when it is asked
+for). Organizers see results, anonymous: names are never shown with answers or exported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from app.domain import phases, schedule
+from app.domain.errors import InvalidInput, NotFound, WrongPhase
+from app.models import Attendee, Event, EventFeedback, Phase, SessionFeedback, Topic
+from app.models.aftersession import FEEDBACK_TEXT_MAX
+from app.models.util import utcnow
+
+FEEDBACK_PHASES = frozenset({Phase.live, Phase.closed})
+RATINGS = (1, 2, 3, 4, 5)
+
+
+def can_give(event: Event) -> bool:
+    return event.phase in FEEDBACK_PHASES
+
+
+def require_open(event: Event) -> None:
+    if event.phase not in FEEDBACK_PHASES:
+        raise WrongPhase("Feedback opens once the schedule is published. " + phases.NOW_POSSIBLE[event.phase])
+
+
+def clean_rating(raw: int | str | None) -> int:
+    try:
+        rating = int(str(raw).strip())
+    except ValueError:
+        rating = 0
+    if rating not in RATINGS:
+        raise InvalidInput("rating: choose from 1 (not useful) to 5 (very useful).", field="rating")
+    return rating
+
+
+def clean_will_try(raw: str | None) -> str:
+    text = (raw or "").replace("\r\n", "\n").strip()
+    if len(text) > FEEDBACK_TEXT_MAX:
+        raise InvalidInput(f"will_try: at most {FEEDBACK_TEXT_MAX} characters; this has {len(text)}.",
+                           field="will_try")
+    return text
+
+
+def placed_topic_ids(session: Session, *, event: Event) -> set[int]:
+    """Topics on the published schedule (feedback is for sessions that took place)."""
+    view = schedule.grid(session, event=event)
+    return {cell.topic.id for cell in view.cells.values()}  # type: ignore[misc]
+
+
+def get_session_feedback(session: Session, *, topic: Topic, attendee: Attendee | None) -> SessionFeedback | None:
+    if attendee is None:
+        return None
+    return session.scalars(select(SessionFeedback).where(SessionFeedback.topic_id == topic.id,
+                                                         SessionFeedback.attendee_id == attendee.id)).first()
+
+
+def get_event_feedback(session: Session, *, attendee: Attendee | None) -> EventFeedback | None:
+    if attendee is None:
+        return None
+    return session.scalars(select(EventFeedback).where(EventFeedback.attendee_id == attendee.id)).first()
+
+
+def give_session_feedback(session: Session, *, event: Event, topic: Topic, attendee: Attendee,
+                          rating: int | str, will_try: str = "") -> SessionFeedback:
+    """Rate a session on the published schedule; a second answer replaces the first."""
+    require_open(event)
+    if topic.event_id != event.id or attendee.event_id != event.id:
+        raise NotFound(f"Topic {topic.id} is not on this event's wall.", field="topic_id")
+    if topic.id not in placed_topic_ids(session, event=event):
+        raise NotFound("This topic is not on the published schedule, so there is no session to give feedback on.",
+                       field="topic_id")
+    value, text = clean_rating(rating), clean_will_try(will_try)
+    for _attempt in range(2):
+        row = get_session_feedback(session, topic=topic, attendee=attendee)
+        if row is None:
+            row = SessionFeedback(event_id=event.id, topic_id=topic.id, attendee_id=attendee.id,  # type: ignore[arg-type]
+                                  rating=value, will_try=text)
+        else:
+            row.rating, row.will_try, row.updated_at = value, text, utcnow()
+        session.add(row)
+        try:
+            session.commit()
+            return row
+        except IntegrityError:  # the same phone answered twice at once: edit the answer that won
+            session.rollback()
+    raise InvalidInput("Your answer could not be saved; please try again.", field="rating")  # pragma: no cover
+
+
+def give_event_feedback(session: Session, *, event: Event, attendee: Attendee, rating: int | str,
+                        will_try: str = "") -> EventFeedback:
+    """Rate the day; a second answer replaces the first."""
+    require_open(event)
+    if attendee.event_id != event.id:
+        raise NotFound("Join this event to give it feedback.", field="attendee")
+    value, text = clean_rating(rating), clean_will_try(will_try)
+    for _attempt in range(2):
+        row = get_event_feedback(session, attendee=attendee)
+        if row is None:
+            row = EventFeedback(event_id=event.id, attendee_id=attendee.id, rating=value, will_try=text)  # type: ignore[arg-type]
+        else:
+            row.rating, row.will_try, row.updated_at = value, text, utcnow()
+        session.add(row)
+        try:
+            session.commit()
+            return row
+        except IntegrityError:
+            session.rollback()
+    raise InvalidInput("Your answer could not be saved; please try again.", field="rating")  # pragma: no cover
+
+
+@dataclass
+class Ratings:
+    """Answers to one question: how many gave each rating, the mean, and what people will try."""
+
+    counts: dict[int, int] = field(default_factory=lambda: {r: 0 for r in RATINGS})
+    will_try: list[str] = field(default_factory=list)
+
+    def add(self, rating: int, text: str) -> None:
+        if rating in self.counts:
+            self.counts[rating] += 1
+        if text:
+            self.will_try.append(text)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def mean(self) -> float | None:
+        return sum(r * n for r, n in self.counts.items()) / self.total if self.total else None
+
+    @property
+    def most(self) -> int:
+        return max(self.counts.values()) if self.total else 0
+
+
+@dataclass
+class SessionResult:
+    topic: Topic
+    room: str
+    slot: str
+    ratings: Ratings
+
+
+@dataclass
+class FeedbackResults:
+    event: Ratings
+    sessions: list[SessionResult]
+
+
+def results(session: Session, *, event: Event) -> FeedbackResults:
+    """Every session's ratings (in schedule order) and the day's, for the organizers."""
+    view = schedule.grid(session, event=event)
+    where: dict[int, tuple[str, str, tuple[int, int]]] = {}
+    for s_index, slot in enumerate(view.slots):
+        for r_index, room in enumerate(view.rooms):
+            cell = view.cell(room, slot)
+            if cell is not None:
+                where[cell.topic.id] = (room.name, f"{slot.start}–{slot.end}", (s_index, r_index))  # type: ignore[index]
+    by_topic: dict[int, Ratings] = {}
+    for row in session.scalars(select(SessionFeedback).where(SessionFeedback.event_id == event.id)
+                               .order_by(SessionFeedback.id)):
+        by_topic.setdefault(row.topic_id, Ratings()).add(row.rating, row.will_try)
+    day = Ratings()
+    for e_row in session.scalars(select(EventFeedback).where(EventFeedback.event_id == event.id)
+                                 .order_by(EventFeedback.id)):
+        day.add(e_row.rating, e_row.will_try)
+    topic_ids = set(where) | set(by_topic)
+    topics = {t.id: t for t in session.scalars(select(Topic).where(Topic.id.in_(topic_ids)))}  # type: ignore[union-attr]
+
+    def order(topic_id: int) -> tuple[int, tuple[int, int]]:  # the schedule's order, then sessions no longer on it
+        return (0, where[topic_id][2]) if topic_id in where else (1, (topic_id, 0))
+
+    rows = []
+    for topic_id in sorted(topic_ids, key=order):
+        if topic_id in topics:
+            room, slot, _ = where.get(topic_id, ("", "", (0, 0)))
+            rows.append(SessionResult(topic=topics[topic_id], room=room, slot=slot,
+                                      ratings=by_topic.get(topic_id, Ratings())))
+    return FeedbackResults(event=day, sessions=rows)
+
+
+@dataclass
+class FeedbackRow:
+    """One answer as the CSV export carries it (no names: feedback is anonymous)."""
+
+    scope: str
+    topic_id: int | None
+    title: str
+    room: str
+    slot: str
+    rating: int
+    will_try: str
+    updated_at: datetime
+
+
+def feedback_rows(session: Session, *, event: Event) -> list[FeedbackRow]:
+    """Every answer, the day's first, then sessions in schedule order."""
+    view = results(session, event=event)
+    rows = [FeedbackRow("event", None, event.name, "", "", r.rating, r.will_try, r.updated_at)
+            for r in session.scalars(select(EventFeedback).where(EventFeedback.event_id == event.id)
+                                     .order_by(EventFeedback.id))]
+    by_topic: dict[int, list[SessionFeedback]] = {}
+    for row in session.scalars(select(SessionFeedback).where(SessionFeedback.event_id == event.id)
+                               .order_by(SessionFeedback.id)):
+        by_topic.setdefault(row.topic_id, []).append(row)
+    for result in view.sessions:
+        for row in by_topic.get(result.topic.id, []):  # type: ignore[arg-type]
+            rows.append(FeedbackRow("session", result.topic.id, result.topic.title, result.room, result.slot,
+                                    row.rating, row.will_try, row.updated_at))
+    return rows

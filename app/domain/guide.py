@@ -1,0 +1,124 @@
+"""What attendees take home and what goes on paper: the resource guide, the printable board, door signs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from app.domain import schedule, topics
+from app.domain.notes import list_resources
+from app.models import Event, NoteRevision, Resource, Room, SessionNote, TimeSlot, Topic, TopicStatus
+
+
+@dataclass
+class GuideEntry:
+    """One session in the guide: where and when, who led it, its notes and resources."""
+
+    topic: Topic
+    room: Room | None
+    slot: TimeSlot | None
+    facilitators: list[str]
+    notes: str
+    notes_by: list[str]
+    resources: list[Resource]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.notes and not self.resources
+
+
+@dataclass
+class GuideSlot:
+    slot: TimeSlot
+    entries: list[GuideEntry]
+
+
+@dataclass
+class GuideView:
+    """Every session's notes and resources, slot by slot and room by room."""
+
+    event: Event
+    published: bool
+    slots: list[GuideSlot] = field(default_factory=list)
+    unscheduled: list[GuideEntry] = field(default_factory=list)  # topics with notes or resources, not placed
+
+    @property
+    def entries(self) -> list[GuideEntry]:
+        return [e for s in self.slots for e in s.entries] + self.unscheduled
+
+
+def guide(session: Session, *, event: Event) -> GuideView:
+    """The resource guide: the published grid's sessions in order, then anything else with notes or links."""
+    view = schedule.grid(session, event=event)
+    notes = {n.topic_id: n for n in session.scalars(select(SessionNote).where(SessionNote.event_id == event.id))}
+    authors: dict[int, list[str]] = {}
+    if notes:
+        by_note = {n.id: n.topic_id for n in notes.values()}
+        for note_id, name in session.execute(
+            select(NoteRevision.note_id, NoteRevision.author_name).where(NoteRevision.note_id.in_(list(by_note)))  # type: ignore[attr-defined]
+            .order_by(NoteRevision.number)
+        ):
+            names = authors.setdefault(by_note[note_id], [])
+            label = name or "a teacher"
+            if label not in names:
+                names.append(label)
+    resources: dict[int, list[Resource]] = {}
+    for resource in list_resources(session, event=event):
+        resources.setdefault(resource.topic_id, []).append(resource)
+
+    def entry(topic: Topic, room: Room | None, slot: TimeSlot | None, leads: list[str]) -> GuideEntry:
+        note = notes.get(topic.id)  # type: ignore[arg-type]
+        return GuideEntry(topic=topic, room=room, slot=slot, facilitators=leads, notes=note.text if note else "",
+                          notes_by=authors.get(topic.id, []), resources=resources.get(topic.id, []))  # type: ignore[arg-type]
+
+    result = GuideView(event=event, published=view.published)
+    placed: set[int] = set()
+    for slot in view.slots:
+        entries = []
+        for room in view.rooms:
+            cell = view.cell(room, slot)
+            if cell is not None:
+                placed.add(cell.topic.id)  # type: ignore[arg-type]
+                entries.append(entry(cell.topic, room, slot, cell.facilitators))
+        if entries:
+            result.slots.append(GuideSlot(slot=slot, entries=entries))
+    others = (set(notes) | set(resources)) - placed
+    if others:
+        rows = list(session.scalars(select(Topic).where(Topic.id.in_(others), Topic.status == TopicStatus.open)  # type: ignore[union-attr]
+                                    .order_by(Topic.id)))
+        views = {v.topic.id: v for v in topics.topic_views(session, event=event, viewer=None, topics=rows)}
+        result.unscheduled = [entry(t, None, None, views[t.id].facilitators) for t in rows]
+    return result
+
+
+@dataclass
+class DoorSign:
+    """One room's sign: its sessions through the day."""
+
+    room: Room
+    sessions: list[schedule.CellView]
+    slots: dict[int, TimeSlot]
+
+
+def door_signs(session: Session, *, event: Event) -> list[DoorSign]:
+    """One sign per room, listing the room's sessions in slot order."""
+    view = schedule.grid(session, event=event)
+    slots = {s.id: s for s in view.slots}
+    signs = []
+    for room in view.rooms:
+        cells = [c for c in (view.cell(room, s) for s in view.slots) if c is not None]
+        signs.append(DoorSign(room=room, sessions=cells, slots=slots))  # type: ignore[arg-type]
+    return signs
+
+
+def session_place(session: Session, *, event: Event, topic: Topic) -> tuple[Room, TimeSlot] | None:
+    """Where and when a topic takes place on the published schedule, if it does."""
+    view = schedule.grid(session, event=event)
+    for (room_id, slot_id), cell in view.cells.items():
+        if cell.topic.id == topic.id:
+            room = next(r for r in view.rooms if r.id == room_id)
+            slot = next(s for s in view.slots if s.id == slot_id)
+            return room, slot
+    return None

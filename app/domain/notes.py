@@ -1,0 +1,404 @@
+"""Shared session notes (Markdown, every revision kept) and the resources shared in a session.
+
+Anyone who has joined the event may edit a session's notes or share a link while the event runs;
+once it is closed they stay readable. Notes are Markdown, rendered by markdown-it-py with raw HTML
+off and then sanitised by nh3 with a short allow-list, so hostile input (scripts, event handlers,
+``javascript:`` links, iframes) comes out as harmless text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import nh3
+from markdown_it import MarkdownIt
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from app.domain import phases
+from app.domain.board import record_change
+from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, WrongPhase
+from app.models import Attendee, Event, NoteRevision, Phase, Resource, SessionNote, Topic
+from app.models.aftersession import AUTHOR_NAME_MAX, NOTE_MAX, RESOURCE_LINE_MAX, RESOURCE_URL_MAX
+from app.models.util import utcnow
+
+# Notes and resources can be added while the event runs, and stay readable once it has closed.
+WRITABLE_PHASES = frozenset({Phase.proposing, Phase.voting, Phase.scheduled, Phase.live})
+RESOURCES_PER_SESSION_MAX = 100
+REVISIONS_IMPORTED_MAX = 200
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+    ["table", "strikethrough"])
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h4", "h5", "h6", "strong", "em", "del", "s", "code", "pre", "blockquote",
+    "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def render_markdown(text: str) -> str:
+    """Markdown as safe HTML: headings start at h4 (the page owns h1 to h3), nothing executable survives."""
+    tokens = _markdown.parse(text or "")
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + 3)}"
+    html = _markdown.renderer.render(tokens, _markdown.options, {})
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel="noopener noreferrer nofollow ugc")
+
+
+def display_name(attendee: Attendee | None) -> str:
+    """The name an edit is attributed to, as the attendee gave it ("" when they gave none)."""
+    return (attendee.name if attendee else "")[:AUTHOR_NAME_MAX]
+
+
+def can_write(event: Event) -> bool:
+    return event.phase in WRITABLE_PHASES
+
+
+def require_writable(event: Event) -> None:
+    """Refuse changes to notes and resources outside the phases that allow them, saying why."""
+    if event.phase == Phase.closed:
+        raise WrongPhase("The event has closed: its notes and resources stay readable but can no longer be changed.")
+    if event.phase not in WRITABLE_PHASES:
+        raise WrongPhase("Notes and resources open once the event starts. " + phases.NOW_POSSIBLE[event.phase])
+
+
+def _require_own_topic(event: Event, topic: Topic) -> None:
+    if topic.event_id != event.id:
+        raise NotFound(f"Topic {topic.id} is not on this event's wall.", field="topic_id")
+
+
+# Notes ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RevisionView:
+    number: int
+    text: str
+    author: str
+    at: datetime
+
+
+@dataclass
+class NotesView:
+    """A session's notes as the page shows them."""
+
+    topic: Topic
+    text: str
+    revision: int
+    updated_at: datetime | None
+    author: str | None  # who saved the current version; None before the first save
+    history: list[RevisionView] = field(default_factory=list)
+
+    @property
+    def html(self) -> str:
+        return render_markdown(self.text)
+
+
+def get_note(session: Session, *, topic: Topic) -> SessionNote | None:
+    return session.scalars(select(SessionNote).where(SessionNote.topic_id == topic.id)).first()
+
+
+def notes_view(session: Session, *, event: Event, topic: Topic, with_history: bool = False) -> NotesView:
+    """The current notes of a session, with who saved them last, and optionally every revision."""
+    _require_own_topic(event, topic)
+    note = get_note(session, topic=topic)
+    if note is None:
+        return NotesView(topic=topic, text="", revision=0, updated_at=None, author=None)
+    revisions = list(session.scalars(
+        select(NoteRevision).where(NoteRevision.note_id == note.id).order_by(NoteRevision.number.desc())  # type: ignore[attr-defined]
+        .limit(None if with_history else 1)
+    ))
+    history = [RevisionView(number=r.number, text=r.text, author=r.author_name, at=r.created_at) for r in revisions]
+    return NotesView(topic=topic, text=note.text, revision=note.revision, updated_at=note.updated_at,
+                     author=history[0].author if history else "", history=history if with_history else [])
+
+
+def clean_note(raw: str | None) -> str:
+    text = (raw or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    text = text.replace("\x00", "")
+    if len(text) > NOTE_MAX:
+        raise InvalidInput(f"text: notes can be at most {NOTE_MAX} characters; these have {len(text)}.", field="text")
+    return text
+
+
+def save_note(session: Session, *, event: Event, topic: Topic, author: Attendee, text: str,
+              base_revision: int) -> SessionNote:
+    """Save a new version of the notes, unless someone else saved since ``base_revision`` (then Conflict)."""
+    require_writable(event)
+    _require_own_topic(event, topic)
+    text = clean_note(text)
+    note = get_note(session, topic=topic)
+    if note is None:
+        if base_revision != 0:
+            raise Conflict("These notes changed while you were editing. Your text is kept below: "
+                           "check the current notes and save again.", field="text")
+        note = SessionNote(event_id=event.id, topic_id=topic.id)  # type: ignore[arg-type]
+        session.add(note)
+        try:
+            session.flush()
+        except IntegrityError:  # someone else saved the first version at the same moment
+            session.rollback()
+            raise Conflict("Someone saved these notes while you were editing. Your text is kept below: "
+                           "check the current notes and save again.", field="text") from None
+    elif note.text == text and note.revision == base_revision:
+        return note  # nothing changed: no new revision
+    now = utcnow()
+    # Compare-and-set: of two people saving over the same version, only the first wins.
+    changed = session.execute(
+        update(SessionNote).where(SessionNote.id == note.id, SessionNote.revision == base_revision)  # type: ignore[arg-type]
+        .values(text=text, revision=base_revision + 1, updated_at=now)
+    ).rowcount  # type: ignore[attr-defined]
+    if changed != 1:
+        session.rollback()
+        raise Conflict("Someone saved these notes while you were editing. Your text is kept below: "
+                       "check the current notes and save again.", field="text")
+    session.add(NoteRevision(note_id=note.id, number=base_revision + 1, text=text,  # type: ignore[arg-type]
+                             author_id=author.id, author_name=display_name(author), created_at=now))
+    record_change(session, event_id=event.id, kind="note",  # type: ignore[arg-type]
+                  payload={"topic_id": topic.id, "revision": base_revision + 1})
+    session.commit()
+    session.refresh(note)
+    return note
+
+
+def restore_revision(session: Session, *, event: Event, topic: Topic, author: Attendee, number: int,
+                     base_revision: int) -> SessionNote:
+    """Save an earlier version again as the newest one (undoing a bad edit keeps the history whole)."""
+    note = get_note(session, topic=topic)
+    revision = None
+    if note is not None:
+        revision = session.scalars(select(NoteRevision).where(NoteRevision.note_id == note.id,
+                                                              NoteRevision.number == number)).first()
+    if revision is None:
+        raise NotFound(f"Version {number} of these notes does not exist.", field="revision")
+    return save_note(session, event=event, topic=topic, author=author, text=revision.text, base_revision=base_revision)
+
+
+# Resources ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ResourceView:
+    resource: Resource
+    can_remove: bool
+
+
+def clean_url(raw: str | None) -> str:
+    """A web link; ``padlet.com/x`` becomes ``https://padlet.com/x``. Other schemes are refused."""
+    url = (raw or "").strip()
+    if not url:
+        raise InvalidInput("url: paste the link to share.", field="url")
+    if any(c.isspace() or ord(c) < 32 for c in url):
+        raise InvalidInput("url: a link cannot contain spaces.", field="url")
+    if not _SCHEME.match(url) or url.lower().startswith("localhost:"):
+        url = "https://" + url
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme.lower() not in ("http", "https") or not host or ("." not in host and host != "localhost"):
+        raise InvalidInput("url: use a web link that starts with https:// (or http://).", field="url")
+    if len(url) > RESOURCE_URL_MAX:
+        raise InvalidInput(f"url: at most {RESOURCE_URL_MAX} characters.", field="url")
+    return url
+
+
+def clean_line(raw: str | None) -> str:
+    line = " ".join((raw or "").split())
+    if len(line) > RESOURCE_LINE_MAX:
+        raise InvalidInput(f"line: at most {RESOURCE_LINE_MAX} characters; this has {len(line)}.", field="line")
+    return line
+
+
+def list_resources(session: Session, *, event: Event, topic_ids: list[int] | None = None) -> list[Resource]:
+    """The event's resources (of some topics only, when given), oldest first."""
+    query = select(Resource).where(Resource.event_id == event.id)
+    if topic_ids is not None:
+        query = query.where(Resource.topic_id.in_(topic_ids))  # type: ignore[attr-defined]
+    return list(session.scalars(query.order_by(Resource.id)))
+
+
+def resource_views(session: Session, *, event: Event, topic: Topic, viewer: Attendee | None,
+                   organizer: bool = False) -> list[ResourceView]:
+    return [ResourceView(r, can_remove=organizer or (viewer is not None and r.added_by_id == viewer.id
+                                                     and can_write(event)))
+            for r in list_resources(session, event=event, topic_ids=[topic.id])]  # type: ignore[list-item]
+
+
+def add_resource(session: Session, *, event: Event, topic: Topic, by: Attendee, url: str, line: str = "") -> Resource:
+    """Share a link in a session, with a line about it."""
+    require_writable(event)
+    _require_own_topic(event, topic)
+    resource = Resource(event_id=event.id, topic_id=topic.id, url=clean_url(url), line=clean_line(line),  # type: ignore[arg-type]
+                        added_by_id=by.id, added_by_name=display_name(by))
+    count = session.scalar(select(func.count()).select_from(Resource).where(Resource.topic_id == topic.id)) or 0
+    if count >= RESOURCES_PER_SESSION_MAX:
+        raise Conflict(f"This session already has {count} resources, the most it can hold.")
+    session.add(resource)
+    session.flush()
+    record_change(session, event_id=event.id, kind="note",  # type: ignore[arg-type]
+                  payload={"topic_id": topic.id, "resource_id": resource.id})
+    session.commit()
+    return resource
+
+
+def remove_resource(session: Session, *, event: Event, resource_id: int, by: Attendee | None,
+                    organizer: bool = False) -> Resource:
+    """Take a shared link down: whoever shared it (while the event runs) or an organizer."""
+    resource = session.get(Resource, resource_id)
+    if resource is None or resource.event_id != event.id:
+        raise NotFound(f"Resource {resource_id} is not one of this event's resources.", field="resource_id")
+    if not organizer:
+        if by is None or resource.added_by_id != by.id:
+            raise NotAllowed("Only the person who shared this link (or an organizer) can remove it.")
+        require_writable(event)
+    session.delete(resource)
+    record_change(session, event_id=event.id, kind="note",  # type: ignore[arg-type]
+                  payload={"topic_id": resource.topic_id, "resource_id": resource.id})
+    session.commit()
+    return resource
+
+
+# The event file's optional extras ---------------------------------------------------------------------
+
+
+def export_extras(session: Session, *, event: Event, topic_keys: dict[int, str]) -> dict[str, Any]:
+    """Notes (with their history) and resources of the topics in ``topic_keys`` (db id -> file id)."""
+    notes = []
+    for note in session.scalars(select(SessionNote).where(SessionNote.event_id == event.id).order_by(SessionNote.id)):
+        if note.topic_id not in topic_keys:
+            continue
+        revisions = session.scalars(select(NoteRevision).where(NoteRevision.note_id == note.id)
+                                    .order_by(NoteRevision.number))
+        notes.append({"topic": topic_keys[note.topic_id], "text": note.text,
+                      "revisions": [{"text": r.text, "author": r.author_name, "at": r.created_at.isoformat()}
+                                    for r in revisions]})
+    resources = [{"topic": topic_keys[r.topic_id], "url": r.url, "line": r.line, "added_by": r.added_by_name,
+                  "at": r.created_at.isoformat()}
+                 for r in list_resources(session, event=event) if r.topic_id in topic_keys]
+    extras: dict[str, Any] = {}
+    if notes:
+        extras["notes"] = notes
+    if resources:
+        extras["resources"] = resources
+    return extras
+
+
+@dataclass
+class _ImportedNote:
+    topic: str
+    text: str
+    revisions: list[tuple[str, str, datetime | None]]  # text, author, at
+
+
+@dataclass
+class ParsedExtras:
+    """Notes and resources read from an event file, checked, waiting for their topics to exist."""
+
+    notes: list[_ImportedNote] = field(default_factory=list)
+    resources: list[tuple[str, str, str, str, datetime | None]] = field(default_factory=list)
+
+
+def _timestamp(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _text(value: object, *, key: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{key}: expected text.", field=key)
+    return value
+
+
+def parse_extras(document: dict[str, Any], *, topic_ids: set[str]) -> ParsedExtras:
+    """Check the ``notes`` and ``resources`` extras of an event file; absent keys mean none."""
+    parsed = ParsedExtras()
+    raw_notes = document.get("notes", [])
+    if not isinstance(raw_notes, list):
+        raise InvalidInput("notes: expected a list.", field="notes")
+    seen: set[str] = set()
+    for index, item in enumerate(raw_notes):
+        key = f"notes[{index}]"
+        if not isinstance(item, dict):
+            raise InvalidInput(f"{key}: expected an object.", field=key)
+        topic = str(item.get("topic", ""))
+        if topic not in topic_ids:
+            raise InvalidInput(f"{key}.topic: '{topic[:40]}' is not one of the file's topics.", field=f"{key}.topic")
+        if topic in seen:
+            raise InvalidInput(f"{key}.topic: topic '{topic[:40]}' has notes twice.", field=f"{key}.topic")
+        seen.add(topic)
+        try:
+            text = clean_note(_text(item.get("text"), key=f"{key}.text"))
+        except InvalidInput as error:
+            raise InvalidInput(f"{key}.{error.message}", field=f"{key}.text") from None
+        revisions = []
+        raw_revisions = item.get("revisions", [])
+        if not isinstance(raw_revisions, list):
+            raise InvalidInput(f"{key}.revisions: expected a list.", field=f"{key}.revisions")
+        for r_index, revision in enumerate(raw_revisions[-REVISIONS_IMPORTED_MAX:]):
+            r_key = f"{key}.revisions[{r_index}]"
+            if not isinstance(revision, dict):
+                raise InvalidInput(f"{r_key}: expected an object.", field=r_key)
+            try:
+                r_text = clean_note(_text(revision.get("text"), key=f"{r_key}.text"))
+            except InvalidInput as error:
+                raise InvalidInput(f"{r_key}.{error.message}", field=f"{r_key}.text") from None
+            author = " ".join(_text(revision.get("author"), key=f"{r_key}.author").split())[:AUTHOR_NAME_MAX]
+            revisions.append((r_text, author, _timestamp(revision.get("at"))))
+        if not revisions or revisions[-1][0] != text:
+            revisions.append((text, "", None))
+        parsed.notes.append(_ImportedNote(topic=topic, text=text, revisions=revisions))
+    raw_resources = document.get("resources", [])
+    if not isinstance(raw_resources, list):
+        raise InvalidInput("resources: expected a list.", field="resources")
+    per_topic: dict[str, int] = {}
+    for index, item in enumerate(raw_resources):
+        key = f"resources[{index}]"
+        if not isinstance(item, dict):
+            raise InvalidInput(f"{key}: expected an object.", field=key)
+        topic = str(item.get("topic", ""))
+        if topic not in topic_ids:
+            raise InvalidInput(f"{key}.topic: '{topic[:40]}' is not one of the file's topics.", field=f"{key}.topic")
+        per_topic[topic] = per_topic.get(topic, 0) + 1
+        if per_topic[topic] > RESOURCES_PER_SESSION_MAX:
+            raise InvalidInput(f"{key}: topic '{topic[:40]}' has more than {RESOURCES_PER_SESSION_MAX} resources.",
+                               field=key)
+        try:
+            url = clean_url(_text(item.get("url"), key=f"{key}.url"))
+            line = clean_line(_text(item.get("line"), key=f"{key}.line"))
+        except InvalidInput as error:
+            raise InvalidInput(f"{key}.{error.message}", field=f"{key}.{error.field}") from None
+        added_by = " ".join(_text(item.get("added_by"), key=f"{key}.added_by").split())[:AUTHOR_NAME_MAX]
+        parsed.resources.append((topic, url, line, added_by, _timestamp(item.get("at"))))
+    return parsed
+
+
+def restore_extras(session: Session, *, event: Event, extras: ParsedExtras, topic_pk: dict[str, int]) -> None:
+    """Add imported notes and resources to the caller's transaction (the caller commits)."""
+    now = utcnow()
+    for item in extras.notes:
+        note = SessionNote(event_id=event.id, topic_id=topic_pk[item.topic], text=item.text,  # type: ignore[arg-type]
+                           revision=len(item.revisions), updated_at=item.revisions[-1][2] or now)
+        session.add(note)
+        session.flush()
+        for number, (text, author, at) in enumerate(item.revisions, start=1):
+            session.add(NoteRevision(note_id=note.id, number=number, text=text, author_name=author,  # type: ignore[arg-type]
+                                     created_at=at or now))
+    for topic, url, line, added_by, at in extras.resources:
+        session.add(Resource(event_id=event.id, topic_id=topic_pk[topic], url=url, line=line,  # type: ignore[arg-type]
+                             added_by_name=added_by, created_at=at or now))

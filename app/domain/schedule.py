@@ -1,0 +1,263 @@
+"""The published schedule as screens show it: publishing, the grid, the door view, the rule of two feet.
+
+A minimal part of the schedule workflow, enough for the live board: the organizer console (drafts,
+the solver, moves, undo) builds on the same ``ScheduleRun``/``Placement`` tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date as date_cls
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from app.domain import phases, topics
+from app.domain.board import record_change
+from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, WrongPhase
+from app.models import (
+    Attendee,
+    Event,
+    FacilitatorClaim,
+    Phase,
+    Placement,
+    Room,
+    ScheduleRun,
+    SessionStatus,
+    TimeSlot,
+    Topic,
+)
+from app.models.util import utcnow
+
+
+@dataclass
+class CellView:
+    """One session on the grid."""
+
+    placement: Placement
+    topic: Topic
+    facilitators: list[str]
+
+    @property
+    def status(self) -> SessionStatus:
+        return self.placement.status
+
+
+@dataclass
+class GridView:
+    """The published schedule: rooms as columns, slots as rows, and where the day is now."""
+
+    run: ScheduleRun | None
+    rooms: list[Room]
+    slots: list[TimeSlot]
+    cells: dict[tuple[int, int], CellView] = field(default_factory=dict)  # (room_id, slot_id)
+    current_slot_id: int | None = None
+    next_slot_id: int | None = None
+
+    @property
+    def published(self) -> bool:
+        return self.run is not None
+
+    def cell(self, room: Room, slot: TimeSlot) -> CellView | None:
+        return self.cells.get((room.id, slot.id))  # type: ignore[arg-type]
+
+
+@dataclass
+class DoorView:
+    """What a tablet at one room's door shows: the session now and the next one."""
+
+    room: Room
+    grid: GridView
+    now: CellView | None
+    next: CellView | None
+    now_slot: TimeSlot | None
+    next_slot: TimeSlot | None
+
+
+def event_now(event: Event, now: datetime | None = None) -> datetime:
+    """The current wall-clock time in the event's time zone."""
+    try:
+        zone = ZoneInfo(event.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return (now or utcnow()).astimezone(zone)
+
+
+def current_and_next(event: Event, slots: list[TimeSlot], now: datetime | None = None) -> tuple[int | None, int | None]:
+    """The slot running now and the one after it, by the event's clock (``HH:MM`` in its time zone)."""
+    local = event_now(event, now)
+    if event.date:
+        try:
+            day = date_cls.fromisoformat(event.date)
+        except ValueError:
+            day = local.date()
+        if local.date() < day:
+            return None, slots[0].id if slots else None
+        if local.date() > day:
+            return None, None
+    hhmm = local.strftime("%H:%M")
+    ordered = sorted(slots, key=lambda s: s.start)
+    current = next((s for s in ordered if s.start <= hhmm < s.end), None)
+    upcoming = next((s for s in ordered if s.start > hhmm), None)
+    return (current.id if current else None), (upcoming.id if upcoming else None)
+
+
+def published_run(session: Session, *, event: Event) -> ScheduleRun | None:
+    """The newest published schedule version, or None before the first publish."""
+    return session.scalars(
+        select(ScheduleRun).where(ScheduleRun.event_id == event.id, ScheduleRun.published_at.is_not(None))  # type: ignore[union-attr]
+        .order_by(ScheduleRun.version.desc())  # type: ignore[attr-defined]
+    ).first()
+
+
+def _rooms_and_slots(session: Session, event: Event) -> tuple[list[Room], list[TimeSlot]]:
+    rooms = list(session.scalars(select(Room).where(Room.event_id == event.id).order_by(Room.position, Room.id)))
+    slots = list(session.scalars(select(TimeSlot).where(TimeSlot.event_id == event.id)
+                                 .order_by(TimeSlot.position, TimeSlot.start)))
+    return rooms, slots
+
+
+def publish_schedule(session: Session, *, event: Event, placements: list[tuple[int, int, int]]) -> ScheduleRun:
+    """Publish a new schedule version from ``(topic_id, room_id, slot_id)`` triples; the event goes live."""
+    rooms, slots = _rooms_and_slots(session, event)
+    room_ids = {r.id for r in rooms}
+    slot_ids = {s.id for s in slots}
+    seen: set[tuple[int, int]] = set()
+    for topic_id, room_id, slot_id in placements:
+        topic = session.get(Topic, topic_id)
+        if topic is None or topic.event_id != event.id:
+            raise NotFound(f"Topic {topic_id} is not one of this event's topics.", field="topic_id")
+        if room_id not in room_ids:
+            raise NotFound(f"Room {room_id} is not one of this event's rooms.", field="room_id")
+        if slot_id not in slot_ids:
+            raise NotFound(f"Slot {slot_id} is not one of this event's slots.", field="slot_id")
+        if (room_id, slot_id) in seen:
+            raise Conflict(f"Room {room_id} already has a session in slot {slot_id}.")
+        seen.add((room_id, slot_id))
+    version = (session.scalar(select(func.max(ScheduleRun.version)).where(ScheduleRun.event_id == event.id)) or 0) + 1
+    run = ScheduleRun(event_id=event.id, version=version, published_at=utcnow())  # type: ignore[arg-type]
+    session.add(run)
+    session.flush()
+    for topic_id, room_id, slot_id in placements:
+        session.add(Placement(schedule_run_id=run.id, topic_id=topic_id, room_id=room_id, slot_id=slot_id))  # type: ignore[arg-type]
+    event.phase = Phase.live
+    session.add(event)
+    record_change(session, event_id=event.id, kind="schedule_published",  # type: ignore[arg-type]
+                  payload={"schedule_run_id": run.id, "version": version})
+    session.commit()
+    return run
+
+
+def grid(session: Session, *, event: Event, now: datetime | None = None) -> GridView:
+    """The published grid with the current and next slot; empty cells before the first publish."""
+    rooms, slots = _rooms_and_slots(session, event)
+    run = published_run(session, event=event)
+    view = GridView(run=run, rooms=rooms, slots=slots)
+    view.current_slot_id, view.next_slot_id = current_and_next(event, slots, now)
+    if run is None:
+        return view
+    placements = list(session.scalars(select(Placement).where(Placement.schedule_run_id == run.id)))
+    topic_ids = [p.topic_id for p in placements]
+    by_id = {t.id: t for t in session.scalars(select(Topic).where(Topic.id.in_(topic_ids)))}  # type: ignore[union-attr]
+    leads: dict[int, list[str]] = {}
+    for topic_id, name in session.execute(
+        select(FacilitatorClaim.topic_id, Attendee.name).join(Attendee, Attendee.id == FacilitatorClaim.attendee_id)
+        .where(FacilitatorClaim.topic_id.in_(topic_ids)).order_by(FacilitatorClaim.id)  # type: ignore[attr-defined]
+    ):
+        leads.setdefault(topic_id, []).append(name)
+    for p in placements:
+        topic = by_id.get(p.topic_id)
+        if topic is not None:
+            view.cells[(p.room_id, p.slot_id)] = CellView(placement=p, topic=topic, facilitators=leads.get(p.topic_id, []))
+    return view
+
+
+def door(session: Session, *, event: Event, room_id: int, now: datetime | None = None) -> DoorView:
+    """Now and next in one room."""
+    room = session.get(Room, room_id)
+    if room is None or room.event_id != event.id:
+        raise NotFound(f"Room {room_id} is not one of this event's rooms.", field="room_id")
+    view = grid(session, event=event, now=now)
+    slots = {s.id: s for s in view.slots}
+    now_slot = slots.get(view.current_slot_id) if view.current_slot_id else None
+    next_slot = slots.get(view.next_slot_id) if view.next_slot_id else None
+    return DoorView(room=room, grid=view, now_slot=now_slot, next_slot=next_slot,
+                    now=view.cell(room, now_slot) if now_slot else None,
+                    next=view.cell(room, next_slot) if next_slot else None)
+
+
+def require_placement(session: Session, *, event: Event, placement_id: int) -> Placement:
+    """A session of the event's published schedule, or NotFound."""
+    run = published_run(session, event=event)
+    placement = session.get(Placement, placement_id)
+    if run is None or placement is None or placement.schedule_run_id != run.id:
+        raise NotFound(f"Session {placement_id} is not on the published schedule.", field="placement_id")
+    return placement
+
+
+def can_set_status(session: Session, *, placement: Placement, attendee: Attendee | None, organizer: bool) -> bool:
+    """Facilitators of the session (and organizers) say whether the room is full."""
+    if organizer:
+        return True
+    if attendee is None:
+        return False
+    return session.scalars(select(FacilitatorClaim.id).where(
+        FacilitatorClaim.topic_id == placement.topic_id, FacilitatorClaim.attendee_id == attendee.id)).first() is not None
+
+
+def set_session_status(session: Session, *, event: Event, placement: Placement, status: SessionStatus | str,
+                       attendee: Attendee | None, organizer: bool = False) -> Placement:
+    """"Full", "room for more" or "ended early": shown at once on the board, the door and the phones."""
+    if event.phase != Phase.live:
+        raise WrongPhase("The room's status can be set once the schedule is published. " + phases.NOW_POSSIBLE[event.phase])
+    try:
+        value = SessionStatus(status)
+    except ValueError:
+        allowed = ", ".join(s.value for s in SessionStatus)
+        raise InvalidInput(f"status: use one of {allowed}.", field="status") from None
+    if not can_set_status(session, placement=placement, attendee=attendee, organizer=organizer):
+        raise NotAllowed("Only this session's facilitators or an organizer can say how the room is.")
+    placement.status = value
+    placement.status_at = utcnow()
+    session.add(placement)
+    record_change(session, event_id=event.id, kind="session_status",  # type: ignore[arg-type]
+                  payload={"placement_id": placement.id, "status": value.value})
+    session.commit()
+    return placement
+
+
+def start_popup(session: Session, *, event: Event, attendee: Attendee, room_id: int, title: str,
+                now: datetime | None = None) -> Placement:
+    """An attendee starts a session in a room left free in the current slot; the attendee leads it."""
+    if event.phase != Phase.live:
+        raise WrongPhase("Pop-up sessions start once the schedule is published. " + phases.NOW_POSSIBLE[event.phase])
+    view = grid(session, event=event, now=now)
+    if view.run is None or view.current_slot_id is None:
+        raise Conflict("No slot is running right now, so there is no room to pop up in.")
+    room = next((r for r in view.rooms if r.id == room_id), None)
+    if room is None:
+        raise NotFound(f"Room {room_id} is not one of this event's rooms.", field="room_id")
+    if (room_id, view.current_slot_id) in view.cells or view.current_slot_id in room.unavailable_slots:
+        raise Conflict(f"{room.name} is not free in this slot. Pick a room marked free.")
+    topic = Topic(event_id=event.id, author_id=attendee.id, title=topics.clean_title(title))  # type: ignore[arg-type]
+    session.add(topic)
+    session.flush()
+    session.add(FacilitatorClaim(event_id=event.id, attendee_id=attendee.id, topic_id=topic.id))  # type: ignore[arg-type]
+    placement = Placement(schedule_run_id=view.run.id, topic_id=topic.id, room_id=room_id,  # type: ignore[arg-type]
+                          slot_id=view.current_slot_id, is_popup=True)
+    session.add(placement)
+    session.flush()
+    record_change(session, event_id=event.id, kind="popup_started",  # type: ignore[arg-type]
+                  payload={"placement_id": placement.id, "topic_id": topic.id})
+    session.commit()
+    return placement
+
+
+def free_rooms_now(view: GridView) -> list[Room]:
+    """Rooms with nothing in the current slot (candidates for a pop-up session)."""
+    if view.current_slot_id is None or view.run is None:
+        return []
+    return [r for r in view.rooms
+            if (r.id, view.current_slot_id) not in view.cells and view.current_slot_id not in r.unavailable_slots]

@@ -1,0 +1,1 @@
+"""Live updates: the per-process hub and the cross-process broadcast backends."""

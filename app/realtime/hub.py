@@ -1,0 +1,559 @@
+"""The per-process hub: from a committed BoardEvent to every screen that shows the event.
+
+How an update flows:
+
+1. A domain function writes a change and its BoardEvent (numbered per event) in one transaction
+   and commits. An ``after_commit`` hook on the SQLAlchemy session (installed here, so the domain
+   stays free of web and async code) hands ``(event_id, sequence)`` to the hub of the app that
+   owns the engine, thread-safely, after the commit: nothing is pushed for a rollback.
+2. ``Hub.publish`` wakes the event's local ``Channel`` and tells the other processes through the
+   ``Broadcast`` backend (memory or Redis); their hubs get the same wake-up.
+3. The channel waits a short coalescing window, then reads the database once, renders the
+   fragments once per view and puts the same text on every local client's bounded queue. A
+   burst of marks costs a few renders, not one per mark per phone.
+4. Each client has its own writer task. A client whose queue is full loses its queued frames
+   and gets one full refresh instead; a send that stalls past a timeout closes that socket with
+   1013 (try again later), which the htmx ws extension retries. Nobody else waits for it.
+
+Clients connect with the last sequence they saw (``?since=N``): the hub replays the gap from the
+database (the BoardEvent log), or sends a full refresh when the gap is too long. Every frame
+starts with ``#live-meta`` naming the sequence numbers it covers, per client, so a client never
+receives a number twice. A periodic check of each served event's sequence heals signals lost
+between processes; a Redis listener that reconnects asks for the same check at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import weakref
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Environment
+from sqlalchemy import event as sa_event
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection, Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from app.models import BoardEvent, Event
+from app.realtime.broadcast import Broadcast
+from app.realtime.render import Batch, Push, meta, render_batch, view_target
+
+log = logging.getLogger("twofeet.realtime")
+
+HEARTBEAT = "<!-- ping -->"
+CLOSE_RESTART = 1012  # "service restart": htmx-ext-ws reconnects
+CLOSE_TRY_AGAIN = 1013  # "try again later": a client too slow to keep up
+CLOSE_POLICY = 1008
+CLOSE_TOO_BIG = 1009
+MAX_CLIENT_FRAME = 1024
+
+
+@dataclass(eq=False)
+class Client:
+    """One socket: what it shows, the last sequence it was sent, and its bounded queue."""
+
+    ws: WebSocket
+    view: str
+    seen: int
+    queue: asyncio.Queue[tuple[str, int, int, Push] | None]
+    frames_sent: int = 0
+    refreshes: int = 0
+
+    def offer(self, item: tuple[str, int, int, Push]) -> int:
+        """Queue a frame; when the queue is full, drop what is queued and ask for one refresh.
+
+        Returns how many broadcast frames were dropped (they will never be sent).
+        """
+        try:
+            self.queue.put_nowait(item)
+            return 0
+        except asyncio.QueueFull:
+            dropped = 1
+            while not self.queue.empty():
+                queued = self.queue.get_nowait()
+                dropped += queued is not None and queued[0] == "batch"
+            self.queue.put_nowait(None)  # None: "send a full refresh", rendered when sent
+            return dropped
+
+
+@dataclass(eq=False)
+class Channel:
+    """The local sockets of one event, and how far this process has rendered its log."""
+
+    event_id: int
+    seq: int
+    request: HTTPConnection
+    clients: dict[str, set[Client]] = field(default_factory=dict)
+    target: int = 0
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    task: asyncio.Task[None] | None = None
+    refresh_cache: dict[str, tuple[int, Push]] = field(default_factory=dict)
+    replay_cache: dict[tuple[str, int, int], Push] = field(default_factory=dict)
+    # Broadcast frames queued but not yet written; the next render waits for them (see _run).
+    inflight: int = 0
+    drained: asyncio.Event = field(default_factory=asyncio.Event)
+    # A few stragglers (2%) do not hold the next render back: only the bulk of the fan-out does.
+    stragglers: int = 0
+
+    def count(self) -> int:
+        return sum(len(s) for s in self.clients.values())
+
+    def settle(self, n: int = 1) -> None:
+        self.inflight = max(0, self.inflight - n)
+        if self.inflight <= self.stragglers:
+            self.drained.set()
+
+
+@dataclass
+class HubStats:
+    renders: int = 0
+    frames: int = 0
+    overflows: int = 0
+    stalled: int = 0
+    refused: int = 0
+    garbage: int = 0
+
+
+class Hub:
+    """Per-process fan-out of board changes to websockets (see the module docstring)."""
+
+    def __init__(self, *, engine: Engine, env: Environment, broadcast: Broadcast, window_s: float = 0.1,
+                 queue_size: int = 16, replay_max: int = 200, heartbeat_s: float = 25.0, sweep_s: float = 5.0,
+                 send_timeout_s: float = 10.0) -> None:
+        self.engine = engine
+        self.env = env
+        self.broadcast = broadcast
+        self.window_s = window_s
+        self.queue_size = queue_size
+        self.replay_max = replay_max
+        self.heartbeat_s = heartbeat_s
+        self.sweep_s = sweep_s
+        self.send_timeout_s = send_timeout_s
+        self.channels: dict[int, Channel] = {}
+        self.stats = HubStats()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._sweeper: asyncio.Task[None] | None = None
+        self._sweep_now = asyncio.Event()
+        self._closing = False
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        install_commit_hook(self.engine, self)
+        await self.broadcast.start(self._on_remote, self._on_resync)
+        self._sweeper = asyncio.create_task(self._sweep(), name="twofeet-hub-sweeper")
+
+    async def stop(self) -> None:
+        """Close every socket with 1012 so clients reconnect (to this server restarted, or another)."""
+        self._closing = True
+        uninstall_commit_hook(self.engine)
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+        closes = []
+        for channel in list(self.channels.values()):
+            if channel.task is not None:
+                channel.task.cancel()
+            for clients in channel.clients.values():
+                for client in list(clients):
+                    closes.append(self._close(client, CLOSE_RESTART))
+        if closes:
+            await asyncio.gather(*closes, return_exceptions=True)
+        await self.broadcast.stop()
+
+    async def _close(self, client: Client, code: int) -> None:
+        with contextlib.suppress(Exception):
+            if client.ws.application_state != WebSocketState.DISCONNECTED:
+                await asyncio.wait_for(client.ws.close(code), timeout=1)
+
+    # -- signals ---------------------------------------------------------------------------------
+
+    def notify_threadsafe(self, event_id: int, sequence: int) -> None:
+        """Called by the commit hook from any thread (sync routes run in a thread pool)."""
+        loop = self.loop
+        if loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # the loop is shutting down
+            loop.call_soon_threadsafe(self.publish, event_id, sequence)
+
+    def publish(self, event_id: int, sequence: int) -> None:
+        """A change was committed here: wake local sockets and tell the other processes."""
+        self._signal(event_id, sequence)
+        task = asyncio.ensure_future(self.broadcast.publish(event_id, sequence))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _on_remote(self, event_id: int, sequence: int) -> None:
+        self._signal(event_id, sequence)
+
+    def _on_resync(self) -> None:
+        self._sweep_now.set()
+
+    def _signal(self, event_id: int, sequence: int) -> None:
+        channel = self.channels.get(event_id)
+        if channel is not None and sequence > channel.target:
+            channel.target = sequence
+            channel.wake.set()
+
+    async def _sweep(self) -> None:
+        """Every few seconds (or at once after a broker reconnect) compare with the database."""
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._sweep_now.wait(), timeout=self.sweep_s)
+            self._sweep_now.clear()
+            ids = list(self.channels)
+            if not ids:
+                continue
+            try:
+                current = await run_in_threadpool(self._read_sequences, ids)
+            except Exception:  # noqa: BLE001 - a database blip: try again on the next round
+                log.exception("Could not read board sequences")
+                continue
+            for event_id, sequence in current.items():
+                self._signal(event_id, sequence)
+
+    def _read_sequences(self, ids: list[int]) -> dict[int, int]:
+        with Session(self.engine) as session:
+            rows = session.execute(select(Event.id, Event.board_sequence).where(Event.id.in_(ids)))  # type: ignore[union-attr]
+            return {event_id: sequence for event_id, sequence in rows}
+
+    # -- rendering -------------------------------------------------------------------------------
+
+    def _render(self, channel: Channel, *, after: int, views: list[str], upto: int | None = None,
+                refresh: bool = False) -> Batch | None:
+        return render_batch(self.engine, self.env, channel.request, event_id=channel.event_id, after=after,
+                            views=views, upto=upto, refresh=refresh, replay_max=self.replay_max)
+
+    async def _run(self, channel: Channel) -> None:
+        """The channel's render loop: wake, coalesce, render once, fan out.
+
+        Before the next render it waits (up to half a second) for the writers to finish most of the
+        last fan-out (a few stuck sockets are not waited for: they get a refresh or are closed):
+        when thousands of sockets make a fan-out slower than the window, batches simply grow, so
+        the cost stays a few renders per second however fast the marks come.
+        """
+        while channel.count():
+            await channel.wake.wait()
+            await asyncio.sleep(self.window_s)
+            if channel.inflight > channel.stragglers:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(0.5):
+                        await channel.drained.wait()
+            channel.wake.clear()
+            async with channel.lock:
+                views = [v for v, clients in channel.clients.items() if clients]
+                if not views:
+                    continue
+                try:
+                    batch = await run_in_threadpool(self._render, channel, after=channel.seq, views=views)
+                except Exception:  # noqa: BLE001 - keep serving; the next signal or sweep retries
+                    log.exception("Rendering board pushes failed for event %s", channel.event_id)
+                    await asyncio.sleep(1)
+                    channel.wake.set()
+                    continue
+                if batch is None:
+                    continue
+                self.stats.renders += 1
+                channel.seq = batch.last
+                channel.refresh_cache.clear()
+                channel.replay_cache.clear()
+                channel.drained.clear()
+                channel.stragglers = channel.count() // 50
+                for view, push in batch.pushes.items():
+                    item = ("batch", batch.first, batch.last, push)
+                    for client in channel.clients.get(view, ()):
+                        channel.inflight += 1
+                        dropped = client.offer(item)
+                        if dropped:
+                            self.stats.overflows += 1
+                            channel.settle(dropped)
+                if channel.inflight <= channel.stragglers:
+                    channel.drained.set()
+
+    async def _refresh(self, channel: Channel, view: str) -> tuple[int, Push]:
+        """A full snapshot for ``view`` at the channel's sequence (cached until the next batch)."""
+        cached = channel.refresh_cache.get(view)
+        if cached is not None and cached[0] == channel.seq:
+            return cached
+        batch = await run_in_threadpool(self._render, channel, after=channel.seq, views=[view], upto=channel.seq,
+                                        refresh=True)
+        push = batch.pushes[view] if batch else Push("refresh")
+        if view == "wall" and push.action == "refresh":
+            push = Push("refetch", target=view_target(view))
+        channel.refresh_cache[view] = (channel.seq, push)
+        return channel.seq, push
+
+    async def _first_frame(self, channel: Channel, view: str,
+                           since: int | None) -> tuple[int, tuple[str, int, int, Push] | None]:
+        """What a client connecting with ``since`` is sent first: nothing, the gap, or a snapshot.
+
+        Returns the sequence the client has seen before that frame, and the frame.
+        """
+        if since is not None and since > channel.seq:
+            current = (await run_in_threadpool(self._read_sequences, [channel.event_id])).get(channel.event_id, 0)
+            if since <= current:  # this process has not rendered that far yet; its next batch will
+                channel.wake.set()
+                return since, None
+            since = None  # a sequence from the future (a reset database): start afresh
+        if since == channel.seq:
+            return since, None
+        if since is None or channel.seq - since > self.replay_max:
+            seq, push = await self._refresh(channel, view)
+            before = since or 0
+            return before, ("refresh", before, seq, push)
+        key = (view, since, channel.seq)
+        push_or_none = channel.replay_cache.get(key)
+        if push_or_none is None:
+            batch = await run_in_threadpool(self._render, channel, after=since, views=[view], upto=channel.seq)
+            if batch is None:
+                return channel.seq, None
+            push_or_none = batch.pushes[view]
+            if len(channel.replay_cache) > 64:
+                channel.replay_cache.clear()
+            channel.replay_cache[key] = push_or_none
+        return since, ("replay", since, channel.seq, push_or_none)
+
+    # -- connections -----------------------------------------------------------------------------
+
+    async def serve(self, ws: WebSocket, *, event_id: int, view: str, since: int | None) -> None:
+        """Run one accepted socket until it closes."""
+        channel = self.channels.get(event_id)
+        if channel is None:
+            sequence = (await run_in_threadpool(self._read_sequences, [event_id])).get(event_id, 0)
+            channel = self.channels.get(event_id)  # another connection may have made it meanwhile
+            if channel is None:
+                channel = Channel(event_id=event_id, seq=sequence, target=sequence, request=_render_request(ws))
+                self.channels[event_id] = channel
+        client = Client(ws=ws, view=view, seen=0, queue=asyncio.Queue(self.queue_size))
+        async with channel.lock:
+            client.seen, first = await self._first_frame(channel, view, since)
+            if first is not None:
+                client.queue.put_nowait(first)
+            channel.clients.setdefault(view, set()).add(client)
+            if channel.task is None or channel.task.done():
+                channel.task = asyncio.create_task(self._run(channel), name=f"twofeet-channel-{event_id}")
+        writer = asyncio.create_task(self._write(channel, client), name="twofeet-ws-writer")
+        try:
+            await self._read(client, writer)
+        finally:
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await writer
+            clients = channel.clients.get(view)
+            if clients is not None:
+                clients.discard(client)
+            unsent = 0
+            while not client.queue.empty():
+                queued = client.queue.get_nowait()
+                unsent += queued is not None and queued[0] == "batch"
+            channel.settle(unsent)
+            if not channel.count() and self.channels.get(event_id) is channel:
+                del self.channels[event_id]
+                channel.wake.set()  # lets the render loop see it has nobody left, and end
+
+    async def _read(self, client: Client, writer: asyncio.Task[None]) -> None:
+        """Clients only listen. Anything they send beyond a tiny "ping" ends their connection."""
+        receiving = asyncio.ensure_future(client.ws.receive())
+        try:
+            while True:
+                done, _ = await asyncio.wait({receiving, writer}, return_when=asyncio.FIRST_COMPLETED)
+                if writer in done:  # the writer gave up on this client (stalled, or the socket broke)
+                    return
+                message = receiving.result()
+                if message["type"] == "websocket.disconnect":
+                    return
+                data = message.get("text") if message.get("text") is not None else message.get("bytes")
+                if data is not None and len(data) > MAX_CLIENT_FRAME:
+                    self.stats.garbage += 1
+                    await self._close(client, CLOSE_TOO_BIG)
+                    return
+                if data != "ping":
+                    self.stats.garbage += 1
+                    await self._close(client, CLOSE_POLICY)
+                    return
+                receiving = asyncio.ensure_future(client.ws.receive())
+        except (WebSocketDisconnect, RuntimeError):
+            return
+        finally:
+            if not receiving.done():
+                receiving.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await receiving
+
+    async def _write(self, channel: Channel, client: Client) -> None:
+        """Send the client's queue in order; heartbeats when idle; give up on a stalled socket."""
+        try:
+            while True:
+                try:
+                    async with asyncio.timeout(self.heartbeat_s):
+                        item = await client.queue.get()
+                except TimeoutError:
+                    async with asyncio.timeout(self.send_timeout_s):
+                        await client.ws.send_text(HEARTBEAT)
+                    continue
+                if item is None:  # the queue overflowed: one snapshot instead of what was dropped
+                    async with channel.lock:
+                        last, push = await self._refresh(channel, client.view)
+                    first = client.seen
+                    client.refreshes += 1
+                else:
+                    kind, first, last, push = item
+                    if kind == "refresh":
+                        first = client.seen
+                    elif last <= client.seen:
+                        if kind == "batch":
+                            channel.settle()
+                        continue
+                    else:
+                        first = max(first, client.seen)
+                if last < client.seen:
+                    last = client.seen
+                text = meta(first, last, push) + push.body
+                try:
+                    async with asyncio.timeout(self.send_timeout_s):
+                        await client.ws.send_text(text)
+                finally:
+                    if item is not None and item[0] == "batch":
+                        channel.settle()
+                client.seen = last
+                client.frames_sent += 1
+                self.stats.frames += 1
+        except TimeoutError:
+            self.stats.stalled += 1
+            log.info("Closing a websocket that stopped reading (event %s)", channel.event_id)
+            await self._close(client, CLOSE_TRY_AGAIN)
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            return
+
+    def connected(self, event_id: int | None = None) -> int:
+        if event_id is not None:
+            channel = self.channels.get(event_id)
+            return channel.count() if channel else 0
+        return sum(c.count() for c in self.channels.values())
+
+
+def _render_request(ws: WebSocket) -> HTTPConnection:
+    """An HTTP-looking connection for ``url_for`` in templates, from the socket's own scope."""
+    scope = dict(ws.scope)
+    scope["type"] = "http"
+    scope["scheme"] = {"ws": "http", "wss": "https"}.get(scope.get("scheme", "ws"), "http")
+    scope["method"] = "GET"
+    return Request(scope)
+
+
+# -- the after-commit hook -------------------------------------------------------------------------
+
+_hubs: weakref.WeakKeyDictionary[Engine, Hub] = weakref.WeakKeyDictionary()
+_PENDING = "twofeet_board_pending"
+# Set per HTTP request by ``BoardSequenceMiddleware``: the sequences this request committed.
+_request_sequences: ContextVar[list[int] | None] = ContextVar("twofeet_request_sequences", default=None)
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    for obj in session.new:
+        if isinstance(obj, BoardEvent):
+            session.info.setdefault(_PENDING, []).append((obj.event_id, obj.sequence))
+
+
+def _after_commit(session: Session) -> None:
+    pending: list[tuple[int, int]] = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    latest: dict[int, int] = {}
+    for event_id, sequence in pending:
+        latest[event_id] = max(sequence, latest.get(event_id, 0))
+    sequences = _request_sequences.get()
+    if sequences is not None:
+        sequences.extend(latest.values())
+    bind = session.get_bind()
+    engine = bind.engine if hasattr(bind, "engine") else bind
+    hub = _hubs.get(engine)  # type: ignore[arg-type]
+    if hub is None:
+        return
+    for event_id, sequence in latest.items():
+        hub.notify_threadsafe(event_id, sequence)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+_LISTENERS: list[tuple[str, Callable[..., None]]] = [
+    ("after_flush", _after_flush), ("after_commit", _after_commit), ("after_rollback", _after_rollback),
+]
+
+
+def install_commit_hook(engine: Engine, hub: Hub) -> None:
+    """Publish every committed BoardEvent of ``engine``'s sessions to ``hub``."""
+    from sqlalchemy.orm import Session as OrmSession  # inline: the base class all sessions share
+
+    _hubs[engine] = hub
+    for name, listener in _LISTENERS:
+        if not sa_event.contains(OrmSession, name, listener):
+            sa_event.listen(OrmSession, name, listener)
+
+
+def uninstall_commit_hook(engine: Engine) -> None:
+    _hubs.pop(engine, None)
+
+
+class BoardSequenceMiddleware:
+    """Adds ``X-Board-Sequence`` to responses of requests that committed a board change.
+
+    Clients (and the load benchmark) use it to know which pushed frame reflects their action.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sequences: list[int] = []
+        token = _request_sequences.set(sequences)
+
+        async def send_with_sequence(message: Message) -> None:
+            if message["type"] == "http.response.start" and sequences:
+                headers = list(message.get("headers", []))
+                headers.append((b"x-board-sequence", str(max(sequences)).encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_sequence)
+        finally:
+            _request_sequences.reset(token)
+
+
+class RequestLimitMiddleware:
+    """At most ``limit`` HTTP requests inside the app at once; the rest wait here, holding nothing.
+
+    Sync routes hop between worker threads (dependencies, then the handler) while their database
+    session keeps its pooled connection. Under a burst (a room of phones marking at once on a busy
+    laptop) more requests than threads can each hold a connection while waiting for a thread, and
+    the threads wait for connections: a deadlock broken only by the pool timeout. Bounding the
+    requests in flight below both pools prevents it; websockets are not counted.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int = 32) -> None:
+        self.app = app
+        self.semaphore = asyncio.Semaphore(limit)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        async with self.semaphore:
+            await self.app(scope, receive, send)

@@ -1,0 +1,180 @@
+"""What a push carries: fragments rendered by the page templates for one batch of BoardEvents.
+
+Runs in a worker thread (it reads the database and renders Jinja). Every fragment is a top-level
+element with a stable id, which the htmx ws extension swaps out of band; user text is escaped by
+the same autoescaping environment as the pages, because these are the pages' own blocks and macros.
+
+Views (what a socket is showing):
+- ``board``: the projector. Pushes carry whole blocks of ``board/board.html``.
+- ``wall``: a phone's topic list. It is personal (marks, order), so pushes carry only the
+  viewer-independent bits (counts, titles, facilitators, withdrawals, the announcement), and a
+  "refetch" that makes the phone GET its own wall when more changed.
+- ``room-<id>``: a door view; it refetches its own block (facilitators see buttons there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Environment
+from jinja2_fragments import render_block
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from starlette.requests import HTTPConnection
+
+from app.domain import schedule, topics
+from app.domain.board import changes_since
+from app.models import BoardEvent, Event, Topic
+
+# Kinds after which a phone reloads its page: what it may do has changed.
+RELOAD_KINDS = frozenset({"phase_changed", "settings_changed", "schedule_published"})
+TOPIC_KINDS = frozenset({"topic_proposed", "topic_edited", "topic_withdrawn", "interest_changed",
+                         "facilitators_changed"})
+SESSION_KINDS = frozenset({"session_status", "popup_started"})
+KNOWN_KINDS = RELOAD_KINDS | TOPIC_KINDS | SESSION_KINDS | {"announcement"}
+
+BOARD_TOPICS_MAX = 24  # what fits on a 16:9 projector at readable size, most wanted first
+
+
+@dataclass
+class Push:
+    """One view's part of a batch: how the client should apply it, and the fragments."""
+
+    action: str  # "delta" (swap the fragments), "refresh" (fragments are a full snapshot),
+    #              "refetch" (GET the view's own block), "reload" (reload the page)
+    body: str = ""
+    target: str = ""
+
+
+@dataclass
+class Batch:
+    """Fragments covering BoardEvents (first, last] of one event, per view."""
+
+    first: int
+    last: int
+    pushes: dict[str, Push] = field(default_factory=dict)
+
+
+def meta(first: int, last: int, push: Push) -> str:
+    """The element every frame starts with: which sequence numbers it covers and what to do."""
+    target = f' data-target="{push.target}"' if push.target else ""
+    return (f'<div id="live-meta" hidden data-from="{first}" data-to="{last}" '
+            f'data-action="{push.action}"{target}></div>')
+
+
+def view_target(view: str) -> str:
+    if view == "wall":
+        return "#wall"
+    if view.startswith("room-"):
+        return "#door-main"
+    return ""
+
+
+def board_context(session: Session, event: Event, request: HTTPConnection,
+                  changed: set[str] | None = None) -> dict[str, Any]:
+    """What ``board/board.html`` needs: the wall before publishing, the grid after."""
+    grid = schedule.grid(session, event=event)
+    wall = None if grid.published else topics.wall(session, event=event, viewer=None, sort="wanted")
+    shown = wall.topics[:BOARD_TOPICS_MAX] if wall else []
+    return {"request": request, "event": event, "grid": grid, "wall": wall, "shown": shown,
+            "hidden_count": (len(wall.topics) - len(shown)) if wall else 0, "changed": changed or set(),
+            "seq": event.board_sequence}
+
+
+def _board_refresh(env: Environment, ctx: dict[str, Any]) -> str:
+    return "".join(render_block(env, "board/board.html", block, **ctx)
+                   for block in ("board_phase", "board_main", "board_announcement"))
+
+
+def _changed_ids(changes: list[BoardEvent]) -> set[str]:
+    """What a batch touched, as ``topic-<id>`` and ``placement-<id>`` (the board makes them glow)."""
+    ids: set[str] = set()
+    for change in changes:
+        for key, prefix in (("topic_id", "topic"), ("placement_id", "placement")):
+            value = change.payload.get(key) if isinstance(change.payload, dict) else None
+            if isinstance(value, int):
+                ids.add(f"{prefix}-{value}")
+    return ids
+
+
+def _wall_delta(env: Environment, session: Session, event: Event, request: HTTPConnection,
+                changes: list[BoardEvent]) -> Push:
+    kinds = {c.kind for c in changes}
+    if not kinds <= (TOPIC_KINDS | SESSION_KINDS | {"announcement"}):
+        return Push("refetch", target="#wall")
+    by_kind: dict[str, set[int]] = {}
+    for change in changes:
+        topic_id = change.payload.get("topic_id") if isinstance(change.payload, dict) else None
+        if isinstance(topic_id, int):
+            by_kind.setdefault(change.kind, set()).add(topic_id)
+    withdrawn = by_kind.get("topic_withdrawn", set())
+    wanted = (by_kind.get("interest_changed", set()) | by_kind.get("topic_edited", set())
+              | by_kind.get("facilitators_changed", set())) - withdrawn
+    found = [t for t in (session.get(Topic, i) for i in sorted(wanted)) if t is not None and t.event_id == event.id]
+    views = {v.topic.id: v for v in topics.topic_views(session, event=event, viewer=None, topics=found)}
+    ctx = {
+        "request": request,
+        "event": event,
+        "counts": [views[i] for i in sorted(by_kind.get("interest_changed", set())) if i in views
+                   and views[i].count is not None],
+        "titles": [views[i] for i in sorted(by_kind.get("topic_edited", set())) if i in views],
+        "leads": [views[i] for i in sorted(by_kind.get("facilitators_changed", set())) if i in views],
+        "withdrawn": sorted(withdrawn),
+        "proposed": len(by_kind.get("topic_proposed", set())),
+        "announcement": "announcement" in kinds,
+    }
+    return Push("delta", env.get_template("live/wall_push.html").render(ctx))
+
+
+def render_batch(engine: Engine, env: Environment, request: HTTPConnection, *, event_id: int, after: int,
+                 views: list[str], upto: int | None = None, refresh: bool = False,
+                 replay_max: int = 200) -> Batch | None:
+    """The pushes for every view covering the event's BoardEvents after ``after``.
+
+    None when nothing is new. A full snapshot instead of a delta when ``refresh`` is asked,
+    when the gap is longer than ``replay_max`` or when the log no longer holds it.
+    """
+    with Session(engine, expire_on_commit=False) as session:
+        event = session.get(Event, event_id)
+        if event is None:
+            return None
+        last = event.board_sequence if upto is None else min(upto, event.board_sequence)
+        if last <= after and not refresh:
+            return None
+        changes: list[BoardEvent] = []
+        if not refresh:
+            if last - after > replay_max:
+                refresh = True
+            else:
+                changes = [c for c in changes_since(session, event_id=event_id, after=after, limit=replay_max + 1)
+                           if c.sequence <= last]
+                if len(changes) != last - after:  # the log was pruned, or has a gap: start afresh
+                    refresh = True
+        kinds = {c.kind for c in changes}
+        reload = bool(kinds & RELOAD_KINDS)
+        batch = Batch(first=after, last=last)
+        board_ctx: dict[str, Any] | None = None
+        for view in views:
+            if view == "board":
+                board_ctx = board_ctx or board_context(session, event, request, _changed_ids(changes))
+                if refresh or reload or not kinds <= KNOWN_KINDS:
+                    batch.pushes[view] = Push("refresh", _board_refresh(env, board_ctx))
+                    continue
+                parts = []
+                if kinds & (TOPIC_KINDS | SESSION_KINDS):
+                    parts.append(render_block(env, "board/board.html", "board_main", **board_ctx))
+                if "announcement" in kinds:
+                    parts.append(render_block(env, "board/board.html", "board_announcement", **board_ctx))
+                batch.pushes[view] = Push("delta", "".join(parts))
+            elif view == "wall":
+                if reload:
+                    batch.pushes[view] = Push("reload")
+                elif refresh:
+                    batch.pushes[view] = Push("refetch", target="#wall")
+                else:
+                    batch.pushes[view] = _wall_delta(env, session, event, request, changes)
+            else:  # a door view: it GETs its own block, which is personal (status buttons)
+                relevant = refresh or reload or bool(kinds - {"interest_changed", "topic_proposed"})
+                batch.pushes[view] = Push("refetch" if relevant else "delta", target=view_target(view))
+        return batch

@@ -1,0 +1,110 @@
+"""The schedule in the JSON API: start a build, read the draft or the published schedule, publish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from app.deps import CurrentOrganizer, EventDep, OrganizerDep, SessionDep
+from app.domain import drafting
+from app.domain.errors import InvalidInput, NotFound
+from app.jobs import BuildJob, BuildJobs
+from app.routes.api import RESPONSES
+
+router = APIRouter(prefix="/api/v1", tags=["schedule"])
+
+
+class BuildIn(BaseModel):
+    time_limit: int | None = Field(default=None, ge=1, le=600, description="seconds; the install's default if omitted")
+    keep_before: int | None = Field(default=None, description="slot id: keep the published schedule before it")
+
+
+class BuildOut(BaseModel):
+    running: bool
+    attendance: int
+    bound: int | None
+    upper_bound: int
+    elapsed: float
+    error: str | None = None
+    version: int | None = None
+    moved: int | None = None
+
+
+class SessionOut(BaseModel):
+    placement_id: int
+    topic_id: int
+    title: str
+    room_id: int
+    slot_id: int
+    facilitators: list[str]
+    expected_headcount: float
+    pinned: bool
+
+
+class ScheduleOut(BaseModel):
+    version: int
+    published: bool
+    stats: dict[str, Any]
+    sessions: list[SessionOut]
+    left_out: list[dict[str, Any]]
+    problems: list[str]
+
+
+class PublishIn(BaseModel):
+    announcement: str | None = Field(default=None, max_length=280)
+
+
+def _build_out(job: BuildJob) -> BuildOut:
+    return BuildOut(running=job.running, attendance=job.attendance, bound=job.bound, upper_bound=job.upper_bound,
+                    elapsed=round(job.elapsed, 2), error=job.error, version=job.version, moved=job.moved)
+
+
+@router.post("/events/{code}/schedule/build", status_code=202, response_model=BuildOut, responses=RESPONSES)
+def api_schedule_build(body: BuildIn, request: Request, session: SessionDep, event: EventDep,
+                       organizer: OrganizerDep) -> Any:
+    """Start building a draft in the background; poll GET .../schedule/build for progress."""
+    drafting.slot_for_keep_before(session, event=event, slot_id=body.keep_before)
+    if body.keep_before is not None and drafting.published_run(session, event=event) is None:
+        raise InvalidInput("keep_before: keeping earlier slots needs a published schedule.", field="keep_before")
+    jobs: BuildJobs = request.app.state.builds
+    job = jobs.start(event_id=event.id, organizer_id=organizer.id, keep_before_slot=body.keep_before,  # type: ignore[arg-type]
+                     time_limit=float(body.time_limit) if body.time_limit else None)
+    return _build_out(job)
+
+
+@router.get("/events/{code}/schedule/build", response_model=BuildOut, responses=RESPONSES)
+def api_schedule_build_status(request: Request, event: EventDep, organizer: OrganizerDep) -> Any:
+    """The running (or last) build's progress on this server."""
+    job = request.app.state.builds.get(event.id)
+    if job is None:
+        raise NotFound("No build has run for this event on this server.")
+    return _build_out(job)
+
+
+@router.get("/events/{code}/schedule", response_model=ScheduleOut, responses=RESPONSES)
+def api_schedule(session: SessionDep, event: EventDep, organizer: CurrentOrganizer) -> Any:
+    """The draft (organizers) or the published schedule (anyone)."""
+    run = drafting.current_draft(session, event=event) if organizer is not None else None
+    run = run or drafting.published_run(session, event=event)
+    if run is None:
+        raise NotFound("No schedule has been published yet.")
+    view = drafting.schedule_view(session, event=event, run=run)
+    return ScheduleOut(
+        version=run.version, published=run.published_at is not None, stats=view.stats,
+        sessions=[SessionOut(placement_id=c.placement.id, topic_id=c.topic.id, title=c.topic.title,  # type: ignore[arg-type]
+                             room_id=c.placement.room_id, slot_id=c.placement.slot_id, facilitators=c.facilitators,
+                             expected_headcount=c.headcount, pinned=c.placement.pinned)
+                  for c in view.cells.values()],
+        left_out=[{"topic_id": t.id, "title": t.title, "reason": reason} for t, reason in view.left_out]
+        if organizer is not None else [],
+        problems=view.problems if organizer is not None else [],
+    )
+
+
+@router.post("/events/{code}/schedule/publish", response_model=ScheduleOut, responses=RESPONSES)
+def api_schedule_publish(body: PublishIn, session: SessionDep, event: EventDep, organizer: OrganizerDep) -> Any:
+    """Publish the draft to the board and every phone."""
+    drafting.publish(session, event=event, actor=organizer, announcement=body.announcement)
+    return api_schedule(session, event, organizer)

@@ -1,0 +1,243 @@
+"""The console's schedule workspace: build in the background, adjust by hand, publish, change mid-day."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.deps import CsrfChecked, CsrfToken, EventDep, OrganizerDep, SessionDep
+from app.domain import attendees, drafting
+from app.domain.errors import DomainError, InvalidInput
+from app.jobs import BuildJobs
+from app.models import Event, Organizer
+from app.routes import forms
+from app.templating import is_htmx, render
+
+router = APIRouter(prefix="/e/{code}/organize/schedule")
+
+
+def builds(request: Request) -> BuildJobs:
+    return request.app.state.builds  # type: ignore[no-any-return]
+
+
+def _page(request: Request, session: SessionDep, event: Event, organizer: Organizer, csrf: str, *,
+          error: DomainError | None = None, notice: str | None = None, status_code: int = 200,
+          preview: drafting.Consequences | None = None) -> Response:
+    view = drafting.schedule_view(session, event=event)
+    context: dict[str, Any] = {
+        "event": event, "csrf": csrf, "me": organizer, "view": view, "error": error,
+        "notice": notice or request.query_params.get("done"), "job": builds(request).get(event.id),  # type: ignore[arg-type]
+        "versions": drafting.versions(session, event=event), "preview": preview,
+        "people": attendees.list_attendees(session, event=event),
+        "default_limit": request.app.state.settings.SOLVER_TIME_LIMIT_S,
+    }
+    return render(request, "organizer/schedule.html", context, status_code=status_code)
+
+
+def _back(request: Request, event: Event, done: str) -> Response:
+    url = request.url_for("schedule_console", code=event.code).include_query_params(done=done)
+    return RedirectResponse(str(url), status_code=303)
+
+
+def _number(form: Any, name: str) -> int:
+    return forms.whole_number(forms.text(form, name), field_name=name)
+
+
+@router.get("", name="schedule_console")
+def schedule_console(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                     csrf: CsrfToken) -> Response:
+    """The draft (or published) grid with its stats, left-out topics and every action."""
+    return _page(request, session, event, organizer, csrf)
+
+
+@router.post("/build", name="schedule_build", dependencies=[CsrfChecked])
+async def schedule_build(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                         csrf: CsrfToken) -> Response:
+    """Start the scheduler in the background (optionally keeping the slots before one fixed)."""
+    form = await request.form()
+    try:
+        keep = forms.text(form, "keep_before").strip()
+        keep_before = _number(form, "keep_before") if keep else None
+        drafting.slot_for_keep_before(session, event=event, slot_id=keep_before)
+        if keep_before is not None and drafting.published_run(session, event=event) is None:
+            raise InvalidInput("keep_before: keeping earlier slots needs a published schedule.",
+                                        field="keep_before")
+        raw_limit = forms.text(form, "time_limit").strip()
+        limit = forms.whole_number(raw_limit, field_name="time_limit") if raw_limit else None
+        if limit is not None and not 1 <= limit <= 600:
+            raise InvalidInput("time_limit: from 1 to 600 seconds.", field="time_limit")
+    except DomainError as error:
+        return _page(request, session, event, organizer, csrf, error=error, status_code=error.status_code)
+    builds(request).start(event_id=event.id, organizer_id=organizer.id, keep_before_slot=keep_before,  # type: ignore[arg-type]
+                          time_limit=float(limit) if limit else None)
+    if is_htmx(request):
+        return _progress(request, event, csrf)
+    return RedirectResponse(str(request.url_for("schedule_console", code=event.code)), status_code=303)
+
+
+def _progress(request: Request, event: Event, csrf: str) -> Response:
+    job = builds(request).get(event.id)  # type: ignore[arg-type]
+    response = render(request, "organizer/build_progress.html", {"event": event, "job": job, "csrf": csrf})
+    if job is not None and job.done and is_htmx(request):
+        response.headers["HX-Refresh"] = "true"  # show the new draft on the grid
+    return response
+
+
+@router.get("/progress", name="schedule_progress")
+def schedule_progress(request: Request, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken) -> Response:
+    """The progress bar: best attendance so far against its bound, and time used."""
+    return _progress(request, event, csrf)
+
+
+@router.post("/stop", name="schedule_stop", dependencies=[CsrfChecked])
+def schedule_stop(request: Request, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken) -> Response:
+    """Stop the build early and keep the best schedule found so far."""
+    builds(request).stop(event.id)  # type: ignore[arg-type]
+    if is_htmx(request):
+        return _progress(request, event, csrf)
+    return _back(request, event, "Stopping: the best schedule found so far becomes the draft.")
+
+
+@router.get("/preview", name="schedule_preview")
+def schedule_preview(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                     csrf: CsrfToken, placement_id: int, room_id: int, slot_id: int) -> Response:
+    """The consequences of a move, before it is made (htmx fragment, or the page with them shown)."""
+    try:
+        result = drafting.preview_move(session, event=event, placement_id=placement_id, room_id=room_id,
+                                       slot_id=slot_id)
+    except DomainError as error:
+        return _page(request, session, event, organizer, csrf, error=error, status_code=error.status_code)
+    if is_htmx(request):
+        return render(request, "organizer/move_preview.html", {"preview": result, "event": event})
+    return _page(request, session, event, organizer, csrf, preview=result)
+
+
+async def _act(request: Request, session: SessionDep, event: Event, organizer: Organizer, csrf: str,
+               action: Any) -> Response:
+    form = await request.form()
+    try:
+        done = action(form)
+    except DomainError as error:
+        return _page(request, session, event, organizer, csrf, error=error, status_code=error.status_code)
+    return _back(request, event, done)
+
+
+@router.post("/move", name="schedule_move", dependencies=[CsrfChecked])
+async def schedule_move(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                        csrf: CsrfToken) -> Response:
+    """Move a session to a room and slot (swapping with one there); refused with the reason if it breaks a rule."""
+    def act(form: Any) -> str:
+        room_id, slot_id = _cell(form)
+        result = drafting.move(session, event=event, placement_id=_number(form, "placement_id"), room_id=room_id,
+                               slot_id=slot_id, actor=organizer)
+        change = result.attendance_change
+        return ("Moved" + (f", swapped with “{result.swapped_with}”" if result.swapped_with else "")
+                + f". Attendance {'+' if change >= 0 else ''}{change}.")
+    return await _act(request, session, event, organizer, csrf, act)
+
+
+def _cell(form: Any) -> tuple[int, int]:
+    """A target cell from 'room_id' and 'slot_id', or one 'cell' field of the form 'ROOM:SLOT'."""
+    cell = forms.text(form, "cell").strip()
+    if cell:
+        room, _, slot = cell.partition(":")
+        if not (room.isdigit() and slot.isdigit()):
+            raise InvalidInput("cell: choose a room and slot from the list.", field="cell")
+        return int(room), int(slot)
+    return _number(form, "room_id"), _number(form, "slot_id")
+
+
+@router.post("/place", name="schedule_place", dependencies=[CsrfChecked])
+async def schedule_place(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                         csrf: CsrfToken) -> Response:
+    """Put a left-out topic into a free cell."""
+    def act(form: Any) -> str:
+        room_id, slot_id = _cell(form)
+        drafting.place(session, event=event, topic_id=_number(form, "topic_id"), room_id=room_id, slot_id=slot_id,
+                       actor=organizer)
+        return "Placed."
+    return await _act(request, session, event, organizer, csrf, act)
+
+
+@router.post("/unschedule", name="schedule_unschedule", dependencies=[CsrfChecked])
+async def schedule_unschedule(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                              csrf: CsrfToken) -> Response:
+    def act(form: Any) -> str:
+        topic = drafting.unschedule(session, event=event, placement_id=_number(form, "placement_id"), actor=organizer)
+        return f"“{topic.title}” is off the draft."
+    return await _act(request, session, event, organizer, csrf, act)
+
+
+@router.post("/pin", name="schedule_pin", dependencies=[CsrfChecked])
+async def schedule_pin(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                       csrf: CsrfToken) -> Response:
+    def act(form: Any) -> str:
+        placement = drafting.toggle_pin(session, event=event, placement_id=_number(form, "placement_id"),
+                                        actor=organizer)
+        return "Pinned: the next build keeps it there." if placement.pinned else "Unpinned."
+    return await _act(request, session, event, organizer, csrf, act)
+
+
+@router.post("/draft", name="schedule_draft", dependencies=[CsrfChecked])
+async def schedule_draft(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                         csrf: CsrfToken) -> Response:
+    """Start a draft from the published version, to adjust it by hand."""
+    def act(_form: Any) -> str:
+        run = drafting.ensure_draft(session, event=event)
+        return f"Draft version {run.version} started from what is on the board."
+    return await _act(request, session, event, organizer, csrf, act)
+
+
+@router.post("/publish", name="schedule_publish", dependencies=[CsrfChecked])
+async def schedule_publish(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                           csrf: CsrfToken) -> Response:
+    """Publish the draft: the board and every phone show it at once."""
+    def act(form: Any) -> str:
+        note = forms.text(form, "announcement").strip()
+        run = drafting.publish(session, event=event, actor=organizer, announcement=note or None)
+        return f"Version {run.version} is on the board and every phone."
+    return await _act(request, session, event, organizer, csrf, act)
+
+
+@router.post("/undo", name="schedule_undo", dependencies=[CsrfChecked])
+async def schedule_undo(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                        csrf: CsrfToken) -> Response:
+    """Undo the last publish."""
+    def act(_form: Any) -> str:
+        live = drafting.undo_publish(session, event=event, actor=organizer)
+        return (f"Took it back: version {live.version} is live again." if live
+                else "Took it back: no schedule is published now.")
+    return await _act(request, session, event, organizer, csrf, act)
+
+
+@router.post("/close-room", name="schedule_close_room", dependencies=[CsrfChecked])
+async def schedule_close_room(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                              csrf: CsrfToken) -> Response:
+    def act(form: Any) -> str:
+        room = drafting.close_room_from(session, event=event, room_id=_number(form, "room_id"),
+                                        slot_id=_number(form, "slot_id"), actor=organizer)
+        return f"{room.name} is closed from then on. Re-solve to move its sessions."
+    return await _act(request, session, event, organizer, csrf, act)
+
+
+@router.post("/facilitator-left", name="schedule_facilitator_left", dependencies=[CsrfChecked])
+async def schedule_facilitator_left(request: Request, session: SessionDep, event: EventDep,
+                                    organizer: OrganizerDep, csrf: CsrfToken) -> Response:
+    def act(form: Any) -> str:
+        led = drafting.facilitator_leaves(session, event=event, attendee_id=_number(form, "attendee_id"),
+                                          actor=organizer)
+        return (f"They no longer lead {len(led)} session(s). Re-solve, or assign someone else."
+                if led else "They were not leading anything.")
+    return await _act(request, session, event, organizer, csrf, act)
+
+
+@router.post("/cancel", name="schedule_cancel", dependencies=[CsrfChecked])
+async def schedule_cancel(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                          csrf: CsrfToken) -> Response:
+    def act(form: Any) -> str:
+        topic = drafting.cancel_session(session, event=event, topic_id=_number(form, "topic_id"),
+                                        reason=forms.text(form, "reason"), actor=organizer)
+        return f"“{topic.title}” is cancelled. Re-solve to fill its place."
+    return await _act(request, session, event, organizer, csrf, act)

@@ -1,0 +1,149 @@
+"""Drafts, hand moves with consequences, publishing, undo and mid-day re-solves."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from app.domain import claims, drafting, events, voting
+from app.domain.errors import Conflict
+from app.jobs import BuildJob, BuildJobs
+from app.models import Phase, Placement, Topic
+from tests.factories import make_attendee, make_event, make_topic
+
+
+def _event(db: Session, *, rooms: int = 3, slots: int = 3, topics: int = 7):  # type: ignore[no-untyped-def]
+    created = make_event(db, rooms=rooms, slots=slots)
+    event = created.event
+    people = [make_attendee(db, event, f"T{i}") for i in range(12)]
+    made = [make_topic(db, event, people[i % len(people)], title=f"Topic {i}") for i in range(topics)]
+    for i, person in enumerate(people):
+        for topic in made[i % topics: i % topics + 3]:
+            voting.mark_topic(db, event=event, attendee=person, topic=topic)
+    return event, created.organizer, people, made
+
+
+def _build(engine: sa.Engine, event_id: int, organizer_id: int, **kwargs: object) -> BuildJob:
+    jobs = BuildJobs(engine, time_limit=5)
+    job = jobs.start(event_id=event_id, organizer_id=organizer_id, **kwargs)  # type: ignore[arg-type]
+    deadline = time.monotonic() + 60
+    while job.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert job.done and job.error is None, job.error
+    return job
+
+
+def test_build_in_the_background_makes_a_draft_with_stats_and_reasons(engine: sa.Engine, db: Session) -> None:
+    event, boss, _people, made = _event(db, rooms=2, slots=3, topics=8)
+    job = _build(engine, event.id, boss.id)
+    assert job.version == 1 and job.attendance > 0 and job.upper_bound >= job.attendance
+    db.expire_all()
+    view = drafting.schedule_view(db, event=event)
+    assert view.is_draft and len(view.cells) == 6
+    assert len(view.left_out) == 2 and all(reason for _topic, reason in view.left_out)
+    assert view.stats["attendance"] == job.attendance and not view.problems
+    assert drafting.published_run(db, event=event) is None
+
+
+def test_moves_show_consequences_swap_and_refuse_broken_rules(engine: sa.Engine, db: Session) -> None:
+    event, boss, people, made = _event(db, rooms=2, slots=2, topics=6)
+    _build(engine, event.id, boss.id)
+    db.expire_all()
+    view = drafting.schedule_view(db, event=event)
+    (r1, r2), (s1, s2) = view.rooms, view.slots
+    if view.cell(r1, s1) is None or view.cell(r2, s1) is None:  # make both cells of the first slot full
+        for topic, _reason in list(view.left_out):
+            cell = next(((r, s1) for r in (r1, r2) if view.cell(r, s1) is None), None)
+            if cell:
+                drafting.place(db, event=event, topic_id=topic.id, room_id=cell[0].id, slot_id=s1.id, actor=boss)  # type: ignore[arg-type]
+                db.expire_all()
+                view = drafting.schedule_view(db, event=event)
+    if view.cell(r1, s2) is None:
+        topic = view.left_out[0][0]
+        drafting.place(db, event=event, topic_id=topic.id, room_id=r1.id, slot_id=s2.id, actor=boss)  # type: ignore[arg-type]
+        db.expire_all()
+        view = drafting.schedule_view(db, event=event)
+    a, b = view.cell(r1, s1), view.cell(r2, s1)
+    assert a and b
+    preview = drafting.preview_move(db, event=event, placement_id=a.placement.id, room_id=r2.id, slot_id=s1.id)
+    assert preview.allowed and preview.swapped_with == b.topic.title
+    assert preview.attendance_after == preview.attendance_before, "a swap within one slot changes nobody's day"
+    drafting.move(db, event=event, placement_id=a.placement.id, room_id=r2.id, slot_id=s1.id, actor=boss)
+    db.expire_all()
+    moved = drafting.schedule_view(db, event=event)
+    assert moved.cell(r2, s1).topic.id == a.topic.id and moved.cell(r1, s1).topic.id == b.topic.id  # type: ignore[union-attr]
+    # One person facilitating two sessions of one slot is refused, with the reason.
+    c = moved.cell(r1, s2)
+    assert c
+    claims.claim_topic(db, event=event, attendee=people[0], topic=db.get(Topic, a.topic.id))  # type: ignore[arg-type]
+    claims.claim_topic(db, event=event, attendee=people[0], topic=db.get(Topic, c.topic.id))  # type: ignore[arg-type]
+    refused = drafting.preview_move(db, event=event, placement_id=c.placement.id, room_id=r1.id, slot_id=s1.id)
+    assert not refused.allowed and any("T0" in p for p in refused.problems), refused.problems
+    with pytest.raises(Conflict, match="refused"):
+        drafting.move(db, event=event, placement_id=c.placement.id, room_id=r1.id, slot_id=s1.id, actor=boss)
+
+
+def test_unschedule_place_pin_publish_and_undo(engine: sa.Engine, db: Session) -> None:
+    event, boss, _people, made = _event(db, rooms=2, slots=2, topics=5)
+    _build(engine, event.id, boss.id)
+    db.expire_all()
+    view = drafting.schedule_view(db, event=event)
+    first = next(iter(view.cells.values()))
+    removed = drafting.unschedule(db, event=event, placement_id=first.placement.id, actor=boss)
+    db.expire_all()
+    view = drafting.schedule_view(db, event=event)
+    assert removed.id in {t.id for t, _ in view.left_out}
+    free = next((r, s) for r in view.rooms for s in view.slots if view.cell(r, s) is None)
+    drafting.place(db, event=event, topic_id=removed.id, room_id=free[0].id, slot_id=free[1].id, actor=boss)
+    with pytest.raises(Conflict):
+        drafting.place(db, event=event, topic_id=removed.id, room_id=free[0].id, slot_id=free[1].id, actor=boss)
+    placement = db.scalars(sa.select(Placement).where(Placement.topic_id == removed.id)).one()
+    drafting.toggle_pin(db, event=event, placement_id=placement.id, actor=boss)
+    assert db.get(Topic, removed.id).pinned_room_id == free[0].id  # type: ignore[union-attr]
+    first_live = drafting.publish(db, event=event, actor=boss)
+    assert event.phase == Phase.live and drafting.published_run(db, event=event).id == first_live.id  # type: ignore[union-attr]
+    with pytest.raises(Conflict):
+        drafting.publish(db, event=event, actor=boss)  # no draft left to publish
+    # A second version, then undo: the first is live again.
+    other = next(c for c in drafting.schedule_view(db, event=event).cells.values() if c.topic.id != removed.id)
+    drafting.unschedule(db, event=event, placement_id=drafting.placements_of(db, drafting.ensure_draft(db, event=event))[0].id,
+                        actor=boss)
+    second = drafting.publish(db, event=event, actor=boss)
+    assert second.version > first_live.version and "cancelled" in event.announcement
+    live = drafting.undo_publish(db, event=event, actor=boss)
+    assert live is not None and live.id == first_live.id
+    assert drafting.current_draft(db, event=event).id == second.id  # type: ignore[union-attr]
+    assert other
+
+
+def test_midday_room_closure_resolves_with_earlier_slots_kept_and_few_moves(engine: sa.Engine, db: Session) -> None:
+    event, boss, people, made = _event(db, rooms=3, slots=3, topics=9)
+    _build(engine, event.id, boss.id)
+    db.expire_all()
+    drafting.publish(db, event=event, actor=boss)
+    before = {p.topic_id: (p.room_id, p.slot_id) for p in drafting.placements_of(db, drafting.published_run(db, event=event))}  # type: ignore[arg-type]
+    rooms, slots = events.list_rooms(db, event), events.list_slots(db, event)
+    drafting.close_room_from(db, event=event, room_id=rooms[0].id, slot_id=slots[1].id, actor=boss)  # type: ignore[arg-type]
+    job = _build(engine, event.id, boss.id, keep_before_slot=slots[1].id)
+    db.expire_all()
+    draft = drafting.current_draft(db, event=event)
+    assert draft is not None and job.moved is not None
+    after = {p.topic_id: (p.room_id, p.slot_id) for p in drafting.placements_of(db, draft)}
+    for topic_id, (room_id, slot_id) in before.items():
+        if slot_id == slots[0].id:
+            assert after[topic_id] == (room_id, slot_id), "the first slot is kept exactly"
+    assert all(not (r == rooms[0].id and s != slots[0].id) for r, s in after.values()), "the closed room is empty"
+    changed = sum(1 for t, cell in before.items() if after.get(t) != cell)
+    assert changed == job.moved and job.moved <= 2, "only the closed room's two later sessions had to move"
+    published = drafting.publish(db, event=event, actor=boss)
+    assert "Schedule changed" in event.announcement and published.stats["moves"]
+
+
+def test_facilitator_leaving_frees_their_sessions(db: Session) -> None:
+    event, boss, people, made = _event(db, topics=3)
+    claims.claim_topic(db, event=event, attendee=people[1], topic=made[0])
+    led = drafting.facilitator_leaves(db, event=event, attendee_id=people[1].id, actor=boss)  # type: ignore[arg-type]
+    assert [t.id for t in led] == [made[0].id]

@@ -1,0 +1,75 @@
+"""The schedule workspace page: build with progress, the grid, a keyboard move, publish and undo."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from fastapi.testclient import TestClient
+
+from tests.pages.test_pages import create_event, csrf, set_phase
+
+
+def _wait_for_build(client: TestClient, code: str) -> str:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        fragment = client.get(f"/e/{code}/organize/schedule/progress", headers={"HX-Request": "true"})
+        if fragment.headers.get("HX-Refresh") == "true":
+            return fragment.text
+        assert "<progress" in fragment.text and "Stop and keep the best so far" in fragment.text
+        time.sleep(0.1)
+    raise AssertionError("the build did not finish")
+
+
+def test_build_move_publish_and_undo_from_the_page(client: TestClient) -> None:
+    code, _ = create_event(client)
+    set_phase(client, code, "proposing")
+    for title in ("Math talks", "Podcasts", "Recess", "Maker space", "Coding"):
+        client.post(f"/e/{code}/organize/topics/paper", data={"title": title, "paper_marks": "3",
+                                                              "csrf_token": csrf(client)})
+    page = client.get(f"/e/{code}/organize/schedule")
+    assert page.status_code == 200 and "Build schedule" in page.text and "No schedule yet" in page.text
+    bad = client.post(f"/e/{code}/organize/schedule/build", data={"time_limit": "0", "csrf_token": csrf(client)})
+    assert bad.status_code == 422 and "time_limit" in bad.text
+    started = client.post(f"/e/{code}/organize/schedule/build", data={"time_limit": "3", "csrf_token": csrf(client)},
+                          headers={"HX-Request": "true"})
+    assert started.status_code == 200 and 'id="build-progress"' in started.text
+    done = _wait_for_build(client, code)
+    assert "Built draft version 1" in done
+    grid = client.get(f"/e/{code}/organize/schedule").text
+    assert "Draft version 1" in grid and "Left out (1)" in grid and "Attendance" in grid
+    placement = re.search(r'name="placement_id" value="(\d+)"', grid).group(1)  # type: ignore[union-attr]
+    target = re.search(r'id="to-' + placement + r'"[^>]*>\s*<option value="(\d+:\d+)"', grid).group(1)  # type: ignore[union-attr]
+    room_id, slot_id = target.split(":")
+    preview = client.get(f"/e/{code}/organize/schedule/preview",
+                         params={"placement_id": placement, "room_id": room_id, "slot_id": slot_id},
+                         headers={"HX-Request": "true"})
+    assert preview.status_code == 200 and "Attendance" in preview.text and "<html" not in preview.text
+    moved = client.post(f"/e/{code}/organize/schedule/move",
+                        data={"placement_id": placement, "cell": target, "csrf_token": csrf(client)})
+    assert moved.status_code == 200 and "Moved" in moved.text
+    garbage = client.post(f"/e/{code}/organize/schedule/move",
+                          data={"placement_id": placement, "cell": "here", "csrf_token": csrf(client)})
+    assert garbage.status_code == 422 and "cell" in garbage.text
+    published = client.post(f"/e/{code}/organize/schedule/publish", data={"announcement": "", "csrf_token": csrf(client)})
+    assert "is on the board and every phone" in published.text
+    board = client.get(f"/e/{code}/board").text
+    assert "Math talks" in board or "Podcasts" in board
+    undone = client.post(f"/e/{code}/organize/schedule/undo", data={"csrf_token": csrf(client)})
+    assert "Took it back" in undone.text and "Draft version 1" in undone.text
+    client.post(f"/e/{code}/organize/schedule/publish", data={"announcement": "", "csrf_token": csrf(client)})
+    placement = re.search(r'name="placement_id" value="(\d+)"', client.get(f"/e/{code}/organize/schedule").text)
+    assert placement is None, "the published version is read-only until a draft is started"
+    drafted = client.post(f"/e/{code}/organize/schedule/draft", data={"csrf_token": csrf(client)})
+    assert "Draft version 2 started" in drafted.text and 'name="placement_id"' in drafted.text
+    assert "Changes from the published version 1 (0)" in drafted.text
+    log = client.get(f"/e/{code}/organize").text
+    assert "published v1" in log and "took back v1" in log and "moved “" in log
+
+
+def test_schedule_pages_need_the_organizer(client: TestClient) -> None:
+    code, _ = create_event(client)
+    client.cookies.delete(f"tf_o_{code}")
+    assert client.get(f"/e/{code}/organize/schedule").status_code == 401
+    refused = client.post(f"/e/{code}/organize/schedule/build", data={"csrf_token": csrf(client)})
+    assert refused.status_code == 401

@@ -1,0 +1,97 @@
+"""The hub in-process, with fake sockets: coalescing, overflow into a refresh, stalled sockets closed."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import FastAPI
+from sqlmodel import Session
+from starlette.websockets import WebSocketState
+
+from app.domain import voting
+from app.main import create_app
+from app.models import Event
+from app.realtime.hub import Hub
+from tests.conftest import make_settings
+from tests.factories import make_attendee, make_event, make_topic
+from tests.realtime.live import META
+
+
+class FakeSocket:
+    """Enough of a Starlette WebSocket for the hub; ``stuck`` makes every send hang."""
+
+    def __init__(self, app: FastAPI, *, stuck: bool = False) -> None:
+        self.scope: dict[str, Any] = {"type": "websocket", "scheme": "ws", "server": ("testserver", 80), "path": "/",
+                                      "headers": [(b"host", b"testserver")], "query_string": b"", "root_path": "",
+                                      "app": app, "router": app.router}
+        self.stuck = stuck
+        self.sent: list[str] = []
+        self.close_code: int | None = None
+        self.application_state = WebSocketState.CONNECTED
+        self._gone = asyncio.Event()
+
+    async def send_text(self, text: str) -> None:
+        if self.stuck:
+            await asyncio.Event().wait()
+        self.sent.append(text)
+
+    async def receive(self) -> dict[str, Any]:
+        await self._gone.wait()
+        return {"type": "websocket.disconnect", "code": 1000}
+
+    async def close(self, code: int = 1000) -> None:
+        self.close_code = code
+        self.application_state = WebSocketState.DISCONNECTED
+        self._gone.set()
+
+    def covered(self) -> list[int]:
+        numbers: list[int] = []
+        for text in self.sent:
+            found = META.search(text)
+            if found:
+                numbers.extend(range(int(found.group(1)) + 1, int(found.group(2)) + 1))
+        return numbers
+
+
+def test_hub_coalesces_marks_and_refreshes_then_closes_a_stalled_socket(sqlite_url: str) -> None:
+    app = create_app(make_settings(sqlite_url, LIVE_WINDOW_MS=50, LIVE_QUEUE_SIZE=2, LIVE_SEND_TIMEOUT_S=0.5,
+                                   LIVE_HEARTBEAT_S=60))
+    hub: Hub = app.state.hub
+    with Session(app.state.engine, expire_on_commit=False) as session:
+        event = make_event(session).event
+        people = [make_attendee(session, event) for _ in range(30)]
+        topic = make_topic(session, event, people[0])
+        start = session.get(Event, event.id).board_sequence  # type: ignore[union-attr]
+
+    def mark_all() -> int:
+        with Session(app.state.engine, expire_on_commit=False) as session:
+            current = session.get(Event, event.id)
+            assert current is not None
+            for person in people:
+                voting.mark_topic(session, event=current, attendee=person, topic=topic)
+            session.refresh(current)
+            return current.board_sequence
+
+    async def scenario() -> tuple[FakeSocket, FakeSocket, int]:
+        await hub.start()
+        fast, slow = FakeSocket(app), FakeSocket(app, stuck=True)
+        serving = [asyncio.create_task(hub.serve(ws, event_id=event.id, view="board", since=start))  # type: ignore[arg-type]
+                   for ws in (fast, slow)]  # type: ignore[arg-type]
+        await asyncio.sleep(0.05)
+        last = await asyncio.to_thread(mark_all)
+        for _ in range(100):
+            if fast.covered() and fast.covered()[-1] == last and slow.close_code is not None:
+                break
+            await asyncio.sleep(0.05)
+        await fast.close()
+        await asyncio.gather(*serving)
+        await hub.stop()
+        return fast, slow, last
+
+    fast, slow, last = asyncio.run(scenario())
+    assert fast.covered() == list(range(start + 1, last + 1))  # every mark, once, in order
+    assert len(fast.sent) < last - start  # coalesced: fewer frames than marks
+    assert slow.close_code == 1013  # stalled past the send timeout: "try again later"
+    assert hub.stats.stalled == 1
+
