@@ -70,33 +70,44 @@ async def schedule_build(request: Request, session: SessionDep, event: EventDep,
             raise InvalidInput("time_limit: from 1 to 600 seconds.", field="time_limit")
     except DomainError as error:
         return _page(request, session, event, organizer, csrf, error=error, status_code=error.status_code)
+    newest = drafting.versions(session, event=event)
+    after = newest[0].version if newest else 0
     builds(request).start(event_id=event.id, organizer_id=organizer.id, keep_before_slot=keep_before,  # type: ignore[arg-type]
                           time_limit=float(limit) if limit else None)
     if is_htmx(request):
-        return _progress(request, event, csrf)
+        return _progress(request, session, event, csrf, after=after)
     return RedirectResponse(str(request.url_for("schedule_console", code=event.code)), status_code=303)
 
 
-def _progress(request: Request, event: Event, csrf: str) -> Response:
+def _progress(request: Request, session: SessionDep, event: Event, csrf: str, *, after: int | None = None) -> Response:
+    """The bar for this worker's build. Behind a load balancer the poll may reach another worker,
+    which knows no job: it keeps polling until a version newer than ``after`` lands in the database."""
     job = builds(request).get(event.id)  # type: ignore[arg-type]
-    response = render(request, "organizer/build_progress.html", {"event": event, "job": job, "csrf": csrf})
-    if job is not None and job.done and is_htmx(request):
+    landed = False
+    if job is None and after is not None:
+        newest = drafting.versions(session, event=event)
+        landed = bool(newest) and newest[0].version > after
+    response = render(request, "organizer/build_progress.html",
+                      {"event": event, "job": job, "csrf": csrf, "after": after, "elsewhere": job is None and not landed})
+    if is_htmx(request) and ((job is not None and job.done) or landed):
         response.headers["HX-Refresh"] = "true"  # show the new draft on the grid
     return response
 
 
 @router.get("/progress", name="schedule_progress")
-def schedule_progress(request: Request, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken) -> Response:
+def schedule_progress(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                      csrf: CsrfToken, after: int | None = None) -> Response:
     """The progress bar: best attendance so far against its bound, and time used."""
-    return _progress(request, event, csrf)
+    return _progress(request, session, event, csrf, after=after)
 
 
 @router.post("/stop", name="schedule_stop", dependencies=[CsrfChecked])
-def schedule_stop(request: Request, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken) -> Response:
+def schedule_stop(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                  csrf: CsrfToken) -> Response:
     """Stop the build early and keep the best schedule found so far."""
     builds(request).stop(event.id)  # type: ignore[arg-type]
     if is_htmx(request):
-        return _progress(request, event, csrf)
+        return _progress(request, session, event, csrf)
     return _back(request, event, "Stopping: the best schedule found so far becomes the draft.")
 
 

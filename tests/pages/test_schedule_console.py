@@ -73,3 +73,15 @@ def test_schedule_pages_need_the_organizer(client: TestClient) -> None:
     assert client.get(f"/e/{code}/organize/schedule").status_code == 401
     refused = client.post(f"/e/{code}/organize/schedule/build", data={"csrf_token": csrf(client)})
     assert refused.status_code == 401
+
+
+def test_progress_polled_on_a_worker_without_the_job_waits_for_the_draft(client: TestClient) -> None:
+    """Behind a load balancer the poll can reach a worker that runs no build: it keeps polling
+    until the new version is in the database, then refreshes the page."""
+    code, _ = create_event(client)
+    waiting = client.get(f"/e/{code}/organize/schedule/progress", params={"after": 0}, headers={"HX-Request": "true"})
+    assert "on another server" in waiting.text and "every 700ms" in waiting.text
+    assert "HX-Refresh" not in waiting.headers
+    client.post(f"/e/{code}/organize/schedule/draft", data={"csrf_token": csrf(client)})  # version 1 lands
+    landed = client.get(f"/e/{code}/organize/schedule/progress", params={"after": 0}, headers={"HX-Request": "true"})
+    assert landed.headers.get("HX-Refresh") == "true"
