@@ -10,15 +10,25 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[2]
 META = re.compile(r'<div id="live-meta" hidden data-from="(\d+)" data-to="(\d+)" data-action="(\w+)"')
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` in a thread of its own: the test session may already run a loop here
+    (browser tests' fixtures do), and asyncio.run refuses to nest."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def free_port() -> int:

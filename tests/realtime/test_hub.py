@@ -15,7 +15,7 @@ from app.models import Event
 from app.realtime.hub import Hub
 from tests.conftest import make_settings
 from tests.factories import make_attendee, make_event, make_topic
-from tests.realtime.live import META
+from tests.realtime.live import META, run_async
 
 
 class FakeSocket:
@@ -89,7 +89,7 @@ def test_hub_coalesces_marks_and_refreshes_then_closes_a_stalled_socket(sqlite_u
         await hub.stop()
         return fast, slow, last
 
-    fast, slow, last = asyncio.run(scenario())
+    fast, slow, last = run_async(scenario())
     assert fast.covered() == list(range(start + 1, last + 1))  # every mark, once, in order
     assert len(fast.sent) < last - start  # coalesced: fewer frames than marks
     assert slow.close_code == 1013  # stalled past the send timeout: "try again later"

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from websockets.exceptions import InvalidStatus
 
-from tests.realtime.live import Server, board_sequence, listen, make_event, mark
+from tests.realtime.live import Server, board_sequence, listen, make_event, mark, run_async
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +39,7 @@ def test_mark_arrives_on_board_and_phone_wall(live_server: Server) -> None:
         await board.close()
         await wall.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_reconnect_with_stale_since_gets_exactly_the_missed_events(live_server: Server) -> None:
@@ -64,7 +64,7 @@ def test_reconnect_with_stale_since_gets_exactly_the_missed_events(live_server: 
         await stale.close()
         await current.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_too_old_since_gets_a_full_refresh(sqlite_template, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -90,7 +90,7 @@ def test_too_old_since_gets_a_full_refresh(sqlite_template, tmp_path) -> None:  
             await board.close()
             await wall.close()
 
-        asyncio.run(scenario())
+        run_async(scenario())
     finally:
         server.stop()
 
@@ -135,7 +135,7 @@ def test_a_client_that_stops_reading_does_not_delay_the_others(live_server: Serv
         return delays
 
     try:
-        delays = asyncio.run(scenario())
+        delays = run_async(scenario())
     finally:
         for sock in stalled:
             sock.close()
@@ -164,7 +164,7 @@ def test_garbage_or_oversized_frames_disconnect_only_that_client(live_server: Se
         await good.wait_for(second)
         await good.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
     assert live_server.stats()["garbage"] == 2
 
 
@@ -181,7 +181,7 @@ def test_websocket_from_another_origin_is_refused(live_server: Server) -> None:
         with pytest.raises(InvalidStatus):
             await listen(live_server.ws_url, "NOSUCH", origin=live_server.url)
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_server_shutdown_closes_sockets_with_1012(live_server: Server) -> None:
@@ -194,4 +194,4 @@ def test_server_shutdown_closes_sockets_with_1012(live_server: Server) -> None:
         await asyncio.wait_for(board.task, 10)  # type: ignore[arg-type]
         return board.close_code
 
-    assert asyncio.run(scenario()) == 1012
+    assert run_async(scenario()) == 1012

@@ -20,7 +20,17 @@ import sqlalchemy as sa
 
 from app.db import make_engine, upgrade_database
 from tests.conftest import IN_CI, postgres_url_or_skip
-from tests.realtime.live import Listener, Server, board_sequence, free_port, listen, make_event, mark, server_env
+from tests.realtime.live import (
+    Listener,
+    Server,
+    board_sequence,
+    free_port,
+    listen,
+    make_event,
+    mark,
+    run_async,
+    server_env,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -140,7 +150,7 @@ def test_marks_on_either_worker_reach_boards_on_both(pg_schema_url: str, tmp_pat
                 await board.close()
             assert last == start + 40
 
-        asyncio.run(scenario())
+        run_async(scenario())
         assert one.stats()["broadcast_healthy"] and two.stats()["broadcast_healthy"]
     finally:
         one.stop()
@@ -189,7 +199,7 @@ def test_redis_restart_mid_stream_resumes_delivery_and_resyncs_boards(pg_schema_
                 _check_exact(board, start, after)
                 await board.close()
 
-        asyncio.run(scenario())
+        run_async(scenario())
         assert two.stats()["broadcast_reconnects"] >= 1
     finally:
         one.stop()
