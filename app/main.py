@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
 
 from app.db import make_engine, upgrade_database
@@ -73,6 +74,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     _register_error_handlers(app)
     app.add_middleware(BoardSequenceMiddleware)
     app.add_middleware(RequestLimitMiddleware, limit=settings.MAX_CONCURRENT_REQUESTS)
+    # Phones on school wifi: pages, htmx and Pico go out compressed (HTTP only; websockets pass through).
+    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
 
     @app.middleware("http")
     async def set_csrf_cookie(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -19,7 +19,7 @@ from app.deps import (
     SettingsDep,
     SignerDep,
 )
-from app.domain import attendees, claims, moderation, phases, topics, voting
+from app.domain import attendees, claims, moderation, phases, schedule, topics, voting
 from app.domain.errors import DomainError
 from app.routes import forms
 from app.routes.cookies import set_attendee_cookie
@@ -208,7 +208,14 @@ def my_day(request: Request, session: SessionDep, event: EventDep, attendee: Cur
         return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
     marked = [v for v in topics.wall(session, event=event, viewer=attendee, sort="newest").topics
               if v.marked or v.is_facilitator or v.is_author]
+    grid = schedule.grid(session, event=event)
+    mine = {v.topic.id for v in marked}
+    # Slot by slot: the published sessions this attendee marked, leads or proposed, with their rooms.
+    day = [(slot, [(room, cell) for room in grid.rooms
+                   if (cell := grid.cell(room, slot)) is not None and cell.topic.id in mine])
+           for slot in grid.slots] if grid.published else []
     return render(request, "attendee/my.html", {"event": event, "attendee": attendee, "csrf": csrf, "mine": marked,
+                                                "grid": grid, "day": day,
                                                 "off_wall": topics.off_wall_for_author(session, event=event,
                                                                                        author=attendee)})
 
