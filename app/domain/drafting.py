@@ -514,7 +514,8 @@ def facilitator_leaves(session: Session, *, event: Event, attendee_id: int, acto
     led = list(session.scalars(select(Topic).join(FacilitatorClaim, FacilitatorClaim.topic_id == Topic.id)
                                .where(FacilitatorClaim.attendee_id == person.id)))
     session.execute(delete(FacilitatorClaim).where(FacilitatorClaim.attendee_id == person.id))  # type: ignore[arg-type]
-    record_change(session, event_id=event.id, kind="facilitators_changed", payload={"attendee_id": person.id})  # type: ignore[arg-type]
+    for topic in led:  # one change per topic, so every screen updates that topic's facilitator line
+        record_change(session, event_id=event.id, kind="facilitators_changed", payload={"topic_id": topic.id})  # type: ignore[arg-type]
     audit.record(session, event=event, actor=actor, action="facilitator_left",
                  detail=f"{person.name or f'attendee {person.id}'} left; no longer leads "
                         + (", ".join(f"“{t.title}”" for t in led) or "anything"))

@@ -33,6 +33,8 @@ TOPIC_KINDS = frozenset({"topic_proposed", "topic_edited", "topic_withdrawn", "i
                          "facilitators_changed"})
 SESSION_KINDS = frozenset({"session_status", "popup_started"})
 KNOWN_KINDS = RELOAD_KINDS | TOPIC_KINDS | SESSION_KINDS | {"announcement"}
+# Kinds no board, wall or door shows (session notes have their own page): only the sequence moves.
+QUIET_KINDS = frozenset({"note"})
 
 BOARD_TOPICS_MAX = 24  # what fits on a 16:9 projector at readable size, most wanted first
 
@@ -151,6 +153,7 @@ def render_batch(engine: Engine, env: Environment, request: HTTPConnection, *, e
                            if c.sequence <= last]
                 if len(changes) != last - after:  # the log was pruned, or has a gap: start afresh
                     refresh = True
+        changes = [c for c in changes if c.kind not in QUIET_KINDS]
         kinds = {c.kind for c in changes}
         reload = bool(kinds & RELOAD_KINDS)
         batch = Batch(first=after, last=last)
