@@ -37,6 +37,7 @@ def anneal(
     deadline: float,
     should_stop: object = None,
     ceiling: int | None = None,
+    t_start: float | None = None,
 ) -> dict[int, tuple[int, int]]:
     """Improve ``start`` (topic index -> (class, slot)) for attendance.
 
@@ -146,7 +147,7 @@ def anneal(
     trivial = sum(m * min(len(tis), len(set().union(*(slots_for[ti] for ti in tis)))) for m, tis in sm.groups)
     ceiling = trivial if ceiling is None else min(ceiling, trivial)
 
-    t_start, t_end = T_START, T_END
+    t_start, t_end = (T_START if t_start is None else t_start), T_END
     check_every = 2000
     spent = 0
     step = 0
@@ -238,6 +239,9 @@ def anneal_restarts(
     should_stop: Callable[[], bool] | None = None,
     on_improve: Callable[[dict[int, tuple[int, int]]], None] | None = None,
     ceiling: int | None = None,
+    floor: dict[int, tuple[int, int]] | None = None,
+    max_runs: int = 4,
+    t_start: float | None = None,
 ) -> dict[int, tuple[int, int]]:
     """Several independent :func:`anneal` runs from ``start``; the best result wins.
 
@@ -245,21 +249,25 @@ def anneal_restarts(
     benchmark's medium and large days), so independent restarts beat one long run of
     the same total ``work``. Each run gets at least :data:`MIN_RUN_WORK` units and
     :data:`RUN_WORK_PER_TOPIC` per topic;
-    restarts are seeded from ``seed``, so the result is reproducible.
+    restarts are seeded from ``seed``, so the result is reproducible. ``floor``, when
+    given, is returned unless a run beats it. ``max_runs`` and ``t_start`` (the start
+    temperature, default :data:`T_START`) let the caller ask for fewer, hotter runs.
     """
     # Bigger days need longer runs to settle (measured on the benchmark's days).
     min_run = max(MIN_RUN_WORK, RUN_WORK_PER_TOPIC * len(instance.topics))
-    runs = max(1, min(MAX_RUNS, work // min_run))
+    runs = max(1, min(max_runs, work // min_run))
     per_run = max(1, work // runs)
     best = dict(start)
     best_value = _value(sm, best)
+    if floor is not None and _value(sm, floor) > best_value:
+        best, best_value = dict(floor), _value(sm, floor)  # a known better schedule is the result to beat
     for k in range(runs):
         if time.perf_counter() > deadline or (should_stop is not None and should_stop()):
             break
         if ceiling is not None and best_value >= ceiling:
             break
         cells = anneal(instance, sm, start, work=per_run, seed=seed * 7919 + k, deadline=deadline,
-                       should_stop=should_stop, ceiling=ceiling)
+                       should_stop=should_stop, ceiling=ceiling, t_start=t_start)
         value = _value(sm, cells)
         if value > best_value:
             best, best_value = cells, value
@@ -268,9 +276,8 @@ def anneal_restarts(
     return best
 
 
-#: Fewest work units of one annealing run, and most runs, in :func:`anneal_restarts`.
+#: Fewest work units of one annealing run in :func:`anneal_restarts`.
 MIN_RUN_WORK = 2_000_000
-MAX_RUNS = 4
 #: Fewest work units of one run per topic of the instance.
 RUN_WORK_PER_TOPIC = 60_000
 
