@@ -10,6 +10,7 @@ Views (what a socket is showing):
   viewer-independent bits (counts, titles, facilitators, withdrawals, the announcement), and a
   "refetch" that makes the phone GET its own wall when more changed.
 - ``room-<id>``: a door view; it refetches its own block (facilitators see buttons there).
+- ``my``: a phone's "my day"; it refetches its own block when the schedule or a session changed.
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ def view_target(view: str) -> str:
         return "#wall"
     if view.startswith("room-"):
         return "#door-main"
+    if view == "my":
+        return "#my-live"
     return ""
 
 
@@ -177,6 +180,9 @@ def render_batch(engine: Engine, env: Environment, request: HTTPConnection, *, e
                     batch.pushes[view] = Push("refetch", target="#wall")
                 else:
                     batch.pushes[view] = _wall_delta(env, session, event, request, changes)
+            elif view == "my":  # "my day" is personal: it GETs its own block when the day changed
+                relevant = refresh or reload or bool(kinds - {"interest_changed", "topic_proposed", "announcement"})
+                batch.pushes[view] = Push("refetch" if relevant else "delta", target=view_target(view))
             else:  # a door view: it GETs its own block, which is personal (status buttons)
                 relevant = refresh or reload or bool(kinds - {"interest_changed", "topic_proposed"})
                 batch.pushes[view] = Push("refetch" if relevant else "delta", target=view_target(view))

@@ -217,7 +217,8 @@ def my_day(request: Request, session: SessionDep, event: EventDep, attendee: Cur
     return render(request, "attendee/my.html", {"event": event, "attendee": attendee, "csrf": csrf, "mine": marked,
                                                 "grid": grid, "day": day,
                                                 "off_wall": topics.off_wall_for_author(session, event=event,
-                                                                                       author=attendee)})
+                                                                                       author=attendee)},
+                  block="my")
 
 
 @router.get("/topics/similar", name="topics_similar")

@@ -23,7 +23,7 @@ from app.templating import is_htmx, render
 router = APIRouter(prefix="/e/{code}")
 health_router = APIRouter()
 
-VIEW_PATTERN = re.compile(r"^(board|wall|room-\d{1,9})$")
+VIEW_PATTERN = re.compile(r"^(board|wall|my|room-\d{1,9})$")
 
 
 @router.get("/board", name="board")

@@ -195,3 +195,38 @@ def test_server_shutdown_closes_sockets_with_1012(live_server: Server) -> None:
         return board.close_code
 
     assert run_async(scenario()) == 1012
+
+
+def test_my_day_is_told_to_refetch_when_the_schedule_is_published(live_server: Server) -> None:
+    """A phone on "my day" hears a publish and refetches its own block; a mark elsewhere costs it nothing."""
+    event = make_event(live_server.url)
+    start = board_sequence(live_server.url, event.code)
+    organizer = {"Authorization": f"Bearer {event.organizer_token}"}
+
+    async def scenario() -> None:
+        my_day = await listen(live_server.ws_url, event.code, view="my", since=start)
+        await asyncio.sleep(0.2)
+        marked = await asyncio.to_thread(mark, live_server.url, event.code, event.attendee_tokens[0], event.topic_ids[0])
+        quiet = await my_day.wait_for(marked)
+        assert quiet.action == "delta" and 'data-target="#my-live"' in quiet.text
+        async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as http:
+            started = await http.post(f"/api/v1/events/{event.code}/schedule/build", json={"time_limit": 2},
+                                      headers=organizer)
+            assert started.status_code == 202
+            for _ in range(300):
+                status = (await http.get(f"/api/v1/events/{event.code}/schedule/build", headers=organizer)).json()
+                if not status["running"]:
+                    break
+                await asyncio.sleep(0.1)
+            published = await http.post(f"/api/v1/events/{event.code}/schedule/publish", json={}, headers=organizer)
+            assert published.status_code == 200
+            sequence = int(published.headers["x-board-sequence"])
+            page = await http.get(f"/e/{event.code}/my", headers={"Authorization": f"Bearer {event.attendee_tokens[0]}",
+                                                                 "HX-Request": "true"})
+        frame = await my_day.wait_for(sequence)
+        assert frame.action in {"refetch", "reload"}
+        assert page.status_code == 200 and 'id="my-live"' in page.text and "<html" not in page.text
+        assert "Library" in page.text or "Room 2" in page.text, "the refetched block lists the attendee's rooms"
+        await my_day.close()
+
+    run_async(scenario())
