@@ -82,7 +82,8 @@ def seed_demo_live(session: Session, *, seed: int = 11, time_limit: float = 3.0)
     solution = solve(instance, Config(time_limit=time_limit, seed=seed))
     drafting.save_solution(session, event=event, instance=instance, solution=solution, actor=organizer)
     drafting.publish(session, event=event, actor=organizer, announcement="Welcome! The schedule is up.")
-    busiest = max(drafting.schedule_view(session, event=event).cells.values(), key=lambda c: c.headcount)
+    busiest = max(drafting.schedule_view(session, event=event).cells.values(),
+                  key=lambda c: c.headcount / max(c.capacity, 1))  # the fullest room, for its size
     schedule.set_session_status(session, event=event, placement=busiest.placement, status="full",
                                 attendee=None, organizer=True)
     return created

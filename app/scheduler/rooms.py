@@ -18,9 +18,13 @@ from app.scheduler.score import headcounts
 
 __all__ = ["assign_rooms"]
 
-# Costs are integers: overflow in 1/SCALE of a person, plus a one-unit nudge that
-# prefers the smaller of two rooms that both fit (keeps big rooms for what grows).
+# Costs are integers and lexicographic: overflow in 1/SCALE of a person first, then keeping a
+# preferred room, then the sum of load ratios (headcount / capacity, in 1/_LOAD steps). The last
+# one pairs the most wanted sessions with the biggest rooms when overflow ties (usually at zero):
+# the expected headcount is an estimate, and under the rule of two feet a popular session grows,
+# so a "full" sign in a small room while the gym stands empty is the schedule's fault.
 _SCALE = 1000
+_LOAD = 100
 
 
 def assign_rooms(
@@ -59,11 +63,12 @@ def assign_rooms(
         held = sorted(by_slot.get(slot, []), key=order.__getitem__)
         if not held:
             continue
-        # Ascending size, so that the index nudge below prefers the smaller room.
         rooms = sorted(
             (r for r in instance.rooms if slot not in r.unavailable_slots),
             key=lambda r: r.capacity,
         )
+        prefer_weight = len(held) * _LOAD + 1  # above every load term together
+        over_weight = len(held) * prefer_weight + 1  # above every preference together
         flow = min_cost_flow.SimpleMinCostFlow()
         source, sink = 0, 1 + len(held) + len(rooms)
         arcs: list[tuple[int, str, str]] = []
@@ -75,10 +80,12 @@ def assign_rooms(
                     continue
                 if not topic.needs <= room.features:
                     continue
-                over = max(0.0, float(heads.get(t, 0)) - room.capacity)
-                cost = int(round(over * _SCALE)) * 4 * len(rooms) + j
+                head = float(heads.get(t, 0))
+                over = max(0.0, head - room.capacity)
+                load = min(1.0, head / room.capacity) if room.capacity > 0 else 1.0
+                cost = int(round(over * _SCALE)) * over_weight + int(round(load * _LOAD))
                 if preferred.get(t) not in (None, room.id):
-                    cost += 2 * len(rooms)  # below one unit of overflow, above the size nudge
+                    cost += prefer_weight
                 arc = flow.add_arc_with_capacity_and_unit_cost(1 + i, 1 + len(held) + j, 1, cost)
                 arcs.append((arc, t, room.id))
         for j in range(len(rooms)):
