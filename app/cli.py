@@ -50,8 +50,9 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
 
     from app.main import create_app  # inline: the app is built only when serving
 
+    # Clients only send "ping": a 64 KB cap on incoming websocket messages (uvicorn allows 16 MB).
     uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True, ws="websockets-sansio",
-                log_level="info")
+                ws_max_size=65536, log_level="info")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
