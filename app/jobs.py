@@ -109,7 +109,7 @@ class BuildJobs:
                                  previous=previous, keep_before=keep_before, on_progress=progress, stop=job.stop)
                 if solution.status == Status.INFEASIBLE:
                     job.error = "These rules cannot all hold: " + "; ".join(
-                        drafting.humanize(c, drafting._names(session, event)) for c in solution.conflicts)
+                        drafting.humanize(c, drafting.display_names(session, event)) for c in solution.conflicts)
                     return
                 if solution.stats is None:
                     job.error = "No schedule was found in the time allowed. Try a longer build."

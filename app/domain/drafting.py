@@ -108,7 +108,8 @@ def cells_of(placements: list[Placement]) -> list[Cell]:
     return [Cell(topic=f"t{p.topic_id}", room=f"r{p.room_id}", slot=f"s{p.slot_id}") for p in placements]
 
 
-def _names(session: Session, event: Event) -> dict[str, str]:
+def display_names(session: Session, event: Event) -> dict[str, str]:
+    """The scheduler's ids (t12, r3, s5, a7) mapped to what organizers call them."""
     names = {f"r{r.id}": r.name for r in events.list_rooms(session, event)}
     names.update({f"s{s.id}": f"{s.start}–{s.end}" for s in events.list_slots(session, event)})
     names.update({f"t{t.id}": t.title for t in session.scalars(select(Topic).where(Topic.event_id == event.id))})
@@ -230,7 +231,7 @@ def schedule_view(session: Session, *, event: Event, run: ScheduleRun | None = N
         topic_id = _key("t", t.id)
         if topic_id not in placed:
             view.left_out.append((topic_rows[topic_id], reasons.get(str(topic_id), "not placed yet")))
-    names = _names(session, event)
+    names = display_names(session, event)
     view.problems = [humanize(m, names) for m in violations(instance, cells)]
     view.problems += [f"“{topic_rows[p.topic_id].title}” is on the schedule but no longer on the wall "
                       f"({topic_rows[p.topic_id].status.value})."
@@ -284,7 +285,7 @@ def _consequences(session: Session, event: Event, before: list[Placement], after
     open_ids = {t.id for t in instance.topics}
     old = [c for c in cells_of(before) if c.topic in open_ids]
     new = [c for c in (Cell(f"t{t}", f"r{r}", f"s{s}") for t, r, s in after) if c.topic in open_ids]
-    names = _names(session, event)
+    names = display_names(session, event)
     existing = {humanize(m, names) for m in violations(instance, old)}
     problems = [humanize(m, names) for m in violations(instance, new)]
     fresh = [p for p in problems if p not in existing]

@@ -147,3 +147,20 @@ def test_facilitator_leaving_frees_their_sessions(db: Session) -> None:
     claims.claim_topic(db, event=event, attendee=people[1], topic=made[0])
     led = drafting.facilitator_leaves(db, event=event, attendee_id=people[1].id, actor=boss)  # type: ignore[arg-type]
     assert [t.id for t in led] == [made[0].id]
+
+
+def test_a_build_whose_pins_cannot_all_hold_says_which_ones(engine: sa.Engine, db: Session) -> None:
+    event, boss, _people, made = _event(db, rooms=2, slots=2, topics=3)
+    rooms, slots = events.list_rooms(db, event), events.list_slots(db, event)
+    for topic in made[:2]:  # two topics pinned to the same room and slot
+        topic.pinned_room_id, topic.pinned_slot_id = rooms[0].id, slots[0].id
+        db.add(topic)
+    db.commit()
+    jobs = BuildJobs(engine, time_limit=3)
+    job = jobs.start(event_id=event.id, organizer_id=boss.id)  # type: ignore[arg-type]
+    deadline = time.monotonic() + 60
+    while job.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert job.done and job.error is not None and job.version is None
+    assert "cannot all hold" in job.error and "Topic 0" in job.error and "Topic 1" in job.error
+    assert drafting.current_draft(db, event=event) is None, "no draft is made from an impossible build"
