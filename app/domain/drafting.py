@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from app.domain import audit, events, moderation
 from app.domain.board import record_change
-from app.domain.errors import Conflict, InvalidInput, NotFound
+from app.domain.errors import Conflict, InvalidInput, NotFound, known_id
 from app.domain.eventfile import build_instance
 from app.models import (
     Attendee,
@@ -72,12 +72,13 @@ def placements_of(session: Session, run: ScheduleRun) -> list[Placement]:
 
 def _new_draft(session: Session, event: Event, rows: list[tuple[int, int, int, bool]], stats: dict[str, Any]) -> ScheduleRun:
     """Replace any draft with a new one holding ``(topic_id, room_id, slot_id, pinned)`` rows."""
+    version = _next_version(session, event)  # before the old draft goes: numbers are never reused
     old = current_draft(session, event=event)
     if old is not None:
         session.execute(delete(Placement).where(Placement.schedule_run_id == old.id))  # type: ignore[arg-type]
         session.delete(old)
         session.flush()
-    run = ScheduleRun(event_id=event.id, version=_next_version(session, event), stats=stats)  # type: ignore[arg-type]
+    run = ScheduleRun(event_id=event.id, version=version, stats=stats)  # type: ignore[arg-type]
     session.add(run)
     session.flush()
     session.add_all(Placement(schedule_run_id=run.id, topic_id=t, room_id=r, slot_id=s, pinned=pin)  # type: ignore[arg-type]
@@ -262,16 +263,20 @@ class Consequences:
         return self.attendance_after - self.attendance_before
 
 
-def _draft_placement(session: Session, event: Event, placement_id: int) -> tuple[ScheduleRun, Placement]:
-    draft = ensure_draft(session, event=event)
-    placement = session.get(Placement, placement_id)
+def _draft_placement(session: Session, event: Event, placement_id: int, *,
+                     create: bool = True) -> tuple[ScheduleRun, Placement]:
+    draft = ensure_draft(session, event=event) if create else current_draft(session, event=event)
+    if draft is None:
+        raise NotFound("There is no draft to change; start one from the published version.", field="placement_id")
+    placement = session.get(Placement, placement_id) if known_id(placement_id) else None
     if placement is None or placement.schedule_run_id != draft.id:
         raise NotFound(f"Session {placement_id} is not on the draft schedule.", field="placement_id")
     return draft, placement
 
 
 def _cell_ids(session: Session, event: Event, room_id: int, slot_id: int) -> tuple[Room, TimeSlot]:
-    room, slot = session.get(Room, room_id), session.get(TimeSlot, slot_id)
+    room = session.get(Room, room_id) if known_id(room_id) else None
+    slot = session.get(TimeSlot, slot_id) if known_id(slot_id) else None
     if room is None or room.event_id != event.id:
         raise NotFound(f"Room {room_id} is not one of this event's rooms.", field="room_id")
     if slot is None or slot.event_id != event.id:
@@ -298,7 +303,7 @@ def _consequences(session: Session, event: Event, before: list[Placement], after
 
 def preview_move(session: Session, *, event: Event, placement_id: int, room_id: int, slot_id: int) -> Consequences:
     """What moving a session to (room, slot) would do; a session already there swaps places."""
-    draft, placement = _draft_placement(session, event, placement_id)
+    draft, placement = _draft_placement(session, event, placement_id, create=False)
     room, _slot = _cell_ids(session, event, room_id, slot_id)
     before = placements_of(session, draft)
     other = next((p for p in before if p.room_id == room_id and p.slot_id == slot_id and p.id != placement.id), None)
@@ -360,7 +365,7 @@ def _restat(session: Session, event: Event, draft: ScheduleRun) -> None:
 def place(session: Session, *, event: Event, topic_id: int, room_id: int, slot_id: int, actor: Organizer) -> Placement:
     """Put a left-out topic into a free cell of the draft."""
     draft = ensure_draft(session, event=event)
-    topic = session.get(Topic, topic_id)
+    topic = session.get(Topic, topic_id) if known_id(topic_id) else None
     if topic is None or topic.event_id != event.id or topic.status != TopicStatus.open:
         raise NotFound(f"Topic {topic_id} is not on this event's wall.", field="topic_id")
     room, slot = _cell_ids(session, event, room_id, slot_id)
@@ -389,6 +394,9 @@ def unschedule(session: Session, *, event: Event, placement_id: int, actor: Orga
     """Take a session off the draft; it joins the left-out list."""
     draft, placement = _draft_placement(session, event, placement_id)
     topic = session.get(Topic, placement.topic_id)
+    if topic is not None and placement.pinned:  # a pin to a cell it no longer holds could never be met
+        topic.pinned_room_id = topic.pinned_slot_id = None
+        session.add(topic)
     session.delete(placement)
     left = dict(draft.stats.get("left_out") or {})
     left[str(placement.topic_id)] = "taken off the schedule by an organizer"
@@ -420,6 +428,8 @@ def toggle_pin(session: Session, *, event: Event, placement_id: int, actor: Orga
 
 def publish(session: Session, *, event: Event, actor: Organizer, announcement: str | None = None) -> ScheduleRun:
     """The draft goes to the board and every phone at once; refused while it breaks a rule."""
+    if event.phase == Phase.closed:
+        raise Conflict("The event is closed. Reopen it (move it to another phase) before publishing.")
     draft = current_draft(session, event=event)
     if draft is None:
         raise Conflict("There is no draft to publish. Build a schedule first.")
@@ -431,7 +441,9 @@ def publish(session: Session, *, event: Event, actor: Organizer, announcement: s
     previous = published_run(session, event=event)
     moved = _moves(session, previous, draft) if previous else []
     draft.published_at = utcnow()
-    draft.stats = {**draft.stats, **view.stats, "moves": moved}
+    # What the board said and the phase before, so undoing this publish can put them back.
+    draft.stats = {**draft.stats, **view.stats, "moves": moved, "before": {
+        "announcement": event.announcement, "phase": event.phase.value}}
     session.add(draft)
     event.phase = Phase.live
     if announcement is not None:
@@ -466,24 +478,28 @@ def _moves(session: Session, old: ScheduleRun, new: ScheduleRun) -> list[str]:
     return lines
 
 
-def undo_publish(session: Session, *, event: Event, actor: Organizer) -> ScheduleRun | None:
-    """Take back the last publish: the version before it is on the board again (or none), and the
-    withdrawn version becomes the draft (replacing any unpublished draft)."""
+def undo_publish(session: Session, *, event: Event, actor: Organizer, version: int | None = None) -> ScheduleRun | None:
+    """Take back the last publish: the version before it is on the board again (or none), with the
+    announcement and phase from before. ``version`` names the publish being undone, so a second
+    click (or a colleague's undo a moment earlier) is refused rather than undoing one more.
+    The withdrawn version is kept; it becomes the draft unless a newer draft exists."""
     latest = published_run(session, event=event)
     if latest is None:
         raise Conflict("Nothing has been published yet, so there is nothing to undo.")
-    draft = current_draft(session, event=event)
-    if draft is not None:
-        session.execute(delete(Placement).where(Placement.schedule_run_id == draft.id))  # type: ignore[arg-type]
-        session.delete(draft)
-        session.flush()
+    if version is not None and latest.version != version:
+        raise Conflict(f"Version {version} is no longer the published one (version {latest.version} is); "
+                       "reload the page to see what is live.")
     latest.published_at = None
     session.add(latest)
     session.flush()
     now_live = published_run(session, event=event)
+    before = latest.stats.get("before") or {}
+    event.announcement = str(before.get("announcement", event.announcement))
+    previous_phase = before.get("phase")
     if now_live is None:
-        event.phase = Phase.scheduled
-        session.add(event)
+        event.phase = Phase(previous_phase) if previous_phase in {p.value for p in Phase} and previous_phase != "live" \
+            else Phase.scheduled
+    session.add(event)
     record_change(session, event_id=event.id, kind="schedule_published",  # type: ignore[arg-type]
                   payload={"schedule_run_id": now_live.id if now_live else None,
                            "version": now_live.version if now_live else None, "undone": latest.version})
@@ -509,7 +525,7 @@ def close_room_from(session: Session, *, event: Event, room_id: int, slot_id: in
 
 def facilitator_leaves(session: Session, *, event: Event, attendee_id: int, actor: Organizer) -> list[Topic]:
     """Someone who was to lead sessions has gone: they lead nothing from now on."""
-    person = session.get(Attendee, attendee_id)
+    person = session.get(Attendee, attendee_id) if known_id(attendee_id) else None
     if person is None or person.event_id != event.id:
         raise NotFound(f"Attendee {attendee_id} is not part of this event.", field="attendee_id")
     led = list(session.scalars(select(Topic).join(FacilitatorClaim, FacilitatorClaim.topic_id == Topic.id)
@@ -533,7 +549,7 @@ def slot_for_keep_before(session: Session, *, event: Event, slot_id: int | None)
     """The scheduler's id for the first slot that may change, checked against the event."""
     if slot_id is None:
         return None
-    slot = session.get(TimeSlot, slot_id)
+    slot = session.get(TimeSlot, slot_id) if known_id(slot_id) else None
     if slot is None or slot.event_id != event.id:
         raise InvalidInput(f"keep_before: slot {slot_id} is not one of this event's slots.", field="keep_before")
     return f"s{slot.id}"

@@ -68,3 +68,11 @@ class Conflict(DomainError):
     status_code = 409
     code = "conflict"
     title = "Conflict"
+
+
+ID_MAX = 2**31 - 1
+
+
+def known_id(value: int) -> bool:
+    """Whether ``value`` could be a row id at all; larger numbers overflow the database's integers."""
+    return isinstance(value, int) and 0 < value <= ID_MAX

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app.domain import audit
 from app.domain.board import record_change
-from app.domain.errors import Conflict, InvalidInput, NotFound
+from app.domain.errors import Conflict, InvalidInput, NotFound, known_id
 from app.domain.topics import clean_description, clean_tags, clean_title
 from app.models import Attendee, Event, FacilitatorClaim, Interest, Organizer, Topic, TopicStatus
 from app.models.util import utcnow
@@ -24,7 +24,7 @@ SIMILAR_SCORE = 70
 
 
 def _topic(session: Session, event: Event, topic_id: int) -> Topic:
-    topic = session.get(Topic, topic_id)
+    topic = session.get(Topic, topic_id) if known_id(topic_id) else None
     if topic is None or topic.event_id != event.id:
         raise NotFound(f"Topic {topic_id} is not part of this event.", field="topic_id")
     return topic
@@ -153,7 +153,7 @@ def likely_duplicates(session: Session, *, event: Event, limit: int = 20) -> lis
 
 def _paper_marks(raw: int | str | None) -> int:
     text = str(raw if raw is not None else "").strip() or "0"
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()) or len(text) > 6:
         raise InvalidInput("paper_marks: a whole number of marks counted on the paper card (0 or more).",
                            field="paper_marks")
     value = int(text)
@@ -196,7 +196,7 @@ def set_paper_marks(session: Session, *, event: Event, topic_id: int, paper_mark
 def assign_facilitator(session: Session, *, event: Event, topic_id: int, attendee_id: int, actor: Organizer) -> bool:
     """The organizer names an attendee as a topic's facilitator (within the event's limit)."""
     topic = _topic(session, event, topic_id)
-    person = session.get(Attendee, attendee_id)
+    person = session.get(Attendee, attendee_id) if known_id(attendee_id) else None
     if person is None or person.event_id != event.id:
         raise NotFound(f"Attendee {attendee_id} is not part of this event.", field="attendee_id")
     exists = session.scalars(select(FacilitatorClaim.id).where(
@@ -224,7 +224,7 @@ def remove_facilitator(session: Session, *, event: Event, topic_id: int, attende
     if not result.rowcount:  # type: ignore[attr-defined]
         session.rollback()
         return False
-    person = session.get(Attendee, attendee_id)
+    person = session.get(Attendee, attendee_id) if known_id(attendee_id) else None
     record_change(session, event_id=event.id, kind="facilitators_changed", payload={"topic_id": topic.id})  # type: ignore[arg-type]
     audit.record(session, event=event, actor=actor, action="facilitator",
                  detail=f"removed {(person.name if person else '') or f'attendee {attendee_id}'} as facilitator of “{topic.title}”")

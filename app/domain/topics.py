@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app.domain import phases
 from app.domain.board import record_change
-from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, known_id
 from app.models import Attendee, Event, FacilitatorClaim, Interest, Phase, Topic, TopicStatus
 from app.models.topic import DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX
 from app.models.util import utcnow
@@ -120,7 +120,7 @@ def propose_topic(
 
 def require_topic(session: Session, *, event: Event, topic_id: int, visible_only: bool = True) -> Topic:
     """The event's topic with this id; withdrawn, hidden or merged ones count as missing if visible_only."""
-    topic = session.get(Topic, topic_id)
+    topic = session.get(Topic, topic_id) if known_id(topic_id) else None
     if topic is None or topic.event_id != event.id or (visible_only and topic.status != TopicStatus.open):
         raise NotFound(f"Topic {topic_id} is not on this event's wall.", field="topic_id")
     return topic

@@ -18,7 +18,8 @@ router = APIRouter(prefix="/api/v1", tags=["schedule"])
 
 class BuildIn(BaseModel):
     time_limit: int | None = Field(default=None, ge=1, le=600, description="seconds; the install's default if omitted")
-    keep_before: int | None = Field(default=None, description="slot id: keep the published schedule before it")
+    keep_before: int | None = Field(default=None, ge=1, le=2**31 - 1,
+                                    description="slot id: keep the published schedule before it")
 
 
 class BuildOut(BaseModel):

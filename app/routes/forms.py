@@ -17,11 +17,17 @@ def texts(form: FormData, name: str) -> list[str]:
     return [v if isinstance(v, str) else "" for v in form.getlist(name)]
 
 
+# Ids and counts fit a database integer; anything longer is not a number a person typed.
+_DIGITS_MAX = 9
+
+
 def whole_number(raw: str, *, field_name: str) -> int:
-    try:
-        return int(raw.strip())
-    except ValueError:
-        raise InvalidInput(f"{field_name}: '{raw.strip()[:20]}' is not a whole number.", field=field_name) from None
+    """A whole number of at most nine ASCII digits (an optional minus sign allowed), or InvalidInput."""
+    value = raw.strip()
+    digits = value[1:] if value.startswith("-") else value
+    if not digits or len(digits) > _DIGITS_MAX or not (digits.isascii() and digits.isdigit()):
+        raise InvalidInput(f"{field_name}: '{value[:20]}' is not a whole number.", field=field_name)
+    return int(value)
 
 
 def rooms_from_form(form: FormData) -> list[RoomSpec]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.deps import CsrfChecked, CsrfToken, EventDep, OrganizerDep, SessionDep
@@ -113,7 +113,9 @@ def schedule_stop(request: Request, session: SessionDep, event: EventDep, organi
 
 @router.get("/preview", name="schedule_preview")
 def schedule_preview(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                     csrf: CsrfToken, placement_id: int, room_id: int, slot_id: int) -> Response:
+                     csrf: CsrfToken, placement_id: Annotated[int, Query(ge=1, le=2**31 - 1)],
+                     room_id: Annotated[int, Query(ge=1, le=2**31 - 1)],
+                     slot_id: Annotated[int, Query(ge=1, le=2**31 - 1)]) -> Response:
     """The consequences of a move, before it is made (htmx fragment, or the page with them shown)."""
     try:
         result = drafting.preview_move(session, event=event, placement_id=placement_id, room_id=room_id,
@@ -154,9 +156,10 @@ def _cell(form: Any) -> tuple[int, int]:
     cell = forms.text(form, "cell").strip()
     if cell:
         room, _, slot = cell.partition(":")
-        if not (room.isdigit() and slot.isdigit()):
-            raise InvalidInput("cell: choose a room and slot from the list.", field="cell")
-        return int(room), int(slot)
+        try:
+            return forms.whole_number(room, field_name="cell"), forms.whole_number(slot, field_name="cell")
+        except InvalidInput:
+            raise InvalidInput("cell: choose a room and slot from the list.", field="cell") from None
     return _number(form, "room_id"), _number(form, "slot_id")
 
 
@@ -216,8 +219,10 @@ async def schedule_publish(request: Request, session: SessionDep, event: EventDe
 async def schedule_undo(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
                         csrf: CsrfToken) -> Response:
     """Undo the last publish."""
-    def act(_form: Any) -> str:
-        live = drafting.undo_publish(session, event=event, actor=organizer)
+    def act(form: Any) -> str:
+        raw = forms.text(form, "version").strip()
+        live = drafting.undo_publish(session, event=event, actor=organizer,
+                                     version=forms.whole_number(raw, field_name="version") if raw else None)
         return (f"Took it back: version {live.version} is live again." if live
                 else "Took it back: no schedule is published now.")
     return await _act(request, session, event, organizer, csrf, act)

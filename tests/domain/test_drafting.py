@@ -164,3 +164,37 @@ def test_a_build_whose_pins_cannot_all_hold_says_which_ones(engine: sa.Engine, d
     assert job.done and job.error is not None and job.version is None
     assert "cannot all hold" in job.error and "Topic 0" in job.error and "Topic 1" in job.error
     assert drafting.current_draft(db, event=event) is None, "no draft is made from an impossible build"
+
+
+def test_undo_names_its_version_restores_the_board_and_keeps_every_version(engine: sa.Engine, db: Session) -> None:
+    event, boss, _people, _made = _event(db, rooms=2, slots=2, topics=4)
+    events.set_announcement(db, event=event, text="Coffee in the library")
+    _build(engine, event.id, boss.id)
+    db.expire_all()
+    first = drafting.publish(db, event=event, actor=boss)
+    draft = drafting.ensure_draft(db, event=event)
+    assert draft.version == first.version + 1
+    drafting.unschedule(db, event=event, placement_id=drafting.placements_of(db, draft)[0].id, actor=boss)
+    second = drafting.publish(db, event=event, actor=boss)
+    assert event.announcement.startswith("Schedule changed")
+    drafting.undo_publish(db, event=event, actor=boss, version=second.version)
+    assert event.announcement == "Coffee in the library", "the board says what it said before"
+    with pytest.raises(Conflict, match="no longer the published one"):
+        drafting.undo_publish(db, event=event, actor=boss, version=second.version)  # a double click
+    assert {r.version for r in drafting.versions(db, event=event)} == {first.version, second.version}
+    drafting.undo_publish(db, event=event, actor=boss, version=first.version)
+    assert event.phase == Phase.proposing, "with nothing published the event goes back to its phase before"
+
+
+def test_rebuilding_never_reuses_a_version_number_and_unscheduling_a_pinned_session_drops_its_pin(
+        engine: sa.Engine, db: Session) -> None:
+    event, boss, _people, _made = _event(db, rooms=2, slots=2, topics=4)
+    assert _build(engine, event.id, boss.id).version == 1
+    assert _build(engine, event.id, boss.id).version == 2
+    db.expire_all()
+    placement = drafting.placements_of(db, drafting.current_draft(db, event=event))[0]  # type: ignore[arg-type]
+    drafting.toggle_pin(db, event=event, placement_id=placement.id, actor=boss)
+    drafting.unschedule(db, event=event, placement_id=placement.id, actor=boss)
+    topic = db.get(Topic, placement.topic_id)
+    assert topic is not None and topic.pinned_room_id is None and topic.pinned_slot_id is None
+    assert not drafting.schedule_view(db, event=event).problems, "the draft can still be published"

@@ -85,3 +85,21 @@ def test_progress_polled_on_a_worker_without_the_job_waits_for_the_draft(client:
     client.post(f"/e/{code}/organize/schedule/draft", data={"csrf_token": csrf(client)})  # version 1 lands
     landed = client.get(f"/e/{code}/organize/schedule/progress", params={"after": 0}, headers={"HX-Request": "true"})
     assert landed.headers.get("HX-Refresh") == "true"
+
+
+def test_absurd_numbers_are_refused_not_crashes(client: TestClient) -> None:
+    code, _ = create_event(client)
+    token = csrf(client)
+    huge = "99999999999999999999"
+    for path, data in (("schedule/place", {"topic_id": huge, "cell": "1:1"}),
+                       ("schedule/close-room", {"room_id": huge, "slot_id": "1"}),
+                       ("schedule/move", {"placement_id": "1", "cell": "1:²"}),
+                       ("topics/hide", {"topic_id": huge, "reason": "x"}),
+                       ("topics/paper", {"title": "Card", "paper_marks": "²"})):
+        response = client.post(f"/e/{code}/organize/{path}", data={**data, "csrf_token": token})
+        assert 400 <= response.status_code < 500, (path, response.status_code)
+    preview = client.get(f"/e/{code}/organize/schedule/preview",
+                         params={"placement_id": huge, "room_id": 1, "slot_id": 1})
+    assert preview.status_code == 422
+    api = client.put(f"/api/v1/events/{code}/topics/{huge}/interest")
+    assert 400 <= api.status_code < 500
