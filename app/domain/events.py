@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from app.domain import audit
 from app.domain.board import record_change
-from app.domain.errors import InvalidInput, NotAllowed, NotFound
+from app.domain.errors import InvalidInput, NotAllowed, NotFound, known_id
 from app.models import Event, Organizer, Phase, Room, TimeSlot
 
 # Join codes avoid characters that look alike on a poster or a phone: 0/O, 1/I/L.
@@ -331,7 +331,8 @@ def organizer_by_secret(session: Session, *, event: Event, secret: str) -> Organ
     if hmac.compare_digest(hashed, event.organizer_secret_hash):
         return require_first_organizer(session, event)
     co_organizer = session.scalars(
-        select(Organizer).where(Organizer.event_id == event.id, Organizer.secret_hash == hashed)
+        select(Organizer).where(Organizer.event_id == event.id, Organizer.secret_hash == hashed,
+                                Organizer.removed_at.is_(None))  # type: ignore[union-attr]
     ).first()
     if co_organizer is None:
         raise refusal
@@ -342,7 +343,8 @@ def organizer_by_password(session: Session, *, event: Event, password: str) -> O
     """The organizer whose password matches; NotAllowed otherwise (the same message either way)."""
     refusal = NotAllowed("That password is not right for this event.", field="password")
     organizers = session.scalars(
-        select(Organizer).where(Organizer.event_id == event.id, Organizer.password_hash.is_not(None))  # type: ignore[union-attr]
+        select(Organizer).where(Organizer.event_id == event.id, Organizer.password_hash.is_not(None),  # type: ignore[union-attr]
+                                Organizer.removed_at.is_(None))  # type: ignore[union-attr]
     )
     for organizer in organizers:
         try:
@@ -371,8 +373,8 @@ def require_first_organizer(session: Session, event: Event) -> Organizer:
 
 
 def get_organizer(session: Session, *, event: Event, organizer_id: int) -> Organizer | None:
-    organizer = session.get(Organizer, organizer_id)
-    if organizer is None or organizer.event_id != event.id:
+    organizer = session.get(Organizer, organizer_id) if known_id(organizer_id) else None
+    if organizer is None or organizer.event_id != event.id or organizer.removed_at is not None:
         return None
     return organizer
 

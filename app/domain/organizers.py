@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from app.domain import audit
-from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, known_id
 from app.domain.events import hash_secret, require_first_organizer
 from app.models import Event, Organizer
+from app.models.util import utcnow
 
 NAME_MAX = 60
 ORGANIZERS_MAX = 20
@@ -26,7 +27,9 @@ def clean_name(raw: str | None) -> str:
 
 
 def list_organizers(session: Session, *, event: Event) -> list[Organizer]:
-    return list(session.scalars(select(Organizer).where(Organizer.event_id == event.id).order_by(Organizer.id)))
+    return list(session.scalars(select(Organizer).where(Organizer.event_id == event.id,
+                                                        Organizer.removed_at.is_(None))  # type: ignore[union-attr]
+                                .order_by(Organizer.id)))
 
 
 def invite(session: Session, *, event: Event, name: str, actor: Organizer) -> tuple[Organizer, str]:
@@ -47,14 +50,17 @@ def invite(session: Session, *, event: Event, name: str, actor: Organizer) -> tu
 
 def remove(session: Session, *, event: Event, organizer_id: int, actor: Organizer) -> Organizer:
     """Take a co-organizer's access away. The event's first organizer stays."""
-    organizer = session.get(Organizer, organizer_id)
-    if organizer is None or organizer.event_id != event.id:
+    organizer = session.get(Organizer, organizer_id) if known_id(organizer_id) else None
+    if organizer is None or organizer.event_id != event.id or organizer.removed_at is not None:
         raise NotFound(f"Organizer {organizer_id} does not run this event.", field="organizer_id")
     if organizer.id == require_first_organizer(session, event).id:
         raise NotAllowed("The event's first organizer cannot be removed; make a new organizer link instead.")
     if organizer.id == actor.id:
         raise NotAllowed("You cannot remove yourself; ask another organizer.")
-    session.delete(organizer)
+    # Keep the row: its id stays taken, so their old cookie or token can never sign in as anyone.
+    organizer.removed_at = utcnow()
+    organizer.secret_hash = organizer.password_hash = None
+    session.add(organizer)
     audit.record(session, event=event, actor=actor, action="co_organizer", detail=f"removed {organizer.name}")
     session.commit()
     return organizer

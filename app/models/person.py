@@ -29,4 +29,7 @@ class Organizer(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=200)
     # A co-organizer's own sign-in link (only its hash); the first organizer uses the event's link.
     secret_hash: str | None = Field(default=None, max_length=64, index=True)
+    # A removed co-organizer keeps their row (and id), so a signed token naming that id can never
+    # come to mean someone invited later.
+    removed_at: datetime | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)

@@ -117,8 +117,11 @@ def test_co_organizers_sign_in_with_their_own_link_and_can_be_removed(db: Sessio
     with pytest.raises(NotAllowed):
         events.organizer_by_secret(db, event=other.event, secret=secret)
     organizers.remove(db, event=event, organizer_id=helper.id, actor=boss)
-    assert db.get(Organizer, helper.id) is None
+    assert db.get(Organizer, helper.id).removed_at is not None  # type: ignore[union-attr]
+    assert organizers.list_organizers(db, event=event) == [boss]
+    replacement, _ = organizers.invite(db, event=event, name="Cy", actor=boss)
+    assert replacement.id != helper.id, "a new organizer never inherits a removed one's id"
     with pytest.raises(NotAllowed):
         events.organizer_by_secret(db, event=event, secret=secret)
     details = [e.detail for e in audit.entries(db, event=event)]
-    assert details[:2] == ["removed Jo", "invited Jo"]
+    assert details[:3] == ["invited Cy", "removed Jo", "invited Jo"]
