@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
 from app.domain import audit, events, moderation
@@ -72,6 +72,8 @@ def placements_of(session: Session, run: ScheduleRun) -> list[Placement]:
 
 def _new_draft(session: Session, event: Event, rows: list[tuple[int, int, int, bool]], stats: dict[str, Any]) -> ScheduleRun:
     """Replace any draft with a new one holding ``(topic_id, room_id, slot_id, pinned)`` rows."""
+    # Lock the event row first (a no-op write), so two drafts made at once take turns for a number.
+    session.execute(update(Event).where(Event.id == event.id).values(code=Event.code))  # type: ignore[arg-type]
     version = _next_version(session, event)  # before the old draft goes: numbers are never reused
     old = current_draft(session, event=event)
     if old is not None:

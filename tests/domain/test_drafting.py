@@ -198,3 +198,29 @@ def test_rebuilding_never_reuses_a_version_number_and_unscheduling_a_pinned_sess
     topic = db.get(Topic, placement.topic_id)
     assert topic is not None and topic.pinned_room_id is None and topic.pinned_slot_id is None
     assert not drafting.schedule_view(db, event=event).problems, "the draft can still be published"
+
+
+def test_drafts_started_at_the_same_moment_take_turns_for_a_version(engine: sa.Engine, db: Session) -> None:
+    import threading
+
+    event, _boss, _people, _made = _event(db, topics=2)
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        barrier.wait()
+        try:
+            with Session(engine, expire_on_commit=False) as own:
+                own_event = events.require_event(own, event.code)
+                drafting._new_draft(own, own_event, [], {})
+                own.commit()
+        except BaseException as error:  # noqa: BLE001 - collected for the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sorted(r.version for r in drafting.versions(db, event=event)) == [4]
