@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from app.deps import CsrfChecked, CsrfToken, CurrentOrganizer, EventDep, OrganizerDep, SessionDep, SettingsDep, SignerDep
 from app.domain import attendees, audit, events, moderation, organizers, topics
 from app.domain.errors import DomainError
-from app.models import Organizer, Phase
+from app.models import Event, Organizer, Phase
 from app.routes import forms
 from app.routes.attendee import join_url
 from app.routes.cookies import (
@@ -164,6 +167,17 @@ def _back(request: Request, event: EventDep, done: str, anchor: str = "") -> Res
     return RedirectResponse(f"{url}{anchor}", status_code=303)
 
 
+async def _act(request: Request, session: SessionDep, event: Event, organizer: Organizer, csrf: str,
+               action: Callable[[FormData], str], anchor: str) -> Response:
+    """Run one console form: the action returns the line to show; a refusal shows the console with it."""
+    form = await request.form()
+    try:
+        done = action(form)
+    except DomainError as error:
+        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
+    return _back(request, event, done, anchor)
+
+
 def _topic_id(form: object, name: str = "topic_id") -> int:
     return forms.whole_number(forms.text(form, name), field_name=name)  # type: ignore[arg-type]
 
@@ -172,52 +186,44 @@ def _topic_id(form: object, name: str = "topic_id") -> int:
 async def topic_hide(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
                      csrf: CsrfToken) -> Response:
     """Take a topic off the wall, with a reason its author sees."""
-    form = await request.form()
-    try:
+    def action(form: FormData) -> str:
         topic = moderation.hide_topic(session, event=event, topic_id=_topic_id(form),
                                       reason=forms.text(form, "reason"), actor=organizer)
-    except DomainError as error:
-        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
-    return _back(request, event, f"Hid “{topic.title}”.", "#moderation")
+        return f"Hid “{topic.title}”."
+    return await _act(request, session, event, organizer, csrf, action, "#moderation")
 
 
 @router.post("/topics/edit", name="topic_moderate_edit", dependencies=[CsrfChecked])
 async def topic_moderate_edit(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
                               csrf: CsrfToken) -> Response:
     """Tidy a topic's title, description or tags (any phase)."""
-    form = await request.form()
-    try:
+    def action(form: FormData) -> str:
         topic = moderation.edit_topic(session, event=event, topic_id=_topic_id(form), title=forms.text(form, "title"),
                                       description=forms.text(form, "description"), tags=forms.text(form, "tags"),
                                       actor=organizer)
-    except DomainError as error:
-        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
-    return _back(request, event, f"Saved “{topic.title}”.", "#moderation")
+        return f"Saved “{topic.title}”."
+    return await _act(request, session, event, organizer, csrf, action, "#moderation")
 
 
 @router.post("/topics/restore", name="topic_restore", dependencies=[CsrfChecked])
 async def topic_restore(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
                         csrf: CsrfToken) -> Response:
     """Put a hidden or withdrawn topic back on the wall."""
-    form = await request.form()
-    try:
+    def action(form: FormData) -> str:
         topic = moderation.restore_topic(session, event=event, topic_id=_topic_id(form), actor=organizer)
-    except DomainError as error:
-        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
-    return _back(request, event, f"“{topic.title}” is back on the wall.", "#moderation")
+        return f"“{topic.title}” is back on the wall."
+    return await _act(request, session, event, organizer, csrf, action, "#moderation")
 
 
 @router.post("/topics/merge", name="topic_merge", dependencies=[CsrfChecked])
 async def topic_merge(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
                       csrf: CsrfToken) -> Response:
     """Merge a duplicate into the topic that stays; marks are united."""
-    form = await request.form()
-    try:
+    def action(form: FormData) -> str:
         keep = moderation.merge_topics(session, event=event, keep_id=_topic_id(form, "keep_id"),
                                        merge_id=_topic_id(form, "merge_id"), actor=organizer)
-    except DomainError as error:
-        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
-    return _back(request, event, f"Merged into “{keep.title}”.", "#moderation")
+        return f"Merged into “{keep.title}”."
+    return await _act(request, session, event, organizer, csrf, action, "#moderation")
 
 
 @router.post("/topics/paper", name="topic_paper", dependencies=[CsrfChecked])
@@ -240,21 +246,18 @@ async def topic_paper(request: Request, session: SessionDep, event: EventDep, or
 async def topic_paper_marks(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
                             csrf: CsrfToken) -> Response:
     """Correct a topic's hand-counted paper marks."""
-    form = await request.form()
-    try:
+    def action(form: FormData) -> str:
         topic = moderation.set_paper_marks(session, event=event, topic_id=_topic_id(form),
                                            paper_marks=forms.text(form, "paper_marks"), actor=organizer)
-    except DomainError as error:
-        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
-    return _back(request, event, f"“{topic.title}” has {topic.paper_marks} paper marks.", "#moderation")
+        return f"“{topic.title}” has {topic.paper_marks} paper marks."
+    return await _act(request, session, event, organizer, csrf, action, "#moderation")
 
 
 @router.post("/topics/facilitators", name="topic_facilitators", dependencies=[CsrfChecked])
 async def topic_facilitators(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
                              csrf: CsrfToken) -> Response:
     """Assign (action=assign) or remove (action=remove) a facilitator."""
-    form = await request.form()
-    try:
+    def action(form: FormData) -> str:
         topic_id, attendee_id = _topic_id(form), _topic_id(form, "attendee_id")
         if forms.text(form, "action") == "remove":
             moderation.remove_facilitator(session, event=event, topic_id=topic_id, attendee_id=attendee_id,
@@ -264,9 +267,8 @@ async def topic_facilitators(request: Request, session: SessionDep, event: Event
             moderation.assign_facilitator(session, event=event, topic_id=topic_id, attendee_id=attendee_id,
                                           actor=organizer)
             done = "Facilitator assigned."
-    except DomainError as error:
-        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
-    return _back(request, event, done, "#moderation")
+        return done
+    return await _act(request, session, event, organizer, csrf, action, "#moderation")
 
 
 @router.post("/organizers", name="organizer_invite", dependencies=[CsrfChecked])
@@ -287,22 +289,18 @@ async def organizer_invite(request: Request, session: SessionDep, event: EventDe
 async def organizer_remove(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
                            csrf: CsrfToken) -> Response:
     """Take a co-organizer's access away."""
-    form = await request.form()
-    try:
+    def action(form: FormData) -> str:
         removed = organizers.remove(session, event=event, organizer_id=_topic_id(form, "organizer_id"),
                                     actor=organizer)
-    except DomainError as error:
-        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
-    return _back(request, event, f"{removed.name} no longer has access.", "#organizers")
+        return f"{removed.name} no longer has access."
+    return await _act(request, session, event, organizer, csrf, action, "#organizers")
 
 
 @router.post("/name", name="organizer_rename", dependencies=[CsrfChecked])
 async def organizer_rename(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
                            csrf: CsrfToken) -> Response:
     """The name the audit log shows for this organizer."""
-    form = await request.form()
-    try:
+    def action(form: FormData) -> str:
         organizers.rename(session, event=event, organizer=organizer, name=forms.text(form, "name"))
-    except DomainError as error:
-        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
-    return _back(request, event, "Name saved.", "#organizers")
+        return "Name saved."
+    return await _act(request, session, event, organizer, csrf, action, "#organizers")
