@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import segno
 from fastapi import APIRouter, Request
@@ -21,6 +22,7 @@ from app.deps import (
 )
 from app.domain import attendees, claims, moderation, phases, schedule, topics, voting
 from app.domain.errors import DomainError
+from app.models import Topic
 from app.routes import forms
 from app.routes.cookies import set_attendee_cookie
 from app.templating import is_htmx, render
@@ -122,18 +124,15 @@ def _card(request: Request, session: SessionDep, event: EventDep, attendee: Atte
     return render(request, "attendee/card.html", context, status_code=error.status_code if error else 200)
 
 
-@router.post("/topics/{topic_id}/mark", name="topic_mark", dependencies=[CsrfChecked])
-async def topic_mark(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
-                     topic_id: int, csrf: CsrfToken) -> Response:
-    """Mark or unmark (the form says which, so a retried tap never flips it back)."""
+async def _card_action(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep, topic_id: int,
+                       csrf: str, act: Callable[[str, Topic], object]) -> Response:
+    """Run a tap on a topic card (its form's ``action`` says which way); htmx gets the card back,
+    with the refusal on it, a plain form post goes back to the wall."""
     form = await request.form()
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     error = None
     try:
-        if forms.text(form, "action") == "unmark":
-            voting.unmark_topic(session, event=event, attendee=attendee, topic=topic)
-        else:
-            voting.mark_topic(session, event=event, attendee=attendee, topic=topic)
+        act(forms.text(form, "action"), topic)
     except DomainError as exc:
         error = exc
     if is_htmx(request):
@@ -141,27 +140,26 @@ async def topic_mark(request: Request, session: SessionDep, event: EventDep, att
     if error is not None:
         raise error
     return RedirectResponse(str(request.url_for("event_page", code=event.code)) + f"#topic-{topic_id}", status_code=303)
+
+
+@router.post("/topics/{topic_id}/mark", name="topic_mark", dependencies=[CsrfChecked])
+async def topic_mark(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
+                     topic_id: int, csrf: CsrfToken) -> Response:
+    """Mark or unmark (the form says which, so a retried tap never flips it back)."""
+    def act(action: str, topic: Topic) -> object:
+        change = voting.unmark_topic if action == "unmark" else voting.mark_topic
+        return change(session, event=event, attendee=attendee, topic=topic)
+    return await _card_action(request, session, event, attendee, topic_id, csrf, act)
 
 
 @router.post("/topics/{topic_id}/lead", name="topic_lead", dependencies=[CsrfChecked])
 async def topic_lead(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
                      topic_id: int, csrf: CsrfToken) -> Response:
     """Offer to lead a topic, or step back."""
-    form = await request.form()
-    topic = topics.require_topic(session, event=event, topic_id=topic_id)
-    error = None
-    try:
-        if forms.text(form, "action") == "release":
-            claims.release_claim(session, event=event, attendee=attendee, topic=topic)
-        else:
-            claims.claim_topic(session, event=event, attendee=attendee, topic=topic)
-    except DomainError as exc:
-        error = exc
-    if is_htmx(request):
-        return _card(request, session, event, attendee, topic_id, csrf, error)
-    if error is not None:
-        raise error
-    return RedirectResponse(str(request.url_for("event_page", code=event.code)) + f"#topic-{topic_id}", status_code=303)
+    def act(action: str, topic: Topic) -> object:
+        change = claims.release_claim if action == "release" else claims.claim_topic
+        return change(session, event=event, attendee=attendee, topic=topic)
+    return await _card_action(request, session, event, attendee, topic_id, csrf, act)
 
 
 @router.get("/topics/{topic_id}/edit", name="topic_edit")
