@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
 from app.domain import audit, events, moderation
+from app.domain.schedule import published_run
 from app.domain.board import record_change
 from app.domain.errors import Conflict, InvalidInput, NotFound, known_id
 from app.domain.eventfile import build_instance
@@ -40,13 +41,6 @@ from app.scheduler.score import headcounts
 
 
 # --- versions ---------------------------------------------------------------------------------
-
-def published_run(session: Session, *, event: Event) -> ScheduleRun | None:
-    return session.scalars(
-        select(ScheduleRun).where(ScheduleRun.event_id == event.id, ScheduleRun.published_at.is_not(None))  # type: ignore[union-attr]
-        .order_by(ScheduleRun.version.desc())  # type: ignore[attr-defined]
-    ).first()
-
 
 def current_draft(session: Session, *, event: Event) -> ScheduleRun | None:
     """The draft being worked on, if any: unpublished and newer than every published version."""
