@@ -45,14 +45,28 @@ def _links(settings: Settings, code: str, secret: str | None) -> str:
     return "\n".join(lines)
 
 
+# How uvicorn runs the app, here and in the tests and benchmarks that start it as a process.
+# - websockets-sansio: the lightest of uvicorn's websocket implementations.
+# - a 64 KB cap on incoming websocket messages: clients only ever send "ping" (uvicorn allows 16 MB).
+# - no permessage-deflate: pushed frames are small deltas (a few hundred bytes), and every socket
+#   has its own compression context, so the same frame was compressed once per phone: at 2,000
+#   phones that was more CPU than sending it.
+UVICORN_OPTIONS: dict[str, object] = {"ws": "websockets-sansio", "ws_max_size": 65536,
+                                      "ws_per_message_deflate": False, "proxy_headers": True}
+
+
+def uvicorn_command_line() -> list[str]:
+    """``UVICORN_OPTIONS`` as ``python -m uvicorn`` flags."""
+    return ["--ws", "websockets-sansio", "--ws-max-size", "65536", "--ws-per-message-deflate", "false",
+            "--proxy-headers"]
+
+
 def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     import uvicorn  # inline: only serving needs it
 
     from app.main import create_app  # inline: the app is built only when serving
 
-    # Clients only send "ping": a 64 KB cap on incoming websocket messages (uvicorn allows 16 MB).
-    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True, ws="websockets-sansio",
-                ws_max_size=65536, log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", **UVICORN_OPTIONS)  # type: ignore[arg-type]
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

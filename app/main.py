@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
 from pathlib import Path
@@ -22,9 +22,10 @@ from app.db import make_engine, upgrade_database
 from app.domain.errors import DomainError
 from app.jobs import BuildJobs
 from app.realtime.broadcast import make_broadcast
-from app.realtime.hub import BoardSequenceMiddleware, Hub, RequestLimitMiddleware
+from app.middleware import PageHeadersMiddleware, RequestLimitMiddleware
+from app.realtime.hub import BoardSequenceMiddleware, Hub
 from app.routes import include_routers
-from app.security import CSRF_COOKIE, Signer, load_or_create_secret_key
+from app.security import Signer, load_or_create_secret_key
 from app.settings import Settings
 from app.templating import is_htmx, make_templates
 
@@ -77,16 +78,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     # Phones on school wifi: pages, htmx and Pico go out compressed (HTTP only; websockets pass through).
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
 
-    @app.middleware("http")
-    async def set_csrf_cookie(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        new_token = getattr(request.state, "new_csrf", None)
-        if new_token and not request.cookies.get(CSRF_COOKIE):
-            response.set_cookie(CSRF_COOKIE, new_token, httponly=True, samesite="lax",
-                                secure=settings.SECURE_COOKIES, max_age=60 * 60 * 24 * 30)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    app.add_middleware(PageHeadersMiddleware, secure_cookies=settings.SECURE_COOKIES)
 
     return app
 

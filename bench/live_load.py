@@ -40,21 +40,24 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 # -- the swarm (a separate process) -----------------------------------------------------------------
 
-async def _client(url: str, frames: list[tuple[int, int, float]], ready: asyncio.Event, stop: asyncio.Event,
-                  errors: list[str]) -> None:
+async def _client(url: str, frames: list[tuple[int, int, float]], ready: asyncio.Event, errors: list[str]) -> None:
+    """One phone: read frames until cancelled, noting the range each covers and when it came.
+
+    Kept lean (no timer per message, no compression) so that the swarm, which shares the machine
+    with the server, takes as little CPU from it as it can.
+    """
     from websockets.asyncio.client import connect  # inline: only the swarm needs the client
 
     try:
-        async with connect(url, open_timeout=60, max_queue=64, ping_interval=None) as ws:
+        async with connect(url, open_timeout=60, max_queue=64, ping_interval=None, compression=None) as ws:
             ready.set()
-            while not stop.is_set():
-                try:
-                    message = await asyncio.wait_for(ws.recv(decode=False), timeout=1.0)
-                except TimeoutError:
-                    continue
-                found = META.search(message[:200])
+            while True:
+                message = await ws.recv(decode=False)
+                found = META.search(message, 0, 200)
                 if found:
                     frames.append((int(found.group(1)), int(found.group(2)), time.monotonic()))
+    except asyncio.CancelledError:
+        raise
     except Exception as error:  # noqa: BLE001 - counted and reported, never fatal to the run
         errors.append(type(error).__name__)
         ready.set()
@@ -62,7 +65,6 @@ async def _client(url: str, frames: list[tuple[int, int, float]], ready: asyncio
 
 async def swarm_main(args: argparse.Namespace) -> None:
     urls = args.urls.split(",")
-    stop = asyncio.Event()
     per_client: list[list[tuple[int, int, float]]] = [[] for _ in range(args.clients)]
     errors: list[str] = []
     tasks = []
@@ -70,14 +72,15 @@ async def swarm_main(args: argparse.Namespace) -> None:
     for i in range(args.clients):
         ready = asyncio.Event()
         url = f"{urls[i % len(urls)]}/e/{args.code}/ws?view={args.view}&since={args.since}"
-        tasks.append(asyncio.create_task(_client(url, per_client[i], ready, stop, errors)))
+        tasks.append(asyncio.create_task(_client(url, per_client[i], ready, errors)))
         await ready.wait()  # one at a time: a ramp the server's accept queue can follow
     print(json.dumps({"ready": args.clients - len(errors), "connect_s": round(time.monotonic() - started, 2)}),
           flush=True)
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(None, sys.stdin.readline)  # the parent says when the marks are done
     await asyncio.sleep(args.drain)
-    stop.set()
+    for task in tasks:
+        task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     out = {"frames": per_client, "errors": errors}
     Path(args.out).write_text(json.dumps(out))
@@ -101,10 +104,13 @@ def rss_mb(pid: int) -> tuple[float, float]:
 def start_server(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     import httpx  # inline: the swarm process does not need it
 
+    sys.path.insert(0, str(ROOT))
+    from app.cli import uvicorn_command_line  # inline: the same uvicorn options as `twofeet serve`
+
     with log.open("ab") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
-             "--port", str(port), "--ws", "websockets-sansio", "--log-level", "warning", "--backlog", "4096"],
+             "--port", str(port), *uvicorn_command_line(), "--log-level", "warning", "--backlog", "4096"],
             cwd=ROOT, env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -268,10 +274,12 @@ def main_bench(args: argparse.Namespace) -> int:
         hello = json.loads(swarm.stdout.readline())
         connected = sum(httpx_get_json(f"{u}/healthz/live")["connected"] for u in urls)
         cpu0 = [cpu_seconds(s.pid) for s in servers]
+        swarm_cpu0 = cpu_seconds(swarm.pid)
         t0 = time.monotonic()
         marks, post_ms, failures = asyncio.run(post_marks(urls, code, tokens, topic_ids, args.rate, args.duration))
         elapsed = time.monotonic() - t0
         cpu1 = [cpu_seconds(s.pid) for s in servers]
+        swarm_cpu1 = cpu_seconds(swarm.pid)
         swarm.stdin.write("stop\n")
         swarm.stdin.flush()
         swarm.stdout.readline()
@@ -304,6 +312,7 @@ def main_bench(args: argparse.Namespace) -> int:
             ("server renders", " + ".join(str(s["renders"]) for s in stats)),
             ("overflow refreshes / stalled", f"{sum(s['overflows'] for s in stats)} / {sum(s['stalled'] for s in stats)}"),
             ("server CPU % (per worker)", " + ".join(f"{(b - a) / elapsed * 100:.0f}" for a, b in zip(cpu0, cpu1))),
+            ("swarm CPU % (load generator, same machine)", f"{(swarm_cpu1 - swarm_cpu0) / elapsed * 100:.0f}"),
             ("server RSS MB now / peak", " + ".join(f"{r:.0f}/{p:.0f}" for r, p in memory)),
         ]
         width = max(len(k) for k, _ in rows)

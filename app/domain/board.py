@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
 from app.models import BoardEvent, Event
+from app.models.util import utcnow
 
 
-def record_change(session: Session, *, event_id: int, kind: str, payload: dict[str, Any]) -> BoardEvent:
-    """Append a BoardEvent in the caller's transaction; the sequence bump locks the event row.
+# Where a session collects the (event_id, sequence) pairs it wrote, for whoever publishes them after
+# the commit (the realtime hub's after_commit hook); dropped on rollback.
+BOARD_PENDING = "twofeet_board_pending"
 
-    The caller commits: the change and its BoardEvent land together or not at all.
+
+def record_change(session: Session, *, event_id: int, kind: str, payload: dict[str, Any]) -> int:
+    """Append a BoardEvent in the caller's transaction and return its sequence number.
+
+    The sequence bump locks the event row. The caller commits: the change and its BoardEvent land
+    together or not at all. A plain INSERT, not an ORM add: every mark of the day comes through here.
     """
     sequence = session.execute(
         update(Event)
@@ -21,9 +28,10 @@ def record_change(session: Session, *, event_id: int, kind: str, payload: dict[s
         .values(board_sequence=Event.board_sequence + 1)
         .returning(Event.board_sequence)
     ).scalar_one()
-    change = BoardEvent(event_id=event_id, sequence=sequence, kind=kind, payload=payload)
-    session.add(change)
-    return change
+    session.execute(insert(BoardEvent).values(event_id=event_id, sequence=sequence, kind=kind, payload=payload,
+                                              created_at=utcnow()))
+    session.info.setdefault(BOARD_PENDING, []).append((event_id, sequence))
+    return int(sequence)
 
 
 def changes_since(session: Session, *, event_id: int, after: int, limit: int = 500) -> list[BoardEvent]:

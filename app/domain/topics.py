@@ -180,11 +180,19 @@ def counts_visible(event: Event, *, organizer: bool = False) -> bool:
     return event.phase not in {Phase.setup, Phase.proposing, Phase.voting}
 
 
-def interest_counts(session: Session, *, event: Event) -> dict[int, int]:
-    rows = session.execute(
-        select(Interest.topic_id, func.count()).where(Interest.event_id == event.id).group_by(Interest.topic_id)
-    )
+def interest_counts(session: Session, *, event: Event, topic_ids: list[int] | None = None) -> dict[int, int]:
+    """Marks per topic: for the whole event, or only for ``topic_ids`` (one card after a mark)."""
+    query = select(Interest.topic_id, func.count()).where(Interest.event_id == event.id)
+    if topic_ids is not None:
+        query = query.where(Interest.topic_id.in_(topic_ids))  # type: ignore[attr-defined]
+    rows = session.execute(query.group_by(Interest.topic_id))
     return {topic_id: count for topic_id, count in rows}
+
+
+def topic_count(session: Session, *, topic: Topic) -> int:
+    """One topic's interest as the wall shows it: marks made here plus those counted on paper."""
+    marks = session.scalar(select(func.count()).select_from(Interest).where(Interest.topic_id == topic.id)) or 0
+    return marks + topic.paper_marks
 
 
 def marks_used(session: Session, *, attendee: Attendee) -> int:
@@ -205,7 +213,9 @@ def topic_views(
     """TopicViews for ``topics`` as ``viewer`` sees them, in the given order."""
     ids = [t.id for t in topics]
     visible = counts_visible(event, organizer=organizer)
-    counts = interest_counts(session, event=event) if visible else {}
+    # A few cards (the one just marked, a push's changed topics) count only their own marks.
+    few = ids if len(ids) <= 50 else None
+    counts = interest_counts(session, event=event, topic_ids=few) if visible and ids else {}  # type: ignore[arg-type]
     marked: set[int] = set()
     if viewer is not None and ids:
         marked = set(session.scalars(

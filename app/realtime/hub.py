@@ -13,7 +13,10 @@ How an update flows:
    burst of marks costs a few renders, not one per mark per phone.
 4. Each client has its own writer task. A client whose queue is full loses its queued frames
    and gets one full refresh instead; a send that stalls past a timeout closes that socket with
-   1013 (try again later), which the htmx ws extension retries. Nobody else waits for it.
+   1013 (try again later), which the htmx ws extension retries. Nobody else waits for it. The
+   frame text is built once per batch and shared; stalls and heartbeats are found by one
+   watchdog pass a second rather than a timer per frame (at 2,000 sockets timers cost more than
+   the sends).
 
 Clients connect with the last sequence they saw (``?since=N``): the hub replays the gap from the
 database (the BoardEvent log), or sends a full refresh when the gap is too long. Every frame
@@ -28,6 +31,7 @@ import asyncio
 import contextlib
 import logging
 import sys
+import time
 import weakref
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -44,7 +48,8 @@ from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from app.models import BoardEvent, Event
+from app.domain.board import BOARD_PENDING
+from app.models import Event
 from app.realtime.broadcast import Broadcast
 from app.realtime.render import Batch, Push, meta, render_batch, view_target
 
@@ -58,6 +63,12 @@ CLOSE_TOO_BIG = 1009
 MAX_CLIENT_FRAME = 1024
 
 
+# A queued frame: (kind, first, last, push, text). ``text`` is the frame as most clients get it,
+# built once per batch; a client whose own sequence differs gets its own meta line instead.
+Item = tuple[str, int, int, Push, str]
+PING: Item = ("ping", 0, 0, Push("delta"), HEARTBEAT)
+
+
 @dataclass(eq=False)
 class Client:
     """One socket: what it shows, the last sequence it was sent, and its bounded queue."""
@@ -65,11 +76,17 @@ class Client:
     ws: WebSocket
     view: str
     seen: int
-    queue: asyncio.Queue[tuple[str, int, int, Push] | None]
+    queue: asyncio.Queue[Item | None]
     frames_sent: int = 0
     refreshes: int = 0
+    # Watched by the hub's watchdog instead of a timer per frame: when the send in progress began
+    # (None when idle), when the last frame went out, and the writer task to stop on a stall.
+    sending_since: float | None = None
+    last_sent: float = 0.0
+    writer: asyncio.Task[None] | None = None
+    stalled: bool = False
 
-    def offer(self, item: tuple[str, int, int, Push]) -> int:
+    def offer(self, item: Item) -> int:
         """Queue a frame; when the queue is full, drop what is queued and ask for one refresh.
 
         Returns how many broadcast frames were dropped (they will never be sent).
@@ -130,9 +147,10 @@ class Hub:
 
     def __init__(self, *, engine: Engine, env: Environment, broadcast: Broadcast, window_s: float = 0.1,
                  queue_size: int = 16, replay_max: int = 200, heartbeat_s: float = 25.0, sweep_s: float = 5.0,
-                 send_timeout_s: float = 10.0, switch_interval_s: float = 0.001) -> None:
+                 send_timeout_s: float = 10.0, switch_interval_s: float = 0.0002) -> None:
         self.engine = engine
         self.switch_interval_s = switch_interval_s
+        self.fanout_chunk = 100
         self.env = env
         self.broadcast = broadcast
         self.window_s = window_s
@@ -145,6 +163,7 @@ class Hub:
         self.stats = HubStats()
         self.loop: asyncio.AbstractEventLoop | None = None
         self._sweeper: asyncio.Task[None] | None = None
+        self._watcher: asyncio.Task[None] | None = None
         self._sweep_now = asyncio.Event()
         self._closing = False
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -161,13 +180,15 @@ class Hub:
         install_commit_hook(self.engine, self)
         await self.broadcast.start(self._on_remote, self._on_resync)
         self._sweeper = asyncio.create_task(self._sweep(), name="twofeet-hub-sweeper")
+        self._watcher = asyncio.create_task(self._watchdog(), name="twofeet-hub-watchdog")
 
     async def stop(self) -> None:
         """Close every socket with 1012 so clients reconnect (to this server restarted, or another)."""
         self._closing = True
         uninstall_commit_hook(self.engine)
-        if self._sweeper is not None:
-            self._sweeper.cancel()
+        for task in (self._sweeper, self._watcher):
+            if task is not None:
+                task.cancel()
         closes = []
         for channel in list(self.channels.values()):
             if channel.task is not None:
@@ -278,13 +299,21 @@ class Hub:
                 channel.drained.clear()
                 channel.stragglers = channel.count() // 50
                 for view, push in batch.pushes.items():
-                    item = ("batch", batch.first, batch.last, push)
-                    for client in channel.clients.get(view, ()):
+                    item = ("batch", batch.first, batch.last, push, meta(batch.first, batch.last, push) + push.body)
+                    current = channel.clients.get(view, set())
+                    for n, client in enumerate(list(current), 1):
+                        if client not in current:  # it left while an earlier chunk was handed out
+                            continue
                         channel.inflight += 1
                         dropped = client.offer(item)
                         if dropped:
                             self.stats.overflows += 1
                             channel.settle(dropped)
+                        if n % self.fanout_chunk == 0:
+                            # Every offer wakes a writer, and the loop runs the writers it woke in one
+                            # go: handed out in chunks, a request's next step (back from its worker
+                            # thread) waits for one chunk of sends, not for 2,000.
+                            await asyncio.sleep(0)
                 if channel.inflight <= channel.stragglers:
                     channel.drained.set()
 
@@ -302,7 +331,7 @@ class Hub:
         return channel.seq, push
 
     async def _first_frame(self, channel: Channel, view: str,
-                           since: int | None) -> tuple[int, tuple[str, int, int, Push] | None]:
+                           since: int | None) -> tuple[int, Item | None]:
         """What a client connecting with ``since`` is sent first: nothing, the gap, or a snapshot.
 
         Returns the sequence the client has seen before that frame, and the frame.
@@ -318,7 +347,7 @@ class Hub:
         if since is None or channel.seq - since > self.replay_max:
             seq, push = await self._refresh(channel, view)
             before = since or 0
-            return before, ("refresh", before, seq, push)
+            return before, ("refresh", before, seq, push, meta(before, seq, push) + push.body)
         key = (view, since, channel.seq)
         push_or_none = channel.replay_cache.get(key)
         if push_or_none is None:
@@ -329,7 +358,7 @@ class Hub:
             if len(channel.replay_cache) > 64:
                 channel.replay_cache.clear()
             channel.replay_cache[key] = push_or_none
-        return since, ("replay", since, channel.seq, push_or_none)
+        return since, ("replay", since, channel.seq, push_or_none, meta(since, channel.seq, push_or_none) + push_or_none.body)
 
     # -- connections -----------------------------------------------------------------------------
 
@@ -342,7 +371,7 @@ class Hub:
             if channel is None:
                 channel = Channel(event_id=event_id, seq=sequence, target=sequence, request=_render_request(ws))
                 self.channels[event_id] = channel
-        client = Client(ws=ws, view=view, seen=0, queue=asyncio.Queue(self.queue_size))
+        client = Client(ws=ws, view=view, seen=0, queue=asyncio.Queue(self.queue_size), last_sent=time.monotonic())
         async with channel.lock:
             client.seen, first = await self._first_frame(channel, view, since)
             if first is not None:
@@ -350,7 +379,7 @@ class Hub:
             channel.clients.setdefault(view, set()).add(client)
             if channel.task is None or channel.task.done():
                 channel.task = asyncio.create_task(self._run(channel), name=f"twofeet-channel-{event_id}")
-        writer = asyncio.create_task(self._write(channel, client), name="twofeet-ws-writer")
+        writer = client.writer = asyncio.create_task(self._write(channel, client), name="twofeet-ws-writer")
         try:
             await self._read(client, writer)
         finally:
@@ -399,49 +428,75 @@ class Hub:
                     await receiving
 
     async def _write(self, channel: Channel, client: Client) -> None:
-        """Send the client's queue in order; heartbeats when idle; give up on a stalled socket."""
+        """Send the client's queue in order. No timer per frame: the watchdog handles stalls and pings."""
         try:
             while True:
-                try:
-                    async with asyncio.timeout(self.heartbeat_s):
-                        item = await client.queue.get()
-                except TimeoutError:
-                    async with asyncio.timeout(self.send_timeout_s):
-                        await client.ws.send_text(HEARTBEAT)
-                    continue
+                item = await client.queue.get()
                 if item is None:  # the queue overflowed: one snapshot instead of what was dropped
                     async with channel.lock:
                         last, push = await self._refresh(channel, client.view)
                     first = client.seen
                     client.refreshes += 1
+                    text = meta(first, last, push) + push.body
                 else:
-                    kind, first, last, push = item
-                    if kind == "refresh":
-                        first = client.seen
+                    kind, first, last, push, text = item
+                    if kind == "ping":
+                        last = client.seen
+                    elif kind == "refresh":
+                        if first != client.seen:
+                            first = client.seen
+                            text = meta(first, max(last, first), push) + push.body
                     elif last <= client.seen:
                         if kind == "batch":
                             channel.settle()
                         continue
-                    else:
-                        first = max(first, client.seen)
+                    elif first < client.seen:
+                        first = client.seen
+                        text = meta(first, last, push) + push.body
                 if last < client.seen:
                     last = client.seen
-                text = meta(first, last, push) + push.body
+                client.sending_since = time.monotonic()
                 try:
-                    async with asyncio.timeout(self.send_timeout_s):
-                        await client.ws.send_text(text)
+                    await client.ws.send_text(text)
                 finally:
+                    client.sending_since = None
                     if item is not None and item[0] == "batch":
                         channel.settle()
+                client.last_sent = time.monotonic()
                 client.seen = last
-                client.frames_sent += 1
-                self.stats.frames += 1
-        except TimeoutError:
+                if item is not PING:
+                    client.frames_sent += 1
+                    self.stats.frames += 1
+        except asyncio.CancelledError:
+            if not client.stalled:
+                raise
             self.stats.stalled += 1
             log.info("Closing a websocket that stopped reading (event %s)", channel.event_id)
             await self._close(client, CLOSE_TRY_AGAIN)
         except (WebSocketDisconnect, RuntimeError, OSError):
             return
+
+    async def _watchdog(self) -> None:
+        """Pings idle sockets and stops writers stuck in one send past the timeout.
+
+        One pass over the clients every second or so replaces a timer per frame, which under a
+        fan-out to thousands of sockets cost more than the send itself.
+        """
+        interval = max(0.05, min(1.0, self.send_timeout_s / 4, self.heartbeat_s / 4))
+        while True:
+            await asyncio.sleep(interval)
+            now = time.monotonic()
+            for channel in list(self.channels.values()):
+                for clients in list(channel.clients.values()):
+                    for client in list(clients):
+                        since = client.sending_since
+                        if since is not None:
+                            if now - since > self.send_timeout_s and not client.stalled and client.writer:
+                                client.stalled = True
+                                client.writer.cancel()
+                        elif now - client.last_sent > self.heartbeat_s and client.queue.empty():
+                            client.last_sent = now
+                            client.offer(PING)
 
     def connected(self, event_id: int | None = None) -> int:
         if event_id is not None:
@@ -462,19 +517,12 @@ def _render_request(ws: WebSocket) -> HTTPConnection:
 # -- the after-commit hook -------------------------------------------------------------------------
 
 _hubs: weakref.WeakKeyDictionary[Engine, Hub] = weakref.WeakKeyDictionary()
-_PENDING = "twofeet_board_pending"
 # Set per HTTP request by ``BoardSequenceMiddleware``: the sequences this request committed.
 _request_sequences: ContextVar[list[int] | None] = ContextVar("twofeet_request_sequences", default=None)
 
 
-def _after_flush(session: Session, _context: Any) -> None:
-    for obj in session.new:
-        if isinstance(obj, BoardEvent):
-            session.info.setdefault(_PENDING, []).append((obj.event_id, obj.sequence))
-
-
 def _after_commit(session: Session) -> None:
-    pending: list[tuple[int, int]] = session.info.pop(_PENDING, [])
+    pending: list[tuple[int, int]] = session.info.pop(BOARD_PENDING, [])
     if not pending:
         return
     latest: dict[int, int] = {}
@@ -493,11 +541,11 @@ def _after_commit(session: Session) -> None:
 
 
 def _after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+    session.info.pop(BOARD_PENDING, None)
 
 
 _LISTENERS: list[tuple[str, Callable[..., None]]] = [
-    ("after_flush", _after_flush), ("after_commit", _after_commit), ("after_rollback", _after_rollback),
+    ("after_commit", _after_commit), ("after_rollback", _after_rollback),
 ]
 
 
@@ -542,25 +590,3 @@ class BoardSequenceMiddleware:
             await self.app(scope, receive, send_with_sequence)
         finally:
             _request_sequences.reset(token)
-
-
-class RequestLimitMiddleware:
-    """At most ``limit`` HTTP requests inside the app at once; the rest wait here, holding nothing.
-
-    Sync routes hop between worker threads (dependencies, then the handler) while their database
-    session keeps its pooled connection. Under a burst (a room of phones marking at once on a busy
-    laptop) more requests than threads can each hold a connection while waiting for a thread, and
-    the threads wait for connections: a deadlock broken only by the pool timeout. Bounding the
-    requests in flight below both pools prevents it; websockets are not counted.
-    """
-
-    def __init__(self, app: ASGIApp, limit: int = 32) -> None:
-        self.app = app
-        self.semaphore = asyncio.Semaphore(limit)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        async with self.semaphore:
-            await self.app(scope, receive, send)

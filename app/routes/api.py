@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from app.deps import AttendeeDep, CurrentAttendee, CurrentOrganizer, EventDep, OrganizerDep, SessionDep, SettingsDep, SignerDep
 from app.domain import attendees, claims, eventfile, events, topics, voting
 from app.domain.topics import TopicView
-from app.models import Event
+from app.models import Event, Topic
 from app.routes import schemas
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -137,12 +137,12 @@ def api_topic_withdraw(topic_id: int, session: SessionDep, event: EventDep, atte
     return Response(status_code=204)
 
 
-def _mark_out(session: SessionDep, event: Event, attendee: AttendeeDep, topic_id: int, changed: bool) -> schemas.MarkOut:
-    topic = topics.require_topic(session, event=event, topic_id=topic_id)
-    view = topics.topic_view(session, event=event, viewer=attendee, topic=topic)
-    used = topics.marks_used(session, attendee=attendee)
-    left = None if event.vote_budget is None else max(0, event.vote_budget - used)
-    return schemas.MarkOut(topic_id=topic_id, marked=view.marked, changed=changed, count=view.count, marks_left=left)
+def _mark_out(session: SessionDep, event: Event, attendee: AttendeeDep, topic: Topic, changed: bool,
+              marked: bool) -> schemas.MarkOut:
+    """The answer to a mark or unmark: two small counts, not a whole topic card (this is the hot path)."""
+    count = topics.topic_count(session, topic=topic) if topics.counts_visible(event) else None
+    left = None if event.vote_budget is None else max(0, event.vote_budget - topics.marks_used(session, attendee=attendee))
+    return schemas.MarkOut(topic_id=topic.id, marked=marked, changed=changed, count=count, marks_left=left)  # type: ignore[arg-type]
 
 
 @router.put("/events/{code}/topics/{topic_id}/interest", response_model=schemas.MarkOut, responses=RESPONSES)
@@ -150,7 +150,7 @@ def api_mark(topic_id: int, session: SessionDep, event: EventDep, attendee: Atte
     """Mark a topic (idempotent: marking twice keeps one mark)."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     changed = voting.mark_topic(session, event=event, attendee=attendee, topic=topic)
-    return _mark_out(session, event, attendee, topic_id, changed)
+    return _mark_out(session, event, attendee, topic, changed, marked=True)
 
 
 @router.delete("/events/{code}/topics/{topic_id}/interest", response_model=schemas.MarkOut, responses=RESPONSES)
@@ -158,7 +158,7 @@ def api_unmark(topic_id: int, session: SessionDep, event: EventDep, attendee: At
     """Remove a mark (idempotent)."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     changed = voting.unmark_topic(session, event=event, attendee=attendee, topic=topic)
-    return _mark_out(session, event, attendee, topic_id, changed)
+    return _mark_out(session, event, attendee, topic, changed, marked=False)
 
 
 def _lead_out(session: SessionDep, event: Event, attendee: AttendeeDep, topic_id: int, changed: bool) -> schemas.LeadOut:

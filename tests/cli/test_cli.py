@@ -133,3 +133,12 @@ def test_acknowledged_marks_and_proposals_survive_kill_9(tmp_path: Path) -> None
     finally:
         server.kill()
         server.wait(timeout=10)
+
+
+def test_the_uvicorn_flags_used_by_tests_and_benchmarks_match_what_serve_runs() -> None:
+    from uvicorn.main import main as command  # the click command behind `python -m uvicorn`
+
+    from app.cli import UVICORN_OPTIONS, uvicorn_command_line
+
+    context = command.make_context("uvicorn", ["app.main:create_app", *uvicorn_command_line()])
+    assert {key: context.params[key] for key in UVICORN_OPTIONS} == UVICORN_OPTIONS

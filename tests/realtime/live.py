@@ -19,6 +19,8 @@ from typing import Any, TypeVar
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
+from app.cli import uvicorn_command_line
+
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[2]
 META = re.compile(r'<div id="live-meta" hidden data-from="(\d+)" data-to="(\d+)" data-action="(\w+)"')
@@ -59,7 +61,7 @@ class Server:
         with self.log_path.open("ab") as log:  # the child keeps its own copy of the descriptor
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
-                 "--port", str(self.port), "--ws", "websockets-sansio", "--log-level", "warning"],
+                 "--port", str(self.port), *uvicorn_command_line(), "--log-level", "warning"],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + timeout

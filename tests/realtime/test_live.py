@@ -151,12 +151,15 @@ def test_garbage_or_oversized_frames_disconnect_only_that_client(live_server: Se
         good = await listen(live_server.ws_url, event.code, since=start)
         chatty = await listen(live_server.ws_url, event.code, since=start)
         huge = await listen(live_server.ws_url, event.code, since=start)
+        enormous = await listen(live_server.ws_url, event.code, since=start)
         await chatty.ws.send('{"HEADERS": {}, "vote": "all of them"}')
-        await huge.ws.send("x" * 100_000)
-        await asyncio.wait_for(chatty.task, 5)  # type: ignore[arg-type]
-        await asyncio.wait_for(huge.task, 5)  # type: ignore[arg-type]
+        await huge.ws.send("x" * 5_000)  # past the hub's 1 KB limit
+        await enormous.ws.send("x" * 100_000)  # past uvicorn's 64 KB cap: never reaches the app
+        for client in (chatty, huge, enormous):
+            await asyncio.wait_for(client.task, 5)  # type: ignore[arg-type]
         assert chatty.close_code == 1008
         assert huge.close_code == 1009
+        assert enormous.close_code == 1009
         sequence = await asyncio.to_thread(mark, live_server.url, event.code, event.attendee_tokens[0], event.topic_ids[0])
         await good.wait_for(sequence)
         await good.ws.send("ping")  # the one thing a client may say
