@@ -8,12 +8,15 @@ from app.routes import aftersession, api, api_schedule, attendee, board, home, o
 
 
 def include_routers(app: FastAPI) -> None:
-    app.include_router(home.router)
-    app.include_router(schedule.router)
-    app.include_router(organizer.router)
+    # FastAPI tries routers in this order, route by route; matching cost ~2 ms per request when the
+    # mark was ~100 routes down the list. Hot paths first: marks (API, then phones), the board and
+    # its websocket. No two routers share a path, so the order changes nothing else.
+    app.include_router(api.router)
     app.include_router(board.router)
     app.include_router(board.health_router)
     app.include_router(attendee.router)
-    app.include_router(aftersession.router)
-    app.include_router(api.router)
     app.include_router(api_schedule.router)
+    app.include_router(aftersession.router)
+    app.include_router(home.router)
+    app.include_router(schedule.router)
+    app.include_router(organizer.router)
