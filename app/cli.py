@@ -62,19 +62,48 @@ def uvicorn_command_line() -> list[str]:
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    import os
+
     import uvicorn  # inline: only serving needs it
 
-    from app.main import create_app  # inline: the app is built only when serving
+    if workers == 1:
+        from app.main import create_app  # inline: the app is built only when serving
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", **UVICORN_OPTIONS)  # type: ignore[arg-type]
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", **UVICORN_OPTIONS)  # type: ignore[arg-type]
+        return
+    # Several processes: each builds the app from TWOFEET_* variables; migrations ran once, here.
+    _engine(settings).dispose()
+    os.environ.update({"TWOFEET_DATABASE_URL": settings.DATABASE_URL, "TWOFEET_BASE_URL": settings.BASE_URL,
+                       "TWOFEET_MIGRATE_ON_START": "false"})
+    uvicorn.run("app.main:create_app", factory=True, workers=workers, host=host, port=port, log_level="info",
+                **UVICORN_OPTIONS)  # type: ignore[arg-type]
+
+
+def _workers_refusal(settings: Settings, workers: int) -> str | None:
+    """Why ``workers`` processes cannot serve with these settings, or None."""
+    if workers < 1:
+        return "--workers: give 1 or more."
+    if workers == 1:
+        return None
+    if settings.DATABASE_URL.startswith("sqlite"):
+        return ("--workers: several workers need PostgreSQL (TWOFEET_DATABASE_URL=postgresql+psycopg://...); "
+                "one process on SQLite is the embedded default.")
+    if not settings.BROADCAST_URL.startswith(("redis://", "rediss://")):
+        return ("--workers: several workers need Redis to share live updates "
+                "(TWOFEET_BROADCAST_URL=redis://host:6379/0); otherwise boards miss changes made on another worker.")
+    return None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args.db)
     if args.base_url is None and settings.BASE_URL == "http://localhost:8000" and args.port != 8000:
         settings = settings.model_copy(update={"BASE_URL": f"http://localhost:{args.port}"})
+    refusal = _workers_refusal(settings, args.workers)
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 2
     print(f"Two Feet on {settings.DATABASE_URL}: open {settings.BASE_URL}/", flush=True)
-    _serve(settings, args.host, args.port)
+    _serve(settings, args.host, args.port, args.workers)
     return 0
 
 
@@ -171,6 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = with_server(with_db(sub.add_parser("serve", help="run the app", description="Run the app on the configured database.")))
+    p.add_argument("--workers", type=int, default=1,
+                   help="processes to run (more than 1 needs PostgreSQL and Redis; see docs/scale-out.md)")
     p.set_defaults(func=cmd_serve)
     p = with_server(sub.add_parser("demo", help="run the app on a demo event",
                                    description="Recreate a demo database with a full wall and run the app on it."))

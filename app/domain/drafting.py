@@ -30,6 +30,7 @@ from app.models import (
     Placement,
     Room,
     ScheduleRun,
+    SessionStatus,
     TimeSlot,
     Topic,
     TopicStatus,
@@ -435,6 +436,8 @@ def publish(session: Session, *, event: Event, actor: Organizer, announcement: s
     if not view.cells:
         raise Conflict("The draft is empty. Build a schedule or place sessions first.")
     previous = published_run(session, event=event)
+    if previous is not None:
+        _carry_the_day(session, old=previous, new=draft)
     moved = _moves(session, previous, draft) if previous else []
     draft.published_at = utcnow()
     # What the board said and the phase before, so undoing this publish can put them back.
@@ -453,6 +456,46 @@ def publish(session: Session, *, event: Event, actor: Organizer, announcement: s
                  detail=f"published v{draft.version}" + (f" ({len(moved)} changes)" if previous else ""))
     session.commit()
     return draft
+
+
+def _carry_the_day(session: Session, *, old: ScheduleRun, new: ScheduleRun) -> None:
+    """What happened under the published version stays when a new one replaces it mid-day.
+
+    A session left where it was keeps its "full / room for more / ended early" and stays marked a
+    pop-up if it was one (a draft copies only topic, room, slot and pin). A pop-up started after
+    the draft was made is added to it; one whose room the draft gives to another session refuses
+    the publish, naming both, rather than vanish from the board while people sit in it. A pop-up
+    the organizer took out of a draft made after it started stays out: that was a decision.
+    """
+    rows = placements_of(session, new)
+    by_topic = {p.topic_id: p for p in rows}
+    by_cell = {(p.room_id, p.slot_id): p for p in rows}
+    for before in placements_of(session, old):
+        same = by_topic.get(before.topic_id)
+        if same is not None and (same.room_id, same.slot_id) == (before.room_id, before.slot_id):
+            same.is_popup = same.is_popup or before.is_popup
+            if same.status == SessionStatus.scheduled:
+                same.status, same.status_at = before.status, before.status_at
+            session.add(same)
+            continue
+        topic = session.get(Topic, before.topic_id)
+        if not before.is_popup or same is not None or topic is None or topic.created_at < new.created_at:
+            continue
+        taken = by_cell.get((before.room_id, before.slot_id))
+        if taken is not None:
+            if before.status == SessionStatus.ended_early:
+                continue  # it is over: the room is free for the draft's session
+            room = session.get(Room, before.room_id)
+            other = session.get(Topic, taken.topic_id)
+            raise Conflict(
+                f"The pop-up session “{topic.title}” is running in {room.name if room else 'that room'} now, and "
+                f"this draft puts “{other.title if other else 'another session'}” there. Move that session to "
+                "another room, or mark the pop-up ended early, then publish.", field="room_id")
+        carried = Placement(schedule_run_id=new.id, topic_id=before.topic_id, room_id=before.room_id,  # type: ignore[arg-type]
+                            slot_id=before.slot_id, is_popup=True, status=before.status, status_at=before.status_at)
+        session.add(carried)
+        by_cell[(before.room_id, before.slot_id)] = carried
+    session.flush()
 
 
 def _moves(session: Session, old: ScheduleRun, new: ScheduleRun) -> list[str]:

@@ -142,3 +142,57 @@ def test_the_uvicorn_flags_used_by_tests_and_benchmarks_match_what_serve_runs() 
 
     context = command.make_context("uvicorn", ["app.main:create_app", *uvicorn_command_line()])
     assert {key: context.params[key] for key in UVICORN_OPTIONS} == UVICORN_OPTIONS
+
+
+def test_serve_refuses_several_workers_without_postgresql_and_redis(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--workers", "2", "--db", str(tmp_path / "one.db")]) == 2
+    assert "PostgreSQL" in capsys.readouterr().err
+    os.environ["TWOFEET_BROADCAST_URL"] = "memory://"
+    try:
+        assert main(["serve", "--workers", "2", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none"]) == 2
+    finally:
+        del os.environ["TWOFEET_BROADCAST_URL"]
+    assert "Redis" in capsys.readouterr().err
+    assert main(["serve", "--workers", "0", "--db", str(tmp_path / "one.db")]) == 2
+    assert "--workers" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_serve_runs_several_workers_on_postgresql_and_redis(tmp_path: Path) -> None:
+    from tests.conftest import postgres_url_or_skip
+    from tests.realtime.test_multiworker import redis_url_or_skip
+
+    database, broadcast = postgres_url_or_skip(), redis_url_or_skip()
+    port = free_port()
+    log = tmp_path / "workers.log"
+    with log.open("ab") as sink:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--workers", "2", "--port", str(port)],
+            cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT,
+            env={**os.environ, "TWOFEET_DATABASE_URL": database, "TWOFEET_BROADCAST_URL": broadcast,
+                 "TWOFEET_SECRET_KEY": "workers", "PYTHONUNBUFFERED": "1"})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+            assert server.poll() is None, log.read_text()
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(children) >= 2, log.read_text()  # the workers (uvicorn's supervisor may add a helper)
+        created = httpx.post(f"{base}/api/v1/events", json=EVENT_BODY).json()
+        organizer = {"Authorization": f"Bearer {created['organizer_token']}"}
+        code = created["code"]
+        httpx.post(f"{base}/api/v1/events/{code}/phase", json={"phase": "proposing"}, headers=organizer).raise_for_status()
+        token = httpx.post(f"{base}/api/v1/events/{code}/attendees", json={"name": "Ana"}).json()["token"]
+        me = {"Authorization": f"Bearer {token}"}
+        topic = httpx.post(f"{base}/api/v1/events/{code}/topics", json={"title": "Two workers"}, headers=me).json()
+        marked = httpx.put(f"{base}/api/v1/events/{code}/topics/{topic['id']}/interest", headers=me)
+        assert marked.status_code == 200 and marked.json()["count"] == 1
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

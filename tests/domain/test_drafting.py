@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.domain import claims, drafting, events, voting
+from app.domain import claims, drafting, events, schedule, voting
 from app.domain.errors import Conflict
 from app.jobs import BuildJob, BuildJobs
-from app.models import Phase, Placement, Topic
+from app.models import Phase, Placement, SessionStatus, Topic
 from tests.factories import make_attendee, make_event, make_topic
 
 
@@ -224,3 +225,57 @@ def test_drafts_started_at_the_same_moment_take_turns_for_a_version(engine: sa.E
         thread.join(timeout=60)
     assert errors == []
     assert sorted(r.version for r in drafting.versions(db, event=event)) == [4]
+
+
+def _slot_with_a_free_room(db: Session, event):  # type: ignore[no-untyped-def]
+    """A moment (and its grid) in a slot that has a session running and a room left free."""
+    for hour in range(3):
+        now = datetime(2027, 3, 13, 17 + hour, 15, tzinfo=UTC)  # 09:15, 10:15, 11:15 in Los Angeles
+        grid = schedule.grid(db, event=event, now=now)
+        running = [p for (_room, slot), p in grid.cells.items() if slot == grid.current_slot_id]
+        if running and schedule.free_rooms_now(grid):
+            return now, grid, running[0]
+    raise AssertionError("no slot with both a session and a free room")
+
+
+def test_a_new_version_mid_day_keeps_pop_ups_and_how_full_the_rooms_are(engine: sa.Engine, db: Session) -> None:
+    event, boss, people, _made = _event(db, rooms=3, slots=3, topics=5)
+    _build(engine, event.id, boss.id)
+    db.expire_all()
+    drafting.publish(db, event=event, actor=boss)
+    now, grid, running = _slot_with_a_free_room(db, event)
+    drafting.ensure_draft(db, event=event)  # the organizer starts editing before the pop-up begins
+    room = schedule.free_rooms_now(grid)[0]
+    popup = schedule.start_popup(db, event=event, attendee=people[0], room_id=room.id, title="Coffee chat", now=now)
+    schedule.set_session_status(db, event=event, placement=db.get(Placement, running.placement.id), status="full",
+                                attendee=None, organizer=True)
+
+    second = drafting.publish(db, event=event, actor=boss)
+
+    live = {p.topic_id: p for p in drafting.placements_of(db, second)}
+    carried = live[popup.topic_id]
+    assert (carried.room_id, carried.slot_id, carried.is_popup) == (room.id, grid.current_slot_id, True)
+    assert live[running.topic.id].status == SessionStatus.full
+    after = schedule.grid(db, event=event, now=now)
+    assert after.cells[(room.id, grid.current_slot_id)].topic.title == "Coffee chat"
+
+
+def test_a_draft_that_gives_a_running_pop_ups_room_away_is_refused_naming_both(engine: sa.Engine, db: Session) -> None:
+    event, boss, people, _made = _event(db, rooms=3, slots=3, topics=5)
+    _build(engine, event.id, boss.id)
+    db.expire_all()
+    drafting.publish(db, event=event, actor=boss)
+    now, grid, running = _slot_with_a_free_room(db, event)
+    draft = drafting.ensure_draft(db, event=event)
+    room = schedule.free_rooms_now(grid)[0]
+    schedule.start_popup(db, event=event, attendee=people[0], room_id=room.id, title="Coffee chat", now=now)
+    # In the draft, the running session moves into the room the pop-up took meanwhile.
+    mine = next(p for p in drafting.placements_of(db, draft) if p.topic_id == running.topic.id)
+    mine.room_id = room.id
+    db.add(mine)
+    db.commit()
+    with pytest.raises(Conflict) as refused:
+        drafting.publish(db, event=event, actor=boss)
+    assert "Coffee chat" in refused.value.message and running.topic.title in refused.value.message
+    db.rollback()
+    assert drafting.current_draft(db, event=event) is not None  # nothing was published
