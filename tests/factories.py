@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from app.domain import attendees, events, topics
+from app.domain import attendees, drafting, events, topics
 from app.domain.events import CreatedEvent, RoomSpec, SlotSpec
-from app.models import Attendee, Event, Phase, Topic
+from app.models import Attendee, Event, Phase, ScheduleRun, Topic
 
 
 def make_event(session: Session, *, rooms: int = 2, slots: int = 2, phase: Phase = Phase.proposing,
@@ -38,3 +38,15 @@ EVENT_BODY = {
     "rooms": [{"name": "Library", "capacity": 60, "features": ["projector"]}, {"name": "Room 2", "capacity": 25}],
     "slots": [{"start": "09:30", "end": "10:20"}, {"start": "10:30", "end": "11:20"}],
 }
+
+
+def publish_cells(session: Session, created: CreatedEvent, cells: list[tuple[int, int, int]]) -> ScheduleRun:
+    """Publish exactly these ``(topic_id, room_id, slot_id)`` sessions the way organizers do:
+    through the console's draft (emptied, then placed cell by cell) and its publish."""
+    event, organizer = created.event, created.organizer
+    draft = drafting.ensure_draft(session, event=event)
+    for placement in drafting.placements_of(session, draft):
+        drafting.unschedule(session, event=event, placement_id=placement.id, actor=organizer)  # type: ignore[arg-type]
+    for topic_id, room_id, slot_id in cells:
+        drafting.place(session, event=event, topic_id=topic_id, room_id=room_id, slot_id=slot_id, actor=organizer)
+    return drafting.publish(session, event=event, actor=organizer)

@@ -11,7 +11,7 @@ from datetime import date as date_cls
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from app.domain import phases, topics
@@ -117,37 +117,6 @@ def _rooms_and_slots(session: Session, event: Event) -> tuple[list[Room], list[T
     slots = list(session.scalars(select(TimeSlot).where(TimeSlot.event_id == event.id)
                                  .order_by(TimeSlot.position, TimeSlot.start)))
     return rooms, slots
-
-
-def publish_schedule(session: Session, *, event: Event, placements: list[tuple[int, int, int]]) -> ScheduleRun:
-    """Publish a new schedule version from ``(topic_id, room_id, slot_id)`` triples; the event goes live."""
-    rooms, slots = _rooms_and_slots(session, event)
-    room_ids = {r.id for r in rooms}
-    slot_ids = {s.id for s in slots}
-    seen: set[tuple[int, int]] = set()
-    for topic_id, room_id, slot_id in placements:
-        topic = session.get(Topic, topic_id)
-        if topic is None or topic.event_id != event.id:
-            raise NotFound(f"Topic {topic_id} is not one of this event's topics.", field="topic_id")
-        if room_id not in room_ids:
-            raise NotFound(f"Room {room_id} is not one of this event's rooms.", field="room_id")
-        if slot_id not in slot_ids:
-            raise NotFound(f"Slot {slot_id} is not one of this event's slots.", field="slot_id")
-        if (room_id, slot_id) in seen:
-            raise Conflict(f"Room {room_id} already has a session in slot {slot_id}.")
-        seen.add((room_id, slot_id))
-    version = (session.scalar(select(func.max(ScheduleRun.version)).where(ScheduleRun.event_id == event.id)) or 0) + 1
-    run = ScheduleRun(event_id=event.id, version=version, published_at=utcnow())  # type: ignore[arg-type]
-    session.add(run)
-    session.flush()
-    for topic_id, room_id, slot_id in placements:
-        session.add(Placement(schedule_run_id=run.id, topic_id=topic_id, room_id=room_id, slot_id=slot_id))  # type: ignore[arg-type]
-    event.phase = Phase.live
-    session.add(event)
-    record_change(session, event_id=event.id, kind="schedule_published",  # type: ignore[arg-type]
-                  payload={"schedule_run_id": run.id, "version": version})
-    session.commit()
-    return run
 
 
 def grid(session: Session, *, event: Event, now: datetime | None = None) -> GridView:

@@ -8,11 +8,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.domain import events, schedule, voting
+from app.domain import events, voting
 from app.domain.events import CreatedEvent
 from app.models import Attendee, Room, TimeSlot, Topic
 from app.security import CSRF_COOKIE
-from tests.factories import make_attendee, make_event, make_topic
+from tests.factories import make_attendee, make_event, make_topic, publish_cells
 
 
 @dataclass
@@ -44,7 +44,7 @@ def live_event(session: Session, *, titles: tuple[str, ...] = ("Math talks", "Pr
     voting.mark_topic(session, event=event, attendee=people[1], topic=topics[1])
     rooms, slots = events.list_rooms(session, event), events.list_slots(session, event)
     if publish:
-        schedule.publish_schedule(session, event=event, placements=[
+        publish_cells(session, created, [
             (topics[0].id, rooms[0].id, slots[0].id), (topics[1].id, rooms[1].id, slots[0].id),  # type: ignore[list-item]
             (topics[2].id, rooms[0].id, slots[1].id)])  # type: ignore[list-item]
     return LiveEvent(created=created, rooms=rooms, slots=slots, people=people, topics=topics)

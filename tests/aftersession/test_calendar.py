@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlmodel import Session
 
-from app.domain import calendar, schedule
+from app.domain import calendar
 from tests.aftersession.helpers import as_attendee, live_event
+from tests.factories import publish_cells
 
 LA = ZoneInfo("America/Los_Angeles")
 
@@ -46,7 +47,7 @@ def test_a_moved_session_keeps_its_uid_and_gets_a_higher_sequence(db: Session) -
     live = live_event(db)
     before = _events(calendar.schedule_feed(db, event=live.event, base_url="http://testserver"))
     rooms, slots, t = live.rooms, live.slots, live.topics
-    schedule.publish_schedule(db, event=live.event, placements=[
+    publish_cells(db, live.created, [
         (t[0].id, rooms[0].id, slots[0].id), (t[1].id, rooms[1].id, slots[1].id),  # type: ignore[list-item]
         (t[2].id, rooms[0].id, slots[1].id)])  # type: ignore[list-item]
     after = _events(calendar.schedule_feed(db, event=live.event, base_url="http://testserver"))

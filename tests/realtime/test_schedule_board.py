@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from app.domain import claims, events, schedule
 from app.models import Event, Phase, Placement, SessionStatus
 from app.security import CSRF_COOKIE
-from tests.factories import make_attendee, make_event, make_topic
+from tests.factories import make_attendee, make_event, make_topic, publish_cells
 
 
 def _published(session: Session) -> tuple[Event, list[int], list[int], list[int], object]:
@@ -22,7 +22,7 @@ def _published(session: Session) -> tuple[Event, list[int], list[int], list[int]
     claims.claim_topic(session, event=event, attendee=author, topic=topics[0])
     rooms = [r.id for r in events.list_rooms(session, event)]
     slots = [s.id for s in events.list_slots(session, event)]
-    schedule.publish_schedule(session, event=event, placements=[
+    publish_cells(session, created, [
         (topics[0].id, rooms[0], slots[0]), (topics[1].id, rooms[1], slots[0]), (topics[2].id, rooms[0], slots[1]),  # type: ignore[list-item]
     ])
     return event, rooms, slots, [t.id for t in topics], author  # type: ignore[misc]
