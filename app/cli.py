@@ -57,8 +57,14 @@ UVICORN_OPTIONS: dict[str, object] = {"ws": "websockets-sansio", "ws_max_size": 
 
 def uvicorn_command_line() -> list[str]:
     """``UVICORN_OPTIONS`` as ``python -m uvicorn`` flags."""
-    return ["--ws", "websockets-sansio", "--ws-max-size", "65536", "--ws-per-message-deflate", "false",
-            "--proxy-headers"]
+    flags: list[str] = []
+    for name, value in UVICORN_OPTIONS.items():
+        flag = "--" + name.replace("_", "-")
+        if name == "proxy_headers":  # an on/off switch rather than a flag with a value
+            flags.append(flag if value else "--no-proxy-headers")
+        else:
+            flags += [flag, str(value).lower() if isinstance(value, bool) else str(value)]
+    return flags
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:

@@ -40,7 +40,8 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL") -> Engine:
     return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
 
 
-_WRITES = ("insert", "update", "delete", "replace")
+# Statements that may take SQLite's write lock (a CTE may end in an INSERT; DDL writes the schema).
+_WRITES = ("insert", "update", "delete", "replace", "with", "create", "drop", "alter")
 
 
 def _serialise_sqlite_writers(engine: Engine, timeout_s: float = 30.0) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 
 from starlette.datastructures import MutableHeaders
-from starlette.requests import cookie_parser
+from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -32,7 +32,7 @@ class PageHeadersMiddleware:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 new_token = (scope.get("state") or {}).get("new_csrf")
-                if new_token and not _cookie(scope, CSRF_COOKIE):
+                if new_token and CSRF_COOKIE not in HTTPConnection(scope).cookies:
                     cookie = Response()
                     cookie.set_cookie(CSRF_COOKIE, new_token, httponly=True, samesite="lax",
                                       secure=self.secure_cookies, max_age=60 * 60 * 24 * 30)
@@ -42,13 +42,6 @@ class PageHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-def _cookie(scope: Scope, name: str) -> str | None:
-    for key, value in scope.get("headers", ()):
-        if key == b"cookie":
-            return cookie_parser(value.decode("latin-1")).get(name)
-    return None
 
 
 class RequestLimitMiddleware:

@@ -10,6 +10,7 @@ judges every version, so the figures on the console are the ones the benchmark r
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
 from app.domain import audit, events, moderation
-from app.domain.schedule import published_run
+from app.domain.schedule import current_and_next, published_run
 from app.domain.board import record_change
 from app.domain.errors import Conflict, InvalidInput, NotFound, known_id
 from app.domain.eventfile import build_instance
@@ -423,21 +424,26 @@ def toggle_pin(session: Session, *, event: Event, placement_id: int, actor: Orga
 
 # --- publishing ---------------------------------------------------------------------------------
 
-def publish(session: Session, *, event: Event, actor: Organizer, announcement: str | None = None) -> ScheduleRun:
-    """The draft goes to the board and every phone at once; refused while it breaks a rule."""
+def publish(session: Session, *, event: Event, actor: Organizer, announcement: str | None = None,
+            now: datetime | None = None) -> ScheduleRun:
+    """The draft goes to the board and every phone at once; refused while it breaks a rule.
+
+    ``now`` (default: the clock) decides which slot is running, for pop-ups carried over.
+    """
     if event.phase == Phase.closed:
         raise Conflict("The event is closed. Reopen it (move it to another phase) before publishing.")
     draft = current_draft(session, event=event)
     if draft is None:
         raise Conflict("There is no draft to publish. Build a schedule first.")
-    view = schedule_view(session, event=event, run=draft)
-    if view.problems:
-        raise Conflict("The draft cannot be published yet: " + " ".join(view.problems))
-    if not view.cells:
-        raise Conflict("The draft is empty. Build a schedule or place sessions first.")
     previous = published_run(session, event=event)
     if previous is not None:
-        _carry_the_day(session, old=previous, new=draft)
+        _carry_the_day(session, event=event, old=previous, new=draft, now=now)
+    view = schedule_view(session, event=event, run=draft)
+    if view.problems or not view.cells:
+        session.rollback()  # what the day carried over is applied only with the publish
+        if view.problems:
+            raise Conflict("The draft cannot be published yet: " + " ".join(view.problems))
+        raise Conflict("The draft is empty. Build a schedule or place sessions first.")
     moved = _moves(session, previous, draft) if previous else []
     draft.published_at = utcnow()
     # What the board said and the phase before, so undoing this publish can put them back.
@@ -458,43 +464,56 @@ def publish(session: Session, *, event: Event, actor: Organizer, announcement: s
     return draft
 
 
-def _carry_the_day(session: Session, *, old: ScheduleRun, new: ScheduleRun) -> None:
+def _carry_the_day(session: Session, *, event: Event, old: ScheduleRun, new: ScheduleRun,
+                   now: datetime | None) -> None:
     """What happened under the published version stays when a new one replaces it mid-day.
 
     A session left where it was keeps its "full / room for more / ended early" and stays marked a
     pop-up if it was one (a draft copies only topic, room, slot and pin). A pop-up started after
-    the draft was made is added to it; one whose room the draft gives to another session refuses
-    the publish, naming both, rather than vanish from the board while people sit in it. A pop-up
-    the organizer took out of a draft made after it started stays out: that was a decision.
+    the draft was made is added to it, unless it was cancelled or its room has since been closed.
+    A pop-up running now whose room the draft gives to another session refuses the publish, naming
+    both, rather than vanish from the board while people sit in it; one that is over (an earlier
+    slot, or ended early) gives way. A pop-up the organizer took out of a draft made after it
+    started stays out: that was a decision. Everything is checked before anything changes.
     """
     rows = placements_of(session, new)
     by_topic = {p.topic_id: p for p in rows}
     by_cell = {(p.room_id, p.slot_id): p for p in rows}
+    rooms = {r.id: r for r in events.list_rooms(session, event)}
+    running, _next = current_and_next(event, events.list_slots(session, event), now)
+    kept: list[tuple[Placement, Placement]] = []
+    added: list[Placement] = []
     for before in placements_of(session, old):
         same = by_topic.get(before.topic_id)
         if same is not None and (same.room_id, same.slot_id) == (before.room_id, before.slot_id):
-            same.is_popup = same.is_popup or before.is_popup
-            if same.status == SessionStatus.scheduled:
-                same.status, same.status_at = before.status, before.status_at
-            session.add(same)
+            kept.append((same, before))
+            continue
+        if not before.is_popup or same is not None:
             continue
         topic = session.get(Topic, before.topic_id)
-        if not before.is_popup or same is not None or topic is None or topic.created_at < new.created_at:
+        room = rooms.get(before.room_id)
+        if (topic is None or topic.status != TopicStatus.open or topic.created_at < new.created_at
+                or room is None or before.slot_id in room.unavailable_slots):
             continue
         taken = by_cell.get((before.room_id, before.slot_id))
         if taken is not None:
-            if before.status == SessionStatus.ended_early:
-                continue  # it is over: the room is free for the draft's session
-            room = session.get(Room, before.room_id)
+            if before.slot_id != running or before.status == SessionStatus.ended_early:
+                continue
             other = session.get(Topic, taken.topic_id)
             raise Conflict(
-                f"The pop-up session “{topic.title}” is running in {room.name if room else 'that room'} now, and "
-                f"this draft puts “{other.title if other else 'another session'}” there. Move that session to "
-                "another room, or mark the pop-up ended early, then publish.", field="room_id")
-        carried = Placement(schedule_run_id=new.id, topic_id=before.topic_id, room_id=before.room_id,  # type: ignore[arg-type]
-                            slot_id=before.slot_id, is_popup=True, status=before.status, status_at=before.status_at)
-        session.add(carried)
-        by_cell[(before.room_id, before.slot_id)] = carried
+                f"The pop-up session “{topic.title}” is running in {room.name} now, and this draft puts "
+                f"“{other.title if other else 'another session'}” there. Move that session to another room, or "
+                "mark the pop-up ended early, then publish.", field="room_id")
+        added.append(before)
+        by_cell[(before.room_id, before.slot_id)] = before
+    for same, before in kept:
+        same.is_popup = same.is_popup or before.is_popup
+        if same.status == SessionStatus.scheduled:
+            same.status, same.status_at = before.status, before.status_at
+        session.add(same)
+    for before in added:
+        session.add(Placement(schedule_run_id=new.id, topic_id=before.topic_id, room_id=before.room_id,  # type: ignore[arg-type]
+                              slot_id=before.slot_id, is_popup=True, status=before.status, status_at=before.status_at))
     session.flush()
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
 from app.domain import phases
 from app.domain.board import record_change
 from app.domain.errors import BudgetExhausted
-from app.domain.topics import marks_used
+from app.domain.topics import marks_used, topic_count
 from app.models import Attendee, Event, Interest, Topic
 from app.models.util import utcnow
 
@@ -24,10 +24,6 @@ def _lock_attendee(session: Session, attendee: Attendee) -> None:
         update(Attendee).where(Attendee.id == attendee.id).values(lock_version=Attendee.lock_version + 1)  # type: ignore[arg-type]
         .execution_options(synchronize_session=False)  # nothing reads lock_version; skip the bookkeeping
     )
-
-
-def _topic_count(session: Session, topic: Topic) -> int:
-    return session.scalar(select(func.count()).select_from(Interest).where(Interest.topic_id == topic.id)) or 0
 
 
 def mark_topic(session: Session, *, event: Event, attendee: Attendee, topic: Topic) -> bool:
@@ -51,7 +47,7 @@ def mark_topic(session: Session, *, event: Event, attendee: Attendee, topic: Top
     session.execute(insert(Interest).values(event_id=event.id, attendee_id=attendee.id, topic_id=topic.id,
                                             weight=1.0, created_at=utcnow()))
     record_change(session, event_id=event.id, kind="interest_changed",  # type: ignore[arg-type]
-                  payload={"topic_id": topic.id, "count": _topic_count(session, topic)})
+                  payload={"topic_id": topic.id, "count": topic_count(session, topic=topic)})
     session.commit()
     return True
 
@@ -67,6 +63,6 @@ def unmark_topic(session: Session, *, event: Event, attendee: Attendee, topic: T
         session.rollback()
         return False
     record_change(session, event_id=event.id, kind="interest_changed",  # type: ignore[arg-type]
-                  payload={"topic_id": topic.id, "count": _topic_count(session, topic)})
+                  payload={"topic_id": topic.id, "count": topic_count(session, topic=topic)})
     session.commit()
     return True

@@ -147,7 +147,7 @@ class Hub:
 
     def __init__(self, *, engine: Engine, env: Environment, broadcast: Broadcast, window_s: float = 0.1,
                  queue_size: int = 16, replay_max: int = 200, heartbeat_s: float = 25.0, sweep_s: float = 5.0,
-                 send_timeout_s: float = 10.0, switch_interval_s: float = 0.0002) -> None:
+                 send_timeout_s: float = 10.0, switch_interval_s: float = 0.001) -> None:
         self.engine = engine
         self.switch_interval_s = switch_interval_s
         self.fanout_chunk = 100
@@ -314,8 +314,12 @@ class Hub:
                             # go: handed out in chunks, a request's next step (back from its worker
                             # thread) waits for one chunk of sends, not for 2,000.
                             await asyncio.sleep(0)
+                # Writers settle during the chunks' yields and may have set ``drained`` before the
+                # last chunk was handed out: decide again now that every frame is queued.
                 if channel.inflight <= channel.stragglers:
                     channel.drained.set()
+                else:
+                    channel.drained.clear()
 
     async def _refresh(self, channel: Channel, view: str) -> tuple[int, Push]:
         """A full snapshot for ``view`` at the channel's sequence (cached until the next batch)."""
@@ -485,18 +489,23 @@ class Hub:
         interval = max(0.05, min(1.0, self.send_timeout_s / 4, self.heartbeat_s / 4))
         while True:
             await asyncio.sleep(interval)
-            now = time.monotonic()
-            for channel in list(self.channels.values()):
-                for clients in list(channel.clients.values()):
-                    for client in list(clients):
-                        since = client.sending_since
-                        if since is not None:
-                            if now - since > self.send_timeout_s and not client.stalled and client.writer:
-                                client.stalled = True
-                                client.writer.cancel()
-                        elif now - client.last_sent > self.heartbeat_s and client.queue.empty():
-                            client.last_sent = now
-                            client.offer(PING)
+            try:
+                self._watch(time.monotonic())
+            except Exception:  # noqa: BLE001 - never let pings and stall checks stop silently
+                log.exception("The websocket watchdog failed a pass")
+
+    def _watch(self, now: float) -> None:
+        for channel in list(self.channels.values()):
+            for clients in list(channel.clients.values()):
+                for client in list(clients):
+                    since = client.sending_since
+                    if since is not None:
+                        if now - since > self.send_timeout_s and not client.stalled and client.writer:
+                            client.stalled = True
+                            client.writer.cancel()
+                    elif now - client.last_sent > self.heartbeat_s and client.queue.empty():
+                        client.last_sent = now
+                        client.offer(PING)
 
     def connected(self, event_id: int | None = None) -> int:
         if event_id is not None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import segno
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from app.deps import (
     AttendeeDep,
@@ -129,17 +130,22 @@ async def _card_action(request: Request, session: SessionDep, event: EventDep, a
     """Run a tap on a topic card (its form's ``action`` says which way); htmx gets the card back,
     with the refusal on it, a plain form post goes back to the wall."""
     form = await request.form()
-    topic = topics.require_topic(session, event=event, topic_id=topic_id)
-    error = None
-    try:
-        act(forms.text(form, "action"), topic)
-    except DomainError as exc:
-        error = exc
-    if is_htmx(request):
-        return _card(request, session, event, attendee, topic_id, csrf, error)
-    if error is not None:
-        raise error
-    return RedirectResponse(str(request.url_for("event_page", code=event.code)) + f"#topic-{topic_id}", status_code=303)
+
+    def work() -> Response:  # database work stays off the event loop
+        topic = topics.require_topic(session, event=event, topic_id=topic_id)
+        error = None
+        try:
+            act(forms.text(form, "action"), topic)
+        except DomainError as exc:
+            session.rollback()
+            error = exc
+        if is_htmx(request):
+            return _card(request, session, event, attendee, topic_id, csrf, error)
+        if error is not None:
+            raise error
+        return RedirectResponse(str(request.url_for("event_page", code=event.code)) + f"#topic-{topic_id}",
+                                status_code=303)
+    return await run_in_threadpool(work)
 
 
 @router.post("/topics/{topic_id}/mark", name="topic_mark", dependencies=[CsrfChecked])

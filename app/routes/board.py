@@ -10,7 +10,14 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.deps import CsrfChecked, CsrfToken, CurrentAttendee, CurrentOrganizer, EventDep, SessionDep
+from app.deps import (
+    CsrfChecked,
+    CsrfToken,
+    CurrentAttendee,
+    CurrentOrganizer,
+    EventDep,
+    SessionDep,
+)
 from app.domain import events, schedule
 from app.domain.errors import DomainError
 from app.realtime.hub import CLOSE_POLICY, Hub
@@ -57,18 +64,23 @@ async def session_status(request: Request, session: SessionDep, event: EventDep,
                          attendee: CurrentAttendee, organizer: CurrentOrganizer, csrf: CsrfToken) -> Response:
     """The rule of two feet: a facilitator (or organizer) says the room is full, has room, or ended."""
     form = await request.form()
-    placement = schedule.require_placement(session, event=event, placement_id=placement_id)
-    error = None
-    try:
-        schedule.set_session_status(session, event=event, placement=placement, status=forms.text(form, "status"),
-                                    attendee=attendee, organizer=organizer is not None)
-    except DomainError as exc:
-        if not is_htmx(request):
-            raise
-        error = exc
-    if is_htmx(request):
-        return _door(request, session, event, placement.room_id, attendee, organizer, csrf, error)
-    return RedirectResponse(request.url_for("door_page", code=event.code, room_id=placement.room_id), status_code=303)
+
+    def work() -> Response:  # database work stays off the event loop
+        placement = schedule.require_placement(session, event=event, placement_id=placement_id)
+        error = None
+        try:
+            schedule.set_session_status(session, event=event, placement=placement, status=forms.text(form, "status"),
+                                        attendee=attendee, organizer=organizer is not None)
+        except DomainError as exc:
+            session.rollback()
+            if not is_htmx(request):
+                raise
+            error = exc
+        if is_htmx(request):
+            return _door(request, session, event, placement.room_id, attendee, organizer, csrf, error)
+        return RedirectResponse(request.url_for("door_page", code=event.code, room_id=placement.room_id),
+                                status_code=303)
+    return await run_in_threadpool(work)
 
 
 @router.post("/rooms/{room_id}/popup", name="popup_start", dependencies=[CsrfChecked])
@@ -78,11 +90,16 @@ async def popup_start(request: Request, session: SessionDep, event: EventDep, ro
     form = await request.form()
     if attendee is None:
         return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
-    try:
-        schedule.start_popup(session, event=event, attendee=attendee, room_id=room_id, title=forms.text(form, "title"))
-    except DomainError as error:
-        return _door(request, session, event, room_id, attendee, organizer, csrf, error)
-    return RedirectResponse(request.url_for("door_page", code=event.code, room_id=room_id), status_code=303)
+    person = attendee
+
+    def work() -> Response:  # database work stays off the event loop
+        try:
+            schedule.start_popup(session, event=event, attendee=person, room_id=room_id, title=forms.text(form, "title"))
+        except DomainError as error:
+            session.rollback()
+            return _door(request, session, event, room_id, attendee, organizer, csrf, error)
+        return RedirectResponse(request.url_for("door_page", code=event.code, room_id=room_id), status_code=303)
+    return await run_in_threadpool(work)
 
 
 def origin_allowed(origin: str | None, host: str | None, settings: Settings) -> bool:

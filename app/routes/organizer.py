@@ -6,9 +6,19 @@ from collections.abc import Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from app.deps import CsrfChecked, CsrfToken, CurrentOrganizer, EventDep, OrganizerDep, SessionDep, SettingsDep, SignerDep
+from app.deps import (
+    CsrfChecked,
+    CsrfToken,
+    CurrentOrganizer,
+    EventDep,
+    OrganizerDep,
+    SessionDep,
+    SettingsDep,
+    SignerDep,
+)
 from app.domain import attendees, audit, events, moderation, organizers, topics
 from app.domain.errors import DomainError
 from app.models import Event, Organizer, Phase
@@ -171,11 +181,16 @@ async def _act(request: Request, session: SessionDep, event: Event, organizer: O
                action: Callable[[FormData], str], anchor: str) -> Response:
     """Run one console form: the action returns the line to show; a refusal shows the console with it."""
     form = await request.form()
-    try:
-        done = action(form)
-    except DomainError as error:
-        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
-    return _back(request, event, done, anchor)
+
+    def work() -> Response:  # database work stays off the event loop
+        try:
+            done = action(form)
+        except DomainError as error:
+            session.rollback()  # nothing half-done is shown with the refusal, or kept
+            return _console(request, session, event, csrf, error=error, status_code=error.status_code,
+                            organizer=organizer)
+        return _back(request, event, done, anchor)
+    return await run_in_threadpool(work)
 
 
 def _topic_id(form: object, name: str = "topic_id") -> int:

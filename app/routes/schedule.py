@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from app.deps import CsrfChecked, CsrfToken, EventDep, OrganizerDep, SessionDep
 from app.domain import attendees, drafting
@@ -130,11 +131,15 @@ def schedule_preview(request: Request, session: SessionDep, event: EventDep, org
 async def _act(request: Request, session: SessionDep, event: Event, organizer: Organizer, csrf: str,
                action: Any) -> Response:
     form = await request.form()
-    try:
-        done = action(form)
-    except DomainError as error:
-        return _page(request, session, event, organizer, csrf, error=error, status_code=error.status_code)
-    return _back(request, event, done)
+
+    def work() -> Response:  # database work stays off the event loop
+        try:
+            done = action(form)
+        except DomainError as error:
+            session.rollback()  # nothing half-done is shown with the refusal, or kept
+            return _page(request, session, event, organizer, csrf, error=error, status_code=error.status_code)
+        return _back(request, event, done)
+    return await run_in_threadpool(work)
 
 
 @router.post("/move", name="schedule_move", dependencies=[CsrfChecked])

@@ -250,7 +250,7 @@ def test_a_new_version_mid_day_keeps_pop_ups_and_how_full_the_rooms_are(engine: 
     schedule.set_session_status(db, event=event, placement=db.get(Placement, running.placement.id), status="full",
                                 attendee=None, organizer=True)
 
-    second = drafting.publish(db, event=event, actor=boss)
+    second = drafting.publish(db, event=event, actor=boss, now=now)
 
     live = {p.topic_id: p for p in drafting.placements_of(db, second)}
     carried = live[popup.topic_id]
@@ -275,7 +275,12 @@ def test_a_draft_that_gives_a_running_pop_ups_room_away_is_refused_naming_both(e
     db.add(mine)
     db.commit()
     with pytest.raises(Conflict) as refused:
-        drafting.publish(db, event=event, actor=boss)
+        drafting.publish(db, event=event, actor=boss, now=now)
     assert "Coffee chat" in refused.value.message and running.topic.title in refused.value.message
-    db.rollback()
-    assert drafting.current_draft(db, event=event) is not None  # nothing was published
+    assert drafting.current_draft(db, event=event) is not None  # nothing was published, nothing half-done:
+    assert not any(p.is_popup for p in drafting.placements_of(db, draft))
+    # Once that slot is over, the pop-up gives way to the draft's session instead of blocking the publish.
+    later = datetime(2027, 3, 14, 2, 0, tzinfo=UTC)
+    published = drafting.publish(db, event=event, actor=boss, now=later)
+    cell = {(p.room_id, p.slot_id): p.topic_id for p in drafting.placements_of(db, published)}
+    assert cell[(room.id, grid.current_slot_id)] == running.topic.id
