@@ -54,7 +54,9 @@ async def get_signer(request: Request) -> Signer:
     return request.app.state.signer
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Closed as soon as the route has built its response, before the response is sent: a connection (and
+# SQLite's write turn, see app/db.py) is never held while a slow phone receives its page.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SignerDep = Annotated[Signer, Depends(get_signer)]
 
