@@ -147,7 +147,7 @@ class Hub:
 
     def __init__(self, *, engine: Engine, env: Environment, broadcast: Broadcast, window_s: float = 0.1,
                  queue_size: int = 16, replay_max: int = 200, heartbeat_s: float = 25.0, sweep_s: float = 5.0,
-                 send_timeout_s: float = 10.0, switch_interval_s: float = 0.001) -> None:
+                 send_timeout_s: float = 10.0, switch_interval_s: float = 0.0002) -> None:
         self.engine = engine
         self.switch_interval_s = switch_interval_s
         self.fanout_chunk = 100
@@ -172,10 +172,12 @@ class Hub:
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
-        # The event loop (fan-out) and the request threads (database writes) share the GIL. With
-        # the default 5 ms switch interval a write transaction that waits for the GIL between its
-        # statements holds SQLite's write lock (or the event's row lock) ~5 ms per statement, which
-        # caps marks at ~25/s while thousands of sockets are being fed; 1 ms lifts that cap.
+        # The event loop (fan-out) and the request threads (database writes) share the GIL. A write
+        # transaction waits for the GIL after each statement, up to one switch interval, while
+        # holding the write turn (SQLite's lock or the event's row lock), so the interval caps
+        # marks per second while thousands of sockets are being fed. bench/live_load.py, 2,000
+        # sockets at 50 marks/s: 5 ms (Python's default) ~11-23 marks/s; 1 ms ~35 with POSTs
+        # queueing for seconds; 0.2 ms all 50 with p99 < 1 s; 0.1 ms no better (more switching).
         sys.setswitchinterval(min(sys.getswitchinterval(), self.switch_interval_s))
         install_commit_hook(self.engine, self)
         await self.broadcast.start(self._on_remote, self._on_resync)
