@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from sqlmodel import Session
 
 from app.domain import attendees, events
@@ -133,6 +134,15 @@ async def csrf_token(request: Request) -> str:
 
 
 CsrfToken = Annotated[str, Depends(csrf_token)]
+
+
+async def read_form(request: Request) -> FormData:
+    """The posted form (Starlette reads it once and keeps it), so form routes can be plain ``def``:
+    FastAPI runs those in a worker thread, keeping their database work off the event loop."""
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(read_form)]
 
 
 async def check_csrf(request: Request) -> None:

@@ -14,6 +14,7 @@ from app.deps import (
     CurrentAttendee,
     CurrentOrganizer,
     EventDep,
+    FormDep,
     OrganizerDep,
     SessionDep,
     SignerDep,
@@ -84,10 +85,9 @@ def session_notes_live(request: Request, session: SessionDep, event: EventDep, t
 
 
 @router.post("/sessions/{topic_id}/notes", name="session_notes_save", dependencies=[CsrfChecked])
-async def session_notes_save(request: Request, session: SessionDep, event: EventDep, topic_id: int,
-                             attendee: AttendeeDep, organizer: CurrentOrganizer, csrf: CsrfToken) -> Response:
+def session_notes_save(request: Request, session: SessionDep, event: EventDep, topic_id: int,
+                       attendee: AttendeeDep, organizer: CurrentOrganizer, csrf: CsrfToken, form: FormDep) -> Response:
     """Save a new version of the notes; a clash with someone else's save keeps the typed text."""
-    form = await request.form()
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     text = forms.text(form, "text")
     try:
@@ -112,10 +112,9 @@ def session_notes_history(request: Request, session: SessionDep, event: EventDep
 
 
 @router.post("/sessions/{topic_id}/notes/restore", name="session_notes_restore", dependencies=[CsrfChecked])
-async def session_notes_restore(request: Request, session: SessionDep, event: EventDep, topic_id: int,
-                                attendee: AttendeeDep) -> Response:
+def session_notes_restore(request: Request, session: SessionDep, event: EventDep, topic_id: int,
+                          attendee: AttendeeDep, form: FormDep) -> Response:
     """Bring back an earlier version (saved as the newest one, so nothing is lost)."""
-    form = await request.form()
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     notes.restore_revision(session, event=event, topic=topic, author=attendee,
                            number=forms.whole_number(forms.text(form, "revision"), field_name="revision"),
@@ -126,10 +125,9 @@ async def session_notes_restore(request: Request, session: SessionDep, event: Ev
 
 
 @router.post("/sessions/{topic_id}/resources", name="resource_create", dependencies=[CsrfChecked])
-async def resource_create(request: Request, session: SessionDep, event: EventDep, topic_id: int,
-                          attendee: AttendeeDep, organizer: CurrentOrganizer, csrf: CsrfToken) -> Response:
+def resource_create(request: Request, session: SessionDep, event: EventDep, topic_id: int,
+                    attendee: AttendeeDep, organizer: CurrentOrganizer, csrf: CsrfToken, form: FormDep) -> Response:
     """Share a link in a session."""
-    form = await request.form()
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     try:
         notes.add_resource(session, event=event, topic=topic, by=attendee, url=forms.text(form, "url"),
@@ -183,10 +181,9 @@ def session_feedback(request: Request, session: SessionDep, event: EventDep, top
 
 
 @router.post("/sessions/{topic_id}/feedback", name="session_feedback_save", dependencies=[CsrfChecked])
-async def session_feedback_save(request: Request, session: SessionDep, event: EventDep, topic_id: int,
-                                attendee: AttendeeDep, csrf: CsrfToken) -> Response:
+def session_feedback_save(request: Request, session: SessionDep, event: EventDep, topic_id: int,
+                          attendee: AttendeeDep, csrf: CsrfToken, form: FormDep) -> Response:
     """Save (or change) the attendee's feedback on a session."""
-    form = await request.form()
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     try:
         feedback.give_session_feedback(session, event=event, topic=topic, attendee=attendee,
@@ -207,10 +204,9 @@ def event_feedback(request: Request, session: SessionDep, event: EventDep, atten
 
 
 @router.post("/feedback", name="event_feedback_save", dependencies=[CsrfChecked])
-async def event_feedback_save(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
-                              csrf: CsrfToken) -> Response:
+def event_feedback_save(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
+                        csrf: CsrfToken, form: FormDep) -> Response:
     """Save (or change) the attendee's feedback on the day."""
-    form = await request.form()
     try:
         feedback.give_event_feedback(session, event=event, attendee=attendee, rating=forms.text(form, "rating"),
                                      will_try=forms.text(form, "will_try"))

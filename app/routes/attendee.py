@@ -17,6 +17,7 @@ from app.deps import (
     CurrentAttendee,
     CurrentOrganizer,
     EventDep,
+    FormDep,
     SessionDep,
     SettingsDep,
     SignerDep,
@@ -64,10 +65,9 @@ def event_page(request: Request, session: SessionDep, event: EventDep, attendee:
 
 
 @router.post("/join", name="attendee_join", dependencies=[CsrfChecked])
-async def attendee_join(request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
-                        signer: SignerDep, settings: SettingsDep, csrf: CsrfToken) -> Response:
+def attendee_join(request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
+                  signer: SignerDep, settings: SettingsDep, csrf: CsrfToken, form: FormDep) -> Response:
     """Join with an optional name; the device keeps a signed cookie for this event."""
-    form = await request.form()
     if attendee is not None:  # the same phone again: keep the same attendee, maybe renamed
         if forms.text(form, "name").strip():
             attendees.rename_attendee(session, attendee=attendee, name=forms.text(form, "name"))
@@ -85,18 +85,17 @@ async def attendee_join(request: Request, session: SessionDep, event: EventDep, 
 
 
 @router.post("/name", name="attendee_rename", dependencies=[CsrfChecked])
-async def attendee_rename(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep) -> Response:
+def attendee_rename(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
+                    form: FormDep) -> Response:
     """Add, change or clear the display name."""
-    form = await request.form()
     attendees.rename_attendee(session, attendee=attendee, name=forms.text(form, "name"))
     return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
 
 
 @router.post("/topics", name="topic_create", dependencies=[CsrfChecked])
-async def topic_create(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
-                       settings: SettingsDep, csrf: CsrfToken) -> Response:
+def topic_create(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
+                 settings: SettingsDep, csrf: CsrfToken, form: FormDep) -> Response:
     """Propose a topic; errors come back on the form with what was typed kept."""
-    form = await request.form()
     try:
         topics.propose_topic(
             session, event=event, author=attendee,
@@ -179,10 +178,9 @@ def topic_edit_form(request: Request, session: SessionDep, event: EventDep, atte
 
 
 @router.post("/topics/{topic_id}/edit", name="topic_update", dependencies=[CsrfChecked])
-async def topic_update(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
-                       topic_id: int, csrf: CsrfToken) -> Response:
+def topic_update(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
+                 topic_id: int, csrf: CsrfToken, form: FormDep) -> Response:
     """Save the author's changes."""
-    form = await request.form()
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     try:
         topics.edit_topic(session, event=event, topic=topic, by=attendee, title=forms.text(form, "title"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.deps import CsrfChecked, CsrfToken, SessionDep, SignerDep, SettingsDep
+from app.deps import CsrfChecked, CsrfToken, FormDep, SessionDep, SettingsDep, SignerDep
 from app.domain import events
 from app.domain.errors import DomainError
 from app.routes import forms
@@ -29,10 +29,9 @@ def home_page(request: Request, csrf: CsrfToken) -> Response:
 
 
 @router.post("/events", name="event_create", dependencies=[CsrfChecked])
-async def event_create(request: Request, session: SessionDep, signer: SignerDep, settings: SettingsDep,
-                       csrf: CsrfToken) -> Response:
+def event_create(request: Request, session: SessionDep, signer: SignerDep, settings: SettingsDep,
+                 csrf: CsrfToken, form: FormDep) -> Response:
     """Create an event from the home page form, then open its console."""
-    form = await request.form()
     try:
         created = events.create_event(
             session,
@@ -55,9 +54,8 @@ async def event_create(request: Request, session: SessionDep, signer: SignerDep,
 
 
 @router.post("/join", name="join_code", dependencies=[CsrfChecked])
-async def join_by_code(request: Request, session: SessionDep, csrf: CsrfToken) -> Response:
+def join_by_code(request: Request, session: SessionDep, csrf: CsrfToken, form: FormDep) -> Response:
     """Go to the event whose code was typed on the home page."""
-    form = await request.form()
     code = forms.text(form, "code")
     event = events.get_event(session, code) if code.strip() else None
     if event is None:

@@ -14,6 +14,7 @@ from app.deps import (
     CsrfToken,
     CurrentOrganizer,
     EventDep,
+    FormDep,
     OrganizerDep,
     SessionDep,
     SettingsDep,
@@ -83,10 +84,9 @@ def organize(request: Request, session: SessionDep, event: EventDep, organizer: 
 
 
 @router.post("/login", name="organizer_login", dependencies=[CsrfChecked])
-async def organizer_login(request: Request, session: SessionDep, event: EventDep, signer: SignerDep,
-                          settings: SettingsDep, csrf: CsrfToken) -> Response:
+def organizer_login(request: Request, session: SessionDep, event: EventDep, signer: SignerDep,
+                    settings: SettingsDep, csrf: CsrfToken, form: FormDep) -> Response:
     """Sign in with the event's organizer password."""
-    form = await request.form()
     try:
         organizer = events.organizer_by_password(session, event=event, password=forms.text(form, "password"))
     except DomainError as error:
@@ -106,10 +106,9 @@ def organizer_logout(request: Request, event: EventDep) -> Response:
 
 
 @router.post("/phase", name="event_phase", dependencies=[CsrfChecked])
-async def event_phase(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                      csrf: CsrfToken) -> Response:
+def event_phase(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                csrf: CsrfToken, form: FormDep) -> Response:
     """Move the event to another phase."""
-    form = await request.form()
     try:
         events.set_phase(session, event=event, phase=forms.text(form, "phase"), actor=organizer)
     except DomainError as error:
@@ -118,10 +117,9 @@ async def event_phase(request: Request, session: SessionDep, event: EventDep, or
 
 
 @router.post("/settings", name="event_settings", dependencies=[CsrfChecked])
-async def event_settings(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                         csrf: CsrfToken) -> Response:
+def event_settings(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                   csrf: CsrfToken, form: FormDep) -> Response:
     """The marking rules: vote budget, hidden counts, shuffled order."""
-    form = await request.form()
     try:
         raw_budget = forms.text(form, "vote_budget").strip()
         budget = forms.whole_number(raw_budget, field_name="vote_budget") if raw_budget else None
@@ -138,10 +136,9 @@ async def event_settings(request: Request, session: SessionDep, event: EventDep,
 
 
 @router.post("/password", name="organizer_password", dependencies=[CsrfChecked])
-async def organizer_password(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                             csrf: CsrfToken) -> Response:
+def organizer_password(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                       csrf: CsrfToken, form: FormDep) -> Response:
     """Set or change the password this organizer signs in with."""
-    form = await request.form()
     try:
         events.set_organizer_password(session, organizer=organizer, password=forms.text(form, "password"))
     except DomainError as error:
@@ -160,10 +157,9 @@ def organizer_link_rotate(request: Request, session: SessionDep, event: EventDep
 
 
 @router.post("/announcement", name="event_announcement", dependencies=[CsrfChecked])
-async def event_announcement(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                             csrf: CsrfToken) -> Response:
+def event_announcement(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                       csrf: CsrfToken, form: FormDep) -> Response:
     """Set or clear the line across the bottom of the board."""
-    form = await request.form()
     try:
         events.set_announcement(session, event=event, text=forms.text(form, "announcement"), actor=organizer)
     except DomainError as error:
@@ -242,10 +238,9 @@ async def topic_merge(request: Request, session: SessionDep, event: EventDep, or
 
 
 @router.post("/topics/paper", name="topic_paper", dependencies=[CsrfChecked])
-async def topic_paper(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                      csrf: CsrfToken) -> Response:
+def topic_paper(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                csrf: CsrfToken, form: FormDep) -> Response:
     """Type in a card from the paper wall with its hand-counted marks."""
-    form = await request.form()
     try:
         topic = moderation.add_paper_topic(session, event=event, title=forms.text(form, "title"),
                                            paper_marks=forms.text(form, "paper_marks"),
@@ -287,10 +282,9 @@ async def topic_facilitators(request: Request, session: SessionDep, event: Event
 
 
 @router.post("/organizers", name="organizer_invite", dependencies=[CsrfChecked])
-async def organizer_invite(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                           csrf: CsrfToken) -> Response:
+def organizer_invite(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                     csrf: CsrfToken, form: FormDep) -> Response:
     """Add a co-organizer; their private link is shown once."""
-    form = await request.form()
     try:
         invited, secret = organizers.invite(session, event=event, name=forms.text(form, "name"), actor=organizer)
     except DomainError as error:

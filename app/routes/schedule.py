@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from app.deps import CsrfChecked, CsrfToken, EventDep, OrganizerDep, SessionDep
+from app.deps import CsrfChecked, CsrfToken, EventDep, FormDep, OrganizerDep, SessionDep
 from app.domain import attendees, drafting
 from app.domain.errors import DomainError, InvalidInput
 from app.jobs import BuildJobs
@@ -54,10 +54,9 @@ def schedule_console(request: Request, session: SessionDep, event: EventDep, org
 
 
 @router.post("/build", name="schedule_build", dependencies=[CsrfChecked])
-async def schedule_build(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                         csrf: CsrfToken) -> Response:
+def schedule_build(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                   csrf: CsrfToken, form: FormDep) -> Response:
     """Start the scheduler in the background (optionally keeping the slots before one fixed)."""
-    form = await request.form()
     try:
         keep = forms.text(form, "keep_before").strip()
         keep_before = _number(form, "keep_before") if keep else None

@@ -83,3 +83,36 @@ def test_create_app_builds_nothing_at_import() -> None:
             calls = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
             names = {getattr(c.func, "id", getattr(c.func, "attr", "")) for c in calls}
             assert not names & {"create_app", "make_engine", "Settings", "create_engine"}, ast.dump(node)[:200]
+
+
+def _calls_on_the_loop(function: ast.AsyncFunctionDef) -> list[ast.Call]:
+    """Calls in an ``async def`` body that run on the event loop: not awaited, not in a nested def."""
+    found: list[ast.Call] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return
+        if isinstance(node, ast.Await):
+            return
+        if isinstance(node, ast.Call):
+            found.append(node)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    for statement in function.body:
+        visit(statement)
+    return found
+
+
+@pytest.mark.parametrize("path", python_files("routes"), ids=lambda p: p.name)
+def test_async_routes_leave_the_database_to_worker_threads(path: Path) -> None:
+    """An ``async def`` route that touched the session would block every websocket while it waits
+    on the database (and on SQLite's write turn); such work goes in a ``def`` route or a thread."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    offenders = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AsyncFunctionDef):
+            for call in _calls_on_the_loop(node):
+                if any(isinstance(n, ast.Name) and n.id == "session" for n in ast.walk(call)):
+                    offenders.append(f"{node.name}: line {call.lineno}")
+    assert not offenders, f"database work on the event loop in {path.name}: {offenders}"
