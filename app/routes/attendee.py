@@ -8,7 +8,7 @@ from collections.abc import Callable
 import segno
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from app.deps import (
     AttendeeDep,
@@ -124,47 +124,42 @@ def _card(request: Request, session: SessionDep, event: EventDep, attendee: Atte
     return render(request, "attendee/card.html", context, status_code=error.status_code if error else 200)
 
 
-async def _card_action(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep, topic_id: int,
-                       csrf: str, act: Callable[[str, Topic], object]) -> Response:
+def _card_action(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep, topic_id: int,
+                 csrf: str, form: FormData, act: Callable[[str, Topic], object]) -> Response:
     """Run a tap on a topic card (its form's ``action`` says which way); htmx gets the card back,
     with the refusal on it, a plain form post goes back to the wall."""
-    form = await request.form()
-
-    def work() -> Response:  # database work stays off the event loop
-        topic = topics.require_topic(session, event=event, topic_id=topic_id)
-        error = None
-        try:
-            act(forms.text(form, "action"), topic)
-        except DomainError as exc:
-            session.rollback()
-            error = exc
-        if is_htmx(request):
-            return _card(request, session, event, attendee, topic_id, csrf, error)
-        if error is not None:
-            raise error
-        return RedirectResponse(str(request.url_for("event_page", code=event.code)) + f"#topic-{topic_id}",
-                                status_code=303)
-    return await run_in_threadpool(work)
+    topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    error = None
+    try:
+        act(forms.text(form, "action"), topic)
+    except DomainError as exc:
+        session.rollback()
+        error = exc
+    if is_htmx(request):
+        return _card(request, session, event, attendee, topic_id, csrf, error)
+    if error is not None:
+        raise error
+    return RedirectResponse(str(request.url_for("event_page", code=event.code)) + f"#topic-{topic_id}", status_code=303)
 
 
 @router.post("/topics/{topic_id}/mark", name="topic_mark", dependencies=[CsrfChecked])
-async def topic_mark(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
-                     topic_id: int, csrf: CsrfToken) -> Response:
+def topic_mark(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
+               topic_id: int, csrf: CsrfToken, form: FormDep) -> Response:
     """Mark or unmark (the form says which, so a retried tap never flips it back)."""
     def act(action: str, topic: Topic) -> object:
         change = voting.unmark_topic if action == "unmark" else voting.mark_topic
         return change(session, event=event, attendee=attendee, topic=topic)
-    return await _card_action(request, session, event, attendee, topic_id, csrf, act)
+    return _card_action(request, session, event, attendee, topic_id, csrf, form, act)
 
 
 @router.post("/topics/{topic_id}/lead", name="topic_lead", dependencies=[CsrfChecked])
-async def topic_lead(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
-                     topic_id: int, csrf: CsrfToken) -> Response:
+def topic_lead(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
+               topic_id: int, csrf: CsrfToken, form: FormDep) -> Response:
     """Offer to lead a topic, or step back."""
     def act(action: str, topic: Topic) -> object:
         change = claims.release_claim if action == "release" else claims.claim_topic
         return change(session, event=event, attendee=attendee, topic=topic)
-    return await _card_action(request, session, event, attendee, topic_id, csrf, act)
+    return _card_action(request, session, event, attendee, topic_id, csrf, form, act)
 
 
 @router.get("/topics/{topic_id}/edit", name="topic_edit")

@@ -16,6 +16,7 @@ from app.deps import (
     CurrentAttendee,
     CurrentOrganizer,
     EventDep,
+    FormDep,
     SessionDep,
 )
 from app.domain import events, schedule
@@ -60,46 +61,36 @@ def door_page(request: Request, session: SessionDep, event: EventDep, room_id: i
 
 
 @router.post("/placements/{placement_id}/status", name="session_status", dependencies=[CsrfChecked])
-async def session_status(request: Request, session: SessionDep, event: EventDep, placement_id: int,
-                         attendee: CurrentAttendee, organizer: CurrentOrganizer, csrf: CsrfToken) -> Response:
+def session_status(request: Request, session: SessionDep, event: EventDep, placement_id: int,
+                   attendee: CurrentAttendee, organizer: CurrentOrganizer, csrf: CsrfToken, form: FormDep) -> Response:
     """The rule of two feet: a facilitator (or organizer) says the room is full, has room, or ended."""
-    form = await request.form()
-
-    def work() -> Response:  # database work stays off the event loop
-        placement = schedule.require_placement(session, event=event, placement_id=placement_id)
-        error = None
-        try:
-            schedule.set_session_status(session, event=event, placement=placement, status=forms.text(form, "status"),
-                                        attendee=attendee, organizer=organizer is not None)
-        except DomainError as exc:
-            session.rollback()
-            if not is_htmx(request):
-                raise
-            error = exc
-        if is_htmx(request):
-            return _door(request, session, event, placement.room_id, attendee, organizer, csrf, error)
-        return RedirectResponse(request.url_for("door_page", code=event.code, room_id=placement.room_id),
-                                status_code=303)
-    return await run_in_threadpool(work)
+    placement = schedule.require_placement(session, event=event, placement_id=placement_id)
+    error = None
+    try:
+        schedule.set_session_status(session, event=event, placement=placement, status=forms.text(form, "status"),
+                                    attendee=attendee, organizer=organizer is not None)
+    except DomainError as exc:
+        session.rollback()
+        if not is_htmx(request):
+            raise
+        error = exc
+    if is_htmx(request):
+        return _door(request, session, event, placement.room_id, attendee, organizer, csrf, error)
+    return RedirectResponse(request.url_for("door_page", code=event.code, room_id=placement.room_id), status_code=303)
 
 
 @router.post("/rooms/{room_id}/popup", name="popup_start", dependencies=[CsrfChecked])
-async def popup_start(request: Request, session: SessionDep, event: EventDep, room_id: int,
-                      attendee: CurrentAttendee, organizer: CurrentOrganizer, csrf: CsrfToken) -> Response:
+def popup_start(request: Request, session: SessionDep, event: EventDep, room_id: int,
+                attendee: CurrentAttendee, organizer: CurrentOrganizer, csrf: CsrfToken, form: FormDep) -> Response:
     """Start a pop-up session in a room that is free in the current slot."""
-    form = await request.form()
     if attendee is None:
         return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
-    person = attendee
-
-    def work() -> Response:  # database work stays off the event loop
-        try:
-            schedule.start_popup(session, event=event, attendee=person, room_id=room_id, title=forms.text(form, "title"))
-        except DomainError as error:
-            session.rollback()
-            return _door(request, session, event, room_id, attendee, organizer, csrf, error)
-        return RedirectResponse(request.url_for("door_page", code=event.code, room_id=room_id), status_code=303)
-    return await run_in_threadpool(work)
+    try:
+        schedule.start_popup(session, event=event, attendee=attendee, room_id=room_id, title=forms.text(form, "title"))
+    except DomainError as error:
+        session.rollback()
+        return _door(request, session, event, room_id, attendee, organizer, csrf, error)
+    return RedirectResponse(request.url_for("door_page", code=event.code, room_id=room_id), status_code=303)
 
 
 def origin_allowed(origin: str | None, host: str | None, settings: Settings) -> bool:

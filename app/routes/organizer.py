@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from app.deps import (
@@ -173,20 +172,15 @@ def _back(request: Request, event: EventDep, done: str, anchor: str = "") -> Res
     return RedirectResponse(f"{url}{anchor}", status_code=303)
 
 
-async def _act(request: Request, session: SessionDep, event: Event, organizer: Organizer, csrf: str,
-               action: Callable[[FormData], str], anchor: str) -> Response:
+def _act(request: Request, session: SessionDep, event: Event, organizer: Organizer, csrf: str, form: FormData,
+         action: Callable[[FormData], str], anchor: str) -> Response:
     """Run one console form: the action returns the line to show; a refusal shows the console with it."""
-    form = await request.form()
-
-    def work() -> Response:  # database work stays off the event loop
-        try:
-            done = action(form)
-        except DomainError as error:
-            session.rollback()  # nothing half-done is shown with the refusal, or kept
-            return _console(request, session, event, csrf, error=error, status_code=error.status_code,
-                            organizer=organizer)
-        return _back(request, event, done, anchor)
-    return await run_in_threadpool(work)
+    try:
+        done = action(form)
+    except DomainError as error:
+        session.rollback()  # nothing half-done is shown with the refusal, or kept
+        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
+    return _back(request, event, done, anchor)
 
 
 def _topic_id(form: object, name: str = "topic_id") -> int:
@@ -194,47 +188,47 @@ def _topic_id(form: object, name: str = "topic_id") -> int:
 
 
 @router.post("/topics/hide", name="topic_hide", dependencies=[CsrfChecked])
-async def topic_hide(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                     csrf: CsrfToken) -> Response:
+def topic_hide(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+               csrf: CsrfToken, form: FormDep) -> Response:
     """Take a topic off the wall, with a reason its author sees."""
     def action(form: FormData) -> str:
         topic = moderation.hide_topic(session, event=event, topic_id=_topic_id(form),
                                       reason=forms.text(form, "reason"), actor=organizer)
         return f"Hid “{topic.title}”."
-    return await _act(request, session, event, organizer, csrf, action, "#moderation")
+    return _act(request, session, event, organizer, csrf, form, action, "#moderation")
 
 
 @router.post("/topics/edit", name="topic_moderate_edit", dependencies=[CsrfChecked])
-async def topic_moderate_edit(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                              csrf: CsrfToken) -> Response:
+def topic_moderate_edit(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                        csrf: CsrfToken, form: FormDep) -> Response:
     """Tidy a topic's title, description or tags (any phase)."""
     def action(form: FormData) -> str:
         topic = moderation.edit_topic(session, event=event, topic_id=_topic_id(form), title=forms.text(form, "title"),
                                       description=forms.text(form, "description"), tags=forms.text(form, "tags"),
                                       actor=organizer)
         return f"Saved “{topic.title}”."
-    return await _act(request, session, event, organizer, csrf, action, "#moderation")
+    return _act(request, session, event, organizer, csrf, form, action, "#moderation")
 
 
 @router.post("/topics/restore", name="topic_restore", dependencies=[CsrfChecked])
-async def topic_restore(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                        csrf: CsrfToken) -> Response:
+def topic_restore(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                  csrf: CsrfToken, form: FormDep) -> Response:
     """Put a hidden or withdrawn topic back on the wall."""
     def action(form: FormData) -> str:
         topic = moderation.restore_topic(session, event=event, topic_id=_topic_id(form), actor=organizer)
         return f"“{topic.title}” is back on the wall."
-    return await _act(request, session, event, organizer, csrf, action, "#moderation")
+    return _act(request, session, event, organizer, csrf, form, action, "#moderation")
 
 
 @router.post("/topics/merge", name="topic_merge", dependencies=[CsrfChecked])
-async def topic_merge(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                      csrf: CsrfToken) -> Response:
+def topic_merge(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                csrf: CsrfToken, form: FormDep) -> Response:
     """Merge a duplicate into the topic that stays; marks are united."""
     def action(form: FormData) -> str:
         keep = moderation.merge_topics(session, event=event, keep_id=_topic_id(form, "keep_id"),
                                        merge_id=_topic_id(form, "merge_id"), actor=organizer)
         return f"Merged into “{keep.title}”."
-    return await _act(request, session, event, organizer, csrf, action, "#moderation")
+    return _act(request, session, event, organizer, csrf, form, action, "#moderation")
 
 
 @router.post("/topics/paper", name="topic_paper", dependencies=[CsrfChecked])
@@ -253,19 +247,19 @@ def topic_paper(request: Request, session: SessionDep, event: EventDep, organize
 
 
 @router.post("/topics/paper-marks", name="topic_paper_marks", dependencies=[CsrfChecked])
-async def topic_paper_marks(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                            csrf: CsrfToken) -> Response:
+def topic_paper_marks(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                      csrf: CsrfToken, form: FormDep) -> Response:
     """Correct a topic's hand-counted paper marks."""
     def action(form: FormData) -> str:
         topic = moderation.set_paper_marks(session, event=event, topic_id=_topic_id(form),
                                            paper_marks=forms.text(form, "paper_marks"), actor=organizer)
         return f"“{topic.title}” has {topic.paper_marks} paper marks."
-    return await _act(request, session, event, organizer, csrf, action, "#moderation")
+    return _act(request, session, event, organizer, csrf, form, action, "#moderation")
 
 
 @router.post("/topics/facilitators", name="topic_facilitators", dependencies=[CsrfChecked])
-async def topic_facilitators(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                             csrf: CsrfToken) -> Response:
+def topic_facilitators(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                       csrf: CsrfToken, form: FormDep) -> Response:
     """Assign (action=assign) or remove (action=remove) a facilitator."""
     def action(form: FormData) -> str:
         topic_id, attendee_id = _topic_id(form), _topic_id(form, "attendee_id")
@@ -278,7 +272,7 @@ async def topic_facilitators(request: Request, session: SessionDep, event: Event
                                           actor=organizer)
             done = "Facilitator assigned."
         return done
-    return await _act(request, session, event, organizer, csrf, action, "#moderation")
+    return _act(request, session, event, organizer, csrf, form, action, "#moderation")
 
 
 @router.post("/organizers", name="organizer_invite", dependencies=[CsrfChecked])
@@ -295,21 +289,21 @@ def organizer_invite(request: Request, session: SessionDep, event: EventDep, org
 
 
 @router.post("/organizers/remove", name="organizer_remove", dependencies=[CsrfChecked])
-async def organizer_remove(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                           csrf: CsrfToken) -> Response:
+def organizer_remove(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                     csrf: CsrfToken, form: FormDep) -> Response:
     """Take a co-organizer's access away."""
     def action(form: FormData) -> str:
         removed = organizers.remove(session, event=event, organizer_id=_topic_id(form, "organizer_id"),
                                     actor=organizer)
         return f"{removed.name} no longer has access."
-    return await _act(request, session, event, organizer, csrf, action, "#organizers")
+    return _act(request, session, event, organizer, csrf, form, action, "#organizers")
 
 
 @router.post("/name", name="organizer_rename", dependencies=[CsrfChecked])
-async def organizer_rename(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                           csrf: CsrfToken) -> Response:
+def organizer_rename(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                     csrf: CsrfToken, form: FormDep) -> Response:
     """The name the audit log shows for this organizer."""
     def action(form: FormData) -> str:
         organizers.rename(session, event=event, organizer=organizer, name=forms.text(form, "name"))
         return "Name saved."
-    return await _act(request, session, event, organizer, csrf, action, "#organizers")
+    return _act(request, session, event, organizer, csrf, form, action, "#organizers")

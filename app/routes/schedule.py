@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from app.deps import CsrfChecked, CsrfToken, EventDep, FormDep, OrganizerDep, SessionDep
 from app.domain import attendees, drafting
@@ -127,23 +127,19 @@ def schedule_preview(request: Request, session: SessionDep, event: EventDep, org
     return _page(request, session, event, organizer, csrf, preview=result)
 
 
-async def _act(request: Request, session: SessionDep, event: Event, organizer: Organizer, csrf: str,
-               action: Any) -> Response:
-    form = await request.form()
-
-    def work() -> Response:  # database work stays off the event loop
-        try:
-            done = action(form)
-        except DomainError as error:
-            session.rollback()  # nothing half-done is shown with the refusal, or kept
-            return _page(request, session, event, organizer, csrf, error=error, status_code=error.status_code)
-        return _back(request, event, done)
-    return await run_in_threadpool(work)
+def _act(request: Request, session: SessionDep, event: Event, organizer: Organizer, csrf: str, form: FormData,
+         action: Any) -> Response:
+    try:
+        done = action(form)
+    except DomainError as error:
+        session.rollback()  # nothing half-done is shown with the refusal, or kept
+        return _page(request, session, event, organizer, csrf, error=error, status_code=error.status_code)
+    return _back(request, event, done)
 
 
 @router.post("/move", name="schedule_move", dependencies=[CsrfChecked])
-async def schedule_move(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                        csrf: CsrfToken) -> Response:
+def schedule_move(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                  csrf: CsrfToken, form: FormDep) -> Response:
     """Move a session to a room and slot (swapping with one there); refused with the reason if it breaks a rule."""
     def act(form: Any) -> str:
         room_id, slot_id = _cell(form)
@@ -152,7 +148,7 @@ async def schedule_move(request: Request, session: SessionDep, event: EventDep, 
         change = result.attendance_change
         return ("Moved" + (f", swapped with “{result.swapped_with}”" if result.swapped_with else "")
                 + f". Attendance {'+' if change >= 0 else ''}{change}.")
-    return await _act(request, session, event, organizer, csrf, act)
+    return _act(request, session, event, organizer, csrf, form, act)
 
 
 def _cell(form: Any) -> tuple[int, int]:
@@ -168,60 +164,60 @@ def _cell(form: Any) -> tuple[int, int]:
 
 
 @router.post("/place", name="schedule_place", dependencies=[CsrfChecked])
-async def schedule_place(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                         csrf: CsrfToken) -> Response:
+def schedule_place(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                   csrf: CsrfToken, form: FormDep) -> Response:
     """Put a left-out topic into a free cell."""
     def act(form: Any) -> str:
         room_id, slot_id = _cell(form)
         drafting.place(session, event=event, topic_id=_number(form, "topic_id"), room_id=room_id, slot_id=slot_id,
                        actor=organizer)
         return "Placed."
-    return await _act(request, session, event, organizer, csrf, act)
+    return _act(request, session, event, organizer, csrf, form, act)
 
 
 @router.post("/unschedule", name="schedule_unschedule", dependencies=[CsrfChecked])
-async def schedule_unschedule(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                              csrf: CsrfToken) -> Response:
+def schedule_unschedule(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                        csrf: CsrfToken, form: FormDep) -> Response:
     def act(form: Any) -> str:
         topic = drafting.unschedule(session, event=event, placement_id=_number(form, "placement_id"), actor=organizer)
         return f"“{topic.title}” is off the draft."
-    return await _act(request, session, event, organizer, csrf, act)
+    return _act(request, session, event, organizer, csrf, form, act)
 
 
 @router.post("/pin", name="schedule_pin", dependencies=[CsrfChecked])
-async def schedule_pin(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                       csrf: CsrfToken) -> Response:
+def schedule_pin(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                 csrf: CsrfToken, form: FormDep) -> Response:
     def act(form: Any) -> str:
         placement = drafting.toggle_pin(session, event=event, placement_id=_number(form, "placement_id"),
                                         actor=organizer)
         return "Pinned: the next build keeps it there." if placement.pinned else "Unpinned."
-    return await _act(request, session, event, organizer, csrf, act)
+    return _act(request, session, event, organizer, csrf, form, act)
 
 
 @router.post("/draft", name="schedule_draft", dependencies=[CsrfChecked])
-async def schedule_draft(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                         csrf: CsrfToken) -> Response:
+def schedule_draft(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                   csrf: CsrfToken, form: FormDep) -> Response:
     """Start a draft from the published version, to adjust it by hand."""
     def act(_form: Any) -> str:
         run = drafting.ensure_draft(session, event=event)
         return f"Draft version {run.version} started from what is on the board."
-    return await _act(request, session, event, organizer, csrf, act)
+    return _act(request, session, event, organizer, csrf, form, act)
 
 
 @router.post("/publish", name="schedule_publish", dependencies=[CsrfChecked])
-async def schedule_publish(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                           csrf: CsrfToken) -> Response:
+def schedule_publish(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                     csrf: CsrfToken, form: FormDep) -> Response:
     """Publish the draft: the board and every phone show it at once."""
     def act(form: Any) -> str:
         note = forms.text(form, "announcement").strip()
         run = drafting.publish(session, event=event, actor=organizer, announcement=note or None)
         return f"Version {run.version} is on the board and every phone."
-    return await _act(request, session, event, organizer, csrf, act)
+    return _act(request, session, event, organizer, csrf, form, act)
 
 
 @router.post("/undo", name="schedule_undo", dependencies=[CsrfChecked])
-async def schedule_undo(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                        csrf: CsrfToken) -> Response:
+def schedule_undo(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                  csrf: CsrfToken, form: FormDep) -> Response:
     """Undo the last publish."""
     def act(form: Any) -> str:
         raw = forms.text(form, "version").strip()
@@ -229,35 +225,35 @@ async def schedule_undo(request: Request, session: SessionDep, event: EventDep, 
                                      version=forms.whole_number(raw, field_name="version") if raw else None)
         return (f"Took it back: version {live.version} is live again." if live
                 else "Took it back: no schedule is published now.")
-    return await _act(request, session, event, organizer, csrf, act)
+    return _act(request, session, event, organizer, csrf, form, act)
 
 
 @router.post("/close-room", name="schedule_close_room", dependencies=[CsrfChecked])
-async def schedule_close_room(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                              csrf: CsrfToken) -> Response:
+def schedule_close_room(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                        csrf: CsrfToken, form: FormDep) -> Response:
     def act(form: Any) -> str:
         room = drafting.close_room_from(session, event=event, room_id=_number(form, "room_id"),
                                         slot_id=_number(form, "slot_id"), actor=organizer)
         return f"{room.name} is closed from then on. Re-solve to move its sessions."
-    return await _act(request, session, event, organizer, csrf, act)
+    return _act(request, session, event, organizer, csrf, form, act)
 
 
 @router.post("/facilitator-left", name="schedule_facilitator_left", dependencies=[CsrfChecked])
-async def schedule_facilitator_left(request: Request, session: SessionDep, event: EventDep,
-                                    organizer: OrganizerDep, csrf: CsrfToken) -> Response:
+def schedule_facilitator_left(request: Request, session: SessionDep, event: EventDep,
+                              organizer: OrganizerDep, csrf: CsrfToken, form: FormDep) -> Response:
     def act(form: Any) -> str:
         led = drafting.facilitator_leaves(session, event=event, attendee_id=_number(form, "attendee_id"),
                                           actor=organizer)
         return (f"They no longer lead {len(led)} session(s). Re-solve, or assign someone else."
                 if led else "They were not leading anything.")
-    return await _act(request, session, event, organizer, csrf, act)
+    return _act(request, session, event, organizer, csrf, form, act)
 
 
 @router.post("/cancel", name="schedule_cancel", dependencies=[CsrfChecked])
-async def schedule_cancel(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                          csrf: CsrfToken) -> Response:
+def schedule_cancel(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                    csrf: CsrfToken, form: FormDep) -> Response:
     def act(form: Any) -> str:
         topic = drafting.cancel_session(session, event=event, topic_id=_number(form, "topic_id"),
                                         reason=forms.text(form, "reason"), actor=organizer)
         return f"“{topic.title}” is cancelled. Re-solve to fill its place."
-    return await _act(request, session, event, organizer, csrf, act)
+    return _act(request, session, event, organizer, csrf, form, act)
