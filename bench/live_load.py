@@ -162,7 +162,11 @@ def setup_event(base: str, voters: int, topics: int) -> tuple[str, list[str], li
 
 async def post_marks(urls: list[str], code: str, tokens: list[str], topic_ids: list[int], rate: float,
                      duration: float) -> tuple[list[tuple[int, float]], list[float], int]:
-    import httpx  # inline: as above
+    # aiohttp, not httpx, for the poster: httpx's connection pool scans every connection for every
+    # queued request, so once the server answered a little slowly the poster itself became the
+    # bottleneck (py-spy: most of its time in httpcore's pool bookkeeping) and made the run look
+    # like a collapsed server.
+    import aiohttp  # inline: only the poster needs it (pip install -e '.[bench]')
 
     count = int(rate * duration)
     pairs = [(t, p) for p in topic_ids for t in tokens]  # every (attendee, topic) once: every mark is new
@@ -170,21 +174,23 @@ async def post_marks(urls: list[str], code: str, tokens: list[str], topic_ids: l
     marks: list[tuple[int, float]] = []
     post_ms: list[float] = []
     failures = 0
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
-    clients = [httpx.AsyncClient(base_url=u, timeout=30, limits=limits) for u in urls]
+    timeout = aiohttp.ClientTimeout(total=60)
+    clients = [aiohttp.ClientSession(base_url=u, timeout=timeout, connector=aiohttp.TCPConnector(limit=200))
+               for u in urls]
 
     async def one(i: int, token: str, topic: int) -> None:
         nonlocal failures
         t0 = time.monotonic()
         try:
-            response = await clients[i % len(clients)].put(f"/api/v1/events/{code}/topics/{topic}/interest",
-                                                           headers={"Authorization": f"Bearer {token}"})
+            async with clients[i % len(clients)].put(f"/api/v1/events/{code}/topics/{topic}/interest",
+                                                     headers={"Authorization": f"Bearer {token}"}) as response:
+                await response.read()
             post_ms.append((time.monotonic() - t0) * 1000)
-            if response.status_code != 200 or "x-board-sequence" not in response.headers:
+            if response.status != 200 or "x-board-sequence" not in response.headers:
                 failures += 1
                 return
             marks.append((int(response.headers["x-board-sequence"]), t0))
-        except httpx.HTTPError:
+        except (aiohttp.ClientError, TimeoutError):
             failures += 1
 
     start = time.monotonic()
@@ -196,7 +202,7 @@ async def post_marks(urls: list[str], code: str, tokens: list[str], topic_ids: l
         tasks.append(asyncio.create_task(one(i, token, topic)))
     await asyncio.gather(*tasks)
     for client in clients:
-        await client.aclose()
+        await client.close()
     return marks, post_ms, failures
 
 
@@ -276,8 +282,10 @@ def main_bench(args: argparse.Namespace) -> int:
         cpu0 = [cpu_seconds(s.pid) for s in servers]
         swarm_cpu0 = cpu_seconds(swarm.pid)
         t0 = time.monotonic()
+        poster_cpu0 = time.process_time()
         marks, post_ms, failures = asyncio.run(post_marks(urls, code, tokens, topic_ids, args.rate, args.duration))
         elapsed = time.monotonic() - t0
+        poster_cpu = (time.process_time() - poster_cpu0) / elapsed * 100
         cpu1 = [cpu_seconds(s.pid) for s in servers]
         swarm_cpu1 = cpu_seconds(swarm.pid)
         swarm.stdin.write("stop\n")
@@ -313,6 +321,7 @@ def main_bench(args: argparse.Namespace) -> int:
             ("overflow refreshes / stalled", f"{sum(s['overflows'] for s in stats)} / {sum(s['stalled'] for s in stats)}"),
             ("server CPU % (per worker)", " + ".join(f"{(b - a) / elapsed * 100:.0f}" for a, b in zip(cpu0, cpu1))),
             ("swarm CPU % (load generator, same machine)", f"{(swarm_cpu1 - swarm_cpu0) / elapsed * 100:.0f}"),
+            ("poster CPU % (same machine)", f"{poster_cpu:.0f}"),
             ("server RSS MB now / peak", " + ".join(f"{r:.0f}/{p:.0f}" for r, p in memory)),
         ]
         width = max(len(k) for k, _ in rows)
