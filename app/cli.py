@@ -46,12 +46,13 @@ def _links(settings: Settings, code: str, secret: str | None) -> str:
 
 
 # How uvicorn runs the app, here and in the tests and benchmarks that start it as a process.
-# - websockets-sansio: the lightest of uvicorn's websocket implementations.
+# - uvicorn's websockets-sansio (the lightest of its websocket implementations) with the board's
+#   prepared-frame extension (app/realtime/wsserver.py): one framing per batch, not one per socket.
 # - a 64 KB cap on incoming websocket messages: clients only ever send "ping" (uvicorn allows 16 MB).
 # - no permessage-deflate: pushed frames are small deltas (a few hundred bytes), and every socket
 #   has its own compression context, so the same frame was compressed once per phone: at 2,000
 #   phones that was more CPU than sending it.
-UVICORN_OPTIONS: dict[str, object] = {"ws": "websockets-sansio", "ws_max_size": 65536,
+UVICORN_OPTIONS: dict[str, object] = {"ws": "app.realtime.wsserver:BoardWebSocketProtocol", "ws_max_size": 65536,
                                       "ws_per_message_deflate": False, "proxy_headers": True}
 
 

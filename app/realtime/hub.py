@@ -52,6 +52,7 @@ from app.domain.board import BOARD_PENDING
 from app.models import Event
 from app.realtime.broadcast import Broadcast
 from app.realtime.render import Batch, Push, meta, render_batch, view_target
+from app.realtime.wsserver import PREPARED, prepare_text
 
 log = logging.getLogger("twofeet.realtime")
 
@@ -85,6 +86,25 @@ class Client:
     last_sent: float = 0.0
     writer: asyncio.Task[None] | None = None
     stalled: bool = False
+    # True while the writer task handles an item (sending, or waiting to render a refresh).
+    busy: bool = False
+    # The server's prepared-frame write (app.realtime.wsserver), when it offers one.
+    write: Callable[[bytes], bool] | None = None
+
+    def write_now(self, item: Item, frame: bytes, now: float) -> bool:
+        """Write a broadcast frame at once when nothing is queued or in progress ahead of it.
+
+        False when it must go through the queue: no prepared writes here, the writer is busy,
+        the frame needs this client's own meta line, or the server declined (backpressure).
+        """
+        _, first, last, _, _ = item
+        if (self.write is None or self.busy or first < self.seen or last <= self.seen
+                or not self.queue.empty() or not self.write(frame)):
+            return False
+        self.seen = last
+        self.last_sent = now
+        self.frames_sent += 1
+        return True
 
     def offer(self, item: Item) -> int:
         """Queue a frame; when the queue is full, drop what is queued and ask for one refresh.
@@ -140,6 +160,7 @@ class HubStats:
     stalled: int = 0
     refused: int = 0
     garbage: int = 0
+    prepared: int = 0  # of ``frames``: written as bytes framed once per batch, not through ASGI
 
 
 class Hub:
@@ -302,20 +323,29 @@ class Hub:
                 channel.stragglers = channel.count() // 50
                 for view, push in batch.pushes.items():
                     item = ("batch", batch.first, batch.last, push, meta(batch.first, batch.last, push) + push.body)
+                    frame: bytes | None = None
+                    now = time.monotonic()
                     current = channel.clients.get(view, set())
                     for n, client in enumerate(list(current), 1):
-                        if client not in current:  # it left while an earlier chunk was handed out
-                            continue
-                        channel.inflight += 1
-                        dropped = client.offer(item)
-                        if dropped:
-                            self.stats.overflows += 1
-                            channel.settle(dropped)
                         if n % self.fanout_chunk == 0:
                             # Every offer wakes a writer, and the loop runs the writers it woke in one
                             # go: handed out in chunks, a request's next step (back from its worker
                             # thread) waits for one chunk of sends, not for 2,000.
                             await asyncio.sleep(0)
+                        if client not in current:  # it left while an earlier chunk was handed out
+                            continue
+                        if client.write is not None:
+                            # Framed once for every socket that can take the bytes as they are.
+                            frame = frame or prepare_text(item[4])
+                            if client.write_now(item, frame, now):
+                                self.stats.frames += 1
+                                self.stats.prepared += 1
+                                continue
+                        channel.inflight += 1
+                        dropped = client.offer(item)
+                        if dropped:
+                            self.stats.overflows += 1
+                            channel.settle(dropped)
                 # Writers settle during the chunks' yields and may have set ``drained`` before the
                 # last chunk was handed out: decide again now that every frame is queued.
                 if channel.inflight <= channel.stragglers:
@@ -377,7 +407,8 @@ class Hub:
             if channel is None:
                 channel = Channel(event_id=event_id, seq=sequence, target=sequence, request=_render_request(ws))
                 self.channels[event_id] = channel
-        client = Client(ws=ws, view=view, seen=0, queue=asyncio.Queue(self.queue_size), last_sent=time.monotonic())
+        client = Client(ws=ws, view=view, seen=0, queue=asyncio.Queue(self.queue_size), last_sent=time.monotonic(),
+                        write=(ws.scope.get("extensions") or {}).get(PREPARED, {}).get("write"))
         async with channel.lock:
             client.seen, first = await self._first_frame(channel, view, since)
             if first is not None:
@@ -437,7 +468,9 @@ class Hub:
         """Send the client's queue in order. No timer per frame: the watchdog handles stalls and pings."""
         try:
             while True:
+                client.busy = False
                 item = await client.queue.get()
+                client.busy = True
                 if item is None:  # the queue overflowed: one snapshot instead of what was dropped
                     async with channel.lock:
                         last, push = await self._refresh(channel, client.view)

@@ -143,6 +143,6 @@ def live_health(request: Request) -> dict[str, object]:
     hub: Hub = request.app.state.hub
     stats = hub.stats
     return {"connected": hub.connected(), "events": len(hub.channels), "renders": stats.renders,
-            "frames": stats.frames, "overflows": stats.overflows, "stalled": stats.stalled,
+            "frames": stats.frames, "prepared": stats.prepared, "overflows": stats.overflows, "stalled": stats.stalled,
             "refused": stats.refused, "garbage": stats.garbage, "broadcast_healthy": hub.broadcast.healthy,
             "broadcast_reconnects": getattr(hub.broadcast, "reconnects", 0)}

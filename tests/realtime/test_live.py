@@ -21,6 +21,7 @@ pytestmark = pytest.mark.slow
 def test_mark_arrives_on_board_and_phone_wall(live_server: Server) -> None:
     event = make_event(live_server.url)
     start = board_sequence(live_server.url, event.code)
+    prepared = live_server.stats()["prepared"]
 
     async def scenario() -> None:
         board = await listen(live_server.ws_url, event.code, view="board", since=start)
@@ -40,6 +41,8 @@ def test_mark_arrives_on_board_and_phone_wall(live_server: Server) -> None:
         await wall.close()
 
     run_async(scenario())
+    # Both frames went out as bytes framed once per batch (app/realtime/wsserver.py), not through ASGI.
+    assert live_server.stats()["prepared"] - prepared == 2
 
 
 def test_reconnect_with_stale_since_gets_exactly_the_missed_events(live_server: Server) -> None:
