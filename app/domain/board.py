@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
@@ -17,6 +17,13 @@ from app.models.util import utcnow
 # the commit (the realtime hub's after_commit hook); dropped on rollback.
 BOARD_PENDING = "twofeet_board_pending"
 
+# Built once, on the tables: every mark of the day runs these, and building a statement and its
+# cache key on each call cost more than running it (py-spy, a mark POST on the development VM).
+_events = Event.__table__  # type: ignore[attr-defined]
+_BUMP_SEQUENCE = (update(_events).where(_events.c.id == bindparam("event"))
+                  .values(board_sequence=_events.c.board_sequence + 1).returning(_events.c.board_sequence))
+_APPEND = insert(BoardEvent.__table__)  # type: ignore[attr-defined]
+
 
 def record_change(session: Session, *, event_id: int, kind: str, payload: dict[str, Any]) -> int:
     """Append a BoardEvent in the caller's transaction and return its sequence number.
@@ -24,18 +31,12 @@ def record_change(session: Session, *, event_id: int, kind: str, payload: dict[s
     The sequence bump locks the event row. The caller commits: the change and its BoardEvent land
     together or not at all. A plain INSERT, not an ORM add: every mark of the day comes through here.
     """
-    sequence = session.execute(
-        update(Event)
-        .where(Event.id == event_id)  # type: ignore[arg-type]
-        .values(board_sequence=Event.board_sequence + 1)
-        .returning(Event.board_sequence)
-        .execution_options(synchronize_session=False)
-    ).scalar_one()
+    sequence = session.execute(_BUMP_SEQUENCE, {"event": event_id}).scalar_one()
     loaded = session.identity_map.get(identity_key(Event, event_id))
     if loaded is not None:  # what the ORM's own synchronising did, at a fraction of its cost
         set_committed_value(loaded, "board_sequence", sequence)
-    session.execute(insert(BoardEvent).values(event_id=event_id, sequence=sequence, kind=kind, payload=payload,
-                                              created_at=utcnow()))
+    session.execute(_APPEND, {"event_id": event_id, "sequence": sequence, "kind": kind, "payload": payload,
+                              "created_at": utcnow()})
     session.info.setdefault(BOARD_PENDING, []).append((event_id, sequence))
     return int(sequence)
 

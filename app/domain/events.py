@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -216,9 +216,12 @@ def ping(session: Session) -> None:
     session.execute(select(1))
 
 
+_BY_CODE = select(Event).where(Event.code == bindparam("code"))  # built once: every request runs it
+
+
 def get_event(session: Session, code: str) -> Event | None:
     """The event with this join code (any case), or None."""
-    return session.scalars(select(Event).where(Event.code == normalize_code(code))).first()
+    return session.scalars(_BY_CODE, {"code": normalize_code(code)}).first()
 
 
 def require_event(session: Session, code: str) -> Event:

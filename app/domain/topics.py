@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
 from app.domain import phases
@@ -189,9 +189,14 @@ def interest_counts(session: Session, *, event: Event, topic_ids: list[int] | No
     return {topic_id: count for topic_id, count in rows}
 
 
+# Built once: these run on every mark (see app/domain/board.py).
+_interests = Interest.__table__  # type: ignore[attr-defined]
+_TOPIC_MARKS = select(func.count()).select_from(_interests).where(_interests.c.topic_id == bindparam("topic"))
+
+
 def topic_count(session: Session, *, topic: Topic) -> int:
     """One topic's interest as the wall shows it: marks made here plus those counted on paper."""
-    marks = session.scalar(select(func.count()).select_from(Interest).where(Interest.topic_id == topic.id)) or 0
+    marks = session.scalar(_TOPIC_MARKS, {"topic": topic.id}) or 0
     return marks + topic.paper_marks
 
 

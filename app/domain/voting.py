@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlmodel import Session
 
 from app.domain import phases
@@ -12,6 +12,16 @@ from app.domain.topics import marks_used, topic_count
 from app.models import Attendee, Event, Interest, Topic
 from app.models.util import utcnow
 
+# Built once, on the tables (marking is the hottest write of the day; see app/domain/board.py).
+_attendees = Attendee.__table__  # type: ignore[attr-defined]
+_interests = Interest.__table__  # type: ignore[attr-defined]
+_LOCK = (update(_attendees).where(_attendees.c.id == bindparam("attendee"))
+         .values(lock_version=_attendees.c.lock_version + 1))
+_THE_MARK = (_interests.c.attendee_id == bindparam("attendee")) & (_interests.c.topic_id == bindparam("topic"))
+_EXISTING = select(_interests.c.id).where(_THE_MARK)
+_ADD = insert(_interests)
+_REMOVE = delete(_interests).where(_THE_MARK)
+
 
 def _lock_attendee(session: Session, attendee: Attendee) -> None:
     """Serialise this attendee's marking transactions before the budget is checked.
@@ -20,19 +30,14 @@ def _lock_attendee(session: Session, attendee: Attendee) -> None:
     second tab waits, then re-reads under READ COMMITTED); SQLite takes its write lock. Either way
     the count below sees every mark committed before it, so the budget cannot be overrun.
     """
-    session.execute(
-        update(Attendee).where(Attendee.id == attendee.id).values(lock_version=Attendee.lock_version + 1)  # type: ignore[arg-type]
-        .execution_options(synchronize_session=False)  # nothing reads lock_version; skip the bookkeeping
-    )
+    session.execute(_LOCK, {"attendee": attendee.id})  # nothing reads lock_version: no ORM bookkeeping
 
 
 def mark_topic(session: Session, *, event: Event, attendee: Attendee, topic: Topic) -> bool:
     """Mark ``topic`` for ``attendee``; True if a mark was added, False if it was already there."""
     phases.require_phase(event, "mark")
     _lock_attendee(session, attendee)
-    existing = session.scalars(
-        select(Interest.id).where(Interest.attendee_id == attendee.id, Interest.topic_id == topic.id)
-    ).first()
+    existing = session.scalars(_EXISTING, {"attendee": attendee.id, "topic": topic.id}).first()
     if existing is not None:
         session.rollback()
         return False
@@ -44,8 +49,8 @@ def mark_topic(session: Session, *, event: Event, attendee: Attendee, topic: Top
                 f"You have used all {event.vote_budget} of your marks. Unmark a topic to mark this one."
             )
     # A plain INSERT rather than add() + flush(): marking is the hottest write of the day.
-    session.execute(insert(Interest).values(event_id=event.id, attendee_id=attendee.id, topic_id=topic.id,
-                                            weight=1.0, created_at=utcnow()))
+    session.execute(_ADD, {"event_id": event.id, "attendee_id": attendee.id, "topic_id": topic.id, "weight": 1.0,
+                           "created_at": utcnow()})
     record_change(session, event_id=event.id, kind="interest_changed",  # type: ignore[arg-type]
                   payload={"topic_id": topic.id, "count": topic_count(session, topic=topic)})
     session.commit()
@@ -56,9 +61,7 @@ def unmark_topic(session: Session, *, event: Event, attendee: Attendee, topic: T
     """Remove the mark; True if there was one. Unmarking twice is not an error."""
     phases.require_phase(event, "unmark")
     _lock_attendee(session, attendee)
-    result = session.execute(
-        delete(Interest).where(Interest.attendee_id == attendee.id, Interest.topic_id == topic.id)  # type: ignore[arg-type]
-    )
+    result = session.execute(_REMOVE, {"attendee": attendee.id, "topic": topic.id})
     if not result.rowcount:  # type: ignore[attr-defined]
         session.rollback()
         return False
