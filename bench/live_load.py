@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import re
@@ -84,6 +85,11 @@ async def swarm_main(args: argparse.Namespace) -> None:
         url = f"{urls[i % len(urls)]}/e/{args.code}/ws?view={args.view}&since={args.since}"
         tasks.append(asyncio.create_task(_client(session, url, per_client[i], ready, errors)))
         await ready.wait()  # one at a time: a ramp the server's accept queue can follow
+    # The swarm keeps every frame's stamp (millions of small objects over a run): Python's full
+    # collections over them paused the whole swarm for hundreds of ms, which read as server latency.
+    # It lives for one run, and its objects die with it: no cyclic collection while it measures.
+    gc.collect()
+    gc.disable()
     print(json.dumps({"ready": args.clients - len(errors), "connect_s": round(time.monotonic() - started, 2)}),
           flush=True)
     loop = asyncio.get_running_loop()
@@ -229,6 +235,10 @@ def analyse(frames: list[list[list[float]]], marks: list[tuple[int, float]], sin
     lost = duplicated = short = 0
     latencies: list[float] = []
     marks_sorted = sorted(marks)
+    # Per mark, its first and last arrival: what the server took before the fan-out began, and
+    # how long the fan-out took to reach every socket.
+    first_ms = [float("inf")] * len(marks_sorted)
+    last_ms = [0.0] * len(marks_sorted)
     for client in frames:
         seen: set[int] = set()
         for first, last, _t in client:
@@ -242,13 +252,18 @@ def analyse(frames: list[list[list[float]]], marks: list[tuple[int, float]], sin
             short += 1
         # Latency: the first frame whose range reaches the mark's sequence.
         j = 0
-        for sequence, t0 in marks_sorted:
+        for k, (sequence, t0) in enumerate(marks_sorted):
             while j < len(client) and client[j][1] < sequence:
                 j += 1
             if j < len(client):
-                latencies.append((client[j][2] - t0) * 1000)
+                latency = (client[j][2] - t0) * 1000
+                latencies.append(latency)
+                first_ms[k] = min(first_ms[k], latency)
+                last_ms[k] = max(last_ms[k], latency)
+    reached = [k for k in range(len(marks_sorted)) if first_ms[k] != float("inf")]
     return {"final": final, "lost": lost, "duplicated": duplicated, "clients_behind": short,
-            "latencies": latencies}
+            "latencies": latencies, "first": [first_ms[k] for k in reached],
+            "spread": [last_ms[k] - first_ms[k] for k in reached]}
 
 
 def main_bench(args: argparse.Namespace) -> int:
@@ -323,6 +338,8 @@ def main_bench(args: argparse.Namespace) -> int:
             ("p95 ms", f"{pct(lat, .95):.0f}"),
             ("p99 ms", f"{pct(lat, .99):.0f}"),
             ("max ms", f"{max(lat) if lat else float('nan'):.0f}"),
+            ("mark→first client p50 / p99 ms", f"{pct(result['first'], .5):.0f} / {pct(result['first'], .99):.0f}"),
+            ("first→last client p50 / p99 ms", f"{pct(result['spread'], .5):.0f} / {pct(result['spread'], .99):.0f}"),
             ("latency samples", f"{len(lat)}"),
             ("lost / duplicated updates", f"{result['lost']} / {result['duplicated']}"),
             ("clients not at final sequence", f"{result['clients_behind']}"),

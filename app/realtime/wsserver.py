@@ -34,15 +34,21 @@ class BoardWebSocketProtocol(WebSocketsSansIOProtocol):
     def handle_connect(self, event):  # type: ignore[no-untyped-def]  # uvicorn's signature
         super().handle_connect(event)
         scope = getattr(self, "scope", None)
-        if scope is not None and self.response.status_code == 101:
-            # The app's task was created but has not run yet: it sees the scope with this entry.
+        # Offered only to an accepted socket without extensions (compression would change framing);
+        # the app's task was created but has not run yet, so it sees the scope with this entry.
+        if scope is not None and self.response.status_code == 101 and not self.conn.extensions:
             scope["extensions"][PREPARED] = {"write": self.write_prepared}
 
     def write_prepared(self, frame: bytes) -> bool:
-        """Write a frame made by :func:`prepare_text`; False when the caller must send through ASGI."""
-        if (self.close_sent or self.disconnected or not self.handshake_complete
-                or self.initial_response is not None or not self.writable.is_set()
-                or self.conn.state is not State.OPEN or self.conn.extensions or self.transport.is_closing()):
-            return False
-        self.transport.write(frame)
-        return True
+        """Write a frame made by :func:`prepare_text`; False when the caller must send through ASGI.
+
+        The checks are few on purpose (this runs for every socket of every fan-out): the socket is
+        open (after the app accepted it, before anyone began closing it), and its write buffer is
+        under the high-water mark. A lost connection closes the transport, which ``is_closing``
+        sees.
+        """
+        if self.writable.is_set() and self.conn.state is State.OPEN and not self.close_sent \
+                and not self.transport.is_closing():
+            self.transport.write(frame)
+            return True
+        return False

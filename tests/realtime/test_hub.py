@@ -8,11 +8,14 @@ from typing import Any
 from fastapi import FastAPI
 from sqlmodel import Session
 from starlette.websockets import WebSocketState
+from websockets.frames import Frame, Opcode
+from websockets.streams import StreamReader
 
 from app.domain import voting
 from app.main import create_app
 from app.models import Event
 from app.realtime.hub import Hub
+from app.realtime.wsserver import PREPARED
 from tests.conftest import make_settings
 from tests.factories import make_attendee, make_event, make_topic
 from tests.realtime.live import META, run_async
@@ -95,3 +98,89 @@ def test_hub_coalesces_marks_and_refreshes_then_closes_a_stalled_socket(sqlite_u
     assert slow.close_code == 1013  # stalled past the send timeout: "try again later"
     assert hub.stats.stalled == 1
 
+
+
+class PreparedSocket(FakeSocket):
+    """A socket whose server offers prepared frames (app/realtime/wsserver.py), and can decline them."""
+
+    def __init__(self, app: FastAPI) -> None:
+        super().__init__(app)
+        self.accepting = True
+        self.prepared = 0
+        self.scope["extensions"] = {PREPARED: {"write": self.write}}
+
+    def write(self, frame: bytes) -> bool:
+        if not self.accepting:
+            return False  # over the high-water mark: the hub must queue and send through ASGI
+        self.sent.append(_text_of(frame))
+        self.prepared += 1
+        return True
+
+
+def _text_of(frame: bytes) -> str:
+    """Parse one whole frame with websockets' own (sans-I/O) parser: a server frame, so unmasked."""
+    reader = StreamReader()
+    reader.feed_data(frame)
+    reader.feed_eof()
+    parser = Frame.parse(reader.read_exact, mask=False)
+    try:
+        while True:
+            next(parser)
+    except StopIteration as done:
+        parsed: Frame = done.value
+    assert parsed.opcode is Opcode.TEXT and parsed.fin and not reader.buffer  # one frame, nothing after it
+    return parsed.data.decode()
+
+
+def test_prepared_frames_go_out_whole_and_fall_back_to_the_queue_when_declined(sqlite_url: str) -> None:
+    app = create_app(make_settings(sqlite_url, LIVE_WINDOW_MS=20, LIVE_HEARTBEAT_S=60))
+    hub: Hub = app.state.hub
+    with Session(app.state.engine, expire_on_commit=False) as session:
+        event = make_event(session).event
+        people = [make_attendee(session, event) for _ in range(6)]
+        topic = make_topic(session, event, people[0])
+        start = session.get(Event, event.id).board_sequence  # type: ignore[union-attr]
+
+    def mark(person: Any) -> int:
+        with Session(app.state.engine, expire_on_commit=False) as session:
+            current = session.get(Event, event.id)
+            assert current is not None
+            voting.mark_topic(session, event=current, attendee=person, topic=topic)
+            session.refresh(current)
+            return current.board_sequence
+
+    async def until_covered(sockets: list[PreparedSocket], last: int) -> None:
+        for _ in range(200):
+            if all(s.covered() and s.covered()[-1] == last for s in sockets):
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"not delivered up to {last}: {[s.covered() for s in sockets]}")
+
+    async def scenario() -> tuple[PreparedSocket, PreparedSocket, int]:
+        await hub.start()
+        steady, busy = PreparedSocket(app), PreparedSocket(app)
+        serving = [asyncio.create_task(hub.serve(ws, event_id=event.id, view="board", since=start))  # type: ignore[arg-type]
+                   for ws in (steady, busy)]
+        await asyncio.sleep(0.05)
+        last = await asyncio.to_thread(mark, people[1])
+        await until_covered([steady, busy], last)
+        busy.accepting = False  # its write buffer fills: frames must queue behind each other, in order
+        for person in people[2:4]:
+            last = await asyncio.to_thread(mark, person)
+            await until_covered([steady, busy], last)
+        busy.accepting = True
+        last = await asyncio.to_thread(mark, people[4])
+        await until_covered([steady, busy], last)
+        for ws in (steady, busy):
+            await ws.close()
+        await asyncio.gather(*serving)
+        await hub.stop()
+        return steady, busy, last
+
+    steady, busy, last = run_async(scenario())
+    for ws in (steady, busy):
+        assert ws.covered() == list(range(start + 1, last + 1))  # every mark once, in order, either way
+        assert all(f'id="board-topic-{topic.id}"' in text for text in ws.sent)
+    assert steady.prepared == len(steady.sent) == 4  # all four batches as prepared bytes
+    assert busy.prepared == 2 and len(busy.sent) == 4  # two declined, sent through ASGI instead
+    assert hub.stats.prepared == 6
