@@ -91,9 +91,20 @@ def get_current_attendee(request: Request, event: EventDep, session: SessionDep,
 CurrentAttendee = Annotated[Attendee | None, Depends(get_current_attendee)]
 
 
+JOIN_FIRST = "Join the event first: open its link or type its code on the home page."
+
+
 async def require_attendee(attendee: CurrentAttendee) -> Attendee:
     if attendee is None:
-        raise NotAuthenticated("Join the event first: open its link or type its code on the home page.")
+        raise NotAuthenticated(JOIN_FIRST)
+    return attendee
+
+
+def authenticated_attendee(request: Request, event: Event, session: Session, signer: Signer) -> Attendee:
+    """``AttendeeDep`` as a plain call, for a route that does all its database work in one thread."""
+    attendee = get_current_attendee(request, event, session, signer)
+    if attendee is None:
+        raise NotAuthenticated(JOIN_FIRST)
     return attendee
 
 
