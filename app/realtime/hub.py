@@ -9,14 +9,16 @@ How an update flows:
 2. ``Hub.publish`` wakes the event's local ``Channel`` and tells the other processes through the
    ``Broadcast`` backend (memory or Redis); their hubs get the same wake-up.
 3. The channel waits a short coalescing window, then reads the database once, renders the
-   fragments once per view and puts the same text on every local client's bounded queue. A
-   burst of marks costs a few renders, not one per mark per phone.
-4. Each client has its own writer task. A client whose queue is full loses its queued frames
-   and gets one full refresh instead; a send that stalls past a timeout closes that socket with
-   1013 (try again later), which the htmx ws extension retries. Nobody else waits for it. The
-   frame text is built once per batch and shared; stalls and heartbeats are found by one
-   watchdog pass a second rather than a timer per frame (at 2,000 sockets timers cost more than
-   the sends).
+   fragments once per view and hands the same text to every local client. A burst of marks
+   costs a few renders, not one per mark per phone.
+4. Under ``twofeet serve`` the server offers a write of bytes framed once per batch
+   (``app/realtime/wsserver.py``): an idle socket gets the frame at once, with no task switch and
+   no ASGI send. Otherwise (a busy or slow socket, or another ASGI server) the frame goes on the
+   client's bounded queue, drained by its own writer task. A client whose queue is full loses its
+   queued frames and gets one full refresh instead; a send that stalls past a timeout closes that
+   socket with 1013 (try again later), which the htmx ws extension retries. Nobody else waits for
+   it. Stalls and heartbeats are found by one watchdog pass a second rather than a timer per
+   frame (at 2,000 sockets timers cost more than the sends).
 
 Clients connect with the last sequence they saw (``?since=N``): the hub replays the gap from the
 database (the BoardEvent log), or sends a full refresh when the gap is too long. Every frame
