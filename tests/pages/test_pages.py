@@ -172,6 +172,30 @@ def test_marking_from_the_phone_page_with_htmx_returns_the_card(client: TestClie
     assert 'aria-pressed="false"' in unmarked.text
 
 
+def test_a_tap_updates_the_marks_left_line_on_the_wall(client: TestClient) -> None:
+    code, _ = create_event(client)  # this browser is the organizer, and joins as an attendee too
+    set_phase(client, code, "proposing")
+    join(client, code)
+    for title in ("Math talks", "Recess"):
+        client.post(f"/e/{code}/topics", data={"title": title, "csrf_token": csrf(client)})
+    ids = list(dict.fromkeys(re.findall(r"/topics/(\d+)/mark", client.get(f"/e/{code}").text)))
+    assert len(ids) == 2
+    token = csrf(client)
+
+    def tap(topic_id: str, action: str) -> str:
+        card = client.post(f"/e/{code}/topics/{topic_id}/mark", data={"action": action},
+                           headers={"HX-Request": "true", "X-CSRF-Token": token})
+        assert card.status_code == 200, card.text
+        line = re.search(r'<p id="marks-left"[^>]*hx-swap-oob="true">([^<]*)</p>', card.text)
+        assert line, "the card carries the marks-left line out of band"
+        return line.group(1)
+
+    assert tap(ids[0], "mark") == "Mark as many as you like"  # no budget set
+    client.post(f"/e/{code}/organize/settings", data={"vote_budget": "3", "csrf_token": token})
+    assert tap(ids[1], "mark") == "1 of 3 marks left"
+    assert tap(ids[0], "unmark") == "2 of 3 marks left"
+
+
 def test_someone_else_cannot_edit_or_withdraw_my_topic(client: TestClient) -> None:
     code, _ = create_event(client)
     set_phase(client, code, "proposing")
