@@ -208,6 +208,13 @@ def marks_used(session: Session, *, attendee: Attendee) -> int:
     ) or 0
 
 
+def marks_left(session: Session, *, event: Event, attendee: Attendee) -> int | None:
+    """How many more topics ``attendee`` may mark, or None when the event sets no budget."""
+    if event.vote_budget is None:
+        return None
+    return max(0, event.vote_budget - marks_used(session, attendee=attendee))
+
+
 def _shuffle_key(viewer_id: int, topic_id: int) -> bytes:
     return hashlib.sha256(f"{viewer_id}:{topic_id}".encode()).digest()
 

@@ -155,8 +155,8 @@ def _mark_out(session: Session, event: Event, attendee: Attendee, topic: Topic, 
               marked: bool) -> schemas.MarkOut:
     """The answer to a mark or unmark: two small counts, not a whole topic card (this is the hot path)."""
     count = topics.topic_count(session, topic=topic) if topics.counts_visible(event) else None
-    left = None if event.vote_budget is None else max(0, event.vote_budget - topics.marks_used(session, attendee=attendee))
-    return schemas.MarkOut(topic_id=topic.id, marked=marked, changed=changed, count=count, marks_left=left)  # type: ignore[arg-type]
+    return schemas.MarkOut(topic_id=topic.id, marked=marked, changed=changed, count=count,  # type: ignore[arg-type]
+                           marks_left=topics.marks_left(session, event=event, attendee=attendee))
 
 
 def _change_mark(request: Request, session: Session, signer: Signer, code: str, topic_id: int,

@@ -123,9 +123,8 @@ def _card(request: Request, session: SessionDep, event: EventDep, attendee: Atte
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     view = topics.topic_view(session, event=event, viewer=attendee, topic=topic)
     # The card and the "marks left" line: the one count the line needs, not the whole wall.
-    used = topics.marks_used(session, attendee=attendee) if event.vote_budget is not None else 0
     context = {"event": event, "attendee": attendee, "csrf": csrf, "view": view, "error": error,
-               "budget": event.vote_budget, "marks_left": max(0, (event.vote_budget or 0) - used),
+               "marks_left": topics.marks_left(session, event=event, attendee=attendee),
                "can": {action: phases.is_allowed(event, action) for action in phases.ALLOWED}}
     return render(request, "attendee/card.html", context, status_code=error.status_code if error else 200)
 
