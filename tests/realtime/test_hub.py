@@ -57,15 +57,21 @@ class FakeSocket:
         return numbers
 
 
+def _event_with_people(app: FastAPI, n: int) -> tuple[Event, list[Any], Any, int]:
+    """An event with ``n`` attendees and one topic; returns them and the board sequence so far."""
+    with Session(app.state.engine, expire_on_commit=False) as session:
+        event = make_event(session).event
+        people = [make_attendee(session, event) for _ in range(n)]
+        topic = make_topic(session, event, people[0])
+        start = session.get(Event, event.id).board_sequence  # type: ignore[union-attr]
+    return event, people, topic, start
+
+
 def test_hub_coalesces_marks_and_refreshes_then_closes_a_stalled_socket(sqlite_url: str) -> None:
     app = create_app(make_settings(sqlite_url, LIVE_WINDOW_MS=50, LIVE_QUEUE_SIZE=2, LIVE_SEND_TIMEOUT_S=0.5,
                                    LIVE_HEARTBEAT_S=60))
     hub: Hub = app.state.hub
-    with Session(app.state.engine, expire_on_commit=False) as session:
-        event = make_event(session).event
-        people = [make_attendee(session, event) for _ in range(30)]
-        topic = make_topic(session, event, people[0])
-        start = session.get(Event, event.id).board_sequence  # type: ignore[union-attr]
+    event, people, topic, start = _event_with_people(app, 30)
 
     def mark_all() -> int:
         with Session(app.state.engine, expire_on_commit=False) as session:
@@ -135,11 +141,7 @@ def _text_of(frame: bytes) -> str:
 def test_prepared_frames_go_out_whole_and_fall_back_to_the_queue_when_declined(sqlite_url: str) -> None:
     app = create_app(make_settings(sqlite_url, LIVE_WINDOW_MS=20, LIVE_HEARTBEAT_S=60))
     hub: Hub = app.state.hub
-    with Session(app.state.engine, expire_on_commit=False) as session:
-        event = make_event(session).event
-        people = [make_attendee(session, event) for _ in range(6)]
-        topic = make_topic(session, event, people[0])
-        start = session.get(Event, event.id).board_sequence  # type: ignore[union-attr]
+    event, people, topic, start = _event_with_people(app, 6)
 
     def mark(person: Any) -> int:
         with Session(app.state.engine, expire_on_commit=False) as session:
