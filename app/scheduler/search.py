@@ -12,15 +12,42 @@ improves it where it can, and supplies the proven bound.
 from __future__ import annotations
 
 import math
+import os
+import pickle
+import queue
 import random
+import signal
+import subprocess
+import sys
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from app.scheduler.instance import Instance
-from app.scheduler.model import SchedulingModel, estimated_headcount
+from app.scheduler.model import RoomClass, SchedulingModel, estimated_headcount
 
-__all__ = ["anneal", "anneal_restarts"]
+__all__ = ["SearchSpace", "anneal", "anneal_restarts"]
+
+
+@dataclass(frozen=True)
+class SearchSpace:
+    """What the search reads of a :class:`SchedulingModel`, without its CP-SAT objects.
+
+    It pickles, so restarts can run in worker processes.
+    """
+
+    x: tuple[tuple[int, int, int], ...]
+    classes: tuple[RoomClass, ...]
+    must: frozenset[int]
+    groups: tuple[tuple[int, tuple[int, ...]], ...]
+
+    @classmethod
+    def of(cls, sm: SchedulingModel | SearchSpace) -> SearchSpace:
+        if isinstance(sm, SearchSpace):
+            return sm
+        return cls(tuple(sorted(sm.x)), tuple(sm.classes), frozenset(sm.must), tuple(sm.groups))
 
 #: Temperature at the start and the end of a run, in attendance units.
 T_START = 0.7
@@ -29,7 +56,7 @@ T_END = 0.05
 
 def anneal(
     instance: Instance,
-    sm: SchedulingModel,
+    sm: SchedulingModel | SearchSpace,
     start: dict[int, tuple[int, int]],
     *,
     work: int,
@@ -230,7 +257,7 @@ def anneal(
 
 def anneal_restarts(
     instance: Instance,
-    sm: SchedulingModel,
+    sm: SchedulingModel | SearchSpace,
     start: dict[int, tuple[int, int]],
     *,
     work: int,
@@ -242,6 +269,7 @@ def anneal_restarts(
     floor: dict[int, tuple[int, int]] | None = None,
     max_runs: int = 4,
     t_start: float | None = None,
+    processes: int = 1,
 ) -> dict[int, tuple[int, int]]:
     """Several independent :func:`anneal` runs from ``start``; the best result wins.
 
@@ -252,6 +280,13 @@ def anneal_restarts(
     restarts are seeded from ``seed``, so the result is reproducible. ``floor``, when
     given, is returned unless a run beats it. ``max_runs`` and ``t_start`` (the start
     temperature, default :data:`T_START`) let the caller ask for fewer, hotter runs.
+
+    With ``processes`` above one, each process makes as many runs as one process
+    would in ``work`` (so the wall time stays about the same and the result is never
+    worse than with one process), in worker processes because the search is pure
+    Python and one interpreter uses one core. Runs are seeded by their number and
+    compared in that order, so the result depends on ``processes`` but not on which
+    process finished first. If no worker process can start, the runs are made here.
     """
     # Bigger days need longer runs to settle (measured on the benchmark's days).
     min_run = max(MIN_RUN_WORK, RUN_WORK_PER_TOPIC * len(instance.topics))
@@ -261,12 +296,40 @@ def anneal_restarts(
     best_value = _value(sm, best)
     if floor is not None and _value(sm, floor) > best_value:
         best, best_value = dict(floor), _value(sm, floor)  # a known better schedule is the result to beat
-    for k in range(runs):
-        if time.perf_counter() > deadline or (should_stop is not None and should_stop()):
+    seeds = [seed * 7919 + k for k in range(runs * max(1, processes))]
+
+    def done() -> bool:
+        return ceiling is not None and best_value >= ceiling
+
+    stopped = should_stop is not None and should_stop()
+    if processes > 1 and per_run >= MIN_RUN_WORK and not done() and not stopped:
+        shown = best_value
+
+        def arrived(cells: dict[int, tuple[int, int]]) -> bool:
+            # Progress as runs finish; the result itself is chosen in seed order below.
+            nonlocal shown
+            value = _value(sm, cells)
+            if on_improve is not None and value > shown:
+                shown = value
+                on_improve(cells)
+            return ceiling is not None and value >= ceiling
+
+        try:
+            results = _parallel_runs(instance, SearchSpace.of(sm), start, seeds, per_run, processes, deadline,
+                                     should_stop, ceiling, t_start, arrived)
+        except OSError:
+            results = {}  # no worker processes here (a sandbox, a frozen app): make the runs in this one
+        if results:
+            for run_seed in seeds:
+                if run_seed in results:
+                    value = _value(sm, results[run_seed])
+                    if value > best_value:
+                        best, best_value = results[run_seed], value
+            return best
+    for run_seed in seeds[:runs]:
+        if time.perf_counter() > deadline or (should_stop is not None and should_stop()) or done():
             break
-        if ceiling is not None and best_value >= ceiling:
-            break
-        cells = anneal(instance, sm, start, work=per_run, seed=seed * 7919 + k, deadline=deadline,
+        cells = anneal(instance, sm, start, work=per_run, seed=run_seed, deadline=deadline,
                        should_stop=should_stop, ceiling=ceiling, t_start=t_start)
         value = _value(sm, cells)
         if value > best_value:
@@ -276,13 +339,129 @@ def anneal_restarts(
     return best
 
 
+def _parallel_runs(
+    instance: Instance,
+    space: SearchSpace,
+    start: dict[int, tuple[int, int]],
+    seeds: list[int],
+    per_run: int,
+    processes: int,
+    deadline: float,
+    should_stop: Callable[[], bool] | None,
+    ceiling: int | None,
+    t_start: float | None,
+    on_result: Callable[[dict[int, tuple[int, int]]], bool],
+) -> dict[int, dict[int, tuple[int, int]]]:
+    """Make the runs of ``seeds`` in ``processes`` worker processes: seed -> result.
+
+    Each worker is ``python -m app.scheduler._worker`` (:func:`work`) reading one pickled job on stdin
+    and writing a pickled ``(seed, cells)`` per finished run on stdout; SIGTERM makes
+    it end its current run early and report it. A fresh interpreter (not a fork) is
+    safe from a server's threads and needs no ``__main__`` guard in the caller.
+    ``on_result`` sees each result as it arrives and returns true to stop the rest.
+    """
+    deadline_epoch = time.time() + max(0.0, deadline - time.perf_counter())
+    results: dict[int, dict[int, tuple[int, int]]] = {}
+    arrived: queue.Queue[tuple[int, dict[int, tuple[int, int]]] | None] = queue.Queue()
+    workers: list[subprocess.Popen[bytes]] = []
+    readers: list[threading.Thread] = []
+    try:
+        for p in range(min(processes, len(seeds))):
+            job = _Job(instance, space, start, tuple(seeds[p::processes]), per_run, t_start, ceiling, deadline_epoch)
+            proc = subprocess.Popen([sys.executable, "-m", "app.scheduler._worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            workers.append(proc)
+            assert proc.stdin is not None
+            proc.stdin.write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+            proc.stdin.close()
+            reader = threading.Thread(target=_read_results, args=(proc, arrived), daemon=True)
+            reader.start()
+            readers.append(reader)
+        open_workers = len(workers)
+        halted = False
+        while open_workers:
+            try:
+                item = arrived.get(timeout=0.1)
+            except queue.Empty:
+                if not halted and should_stop is not None and should_stop():
+                    halted = _halt(workers)
+                continue
+            if item is None:
+                open_workers -= 1
+                continue
+            results[item[0]] = item[1]
+            if on_result(item[1]) and not halted:
+                halted = _halt(workers)
+    finally:
+        for proc in workers:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+        for reader in readers:
+            reader.join()
+        for proc in workers:
+            assert proc.stdout is not None
+            proc.stdout.close()
+    return results
+
+
+def _read_results(proc: subprocess.Popen[bytes], arrived: queue.Queue) -> None:
+    assert proc.stdout is not None
+    try:
+        while True:
+            arrived.put(pickle.load(proc.stdout))
+    except (EOFError, pickle.UnpicklingError, OSError):
+        pass
+    finally:
+        arrived.put(None)
+
+
+def _halt(workers: list[subprocess.Popen[bytes]]) -> bool:
+    """Ask every worker to report its current run and stop."""
+    for proc in workers:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    return True
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One worker process's share of a parallel :func:`anneal_restarts`."""
+
+    instance: Instance
+    space: SearchSpace
+    start: dict[int, tuple[int, int]]
+    seeds: tuple[int, ...]
+    work: int
+    t_start: float | None
+    ceiling: int | None
+    deadline_epoch: float
+
+
+def work() -> None:
+    """The worker process: run the job read from stdin, report each run on stdout."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Results go to the original stdout; anything else printed goes to stderr.
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    job: _Job = pickle.load(sys.stdin.buffer)
+    deadline = time.perf_counter() + (job.deadline_epoch - time.time())
+    for run_seed in job.seeds:
+        if stop.is_set() or time.perf_counter() > deadline:
+            break
+        cells = anneal(job.instance, job.space, job.start, work=job.work, seed=run_seed, deadline=deadline,
+                       should_stop=stop.is_set, ceiling=job.ceiling, t_start=job.t_start)
+        pickle.dump((run_seed, cells), out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
+
 #: Fewest work units of one annealing run in :func:`anneal_restarts`.
 MIN_RUN_WORK = 2_000_000
 #: Fewest work units of one run per topic of the instance.
 RUN_WORK_PER_TOPIC = 60_000
 
 
-def _value(sm: SchedulingModel, cells: dict[int, tuple[int, int]]) -> int:
+def _value(sm: SchedulingModel | SearchSpace, cells: dict[int, tuple[int, int]]) -> int:
     """Attendance of topic -> (class, slot) cells."""
     return sum(mult * len({cells[ti][1] for ti in tis if ti in cells}) for mult, tis in sm.groups)
 

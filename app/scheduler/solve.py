@@ -7,9 +7,10 @@ How it works
 2. Build the CP-SAT model over room *classes* (:mod:`app.scheduler.model`) and a
    greedy schedule (:mod:`app.scheduler.warmstart`).
 3. Without a previous schedule: a short CP-SAT run on attendance (small days are
-   proven optimal here), then independent annealing restarts
-   (:mod:`app.scheduler.search`) from the better of the two, which on this coverage
-   objective find good schedules much faster than CP-SAT does.
+   proven optimal here), then independent annealing runs
+   (:mod:`app.scheduler.search`, one worker process per ``Config.workers``) from the
+   better of the two, which on this coverage objective find good schedules much
+   faster than CP-SAT does.
 4. Solve lexicographically, one CP-SAT run per objective, each hinted with the best
    schedule so far and fixing the previous optimum (or best found) as a constraint:
    fewest moves (only with a previous schedule), most attendance (this run supplies
@@ -78,7 +79,7 @@ _ANNEAL_SHARE = 0.65
 #: while the annealing search keeps improving, so it gets nearly all the time.
 _ANNEAL_SHARE_BIG = 0.8
 BIG_MODEL_CELLS = 3000
-#: Above this many x variables the annealing search makes one long, hotter run.
+#: Above this many x variables the annealing search's long runs start hotter still.
 LONG_RUN_CELLS = 10000
 #: Share of the deterministic budget for the first, short CP-SAT run.
 _QUICK_SHARE = 0.05
@@ -452,10 +453,14 @@ def _solve(
                     should_stop=run.stopped,
                     on_improve=lambda found: run.report(_attendance(sm, found)),
                     ceiling=quick_bound,
-                    # Measured on the huge benchmark days: one long, hotter run beats
-                    # restarts there (restarts win on the smaller ones).
-                    max_runs=1 if len(sm.x) > LONG_RUN_CELLS else 4,
-                    t_start=2.0 if len(sm.x) > LONG_RUN_CELLS else None,
+                    # Measured on the benchmark's days: on large and huge ones, one
+                    # long, hotter run per process beats restarts (which win on the
+                    # smaller ones).
+                    max_runs=1 if len(sm.x) > BIG_MODEL_CELLS else 4,
+                    t_start=2.0 if len(sm.x) > LONG_RUN_CELLS else 1.0 if len(sm.x) > BIG_MODEL_CELLS else None,
+                    # The search is pure Python: one process per worker uses the
+                    # cores CP-SAT's threads would.
+                    processes=config.workers,
                 )
                 remaining_dtime = max(0.0, remaining_dtime - total_dtime * share)
         hint = _greedy_values(sm, cells)

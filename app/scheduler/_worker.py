@@ -1,0 +1,10 @@
+"""Entry point of a search worker process: ``python -m app.scheduler._worker``.
+
+See :func:`app.scheduler.search.anneal_restarts`; the work itself is in
+:func:`app.scheduler.search.work`, so the pickled job's classes are the module's own.
+"""
+
+from app.scheduler.search import work
+
+if __name__ == "__main__":
+    work()
