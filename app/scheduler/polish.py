@@ -4,13 +4,15 @@ CP-SAT's secondary stage works on proxies (a slot-independent headcount guess, m
 placed minus slots covered). This local search uses the exact figures of the format:
 per slot, the expected headcounts of its topics, the clashes among its attendees'
 marks and the least overflow over all room assignments (a min-cost matching, as in
-:mod:`app.scheduler.rooms`). It moves, swaps, adds and drops topics, accepting a
-change only when attendance does not fall and (overflow, clashes) does not get
-worse; its length is counted in work units, so it is reproducible.
+:mod:`app.scheduler.rooms`). It moves, swaps, adds and drops topics, never accepting
+a change that lowers attendance; a change that makes (overflow, clashes) worse is
+taken now and then, as in simulated annealing, and the best schedule seen is the
+result. Its length is counted in work units, so it is reproducible.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections import Counter
@@ -25,6 +27,9 @@ from app.scheduler.score import interest_sets
 __all__ = ["polish"]
 
 _SCALE = 1000  # overflow is compared in thousandths of a person
+#: Temperature of the search at its start and end, in thousandths of a person of overflow.
+T_START = 300.0
+T_END = 0.2
 
 
 class _Slots:
@@ -167,6 +172,9 @@ def polish(
                 cnt[gi][si] -= sign
         return total
 
+    attendance = 0  # relative to the start
+    best_key = (attendance, -sum(c[0] for c in costs), -sum(c[1] for c in costs))
+    best_slot_of = dict(slot_of)
     step = 0
     while slots.work < work:
         step += 1
@@ -224,7 +232,13 @@ def polish(
         old = (sum(costs[si][0] for si in touched), sum(costs[si][1] for si in touched))
         new = (sum(c[0] for c in new_costs.values()), sum(c[1] for c in new_costs.values()))
         if gain == 0 and new > old:
-            continue
+            # Annealing on overflow (thousandths of a person) then clashes (one clash
+            # weighs a thousandth): a worse step is taken now and then, to leave a
+            # local optimum; the best schedule seen is what is returned.
+            worse = (new[0] - old[0]) + (new[1] - old[1])
+            temp = T_START * (T_END / T_START) ** min(1.0, slots.work / work)
+            if worse > 0 and rng.random() >= math.exp(-worse / temp):
+                continue
         for t, si, sign in changes:
             for gi, _ in groups_of[t]:
                 cnt[gi][si] += sign
@@ -236,7 +250,11 @@ def polish(
                 slot_of[t] = si
         for si, c in new_costs.items():
             costs[si] = c
+        attendance += gain
+        key = (attendance, -sum(c[0] for c in costs), -sum(c[1] for c in costs))
+        if key > best_key:
+            best_key, best_slot_of = key, dict(slot_of)
     return {
         ti: (cells[ti] if ti in cells and cells[ti][1] == si else (allowed[ti][si], si))
-        for ti, si in slot_of.items()
+        for ti, si in best_slot_of.items()
     }
