@@ -76,6 +76,8 @@ def anneal(
     deadline : float
         ``time.perf_counter()`` value after which the search stops early (a safety
         cap for slow machines; when it triggers the result is no longer reproducible).
+        If the time runs out faster than the work, the search cools by time instead,
+        so it still ends cold.
     should_stop : callable, optional
         Checked now and then; when it returns true the search ends.
     ceiling : int, optional
@@ -178,12 +180,18 @@ def anneal(
     check_every = 2000
     spent = 0
     step = 0
+    # The search cools by work done, or by time used when the deadline comes first
+    # (a slow machine): either way it ends cold rather than cut off while hot.
+    began = time.perf_counter()
+    time_used = 0.0
     while spent < work and best_value < ceiling:
         step += 1
         if step % check_every == 0:
-            if time.perf_counter() > deadline or (should_stop is not None and should_stop()):  # type: ignore[operator]
+            now = time.perf_counter()
+            if now > deadline or (should_stop is not None and should_stop()):  # type: ignore[operator]
                 break
-        temp = t_start * (t_end / t_start) ** (spent / work)
+            time_used = (now - began) / (deadline - began) if deadline > began else 1.0
+        temp = t_start * (t_end / t_start) ** max(spent / work, time_used)
         ti = movable[rng.randrange(len(movable))]
         spent += 4 + len(groups_of[ti])
         here = cell[ti]
@@ -326,10 +334,10 @@ def anneal_restarts(
                     if value > best_value:
                         best, best_value = results[run_seed], value
             return best
-    for run_seed in seeds[:runs]:
+    for k, run_seed in enumerate(seeds[:runs]):
         if time.perf_counter() > deadline or (should_stop is not None and should_stop()) or done():
             break
-        cells = anneal(instance, sm, start, work=per_run, seed=run_seed, deadline=deadline,
+        cells = anneal(instance, sm, start, work=per_run, seed=run_seed, deadline=_share(deadline, runs - k),
                        should_stop=should_stop, ceiling=ceiling, t_start=t_start)
         value = _value(sm, cells)
         if value > best_value:
@@ -337,6 +345,14 @@ def anneal_restarts(
             if on_improve is not None:
                 on_improve(best)
     return best
+
+
+def _share(deadline: float, runs_left: int) -> float:
+    """The deadline of the next of ``runs_left`` runs: an equal share of the time left."""
+    if deadline == float("inf") or runs_left <= 1:
+        return deadline
+    now = time.perf_counter()
+    return now + max(0.0, deadline - now) / runs_left
 
 
 def _parallel_runs(
@@ -446,10 +462,11 @@ def work() -> None:
     os.dup2(2, 1)
     job: _Job = pickle.load(sys.stdin.buffer)
     deadline = time.perf_counter() + (job.deadline_epoch - time.time())
-    for run_seed in job.seeds:
+    for k, run_seed in enumerate(job.seeds):
         if stop.is_set() or time.perf_counter() > deadline:
             break
-        cells = anneal(job.instance, job.space, job.start, work=job.work, seed=run_seed, deadline=deadline,
+        cells = anneal(job.instance, job.space, job.start, work=job.work, seed=run_seed,
+                       deadline=_share(deadline, len(job.seeds) - k),
                        should_stop=stop.is_set, ceiling=job.ceiling, t_start=job.t_start)
         pickle.dump((run_seed, cells), out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()

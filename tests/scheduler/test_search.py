@@ -71,3 +71,11 @@ def test_without_worker_processes_the_runs_are_made_here(medium, monkeypatch) ->
     monkeypatch.setattr(sys, "executable", "/nonexistent/python")
     fallback = anneal_restarts(inst, sm, start, work=work, seed=3, deadline=float("inf"), processes=2)
     assert fallback == here
+
+
+def test_a_run_stops_at_its_deadline_with_its_best_so_far(medium) -> None:
+    inst, sm, start = medium
+    began = time.perf_counter()
+    cut = anneal(inst, sm, start, work=500 * MIN_RUN_WORK, seed=4, deadline=began + 1.5)
+    assert time.perf_counter() - began < 10  # minutes of work, cut at a second and a half
+    assert _value(sm, cut) > _value(sm, start)
