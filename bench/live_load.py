@@ -271,7 +271,7 @@ def main_bench(args: argparse.Namespace) -> int:
     schema = None
     env = {"TWOFEET_SECRET_KEY": "bench", "TWOFEET_BROADCAST_URL": args.broadcast,
            "TWOFEET_LIVE_WINDOW_MS": str(args.window_ms), "TWOFEET_SQLITE_SYNCHRONOUS": args.synchronous,
-           "TWOFEET_MAX_ATTENDEES_PER_EVENT": "100000"}
+           "TWOFEET_MAX_ATTENDEES_PER_EVENT": "100000", "TWOFEET_LIVE_QUIET_GC": str(not args.python_gc).lower()}
     if args.database == "sqlite":
         env["TWOFEET_DATABASE_URL"] = f"sqlite:///{tmp / 'bench.db'}"
     else:
@@ -304,7 +304,8 @@ def main_bench(args: argparse.Namespace) -> int:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT, text=True)
         assert swarm.stdout is not None and swarm.stdin is not None
         hello = json.loads(swarm.stdout.readline())
-        connected = sum(httpx_get_json(f"{u}/healthz/live")["connected"] for u in urls)
+        before = [httpx_get_json(f"{u}/healthz/live") for u in urls]
+        connected = sum(b["connected"] for b in before)
         cpu0 = [cpu_seconds(s.pid) for s in servers]
         swarm_cpu0 = cpu_seconds(swarm.pid)
         t0 = time.monotonic()
@@ -351,6 +352,9 @@ def main_bench(args: argparse.Namespace) -> int:
             ("swarm CPU % (load generator, same machine)", f"{(swarm_cpu1 - swarm_cpu0) / elapsed * 100:.0f}"),
             ("poster CPU % (same machine)", f"{poster_cpu:.0f}"),
             ("server RSS MB now / peak", " + ".join(f"{r:.0f}/{p:.0f}" for r, p in memory)),
+            ("server full GC passes while marking (longest of the run, ms)",
+             "Python's own (not counted)" if args.python_gc else " + ".join(
+                 f"{a['gc']['passes'] - b['gc']['passes']} ({a['gc']['max_ms']:.0f})" for b, a in zip(before, stats))),
         ]
         width = max(len(k) for k, _ in rows)
         print(f"| {'metric'.ljust(width)} | value |")
@@ -394,6 +398,8 @@ def main() -> int:
     parser.add_argument("--voters", type=int, default=200)
     parser.add_argument("--topics", type=int, default=30)
     parser.add_argument("--drain", type=float, default=3.0, help="seconds clients keep listening after the last mark")
+    parser.add_argument("--python-gc", action="store_true",
+                        help="leave full GC passes to Python (TWOFEET_LIVE_QUIET_GC=false), for comparison")
     # The swarm's own arguments (started by the benchmark itself).
     parser.add_argument("--swarm", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--urls", help=argparse.SUPPRESS)

@@ -53,6 +53,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from app.domain.board import BOARD_PENDING
 from app.models import Event
 from app.realtime.broadcast import Broadcast
+from app.realtime.quietgc import QuietCollector
 from app.realtime.render import Batch, Push, meta, render_batch, view_target
 from app.realtime.wsserver import PREPARED, prepare_text
 
@@ -174,7 +175,8 @@ class Hub:
 
     def __init__(self, *, engine: Engine, env: Environment, broadcast: Broadcast, window_s: float = 0.1,
                  queue_size: int = 16, replay_max: int = 200, heartbeat_s: float = 25.0, sweep_s: float = 5.0,
-                 send_timeout_s: float = 10.0, switch_interval_s: float = 0.0002, rest_ratio: float = 0.5) -> None:
+                 send_timeout_s: float = 10.0, switch_interval_s: float = 0.0002, rest_ratio: float = 0.5,
+                 quiet_gc: bool = False) -> None:
         self.engine = engine
         self.switch_interval_s = switch_interval_s
         self.rest_ratio = rest_ratio
@@ -195,6 +197,9 @@ class Hub:
         self._sweep_now = asyncio.Event()
         self._closing = False
         self._tasks: set[asyncio.Task[Any]] = set()
+        #: Loop time of the last change signalled or fan-out finished (for the quiet GC).
+        self.last_activity = 0.0
+        self.gc = QuietCollector(lambda: self.last_activity) if quiet_gc else None
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -211,6 +216,8 @@ class Hub:
         await self.broadcast.start(self._on_remote, self._on_resync)
         self._sweeper = asyncio.create_task(self._sweep(), name="twofeet-hub-sweeper")
         self._watcher = asyncio.create_task(self._watchdog(), name="twofeet-hub-watchdog")
+        if self.gc is not None:
+            self.gc.start()
 
     async def stop(self) -> None:
         """Close every socket with 1012 so clients reconnect (to this server restarted, or another)."""
@@ -229,6 +236,8 @@ class Hub:
         if closes:
             await asyncio.gather(*closes, return_exceptions=True)
         await self.broadcast.stop()
+        if self.gc is not None:
+            await self.gc.stop()
 
     async def _close(self, client: Client, code: int) -> None:
         with contextlib.suppress(Exception):
@@ -262,8 +271,9 @@ class Hub:
         channel = self.channels.get(event_id)
         if channel is not None and sequence > channel.target:
             channel.target = sequence
+            self.last_activity = asyncio.get_running_loop().time()
             if not channel.wake.is_set():
-                channel.woken_at = asyncio.get_running_loop().time()
+                channel.woken_at = self.last_activity
             channel.wake.set()
 
     async def _sweep(self) -> None:
@@ -372,6 +382,7 @@ class Hub:
                     channel.drained.clear()
                 now = loop.time()
                 channel.rest_until = now + self.rest_ratio * (now - began)
+                self.last_activity = now
 
     async def _refresh(self, channel: Channel, view: str) -> tuple[int, Push]:
         """A full snapshot for ``view`` at the channel's sequence (cached until the next batch)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request, WebSocket
@@ -145,4 +146,5 @@ def live_health(request: Request) -> dict[str, object]:
     return {"connected": hub.connected(), "events": len(hub.channels), "renders": stats.renders,
             "frames": stats.frames, "prepared": stats.prepared, "overflows": stats.overflows, "stalled": stats.stalled,
             "refused": stats.refused, "garbage": stats.garbage, "broadcast_healthy": hub.broadcast.healthy,
-            "broadcast_reconnects": getattr(hub.broadcast, "reconnects", 0)}
+            "broadcast_reconnects": getattr(hub.broadcast, "reconnects", 0),
+            "gc": None if hub.gc is None else asdict(hub.gc.stats)}

@@ -1,0 +1,69 @@
+"""The quiet collector: no automatic full GC pass while the hub runs; its own passes when quiet or overdue."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+
+from app.realtime.quietgc import QuietCollector
+
+
+def _promote_until_python_would_collect() -> list[object]:
+    """Make enough young-generation passes that Python would want a full one."""
+    kept: list[object] = []
+    while gc.get_count()[2] < 10:
+        kept.extend([i] for i in range(20_000))
+    return kept
+
+
+def test_full_passes_are_left_to_the_collector_while_it_runs_and_restored_after() -> None:
+    before = gc.get_threshold()
+
+    async def scenario() -> tuple[int, int, int]:
+        collector = QuietCollector(lambda: 0.0, check_s=60)
+        collector.start()
+        during = gc.get_threshold()
+        await collector.stop()
+        return during
+
+    during = asyncio.run(scenario())
+    assert during[:2] == before[:2]
+    assert during[2] > 10_000  # Python itself never reaches it
+    assert gc.get_threshold() == before
+
+
+def test_a_pass_waits_for_a_quiet_moment_unless_overdue() -> None:
+    activity = [100.0]
+    collector = QuietCollector(lambda: activity[0], quiet_s=2.0, min_interval_s=20.0, max_interval_s=300.0)
+    collector._last_pass = 0.0
+    gc.collect()
+    assert collector.due(101.0) is None  # nothing promoted since the last pass
+    kept = _promote_until_python_would_collect()
+    assert collector.due(10.0) is None  # too soon after the last pass
+    assert collector.due(101.0) is None  # busy: a change a second ago
+    assert collector.due(102.5) == "quiet"
+    activity[0] = 299.5
+    assert collector.due(300.0) == "overdue"  # busy, but five minutes without a pass
+    del kept
+
+
+def test_the_collector_runs_a_pass_when_the_board_goes_quiet() -> None:
+    async def scenario() -> QuietCollector:
+        loop = asyncio.get_running_loop()
+        collector = QuietCollector(lambda: loop.time() - 10, quiet_s=1.0, min_interval_s=0.0, check_s=0.01)
+        collector.start()
+        try:
+            kept = _promote_until_python_would_collect()
+            for _ in range(100):
+                await asyncio.sleep(0.01)
+                if collector.stats.passes:
+                    break
+            del kept
+        finally:
+            await collector.stop()
+        return collector
+
+    collector = asyncio.run(scenario())
+    assert collector.stats.passes >= 1
+    assert collector.stats.overdue == 0
+    assert collector.stats.max_ms >= collector.stats.last_ms > 0
