@@ -457,6 +457,9 @@ def work() -> None:
     """The worker process: run the job read from stdin, report each run on stdout."""
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Ctrl-C in a terminal reaches the whole process group: the parent decides, and
+    # ends its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Results go to the original stdout; anything else printed goes to stderr.
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
