@@ -313,6 +313,7 @@ def main_bench(args: argparse.Namespace) -> int:
         marks, post_ms, failures = asyncio.run(post_marks(urls, code, tokens, topic_ids, args.rate, args.duration))
         elapsed = time.monotonic() - t0
         poster_cpu = (time.process_time() - poster_cpu0) / elapsed * 100
+        marked = [httpx_get_json(f"{u}/healthz/live") for u in urls]  # before the drain's quiet moment
         cpu1 = [cpu_seconds(s.pid) for s in servers]
         swarm_cpu1 = cpu_seconds(swarm.pid)
         swarm.stdin.write("stop\n")
@@ -354,7 +355,8 @@ def main_bench(args: argparse.Namespace) -> int:
             ("server RSS MB now / peak", " + ".join(f"{r:.0f}/{p:.0f}" for r, p in memory)),
             ("server full GC passes while marking (longest of the run, ms)",
              "Python's own (not counted)" if args.python_gc else " + ".join(
-                 f"{a['gc']['passes'] - b['gc']['passes']} ({a['gc']['max_ms']:.0f})" for b, a in zip(before, stats))),
+                 f"{m['gc']['passes'] - b['gc']['passes']} ({a['gc']['max_ms']:.0f})"
+                 for b, m, a in zip(before, marked, stats))),
         ]
         width = max(len(k) for k, _ in rows)
         print(f"| {'metric'.ljust(width)} | value |")
