@@ -66,7 +66,8 @@ def _build_parser() -> _Parser:
     parser.add_argument("--time-limit", type=_positive_float, default=10.0, metavar="SECONDS",
                         help="seconds of solver work (default 10)")
     parser.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default 0)")
-    parser.add_argument("--workers", type=int, default=2, metavar="N", help="solver threads (default 2)")
+    parser.add_argument("--workers", type=int, default=2, metavar="N",
+                        help="solver threads and search processes (default 2; the machine's cores)")
     parser.add_argument("--previous", metavar="SCHEDULE.json", help="the schedule in force, to change as little as possible")
     parser.add_argument("--keep-before", metavar="SLOT", help="keep the previous schedule's placements before this slot")
     parser.add_argument("--verbose", action="store_true", help="progress lines on stderr")

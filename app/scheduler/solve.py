@@ -128,7 +128,8 @@ class Config:
     seed : int
         CP-SAT's random seed.
     workers : int
-        CP-SAT search workers.
+        CP-SAT search workers, and processes for the annealing search (a fresh
+        interpreter each, so a build in a server never holds the server's GIL).
     wall_limit : float or None
         The wall-clock safety cap in seconds; ``None`` means ``time_limit`` ×
         :data:`WALL_SLACK`. A run cut by it is valid but no longer reproducible, so
