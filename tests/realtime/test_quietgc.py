@@ -6,6 +6,7 @@ import asyncio
 import gc
 
 from app.realtime.quietgc import QuietCollector
+from tests.realtime.live import run_async
 
 
 def _promote_until_python_would_collect() -> list[object]:
@@ -26,7 +27,7 @@ def test_full_passes_are_left_to_the_collector_while_it_runs_and_restored_after(
         await collector.stop()
         return during
 
-    during = asyncio.run(scenario())
+    during = run_async(scenario())
     assert during[:2] == before[:2]
     assert during[2] > 10_000  # Python itself never reaches it
     assert gc.get_threshold() == before
@@ -63,7 +64,7 @@ def test_the_collector_runs_a_pass_when_the_board_goes_quiet() -> None:
             await collector.stop()
         return collector
 
-    collector = asyncio.run(scenario())
+    collector = run_async(scenario())
     assert collector.stats.passes >= 1
     assert collector.stats.overdue == 0
     assert collector.stats.max_ms >= collector.stats.last_ms > 0
