@@ -382,10 +382,13 @@ def _parallel_runs(
     workers: list[subprocess.Popen[bytes]] = []
     readers: list[threading.Thread] = []
     try:
-        for p in range(min(processes, len(seeds))):
-            job = _Job(instance, space, start, tuple(seeds[p::processes]), per_run, t_start, ceiling, deadline_epoch)
-            proc = subprocess.Popen([sys.executable, "-m", "app.scheduler._worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-            workers.append(proc)
+        count = min(processes, len(seeds))
+        # All start first (each spends a moment importing), then each is fed its job.
+        for _ in range(count):
+            workers.append(subprocess.Popen([sys.executable, "-m", "app.scheduler._worker"],
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE))
+        for p, proc in enumerate(workers):
+            job = _Job(instance, space, start, tuple(seeds[p::count]), per_run, t_start, ceiling, deadline_epoch)
             assert proc.stdin is not None
             proc.stdin.write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
             proc.stdin.close()
