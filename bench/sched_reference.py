@@ -4,9 +4,11 @@ The reference for an instance is the best attendance any method finds for it. Th
 module supplies the long run that issue 3 asks for: our own :func:`app.scheduler.solve`
 given ten minutes of wall time (``Config.wall_limit``) and more work than fits in
 them, so the clock is what ends it (its annealing stage cools by time, then CP-SAT
-searches and bounds for the rest). Results are cached as JSON under ``bench/.cache/``
-(gitignored), one file per instance, so the benchmark computes them once;
-``bench/scheduler.py`` then takes the best of this run and every method in its table.
+searches and bounds for the rest). Results are kept as JSON in ``bench/references/``
+(committed: they take 45 minutes to make), one file per instance, each with a hash of
+the generated instance, so a change to the generator makes them stale and they are
+computed again; ``bench/scheduler.py`` then takes the best of this run and every
+method in its table.
 
 Two instances run at a time with one worker each (the machine has two cores), so
 the twelve take about 45 minutes; small days stop early on a proof of optimality.
@@ -17,16 +19,20 @@ the twelve take about 45 minutes; small days stop early on a proof of optimality
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from app.scheduler import Config, score, solve, violations
+from app.scheduler import Config, Instance, score, solve, violations
+from app.scheduler.eventfile import event_to_document
 from bench.sched_gen import SIZES, generate
 
 CACHE = Path(__file__).parent / ".cache"
+#: Where the 10-minute solves are kept (committed).
+REFERENCES = Path(__file__).parent / "references"
 
 #: Wall-clock seconds of the long run (it stops earlier on a proof of optimality).
 SECONDS = 600.0
@@ -36,13 +42,24 @@ WORK = 2 * SECONDS
 
 
 def cache_path(size: str, seed: int) -> Path:
-    return CACHE / f"reference-{size}-{seed}.json"
+    return REFERENCES / f"reference-{size}-{seed}.json"
+
+
+def instance_hash(instance: Instance) -> str:
+    """A fingerprint of the generated instance: a record made for another one is stale."""
+    document = json.dumps(event_to_document(instance), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(document.encode()).hexdigest()
 
 
 def load(size: str, seed: int) -> dict[str, Any] | None:
-    """The cached long run of one instance, or ``None``."""
+    """The kept long run of one instance, or ``None`` when there is none or it is stale."""
     path = cache_path(size, seed)
-    return json.loads(path.read_text()) if path.exists() else None
+    if not path.exists():
+        return None
+    record = json.loads(path.read_text())
+    if record.get("instance_sha256") != instance_hash(generate(size, seed)):
+        return None
+    return record
 
 
 def compute(size: str, seed: int, seconds: float = SECONDS, workers: int = 1) -> dict[str, Any]:
@@ -56,6 +73,7 @@ def compute(size: str, seed: int, seconds: float = SECONDS, workers: int = 1) ->
     return {
         "size": size,
         "seed": seed,
+        "instance_sha256": instance_hash(inst),
         "attendance": stats.attendance,
         "upper_bound": stats.upper_bound,
         "bound": sol.stats.proven_bound,
@@ -71,9 +89,13 @@ def compute(size: str, seed: int, seconds: float = SECONDS, workers: int = 1) ->
 
 def _compute_and_cache(size: str, seed: int, seconds: float) -> dict[str, Any]:
     record = compute(size, seed, seconds)
-    CACHE.mkdir(exist_ok=True)
-    cache_path(size, seed).write_text(json.dumps(record))
+    save(record)
     return record
+
+
+def save(record: dict[str, Any]) -> None:
+    REFERENCES.mkdir(exist_ok=True)
+    cache_path(str(record["size"]), int(record["seed"])).write_text(json.dumps(record, indent=1) + "\n")
 
 
 def main() -> None:

@@ -131,6 +131,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=sched_reference.CACHE / "scheduler-results.json",
                         help="where to write the raw rows")
     args = parser.parse_args()
+    args.json.parent.mkdir(exist_ok=True)
     rows: list[Row] = []
     refs: dict[tuple[str, int], dict[str, object]] = {}
     for size in args.sizes:
@@ -139,9 +140,8 @@ def main() -> None:
             if ref is None:
                 print(f"computing the reference for {size} seed {seed} (a 10-minute solve, cached afterwards)...",
                       flush=True)
-                sched_reference.CACHE.mkdir(exist_ok=True)
                 ref = sched_reference.compute(size, seed)
-                sched_reference.cache_path(size, seed).write_text(json.dumps(ref))
+                sched_reference.save(ref)
             refs[(size, seed)] = ref
             new = run_instance(size, seed)
             best = max([int(ref["attendance"])] + [r.attendance for r in new if r.valid])  # type: ignore[call-overload]
