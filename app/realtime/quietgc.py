@@ -30,6 +30,10 @@ __all__ = ["GcStats", "QuietCollector"]
 _NEVER = 1_000_000_000
 #: Full passes Python would have made by now: its own default third threshold.
 _PYTHON_WOULD = 10
+#: Collectors running in this process (tests start several apps), and Python's own third
+#: threshold from before the first of them: the last one to stop puts it back.
+_running = 0
+_python_threshold = _PYTHON_WOULD
 
 
 @dataclass
@@ -52,25 +56,30 @@ class QuietCollector:
         self.check_s = check_s
         self.stats = GcStats()
         self._task: asyncio.Task[None] | None = None
-        self._saved: tuple[int, int, int] | None = None
         self._last_pass = 0.0
 
     def start(self) -> None:
+        global _running, _python_threshold
         loop = asyncio.get_running_loop()
-        self._saved = gc.get_threshold()
-        gc.set_threshold(self._saved[0], self._saved[1], _NEVER)
+        if _running == 0:
+            first, second, _python_threshold = gc.get_threshold()
+            gc.set_threshold(first, second, _NEVER)
+        _running += 1
         self._last_pass = loop.time()
         self._task = asyncio.create_task(self._run(loop), name="twofeet-quiet-gc")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        if self._saved is not None:
-            gc.set_threshold(*self._saved)
-            self._saved = None
+        global _running
+        if self._task is None:
+            return
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+        _running -= 1
+        if _running == 0:
+            first, second, _ = gc.get_threshold()
+            gc.set_threshold(first, second, _python_threshold)
 
     def due(self, now: float) -> str | None:
         """``"quiet"`` or ``"overdue"`` when a full pass should run now, else ``None``."""

@@ -68,3 +68,23 @@ def test_the_collector_runs_a_pass_when_the_board_goes_quiet() -> None:
     assert collector.stats.passes >= 1
     assert collector.stats.overdue == 0
     assert collector.stats.max_ms >= collector.stats.last_ms > 0
+
+
+def test_two_collectors_in_one_process_give_python_its_threshold_back_only_when_both_stop() -> None:
+    before = gc.get_threshold()
+
+    async def scenario() -> list[int]:
+        first, second = QuietCollector(lambda: 0.0, check_s=60), QuietCollector(lambda: 0.0, check_s=60)
+        first.start()
+        second.start()
+        await first.stop()
+        seen = [gc.get_threshold()[2]]
+        await second.stop()
+        await second.stop()  # a second stop changes nothing
+        seen.append(gc.get_threshold()[2])
+        return seen
+
+    while_one_runs, after = run_async(scenario())
+    assert while_one_runs > 10_000
+    assert after == before[2]
+    assert gc.get_threshold() == before
