@@ -6,13 +6,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
@@ -27,10 +25,10 @@ from app.realtime.hub import BoardSequenceMiddleware, Hub
 from app.routes import include_routers
 from app.security import Signer, load_or_create_secret_key
 from app.settings import Settings
+from app.staticfiles import STATIC_DIR, VersionedStaticFiles
 from app.templating import is_htmx, make_templates
 
 log = logging.getLogger("twofeet")
-STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
@@ -71,7 +69,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.templates = templates
     app.state.hub = hub
     app.state.builds = BuildJobs(engine, time_limit=settings.SOLVER_TIME_LIMIT_S)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", VersionedStaticFiles(directory=STATIC_DIR), name="static")
     include_routers(app)
     _register_error_handlers(app)
     app.add_middleware(BoardSequenceMiddleware)
