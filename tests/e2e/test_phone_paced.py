@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import LiveApp
 from tests.e2e.events import join_on_phone, make_event
+from tests.e2e.pages import tab_to
 
 pytestmark = pytest.mark.slow
 PAUSE_MS = 700  # longer than the similar-topics lookup's 400 ms debounce: a person stopping to think
@@ -58,4 +59,62 @@ def test_proposing_offline_says_so_and_keeps_what_was_typed(browser: Browser, li
     expect(phone.locator(".topic-card", has_text="Field trips on no budget")).to_be_visible()
     expect(status).to_be_hidden()
     expect(phone.get_by_label("Title")).to_have_value("")
+    phone.context.close()
+
+
+def _focused(page: Page) -> str:
+    """What has the keyboard focus, as '#id' or 'tag.class' (the body when focus was lost)."""
+    return page.evaluate("""() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return 'body';
+      return el.id ? '#' + el.id : el.tagName.toLowerCase() + (el.className ? '.' + el.className.split(' ').join('.') : '');
+    }""")
+
+
+def _focus_is(page: Page, selector: str) -> bool:
+    return bool(page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector))
+
+
+def _settled(page: Page) -> None:
+    """Wait until htmx has finished swapping and settling: a new card's form is live only then
+    (about 20 ms after the swap, quicker than any person presses the next key)."""
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")).to_have_count(0)
+
+
+def test_marking_and_leading_by_keyboard_keep_the_focus_on_the_card(browser: Browser, live_app: LiveApp) -> None:
+    event = make_event(live_app.url)
+    someone = event.attendee("Kim")
+    topic_id = event.propose(someone, "Restorative circles students run")
+    phone = join_on_phone(browser, live_app.url, event.code, "Keys")
+    card = f"#topic-{topic_id}"
+    mark = f"{card} .mark-button"
+    tab_to(phone, mark, limit=60)
+    phone.keyboard.press("Space")
+    expect(phone.locator(mark)).to_have_attribute("aria-pressed", "true")
+    expect(phone.locator(mark)).to_have_text("Marked ✓")
+    _settled(phone)
+    assert _focus_is(phone, mark), f"focus went to {_focused(phone)} after marking"
+    phone.keyboard.press("Space")  # and back: the same key on the same button
+    expect(phone.locator(mark)).to_have_attribute("aria-pressed", "false")
+    expect(phone.locator(mark)).to_have_text("Mark")
+    _settled(phone)
+    assert _focus_is(phone, mark), f"focus went to {_focused(phone)} after unmarking"
+    phone.keyboard.press("Tab")
+    lead = f"{card} .lead-button"
+    assert _focus_is(phone, lead), f"Tab from Mark went to {_focused(phone)}"
+    phone.keyboard.press("Enter")
+    expect(phone.locator(lead)).to_have_text("Step back from leading")
+    _settled(phone)
+    assert _focus_is(phone, lead), f"focus went to {_focused(phone)} after offering to lead"
+
+    # Proposing by keyboard: the focus stays on the button, and the new topic is on the wall.
+    tab_to(phone, "#title", limit=80)
+    assert _focus_is(phone, "#title")
+    phone.keyboard.type("Keyboard-only field trips", delay=40)
+    phone.wait_for_timeout(PAUSE_MS)
+    tab_to(phone, "form[data-propose-form] button[type=submit]", limit=10)
+    phone.keyboard.press("Enter")
+    expect(phone.locator(".topic-card", has_text="Keyboard-only field trips")).to_be_visible()
+    _settled(phone)
+    assert _focus_is(phone, "form[data-propose-form] button[type=submit]"), f"focus went to {_focused(phone)}"
     phone.context.close()
