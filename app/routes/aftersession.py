@@ -74,9 +74,13 @@ def session_notes(request: Request, session: SessionDep, event: EventDep, topic_
 
 @router.get("/sessions/{topic_id}/notes/live", name="session_notes_live")
 def session_notes_live(request: Request, session: SessionDep, event: EventDep, topic_id: int,
+                       attendee: CurrentAttendee, organizer: CurrentOrganizer, csrf: CsrfToken,
                        after: int = 0) -> Response:
-    """The rendered notes when they changed since revision ``after``; 204 (nothing to swap) otherwise."""
+    """The rendered notes when they changed since revision ``after``; 204 (nothing to swap) otherwise.
+    Opened in a browser rather than polled by htmx, it is the notes page."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    if not is_htmx(request):
+        return _notes_page(request, session, event, topic, attendee, organizer is not None, csrf)
     view = notes.notes_view(session, event=event, topic=topic)
     if view.revision == after and is_htmx(request):
         return Response(status_code=204, headers={"Vary": "HX-Request"})
