@@ -2,27 +2,43 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, Field
+
+from app.domain.errors import InvalidInput
+from app.domain.text import clean_text
+
+
+def _user_text(value: str) -> str:
+    try:
+        return clean_text(value, field="text")
+    except InvalidInput:
+        raise ValueError("contains a control character; only text, newlines and tabs are accepted") from None
+
+
+# Every string a person writes: control characters refused (422 naming the field), bidi overrides dropped.
+UserText = Annotated[str, AfterValidator(_user_text)]
 
 
 class RoomIn(BaseModel):
-    name: str
+    name: UserText
     capacity: int
-    features: list[str] = Field(default_factory=list)
+    features: list[UserText] = Field(default_factory=list)
 
 
 class SlotIn(BaseModel):
-    start: str = Field(examples=["09:30"])
-    end: str = Field(examples=["10:20"])
+    start: UserText = Field(examples=["09:30"])
+    end: UserText = Field(examples=["10:20"])
 
 
 class EventCreate(BaseModel):
-    name: str
-    date: str = Field(examples=["2027-03-13"])
-    timezone: str = Field(default="UTC", examples=["America/Los_Angeles"])
+    name: UserText
+    date: UserText = Field(examples=["2027-03-13"])
+    timezone: UserText = Field(default="UTC", examples=["America/Los_Angeles"])
     rooms: list[RoomIn]
     slots: list[SlotIn]
-    password: str | None = None
+    password: UserText | None = None
     vote_budget: int | None = None
     hide_counts: bool = False
     shuffle_topics: bool = False
@@ -74,7 +90,7 @@ class EventOut(BaseModel):
 
 
 class JoinIn(BaseModel):
-    name: str | None = None
+    name: UserText | None = None
 
 
 class Joined(BaseModel):
@@ -83,8 +99,8 @@ class Joined(BaseModel):
 
 
 class LoginIn(BaseModel):
-    password: str | None = None
-    key: str | None = Field(default=None, description="the secret of the organizer link")
+    password: UserText | None = None
+    key: UserText | None = Field(default=None, description="the secret of the organizer link")
 
 
 class OrganizerLoggedIn(BaseModel):
@@ -92,16 +108,16 @@ class OrganizerLoggedIn(BaseModel):
 
 
 class TopicCreate(BaseModel):
-    title: str
-    description: str = ""
-    tags: list[str] = Field(default_factory=list)
+    title: UserText
+    description: UserText = ""
+    tags: list[UserText] = Field(default_factory=list)
     facilitate: bool = False
 
 
 class TopicUpdate(BaseModel):
-    title: str | None = None
-    description: str | None = None
-    tags: list[str] | None = None
+    title: UserText | None = None
+    description: UserText | None = None
+    tags: list[UserText] | None = None
 
 
 class TopicOut(BaseModel):
@@ -139,7 +155,7 @@ class LeadOut(BaseModel):
 
 
 class PhaseIn(BaseModel):
-    phase: str
+    phase: UserText
 
 
 class PhaseOut(BaseModel):
