@@ -10,6 +10,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.deps import (
+    RowId,
     AttendeeDep,
     CurrentAttendee,
     CurrentOrganizer,
@@ -132,7 +133,7 @@ def api_topic_create(body: schemas.TopicCreate, session: SessionDep, event: Even
 
 
 @router.patch("/events/{code}/topics/{topic_id}", response_model=schemas.TopicOut, responses=RESPONSES)
-def api_topic_update(body: schemas.TopicUpdate, topic_id: int, session: SessionDep, event: EventDep,
+def api_topic_update(body: schemas.TopicUpdate, topic_id: RowId, session: SessionDep, event: EventDep,
                      attendee: CurrentAttendee, organizer: CurrentOrganizer) -> Any:
     """Edit a topic (its author until voting closes, or an organizer)."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
@@ -143,7 +144,7 @@ def api_topic_update(body: schemas.TopicUpdate, topic_id: int, session: SessionD
 
 
 @router.delete("/events/{code}/topics/{topic_id}", status_code=204, responses=RESPONSES)
-def api_topic_withdraw(topic_id: int, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
+def api_topic_withdraw(topic_id: RowId, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
                        organizer: CurrentOrganizer) -> Response:
     """Withdraw a topic (its author until voting closes, or an organizer)."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
@@ -159,7 +160,7 @@ def _mark_out(session: Session, event: Event, attendee: Attendee, topic: Topic, 
                            marks_left=topics.marks_left(session, event=event, attendee=attendee))
 
 
-def _change_mark(request: Request, session: Session, signer: Signer, code: str, topic_id: int,
+def _change_mark(request: Request, session: Session, signer: Signer, code: str, topic_id: RowId,
                  marked: bool) -> Response:
     """A mark or unmark from the event's code to the JSON answer, in one worker thread."""
     event = events.require_event(session, code)
@@ -175,18 +176,18 @@ def _change_mark(request: Request, session: Session, signer: Signer, code: str, 
 
 
 @router.put("/events/{code}/topics/{topic_id}/interest", response_model=schemas.MarkOut, responses=RESPONSES)
-async def api_mark(code: str, topic_id: int, request: Request, session: SessionDep, signer: SignerDep) -> Response:
+async def api_mark(code: str, topic_id: RowId, request: Request, session: SessionDep, signer: SignerDep) -> Response:
     """Mark a topic (idempotent: marking twice keeps one mark)."""
     return await run_in_threadpool(_change_mark, request, session, signer, code, topic_id, True)
 
 
 @router.delete("/events/{code}/topics/{topic_id}/interest", response_model=schemas.MarkOut, responses=RESPONSES)
-async def api_unmark(code: str, topic_id: int, request: Request, session: SessionDep, signer: SignerDep) -> Response:
+async def api_unmark(code: str, topic_id: RowId, request: Request, session: SessionDep, signer: SignerDep) -> Response:
     """Remove a mark (idempotent)."""
     return await run_in_threadpool(_change_mark, request, session, signer, code, topic_id, False)
 
 
-def _lead_out(session: SessionDep, event: Event, attendee: AttendeeDep, topic_id: int, changed: bool) -> schemas.LeadOut:
+def _lead_out(session: SessionDep, event: Event, attendee: AttendeeDep, topic_id: RowId, changed: bool) -> schemas.LeadOut:
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     view = topics.topic_view(session, event=event, viewer=attendee, topic=topic)
     return schemas.LeadOut(topic_id=topic_id, facilitating=view.is_facilitator, changed=changed,
@@ -194,7 +195,7 @@ def _lead_out(session: SessionDep, event: Event, attendee: AttendeeDep, topic_id
 
 
 @router.put("/events/{code}/topics/{topic_id}/facilitators/me", response_model=schemas.LeadOut, responses=RESPONSES)
-def api_claim(topic_id: int, session: SessionDep, event: EventDep, attendee: AttendeeDep) -> Any:
+def api_claim(topic_id: RowId, session: SessionDep, event: EventDep, attendee: AttendeeDep) -> Any:
     """Offer to lead a topic."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     changed = claims.claim_topic(session, event=event, attendee=attendee, topic=topic)
@@ -202,7 +203,7 @@ def api_claim(topic_id: int, session: SessionDep, event: EventDep, attendee: Att
 
 
 @router.delete("/events/{code}/topics/{topic_id}/facilitators/me", response_model=schemas.LeadOut, responses=RESPONSES)
-def api_release(topic_id: int, session: SessionDep, event: EventDep, attendee: AttendeeDep) -> Any:
+def api_release(topic_id: RowId, session: SessionDep, event: EventDep, attendee: AttendeeDep) -> Any:
     """Step back from leading a topic."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     changed = claims.release_claim(session, event=event, attendee=attendee, topic=topic)
