@@ -62,11 +62,9 @@ def api_event_create(body: schemas.EventCreate, request: Request, session: Sessi
         session, name=body.name, date=body.date, timezone=body.timezone,
         rooms=[events.RoomSpec(r.name, r.capacity, r.features) for r in body.rooms],
         slots=[events.SlotSpec(s.start, s.end) for s in body.slots], password=body.password,
+        vote_budget=body.vote_budget, hide_counts=body.hide_counts, shuffle_topics=body.shuffle_topics,
     )
     event = created.event
-    if body.vote_budget is not None or body.hide_counts or body.shuffle_topics:
-        events.update_settings(session, event=event, vote_budget=body.vote_budget, hide_counts=body.hide_counts,
-                               shuffle_topics=body.shuffle_topics)
     token = signer.organizer_token(event_id=event.id, organizer_id=created.organizer.id)  # type: ignore[arg-type]
     return schemas.EventCreated(code=event.code, organizer_token=token, links=_links(request, event, created.secret))
 

@@ -58,3 +58,50 @@ def csrf_from(client: httpx.Client, path: str) -> str:
 def post_form(client: httpx.Client, path: str, data: dict[str, str], *, page: str) -> httpx.Response:
     token = csrf_from(client, page)
     return client.post(path, data={**data, "csrf_token": token})
+
+
+def count_rows(database_url: str, table: str, **where: int) -> int:
+    """Rows of ``table`` in the server's database, read directly (not through the app)."""
+    import sqlalchemy as sa  # inline: only the tests that count rows need an engine
+
+    engine = sa.create_engine(database_url)
+    try:
+        clause = " and ".join(f"{key} = :{key}" for key in where)
+        with engine.connect() as connection:
+            return int(connection.execute(sa.text(f'select count(*) from "{table}"' + (f" where {clause}" if clause else "")),
+                                          where).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def organizer_browser(base_url: str, event: ApiEvent) -> httpx.Client:
+    """A browser signed in to the console through the organizer link (cookie, as a person does)."""
+    client = httpx.Client(base_url=base_url, timeout=30)
+    signed_in = client.get("/e/" + event.organize_link.split("/e/", 1)[1])
+    assert signed_in.status_code == 303, signed_in.text[:300]
+    client.close()
+    return httpx.Client(base_url=base_url, timeout=30, cookies=client.cookies)
+
+
+def published_event(http: httpx.Client) -> tuple[ApiEvent, list[int]]:
+    """An event with three topics, a built and published schedule; returns it and its topic ids."""
+    import time  # inline: polling only here
+
+    event = create_event(http)
+    set_phase(http, event, "proposing")
+    attendee = join(http, event)
+    ids = []
+    for title in ("Robots", "Reading circles", "Mastery grading"):
+        made = http.post(f"/api/v1/events/{event.code}/topics", json={"title": title}, headers=attendee)
+        assert made.status_code == 201, made.text
+        ids.append(made.json()["id"])
+        assert http.put(f"/api/v1/events/{event.code}/topics/{ids[-1]}/interest", headers=attendee).status_code == 200
+    started = http.post(f"/api/v1/events/{event.code}/schedule/build", json={"time_limit": 2}, headers=event.organizer)
+    assert started.status_code == 202, started.text
+    deadline = time.monotonic() + 60
+    while http.get(f"/api/v1/events/{event.code}/schedule/build", headers=event.organizer).json()["running"]:
+        assert time.monotonic() < deadline, "the build did not finish"
+        time.sleep(0.2)
+    published = http.post(f"/api/v1/events/{event.code}/schedule/publish", json={}, headers=event.organizer)
+    assert published.status_code == 200, published.text
+    return event, ids
