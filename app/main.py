@@ -22,7 +22,7 @@ from app.db import make_engine, upgrade_database
 from app.domain.errors import DomainError
 from app.jobs import BuildJobs
 from app.realtime.broadcast import make_broadcast
-from app.middleware import PageHeadersMiddleware, RequestLimitMiddleware
+from app.middleware import BodyLimitMiddleware, PageHeadersMiddleware, RequestLimitMiddleware
 from app.realtime.hub import BoardSequenceMiddleware, Hub
 from app.routes import include_routers
 from app.security import Signer, load_or_create_secret_key
@@ -78,7 +78,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.add_middleware(RequestLimitMiddleware, limit=settings.MAX_CONCURRENT_REQUESTS)
     # Phones on school wifi: pages, htmx and Pico go out compressed (HTTP only; websockets pass through).
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
-
+    # Outside the request limit: an oversized body is refused without taking a turn.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.MAX_BODY_BYTES)
     app.add_middleware(PageHeadersMiddleware, secure_cookies=settings.SECURE_COOKIES)
 
     return app
@@ -123,8 +124,13 @@ def _register_error_handlers(app: FastAPI) -> None:
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         errors = []
         for error in exc.errors():
-            location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
-            errors.append({"field": ".".join(location) or "body", "message": error.get("msg", "invalid")})
+            field = ""
+            for part in error.get("loc", ()):
+                if part in ("body", "query", "path"):
+                    continue
+                # rooms[1].capacity, as the domain's own refusals name a field
+                field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
+            errors.append({"field": field or "body", "message": error.get("msg", "invalid")})
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         if _wants_json(request):
             return problem(422, "A value was refused", detail, code="invalid", errors=errors)

@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     MAX_TOPICS_PER_EVENT: int = 2000
     MAX_ATTENDEES_PER_EVENT: int = 20000
     MAX_IMPORT_BYTES: int = 20_000_000
+    # Any request body (JSON or form) larger than this is refused with 413 before it is parsed.
+    MAX_BODY_BYTES: int = 1_000_000
     # SQLite "synchronous": FULL makes every acknowledged write survive power loss, not only a
     # crash of the process; on WAL the cost is one fsync per commit.
     SQLITE_SYNCHRONOUS: str = "FULL"

@@ -29,7 +29,10 @@ CAPACITY_MAX = 10_000
 ROOMS_MAX = 200
 SLOTS_MAX = 24
 FEATURE_MAX = 30
+FEATURES_MAX = 20
 PASSWORD_MIN = 8
+PASSWORD_MAX = 200
+VOTE_BUDGET_MAX = 1000
 
 _hasher = PasswordHasher()
 
@@ -80,6 +83,8 @@ def parse_hhmm(value: str, *, field_name: str) -> str:
 
 def clean_features(raw: list[str], *, field_name: str) -> list[str]:
     """Features as lower-case words without duplicates, in the given order."""
+    if len(raw) > FEATURES_MAX:
+        raise InvalidInput(f"{field_name}: at most {FEATURES_MAX} features per room.", field=field_name)
     result: list[str] = []
     for item in raw:
         feature = " ".join(str(item).strip().lower().split())
@@ -169,8 +174,8 @@ def validate_slots(slots: list[SlotSpec]) -> list[SlotSpec]:
 
 
 def validate_vote_budget(vote_budget: int | None) -> None:
-    if vote_budget is not None and not (1 <= vote_budget <= 1000):
-        raise InvalidInput("vote_budget: marks per attendee must be from 1 to 1000, or unlimited.",
+    if vote_budget is not None and not (1 <= vote_budget <= VOTE_BUDGET_MAX):
+        raise InvalidInput(f"vote_budget: marks per attendee must be from 1 to {VOTE_BUDGET_MAX}, or unlimited.",
                            field="vote_budget")
 
 
@@ -329,8 +334,8 @@ def set_announcement(session: Session, *, event: Event, text: str, actor: Organi
 def hash_password(password: str) -> str:
     if len(password) < PASSWORD_MIN:
         raise InvalidInput(f"password: at least {PASSWORD_MIN} characters.", field="password")
-    if len(password) > 200:
-        raise InvalidInput("password: at most 200 characters.", field="password")
+    if len(password) > PASSWORD_MAX:
+        raise InvalidInput(f"password: at most {PASSWORD_MAX} characters.", field="password")
     return _hasher.hash(password)
 
 

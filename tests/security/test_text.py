@@ -21,7 +21,7 @@ def test_nul_in_event_name_is_refused_naming_the_field(http: httpx.Client) -> No
     response = http.post("/api/v1/events", json={**EVENT_BODY, "name": NUL})
     _refused(response, "name")
     response = http.post("/api/v1/events", json={**EVENT_BODY, "rooms": [{"name": "Lib\x00", "capacity": 3}]})
-    _refused(response, "rooms.0.name")
+    _refused(response, "rooms[0].name")
 
 
 def test_nul_in_join_name_topic_title_and_description_is_refused(http: httpx.Client) -> None:
