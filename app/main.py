@@ -19,7 +19,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
 
 from app.db import make_engine, upgrade_database
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, TooBusy
 from app.jobs import BuildJobs
 from app.realtime.broadcast import make_broadcast
 from app.middleware import BodyLimitMiddleware, PageHeadersMiddleware, RequestLimitMiddleware
@@ -27,6 +27,7 @@ from app.realtime.hub import BoardSequenceMiddleware, Hub
 from app.routes import include_routers
 from app.security import Signer, load_or_create_secret_key
 from app.settings import Settings
+from app.throttle import Throttle, make_storage
 from app.templating import is_htmx, make_templates
 
 log = logging.getLogger("twofeet")
@@ -70,7 +71,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.engine = engine
     app.state.templates = templates
     app.state.hub = hub
-    app.state.builds = BuildJobs(engine, time_limit=settings.SOLVER_TIME_LIMIT_S)
+    app.state.builds = BuildJobs(engine, time_limit=settings.SOLVER_TIME_LIMIT_S,
+                                 max_time_limit=settings.SOLVER_MAX_TIME_LIMIT_S,
+                                 max_running=settings.MAX_CONCURRENT_BUILDS)
+    app.state.throttle = Throttle(make_storage(settings.BROADCAST_URL, namespace=settings.DATABASE_URL))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     include_routers(app)
     _register_error_handlers(app)
@@ -117,8 +121,12 @@ def _register_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
         if _wants_json(request):
-            return problem(exc.status_code, exc.title, exc.message, code=exc.code, field=exc.field)
-        return _html_error(request, exc.status_code, exc.title, exc.message)
+            response = problem(exc.status_code, exc.title, exc.message, code=exc.code, field=exc.field)
+        else:
+            response = _html_error(request, exc.status_code, exc.title, exc.message)
+        if isinstance(exc, TooBusy):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

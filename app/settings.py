@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     # Cookies marked Secure; turn on behind HTTPS.
     SECURE_COOKIES: bool = False
     SOLVER_TIME_LIMIT_S: float = 20.0
+    # The longest build an organizer may ask for, and how many builds one process runs at once
+    # (each takes the CPU it is given; more at once only makes every one overrun).
+    SOLVER_MAX_TIME_LIMIT_S: float = 120.0
+    MAX_CONCURRENT_BUILDS: int = 2
+    # Events one client address may create ("limits" notation: N per second/minute/hour/day).
+    EVENT_CREATION_RATE: str = "20/hour"
     # Bounds on what one request may store.
     MAX_TOPICS_PER_EVENT: int = 2000
     MAX_ATTENDEES_PER_EVENT: int = 20000

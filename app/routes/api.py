@@ -10,6 +10,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.deps import (
+    EventCreationLimited,
     RowId,
     AttendeeDep,
     CurrentAttendee,
@@ -55,7 +56,8 @@ def _topic_out(view: TopicView, viewer_id: int | None) -> schemas.TopicOut:
                             mine=viewer_id is not None and t.author_id == viewer_id)
 
 
-@router.post("/events", status_code=201, response_model=schemas.EventCreated, responses=RESPONSES)
+@router.post("/events", status_code=201, response_model=schemas.EventCreated, responses=RESPONSES,
+             dependencies=[EventCreationLimited])
 def api_event_create(body: schemas.EventCreate, request: Request, session: SessionDep, signer: SignerDep) -> Any:
     """Create an event; returns its join code, an organizer token and its links."""
     created = events.create_event(
