@@ -29,7 +29,10 @@ CAPACITY_MAX = 10_000
 ROOMS_MAX = 200
 SLOTS_MAX = 24
 FEATURE_MAX = 30
+FEATURES_MAX = 20
 PASSWORD_MIN = 8
+PASSWORD_MAX = 200
+VOTE_BUDGET_MAX = 1000
 
 _hasher = PasswordHasher()
 
@@ -80,6 +83,8 @@ def parse_hhmm(value: str, *, field_name: str) -> str:
 
 def clean_features(raw: list[str], *, field_name: str) -> list[str]:
     """Features as lower-case words without duplicates, in the given order."""
+    if len(raw) > FEATURES_MAX:
+        raise InvalidInput(f"{field_name}: at most {FEATURES_MAX} features per room.", field=field_name)
     result: list[str] = []
     for item in raw:
         feature = " ".join(str(item).strip().lower().split())
@@ -168,6 +173,12 @@ def validate_slots(slots: list[SlotSpec]) -> list[SlotSpec]:
     return ordered
 
 
+def validate_vote_budget(vote_budget: int | None) -> None:
+    if vote_budget is not None and not (1 <= vote_budget <= VOTE_BUDGET_MAX):
+        raise InvalidInput(f"vote_budget: marks per attendee must be from 1 to {VOTE_BUDGET_MAX}, or unlimited.",
+                           field="vote_budget")
+
+
 def create_event(
     session: Session,
     *,
@@ -178,18 +189,24 @@ def create_event(
     slots: list[SlotSpec],
     password: str | None = None,
     organizer_name: str = "",
+    vote_budget: int | None = None,
+    hide_counts: bool = False,
+    shuffle_topics: bool = False,
 ) -> CreatedEvent:
-    """Create an event with its rooms and slots; returns it with the organizer's one-time secret."""
+    """Create an event with its rooms, slots and marking rules; returns it with the organizer's
+    one-time secret. Everything is checked before anything is written: a refusal leaves nothing."""
     name = validate_name(name, field_name="name", limit=NAME_MAX)
     date = validate_date(date)
     timezone = validate_timezone(timezone)
     rooms = validate_rooms(rooms)
     slots = validate_slots(slots)
+    validate_vote_budget(vote_budget)
     password_hash = hash_password(password) if password else None
     secret = secrets.token_urlsafe(18)
     for _attempt in range(20):
         event = Event(code=new_code(), name=name, date=date, timezone=timezone,
-                      organizer_secret_hash=hash_secret(secret))
+                      organizer_secret_hash=hash_secret(secret), vote_budget=vote_budget, hide_counts=hide_counts,
+                      shuffle_topics=shuffle_topics)
         session.add(event)
         try:
             session.flush()
@@ -261,9 +278,7 @@ def update_settings(
     actor: Organizer | None = None,
 ) -> Event:
     """Change the marking rules: budget (None for unlimited), hidden counts, shuffled order."""
-    if vote_budget is not None and not (1 <= vote_budget <= 1000):
-        raise InvalidInput("vote_budget: marks per attendee must be from 1 to 1000, or unlimited.",
-                           field="vote_budget")
+    validate_vote_budget(vote_budget)
     if facilitator_limit is not None and not (1 <= facilitator_limit <= 20):
         raise InvalidInput("facilitator_limit: facilitators per topic must be from 1 to 20.",
                            field="facilitator_limit")
@@ -319,8 +334,8 @@ def set_announcement(session: Session, *, event: Event, text: str, actor: Organi
 def hash_password(password: str) -> str:
     if len(password) < PASSWORD_MIN:
         raise InvalidInput(f"password: at least {PASSWORD_MIN} characters.", field="password")
-    if len(password) > 200:
-        raise InvalidInput("password: at most 200 characters.", field="password")
+    if len(password) > PASSWORD_MAX:
+        raise InvalidInput(f"password: at most {PASSWORD_MAX} characters.", field="password")
     return _hasher.hash(password)
 
 

@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from app.deps import (
+    RowId,
     AttendeeDep,
     CsrfChecked,
     CsrfToken,
@@ -65,7 +66,7 @@ def _notes_page(request: Request, session: SessionDep, event: Event, topic: Topi
 
 
 @router.get("/sessions/{topic_id}/notes", name="session_notes")
-def session_notes(request: Request, session: SessionDep, event: EventDep, topic_id: int, attendee: CurrentAttendee,
+def session_notes(request: Request, session: SessionDep, event: EventDep, topic_id: RowId, attendee: CurrentAttendee,
                   organizer: CurrentOrganizer, csrf: CsrfToken) -> Response:
     """A session's shared notes and resources; anyone at the event can add to them."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
@@ -73,7 +74,7 @@ def session_notes(request: Request, session: SessionDep, event: EventDep, topic_
 
 
 @router.get("/sessions/{topic_id}/notes/live", name="session_notes_live")
-def session_notes_live(request: Request, session: SessionDep, event: EventDep, topic_id: int,
+def session_notes_live(request: Request, session: SessionDep, event: EventDep, topic_id: RowId,
                        attendee: CurrentAttendee, organizer: CurrentOrganizer, csrf: CsrfToken,
                        after: int = 0) -> Response:
     """The rendered notes when they changed since revision ``after``; 204 (nothing to swap) otherwise.
@@ -89,7 +90,7 @@ def session_notes_live(request: Request, session: SessionDep, event: EventDep, t
 
 
 @router.post("/sessions/{topic_id}/notes", name="session_notes_save", dependencies=[CsrfChecked])
-def session_notes_save(request: Request, session: SessionDep, event: EventDep, topic_id: int,
+def session_notes_save(request: Request, session: SessionDep, event: EventDep, topic_id: RowId,
                        attendee: AttendeeDep, organizer: CurrentOrganizer, csrf: CsrfToken, form: FormDep) -> Response:
     """Save a new version of the notes; a clash with someone else's save keeps the typed text."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
@@ -105,7 +106,7 @@ def session_notes_save(request: Request, session: SessionDep, event: EventDep, t
 
 
 @router.get("/sessions/{topic_id}/notes/history", name="session_notes_history")
-def session_notes_history(request: Request, session: SessionDep, event: EventDep, topic_id: int,
+def session_notes_history(request: Request, session: SessionDep, event: EventDep, topic_id: RowId,
                           attendee: CurrentAttendee, csrf: CsrfToken) -> Response:
     """Every saved version of a session's notes, newest first, with who saved it."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
@@ -116,7 +117,7 @@ def session_notes_history(request: Request, session: SessionDep, event: EventDep
 
 
 @router.post("/sessions/{topic_id}/notes/restore", name="session_notes_restore", dependencies=[CsrfChecked])
-def session_notes_restore(request: Request, session: SessionDep, event: EventDep, topic_id: int,
+def session_notes_restore(request: Request, session: SessionDep, event: EventDep, topic_id: RowId,
                           attendee: AttendeeDep, form: FormDep) -> Response:
     """Bring back an earlier version (saved as the newest one, so nothing is lost)."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
@@ -129,7 +130,7 @@ def session_notes_restore(request: Request, session: SessionDep, event: EventDep
 
 
 @router.post("/sessions/{topic_id}/resources", name="resource_create", dependencies=[CsrfChecked])
-def resource_create(request: Request, session: SessionDep, event: EventDep, topic_id: int,
+def resource_create(request: Request, session: SessionDep, event: EventDep, topic_id: RowId,
                     attendee: AttendeeDep, organizer: CurrentOrganizer, csrf: CsrfToken, form: FormDep) -> Response:
     """Share a link in a session."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
@@ -145,7 +146,7 @@ def resource_create(request: Request, session: SessionDep, event: EventDep, topi
 
 
 @router.post("/resources/{resource_id}/remove", name="resource_remove", dependencies=[CsrfChecked])
-def resource_remove(request: Request, session: SessionDep, event: EventDep, resource_id: int,
+def resource_remove(request: Request, session: SessionDep, event: EventDep, resource_id: RowId,
                     attendee: CurrentAttendee, organizer: CurrentOrganizer) -> Response:
     """Take a shared link down (whoever shared it, or an organizer)."""
     if attendee is None and organizer is None:
@@ -177,7 +178,7 @@ def _feedback_page(request: Request, session: SessionDep, event: Event, attendee
 
 
 @router.get("/sessions/{topic_id}/feedback", name="session_feedback")
-def session_feedback(request: Request, session: SessionDep, event: EventDep, topic_id: int,
+def session_feedback(request: Request, session: SessionDep, event: EventDep, topic_id: RowId,
                      attendee: CurrentAttendee, csrf: CsrfToken) -> Response:
     """The feedback form for one session (showing the attendee's answer, to edit)."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
@@ -185,7 +186,7 @@ def session_feedback(request: Request, session: SessionDep, event: EventDep, top
 
 
 @router.post("/sessions/{topic_id}/feedback", name="session_feedback_save", dependencies=[CsrfChecked])
-def session_feedback_save(request: Request, session: SessionDep, event: EventDep, topic_id: int,
+def session_feedback_save(request: Request, session: SessionDep, event: EventDep, topic_id: RowId,
                           attendee: AttendeeDep, csrf: CsrfToken, form: FormDep) -> Response:
     """Save (or change) the attendee's feedback on a session."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
