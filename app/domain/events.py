@@ -329,6 +329,21 @@ def set_announcement(session: Session, *, event: Event, text: str, actor: Organi
     return event
 
 
+BOARD_THEMES = ("dark", "light")
+
+
+def set_board_theme(session: Session, *, event: Event, theme: str, actor: Organizer | None = None) -> Event:
+    """The board's colours: dark for projectors, light for daylight rooms; the board changes live."""
+    if theme not in BOARD_THEMES:
+        raise InvalidInput("board_theme: choose dark or light.", field="board_theme")
+    event.board_theme = theme
+    session.add(event)
+    audit.record(session, event=event, actor=actor, action="board theme", detail=theme)
+    record_change(session, event_id=event.id, kind="board_theme", payload={"theme": theme})  # type: ignore[arg-type]
+    session.commit()
+    return event
+
+
 # --- organizer access -------------------------------------------------------------------------
 
 def hash_password(password: str) -> str:

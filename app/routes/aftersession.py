@@ -24,6 +24,7 @@ from app.domain import attendees, calendar, exports, feedback, guide, notes, sch
 from app.domain.errors import DomainError, NotAuthenticated
 from app.models import Attendee, Event, Topic
 from app.routes import forms
+from app.routes.attendee import join_url
 from app.templating import is_htmx, render
 
 router = APIRouter(prefix="/e/{code}")
@@ -316,6 +317,14 @@ def calendar_links(request: Request, event: EventDep, attendee: CurrentAttendee,
 def print_board(request: Request, session: SessionDep, event: EventDep) -> Response:
     """The published board on paper: one page per slot."""
     return render(request, "print/board.html", {"event": event, "grid": schedule.grid(session, event=event)})
+
+
+@router.get("/print/poster", name="print_poster")
+def print_poster(request: Request, event: EventDep) -> Response:
+    """The join poster: a big QR code, the join code and the address typed out, on one page."""
+    link = join_url(request, event.code)
+    return render(request, "print/poster.html", {"event": event, "join_link": link,
+                                                 "address": link.split("://", 1)[-1]})
 
 
 @router.get("/print/doors", name="print_doors")
