@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,19 @@ def make_templates() -> Jinja2Blocks:
     env.filters["markdown"] = lambda text: Markup(render_markdown(text or ""))
     env.filters["event_time"] = lambda dt, event: event_now(event, dt).strftime("%a %H:%M") if dt else ""
     env.filters["localtime"] = _localtime
+    env.filters["field_id"] = field_id
     return templates
+
+
+_ROW_FIELD = re.compile(r"^(room|slot)s\[(\d+)\](?:\.(\w+))?$")
+
+
+def field_id(field: str) -> str:
+    """The id of the input a field path names on a form: ``rooms[1].capacity`` -> ``room1-capacity``."""
+    row = _ROW_FIELD.match(field)
+    if row:
+        return f"{row.group(1)}{row.group(2)}-{row.group(3) or ('name' if row.group(1) == 'room' else 'start')}"
+    return {"rooms": "room0-name", "slots": "slot0-start"}.get(field, field.replace("_", "-"))
 
 
 def _localtime(moment: datetime, timezone: str) -> str:

@@ -324,12 +324,12 @@ def update_settings(
     actor: Organizer | None = None,
 ) -> Event:
     """Change the marking rules: budget (None for unlimited), hidden counts, shuffled order."""
+    found = _Collect()
     if vote_budget is not None and not (1 <= vote_budget <= 1000):
-        raise InvalidInput("vote_budget: marks per attendee must be from 1 to 1000, or unlimited.",
-                           field="vote_budget")
+        found.add("vote_budget", "give a number from 1 to 1000, or leave it empty for unlimited.")
     if facilitator_limit is not None and not (1 <= facilitator_limit <= 20):
-        raise InvalidInput("facilitator_limit: facilitators per topic must be from 1 to 20.",
-                           field="facilitator_limit")
+        found.add("facilitator_limit", "give a number from 1 to 20.")
+    found.raise_any()
     event.vote_budget = vote_budget
     event.hide_counts = hide_counts
     event.shuffle_topics = shuffle_topics

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.datastructures import FormData
 
-from app.domain.errors import InvalidInput
+from app.domain.errors import FieldError, InvalidInput
 from app.domain.events import RoomSpec, SlotSpec
 
 
@@ -28,6 +28,22 @@ def whole_number(raw: str, *, field_name: str) -> int:
     if not digits or len(digits) > _DIGITS_MAX or not (digits.isascii() and digits.isdigit()):
         raise InvalidInput(f"{field_name}: '{value[:20]}' is not a whole number.", field=field_name)
     return int(value)
+
+
+def optional_numbers(form: FormData, *names: str) -> dict[str, int | None]:
+    """Whole numbers from these fields (None where left empty); every field that is not one is
+    refused at once."""
+    values: dict[str, int | None] = {}
+    errors: list[FieldError] = []
+    for name in names:
+        raw = text(form, name).strip()
+        try:
+            values[name] = whole_number(raw, field_name=name) if raw else None
+        except InvalidInput as error:
+            errors.extend(error.field_errors)
+    if errors:
+        raise InvalidInput(errors=errors)
+    return values
 
 
 def rooms_from_form(form: FormData) -> list[RoomSpec]:
