@@ -119,7 +119,8 @@ def _register_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
         if _wants_json(request):
-            response = problem(exc.status_code, exc.title, exc.message, code=exc.code, field=exc.field)
+            errors = [{"field": e.field, "message": e.message} for e in exc.field_errors]
+            response = problem(exc.status_code, exc.title, exc.message, code=exc.code, field=exc.field, errors=errors)
         else:
             response = _html_error(request, exc.status_code, exc.title, exc.message)
         if isinstance(exc, TooBusy):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ def make_templates() -> Jinja2Blocks:
     env.filters["event_time"] = lambda dt, event: event_now(event, dt).strftime("%a %H:%M") if dt else ""
     env.filters["localtime"] = _localtime
     env.globals["url_for"] = _versioned_static(env.globals["url_for"])
+    env.filters["field_id"] = field_id
     return templates
 
 
@@ -46,6 +48,17 @@ def _versioned_static(url_for: Any) -> Any:
         return url
 
     return versioned
+
+
+_ROW_FIELD = re.compile(r"^(room|slot)s\[(\d+)\](?:\.(\w+))?$")
+
+
+def field_id(field: str) -> str:
+    """The id of the input a field path names on a form: ``rooms[1].capacity`` -> ``room1-capacity``."""
+    row = _ROW_FIELD.match(field)
+    if row:
+        return f"{row.group(1)}{row.group(2)}-{row.group(3) or ('name' if row.group(1) == 'room' else 'start')}"
+    return {"rooms": "room0-name", "slots": "slot0-start"}.get(field, field.replace("_", "-"))
 
 
 def _localtime(moment: datetime, timezone: str) -> str:
