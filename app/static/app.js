@@ -10,10 +10,15 @@
     var last = container && container.lastElementChild;
     if (!last) return;
     var copy = last.cloneNode(true);
+    var index = container.children.length;
+    copy.querySelectorAll(".field-error").forEach(function (error) { error.remove(); });
     copy.querySelectorAll("input").forEach(function (input) {
       input.value = "";
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+      if (input.id) input.id = input.id.replace(/\d+/, String(index));
       var label = input.getAttribute("aria-label");
-      if (label) input.setAttribute("aria-label", label.replace(/\d+/, String(container.children.length + 1)));
+      if (label) input.setAttribute("aria-label", label.replace(/\d+/, String(index + 1)));
     });
     container.appendChild(copy);
     copy.querySelector("input").focus();
