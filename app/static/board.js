@@ -55,22 +55,22 @@
     return {pages: pages.filter(Boolean), total: items.length, noun: "topics"};
   }
 
-  // Rows into as few pages as fit the height, then evened out (8 rooms: 4 and 4, not 7 and 1).
+  // Rows into as few pages as fit the height, evened out by height (not 7 rooms and then 1).
   function splitRows(heights, room) {
-    var greedy = 0, used = 0;
-    heights.forEach(function (h, i) {
-      if (i === 0 || used + h > room) { greedy += 1; used = 0; }
-      used += h;
-    });
-    for (var pages = greedy; pages <= heights.length; pages++) {
-      var per = Math.ceil(heights.length / pages), ranges = [], fits = true;
-      for (var start = 0; start < heights.length; start += per) {
-        var end = Math.min(start + per, heights.length), sum = 0;
-        for (var k = start; k < end; k++) sum += heights[k];
-        if (sum > room && end - start > 1) fits = false;
+    var total = heights.reduce(function (a, b) { return a + b; }, 0);
+    for (var pages = Math.max(1, Math.ceil(total / room)); pages <= heights.length; pages++) {
+      var ranges = [], start = 0, left = total;
+      for (var p = 0; p < pages && start < heights.length; p++) {
+        var target = left / (pages - p), used = 0, end = start;
+        while (end < heights.length && (end === start || (used + heights[end] <= room && used + heights[end] / 2 <= target))) {
+          used += heights[end];
+          end += 1;
+        }
         ranges.push([start, end]);
+        left -= used;
+        start = end;
       }
-      if (fits) return ranges;
+      if (start >= heights.length) return ranges;
     }
     return heights.map(function (h, i) { return [i, i + 1]; });
   }
