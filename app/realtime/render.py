@@ -190,7 +190,10 @@ def render_batch(engine: Engine, env: Environment, request: HTTPConnection, *, e
                     batch.pushes[view] = _wall_delta(env, session, event, request, changes)
             elif view == "my":  # "my day" is personal: it GETs its own block when the day changed
                 relevant = refresh or reload or bool(phone_kinds - {"interest_changed", "topic_proposed", "announcement"})
-                batch.pushes[view] = Push("refetch" if relevant else "delta", target=view_target(view))
+                # The announcement line sits above the day, the same for everyone: pushed as it is.
+                body = (env.get_template("live/announcement.html").render(event=event)
+                        if refresh or reload or "announcement" in kinds else "")
+                batch.pushes[view] = Push("refetch" if relevant else "delta", body, target=view_target(view))
             else:  # a door view: it GETs its own block, which is personal (status buttons)
                 relevant = refresh or reload or bool(phone_kinds - {"interest_changed", "topic_proposed"})
                 batch.pushes[view] = Push("refetch" if relevant else "delta", target=view_target(view))

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.deps import (
+    RowId,
     CsrfChecked,
     CsrfToken,
     CurrentAttendee,
@@ -57,7 +58,7 @@ def _page_seconds(request: Request) -> int:
     return min(max(int(raw), 4), 60) if raw.isdigit() and len(raw) < 4 else 10
 
 
-def _door(request: Request, session: Session, event: EventDep, room_id: int, attendee: CurrentAttendee,
+def _door(request: Request, session: Session, event: EventDep, room_id: RowId, attendee: CurrentAttendee,
           organizer: CurrentOrganizer, csrf: str, error: DomainError | None = None) -> Response:
     door = schedule.door(session, event=event, room_id=room_id)
     can_set = door.now is not None and schedule.can_set_status(
@@ -69,14 +70,14 @@ def _door(request: Request, session: Session, event: EventDep, room_id: int, att
 
 
 @router.get("/rooms/{room_id}", name="door_page")
-def door_page(request: Request, session: SessionDep, event: EventDep, room_id: int, attendee: CurrentAttendee,
+def door_page(request: Request, session: SessionDep, event: EventDep, room_id: RowId, attendee: CurrentAttendee,
               organizer: CurrentOrganizer, csrf: CsrfToken) -> Response:
     """The door view: now and next in one room, for a tablet at the door."""
     return _door(request, session, event, room_id, attendee, organizer, csrf)
 
 
 @router.post("/placements/{placement_id}/status", name="session_status", dependencies=[CsrfChecked])
-def session_status(request: Request, session: SessionDep, event: EventDep, placement_id: int,
+def session_status(request: Request, session: SessionDep, event: EventDep, placement_id: RowId,
                    attendee: CurrentAttendee, organizer: CurrentOrganizer, csrf: CsrfToken, form: FormDep) -> Response:
     """The rule of two feet: a facilitator (or organizer) says the room is full, has room, or ended."""
     placement = schedule.require_placement(session, event=event, placement_id=placement_id)
@@ -95,7 +96,7 @@ def session_status(request: Request, session: SessionDep, event: EventDep, place
 
 
 @router.post("/rooms/{room_id}/popup", name="popup_start", dependencies=[CsrfChecked])
-def popup_start(request: Request, session: SessionDep, event: EventDep, room_id: int,
+def popup_start(request: Request, session: SessionDep, event: EventDep, room_id: RowId,
                 attendee: CurrentAttendee, organizer: CurrentOrganizer, csrf: CsrfToken, form: FormDep) -> Response:
     """Start a pop-up session in a room that is free in the current slot."""
     if attendee is None:
