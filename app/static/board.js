@@ -183,25 +183,22 @@
   });
 
   // A push or the grid's minute refresh has swapped #board-main: measure it again, same page.
-  document.addEventListener("htmx:wsAfterMessage", measure);
-  document.addEventListener("htmx:afterSwap", measure);
+  // A shown or cleared announcement, a resized window: what fits changes, measure again.
+  var observer = window.ResizeObserver ? new ResizeObserver(function () { measure(); }) : null;
   var observed = null;
-  if (window.ResizeObserver) {
-    // A shown or cleared announcement, a window resized: what fits changes.
-    var observer = new ResizeObserver(function () { measure(); });
-    observer.observe(layout);
-    document.addEventListener("htmx:wsAfterMessage", function () {
-      var section = main();
-      if (section && section !== observed) {
-        if (observed) observer.unobserve(observed);
-        observer.observe(section);
-        observed = section;
-      }
-    });
-    observed = main();
-    if (observed) observer.observe(observed);
+  function remeasure() {
+    var section = main();
+    if (observer && section !== observed) {
+      if (observed) observer.unobserve(observed);
+      if (section) observer.observe(section);  // its first report measures it
+      observed = section;
+    }
+    measure();
   }
+  document.addEventListener("htmx:wsAfterMessage", remeasure);
+  document.addEventListener("htmx:afterSwap", remeasure);
+  if (observer) observer.observe(layout);
   window.addEventListener("load", measure);
-  measure();
+  remeasure();
   schedule();
 })();

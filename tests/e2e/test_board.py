@@ -218,6 +218,22 @@ def test_paging_survives_a_push_and_goes_on_by_itself(browser: Browser, live_app
         expect(page.locator("#board-pager .pager-page")).to_have_text(re.compile(r"^Page 2 of \d+$"))
         # and the board still turns its pages by itself.
         expect(main).to_have_attribute("data-page", "3", timeout=15_000)
+        # An announcement arrives: it takes its own row, and the page is measured again around it.
+        console = browser.new_context(**LAPTOP).new_page()
+        console.goto(event.organize)
+        announce = console.locator("form[action$='/organize/announcement']")
+        announce.locator("input[name=announcement]").fill("Lunch is in the cafeteria at 12:00, bring your badge")
+        announce.locator("button[type=submit]").click()
+        expect(page.locator("#board-announcement")).to_be_visible()
+        page.wait_for_timeout(300)  # the resize observer reports after the next layout
+        bar = boxes(page, "#board-announcement")[0]
+        shown = [t for t in titles(page, TITLE) if t["visible"]]
+        assert shown and not [t["text"] for t in shown if overlaps(bar, t)], "the announcement covers a title"
+        assert not [t["text"] for t in shown if t["bottom"] > t["clip"]["bottom"] + 1], "a title is cut off"
+        announce.locator("input[name=announcement]").fill("")
+        announce.locator("button[type=submit]").click()
+        expect(page.locator("#board-announcement")).to_be_hidden()
+        console.context.close()
         assert page.evaluate("() => window.__samePage") == "yes"
 
 
@@ -260,6 +276,7 @@ def test_light_theme_by_address_and_by_the_organizer(browser: Browser, live_app:
         assert board.evaluate("() => getComputedStyle(document.body).backgroundColor") != "rgb(255, 255, 255)"
         console = browser.new_context(**LAPTOP).new_page()
         console.goto(event.organize)
+        console.locator(".console-tabs").get_by_role("link", name="Settings").click()
         console.get_by_label("Light: for a bright room or a TV in daylight").check()
         console.get_by_role("button", name="Use these colours").click()
         expect(console.get_by_text("The board is light now.")).to_be_visible()
