@@ -18,7 +18,7 @@
   function toArray(list) { return Array.prototype.slice.call(list); }
 
   // A word wider than its box (a long compound, a URL) gets smaller type instead of being broken
-  // mid-word; only if it still cannot fit at 70 % is it allowed to break (class is-squeezed).
+  // mid-word; only if it still cannot fit at 70 % is it broken, at full size (class is-squeezed).
   function fitTitles(scope) {
     toArray(scope.querySelectorAll(".cell-title, .board-title")).forEach(function (el) {
       if (!el.offsetWidth) return;
@@ -29,7 +29,10 @@
         size -= 1;
         el.style.fontSize = size + "px";
       }
-      if (el.scrollWidth > el.clientWidth + 1) el.classList.add("is-squeezed");
+      if (el.scrollWidth > el.clientWidth + 1) {  // no size fits: full size, broken where it must
+        el.style.fontSize = "";
+        el.classList.add("is-squeezed");
+      }
     });
   }
 
