@@ -146,7 +146,7 @@ def test_now_and_next_are_highlighted(browser: Browser, live_app: LiveApp) -> No
     zone, local = _midday_zone(datetime.now(timezone.utc))
     start = local.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
     slots = [{"start": f"{(start + timedelta(hours=i)).strftime('%H:%M')}",
-              "end": f"{(start + timedelta(hours=i, minutes=50)).strftime('%H:%M')}"} for i in range(4)]
+              "end": f"{(start + timedelta(hours=i + 1)).strftime('%H:%M')}"} for i in range(4)]  # no gaps
     code = build_event(live_app.url, rooms=3, slots=4, topics=6, publish=True, name="Edcamp Right Now", seconds=1,
                        date=local.strftime("%Y-%m-%d"), zone=zone, slot_times=slots).code
     for page in _board(browser, "1080", f"{live_app.url}/e/{code}/board"):
