@@ -233,7 +233,8 @@ def event_board_theme(request: Request, session: SessionDep, event: EventDep, or
     try:
         events.set_board_theme(session, event=event, theme=forms.text(form, "board_theme"), actor=organizer)
     except DomainError as error:
-        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
+        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer,
+                        section="settings")
     done = "The board is light now." if event.board_theme == "light" else "The board is dark now."
     return _back(request, event, done, "#board-look-heading")
 
