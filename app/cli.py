@@ -162,14 +162,27 @@ def cmd_import(args: argparse.Namespace) -> int:
     from app.domain.errors import DomainError
 
     settings = _settings(args.db)
+    limit = settings.MAX_IMPORT_BYTES
     try:
-        text = Path(args.file).read_text(encoding="utf-8") if args.file != "-" else sys.stdin.read()
-        document = json.loads(text)
+        # Read at most one byte past the limit: a larger file is refused before it is parsed.
+        if args.file == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with Path(args.file).open("rb") as handle:
+                data = handle.read(limit + 1)
+        if len(data) > limit:
+            print(f"twofeet import: {args.file} is larger than {limit:,} bytes (TWOFEET_MAX_IMPORT_BYTES); "
+                  "no event file is that large.", file=sys.stderr)
+            return 2
+        document = json.loads(data.decode("utf-8"))
     except OSError as error:
         print(f"twofeet import: cannot read {args.file}: {error.strerror}", file=sys.stderr)
         return 2
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         print(f"twofeet import: {args.file} is not valid JSON: {error}", file=sys.stderr)
+        return 2
+    except RecursionError:
+        print(f"twofeet import: {args.file} is nested too deeply to be an event file.", file=sys.stderr)
         return 2
     with Session(_engine(settings), expire_on_commit=False) as session:
         try:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from sqlmodel import Session
 
 from app.domain import attendees, events
-from app.domain.errors import NotAllowed, NotAuthenticated
+from app.domain.errors import ID_MAX, NotAllowed, NotAuthenticated
 from app.models import Attendee, Event, Organizer
 from app.security import (
     CSRF_COOKIE,
@@ -24,6 +24,7 @@ from app.security import (
     organizer_cookie_name,
 )
 from app.settings import Settings
+from app.throttle import Throttle
 
 
 # Dependencies that do no I/O are ``async def``: FastAPI runs a plain ``def`` dependency in a worker
@@ -60,6 +61,32 @@ async def get_signer(request: Request) -> Signer:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SignerDep = Annotated[Signer, Depends(get_signer)]
+
+
+async def get_throttle(request: Request) -> Throttle:
+    return request.app.state.throttle
+
+
+ThrottleDep = Annotated[Throttle, Depends(get_throttle)]
+
+
+def client_address(request: Request) -> str:
+    """The client's address (uvicorn puts a trusted proxy's X-Forwarded-For here)."""
+    return request.client.host if request.client else "unknown"
+
+
+async def limit_event_creation(request: Request, throttle: ThrottleDep, settings: SettingsDep) -> None:
+    """Events one address may create in a while: each can start solver builds, so they cost CPU."""
+    throttle.hit(settings.EVENT_CREATION_RATE, "create-event", client_address(request),
+                 message="Many events were created from this address in a short time; try again in {wait}.")
+
+
+EventCreationLimited = Depends(limit_event_creation)
+
+
+# Every id in a path: a whole number a database integer can hold (PostgreSQL's ``integer`` ends at
+# 2^31 - 1; SQLite overflows at 2^63), refused with a 422 before it reaches a query.
+RowId = Annotated[int, Path(ge=1, le=ID_MAX, description="a row id", examples=[1])]
 
 
 def get_event(code: str, session: SessionDep) -> Event:

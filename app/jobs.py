@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.domain import drafting, events
+from app.domain.errors import InvalidInput, TooBusy
 from app.domain.eventfile import build_instance
 from app.models import Organizer
 from app.scheduler import Config, Progress, Status, solve
@@ -59,9 +60,12 @@ class BuildJob:
 class BuildJobs:
     """The builds of this process, by event."""
 
-    def __init__(self, engine: Engine, *, time_limit: float, workers: int = 2) -> None:
+    def __init__(self, engine: Engine, *, time_limit: float, workers: int = 2, max_time_limit: float = 120.0,
+                 max_running: int = 2) -> None:
         self._engine = engine
-        self._time_limit = time_limit
+        self._time_limit = min(time_limit, max_time_limit)
+        self.max_time_limit = max_time_limit
+        self._max_running = max_running
         self._workers = workers
         self._jobs: dict[int, BuildJob] = {}
         self._lock = threading.Lock()
@@ -71,11 +75,21 @@ class BuildJobs:
 
     def start(self, *, event_id: int, organizer_id: int | None, keep_before_slot: int | None = None,
               time_limit: float | None = None) -> BuildJob:
-        """Start a build unless one is running for the event; returns the running job either way."""
+        """Start a build unless one is running for the event; returns the running job either way.
+
+        Refused when the organizer asks for more time than this server gives a build (InvalidInput),
+        or when the process already runs its share of builds for other events (TooBusy)."""
+        if time_limit is not None and time_limit > self.max_time_limit:
+            raise InvalidInput(f"time_limit: this server gives a build at most {self.max_time_limit:g} seconds.",
+                               field="time_limit")
         with self._lock:
             current = self._jobs.get(event_id)
             if current is not None and current.running:
                 return current
+            running = sum(1 for job in self._jobs.values() if job.running)
+            if running >= self._max_running:
+                raise TooBusy(f"{running} schedules are being built on this server right now; "
+                              "try again in a minute (the wall keeps every mark meanwhile).", retry_after=30)
             job = BuildJob(event_id=event_id, time_limit=time_limit or self._time_limit)
             self._jobs[event_id] = job
         thread = threading.Thread(target=self._run, args=(job, organizer_id, keep_before_slot),

@@ -6,31 +6,30 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
 
 from app.db import make_engine, upgrade_database
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, TooBusy
 from app.jobs import BuildJobs
 from app.realtime.broadcast import make_broadcast
-from app.middleware import PageHeadersMiddleware, RequestLimitMiddleware
+from app.middleware import BodyLimitMiddleware, PageHeadersMiddleware, RequestLimitMiddleware
 from app.realtime.hub import BoardSequenceMiddleware, Hub
 from app.routes import include_routers
 from app.security import Signer, load_or_create_secret_key
 from app.settings import Settings
+from app.staticfiles import STATIC_DIR, VersionedStaticFiles
+from app.throttle import Throttle, make_storage
 from app.templating import is_htmx, make_templates
 
 log = logging.getLogger("twofeet")
-STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
@@ -70,15 +69,19 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.engine = engine
     app.state.templates = templates
     app.state.hub = hub
-    app.state.builds = BuildJobs(engine, time_limit=settings.SOLVER_TIME_LIMIT_S)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.state.builds = BuildJobs(engine, time_limit=settings.SOLVER_TIME_LIMIT_S,
+                                 max_time_limit=settings.SOLVER_MAX_TIME_LIMIT_S,
+                                 max_running=settings.MAX_CONCURRENT_BUILDS)
+    app.state.throttle = Throttle(make_storage(settings.BROADCAST_URL, namespace=settings.DATABASE_URL))
+    app.mount("/static", VersionedStaticFiles(directory=STATIC_DIR), name="static")
     include_routers(app)
     _register_error_handlers(app)
     app.add_middleware(BoardSequenceMiddleware)
     app.add_middleware(RequestLimitMiddleware, limit=settings.MAX_CONCURRENT_REQUESTS)
     # Phones on school wifi: pages, htmx and Pico go out compressed (HTTP only; websockets pass through).
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
-
+    # Outside the request limit: an oversized body is refused without taking a turn.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.MAX_BODY_BYTES)
     app.add_middleware(PageHeadersMiddleware, secure_cookies=settings.SECURE_COOKIES)
 
     return app
@@ -117,15 +120,24 @@ def _register_error_handlers(app: FastAPI) -> None:
     async def domain_error(request: Request, exc: DomainError) -> Response:
         if _wants_json(request):
             errors = [{"field": e.field, "message": e.message} for e in exc.field_errors]
-            return problem(exc.status_code, exc.title, exc.message, code=exc.code, field=exc.field, errors=errors)
-        return _html_error(request, exc.status_code, exc.title, exc.message)
+            response = problem(exc.status_code, exc.title, exc.message, code=exc.code, field=exc.field, errors=errors)
+        else:
+            response = _html_error(request, exc.status_code, exc.title, exc.message)
+        if isinstance(exc, TooBusy):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         errors = []
         for error in exc.errors():
-            location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
-            errors.append({"field": ".".join(location) or "body", "message": error.get("msg", "invalid")})
+            field = ""
+            for part in error.get("loc", ()):
+                if part in ("body", "query", "path"):
+                    continue
+                # rooms[1].capacity, as the domain's own refusals name a field
+                field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
+            errors.append({"field": field or "body", "message": error.get("msg", "invalid")})
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         if _wants_json(request):
             return problem(422, "A value was refused", detail, code="invalid", errors=errors)

@@ -7,8 +7,10 @@ marks a second on a laptop that also feeds 2,000 sockets, that overhead was meas
 from __future__ import annotations
 
 import asyncio
+import json
 
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -64,3 +66,65 @@ class RequestLimitMiddleware:
             return
         async with self.semaphore:
             await self.app(scope, receive, send)
+
+
+class BodyLimitMiddleware:
+    """Refuses a request body larger than ``max_bytes`` with 413, before the app parses any of it.
+
+    A declared Content-Length over the limit is answered at once, without reading the body; a
+    chunked body (no length) is counted as it arrives and cut off at the limit, so a client cannot
+    stream ten megabytes of JSON into the parser by leaving the length out.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def _message(self) -> str:
+        return f"The request is too large: at most {self.max_bytes:,} bytes are accepted."
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        detail = self._message()
+        if scope.get("path", "").startswith("/api/"):
+            body = json.dumps({"type": "about:blank", "title": "Content Too Large", "status": 413,
+                               "detail": detail, "code": "too_large"}).encode()
+            media = "application/problem+json"
+        else:
+            body, media = detail.encode(), "text/plain; charset=utf-8"
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", media.encode()), (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = next((value for name, value in scope["headers"] if name == b"content-length"), None)
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._refuse(scope, send)
+            return
+        received = 0
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    # Raised inside the route's body parsing: the app's own handler answers 413.
+                    raise StarletteHTTPException(413, detail=self._message())
+            return message
+
+        async def watched_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, watched_send)
+        except StarletteHTTPException as error:
+            if error.status_code != 413 or started:
+                raise
+            await self._refuse(scope, send)

@@ -46,10 +46,18 @@ class Settings(BaseSettings):
     # Cookies marked Secure; turn on behind HTTPS.
     SECURE_COOKIES: bool = False
     SOLVER_TIME_LIMIT_S: float = 20.0
+    # The longest build an organizer may ask for, and how many builds one process runs at once
+    # (each takes the CPU it is given; more at once only makes every one overrun).
+    SOLVER_MAX_TIME_LIMIT_S: float = 120.0
+    MAX_CONCURRENT_BUILDS: int = 2
+    # Events one client address may create ("limits" notation: N per second/minute/hour/day).
+    EVENT_CREATION_RATE: str = "20/hour"
     # Bounds on what one request may store.
     MAX_TOPICS_PER_EVENT: int = 2000
     MAX_ATTENDEES_PER_EVENT: int = 20000
     MAX_IMPORT_BYTES: int = 20_000_000
+    # Any request body (JSON or form) larger than this is refused with 413 before it is parsed.
+    MAX_BODY_BYTES: int = 1_000_000
     # SQLite "synchronous": FULL makes every acknowledged write survive power loss, not only a
     # crash of the process; on WAL the cost is one fsync per commit.
     SQLITE_SYNCHRONOUS: str = "FULL"

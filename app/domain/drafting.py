@@ -85,15 +85,19 @@ def _new_draft(session: Session, event: Event, rows: list[tuple[int, int, int, b
     return run
 
 
-def ensure_draft(session: Session, *, event: Event) -> ScheduleRun:
-    """The draft, or a new one copied from the published schedule (or empty) to edit by hand."""
+def ensure_draft(session: Session, *, event: Event, commit: bool = True) -> ScheduleRun:
+    """The draft, or a new one copied from the published schedule (or empty) to edit by hand.
+
+    With ``commit=False`` a new draft is only flushed: the edit that needed it commits both, and a
+    refused edit rolls both back, so a refusal never leaves a new draft version behind."""
     draft = current_draft(session, event=event)
     if draft is not None:
         return draft
     published = published_run(session, event=event)
     rows = [(p.topic_id, p.room_id, p.slot_id, p.pinned) for p in placements_of(session, published)] if published else []
     run = _new_draft(session, event, rows, dict(published.stats) if published else {})
-    session.commit()
+    if commit:
+        session.commit()
     return run
 
 
@@ -263,7 +267,7 @@ class Consequences:
 
 def _draft_placement(session: Session, event: Event, placement_id: int, *,
                      create: bool = True) -> tuple[ScheduleRun, Placement]:
-    draft = ensure_draft(session, event=event) if create else current_draft(session, event=event)
+    draft = ensure_draft(session, event=event, commit=False) if create else current_draft(session, event=event)
     if draft is None:
         raise NotFound("There is no draft to change; start one from the published version.", field="placement_id")
     placement = session.get(Placement, placement_id) if known_id(placement_id) else None
@@ -362,11 +366,11 @@ def _restat(session: Session, event: Event, draft: ScheduleRun) -> None:
 
 def place(session: Session, *, event: Event, topic_id: int, room_id: int, slot_id: int, actor: Organizer) -> Placement:
     """Put a left-out topic into a free cell of the draft."""
-    draft = ensure_draft(session, event=event)
     topic = session.get(Topic, topic_id) if known_id(topic_id) else None
     if topic is None or topic.event_id != event.id or topic.status != TopicStatus.open:
         raise NotFound(f"Topic {topic_id} is not on this event's wall.", field="topic_id")
     room, slot = _cell_ids(session, event, room_id, slot_id)
+    draft = ensure_draft(session, event=event, commit=False)
     before = placements_of(session, draft)
     if any(p.topic_id == topic_id for p in before):
         raise Conflict(f"“{topic.title}” is already on the schedule; move it instead.")

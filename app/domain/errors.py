@@ -9,7 +9,8 @@ The tree (each class sets the HTTP status the web layer uses):
     ├── NotAuthenticated        401  nobody is logged in (no attendee cookie, no organizer login)
     ├── WrongPhase              409  the event's phase does not allow this now
     ├── BudgetExhausted         409  the attendee has used every mark the event allows
-    └── Conflict                409  the change clashes with the current state
+    ├── Conflict                409  the change clashes with the current state
+    └── TooBusy                 429  too many attempts, or the server's share is in use; ``retry_after`` says when
 
 A form can be wrong in several places at once: ``InvalidInput(errors=[FieldError(...), ...])``
 carries them all, so a person sees every field to fix in one go. ``plain_messages()`` words each
@@ -106,6 +107,16 @@ class Conflict(DomainError):
     status_code = 409
     code = "conflict"
     title = "Conflict"
+
+
+class TooBusy(DomainError):
+    status_code = 429
+    code = "too_many_requests"
+    title = "Too many requests"
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after
 
 
 ID_MAX = 2**31 - 1

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from app.domain import events, notes
 from app.domain.errors import InvalidInput
+from app.domain.text import check_document, strip_bidi
 from app.models import (
     Attendee,
     ClashPair,
@@ -132,6 +133,7 @@ def _check_text(value: str, *, key: str, ident: str, limit: int, required: bool)
 
 def import_event(session: Session, document: object) -> ImportedEvent:
     """Create a new event from a ``twofeet.event/1`` document; all of it, or nothing on a refusal."""
+    check_document(document)  # no control character (PostgreSQL cannot store a NUL), no absurd nesting
     try:
         instance = fileformat.parse_event(document)
     except fileformat.EventFileError as error:
@@ -211,7 +213,7 @@ def import_event(session: Session, document: object) -> ImportedEvent:
     for t in instance.topics:
         pin = t.pinned or Pin()
         topic_rows[t.id] = Topic(
-            event_id=event.id, title=" ".join(t.title.split()), description=t.description.strip(),  # type: ignore[arg-type]
+            event_id=event.id, title=strip_bidi(" ".join(t.title.split())), description=t.description.strip(),  # type: ignore[arg-type]
             tags=raw_tags.get(t.id, []), paper_marks=raw_paper.get(t.id, 0), unavailable_slots=sorted(slot_pk[s] for s in t.unavailable_slots),  # type: ignore[misc]
             needs=sorted(t.needs),
             pinned_room_id=room_rows[pin.room].id if pin.room else None,

@@ -32,7 +32,10 @@ CAPACITY_MAX = 10_000
 ROOMS_MAX = 200
 SLOTS_MAX = 24
 FEATURE_MAX = 30
+FEATURES_MAX = 20
 PASSWORD_MIN = 8
+PASSWORD_MAX = 200
+VOTE_BUDGET_MAX = 1000
 
 _hasher = PasswordHasher()
 T = TypeVar("T")
@@ -93,6 +96,8 @@ def clock(hhmm: str) -> str:
 
 def clean_features(raw: list[str], *, field_name: str) -> list[str]:
     """Features as lower-case words without duplicates, in the given order."""
+    if len(raw) > FEATURES_MAX:
+        raise InvalidInput(f"{field_name}: at most {FEATURES_MAX} features per room.", field=field_name)
     result: list[str] = []
     for item in raw:
         feature = " ".join(str(item).strip().lower().split())
@@ -230,6 +235,12 @@ def validate_slots(slots: list[SlotSpec]) -> list[SlotSpec]:
     return [slot for _index, slot in ordered]
 
 
+def validate_vote_budget(vote_budget: int | None) -> None:
+    if vote_budget is not None and not (1 <= vote_budget <= VOTE_BUDGET_MAX):
+        raise InvalidInput(f"vote_budget: marks per attendee must be from 1 to {VOTE_BUDGET_MAX}, or unlimited.",
+                           field="vote_budget")
+
+
 def create_event(
     session: Session,
     *,
@@ -240,19 +251,26 @@ def create_event(
     slots: list[SlotSpec],
     password: str | None = None,
     organizer_name: str = "",
+    vote_budget: int | None = None,
+    hide_counts: bool = False,
+    shuffle_topics: bool = False,
 ) -> CreatedEvent:
-    """Create an event with its rooms and slots; returns it with the organizer's one-time secret."""
+    """Create an event with its rooms, slots and marking rules; returns it with the organizer's
+    one-time secret. Everything is checked before anything is written, and every field's problem
+    is told at once, so the form is fixed in one go; a refusal leaves nothing behind."""
     found = _Collect()
     checked = (found.check(validate_name, name, field_name="name", limit=NAME_MAX), found.check(validate_date, date),
                found.check(validate_timezone, timezone), found.check(validate_rooms, rooms),
-               found.check(validate_slots, slots), found.check(hash_password, password) if password else None)
-    found.raise_any()  # every field's problem at once, so the form is fixed in one go
+               found.check(validate_slots, slots), found.check(validate_vote_budget, vote_budget),
+               found.check(hash_password, password) if password else None)
+    found.raise_any()
     name, date, timezone, rooms, slots = checked[:5]  # type: ignore[assignment]
-    password_hash = checked[5]
+    password_hash = checked[6]
     secret = secrets.token_urlsafe(18)
     for _attempt in range(20):
         event = Event(code=new_code(), name=name, date=date, timezone=timezone,
-                      organizer_secret_hash=hash_secret(secret))
+                      organizer_secret_hash=hash_secret(secret), vote_budget=vote_budget, hide_counts=hide_counts,
+                      shuffle_topics=shuffle_topics)
         session.add(event)
         try:
             session.flush()
@@ -325,8 +343,7 @@ def update_settings(
 ) -> Event:
     """Change the marking rules: budget (None for unlimited), hidden counts, shuffled order."""
     found = _Collect()
-    if vote_budget is not None and not (1 <= vote_budget <= 1000):
-        found.add("vote_budget", "give a number from 1 to 1000, or leave it empty for unlimited.")
+    found.check(validate_vote_budget, vote_budget)
     if facilitator_limit is not None and not (1 <= facilitator_limit <= 20):
         found.add("facilitator_limit", "give a number from 1 to 20.")
     found.raise_any()
@@ -413,13 +430,28 @@ def set_announcement(session: Session, *, event: Event, text: str, actor: Organi
     return event
 
 
+BOARD_THEMES = ("dark", "light")
+
+
+def set_board_theme(session: Session, *, event: Event, theme: str, actor: Organizer | None = None) -> Event:
+    """The board's colours: dark for projectors, light for daylight rooms; the board changes live."""
+    if theme not in BOARD_THEMES:
+        raise InvalidInput("board_theme: choose dark or light.", field="board_theme")
+    event.board_theme = theme
+    session.add(event)
+    audit.record(session, event=event, actor=actor, action="board theme", detail=theme)
+    record_change(session, event_id=event.id, kind="board_theme", payload={"theme": theme})  # type: ignore[arg-type]
+    session.commit()
+    return event
+
+
 # --- organizer access -------------------------------------------------------------------------
 
 def hash_password(password: str) -> str:
     if len(password) < PASSWORD_MIN:
         raise InvalidInput(f"password: at least {PASSWORD_MIN} characters.", field="password")
-    if len(password) > 200:
-        raise InvalidInput("password: at most 200 characters.", field="password")
+    if len(password) > PASSWORD_MAX:
+        raise InvalidInput(f"password: at most {PASSWORD_MAX} characters.", field="password")
     return _hasher.hash(password)
 
 

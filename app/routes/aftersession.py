@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from app.deps import (
+    RowId,
     AttendeeDep,
     CsrfChecked,
     CsrfToken,
@@ -23,6 +24,7 @@ from app.domain import attendees, calendar, exports, feedback, guide, notes, sch
 from app.domain.errors import DomainError, NotAuthenticated
 from app.models import Attendee, Event, Topic
 from app.routes import forms
+from app.routes.attendee import join_url
 from app.templating import is_htmx, render
 
 router = APIRouter(prefix="/e/{code}")
@@ -65,7 +67,7 @@ def _notes_page(request: Request, session: SessionDep, event: Event, topic: Topi
 
 
 @router.get("/sessions/{topic_id}/notes", name="session_notes")
-def session_notes(request: Request, session: SessionDep, event: EventDep, topic_id: int, attendee: CurrentAttendee,
+def session_notes(request: Request, session: SessionDep, event: EventDep, topic_id: RowId, attendee: CurrentAttendee,
                   organizer: CurrentOrganizer, csrf: CsrfToken) -> Response:
     """A session's shared notes and resources; anyone at the event can add to them."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
@@ -73,10 +75,14 @@ def session_notes(request: Request, session: SessionDep, event: EventDep, topic_
 
 
 @router.get("/sessions/{topic_id}/notes/live", name="session_notes_live")
-def session_notes_live(request: Request, session: SessionDep, event: EventDep, topic_id: int,
+def session_notes_live(request: Request, session: SessionDep, event: EventDep, topic_id: RowId,
+                       attendee: CurrentAttendee, organizer: CurrentOrganizer, csrf: CsrfToken,
                        after: int = 0) -> Response:
-    """The rendered notes when they changed since revision ``after``; 204 (nothing to swap) otherwise."""
+    """The rendered notes when they changed since revision ``after``; 204 (nothing to swap) otherwise.
+    Opened in a browser rather than polled by htmx, it is the notes page."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    if not is_htmx(request):
+        return _notes_page(request, session, event, topic, attendee, organizer is not None, csrf)
     view = notes.notes_view(session, event=event, topic=topic)
     if view.revision == after and is_htmx(request):
         return Response(status_code=204, headers={"Vary": "HX-Request"})
@@ -85,7 +91,7 @@ def session_notes_live(request: Request, session: SessionDep, event: EventDep, t
 
 
 @router.post("/sessions/{topic_id}/notes", name="session_notes_save", dependencies=[CsrfChecked])
-def session_notes_save(request: Request, session: SessionDep, event: EventDep, topic_id: int,
+def session_notes_save(request: Request, session: SessionDep, event: EventDep, topic_id: RowId,
                        attendee: AttendeeDep, organizer: CurrentOrganizer, csrf: CsrfToken, form: FormDep) -> Response:
     """Save a new version of the notes; a clash with someone else's save keeps the typed text."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
@@ -101,7 +107,7 @@ def session_notes_save(request: Request, session: SessionDep, event: EventDep, t
 
 
 @router.get("/sessions/{topic_id}/notes/history", name="session_notes_history")
-def session_notes_history(request: Request, session: SessionDep, event: EventDep, topic_id: int,
+def session_notes_history(request: Request, session: SessionDep, event: EventDep, topic_id: RowId,
                           attendee: CurrentAttendee, csrf: CsrfToken) -> Response:
     """Every saved version of a session's notes, newest first, with who saved it."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
@@ -112,7 +118,7 @@ def session_notes_history(request: Request, session: SessionDep, event: EventDep
 
 
 @router.post("/sessions/{topic_id}/notes/restore", name="session_notes_restore", dependencies=[CsrfChecked])
-def session_notes_restore(request: Request, session: SessionDep, event: EventDep, topic_id: int,
+def session_notes_restore(request: Request, session: SessionDep, event: EventDep, topic_id: RowId,
                           attendee: AttendeeDep, form: FormDep) -> Response:
     """Bring back an earlier version (saved as the newest one, so nothing is lost)."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
@@ -125,7 +131,7 @@ def session_notes_restore(request: Request, session: SessionDep, event: EventDep
 
 
 @router.post("/sessions/{topic_id}/resources", name="resource_create", dependencies=[CsrfChecked])
-def resource_create(request: Request, session: SessionDep, event: EventDep, topic_id: int,
+def resource_create(request: Request, session: SessionDep, event: EventDep, topic_id: RowId,
                     attendee: AttendeeDep, organizer: CurrentOrganizer, csrf: CsrfToken, form: FormDep) -> Response:
     """Share a link in a session."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
@@ -141,7 +147,7 @@ def resource_create(request: Request, session: SessionDep, event: EventDep, topi
 
 
 @router.post("/resources/{resource_id}/remove", name="resource_remove", dependencies=[CsrfChecked])
-def resource_remove(request: Request, session: SessionDep, event: EventDep, resource_id: int,
+def resource_remove(request: Request, session: SessionDep, event: EventDep, resource_id: RowId,
                     attendee: CurrentAttendee, organizer: CurrentOrganizer) -> Response:
     """Take a shared link down (whoever shared it, or an organizer)."""
     if attendee is None and organizer is None:
@@ -173,7 +179,7 @@ def _feedback_page(request: Request, session: SessionDep, event: Event, attendee
 
 
 @router.get("/sessions/{topic_id}/feedback", name="session_feedback")
-def session_feedback(request: Request, session: SessionDep, event: EventDep, topic_id: int,
+def session_feedback(request: Request, session: SessionDep, event: EventDep, topic_id: RowId,
                      attendee: CurrentAttendee, csrf: CsrfToken) -> Response:
     """The feedback form for one session (showing the attendee's answer, to edit)."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
@@ -181,7 +187,7 @@ def session_feedback(request: Request, session: SessionDep, event: EventDep, top
 
 
 @router.post("/sessions/{topic_id}/feedback", name="session_feedback_save", dependencies=[CsrfChecked])
-def session_feedback_save(request: Request, session: SessionDep, event: EventDep, topic_id: int,
+def session_feedback_save(request: Request, session: SessionDep, event: EventDep, topic_id: RowId,
                           attendee: AttendeeDep, csrf: CsrfToken, form: FormDep) -> Response:
     """Save (or change) the attendee's feedback on a session."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
@@ -311,6 +317,14 @@ def calendar_links(request: Request, event: EventDep, attendee: CurrentAttendee,
 def print_board(request: Request, session: SessionDep, event: EventDep) -> Response:
     """The published board on paper: one page per slot."""
     return render(request, "print/board.html", {"event": event, "grid": schedule.grid(session, event=event)})
+
+
+@router.get("/print/poster", name="print_poster")
+def print_poster(request: Request, event: EventDep) -> Response:
+    """The join poster: a big QR code, the join code and the address typed out, on one page."""
+    link = join_url(request, event.code)
+    return render(request, "print/poster.html", {"event": event, "join_link": link,
+                                                 "address": link.split("://", 1)[-1]})
 
 
 @router.get("/print/doors", name="print_doors")

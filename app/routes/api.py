@@ -10,6 +10,8 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.deps import (
+    EventCreationLimited,
+    RowId,
     AttendeeDep,
     CurrentAttendee,
     CurrentOrganizer,
@@ -54,18 +56,17 @@ def _topic_out(view: TopicView, viewer_id: int | None) -> schemas.TopicOut:
                             mine=viewer_id is not None and t.author_id == viewer_id)
 
 
-@router.post("/events", status_code=201, response_model=schemas.EventCreated, responses=RESPONSES)
+@router.post("/events", status_code=201, response_model=schemas.EventCreated, responses=RESPONSES,
+             dependencies=[EventCreationLimited])
 def api_event_create(body: schemas.EventCreate, request: Request, session: SessionDep, signer: SignerDep) -> Any:
     """Create an event; returns its join code, an organizer token and its links."""
     created = events.create_event(
         session, name=body.name, date=body.date, timezone=body.timezone,
         rooms=[events.RoomSpec(r.name, r.capacity, r.features) for r in body.rooms],
         slots=[events.SlotSpec(s.start, s.end) for s in body.slots], password=body.password,
+        vote_budget=body.vote_budget, hide_counts=body.hide_counts, shuffle_topics=body.shuffle_topics,
     )
     event = created.event
-    if body.vote_budget is not None or body.hide_counts or body.shuffle_topics:
-        events.update_settings(session, event=event, vote_budget=body.vote_budget, hide_counts=body.hide_counts,
-                               shuffle_topics=body.shuffle_topics)
     token = signer.organizer_token(event_id=event.id, organizer_id=created.organizer.id)  # type: ignore[arg-type]
     return schemas.EventCreated(code=event.code, organizer_token=token, links=_links(request, event, created.secret))
 
@@ -132,7 +133,7 @@ def api_topic_create(body: schemas.TopicCreate, session: SessionDep, event: Even
 
 
 @router.patch("/events/{code}/topics/{topic_id}", response_model=schemas.TopicOut, responses=RESPONSES)
-def api_topic_update(body: schemas.TopicUpdate, topic_id: int, session: SessionDep, event: EventDep,
+def api_topic_update(body: schemas.TopicUpdate, topic_id: RowId, session: SessionDep, event: EventDep,
                      attendee: CurrentAttendee, organizer: CurrentOrganizer) -> Any:
     """Edit a topic (its author until voting closes, or an organizer)."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
@@ -143,7 +144,7 @@ def api_topic_update(body: schemas.TopicUpdate, topic_id: int, session: SessionD
 
 
 @router.delete("/events/{code}/topics/{topic_id}", status_code=204, responses=RESPONSES)
-def api_topic_withdraw(topic_id: int, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
+def api_topic_withdraw(topic_id: RowId, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
                        organizer: CurrentOrganizer) -> Response:
     """Withdraw a topic (its author until voting closes, or an organizer)."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
@@ -159,7 +160,7 @@ def _mark_out(session: Session, event: Event, attendee: Attendee, topic: Topic, 
                            marks_left=topics.marks_left(session, event=event, attendee=attendee))
 
 
-def _change_mark(request: Request, session: Session, signer: Signer, code: str, topic_id: int,
+def _change_mark(request: Request, session: Session, signer: Signer, code: str, topic_id: RowId,
                  marked: bool) -> Response:
     """A mark or unmark from the event's code to the JSON answer, in one worker thread."""
     event = events.require_event(session, code)
@@ -175,18 +176,18 @@ def _change_mark(request: Request, session: Session, signer: Signer, code: str, 
 
 
 @router.put("/events/{code}/topics/{topic_id}/interest", response_model=schemas.MarkOut, responses=RESPONSES)
-async def api_mark(code: str, topic_id: int, request: Request, session: SessionDep, signer: SignerDep) -> Response:
+async def api_mark(code: str, topic_id: RowId, request: Request, session: SessionDep, signer: SignerDep) -> Response:
     """Mark a topic (idempotent: marking twice keeps one mark)."""
     return await run_in_threadpool(_change_mark, request, session, signer, code, topic_id, True)
 
 
 @router.delete("/events/{code}/topics/{topic_id}/interest", response_model=schemas.MarkOut, responses=RESPONSES)
-async def api_unmark(code: str, topic_id: int, request: Request, session: SessionDep, signer: SignerDep) -> Response:
+async def api_unmark(code: str, topic_id: RowId, request: Request, session: SessionDep, signer: SignerDep) -> Response:
     """Remove a mark (idempotent)."""
     return await run_in_threadpool(_change_mark, request, session, signer, code, topic_id, False)
 
 
-def _lead_out(session: SessionDep, event: Event, attendee: AttendeeDep, topic_id: int, changed: bool) -> schemas.LeadOut:
+def _lead_out(session: SessionDep, event: Event, attendee: AttendeeDep, topic_id: RowId, changed: bool) -> schemas.LeadOut:
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     view = topics.topic_view(session, event=event, viewer=attendee, topic=topic)
     return schemas.LeadOut(topic_id=topic_id, facilitating=view.is_facilitator, changed=changed,
@@ -194,7 +195,7 @@ def _lead_out(session: SessionDep, event: Event, attendee: AttendeeDep, topic_id
 
 
 @router.put("/events/{code}/topics/{topic_id}/facilitators/me", response_model=schemas.LeadOut, responses=RESPONSES)
-def api_claim(topic_id: int, session: SessionDep, event: EventDep, attendee: AttendeeDep) -> Any:
+def api_claim(topic_id: RowId, session: SessionDep, event: EventDep, attendee: AttendeeDep) -> Any:
     """Offer to lead a topic."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     changed = claims.claim_topic(session, event=event, attendee=attendee, topic=topic)
@@ -202,7 +203,7 @@ def api_claim(topic_id: int, session: SessionDep, event: EventDep, attendee: Att
 
 
 @router.delete("/events/{code}/topics/{topic_id}/facilitators/me", response_model=schemas.LeadOut, responses=RESPONSES)
-def api_release(topic_id: int, session: SessionDep, event: EventDep, attendee: AttendeeDep) -> Any:
+def api_release(topic_id: RowId, session: SessionDep, event: EventDep, attendee: AttendeeDep) -> Any:
     """Step back from leading a topic."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     changed = claims.release_claim(session, event=event, attendee=attendee, topic=topic)

@@ -12,6 +12,7 @@ from app.domain import drafting
 from app.domain.errors import InvalidInput, NotFound
 from app.jobs import BuildJob, BuildJobs
 from app.routes.api import RESPONSES
+from app.routes.schemas import UserText
 
 router = APIRouter(prefix="/api/v1", tags=["schedule"])
 
@@ -54,7 +55,7 @@ class ScheduleOut(BaseModel):
 
 
 class PublishIn(BaseModel):
-    announcement: str | None = Field(default=None, max_length=280)
+    announcement: UserText | None = Field(default=None, max_length=280)
 
 
 def _build_out(job: BuildJob) -> BuildOut:

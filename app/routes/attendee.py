@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from app.deps import (
+    RowId,
     AttendeeDep,
     CsrfChecked,
     CsrfToken,
@@ -118,7 +119,7 @@ def topic_create(request: Request, session: SessionDep, event: EventDep, attende
                             status_code=303)
 
 
-def _card(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep, topic_id: int,
+def _card(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep, topic_id: RowId,
           csrf: str, error: DomainError | None = None) -> Response:
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     view = topics.topic_view(session, event=event, viewer=attendee, topic=topic)
@@ -129,7 +130,7 @@ def _card(request: Request, session: SessionDep, event: EventDep, attendee: Atte
     return render(request, "attendee/card.html", context, status_code=error.status_code if error else 200)
 
 
-def _card_action(request: Request, session: Session, signer: Signer, code: str, topic_id: int, csrf: str,
+def _card_action(request: Request, session: Session, signer: Signer, code: str, topic_id: RowId, csrf: str,
                  form: FormData, act: Callable[[Event, Attendee, str, Topic], object]) -> Response:
     """Run a tap on a topic card (its form's ``action`` says which way); htmx gets the card back,
     with the refusal on it, a plain form post goes back to the wall.
@@ -154,7 +155,7 @@ def _card_action(request: Request, session: Session, signer: Signer, code: str, 
 
 
 @router.post("/topics/{topic_id}/mark", name="topic_mark", dependencies=[CsrfChecked])
-async def topic_mark(request: Request, session: SessionDep, signer: SignerDep, code: str, topic_id: int,
+async def topic_mark(request: Request, session: SessionDep, signer: SignerDep, code: str, topic_id: RowId,
                      csrf: CsrfToken, form: FormDep) -> Response:
     """Mark or unmark (the form says which, so a retried tap never flips it back)."""
     def act(event: Event, attendee: Attendee, action: str, topic: Topic) -> object:
@@ -164,7 +165,7 @@ async def topic_mark(request: Request, session: SessionDep, signer: SignerDep, c
 
 
 @router.post("/topics/{topic_id}/lead", name="topic_lead", dependencies=[CsrfChecked])
-async def topic_lead(request: Request, session: SessionDep, signer: SignerDep, code: str, topic_id: int,
+async def topic_lead(request: Request, session: SessionDep, signer: SignerDep, code: str, topic_id: RowId,
                      csrf: CsrfToken, form: FormDep) -> Response:
     """Offer to lead a topic, or step back."""
     def act(event: Event, attendee: Attendee, action: str, topic: Topic) -> object:
@@ -175,7 +176,7 @@ async def topic_lead(request: Request, session: SessionDep, signer: SignerDep, c
 
 @router.get("/topics/{topic_id}/edit", name="topic_edit")
 def topic_edit_form(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
-                    topic_id: int, csrf: CsrfToken) -> Response:
+                    topic_id: RowId, csrf: CsrfToken) -> Response:
     """The author's form to change or withdraw a topic."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     return render(request, "attendee/edit.html", {"event": event, "topic": topic, "csrf": csrf, "error": None,
@@ -185,7 +186,7 @@ def topic_edit_form(request: Request, session: SessionDep, event: EventDep, atte
 
 @router.post("/topics/{topic_id}/edit", name="topic_update", dependencies=[CsrfChecked])
 def topic_update(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
-                 topic_id: int, csrf: CsrfToken, form: FormDep) -> Response:
+                 topic_id: RowId, csrf: CsrfToken, form: FormDep) -> Response:
     """Save the author's changes."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     try:
@@ -201,7 +202,7 @@ def topic_update(request: Request, session: SessionDep, event: EventDep, attende
 
 @router.post("/topics/{topic_id}/withdraw", name="topic_withdraw", dependencies=[CsrfChecked])
 def topic_withdraw(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
-                   topic_id: int) -> Response:
+                   topic_id: RowId) -> Response:
     """Take one's own topic off the wall."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     topics.withdraw_topic(session, event=event, topic=topic, by=attendee)
@@ -223,7 +224,7 @@ def my_day(request: Request, session: SessionDep, event: EventDep, attendee: Cur
                    if (cell := grid.cell(room, slot)) is not None and cell.topic.id in mine])
            for slot in grid.slots] if grid.published else []
     return render(request, "attendee/my.html", {"event": event, "attendee": attendee, "csrf": csrf, "mine": marked,
-                                                "grid": grid, "day": day,
+                                                "grid": grid, "day": day, "views": {v.topic.id: v for v in marked},
                                                 "off_wall": topics.off_wall_for_author(session, event=event,
                                                                                        author=attendee)},
                   block="my")
@@ -252,8 +253,14 @@ def event_qr(request: Request, event: EventDep) -> Response:
 
 @router.get("/sessions/{topic_id}", name="session_page")
 def session_page(request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
-                 organizer: CurrentOrganizer, topic_id: int, csrf: CsrfToken) -> Response:
+                 organizer: CurrentOrganizer, topic_id: RowId, csrf: CsrfToken) -> Response:
     """One session: what it is about and who leads it."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     view = topics.topic_view(session, event=event, viewer=attendee, topic=topic, organizer=organizer is not None)
-    return render(request, "attendee/session.html", {"event": event, "attendee": attendee, "view": view, "csrf": csrf})
+    grid = schedule.grid(session, event=event)
+    # Before the schedule is out the page offers the card's own taps (mark, lead); after, where and when.
+    can = {action: attendee is not None and phases.is_allowed(event, action) for action in phases.ALLOWED}
+    return render(request, "attendee/session.html", {
+        "event": event, "attendee": attendee, "view": view, "csrf": csrf, "can": can, "grid": grid,
+        "runs": schedule.sessions_of(grid, topic.id),
+        "marks_left": topics.marks_left(session, event=event, attendee=attendee) if attendee else None})

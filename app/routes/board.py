@@ -12,6 +12,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.deps import (
+    RowId,
     CsrfChecked,
     CsrfToken,
     CurrentAttendee,
@@ -40,29 +41,43 @@ def board_page(request: Request, session: SessionDep, event: EventDep) -> Respon
     """The projector: the topic wall before publishing, the rooms × slots grid after; updated live."""
     context = board_context(session, event, request)
     context["join_link"] = join_url(request, event.code)
+    context["theme"] = _forced_theme(request)
+    context["page_seconds"] = _page_seconds(request)
     return render(request, "board/board.html", context, block="board_main")
 
 
-def _door(request: Request, session: Session, event: EventDep, room_id: int, attendee: CurrentAttendee,
+def _forced_theme(request: Request) -> str | None:
+    """``?theme=light`` or ``?theme=dark`` holds this screen to it; otherwise the organizer's choice shows."""
+    theme = request.query_params.get("theme")
+    return theme if theme in events.BOARD_THEMES else None
+
+
+def _page_seconds(request: Request) -> int:
+    """How long each page of a board too big for its screen stays up (``?page_seconds=``, 4 to 60)."""
+    raw = request.query_params.get("page_seconds", "")
+    return min(max(int(raw), 4), 60) if raw.isdigit() and len(raw) < 4 else 10
+
+
+def _door(request: Request, session: Session, event: EventDep, room_id: RowId, attendee: CurrentAttendee,
           organizer: CurrentOrganizer, csrf: str, error: DomainError | None = None) -> Response:
     door = schedule.door(session, event=event, room_id=room_id)
     can_set = door.now is not None and schedule.can_set_status(
         session, placement=door.now.placement, attendee=attendee, organizer=organizer is not None)
     context = {"event": event, "door": door, "seq": event.board_sequence, "attendee": attendee, "csrf": csrf,
-               "can_set_status": can_set, "error": error}
+               "can_set_status": can_set, "error": error, "theme": _forced_theme(request) or event.board_theme}
     return render(request, "board/door.html", context, block="door_main",
                   status_code=error.status_code if error else 200)
 
 
 @router.get("/rooms/{room_id}", name="door_page")
-def door_page(request: Request, session: SessionDep, event: EventDep, room_id: int, attendee: CurrentAttendee,
+def door_page(request: Request, session: SessionDep, event: EventDep, room_id: RowId, attendee: CurrentAttendee,
               organizer: CurrentOrganizer, csrf: CsrfToken) -> Response:
     """The door view: now and next in one room, for a tablet at the door."""
     return _door(request, session, event, room_id, attendee, organizer, csrf)
 
 
 @router.post("/placements/{placement_id}/status", name="session_status", dependencies=[CsrfChecked])
-def session_status(request: Request, session: SessionDep, event: EventDep, placement_id: int,
+def session_status(request: Request, session: SessionDep, event: EventDep, placement_id: RowId,
                    attendee: CurrentAttendee, organizer: CurrentOrganizer, csrf: CsrfToken, form: FormDep) -> Response:
     """The rule of two feet: a facilitator (or organizer) says the room is full, has room, or ended."""
     placement = schedule.require_placement(session, event=event, placement_id=placement_id)
@@ -81,7 +96,7 @@ def session_status(request: Request, session: SessionDep, event: EventDep, place
 
 
 @router.post("/rooms/{room_id}/popup", name="popup_start", dependencies=[CsrfChecked])
-def popup_start(request: Request, session: SessionDep, event: EventDep, room_id: int,
+def popup_start(request: Request, session: SessionDep, event: EventDep, room_id: RowId,
                 attendee: CurrentAttendee, organizer: CurrentOrganizer, csrf: CsrfToken, form: FormDep) -> Response:
     """Start a pop-up session in a room that is free in the current slot."""
     if attendee is None:

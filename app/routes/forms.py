@@ -6,15 +6,17 @@ from starlette.datastructures import FormData
 
 from app.domain.errors import FieldError, InvalidInput
 from app.domain.events import RoomSpec, SlotSpec
+from app.domain.text import clean_text
 
 
 def text(form: FormData, name: str) -> str:
+    """A field as text: a control character in it is refused naming the field (app.domain.text)."""
     value = form.get(name)
-    return value if isinstance(value, str) else ""
+    return clean_text(value, field=name) if isinstance(value, str) else ""
 
 
 def texts(form: FormData, name: str) -> list[str]:
-    return [v if isinstance(v, str) else "" for v in form.getlist(name)]
+    return [clean_text(v, field=name) if isinstance(v, str) else "" for v in form.getlist(name)]
 
 
 # Ids and counts fit a database integer; anything longer is not a number a person typed.

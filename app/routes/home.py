@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.deps import CsrfChecked, CsrfToken, FormDep, SessionDep, SettingsDep, SignerDep
+from app.deps import CsrfChecked, CsrfToken, EventCreationLimited, FormDep, SessionDep, SettingsDep, SignerDep
 from app.domain import events
 from app.domain.errors import DomainError, plain_messages
 from app.routes import forms
@@ -28,7 +28,7 @@ def home_page(request: Request, csrf: CsrfToken) -> Response:
     return render(request, "home.html", {"csrf": csrf, "form": {}, "error": None, "problems": {}, "join_error": None})
 
 
-@router.post("/events", name="event_create", dependencies=[CsrfChecked])
+@router.post("/events", name="event_create", dependencies=[CsrfChecked, EventCreationLimited])
 def event_create(request: Request, session: SessionDep, signer: SignerDep, settings: SettingsDep,
                  csrf: CsrfToken, form: FormDep) -> Response:
     """Create an event from the home page form, then show its organizer link once."""

@@ -226,6 +226,18 @@ def event_announcement(request: Request, session: SessionDep, event: EventDep, o
                  else "The announcement is cleared.")
 
 
+@router.post("/board-theme", name="event_board_theme", dependencies=[CsrfChecked])
+def event_board_theme(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
+                      csrf: CsrfToken, form: FormDep) -> Response:
+    """Dark or light colours on the projector board."""
+    try:
+        events.set_board_theme(session, event=event, theme=forms.text(form, "board_theme"), actor=organizer)
+    except DomainError as error:
+        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
+    done = "The board is light now." if event.board_theme == "light" else "The board is dark now."
+    return _back(request, event, done, "#board-look-heading")
+
+
 def _back(request: Request, event: EventDep, done: str, anchor: str = "", **params: str) -> Response:
     """Post/redirect/get back to the console, with a line saying what happened."""
     url = request.url_for("organize", code=event.code).include_query_params(done=done, **params)

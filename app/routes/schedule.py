@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 
 from app.deps import CsrfChecked, CsrfToken, EventDep, FormDep, OrganizerDep, SessionDep
 from app.domain import attendees, drafting
-from app.domain.errors import DomainError, InvalidInput
+from app.domain.errors import DomainError, InvalidInput, TooBusy
 from app.jobs import BuildJobs
 from app.models import Event, Organizer
 from app.routes import forms
@@ -68,12 +68,15 @@ def schedule_build(request: Request, session: SessionDep, event: EventDep, organ
         limit = forms.whole_number(raw_limit, field_name="time_limit") if raw_limit else None
         if limit is not None and not 1 <= limit <= 600:
             raise InvalidInput("time_limit: from 1 to 600 seconds.", field="time_limit")
+        newest = drafting.versions(session, event=event)
+        after = newest[0].version if newest else 0
+        builds(request).start(event_id=event.id, organizer_id=organizer.id, keep_before_slot=keep_before,  # type: ignore[arg-type]
+                              time_limit=float(limit) if limit else None)
     except DomainError as error:
-        return _page(request, session, event, organizer, csrf, error=error, status_code=error.status_code)
-    newest = drafting.versions(session, event=event)
-    after = newest[0].version if newest else 0
-    builds(request).start(event_id=event.id, organizer_id=organizer.id, keep_before_slot=keep_before,  # type: ignore[arg-type]
-                          time_limit=float(limit) if limit else None)
+        response = _page(request, session, event, organizer, csrf, error=error, status_code=error.status_code)
+        if isinstance(error, TooBusy):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
     if is_htmx(request):
         return _progress(request, session, event, csrf, after=after)
     return RedirectResponse(str(request.url_for("schedule_console", code=event.code)), status_code=303)

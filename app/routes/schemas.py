@@ -2,34 +2,64 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
+
+from app.domain import attendees, events
+from app.domain.errors import InvalidInput
+from app.domain.text import clean_text
+from app.models import Phase
+from app.models.topic import DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _user_text(value: str) -> str:
+    try:
+        return clean_text(value, field="text")
+    except InvalidInput:
+        raise ValueError("contains a control character; only text, newlines and tabs are accepted") from None
+
+
+# Every string a person writes: control characters refused (422 naming the field), bidi overrides dropped.
+# Each field also says its bounds here, so /openapi.json shows them and nothing larger is parsed further.
+UserText = Annotated[str, BeforeValidator(_strip), AfterValidator(_user_text)]
+# A secret is taken exactly as typed (the form does not trim it either), only checked.
+Secret = Annotated[str, AfterValidator(_user_text)]
+Feature = Annotated[UserText, Field(max_length=events.FEATURE_MAX)]
+Tag = Annotated[UserText, Field(max_length=TAG_MAX)]
+Password = Annotated[Secret, Field(min_length=events.PASSWORD_MIN, max_length=events.PASSWORD_MAX)]
+VoteBudget = Annotated[int, Field(ge=1, le=events.VOTE_BUDGET_MAX, description="marks per attendee; null: unlimited")]
 
 
 class RoomIn(BaseModel):
-    name: str
-    capacity: int
-    features: list[str] = Field(default_factory=list)
+    name: UserText = Field(min_length=1, max_length=events.ROOM_NAME_MAX)
+    capacity: int = Field(ge=1, le=events.CAPACITY_MAX)
+    features: list[Feature] = Field(default_factory=list, max_length=events.FEATURES_MAX)
 
 
 class SlotIn(BaseModel):
-    start: str = Field(examples=["09:30"])
-    end: str = Field(examples=["10:20"])
+    start: UserText = Field(max_length=5, examples=["09:30"])
+    end: UserText = Field(max_length=5, examples=["10:20"])
 
 
 class EventCreate(BaseModel):
-    name: str
-    date: str = Field(examples=["2027-03-13"])
-    timezone: str = Field(default="UTC", examples=["America/Los_Angeles"])
-    rooms: list[RoomIn]
-    slots: list[SlotIn]
-    password: str | None = None
-    vote_budget: int | None = None
+    name: UserText = Field(min_length=1, max_length=events.NAME_MAX)
+    date: UserText = Field(max_length=10, examples=["2027-03-13"])
+    timezone: UserText = Field(default="UTC", max_length=64, examples=["America/Los_Angeles"])
+    rooms: list[RoomIn] = Field(min_length=1, max_length=events.ROOMS_MAX)
+    slots: list[SlotIn] = Field(min_length=1, max_length=events.SLOTS_MAX)
+    password: Password | None = None
+    vote_budget: VoteBudget | None = None
     hide_counts: bool = False
     shuffle_topics: bool = False
 
 
 class EventSettings(BaseModel):
-    vote_budget: int | None = None
+    vote_budget: VoteBudget | None = None
     hide_counts: bool = False
     shuffle_topics: bool = False
 
@@ -74,7 +104,7 @@ class EventOut(BaseModel):
 
 
 class JoinIn(BaseModel):
-    name: str | None = None
+    name: UserText | None = Field(default=None, max_length=attendees.NAME_MAX)
 
 
 class Joined(BaseModel):
@@ -83,8 +113,8 @@ class Joined(BaseModel):
 
 
 class LoginIn(BaseModel):
-    password: str | None = None
-    key: str | None = Field(default=None, description="the secret of the organizer link")
+    password: Secret | None = Field(default=None, max_length=events.PASSWORD_MAX)
+    key: Secret | None = Field(default=None, max_length=100, description="the secret of the organizer link")
 
 
 class OrganizerLoggedIn(BaseModel):
@@ -92,16 +122,16 @@ class OrganizerLoggedIn(BaseModel):
 
 
 class TopicCreate(BaseModel):
-    title: str
-    description: str = ""
-    tags: list[str] = Field(default_factory=list)
+    title: UserText = Field(min_length=1, max_length=TITLE_MAX)
+    description: UserText = Field(default="", max_length=DESCRIPTION_MAX)
+    tags: list[Tag] = Field(default_factory=list, max_length=TAGS_MAX)
     facilitate: bool = False
 
 
 class TopicUpdate(BaseModel):
-    title: str | None = None
-    description: str | None = None
-    tags: list[str] | None = None
+    title: UserText | None = Field(default=None, min_length=1, max_length=TITLE_MAX)
+    description: UserText | None = Field(default=None, max_length=DESCRIPTION_MAX)
+    tags: list[Tag] | None = Field(default=None, max_length=TAGS_MAX)
 
 
 class TopicOut(BaseModel):
@@ -139,7 +169,7 @@ class LeadOut(BaseModel):
 
 
 class PhaseIn(BaseModel):
-    phase: str
+    phase: Phase
 
 
 class PhaseOut(BaseModel):

@@ -1,7 +1,7 @@
 """closing an event and merging topics can be undone
 
 Revision ID: 5c0e7d3a91b2
-Revises: 4b9e2f61c8a3
+Revises: 8e3b71c2a9d5
 Create Date: 2026-12-01 21:30:00
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '5c0e7d3a91b2'
-down_revision: str | None = '4b9e2f61c8a3'
+down_revision: str | None = '8e3b71c2a9d5'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

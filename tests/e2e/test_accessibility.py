@@ -53,12 +53,19 @@ def test_phone_pages_have_no_serious_violations(browser: Browser, live_app: Live
     expect(page.locator('.mark-button[aria-pressed="true"]')).to_have_count(1)
     expect(page.locator(".mark-button.is-pending")).to_have_count(0)  # confirmed by the server
     _check(page, "topic list")
+    page.locator(".topic-title a").first.click()
+    expect(page.locator(".session .topic-card")).to_be_visible()
+    _check(page, "session page before the schedule")
     page.goto(f"{live_app.url}/e/{live_app.morning.code}/my")
     _check(page, "my day before the schedule")
     context.close()
     for page in _phone(browser, live_app, live_app.published.code, scheme):
         page.goto(f"{live_app.url}/e/{live_app.published.code}/my")
         _check(page, "my day with the schedule out")
+        page.goto(f"{live_app.url}/e/{live_app.published.code}")
+        page.locator(".topic-title a").first.click()
+        expect(page.locator(".session-where")).to_be_visible()
+        _check(page, "session page with the schedule out")
 
 
 @pytest.mark.parametrize("which", ["morning", "published"])

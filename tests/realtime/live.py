@@ -93,7 +93,9 @@ class Server:
 def server_env(database_url: str, **extra: str) -> dict[str, str]:
     env = {"TWOFEET_DATABASE_URL": database_url, "TWOFEET_SECRET_KEY": "live-test-secret",
            "TWOFEET_SQLITE_SYNCHRONOUS": "NORMAL", "TWOFEET_BROADCAST_URL": "memory://",
-           "TWOFEET_LIVE_SEND_TIMEOUT_S": "2"}
+           "TWOFEET_LIVE_SEND_TIMEOUT_S": "2",
+           # Tests make many events and logins from one address; tests/security sets the real limits.
+           "TWOFEET_EVENT_CREATION_RATE": "10000/minute"}
     env.update(extra)
     return env
 
