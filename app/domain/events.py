@@ -237,7 +237,7 @@ def validate_slots(slots: list[SlotSpec]) -> list[SlotSpec]:
 
 def validate_vote_budget(vote_budget: int | None) -> None:
     if vote_budget is not None and not (1 <= vote_budget <= VOTE_BUDGET_MAX):
-        raise InvalidInput(f"vote_budget: marks per attendee must be from 1 to {VOTE_BUDGET_MAX}, or unlimited.",
+        raise InvalidInput(f"vote_budget: give a number from 1 to {VOTE_BUDGET_MAX}, or leave it empty for unlimited.",
                            field="vote_budget")
 
 
