@@ -165,6 +165,13 @@ def test_the_console_walked_through_the_day(organizer: Page, live_app: LiveApp) 
     assert link not in page.content(), "the link is not shown again once saved"
     check_axe(page, "console, setting up")
     shoot(page, "setup")
+    # A line only the organizer can tick (the board is up) stays ticked on this laptop.
+    tab_to(page, "#task-board")
+    page.keyboard.press("Space")
+    expect(page.locator('.task[data-task="board"]')).to_have_class(re.compile("is-done"))
+    page.reload()
+    expect(page.locator("#task-board")).to_be_checked()
+    expect(page.locator('.task[data-task="board"]')).to_have_class(re.compile("is-done"))
 
     # Keyboard only: the next action opens proposing; focus lands on what happened.
     tab_to(page, "#next-action")
