@@ -140,7 +140,6 @@ FIELD_LABELS = {
     "title": "Title", "description": "Description", "tags": "Tags", "paper_marks": "Marks on the card",
     "reason": "Reason", "announcement": "Announcement", "merge_id": "Merge", "keep_id": "Merge",
     "topic_id": "Topic", "attendee_id": "Attendee", "phase": "Phase", "code": "Event code",
-    "board_theme": "The board's colours",
 }
 _ROW = re.compile(r"^(rooms|slots)\[(\d+)\](?:\.(\w+))?$")
 _PART_WORDS = {"name": "name", "capacity": "seats", "features": "features", "start": "start", "end": "end"}

@@ -237,8 +237,8 @@ def validate_slots(slots: list[SlotSpec]) -> list[SlotSpec]:
 
 def validate_vote_budget(vote_budget: int | None) -> None:
     if vote_budget is not None and not (1 <= vote_budget <= VOTE_BUDGET_MAX):
-        raise InvalidInput(f"vote_budget: give a number from 1 to {VOTE_BUDGET_MAX}, or leave it empty for unlimited.",
-                           field="vote_budget")
+        raise InvalidInput(errors=[FieldError("vote_budget", f"give a number from 1 to {VOTE_BUDGET_MAX}, "
+                                                            "or leave it empty for unlimited.")])
 
 
 def create_event(
@@ -436,7 +436,7 @@ BOARD_THEMES = ("dark", "light")
 def set_board_theme(session: Session, *, event: Event, theme: str, actor: Organizer | None = None) -> Event:
     """The board's colours: dark for projectors, light for daylight rooms; the board changes live."""
     if theme not in BOARD_THEMES:
-        raise InvalidInput("board_theme: choose dark or light.", field="board_theme")
+        raise InvalidInput(errors=[FieldError("board_theme", "choose dark or light.")])
     event.board_theme = theme
     session.add(event)
     audit.record(session, event=event, actor=actor, action="board theme", detail=theme)

@@ -24,8 +24,7 @@ def test_organizer_picks_the_light_board(client: TestClient) -> None:
 def test_board_theme_refuses_other_values_by_name(client: TestClient) -> None:
     code, _ = create_event(client)
     refused = client.post(f"/e/{code}/organize/board-theme", data={"board_theme": "neon", "csrf_token": csrf(client)})
-    # In the console's plain words (app.domain.errors.plain_messages), with the field named as people say it.
-    assert refused.status_code == 422 and "The board&#39;s colours: choose dark or light" in refused.text
+    assert refused.status_code == 422 and "Board theme: choose dark or light" in refused.text
 
 
 def test_board_theme_needs_the_organizer(client: TestClient) -> None:
