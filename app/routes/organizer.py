@@ -121,7 +121,7 @@ def organizer_saved_link(request: Request, event: EventDep, organizer: Organizer
 @router.post("/start", name="organizer_link_saved", dependencies=[CsrfChecked])
 def organizer_link_saved(request: Request, event: EventDep, organizer: OrganizerDep) -> Response:
     """"I've saved it": the link is not shown again; on to the console and its next steps."""
-    response = _back(request, event, "Your organizer link is saved. Next steps are below.", "#overview")
+    response = _back(request, event, "Your organizer link is saved. Next steps are below.")
     clear_new_link_cookie(response, event=event)
     return response
 
