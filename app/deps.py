@@ -24,6 +24,7 @@ from app.security import (
     organizer_cookie_name,
 )
 from app.settings import Settings
+from app.domain.passwords import PasswordChecker
 from app.throttle import Throttle
 
 
@@ -82,6 +83,30 @@ async def limit_event_creation(request: Request, throttle: ThrottleDep, settings
 
 
 EventCreationLimited = Depends(limit_event_creation)
+
+
+async def get_passwords(request: Request) -> PasswordChecker:
+    return request.app.state.passwords
+
+
+PasswordsDep = Annotated[PasswordChecker, Depends(get_passwords)]
+
+
+def limit_sign_in(request: Request, throttle: Throttle, settings: Settings, event: Event, *, link: bool) -> None:
+    """Count one organizer sign-in attempt; TooBusy (429, Retry-After) past the limits.
+
+    Passwords are limited per client address and per event; the link only per address (its
+    secret cannot be guessed, and the owner must be able to use it while someone guesses)."""
+    address = client_address(request)
+    if link:
+        throttle.hit(settings.LOGIN_RATE_PER_CLIENT, "sign-in-link", address,
+                     message="Too many sign-in attempts from this address; try again in {wait}.")
+        return
+    throttle.hit(settings.LOGIN_RATE_PER_CLIENT, "sign-in", address,
+                 message="Too many wrong passwords from this address; try again in {wait}, or use the organizer link.")
+    throttle.hit(settings.LOGIN_RATE_PER_EVENT, "sign-in-event", event.code,
+                 message="Too many wrong passwords for this event just now; try again in {wait}, "
+                         "or use the organizer link.")
 
 
 # Every id in a path: a whole number a database integer can hold (PostgreSQL's ``integer`` ends at

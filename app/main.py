@@ -20,6 +20,7 @@ from starlette.responses import Response
 
 from app.db import make_engine, upgrade_database
 from app.domain.errors import DomainError, TooBusy
+from app.domain.passwords import PasswordChecker
 from app.jobs import BuildJobs
 from app.realtime.broadcast import make_broadcast
 from app.middleware import BodyLimitMiddleware, PageHeadersMiddleware, RequestLimitMiddleware
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
             await run_in_threadpool(upgrade_database, engine)
         secret = settings.SECRET_KEY or await run_in_threadpool(load_or_create_secret_key, engine)
         app.state.signer = Signer(secret)
+        app.state.passwords = PasswordChecker(secret=secret, max_at_once=settings.PASSWORD_CHECKS_AT_ONCE)
         await hub.start()
         try:
             yield

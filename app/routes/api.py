@@ -10,6 +10,10 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.deps import (
+    PasswordsDep,
+    ThrottleDep,
+    client_address,
+    limit_sign_in,
     EventCreationLimited,
     RowId,
     AttendeeDep,
@@ -58,13 +62,15 @@ def _topic_out(view: TopicView, viewer_id: int | None) -> schemas.TopicOut:
 
 @router.post("/events", status_code=201, response_model=schemas.EventCreated, responses=RESPONSES,
              dependencies=[EventCreationLimited])
-def api_event_create(body: schemas.EventCreate, request: Request, session: SessionDep, signer: SignerDep) -> Any:
+def api_event_create(body: schemas.EventCreate, request: Request, session: SessionDep, signer: SignerDep,
+                     passwords: PasswordsDep) -> Any:
     """Create an event; returns its join code, an organizer token and its links."""
     created = events.create_event(
         session, name=body.name, date=body.date, timezone=body.timezone,
         rooms=[events.RoomSpec(r.name, r.capacity, r.features) for r in body.rooms],
         slots=[events.SlotSpec(s.start, s.end) for s in body.slots], password=body.password,
         vote_budget=body.vote_budget, hide_counts=body.hide_counts, shuffle_topics=body.shuffle_topics,
+        passwords=passwords,
     )
     event = created.event
     token = signer.organizer_token(event_id=event.id, organizer_id=created.organizer.id)  # type: ignore[arg-type]
@@ -95,12 +101,17 @@ def api_event_settings(body: schemas.EventSettings, session: SessionDep, event: 
 
 
 @router.post("/events/{code}/login", response_model=schemas.OrganizerLoggedIn, responses=RESPONSES)
-def api_organizer_login(body: schemas.LoginIn, session: SessionDep, event: EventDep, signer: SignerDep) -> Any:
-    """Exchange the organizer password, or the organizer link's secret, for an organizer token."""
+def api_organizer_login(body: schemas.LoginIn, request: Request, session: SessionDep, event: EventDep,
+                        signer: SignerDep, settings: SettingsDep, throttle: ThrottleDep, passwords: PasswordsDep) -> Any:
+    """Exchange the organizer password, or the organizer link's secret, for an organizer token.
+
+    Password attempts are limited per client address and per event (429 with Retry-After)."""
+    limit_sign_in(request, throttle, settings, event, link=bool(body.key))
     if body.key:
         organizer = events.organizer_by_secret(session, event=event, secret=body.key)
     else:
-        organizer = events.organizer_by_password(session, event=event, password=body.password or "")
+        organizer = events.organizer_by_password(session, event=event, password=body.password or "",
+                                                 passwords=passwords, source=client_address(request))
     return schemas.OrganizerLoggedIn(organizer_token=signer.organizer_token(event_id=event.id, organizer_id=organizer.id))  # type: ignore[arg-type]
 
 

@@ -9,6 +9,10 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from app.deps import (
+    PasswordsDep,
+    ThrottleDep,
+    client_address,
+    limit_sign_in,
     CsrfChecked,
     CsrfToken,
     CurrentOrganizer,
@@ -20,7 +24,7 @@ from app.deps import (
     SignerDep,
 )
 from app.domain import attendees, audit, events, moderation, organizers, topics
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, TooBusy
 from app.models import Event, Organizer, Phase
 from app.routes import forms
 from app.routes.attendee import join_url
@@ -65,11 +69,12 @@ def _console(request: Request, session: SessionDep, event: EventDep, csrf: str, 
 
 @router.get("", name="organize")
 def organize(request: Request, session: SessionDep, event: EventDep, organizer: CurrentOrganizer,
-             signer: SignerDep, settings: SettingsDep, csrf: CsrfToken) -> Response:
+             signer: SignerDep, settings: SettingsDep, csrf: CsrfToken, throttle: ThrottleDep) -> Response:
     """The console; the secret link signs in and then drops the secret from the address bar."""
     key = request.query_params.get("key")
     if key is not None:
         try:
+            limit_sign_in(request, throttle, settings, event, link=True)
             organizer = events.organizer_by_secret(session, event=event, secret=key)
         except DomainError as error:
             return render(request, "organizer/login.html", {"event": event, "csrf": csrf, "error": error},
@@ -84,13 +89,19 @@ def organize(request: Request, session: SessionDep, event: EventDep, organizer: 
 
 @router.post("/login", name="organizer_login", dependencies=[CsrfChecked])
 def organizer_login(request: Request, session: SessionDep, event: EventDep, signer: SignerDep,
-                    settings: SettingsDep, csrf: CsrfToken, form: FormDep) -> Response:
-    """Sign in with the event's organizer password."""
+                    settings: SettingsDep, csrf: CsrfToken, form: FormDep, throttle: ThrottleDep,
+                    passwords: PasswordsDep) -> Response:
+    """Sign in with the event's organizer password (attempts limited per address and per event)."""
     try:
-        organizer = events.organizer_by_password(session, event=event, password=forms.text(form, "password"))
+        limit_sign_in(request, throttle, settings, event, link=False)
+        organizer = events.organizer_by_password(session, event=event, password=forms.text(form, "password"),
+                                                 passwords=passwords, source=client_address(request))
     except DomainError as error:
-        return render(request, "organizer/login.html", {"event": event, "csrf": csrf, "error": error},
-                      status_code=error.status_code)
+        response = render(request, "organizer/login.html", {"event": event, "csrf": csrf, "error": error},
+                          status_code=error.status_code)
+        if isinstance(error, TooBusy):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
     response = RedirectResponse(request.url_for("organize", code=event.code), status_code=303)
     set_organizer_cookie(response, signer=signer, settings=settings, event=event, organizer=organizer)
     return response
@@ -136,10 +147,11 @@ def event_settings(request: Request, session: SessionDep, event: EventDep, organ
 
 @router.post("/password", name="organizer_password", dependencies=[CsrfChecked])
 def organizer_password(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                       csrf: CsrfToken, form: FormDep) -> Response:
+                       csrf: CsrfToken, form: FormDep, passwords: PasswordsDep) -> Response:
     """Set or change the password this organizer signs in with."""
     try:
-        events.set_organizer_password(session, organizer=organizer, password=forms.text(form, "password"))
+        events.set_organizer_password(session, organizer=organizer, password=forms.text(form, "password"),
+                                      passwords=passwords)
     except DomainError as error:
         return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
     return _console(request, session, event, csrf, notice="Password saved.", organizer=organizer)
