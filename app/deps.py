@@ -163,14 +163,19 @@ def authenticated_attendee(request: Request, event: Event, session: Session, sig
 AttendeeDep = Annotated[Attendee, Depends(require_attendee)]
 
 
-def get_current_organizer(request: Request, event: EventDep, session: SessionDep, signer: SignerDep) -> Organizer | None:
-    """The organizer signed in for this event (cookie or bearer token), or None."""
+def get_current_organizer(request: Request, event: EventDep, session: SessionDep, signer: SignerDep,
+                          settings: SettingsDep) -> Organizer | None:
+    """The organizer signed in for this event (cookie or bearer token), or None.
+
+    A token counts only while it is younger than ORGANIZER_SESSION_DAYS and carries the organizer's
+    current token version: a new link, removal or signing out bumps it and so revokes every copy."""
     assert event.id is not None
+    max_age = settings.ORGANIZER_SESSION_DAYS * 86400
     for token in (_bearer(request), request.cookies.get(organizer_cookie_name(event.code))):
-        organizer_id = signer.read_organizer(token, event_id=event.id)
-        if organizer_id is not None:
-            organizer = events.get_organizer(session, event=event, organizer_id=organizer_id)
-            if organizer is not None:
+        found = signer.read_organizer(token, event_id=event.id, max_age_s=max_age)
+        if found is not None:
+            organizer = events.get_organizer(session, event=event, organizer_id=found[0])
+            if organizer is not None and organizer.token_version == found[1]:
                 return organizer
     return None
 

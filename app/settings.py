@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     # (each takes the CPU it is given; more at once only makes every one overrun).
     SOLVER_MAX_TIME_LIMIT_S: float = 120.0
     MAX_CONCURRENT_BUILDS: int = 2
+    # How long an organizer's sign-in (browser cookie or API token) lasts before signing in again.
+    ORGANIZER_SESSION_DAYS: float = 30.0
     # Organizer sign-ins with a password: attempts per client address and per event ("limits"
     # notation). The organizer's link is limited per address only, so a flood of guesses at an
     # event's password never locks its organizers out of their links.

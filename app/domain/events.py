@@ -404,8 +404,10 @@ def set_organizer_password(session: Session, *, organizer: Organizer, password: 
 
 
 def require_first_organizer(session: Session, event: Event) -> Organizer:
+    """The organizer who holds the event's own link: the earliest one not removed."""
     organizer = session.scalars(
-        select(Organizer).where(Organizer.event_id == event.id).order_by(Organizer.id)
+        select(Organizer).where(Organizer.event_id == event.id, Organizer.removed_at.is_(None))  # type: ignore[union-attr]
+        .order_by(Organizer.id)
     ).first()
     if organizer is None:
         raise NotFound("This event has no organizer.")
@@ -428,10 +430,16 @@ def timezone_choices() -> list[str]:
 
 
 def rotate_organizer_secret(session: Session, *, event: Event, actor: Organizer | None = None) -> str:
-    """A new secret for the organizer link; returns it once, keeps only its hash."""
+    """A new secret for the organizer link; returns it once, keeps only its hash.
+
+    The link is the first organizer's: every sign-in made with it (browser cookies, API tokens)
+    is revoked with it, by bumping that organizer's token version."""
     secret = secrets.token_urlsafe(18)
     event.organizer_secret_hash = hash_secret(secret)
     session.add(event)
+    holder = require_first_organizer(session, event)
+    holder.token_version += 1
+    session.add(holder)
     audit.record(session, event=event, actor=actor, action="link", detail="made a new organizer link; the old one stopped working")
     session.commit()
     return secret

@@ -73,7 +73,8 @@ def api_event_create(body: schemas.EventCreate, request: Request, session: Sessi
         passwords=passwords,
     )
     event = created.event
-    token = signer.organizer_token(event_id=event.id, organizer_id=created.organizer.id)  # type: ignore[arg-type]
+    token = signer.organizer_token(event_id=event.id, organizer_id=created.organizer.id,  # type: ignore[arg-type]
+                                   version=created.organizer.token_version)
     return schemas.EventCreated(code=event.code, organizer_token=token, links=_links(request, event, created.secret))
 
 
@@ -112,7 +113,9 @@ def api_organizer_login(body: schemas.LoginIn, request: Request, session: Sessio
     else:
         organizer = events.organizer_by_password(session, event=event, password=body.password or "",
                                                  passwords=passwords, source=client_address(request))
-    return schemas.OrganizerLoggedIn(organizer_token=signer.organizer_token(event_id=event.id, organizer_id=organizer.id))  # type: ignore[arg-type]
+    token = signer.organizer_token(event_id=event.id, organizer_id=organizer.id,  # type: ignore[arg-type]
+                                   version=organizer.token_version)
+    return schemas.OrganizerLoggedIn(organizer_token=token)
 
 
 @router.post("/events/{code}/attendees", status_code=201, response_model=schemas.Joined, responses=RESPONSES)

@@ -108,8 +108,10 @@ def organizer_login(request: Request, session: SessionDep, event: EventDep, sign
 
 
 @router.post("/logout", name="organizer_logout", dependencies=[CsrfChecked])
-def organizer_logout(request: Request, event: EventDep) -> Response:
-    """Sign out of this event's console on this browser."""
+def organizer_logout(request: Request, session: SessionDep, event: EventDep, organizer: CurrentOrganizer) -> Response:
+    """Sign out: this browser, and every other sign-in (browser or API token) of this organizer."""
+    if organizer is not None:
+        organizers.sign_out_everywhere(session, event=event, organizer=organizer)
     response = RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
     clear_organizer_cookie(response, event=event)
     return response
@@ -159,11 +161,13 @@ def organizer_password(request: Request, session: SessionDep, event: EventDep, o
 
 @router.post("/link", name="organizer_link", dependencies=[CsrfChecked])
 def organizer_link_rotate(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                          settings: SettingsDep) -> Response:
-    """Make a new organizer link; the old one stops working."""
+                          settings: SettingsDep, signer: SignerDep) -> Response:
+    """Make a new organizer link; the old one stops working, with every sign-in made from it."""
     secret = events.rotate_organizer_secret(session, event=event, actor=organizer)
     response = RedirectResponse(request.url_for("organize", code=event.code), status_code=303)
     set_new_link_cookie(response, settings=settings, event=event, secret=secret)
+    # The one who asked stays signed in here (their token version may just have changed).
+    set_organizer_cookie(response, signer=signer, settings=settings, event=event, organizer=organizer)
     return response
 
 
