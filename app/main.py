@@ -153,5 +153,8 @@ def _register_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             detail = "There is nothing at this address. Check the link, or type the event's code on the home page."
         if _wants_json(request):
-            return problem(exc.status_code, title, detail, code=title.lower().replace(" ", "_"))
-        return _html_error(request, exc.status_code, title, detail)
+            response = problem(exc.status_code, title, detail, code=title.lower().replace(" ", "_"))
+        else:
+            response = _html_error(request, exc.status_code, title, detail)
+        response.headers.update(exc.headers or {})  # a 405 says which methods are allowed (Allow)
+        return response

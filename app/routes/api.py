@@ -34,10 +34,15 @@ from app.security import Signer
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 PROBLEM = {"content": {"application/problem+json": {}}}
+# Every refusal an API route can give, so clients (and schemathesis) know them from the schema.
 RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The body could not be read (malformed JSON)", **PROBLEM},
     401: {"description": "Not signed in", **PROBLEM}, 403: {"description": "Not allowed", **PROBLEM},
     404: {"description": "Not found", **PROBLEM}, 409: {"description": "Refused in this state", **PROBLEM},
-    422: {"description": "A value was refused", **PROBLEM},
+    413: {"description": "The body is larger than the server accepts", **PROBLEM},
+    422: {"description": "A value was refused; the problem names the field", **PROBLEM},
+    429: {"description": "Too many attempts, or the server is busy: see Retry-After",
+          "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}, **PROBLEM},
 }
 
 
