@@ -90,7 +90,8 @@ def db_url(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
 
 def make_settings(url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {"DATABASE_URL": url, "SECRET_KEY": "test-secret-key", "BASE_URL": "http://testserver",
-                                 "SQLITE_SYNCHRONOUS": "NORMAL", "EVENT_CREATION_RATE": "10000/minute"}
+                                 "SQLITE_SYNCHRONOUS": "NORMAL", "EVENT_CREATION_RATE": "10000/minute",
+                                 "LOGIN_RATE_PER_CLIENT": "10000/minute", "LOGIN_RATE_PER_EVENT": "10000/minute"}
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
 
@@ -101,8 +102,11 @@ def settings(db_url: str) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings) -> FastAPI:
-    return create_app(settings)
+def app(settings: Settings) -> Iterator[FastAPI]:
+    """The app; its engine is closed after the test even when no client ran its lifespan."""
+    application = create_app(settings)
+    yield application
+    application.state.engine.dispose()
 
 
 @pytest.fixture

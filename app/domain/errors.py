@@ -159,7 +159,7 @@ def plain_messages(error: DomainError | None) -> dict[str, str]:
         return {}
     plain: dict[str, str] = {}
     for item in error.field_errors:
-        text = item.message.rstrip(".")
         # A message that is a whole sentence already says what it is about; a fragment gets its label.
-        plain.setdefault(item.field, text if text[:1].isupper() else f"{field_label(item.field)}: {text}")
+        whole = item.message[:1].isupper()
+        plain.setdefault(item.field, item.message if whole else f"{field_label(item.field)}: {item.message.rstrip('.')}")
     return plain

@@ -9,11 +9,12 @@
     var status = document.getElementById("copy-status");
     if (status) status.textContent = text;
   }
-  function copyFallback(input) {
+  function copyFallback(input, button) {
     input.focus();
     input.select();
     var done = false;
     try { done = document.execCommand("copy"); } catch (e) { done = false; }
+    if (done) button.focus();  // focus stays where the person pressed; else the text stays selected for Ctrl+C
     say(done ? "Copied. Paste it somewhere safe." : "Selected: press Ctrl+C (⌘C on a Mac) to copy it.");
   }
   document.querySelectorAll("[data-copy]").forEach(function (button) {
@@ -23,11 +24,10 @@
       if (!input) return;
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(input.value).then(function () {
-          input.select();
           say("Copied. Paste it somewhere safe.");
-        }, function () { copyFallback(input); });
+        }, function () { copyFallback(input, button); });
       } else {
-        copyFallback(input);
+        copyFallback(input, button);
       }
     });
   });
@@ -35,6 +35,17 @@
     input.addEventListener("focus", function () { input.select(); });
     if (document.activeElement === input) input.select();
   });
+
+  // Browsers skip autofocus when the address names a section (#topics): what happened, or the
+  // field to type in next, gets the focus all the same.
+  // (The browser focuses the named section once it has scrolled to it, after this file runs.)
+  function focusWanted() {
+    var wanted = document.querySelector("[autofocus]");
+    var now = document.activeElement;
+    if (wanted && (!now || now === document.body || now.classList.contains("console-section"))) wanted.focus();
+  }
+  focusWanted();
+  window.addEventListener("load", function () { setTimeout(focusWanted, 0); });
 
   // Checklist lines only the organizer knows about (the board is on the projector): remembered
   // on this browser.

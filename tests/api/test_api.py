@@ -280,8 +280,8 @@ def test_schedule_published_is_refused_until_a_schedule_is_published(client: Tes
 
 def test_every_refused_field_of_a_new_event_is_listed(client: TestClient) -> None:
     body = copy.deepcopy(EVENT_BODY)
-    body["rooms"][0]["capacity"] = 0
+    body["rooms"][1]["name"] = "library"
     body["slots"][1]["end"] = "10:00"
-    problem = assert_problem(client.post("/api/v1/events", json={**body, "name": " "}), 422, field="name")
-    assert [e["field"] for e in problem["errors"]] == ["name", "rooms[0].capacity", "slots[1].end"]
-    assert problem["errors"][1]["message"] == "seats must be a whole number from 1 to 10000."
+    problem = assert_problem(client.post("/api/v1/events", json={**body, "date": "2027-02-30"}), 422, field="date")
+    assert [e["field"] for e in problem["errors"]] == ["date", "rooms[1].name", "slots[1].end"]
+    assert problem["errors"][2]["message"] == "the slot must end after it starts (10:30 AM)."

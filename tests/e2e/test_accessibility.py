@@ -136,11 +136,15 @@ def test_core_actions_by_keyboard_alone(browser: Browser, live_app: LiveApp) -> 
     organizer = browser.new_context(**LAPTOP).new_page()
     organizer.goto(f"{base}/e/{live_app.morning.code}/organize?key={live_app.morning.secret}")
     expect(organizer.get_by_role("heading", name="Phase: Proposing and marking")).to_be_visible()
-    tab_to(organizer, ".phase-form button[value=voting]")
+    tab_to(organizer, "#next-action")  # the one next action: stop new topics, keep marking
     organizer.keyboard.press("Enter")
     expect(organizer.get_by_role("heading", name="Phase: Marking only")).to_be_visible()
-    tab_to(organizer, ".phase-form button[value=proposing]")
+    expect(organizer.locator("#notice")).to_be_focused()
+    tab_to(organizer, ".phase-moves > summary")  # going back is a phase chosen by hand
+    organizer.keyboard.press("Enter")
+    tab_to(organizer, ".phase-form button[value=proposing]", limit=10)
     organizer.keyboard.press("Enter")
     expect(organizer.get_by_role("heading", name="Phase: Proposing and marking")).to_be_visible()
+    expect(organizer.locator("#notice")).to_be_focused()
     organizer.context.close()
     phone.context.close()

@@ -62,6 +62,7 @@ SCREENS = [
            lambda a: f"/e/{a.published.code}/organize/schedule", "main"),
     Screen("print-board", "The printable board", "organizer", lambda a: f"/e/{a.published.code}/print/board", "main"),
     Screen("print-doors", "The printable door signs", "organizer", lambda a: f"/e/{a.published.code}/print/doors", "main"),
+    Screen("print-poster", "The join poster", "organizer", lambda a: f"/e/{a.morning.code}/print/poster", "main"),
 ]
 
 

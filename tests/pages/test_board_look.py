@@ -24,7 +24,7 @@ def test_organizer_picks_the_light_board(client: TestClient) -> None:
 def test_board_theme_refuses_other_values_by_name(client: TestClient) -> None:
     code, _ = create_event(client)
     refused = client.post(f"/e/{code}/organize/board-theme", data={"board_theme": "neon", "csrf_token": csrf(client)})
-    assert refused.status_code == 422 and "board_theme: choose dark or light." in refused.text
+    assert refused.status_code == 422 and "Board theme: choose dark or light" in refused.text
 
 
 def test_board_theme_needs_the_organizer(client: TestClient) -> None:
@@ -42,3 +42,20 @@ def test_join_poster_types_out_the_address(client: TestClient) -> None:
     assert f'<p class="poster-address">testserver/e/{code}</p>' in poster.text
     assert f'class="poster-qr" src="/e/{code}/qr.svg"' in poster.text  # the image encodes the base URL
     assert "print.css" in poster.text
+
+
+def test_board_counts_the_topics_beyond_its_pages_honestly(client: TestClient) -> None:
+    from sqlmodel import Session  # inline: only this test builds its wall through the domain
+
+    from app.realtime.render import BOARD_TOPICS_MAX
+    from tests.factories import make_attendee, make_event, make_topic
+
+    app = client.app
+    with Session(app.state.engine, expire_on_commit=False) as session:  # type: ignore[attr-defined]
+        event = make_event(session).event
+        author = make_attendee(session, event)
+        for i in range(BOARD_TOPICS_MAX + 3):
+            make_topic(session, event, author, title=f"Topic number {i + 1}")
+    board = client.get(f"/e/{event.code}/board").text
+    assert board.count('<li class="board-topic') == BOARD_TOPICS_MAX
+    assert "and 3 more topics on your phone" in board

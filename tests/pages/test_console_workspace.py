@@ -24,7 +24,7 @@ def test_a_new_event_shows_its_organizer_link_once_then_the_console(client: Test
     assert 'data-copy="organizer-link"' in step.text and "I've saved it" in step.text.replace("&#39;", "'")
     assert "You did not set a password" in step.text
     saved = client.post(f"/e/{code}/organize/start", data={"csrf_token": csrf(client)}, follow_redirects=False)
-    assert saved.status_code == 303 and "#overview" in saved.headers["location"]
+    assert saved.status_code == 303 and "/organize?done=" in saved.headers["location"]
     console = client.get(saved.headers["location"])
     assert link.group(1) not in console.text, "the link is not shown again"
     assert "Show the private organizer link" not in console.text
