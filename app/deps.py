@@ -24,6 +24,7 @@ from app.security import (
     organizer_cookie_name,
 )
 from app.settings import Settings
+from app.domain.passwords import PasswordChecker
 from app.throttle import Throttle
 
 
@@ -84,6 +85,30 @@ async def limit_event_creation(request: Request, throttle: ThrottleDep, settings
 EventCreationLimited = Depends(limit_event_creation)
 
 
+async def get_passwords(request: Request) -> PasswordChecker:
+    return request.app.state.passwords
+
+
+PasswordsDep = Annotated[PasswordChecker, Depends(get_passwords)]
+
+
+def limit_sign_in(request: Request, throttle: Throttle, settings: Settings, event: Event, *, link: bool) -> None:
+    """Count one organizer sign-in attempt; TooBusy (429, Retry-After) past the limits.
+
+    Passwords are limited per client address and per event; the link only per address (its
+    secret cannot be guessed, and the owner must be able to use it while someone guesses)."""
+    address = client_address(request)
+    if link:
+        throttle.hit(settings.LOGIN_RATE_PER_CLIENT, "sign-in-link", address,
+                     message="Too many sign-in attempts from this address; try again in {wait}.")
+        return
+    throttle.hit(settings.LOGIN_RATE_PER_CLIENT, "sign-in", address,
+                 message="Too many wrong passwords from this address; try again in {wait}, or use the organizer link.")
+    throttle.hit(settings.LOGIN_RATE_PER_EVENT, "sign-in-event", event.code,
+                 message="Too many wrong passwords for this event just now; try again in {wait}, "
+                         "or use the organizer link.")
+
+
 # Every id in a path: a whole number a database integer can hold (PostgreSQL's ``integer`` ends at
 # 2^31 - 1; SQLite overflows at 2^63), refused with a 422 before it reaches a query.
 RowId = Annotated[int, Path(ge=1, le=ID_MAX, description="a row id", examples=[1])]
@@ -138,14 +163,19 @@ def authenticated_attendee(request: Request, event: Event, session: Session, sig
 AttendeeDep = Annotated[Attendee, Depends(require_attendee)]
 
 
-def get_current_organizer(request: Request, event: EventDep, session: SessionDep, signer: SignerDep) -> Organizer | None:
-    """The organizer signed in for this event (cookie or bearer token), or None."""
+def get_current_organizer(request: Request, event: EventDep, session: SessionDep, signer: SignerDep,
+                          settings: SettingsDep) -> Organizer | None:
+    """The organizer signed in for this event (cookie or bearer token), or None.
+
+    A token counts only while it is younger than ORGANIZER_SESSION_DAYS and carries the organizer's
+    current token version: a new link, removal or signing out bumps it and so revokes every copy."""
     assert event.id is not None
+    max_age = settings.ORGANIZER_SESSION_DAYS * 86400
     for token in (_bearer(request), request.cookies.get(organizer_cookie_name(event.code))):
-        organizer_id = signer.read_organizer(token, event_id=event.id)
-        if organizer_id is not None:
-            organizer = events.get_organizer(session, event=event, organizer_id=organizer_id)
-            if organizer is not None:
+        found = signer.read_organizer(token, event_id=event.id, max_age_s=max_age)
+        if found is not None:
+            organizer = events.get_organizer(session, event=event, organizer_id=found[0])
+            if organizer is not None and organizer.token_version == found[1]:
                 return organizer
     return None
 

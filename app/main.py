@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from app.db import make_engine, upgrade_database
 from app.domain.errors import DomainError, TooBusy
+from app.domain.passwords import PasswordChecker
 from app.jobs import BuildJobs
 from app.realtime.broadcast import make_broadcast
 from app.middleware import BodyLimitMiddleware, PageHeadersMiddleware, RequestLimitMiddleware
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
             await run_in_threadpool(upgrade_database, engine)
         secret = settings.SECRET_KEY or await run_in_threadpool(load_or_create_secret_key, engine)
         app.state.signer = Signer(secret)
+        app.state.passwords = PasswordChecker(secret=secret, max_at_once=settings.PASSWORD_CHECKS_AT_ONCE)
         await hub.start()
         try:
             yield
@@ -150,5 +152,8 @@ def _register_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             detail = "There is nothing at this address. Check the link, or type the event's code on the home page."
         if _wants_json(request):
-            return problem(exc.status_code, title, detail, code=title.lower().replace(" ", "_"))
-        return _html_error(request, exc.status_code, title, detail)
+            response = problem(exc.status_code, title, detail, code=title.lower().replace(" ", "_"))
+        else:
+            response = _html_error(request, exc.status_code, title, detail)
+        response.headers.update(exc.headers or {})  # a 405 says which methods are allowed (Allow)
+        return response

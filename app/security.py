@@ -1,7 +1,9 @@
 """Signed tokens for attendees and organizers, and CSRF tokens for forms.
 
 An attendee's cookie and bearer token are the same signed value ``[event_id, attendee_id]``; an
-organizer's are ``[event_id, organizer_id]`` under another salt, so one can never pass as the other.
+organizer's are ``[event_id, organizer_id, token_version]`` under another salt, so one can never
+pass as the other. An organizer's token is also timed: it expires, and it stops working as soon as
+the organizer's ``token_version`` is bumped (a new organizer link, removal, signing out).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Engine
@@ -35,21 +37,32 @@ class Signer:
 
     def __init__(self, secret_key: str) -> None:
         self._attendee = URLSafeSerializer(secret_key, salt="twofeet.attendee")
-        self._organizer = URLSafeSerializer(secret_key, salt="twofeet.organizer")
+        # v2: versioned and timed; tokens of the first form (no version, no expiry) no longer sign in.
+        self._organizer = URLSafeTimedSerializer(secret_key, salt="twofeet.organizer.v2")
         # Read-only: a calendar app holds this in its subscription URL, so it grants nothing else.
         self._calendar = URLSafeSerializer(secret_key, salt="twofeet.calendar")
 
     def attendee_token(self, *, event_id: int, attendee_id: int) -> str:
         return self._attendee.dumps([event_id, attendee_id])
 
-    def organizer_token(self, *, event_id: int, organizer_id: int) -> str:
-        return self._organizer.dumps([event_id, organizer_id])
+    def organizer_token(self, *, event_id: int, organizer_id: int, version: int = 0) -> str:
+        return self._organizer.dumps([event_id, organizer_id, version])
 
     def read_attendee(self, token: str | None, *, event_id: int) -> int | None:
         return _read(self._attendee, token, event_id)
 
-    def read_organizer(self, token: str | None, *, event_id: int) -> int | None:
-        return _read(self._organizer, token, event_id)
+    def read_organizer(self, token: str | None, *, event_id: int, max_age_s: float) -> tuple[int, int] | None:
+        """``(organizer_id, token_version)`` from a token of this event no older than ``max_age_s``."""
+        if not token or len(token) > 200:
+            return None
+        try:
+            value = self._organizer.loads(token, max_age=max_age_s)
+        except BadSignature:  # SignatureExpired included
+            return None
+        if (isinstance(value, list) and len(value) == 3 and value[0] == event_id
+                and all(isinstance(v, int) and not isinstance(v, bool) for v in value[1:])):
+            return value[1], value[2]
+        return None
 
     def calendar_token(self, *, event_id: int, attendee_id: int) -> str:
         return self._calendar.dumps([event_id, attendee_id])

@@ -50,6 +50,15 @@ class Settings(BaseSettings):
     # (each takes the CPU it is given; more at once only makes every one overrun).
     SOLVER_MAX_TIME_LIMIT_S: float = 120.0
     MAX_CONCURRENT_BUILDS: int = 2
+    # How long an organizer's sign-in (browser cookie or API token) lasts before signing in again.
+    ORGANIZER_SESSION_DAYS: float = 30.0
+    # Organizer sign-ins with a password: attempts per client address and per event ("limits"
+    # notation). The organizer's link is limited per address only, so a flood of guesses at an
+    # event's password never locks its organizers out of their links.
+    LOGIN_RATE_PER_CLIENT: str = "10/minute"
+    LOGIN_RATE_PER_EVENT: str = "30/minute"
+    # argon2 checks running at once in one process (each takes 64 MiB and ~0.2 s of a core).
+    PASSWORD_CHECKS_AT_ONCE: int = 2
     # Events one client address may create ("limits" notation: N per second/minute/hour/day).
     EVENT_CREATION_RATE: str = "20/hour"
     # Bounds on what one request may store.

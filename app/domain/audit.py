@@ -16,6 +16,12 @@ def record(session: Session, *, event: Event, actor: Organizer | None, action: s
                            action=action, detail=detail[:500]))
 
 
+def record_failed_login(session: Session, *, event: Event, detail: str) -> None:
+    """A refused organizer sign-in (no actor: nobody signed in); the caller commits it."""
+    session.add(AuditEntry(event_id=event.id, organizer_id=None, organizer_name="Sign-in",  # type: ignore[arg-type]
+                           action="login_failed", detail=detail[:500]))
+
+
 def entries(session: Session, *, event: Event, limit: int = 200) -> list[AuditEntry]:
     """The newest entries first."""
     return list(session.scalars(

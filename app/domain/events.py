@@ -12,8 +12,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -21,6 +20,7 @@ from app.domain import audit
 from app.domain.board import record_change
 from app.domain.schedule import published_run
 from app.domain.errors import Conflict, FieldError, InvalidInput, NotAllowed, NotFound, known_id
+from app.domain.passwords import PasswordChecker, verify_untracked
 from app.models import Event, Organizer, Phase, Room, TimeSlot
 
 # Join codes avoid characters that look alike on a poster or a phone: 0/O, 1/I/L.
@@ -254,6 +254,7 @@ def create_event(
     vote_budget: int | None = None,
     hide_counts: bool = False,
     shuffle_topics: bool = False,
+    passwords: PasswordChecker | None = None,
 ) -> CreatedEvent:
     """Create an event with its rooms, slots and marking rules; returns it with the organizer's
     one-time secret. Everything is checked before anything is written, and every field's problem
@@ -262,7 +263,7 @@ def create_event(
     checked = (found.check(validate_name, name, field_name="name", limit=NAME_MAX), found.check(validate_date, date),
                found.check(validate_timezone, timezone), found.check(validate_rooms, rooms),
                found.check(validate_slots, slots), found.check(validate_vote_budget, vote_budget),
-               found.check(hash_password, password) if password else None)
+               found.check(hash_password, password, passwords) if password else None)
     found.raise_any()
     name, date, timezone, rooms, slots = checked[:5]  # type: ignore[assignment]
     password_hash = checked[6]
@@ -286,7 +287,9 @@ def create_event(
                          features=room.features, position=position))
     for position, slot in enumerate(slots):
         session.add(TimeSlot(event_id=event.id, start=slot.start, end=slot.end, position=position))
-    organizer = Organizer(event_id=event.id, name=organizer_name.strip()[:60], password_hash=password_hash)
+    organizer = Organizer(event_id=event.id, name=organizer_name.strip()[:60], password_hash=password_hash,
+                          password_tag=passwords.tag(event_id=event.id, password=password)
+                          if password and passwords is not None else None)
     session.add(organizer)
     session.commit()
     return CreatedEvent(event=event, organizer=organizer, secret=secret)
@@ -447,12 +450,16 @@ def set_board_theme(session: Session, *, event: Event, theme: str, actor: Organi
 
 # --- organizer access -------------------------------------------------------------------------
 
-def hash_password(password: str) -> str:
+def check_password_rules(password: str) -> None:
     if len(password) < PASSWORD_MIN:
         raise InvalidInput(f"password: at least {PASSWORD_MIN} characters.", field="password")
     if len(password) > PASSWORD_MAX:
         raise InvalidInput(f"password: at most {PASSWORD_MAX} characters.", field="password")
-    return _hasher.hash(password)
+
+
+def hash_password(password: str, passwords: PasswordChecker | None = None) -> str:
+    check_password_rules(password)
+    return passwords.hash(password) if passwords is not None else _hasher.hash(password)
 
 
 def organizer_by_secret(session: Session, *, event: Event, secret: str) -> Organizer:
@@ -473,33 +480,50 @@ def organizer_by_secret(session: Session, *, event: Event, secret: str) -> Organ
     return co_organizer
 
 
-def organizer_by_password(session: Session, *, event: Event, password: str) -> Organizer:
-    """The organizer whose password matches; NotAllowed otherwise (the same message either way)."""
+def organizer_by_password(session: Session, *, event: Event, password: str,
+                          passwords: PasswordChecker | None = None, source: str = "") -> Organizer:
+    """The organizer whose password matches; NotAllowed otherwise (the same message either way).
+
+    With ``passwords`` only the hashes whose keyed tag matches are checked (about one; see
+    app/domain/passwords.py), plus any stored before tags existed; a success stores the missing
+    tag. A failure is written to the audit log with ``source`` (the client's address)."""
     refusal = NotAllowed("That password is not right for this event.", field="password")
-    organizers = session.scalars(
-        select(Organizer).where(Organizer.event_id == event.id, Organizer.password_hash.is_not(None),  # type: ignore[union-attr]
-                                Organizer.removed_at.is_(None))  # type: ignore[union-attr]
-    )
-    for organizer in organizers:
-        try:
-            if _hasher.verify(organizer.password_hash or "", password or ""):
-                return organizer
-        except (VerificationError, InvalidHashError):
-            continue
+    query = select(Organizer).where(Organizer.event_id == event.id, Organizer.password_hash.is_not(None),  # type: ignore[union-attr]
+                                    Organizer.removed_at.is_(None))  # type: ignore[union-attr]
+    tag = passwords.tag(event_id=event.id, password=password) if passwords is not None and password else None  # type: ignore[arg-type]
+    if passwords is not None:
+        query = query.where(or_(Organizer.password_tag == tag, Organizer.password_tag.is_(None)))  # type: ignore[union-attr]
+    candidates = list(session.scalars(query.order_by(Organizer.id)))
+    for organizer in candidates if password else []:
+        matched = (passwords.verify(organizer.password_hash or "", password) if passwords is not None
+                   else verify_untracked(organizer.password_hash or "", password))
+        if matched:
+            if passwords is not None and organizer.password_tag != tag:
+                organizer.password_tag = tag
+                session.add(organizer)
+                session.commit()
+            return organizer
+    audit.record_failed_login(session, event=event, detail=f"a wrong password{f' from {source}' if source else ''}")
+    session.commit()
     raise refusal
 
 
-def set_organizer_password(session: Session, *, organizer: Organizer, password: str) -> Organizer:
+def set_organizer_password(session: Session, *, organizer: Organizer, password: str,
+                           passwords: PasswordChecker | None = None) -> Organizer:
     """Set or change the password an organizer can sign in with."""
-    organizer.password_hash = hash_password(password)
+    organizer.password_hash = hash_password(password, passwords)
+    organizer.password_tag = (passwords.tag(event_id=organizer.event_id, password=password)
+                              if passwords is not None else None)
     session.add(organizer)
     session.commit()
     return organizer
 
 
 def require_first_organizer(session: Session, event: Event) -> Organizer:
+    """The organizer who holds the event's own link: the earliest one not removed."""
     organizer = session.scalars(
-        select(Organizer).where(Organizer.event_id == event.id).order_by(Organizer.id)
+        select(Organizer).where(Organizer.event_id == event.id, Organizer.removed_at.is_(None))  # type: ignore[union-attr]
+        .order_by(Organizer.id)
     ).first()
     if organizer is None:
         raise NotFound("This event has no organizer.")
@@ -522,10 +546,16 @@ def timezone_choices() -> list[str]:
 
 
 def rotate_organizer_secret(session: Session, *, event: Event, actor: Organizer | None = None) -> str:
-    """A new secret for the organizer link; returns it once, keeps only its hash."""
+    """A new secret for the organizer link; returns it once, keeps only its hash.
+
+    The link is the first organizer's: every sign-in made with it (browser cookies, API tokens)
+    is revoked with it, by bumping that organizer's token version."""
     secret = secrets.token_urlsafe(18)
     event.organizer_secret_hash = hash_secret(secret)
     session.add(event)
+    holder = require_first_organizer(session, event)
+    holder.token_version += 1
+    session.add(holder)
     audit.record(session, event=event, actor=actor, action="link", detail="made a new organizer link; the old one stopped working")
     session.commit()
     return secret

@@ -49,21 +49,35 @@ def invite(session: Session, *, event: Event, name: str, actor: Organizer) -> tu
 
 
 def remove(session: Session, *, event: Event, organizer_id: int, actor: Organizer) -> Organizer:
-    """Take a co-organizer's access away. The event's first organizer stays."""
+    """Take an organizer's access away, with every sign-in they made (cookies, API tokens).
+
+    The first organizer can be removed too (a hand-over): the event's own link was theirs, so it
+    is replaced by one nobody knows, and the next organizer in line holds it from then on (they
+    make a new one from the console to see it)."""
     organizer = session.get(Organizer, organizer_id) if known_id(organizer_id) else None
     if organizer is None or organizer.event_id != event.id or organizer.removed_at is not None:
         raise NotFound(f"Organizer {organizer_id} does not run this event.", field="organizer_id")
-    if organizer.id == require_first_organizer(session, event).id:
-        raise NotAllowed("The event's first organizer cannot be removed; make a new organizer link instead.")
     if organizer.id == actor.id:
         raise NotAllowed("You cannot remove yourself; ask another organizer.")
+    if organizer.id == require_first_organizer(session, event).id:
+        event.organizer_secret_hash = hash_secret(secrets.token_urlsafe(18))
+        session.add(event)
     # Keep the row: its id stays taken, so their old cookie or token can never sign in as anyone.
     organizer.removed_at = utcnow()
-    organizer.secret_hash = organizer.password_hash = None
+    organizer.secret_hash = organizer.password_hash = organizer.password_tag = None
+    organizer.token_version += 1
     session.add(organizer)
     audit.record(session, event=event, actor=actor, action="co_organizer", detail=f"removed {organizer.name}")
     session.commit()
     return organizer
+
+
+def sign_out_everywhere(session: Session, *, event: Event, organizer: Organizer) -> None:
+    """Signing out ends every sign-in this organizer made, on every browser and every API token."""
+    organizer.token_version += 1
+    session.add(organizer)
+    audit.record(session, event=event, actor=organizer, action="sign_out", detail="signed out everywhere")
+    session.commit()
 
 
 def rename(session: Session, *, event: Event, organizer: Organizer, name: str) -> Organizer:

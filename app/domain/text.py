@@ -19,6 +19,8 @@ from app.domain.errors import InvalidInput
 # C0 controls except tab, newline and carriage return; DEL; C1 controls; lone surrogates (not
 # encodable as UTF-8, so no database can store them).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# The same rule as a JSON Schema pattern (ECMA-262), for the API's schema.
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 DOCUMENT_DEPTH_MAX = 32
 

@@ -27,6 +27,13 @@ class Organizer(SQLModel, table=True):
     event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
     name: str = Field(default="", max_length=60)
     password_hash: str | None = Field(default=None, max_length=200)
+    # A few hex digits of an HMAC of the password under the install's secret: a sign-in checks only
+    # the argon2 hashes whose tag matches (about one), not every organizer's. NULL: set before the
+    # tag existed, checked the old way until the next sign-in stores it (app/domain/passwords.py).
+    password_tag: str | None = Field(default=None, max_length=8, index=True)
+    # In every signed token of this organizer; bumping it revokes every cookie and API token made
+    # before (a new organizer link, removal, signing out).
+    token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # A co-organizer's own sign-in link (only its hash); the first organizer uses the event's link.
     secret_hash: str | None = Field(default=None, max_length=64, index=True)
     # A removed co-organizer keeps their row (and id), so a signed token naming that id can never

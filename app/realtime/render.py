@@ -189,7 +189,8 @@ def render_batch(engine: Engine, env: Environment, request: HTTPConnection, *, e
                 else:
                     batch.pushes[view] = _wall_delta(env, session, event, request, changes)
             elif view == "my":  # "my day" is personal: it GETs its own block when the day changed
-                relevant = refresh or reload or bool(phone_kinds - {"interest_changed", "topic_proposed", "announcement"})
+                relevant = refresh or reload or bool(
+                    phone_kinds - {"interest_changed", "topic_proposed", "announcement"})
                 # The announcement line sits above the day, the same for everyone: pushed as it is.
                 body = (env.get_template("live/announcement.html").render(event=event)
                         if refresh or reload or "announcement" in kinds else "")

@@ -11,12 +11,13 @@ def include_routers(app: FastAPI) -> None:
     # FastAPI tries routers in this order, route by route; matching cost ~2 ms per request when the
     # mark was ~100 routes down the list. Hot paths first: marks (API, then phones), the board and
     # its websocket. No two routers share a path, so the order changes nothing else.
+    # /openapi.json describes the JSON API alone: pages, fragments and health checks stay out of it.
     app.include_router(api.router)
-    app.include_router(board.router)
-    app.include_router(board.health_router)
-    app.include_router(attendee.router)
+    app.include_router(board.router, include_in_schema=False)
+    app.include_router(board.health_router, include_in_schema=False)
+    app.include_router(attendee.router, include_in_schema=False)
     app.include_router(api_schedule.router)
-    app.include_router(aftersession.router)
-    app.include_router(home.router)
-    app.include_router(schedule.router)
-    app.include_router(organizer.router)
+    app.include_router(aftersession.router, include_in_schema=False)
+    app.include_router(home.router, include_in_schema=False)
+    app.include_router(schedule.router, include_in_schema=False)
+    app.include_router(organizer.router, include_in_schema=False)

@@ -10,6 +10,10 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.deps import (
+    PasswordsDep,
+    ThrottleDep,
+    client_address,
+    limit_sign_in,
     EventCreationLimited,
     RowId,
     AttendeeDep,
@@ -30,10 +34,15 @@ from app.security import Signer
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 PROBLEM = {"content": {"application/problem+json": {}}}
+# Every refusal an API route can give, so clients (and schemathesis) know them from the schema.
 RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The body could not be read (malformed JSON)", **PROBLEM},
     401: {"description": "Not signed in", **PROBLEM}, 403: {"description": "Not allowed", **PROBLEM},
     404: {"description": "Not found", **PROBLEM}, 409: {"description": "Refused in this state", **PROBLEM},
-    422: {"description": "A value was refused", **PROBLEM},
+    413: {"description": "The body is larger than the server accepts", **PROBLEM},
+    422: {"description": "A value was refused; the problem names the field", **PROBLEM},
+    429: {"description": "Too many attempts, or the server is busy: see Retry-After",
+          "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}, **PROBLEM},
 }
 
 
@@ -58,16 +67,19 @@ def _topic_out(view: TopicView, viewer_id: int | None) -> schemas.TopicOut:
 
 @router.post("/events", status_code=201, response_model=schemas.EventCreated, responses=RESPONSES,
              dependencies=[EventCreationLimited])
-def api_event_create(body: schemas.EventCreate, request: Request, session: SessionDep, signer: SignerDep) -> Any:
+def api_event_create(body: schemas.EventCreate, request: Request, session: SessionDep, signer: SignerDep,
+                     passwords: PasswordsDep) -> Any:
     """Create an event; returns its join code, an organizer token and its links."""
     created = events.create_event(
         session, name=body.name, date=body.date, timezone=body.timezone,
         rooms=[events.RoomSpec(r.name, r.capacity, r.features) for r in body.rooms],
         slots=[events.SlotSpec(s.start, s.end) for s in body.slots], password=body.password,
         vote_budget=body.vote_budget, hide_counts=body.hide_counts, shuffle_topics=body.shuffle_topics,
+        passwords=passwords,
     )
     event = created.event
-    token = signer.organizer_token(event_id=event.id, organizer_id=created.organizer.id)  # type: ignore[arg-type]
+    token = signer.organizer_token(event_id=event.id, organizer_id=created.organizer.id,  # type: ignore[arg-type]
+                                   version=created.organizer.token_version)
     return schemas.EventCreated(code=event.code, organizer_token=token, links=_links(request, event, created.secret))
 
 
@@ -95,13 +107,20 @@ def api_event_settings(body: schemas.EventSettings, session: SessionDep, event: 
 
 
 @router.post("/events/{code}/login", response_model=schemas.OrganizerLoggedIn, responses=RESPONSES)
-def api_organizer_login(body: schemas.LoginIn, session: SessionDep, event: EventDep, signer: SignerDep) -> Any:
-    """Exchange the organizer password, or the organizer link's secret, for an organizer token."""
+def api_organizer_login(body: schemas.LoginIn, request: Request, session: SessionDep, event: EventDep,
+                        signer: SignerDep, settings: SettingsDep, throttle: ThrottleDep, passwords: PasswordsDep) -> Any:
+    """Exchange the organizer password, or the organizer link's secret, for an organizer token.
+
+    Password attempts are limited per client address and per event (429 with Retry-After)."""
+    limit_sign_in(request, throttle, settings, event, link=bool(body.key))
     if body.key:
         organizer = events.organizer_by_secret(session, event=event, secret=body.key)
     else:
-        organizer = events.organizer_by_password(session, event=event, password=body.password or "")
-    return schemas.OrganizerLoggedIn(organizer_token=signer.organizer_token(event_id=event.id, organizer_id=organizer.id))  # type: ignore[arg-type]
+        organizer = events.organizer_by_password(session, event=event, password=body.password or "",
+                                                 passwords=passwords, source=client_address(request))
+    token = signer.organizer_token(event_id=event.id, organizer_id=organizer.id,  # type: ignore[arg-type]
+                                   version=organizer.token_version)
+    return schemas.OrganizerLoggedIn(organizer_token=token)
 
 
 @router.post("/events/{code}/attendees", status_code=201, response_model=schemas.Joined, responses=RESPONSES)

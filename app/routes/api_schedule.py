@@ -12,12 +12,12 @@ from app.domain import drafting
 from app.domain.errors import InvalidInput, NotFound
 from app.jobs import BuildJob, BuildJobs
 from app.routes.api import RESPONSES
-from app.routes.schemas import UserText
+from app.routes.schemas import Body, UserText
 
 router = APIRouter(prefix="/api/v1", tags=["schedule"])
 
 
-class BuildIn(BaseModel):
+class BuildIn(Body):
     time_limit: int | None = Field(default=None, ge=1, le=600, description="seconds; the install's default if omitted")
     keep_before: int | None = Field(default=None, ge=1, le=2**31 - 1,
                                     description="slot id: keep the published schedule before it")
@@ -54,7 +54,7 @@ class ScheduleOut(BaseModel):
     problems: list[str]
 
 
-class PublishIn(BaseModel):
+class PublishIn(Body):
     announcement: UserText | None = Field(default=None, max_length=280)
 
 

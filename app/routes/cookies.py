@@ -22,8 +22,10 @@ def set_organizer_cookie(response: Response, *, signer: Signer, settings: Settin
                          organizer: Organizer) -> None:
     assert event.id is not None and organizer.id is not None
     response.set_cookie(organizer_cookie_name(event.code),
-                        signer.organizer_token(event_id=event.id, organizer_id=organizer.id),
-                        max_age=60 * 60 * 24 * 30, httponly=True, samesite="lax", secure=settings.SECURE_COOKIES)
+                        signer.organizer_token(event_id=event.id, organizer_id=organizer.id,
+                                               version=organizer.token_version),
+                        max_age=round(settings.ORGANIZER_SESSION_DAYS * 86400), httponly=True, samesite="lax",
+                        secure=settings.SECURE_COOKIES)
 
 
 def clear_organizer_cookie(response: Response, *, event: Event) -> None:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.deps import CsrfChecked, CsrfToken, EventCreationLimited, FormDep, SessionDep, SettingsDep, SignerDep
+from app.deps import (
+    CsrfChecked,
+    CsrfToken,
+    EventCreationLimited,
+    FormDep,
+    PasswordsDep,
+    SessionDep,
+    SettingsDep,
+    SignerDep,
+)
 from app.domain import events
 from app.domain.errors import DomainError, plain_messages
 from app.routes import forms
@@ -22,6 +31,13 @@ def healthz(session: SessionDep) -> dict[str, str]:
     return {"status": "ok"}
 
 
+@router.get("/healthz/logins", name="login_health", include_in_schema=False)
+async def login_health(passwords: PasswordsDep) -> dict[str, int]:
+    """This process's organizer password checks: running now, the most at once, done, refused as busy."""
+    stats = passwords.stats
+    return {"running": stats.running, "peak": stats.peak, "checks": stats.checks, "refused": stats.refused}
+
+
 @router.get("/", name="home")
 def home_page(request: Request, csrf: CsrfToken) -> Response:
     """What Two Feet is; create an event; join one by code."""
@@ -30,7 +46,7 @@ def home_page(request: Request, csrf: CsrfToken) -> Response:
 
 @router.post("/events", name="event_create", dependencies=[CsrfChecked, EventCreationLimited])
 def event_create(request: Request, session: SessionDep, signer: SignerDep, settings: SettingsDep,
-                 csrf: CsrfToken, form: FormDep) -> Response:
+                 csrf: CsrfToken, form: FormDep, passwords: PasswordsDep) -> Response:
     """Create an event from the home page form, then show its organizer link once."""
     try:
         created = events.create_event(
@@ -41,6 +57,7 @@ def event_create(request: Request, session: SessionDep, signer: SignerDep, setti
             rooms=forms.rooms_from_form(form),
             slots=forms.slots_from_form(form),
             password=forms.text(form, "password") or None,
+            passwords=passwords,
         )
     except DomainError as error:
         return render(request, "home.html", {"csrf": csrf, "form": form, "error": error,

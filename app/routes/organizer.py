@@ -9,6 +9,10 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from app.deps import (
+    PasswordsDep,
+    ThrottleDep,
+    client_address,
+    limit_sign_in,
     CsrfChecked,
     CsrfToken,
     CurrentOrganizer,
@@ -20,7 +24,7 @@ from app.deps import (
     SignerDep,
 )
 from app.domain import attendees, audit, console, events, moderation, organizers, topics
-from app.domain.errors import DomainError, plain_messages
+from app.domain.errors import DomainError, TooBusy, plain_messages
 from app.models import Event, Organizer, Phase
 from app.routes import forms
 from app.routes.attendee import join_url
@@ -91,11 +95,12 @@ def _console(request: Request, session: SessionDep, event: EventDep, csrf: str, 
 
 @router.get("", name="organize")
 def organize(request: Request, session: SessionDep, event: EventDep, organizer: CurrentOrganizer,
-             signer: SignerDep, settings: SettingsDep, csrf: CsrfToken) -> Response:
+             signer: SignerDep, settings: SettingsDep, csrf: CsrfToken, throttle: ThrottleDep) -> Response:
     """The console; the secret link signs in and then drops the secret from the address bar."""
     key = request.query_params.get("key")
     if key is not None:
         try:
+            limit_sign_in(request, throttle, settings, event, link=True)
             organizer = events.organizer_by_secret(session, event=event, secret=key)
         except DomainError as error:
             return render(request, "organizer/login.html", {"event": event, "csrf": csrf, "error": error},
@@ -128,21 +133,29 @@ def organizer_link_saved(request: Request, event: EventDep, organizer: Organizer
 
 @router.post("/login", name="organizer_login", dependencies=[CsrfChecked])
 def organizer_login(request: Request, session: SessionDep, event: EventDep, signer: SignerDep,
-                    settings: SettingsDep, csrf: CsrfToken, form: FormDep) -> Response:
-    """Sign in with the event's organizer password."""
+                    settings: SettingsDep, csrf: CsrfToken, form: FormDep, throttle: ThrottleDep,
+                    passwords: PasswordsDep) -> Response:
+    """Sign in with the event's organizer password (attempts limited per address and per event)."""
     try:
-        organizer = events.organizer_by_password(session, event=event, password=forms.text(form, "password"))
+        limit_sign_in(request, throttle, settings, event, link=False)
+        organizer = events.organizer_by_password(session, event=event, password=forms.text(form, "password"),
+                                                 passwords=passwords, source=client_address(request))
     except DomainError as error:
-        return render(request, "organizer/login.html", {"event": event, "csrf": csrf, "error": error},
-                      status_code=error.status_code)
+        response = render(request, "organizer/login.html", {"event": event, "csrf": csrf, "error": error},
+                          status_code=error.status_code)
+        if isinstance(error, TooBusy):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
     response = RedirectResponse(request.url_for("organize", code=event.code), status_code=303)
     set_organizer_cookie(response, signer=signer, settings=settings, event=event, organizer=organizer)
     return response
 
 
 @router.post("/logout", name="organizer_logout", dependencies=[CsrfChecked])
-def organizer_logout(request: Request, event: EventDep) -> Response:
-    """Sign out of this event's console on this browser."""
+def organizer_logout(request: Request, session: SessionDep, event: EventDep, organizer: CurrentOrganizer) -> Response:
+    """Sign out: this browser, and every other sign-in (browser or API token) of this organizer."""
+    if organizer is not None:
+        organizers.sign_out_everywhere(session, event=event, organizer=organizer)
     response = RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
     clear_organizer_cookie(response, event=event)
     return response
@@ -193,10 +206,11 @@ def event_settings(request: Request, session: SessionDep, event: EventDep, organ
 
 @router.post("/password", name="organizer_password", dependencies=[CsrfChecked])
 def organizer_password(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                       csrf: CsrfToken, form: FormDep) -> Response:
+                       csrf: CsrfToken, form: FormDep, passwords: PasswordsDep) -> Response:
     """Set or change the password this organizer signs in with."""
     try:
-        events.set_organizer_password(session, organizer=organizer, password=forms.text(form, "password"))
+        events.set_organizer_password(session, organizer=organizer, password=forms.text(form, "password"),
+                                      passwords=passwords)
     except DomainError as error:
         return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer,
                         section="people")
@@ -205,11 +219,13 @@ def organizer_password(request: Request, session: SessionDep, event: EventDep, o
 
 @router.post("/link", name="organizer_link", dependencies=[CsrfChecked])
 def organizer_link_rotate(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                          settings: SettingsDep) -> Response:
-    """Make a new organizer link; the old one stops working."""
+                          settings: SettingsDep, signer: SignerDep) -> Response:
+    """Make a new organizer link; the old one stops working, with every sign-in made from it."""
     secret = events.rotate_organizer_secret(session, event=event, actor=organizer)
     response = RedirectResponse(request.url_for("organizer_saved_link", code=event.code), status_code=303)
     set_new_link_cookie(response, settings=settings, event=event, secret=secret)
+    # The one who asked stays signed in here (their token version may just have changed).
+    set_organizer_cookie(response, signer=signer, settings=settings, event=event, organizer=organizer)
     return response
 
 
@@ -233,7 +249,8 @@ def event_board_theme(request: Request, session: SessionDep, event: EventDep, or
     try:
         events.set_board_theme(session, event=event, theme=forms.text(form, "board_theme"), actor=organizer)
     except DomainError as error:
-        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer)
+        return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer,
+                        section="settings")
     done = "The board is light now." if event.board_theme == "light" else "The board is dark now."
     return _back(request, event, done, "#board-look-heading")
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
 
 from app.domain import attendees, events
 from app.domain.errors import InvalidInput
-from app.domain.text import clean_text
+from app.domain.text import TEXT_PATTERN, clean_text
 from app.models import Phase
 from app.models.topic import DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX
 
@@ -26,30 +27,47 @@ def _user_text(value: str) -> str:
 
 # Every string a person writes: control characters refused (422 naming the field), bidi overrides dropped.
 # Each field also says its bounds here, so /openapi.json shows them and nothing larger is parsed further.
-UserText = Annotated[str, BeforeValidator(_strip), AfterValidator(_user_text)]
+class _ShowsTextRule:
+    """Puts the text rule in the JSON schema as a pattern, for clients; the validator enforces it
+    (with a message that says why, which a failed pattern would not)."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema["pattern"] = TEXT_PATTERN
+        return schema
+
+
+_NO_CONTROL = _ShowsTextRule()
+UserText = Annotated[str, BeforeValidator(_strip), AfterValidator(_user_text), _NO_CONTROL]
 # A secret is taken exactly as typed (the form does not trim it either), only checked.
-Secret = Annotated[str, AfterValidator(_user_text)]
+Secret = Annotated[str, AfterValidator(_user_text), _NO_CONTROL]
 Feature = Annotated[UserText, Field(max_length=events.FEATURE_MAX)]
 Tag = Annotated[UserText, Field(max_length=TAG_MAX)]
 Password = Annotated[Secret, Field(min_length=events.PASSWORD_MIN, max_length=events.PASSWORD_MAX)]
 VoteBudget = Annotated[int, Field(ge=1, le=events.VOTE_BUDGET_MAX, description="marks per attendee; null: unlimited")]
 
 
+class Body(BaseModel):
+    """A request body: types taken strictly (0 is not false, "5" is not 5), as the schema says."""
+
+    model_config = ConfigDict(strict=True)
+
+
 # Lower bounds and the rules between fields (a slot ends after it starts) are the domain's: it
 # words every problem of a new event at once. The schema states them for OpenAPI, and enforces
 # the upper bounds, so nothing larger is parsed further.
-class RoomIn(BaseModel):
+class RoomIn(Body):
     name: UserText = Field(max_length=events.ROOM_NAME_MAX, json_schema_extra={"minLength": 1})
     capacity: int = Field(le=events.CAPACITY_MAX, json_schema_extra={"minimum": 1})
     features: list[Feature] = Field(default_factory=list, max_length=events.FEATURES_MAX)
 
 
-class SlotIn(BaseModel):
+class SlotIn(Body):
     start: UserText = Field(max_length=5, examples=["09:30"])
     end: UserText = Field(max_length=5, examples=["10:20"])
 
 
-class EventCreate(BaseModel):
+class EventCreate(Body):
     name: UserText = Field(max_length=events.NAME_MAX, json_schema_extra={"minLength": 1})
     date: UserText = Field(max_length=10, examples=["2027-03-13"])
     timezone: UserText = Field(default="UTC", max_length=64, examples=["America/Los_Angeles"])
@@ -61,7 +79,7 @@ class EventCreate(BaseModel):
     shuffle_topics: bool = False
 
 
-class EventSettings(BaseModel):
+class EventSettings(Body):
     vote_budget: VoteBudget | None = None
     hide_counts: bool = False
     shuffle_topics: bool = False
@@ -106,7 +124,7 @@ class EventOut(BaseModel):
     links: Links
 
 
-class JoinIn(BaseModel):
+class JoinIn(Body):
     name: UserText | None = Field(default=None, max_length=attendees.NAME_MAX)
 
 
@@ -115,7 +133,7 @@ class Joined(BaseModel):
     token: str
 
 
-class LoginIn(BaseModel):
+class LoginIn(Body):
     password: Secret | None = Field(default=None, max_length=events.PASSWORD_MAX)
     key: Secret | None = Field(default=None, max_length=100, description="the secret of the organizer link")
 
@@ -124,14 +142,14 @@ class OrganizerLoggedIn(BaseModel):
     organizer_token: str
 
 
-class TopicCreate(BaseModel):
+class TopicCreate(Body):
     title: UserText = Field(min_length=1, max_length=TITLE_MAX)
     description: UserText = Field(default="", max_length=DESCRIPTION_MAX)
     tags: list[Tag] = Field(default_factory=list, max_length=TAGS_MAX)
     facilitate: bool = False
 
 
-class TopicUpdate(BaseModel):
+class TopicUpdate(Body):
     title: UserText | None = Field(default=None, min_length=1, max_length=TITLE_MAX)
     description: UserText | None = Field(default=None, max_length=DESCRIPTION_MAX)
     tags: list[Tag] | None = Field(default=None, max_length=TAGS_MAX)
@@ -171,8 +189,8 @@ class LeadOut(BaseModel):
     facilitators: list[str]
 
 
-class PhaseIn(BaseModel):
-    phase: Phase
+class PhaseIn(Body):
+    phase: Phase = Field(strict=False)  # a phase's name, as JSON sends it
 
 
 class PhaseOut(BaseModel):

@@ -18,7 +18,7 @@
   function toArray(list) { return Array.prototype.slice.call(list); }
 
   // A word wider than its box (a long compound, a URL) gets smaller type instead of being broken
-  // mid-word; only if it still cannot fit at 70 % is it allowed to break (class is-squeezed).
+  // mid-word; only if it still cannot fit at 70 % is it broken, at full size (class is-squeezed).
   function fitTitles(scope) {
     toArray(scope.querySelectorAll(".cell-title, .board-title")).forEach(function (el) {
       if (!el.offsetWidth) return;
@@ -29,7 +29,10 @@
         size -= 1;
         el.style.fontSize = size + "px";
       }
-      if (el.scrollWidth > el.clientWidth + 1) el.classList.add("is-squeezed");
+      if (el.scrollWidth > el.clientWidth + 1) {  // no size fits: full size, broken where it must
+        el.style.fontSize = "";
+        el.classList.add("is-squeezed");
+      }
     });
   }
 
@@ -55,22 +58,22 @@
     return {pages: pages.filter(Boolean), total: items.length, noun: "topics"};
   }
 
-  // Rows into as few pages as fit the height, then evened out (8 rooms: 4 and 4, not 7 and 1).
+  // Rows into as few pages as fit the height, evened out by height (not 7 rooms and then 1).
   function splitRows(heights, room) {
-    var greedy = 0, used = 0;
-    heights.forEach(function (h, i) {
-      if (i === 0 || used + h > room) { greedy += 1; used = 0; }
-      used += h;
-    });
-    for (var pages = greedy; pages <= heights.length; pages++) {
-      var per = Math.ceil(heights.length / pages), ranges = [], fits = true;
-      for (var start = 0; start < heights.length; start += per) {
-        var end = Math.min(start + per, heights.length), sum = 0;
-        for (var k = start; k < end; k++) sum += heights[k];
-        if (sum > room && end - start > 1) fits = false;
+    var total = heights.reduce(function (a, b) { return a + b; }, 0);
+    for (var pages = Math.max(1, Math.ceil(total / room)); pages <= heights.length; pages++) {
+      var ranges = [], start = 0, left = total;
+      for (var p = 0; p < pages && start < heights.length; p++) {
+        var target = left / (pages - p), used = 0, end = start;
+        while (end < heights.length && (end === start || (used + heights[end] <= room && used + heights[end] / 2 <= target))) {
+          used += heights[end];
+          end += 1;
+        }
         ranges.push([start, end]);
+        left -= used;
+        start = end;
       }
-      if (fits) return ranges;
+      if (start >= heights.length) return ranges;
     }
     return heights.map(function (h, i) { return [i, i + 1]; });
   }
@@ -183,25 +186,22 @@
   });
 
   // A push or the grid's minute refresh has swapped #board-main: measure it again, same page.
-  document.addEventListener("htmx:wsAfterMessage", measure);
-  document.addEventListener("htmx:afterSwap", measure);
+  // A shown or cleared announcement, a resized window: what fits changes, measure again.
+  var observer = window.ResizeObserver ? new ResizeObserver(function () { measure(); }) : null;
   var observed = null;
-  if (window.ResizeObserver) {
-    // A shown or cleared announcement, a window resized: what fits changes.
-    var observer = new ResizeObserver(function () { measure(); });
-    observer.observe(layout);
-    document.addEventListener("htmx:wsAfterMessage", function () {
-      var section = main();
-      if (section && section !== observed) {
-        if (observed) observer.unobserve(observed);
-        observer.observe(section);
-        observed = section;
-      }
-    });
-    observed = main();
-    if (observed) observer.observe(observed);
+  function remeasure() {
+    var section = main();
+    if (observer && section !== observed) {
+      if (observed) observer.unobserve(observed);
+      if (section) observer.observe(section);  // its first report measures it
+      observed = section;
+    }
+    measure();
   }
+  document.addEventListener("htmx:wsAfterMessage", remeasure);
+  document.addEventListener("htmx:afterSwap", remeasure);
+  if (observer) observer.observe(layout);
   window.addEventListener("load", measure);
-  measure();
+  remeasure();
   schedule();
 })();

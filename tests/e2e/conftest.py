@@ -70,7 +70,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TWOFEET_SECRET_KEY": "e2e-secret",
-           "TWOFEET_EVENT_CREATION_RATE": "10000/minute",
+           "TWOFEET_EVENT_CREATION_RATE": "10000/minute", "TWOFEET_LOGIN_RATE_PER_CLIENT": "10000/minute",
+           "TWOFEET_LOGIN_RATE_PER_EVENT": "10000/minute",
            "TWOFEET_SQLITE_SYNCHRONOUS": "NORMAL", "TWOFEET_BASE_URL": url}
     seeded = subprocess.run(_twofeet("demo", "--db", str(db), "--no-serve", "--port", str(port), "--base-url", url),
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True)

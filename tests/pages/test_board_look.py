@@ -42,3 +42,20 @@ def test_join_poster_types_out_the_address(client: TestClient) -> None:
     assert f'<p class="poster-address">testserver/e/{code}</p>' in poster.text
     assert f'class="poster-qr" src="http://testserver/e/{code}/qr.svg"' in poster.text
     assert "print.css" in poster.text
+
+
+def test_board_counts_the_topics_beyond_its_pages_honestly(client: TestClient) -> None:
+    from sqlmodel import Session  # inline: only this test builds its wall through the domain
+
+    from app.realtime.render import BOARD_TOPICS_MAX
+    from tests.factories import make_attendee, make_event, make_topic
+
+    app = client.app
+    with Session(app.state.engine, expire_on_commit=False) as session:  # type: ignore[attr-defined]
+        event = make_event(session).event
+        author = make_attendee(session, event)
+        for i in range(BOARD_TOPICS_MAX + 3):
+            make_topic(session, event, author, title=f"Topic number {i + 1}")
+    board = client.get(f"/e/{event.code}/board").text
+    assert board.count('<li class="board-topic') == BOARD_TOPICS_MAX
+    assert "and 3 more topics on your phone" in board

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlmodel import Session
 from starlette.requests import Request
 
@@ -17,7 +18,8 @@ def _request(app: FastAPI) -> Request:
                     "path": "/", "root_path": "", "headers": [], "query_string": b"", "router": app.router})
 
 
-def test_board_theme_is_pushed_to_the_board_alone(app: FastAPI) -> None:
+def test_board_theme_is_pushed_to_the_board_alone(app: FastAPI, client: TestClient) -> None:
+    """(``client`` runs the app's lifespan, which closes its database connections at the end.)"""
     with Session(app.state.engine, expire_on_commit=False) as session:
         event = make_event(session).event
         start = session.get(Event, event.id).board_sequence  # type: ignore[union-attr]
