@@ -81,7 +81,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         process = subprocess.Popen(_twofeet("serve", "--db", str(db), "--port", str(port), "--base-url", url),
                                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a loaded CI machine starts slowly
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"twofeet serve exited early:\n{log.read_text()[-3000:]}")
