@@ -6,13 +6,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
@@ -29,11 +27,11 @@ from app.realtime.hub import BoardSequenceMiddleware, Hub
 from app.routes import include_routers
 from app.security import Signer, load_or_create_secret_key
 from app.settings import Settings
+from app.staticfiles import STATIC_DIR, VersionedStaticFiles
 from app.throttle import Throttle, make_storage
 from app.templating import is_htmx, make_templates
 
 log = logging.getLogger("twofeet")
-STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
@@ -79,7 +77,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
                                  max_time_limit=settings.SOLVER_MAX_TIME_LIMIT_S,
                                  max_running=settings.MAX_CONCURRENT_BUILDS)
     app.state.throttle = Throttle(make_storage(settings.BROADCAST_URL, namespace=settings.DATABASE_URL))
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", VersionedStaticFiles(directory=STATIC_DIR), name="static")
     include_routers(app)
     _register_error_handlers(app)
     app.add_middleware(BoardSequenceMiddleware)
@@ -129,7 +127,8 @@ def _register_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
         if _wants_json(request):
-            response = problem(exc.status_code, exc.title, exc.message, code=exc.code, field=exc.field)
+            errors = [{"field": e.field, "message": e.message} for e in exc.field_errors]
+            response = problem(exc.status_code, exc.title, exc.message, code=exc.code, field=exc.field, errors=errors)
         else:
             response = _html_error(request, exc.status_code, exc.title, exc.message)
         if isinstance(exc, TooBusy):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Request
+from jinja2 import pass_context
 from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup
 from starlette.responses import Response
@@ -15,6 +17,7 @@ from starlette.responses import Response
 from app.domain.notes import render_markdown
 from app.domain.schedule import event_now
 from app.models import Phase
+from app.staticfiles import STATIC_DIR, file_version
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -29,7 +32,33 @@ def make_templates() -> Jinja2Blocks:
     env.filters["markdown"] = lambda text: Markup(render_markdown(text or ""))
     env.filters["event_time"] = lambda dt, event: event_now(event, dt).strftime("%a %H:%M") if dt else ""
     env.filters["localtime"] = _localtime
+    env.globals["url_for"] = _versioned_static(env.globals["url_for"])
+    env.filters["field_id"] = field_id
     return templates
+
+
+def _versioned_static(url_for: Any) -> Any:
+    """``url_for('static', path=...)`` with the file's content hash, so phones may cache it for good."""
+
+    @pass_context
+    def versioned(context: Any, name: str, /, **params: Any) -> Any:
+        url = url_for(context, name, **params)
+        if name == "static" and (version := file_version(STATIC_DIR, str(params.get("path", "")))):
+            url = url.include_query_params(v=version)
+        return url
+
+    return versioned
+
+
+_ROW_FIELD = re.compile(r"^(room|slot)s\[(\d+)\](?:\.(\w+))?$")
+
+
+def field_id(field: str) -> str:
+    """The id of the input a field path names on a form: ``rooms[1].capacity`` -> ``room1-capacity``."""
+    row = _ROW_FIELD.match(field)
+    if row:
+        return f"{row.group(1)}{row.group(2)}-{row.group(3) or ('name' if row.group(1) == 'room' else 'start')}"
+    return {"rooms": "room0-name", "slots": "slot0-start"}.get(field, field.replace("_", "-"))
 
 
 def _localtime(moment: datetime, timezone: str) -> str:

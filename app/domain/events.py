@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date as date_cls
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from argon2 import PasswordHasher
@@ -16,7 +18,8 @@ from sqlmodel import Session
 
 from app.domain import audit
 from app.domain.board import record_change
-from app.domain.errors import InvalidInput, NotAllowed, NotFound, known_id
+from app.domain.schedule import published_run
+from app.domain.errors import Conflict, FieldError, InvalidInput, NotAllowed, NotFound, known_id
 from app.domain.passwords import PasswordChecker, verify_untracked
 from app.models import Event, Organizer, Phase, Room, TimeSlot
 
@@ -35,12 +38,13 @@ PASSWORD_MAX = 200
 VOTE_BUDGET_MAX = 1000
 
 _hasher = PasswordHasher()
+T = TypeVar("T")
 
 
 @dataclass
 class RoomSpec:
     name: str
-    capacity: int
+    capacity: int | str  # a form passes the seats as typed; validate_rooms makes them a number
     features: list[str] = field(default_factory=list)
 
 
@@ -78,7 +82,16 @@ def parse_hhmm(value: str, *, field_name: str) -> str:
         hours, minutes = int(parts[0]), int(parts[1])
         if 0 <= hours < 24 and 0 <= minutes < 60:
             return f"{hours:02d}:{minutes:02d}"
-    raise InvalidInput(f"{field_name}: '{text}' is not a time such as 09:30.", field=field_name)
+    if not text:
+        raise InvalidInput(f"{field_name}: give the {'end' if field_name.endswith('end') else 'start'} time.",
+                           field=field_name)
+    raise InvalidInput(f"{field_name}: '{text[:20]}' is not a time such as 9:30 AM.", field=field_name)
+
+
+def clock(hhmm: str) -> str:
+    """``13:05`` as a time input shows it in English: ``1:05 PM``."""
+    hours, minutes = (int(part) for part in hhmm.split(":"))
+    return f"{(hours % 12) or 12}:{minutes:02d} {'AM' if hours < 12 else 'PM'}"
 
 
 def clean_features(raw: list[str], *, field_name: str) -> list[str]:
@@ -120,63 +133,112 @@ def validate_timezone(raw: str) -> str:
 def validate_date(raw: str) -> str:
     text = (raw or "").strip()
     if not text:
-        raise InvalidInput("date: please give the day of the event (YYYY-MM-DD).", field="date")
+        raise InvalidInput("date: please give the day of the event.", field="date")
     try:
         return date_cls.fromisoformat(text).isoformat()
     except ValueError:
         raise InvalidInput(f"date: '{text[:20]}' is not a date such as 2027-03-13.", field="date") from None
 
 
+class _Collect:
+    """Runs checks and keeps every refusal, so a form says all that is wrong with it at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def check(self, check: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        try:
+            return check(*args, **kwargs)
+        except InvalidInput as error:
+            self.errors.extend(error.field_errors)
+            return None
+
+    def add(self, field_name: str, message: str) -> None:
+        self.errors.append(FieldError(field_name, message))
+
+    def raise_any(self) -> None:
+        if self.errors:
+            raise InvalidInput(errors=self.errors)
+
+
+def _capacity(raw: int | str, *, field_name: str, room: str) -> int:
+    """Seats as typed (a form's text) or given (the API's number)."""
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not text:
+            raise InvalidInput(f"{field_name}: how many seats does {room or 'it'} have?", field=field_name)
+        raw = int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else -1
+    if isinstance(raw, bool) or not isinstance(raw, int) or not (1 <= raw <= CAPACITY_MAX):
+        raise InvalidInput(f"{field_name}: seats must be a whole number from 1 to {CAPACITY_MAX}.",
+                           field=field_name)
+    return raw
+
+
+def _blank_room(room: RoomSpec) -> bool:
+    """A form's empty row (the form offers more rows than most days need)."""
+    return not (room.name or "").strip() and isinstance(room.capacity, str) and not room.capacity.strip() \
+        and not any(str(f).strip() for f in room.features)
+
+
 def validate_rooms(rooms: list[RoomSpec]) -> list[RoomSpec]:
-    if not rooms:
+    """The rooms, cleaned; every room's every problem at once. Field paths count the rows as given."""
+    given = [(index, room) for index, room in enumerate(rooms) if not _blank_room(room)]
+    if not given:
         raise InvalidInput("rooms: an event needs at least one room.", field="rooms")
-    if len(rooms) > ROOMS_MAX:
+    if len(given) > ROOMS_MAX:
         raise InvalidInput(f"rooms: at most {ROOMS_MAX} rooms.", field="rooms")
+    found = _Collect()
     cleaned: list[RoomSpec] = []
-    seen: set[str] = set()
-    for index, room in enumerate(rooms):
-        name = validate_name(room.name, field_name=f"rooms[{index}].name", limit=ROOM_NAME_MAX)
-        if name.lower() in seen:
-            raise InvalidInput(f"rooms[{index}].name: '{name}' is listed twice.", field=f"rooms[{index}].name")
-        seen.add(name.lower())
-        if not isinstance(room.capacity, int) or isinstance(room.capacity, bool) or not (
-            1 <= room.capacity <= CAPACITY_MAX
-        ):
-            raise InvalidInput(f"rooms[{index}].capacity: seats must be a whole number from 1 to {CAPACITY_MAX}.",
-                               field=f"rooms[{index}].capacity")
-        features = clean_features(room.features, field_name=f"rooms[{index}].features")
-        cleaned.append(RoomSpec(name=name, capacity=room.capacity, features=features))
+    seen: dict[str, int] = {}
+    for index, room in given:
+        key = f"rooms[{index}]"
+        name = found.check(validate_name, room.name, field_name=f"{key}.name", limit=ROOM_NAME_MAX)
+        if name is not None and name.lower() in seen:
+            found.add(f"{key}.name", f"'{name}' is listed twice (Room {seen[name.lower()] + 1} has that name).")
+            name = None
+        elif name is not None:
+            seen[name.lower()] = index
+        capacity = found.check(_capacity, room.capacity, field_name=f"{key}.capacity", room=name or "")
+        features = found.check(clean_features, room.features, field_name=f"{key}.features")
+        if name is not None and capacity is not None and features is not None:
+            cleaned.append(RoomSpec(name=name, capacity=capacity, features=features))
+    found.raise_any()
     return cleaned
 
 
 def validate_slots(slots: list[SlotSpec]) -> list[SlotSpec]:
-    if not slots:
+    """The slots in time order; every slot's every problem at once. Field paths count the rows as given."""
+    given = [(index, slot) for index, slot in enumerate(slots)
+             if (slot.start or "").strip() or (slot.end or "").strip()]
+    if not given:
         raise InvalidInput("slots: an event needs at least one time slot.", field="slots")
-    if len(slots) > SLOTS_MAX:
+    if len(given) > SLOTS_MAX:
         raise InvalidInput(f"slots: at most {SLOTS_MAX} time slots.", field="slots")
-    cleaned = []
-    for index, slot in enumerate(slots):
-        start = parse_hhmm(slot.start, field_name=f"slots[{index}].start")
-        end = parse_hhmm(slot.end, field_name=f"slots[{index}].end")
+    found = _Collect()
+    cleaned: list[tuple[int, SlotSpec]] = []
+    for index, slot in given:
+        start = found.check(parse_hhmm, slot.start, field_name=f"slots[{index}].start")
+        end = found.check(parse_hhmm, slot.end, field_name=f"slots[{index}].end")
+        if start is None or end is None:
+            continue
         if end <= start:
-            raise InvalidInput(f"slots[{index}].end: the slot must end after it starts ({start}).",
-                               field=f"slots[{index}].end")
-        cleaned.append(SlotSpec(start=start, end=end))
-    ordered = sorted(cleaned, key=lambda s: s.start)
-    for before, after in zip(ordered, ordered[1:], strict=False):
+            found.add(f"slots[{index}].end", f"the slot must end after it starts ({clock(start)}).")
+            continue
+        cleaned.append((index, SlotSpec(start=start, end=end)))
+    ordered = sorted(cleaned, key=lambda pair: pair[1].start)
+    for (before_index, before), (index, after) in zip(ordered, ordered[1:], strict=False):
         if after.start < before.end:
-            index = cleaned.index(after)
-            raise InvalidInput(
-                f"slots[{index}].start: {after.start}–{after.end} overlaps {before.start}–{before.end}.",
-                field=f"slots[{index}].start",
-            )
-    return ordered
+            found.add(f"slots[{index}].start",
+                      f"{clock(after.start)}–{clock(after.end)} overlaps Slot {before_index + 1} "
+                      f"({clock(before.start)}–{clock(before.end)}).")
+    found.raise_any()
+    return [slot for _index, slot in ordered]
 
 
 def validate_vote_budget(vote_budget: int | None) -> None:
     if vote_budget is not None and not (1 <= vote_budget <= VOTE_BUDGET_MAX):
-        raise InvalidInput(f"vote_budget: marks per attendee must be from 1 to {VOTE_BUDGET_MAX}, or unlimited.",
-                           field="vote_budget")
+        raise InvalidInput(errors=[FieldError("vote_budget", f"give a number from 1 to {VOTE_BUDGET_MAX}, "
+                                                            "or leave it empty for unlimited.")])
 
 
 def create_event(
@@ -195,14 +257,16 @@ def create_event(
     passwords: PasswordChecker | None = None,
 ) -> CreatedEvent:
     """Create an event with its rooms, slots and marking rules; returns it with the organizer's
-    one-time secret. Everything is checked before anything is written: a refusal leaves nothing."""
-    name = validate_name(name, field_name="name", limit=NAME_MAX)
-    date = validate_date(date)
-    timezone = validate_timezone(timezone)
-    rooms = validate_rooms(rooms)
-    slots = validate_slots(slots)
-    validate_vote_budget(vote_budget)
-    password_hash = hash_password(password, passwords) if password else None
+    one-time secret. Everything is checked before anything is written, and every field's problem
+    is told at once, so the form is fixed in one go; a refusal leaves nothing behind."""
+    found = _Collect()
+    checked = (found.check(validate_name, name, field_name="name", limit=NAME_MAX), found.check(validate_date, date),
+               found.check(validate_timezone, timezone), found.check(validate_rooms, rooms),
+               found.check(validate_slots, slots), found.check(validate_vote_budget, vote_budget),
+               found.check(hash_password, password, passwords) if password else None)
+    found.raise_any()
+    name, date, timezone, rooms, slots = checked[:5]  # type: ignore[assignment]
+    password_hash = checked[6]
     secret = secrets.token_urlsafe(18)
     for _attempt in range(20):
         event = Event(code=new_code(), name=name, date=date, timezone=timezone,
@@ -281,10 +345,11 @@ def update_settings(
     actor: Organizer | None = None,
 ) -> Event:
     """Change the marking rules: budget (None for unlimited), hidden counts, shuffled order."""
-    validate_vote_budget(vote_budget)
+    found = _Collect()
+    found.check(validate_vote_budget, vote_budget)
     if facilitator_limit is not None and not (1 <= facilitator_limit <= 20):
-        raise InvalidInput("facilitator_limit: facilitators per topic must be from 1 to 20.",
-                           field="facilitator_limit")
+        found.add("facilitator_limit", "give a number from 1 to 20.")
+    found.raise_any()
     event.vote_budget = vote_budget
     event.hide_counts = hide_counts
     event.shuffle_topics = shuffle_topics
@@ -301,21 +366,57 @@ def update_settings(
 
 
 def set_phase(session: Session, *, event: Event, phase: Phase | str, actor: Organizer | None = None) -> Event:
-    """Move the event to ``phase``. Organizers may go back as well as forward."""
+    """Move the event to ``phase``. Organizers may go back as well as forward, but "Schedule
+    published" needs a published schedule (phones would say the schedule is out), and closing keeps
+    the phase it closed from, so that ``reopen_event`` can undo it."""
     try:
         target = Phase(phase)
     except ValueError:
         allowed = ", ".join(p.value for p in Phase)
         raise InvalidInput(f"phase: '{str(phase)[:20]}' is not a phase; use one of {allowed}.",
                            field="phase") from None
-    if target != event.phase:
-        audit.record(session, event=event, actor=actor, action="phase",
-                     detail=f"{event.phase.label} → {target.label}")
-        event.phase = target
-        session.add(event)
-        record_change(session, event_id=event.id, kind="phase_changed",  # type: ignore[arg-type]
-                      payload={"phase": target.value})
-        session.commit()
+    if target == event.phase:
+        return event
+    if target == Phase.live and published_run(session, event=event) is None:
+        raise Conflict("Nothing has been published yet, so the event cannot be in 'Schedule published'. "
+                       "Build the schedule and press Publish on the schedule page: that moves the event "
+                       "there by itself.", field="phase")
+    if target == Phase.closed:
+        event.phase_before_close = event.phase
+    elif event.phase == Phase.closed:
+        event.phase_before_close = None
+    _move(session, event, target, actor)
+    return event
+
+
+def _move(session: Session, event: Event, target: Phase, actor: Organizer | None, how: str = "") -> None:
+    audit.record(session, event=event, actor=actor, action="phase", detail=f"{event.phase.label} → {target.label}{how}")
+    before = event.phase
+    event.phase = target
+    session.add(event)
+    record_change(session, event_id=event.id, kind="phase_changed",  # type: ignore[arg-type]
+                  payload={"phase": target.value, "from": before.value})
+    session.commit()
+
+
+def reopen_phase(session: Session, *, event: Event) -> Phase:
+    """Where reopening a closed event goes back to: the phase it was closed from (when that is
+    still possible), else the published schedule, else the draft."""
+    published = published_run(session, event=event) is not None
+    before = event.phase_before_close
+    if before is not None and before != Phase.closed and (before != Phase.live or published):
+        return before
+    return Phase.live if published else Phase.scheduled
+
+
+def reopen_event(session: Session, *, event: Event, actor: Organizer | None = None) -> Event:
+    """Undo closing: the event goes back to the phase it was closed from."""
+    if event.phase != Phase.closed:
+        raise Conflict(f"The event is not closed (it is in '{event.phase.label}'), so there is nothing to reopen.",
+                       field="phase")
+    target = reopen_phase(session, event=event)
+    event.phase_before_close = None
+    _move(session, event, target, actor, how=" (reopened)")
     return event
 
 
@@ -328,6 +429,21 @@ def set_announcement(session: Session, *, event: Event, text: str, actor: Organi
     session.add(event)
     audit.record(session, event=event, actor=actor, action="announcement", detail=text or "(cleared)")
     record_change(session, event_id=event.id, kind="announcement", payload={"text": text})  # type: ignore[arg-type]
+    session.commit()
+    return event
+
+
+BOARD_THEMES = ("dark", "light")
+
+
+def set_board_theme(session: Session, *, event: Event, theme: str, actor: Organizer | None = None) -> Event:
+    """The board's colours: dark for projectors, light for daylight rooms; the board changes live."""
+    if theme not in BOARD_THEMES:
+        raise InvalidInput(errors=[FieldError("board_theme", "choose dark or light.")])
+    event.board_theme = theme
+    session.add(event)
+    audit.record(session, event=event, actor=actor, action="board theme", detail=theme)
+    record_change(session, event_id=event.id, kind="board_theme", payload={"theme": theme})  # type: ignore[arg-type]
     session.commit()
     return event
 

@@ -4,6 +4,7 @@ assign facilitators."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy import delete, func, select, update
@@ -79,31 +80,73 @@ def restore_topic(session: Session, *, event: Event, topic_id: int, actor: Organ
 
 
 def merge_topics(session: Session, *, event: Event, keep_id: int, merge_id: int, actor: Organizer) -> Topic:
-    """Fold ``merge_id`` into ``keep_id``: marks are united (someone who marked both counts once),
-    facilitators and paper marks carry over, and the merged topic leaves the wall."""
+    """Fold ``merge_id`` into ``keep_id`` (the organizer chose which title stays): marks are united
+    (someone who marked both counts once), facilitators and paper marks carry over, and the merged
+    topic leaves the wall. What moved is kept on the merged topic, so ``unmerge_topic`` can undo it."""
     if keep_id == merge_id:
         raise InvalidInput("merge_id: choose two different topics to merge.", field="merge_id")
     keep, gone = _topic(session, event, keep_id), _topic(session, event, merge_id)
-    for topic, name in ((keep, "keep_id"), (gone, "merge_id")):
+    for topic in (keep, gone):
         if topic.status != TopicStatus.open:
             raise Conflict(f"'{topic.title}' is not on the wall ({topic.status.value}); only open topics merge.")
     # Lock the event's sequence first so a mark landing meanwhile waits for the merge.
     record_change(session, event_id=event.id, kind="topics_merged",  # type: ignore[arg-type]
                   payload={"topic_id": keep.id, "merged_id": gone.id})
-    for model in (Interest, FacilitatorClaim):
-        already = select(model.attendee_id).where(model.topic_id == keep.id)  # type: ignore[attr-defined]
-        session.execute(delete(model).where(model.topic_id == gone.id, model.attendee_id.in_(already)))  # type: ignore[attr-defined]
+    undo: dict[str, Any] = {"keep_id": keep.id, "paper_marks": gone.paper_marks, "keep_tags": list(keep.tags)}
+    for model, key in ((Interest, "marks"), (FacilitatorClaim, "claims")):
+        on_keep = set(session.scalars(select(model.attendee_id).where(model.topic_id == keep.id)))  # type: ignore[attr-defined]
+        rows = session.execute(select(model.attendee_id, *([model.weight] if model is Interest else []))  # type: ignore[attr-defined]
+                               .where(model.topic_id == gone.id)).all()  # type: ignore[attr-defined]
+        undo[f"{key}_moved"] = [list(row) for row in rows if row[0] not in on_keep]
+        undo[f"{key}_shared"] = [list(row) for row in rows if row[0] in on_keep]
+        session.execute(delete(model).where(model.topic_id == gone.id, model.attendee_id.in_(list(on_keep))))  # type: ignore[attr-defined]
         session.execute(update(model).where(model.topic_id == gone.id).values(topic_id=keep.id))  # type: ignore[attr-defined]
     keep.paper_marks += gone.paper_marks
     gone.paper_marks = 0
     keep.tags = list(dict.fromkeys([*keep.tags, *gone.tags]))[:5]
-    gone.status, gone.merged_into_id = TopicStatus.merged, keep.id
+    gone.status, gone.merged_into_id, gone.merge_undo = TopicStatus.merged, keep.id, undo
     gone.status_reason = f"Merged into '{keep.title}': your marks and offers to lead moved there."
     keep.updated_at = gone.updated_at = utcnow()
     session.add_all([keep, gone])
     audit.record(session, event=event, actor=actor, action="merge", detail=f"merged “{gone.title}” into “{keep.title}”")
     session.commit()
     return keep
+
+
+def unmerge_topic(session: Session, *, event: Event, topic_id: int, actor: Organizer) -> tuple[Topic, Topic]:
+    """Undo a merge: the merged topic is back on the wall with its own marks, offers to lead, paper
+    marks and tags, and the topic it went into has what it had before. Marks made or removed on that
+    topic since are respected: a mark its attendee has taken back is not brought back."""
+    gone = _topic(session, event, topic_id)
+    undo = gone.merge_undo
+    if gone.status != TopicStatus.merged or not undo:
+        raise Conflict(f"'{gone.title}' is not a merged topic that can be taken apart.", field="topic_id")
+    keep = _topic(session, event, int(undo["keep_id"]))
+    if keep.status != TopicStatus.open:
+        raise Conflict(f"'{keep.title}', which '{gone.title}' went into, is no longer on the wall "
+                       f"({keep.status.value}); undo that first.", field="topic_id")
+    record_change(session, event_id=event.id, kind="topic_restored",  # type: ignore[arg-type]
+                  payload={"topic_id": gone.id, "from_id": keep.id})
+    for model, key in ((Interest, "marks"), (FacilitatorClaim, "claims")):
+        still = set(session.scalars(select(model.attendee_id).where(model.topic_id == keep.id)))  # type: ignore[attr-defined]
+        moved = [row[0] for row in undo.get(f"{key}_moved", []) if row[0] in still]
+        if moved:
+            session.execute(update(model).where(model.topic_id == keep.id, model.attendee_id.in_(moved))  # type: ignore[attr-defined]
+                            .values(topic_id=gone.id))
+        for row in undo.get(f"{key}_shared", []):
+            if row[0] in still:
+                extra = {"weight": row[1]} if model is Interest and len(row) > 1 else {}
+                session.add(model(event_id=event.id, attendee_id=row[0], topic_id=gone.id, **extra))
+    paper = int(undo.get("paper_marks", 0))
+    keep.paper_marks, gone.paper_marks = max(0, keep.paper_marks - paper), paper
+    keep.tags = list(undo.get("keep_tags", keep.tags))
+    gone.status, gone.merged_into_id, gone.merge_undo, gone.status_reason = TopicStatus.open, None, None, ""
+    keep.updated_at = gone.updated_at = utcnow()
+    session.add_all([keep, gone])
+    audit.record(session, event=event, actor=actor, action="unmerge",
+                 detail=f"took “{gone.title}” back out of “{keep.title}”: both are on the wall again")
+    session.commit()
+    return gone, keep
 
 
 @dataclass(frozen=True)

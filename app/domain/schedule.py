@@ -224,6 +224,12 @@ def start_popup(session: Session, *, event: Event, attendee: Attendee, room_id: 
     return placement
 
 
+def sessions_of(view: GridView, topic_id: int) -> list[tuple[TimeSlot, Room, CellView]]:
+    """Where and when a topic runs on the published grid, in time order (empty before publishing)."""
+    return [(slot, room, cell) for slot in view.slots for room in view.rooms
+            if (cell := view.cell(room, slot)) is not None and cell.topic.id == topic_id]
+
+
 def free_rooms_now(view: GridView) -> list[Room]:
     """Rooms with nothing in the current slot (candidates for a pop-up session)."""
     if view.current_slot_id is None or view.run is None:

@@ -29,6 +29,10 @@ class Event(SQLModel, table=True):
     # sha256 of the secret in the organizer's link; never the secret itself.
     organizer_secret_hash: str = Field(max_length=64)
     announcement: str = Field(default="", max_length=280)
+    # The projector board's colours: "dark" (projectors) or "light" (daylight rooms); ?theme= overrides.
+    board_theme: str = Field(default="dark", max_length=8)
+    # The phase the event was in when it was closed, so that closing can be undone.
+    phase_before_close: Phase | None = Field(default=None, sa_type=enum_column(Phase))
     # The sequence number of the newest BoardEvent; bumped in the same transaction as the change.
     board_sequence: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow)

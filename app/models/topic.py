@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -28,6 +29,8 @@ class Topic(SQLModel, table=True):
     status: TopicStatus = Field(default=TopicStatus.open, sa_type=enum_column(TopicStatus))
     merged_into_id: int | None = Field(default=None, foreign_key="topic.id", ondelete="SET NULL")
     status_reason: str = Field(default="", max_length=280)
+    # While merged: what the merge moved (marks, offers to lead, paper marks, tags), so it can be undone.
+    merge_undo: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     # Marks counted by hand on the paper wall, typed in by an organizer (added to the count).
     paper_marks: int = Field(default=0)
     # Scheduling constraints carried by the event file.

@@ -33,11 +33,15 @@ RELOAD_KINDS = frozenset({"phase_changed", "settings_changed", "schedule_publish
 TOPIC_KINDS = frozenset({"topic_proposed", "topic_edited", "topic_withdrawn", "interest_changed",
                          "facilitators_changed"})
 SESSION_KINDS = frozenset({"session_status", "popup_started"})
-KNOWN_KINDS = RELOAD_KINDS | TOPIC_KINDS | SESSION_KINDS | {"announcement"}
+# Only the projector board shows its theme; phones and doors have nothing to redraw for it.
+BOARD_ONLY_KINDS = frozenset({"board_theme"})
+KNOWN_KINDS = RELOAD_KINDS | TOPIC_KINDS | SESSION_KINDS | BOARD_ONLY_KINDS | {"announcement"}
 # Kinds no board, wall or door shows (session notes have their own page): only the sequence moves.
 QUIET_KINDS = frozenset({"note"})
 
-BOARD_TOPICS_MAX = 24  # what fits on a 16:9 projector at readable size, most wanted first
+# The most wanted topics the board pages through (board.js: a few pages of ~12 at 1080p); the
+# rest are counted on it ("and N more on your phone") and listed on the phones.
+BOARD_TOPICS_MAX = 48
 
 
 @dataclass
@@ -83,13 +87,14 @@ def board_context(session: Session, event: Event, request: HTTPConnection,
     wall = None if grid.published else topics.wall(session, event=event, viewer=None, sort="wanted")
     shown = wall.topics[:BOARD_TOPICS_MAX] if wall else []
     return {"request": request, "event": event, "grid": grid, "wall": wall, "shown": shown,
+            "join_link": str(request.url_for("event_page", code=event.code)),
             "hidden_count": (len(wall.topics) - len(shown)) if wall else 0, "changed": changed or set(),
             "seq": event.board_sequence}
 
 
 def _board_refresh(env: Environment, ctx: dict[str, Any]) -> str:
     return "".join(render_block(env, "board/board.html", block, **ctx)
-                   for block in ("board_phase", "board_main", "board_announcement"))
+                   for block in ("board_phase", "board_main", "board_announcement", "board_theme"))
 
 
 def _changed_ids(changes: list[BoardEvent]) -> set[str]:
@@ -105,7 +110,7 @@ def _changed_ids(changes: list[BoardEvent]) -> set[str]:
 
 def _wall_delta(env: Environment, session: Session, event: Event, request: HTTPConnection,
                 changes: list[BoardEvent]) -> Push:
-    kinds = {c.kind for c in changes}
+    kinds = {c.kind for c in changes} - BOARD_ONLY_KINDS
     if not kinds <= (TOPIC_KINDS | SESSION_KINDS | {"announcement"}):
         return Push("refetch", target="#wall")
     by_kind: dict[str, set[int]] = {}
@@ -158,6 +163,7 @@ def render_batch(engine: Engine, env: Environment, request: HTTPConnection, *, e
                     refresh = True
         changes = [c for c in changes if c.kind not in QUIET_KINDS]
         kinds = {c.kind for c in changes}
+        phone_kinds = kinds - BOARD_ONLY_KINDS
         reload = bool(kinds & RELOAD_KINDS)
         batch = Batch(first=after, last=last)
         board_ctx: dict[str, Any] | None = None
@@ -172,6 +178,8 @@ def render_batch(engine: Engine, env: Environment, request: HTTPConnection, *, e
                     parts.append(render_block(env, "board/board.html", "board_main", **board_ctx))
                 if "announcement" in kinds:
                     parts.append(render_block(env, "board/board.html", "board_announcement", **board_ctx))
+                if kinds & BOARD_ONLY_KINDS:
+                    parts.append(render_block(env, "board/board.html", "board_theme", **board_ctx))
                 batch.pushes[view] = Push("delta", "".join(parts))
             elif view == "wall":
                 if reload:
@@ -181,9 +189,13 @@ def render_batch(engine: Engine, env: Environment, request: HTTPConnection, *, e
                 else:
                     batch.pushes[view] = _wall_delta(env, session, event, request, changes)
             elif view == "my":  # "my day" is personal: it GETs its own block when the day changed
-                relevant = refresh or reload or bool(kinds - {"interest_changed", "topic_proposed", "announcement"})
-                batch.pushes[view] = Push("refetch" if relevant else "delta", target=view_target(view))
+                relevant = refresh or reload or bool(
+                    phone_kinds - {"interest_changed", "topic_proposed", "announcement"})
+                # The announcement line sits above the day, the same for everyone: pushed as it is.
+                body = (env.get_template("live/announcement.html").render(event=event)
+                        if refresh or reload or "announcement" in kinds else "")
+                batch.pushes[view] = Push("refetch" if relevant else "delta", body, target=view_target(view))
             else:  # a door view: it GETs its own block, which is personal (status buttons)
-                relevant = refresh or reload or bool(kinds - {"interest_changed", "topic_proposed"})
+                relevant = refresh or reload or bool(phone_kinds - {"interest_changed", "topic_proposed"})
                 batch.pushes[view] = Push("refetch" if relevant else "delta", target=view_target(view))
         return batch

@@ -24,6 +24,7 @@ from app.domain import attendees, calendar, exports, feedback, guide, notes, sch
 from app.domain.errors import DomainError, NotAuthenticated
 from app.models import Attendee, Event, Topic
 from app.routes import forms
+from app.routes.attendee import join_url
 from app.templating import is_htmx, render
 
 router = APIRouter(prefix="/e/{code}")
@@ -75,9 +76,13 @@ def session_notes(request: Request, session: SessionDep, event: EventDep, topic_
 
 @router.get("/sessions/{topic_id}/notes/live", name="session_notes_live")
 def session_notes_live(request: Request, session: SessionDep, event: EventDep, topic_id: RowId,
+                       attendee: CurrentAttendee, organizer: CurrentOrganizer, csrf: CsrfToken,
                        after: int = 0) -> Response:
-    """The rendered notes when they changed since revision ``after``; 204 (nothing to swap) otherwise."""
+    """The rendered notes when they changed since revision ``after``; 204 (nothing to swap) otherwise.
+    Opened in a browser rather than polled by htmx, it is the notes page."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    if not is_htmx(request):
+        return _notes_page(request, session, event, topic, attendee, organizer is not None, csrf)
     view = notes.notes_view(session, event=event, topic=topic)
     if view.revision == after and is_htmx(request):
         return Response(status_code=204, headers={"Vary": "HX-Request"})
@@ -312,6 +317,14 @@ def calendar_links(request: Request, event: EventDep, attendee: CurrentAttendee,
 def print_board(request: Request, session: SessionDep, event: EventDep) -> Response:
     """The published board on paper: one page per slot."""
     return render(request, "print/board.html", {"event": event, "grid": schedule.grid(session, event=event)})
+
+
+@router.get("/print/poster", name="print_poster")
+def print_poster(request: Request, event: EventDep) -> Response:
+    """The join poster: a big QR code, the join code and the address typed out, on one page."""
+    link = join_url(request, event.code)
+    return render(request, "print/poster.html", {"event": event, "join_link": link,
+                                                 "address": link.split("://", 1)[-1]})
 
 
 @router.get("/print/doors", name="print_doors")

@@ -232,7 +232,7 @@ def api_release(topic_id: RowId, session: SessionDep, event: EventDep, attendee:
 @router.post("/events/{code}/phase", response_model=schemas.PhaseOut, responses=RESPONSES)
 def api_phase(body: schemas.PhaseIn, session: SessionDep, event: EventDep, organizer: OrganizerDep) -> Any:
     """Move the event to a phase (organizer)."""
-    events.set_phase(session, event=event, phase=body.phase)
+    events.set_phase(session, event=event, phase=body.phase, actor=organizer)
     return schemas.PhaseOut(phase=event.phase.value)
 
 

@@ -224,7 +224,7 @@ def my_day(request: Request, session: SessionDep, event: EventDep, attendee: Cur
                    if (cell := grid.cell(room, slot)) is not None and cell.topic.id in mine])
            for slot in grid.slots] if grid.published else []
     return render(request, "attendee/my.html", {"event": event, "attendee": attendee, "csrf": csrf, "mine": marked,
-                                                "grid": grid, "day": day,
+                                                "grid": grid, "day": day, "views": {v.topic.id: v for v in marked},
                                                 "off_wall": topics.off_wall_for_author(session, event=event,
                                                                                        author=attendee)},
                   block="my")
@@ -257,4 +257,10 @@ def session_page(request: Request, session: SessionDep, event: EventDep, attende
     """One session: what it is about and who leads it."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     view = topics.topic_view(session, event=event, viewer=attendee, topic=topic, organizer=organizer is not None)
-    return render(request, "attendee/session.html", {"event": event, "attendee": attendee, "view": view, "csrf": csrf})
+    grid = schedule.grid(session, event=event)
+    # Before the schedule is out the page offers the card's own taps (mark, lead); after, where and when.
+    can = {action: attendee is not None and phases.is_allowed(event, action) for action in phases.ALLOWED}
+    return render(request, "attendee/session.html", {
+        "event": event, "attendee": attendee, "view": view, "csrf": csrf, "can": can, "grid": grid,
+        "runs": schedule.sessions_of(grid, topic.id),
+        "marks_left": topics.marks_left(session, event=event, attendee=attendee) if attendee else None})

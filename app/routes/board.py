@@ -41,7 +41,21 @@ def board_page(request: Request, session: SessionDep, event: EventDep) -> Respon
     """The projector: the topic wall before publishing, the rooms × slots grid after; updated live."""
     context = board_context(session, event, request)
     context["join_link"] = join_url(request, event.code)
+    context["theme"] = _forced_theme(request)
+    context["page_seconds"] = _page_seconds(request)
     return render(request, "board/board.html", context, block="board_main")
+
+
+def _forced_theme(request: Request) -> str | None:
+    """``?theme=light`` or ``?theme=dark`` holds this screen to it; otherwise the organizer's choice shows."""
+    theme = request.query_params.get("theme")
+    return theme if theme in events.BOARD_THEMES else None
+
+
+def _page_seconds(request: Request) -> int:
+    """How long each page of a board too big for its screen stays up (``?page_seconds=``, 4 to 60)."""
+    raw = request.query_params.get("page_seconds", "")
+    return min(max(int(raw), 4), 60) if raw.isdigit() and len(raw) < 4 else 10
 
 
 def _door(request: Request, session: Session, event: EventDep, room_id: RowId, attendee: CurrentAttendee,
@@ -50,7 +64,7 @@ def _door(request: Request, session: Session, event: EventDep, room_id: RowId, a
     can_set = door.now is not None and schedule.can_set_status(
         session, placement=door.now.placement, attendee=attendee, organizer=organizer is not None)
     context = {"event": event, "door": door, "seq": event.board_sequence, "attendee": attendee, "csrf": csrf,
-               "can_set_status": can_set, "error": error}
+               "can_set_status": can_set, "error": error, "theme": _forced_theme(request) or event.board_theme}
     return render(request, "board/door.html", context, block="door_main",
                   status_code=error.status_code if error else 200)
 

@@ -40,3 +40,8 @@ def set_new_link_cookie(response: Response, *, settings: Settings, event: Event,
     """Carries a freshly made organizer secret to the next page of the same browser, briefly."""
     response.set_cookie(new_link_cookie_name(event.code), secret, max_age=600, httponly=True, samesite="strict",
                         secure=settings.SECURE_COOKIES, path=f"/e/{event.code}/organize")
+
+
+def clear_new_link_cookie(response: Response, *, event: Event) -> None:
+    """The organizer has saved the link: it is not shown again."""
+    response.delete_cookie(new_link_cookie_name(event.code), path=f"/e/{event.code}/organize")

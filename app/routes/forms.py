@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.datastructures import FormData
 
-from app.domain.errors import InvalidInput
+from app.domain.errors import FieldError, InvalidInput
 from app.domain.events import RoomSpec, SlotSpec
 from app.domain.text import clean_text
 
@@ -32,36 +32,34 @@ def whole_number(raw: str, *, field_name: str) -> int:
     return int(value)
 
 
+def optional_numbers(form: FormData, *names: str) -> dict[str, int | None]:
+    """Whole numbers from these fields (None where left empty); every field that is not one is
+    refused at once."""
+    values: dict[str, int | None] = {}
+    errors: list[FieldError] = []
+    for name in names:
+        raw = text(form, name).strip()
+        try:
+            values[name] = whole_number(raw, field_name=name) if raw else None
+        except InvalidInput as error:
+            errors.extend(error.field_errors)
+    if errors:
+        raise InvalidInput(errors=errors)
+    return values
+
+
 def rooms_from_form(form: FormData) -> list[RoomSpec]:
-    """Rows of room name / seats / features; fully blank rows are skipped."""
+    """Rows of room name / seats / features, as typed: the domain checks them all at once and
+    names each by its row (blank rows are left for it to skip)."""
     names, capacities, features = texts(form, "room_name"), texts(form, "room_capacity"), texts(form, "room_features")
-    rooms = []
-    for index, name in enumerate(names):
-        capacity = capacities[index] if index < len(capacities) else ""
-        feature_text = features[index] if index < len(features) else ""
-        if not (name.strip() or capacity.strip() or feature_text.strip()):
-            continue
-        position = len(rooms)
-        if not capacity.strip():
-            raise InvalidInput(f"rooms[{position}].capacity: how many seats does '{name.strip()[:40]}' have?",
-                               field=f"rooms[{position}].capacity")
-        rooms.append(RoomSpec(
-            name=name,
-            capacity=whole_number(capacity, field_name=f"rooms[{position}].capacity"),
-            features=[f for f in feature_text.replace(",", " ").split() if f],
-        ))
-    return rooms
+    return [RoomSpec(name=name, capacity=capacities[index] if index < len(capacities) else "",
+                     features=[f for f in (features[index] if index < len(features) else "").replace(",", " ").split() if f])
+            for index, name in enumerate(names)]
 
 
 def slots_from_form(form: FormData) -> list[SlotSpec]:
     starts, ends = texts(form, "slot_start"), texts(form, "slot_end")
-    slots = []
-    for index, start in enumerate(starts):
-        end = ends[index] if index < len(ends) else ""
-        if not (start.strip() or end.strip()):
-            continue
-        slots.append(SlotSpec(start=start, end=end))
-    return slots
+    return [SlotSpec(start=start, end=ends[index] if index < len(ends) else "") for index, start in enumerate(starts)]
 
 
 def checkbox(form: FormData, name: str) -> bool:

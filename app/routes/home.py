@@ -16,7 +16,7 @@ from app.deps import (
     SignerDep,
 )
 from app.domain import events
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, plain_messages
 from app.routes import forms
 from app.routes.cookies import set_new_link_cookie, set_organizer_cookie
 from app.templating import render
@@ -47,13 +47,13 @@ def api_docs(request: Request) -> Response:
 @router.get("/", name="home")
 def home_page(request: Request, csrf: CsrfToken) -> Response:
     """What Two Feet is; create an event; join one by code."""
-    return render(request, "home.html", {"csrf": csrf, "form": {}, "error": None, "join_error": None})
+    return render(request, "home.html", {"csrf": csrf, "form": {}, "error": None, "problems": {}, "join_error": None})
 
 
 @router.post("/events", name="event_create", dependencies=[CsrfChecked, EventCreationLimited])
 def event_create(request: Request, session: SessionDep, signer: SignerDep, settings: SettingsDep,
                  csrf: CsrfToken, form: FormDep, passwords: PasswordsDep) -> Response:
-    """Create an event from the home page form, then open its console."""
+    """Create an event from the home page form, then show its organizer link once."""
     try:
         created = events.create_event(
             session,
@@ -66,12 +66,13 @@ def event_create(request: Request, session: SessionDep, signer: SignerDep, setti
             passwords=passwords,
         )
     except DomainError as error:
-        return render(request, "home.html", {"csrf": csrf, "form": form, "error": error, "join_error": None},
+        return render(request, "home.html", {"csrf": csrf, "form": form, "error": error,
+                                             "problems": plain_messages(error), "join_error": None},
                       status_code=error.status_code)
     event = created.event
-    response = RedirectResponse(request.url_for("organize", code=event.code), status_code=303)
+    response = RedirectResponse(request.url_for("organizer_saved_link", code=event.code), status_code=303)
     set_organizer_cookie(response, signer=signer, settings=settings, event=event, organizer=created.organizer)
-    # The secret exists only now (the database keeps its hash): the console shows it once.
+    # The secret exists only now (the database keeps its hash): the next page shows it once.
     set_new_link_cookie(response, settings=settings, event=event, secret=created.secret)
     return response
 
@@ -84,6 +85,6 @@ def join_by_code(request: Request, session: SessionDep, csrf: CsrfToken, form: F
     if event is None:
         message = ("code: please type the 6-character code from the poster." if not code.strip() else
                    f"code: no event has the code '{events.normalize_code(code)[:12]}'. Check the poster and try again.")
-        return render(request, "home.html", {"csrf": csrf, "form": {}, "error": None, "join_error": message,
+        return render(request, "home.html", {"csrf": csrf, "form": {}, "error": None, "problems": {}, "join_error": message,
                                              "join_code": code[:12]}, status_code=404 if code.strip() else 422)
     return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
@@ -27,9 +27,13 @@ def _page(request: Request, session: SessionDep, event: Event, organizer: Organi
           error: DomainError | None = None, notice: str | None = None, status_code: int = 200,
           preview: drafting.Consequences | None = None) -> Response:
     view = drafting.schedule_view(session, event=event)
+    job = builds(request).get(event.id)  # type: ignore[arg-type]
+    # A finished build was announced once, by the redirect its last poll made (``done``); kept
+    # on the page it would still say "Built draft version 1" after later moves and publishing.
+    shown_job = job if job is not None and (job.running or job.error) else None
     context: dict[str, Any] = {
         "event": event, "csrf": csrf, "me": organizer, "view": view, "error": error,
-        "notice": notice or request.query_params.get("done"), "job": builds(request).get(event.id),  # type: ignore[arg-type]
+        "notice": notice or request.query_params.get("done"), "job": shown_job,
         "versions": drafting.versions(session, event=event), "preview": preview,
         "people": attendees.list_attendees(session, event=event),
         "default_limit": request.app.state.settings.SOLVER_TIME_LIMIT_S,
@@ -37,9 +41,25 @@ def _page(request: Request, session: SessionDep, event: Event, organizer: Organi
     return render(request, "organizer/schedule.html", context, status_code=status_code)
 
 
-def _back(request: Request, event: Event, done: str) -> Response:
+def _back(request: Request, event: Event, done: str, *, focus: str | None = None) -> Response:
+    """Back to the workspace with what happened; ``focus`` is the element (a card) the keyboard
+    returns to, with the page scrolled to it even without JavaScript."""
     url = request.url_for("schedule_console", code=event.code).include_query_params(done=done)
+    if focus:
+        url = url.include_query_params(focus=focus).replace(fragment=focus)
     return RedirectResponse(str(url), status_code=303)
+
+
+def _console_url(request: Request, event: Event, done: str) -> str:
+    """The workspace showing ``done``, as a path: where a finished build sends the browser."""
+    url = request.url_for("schedule_console", code=event.code).include_query_params(done=done)
+    return url.path + "?" + url.query
+
+
+def _built(job: Any) -> str:
+    text = (f"Built draft version {job.version} in {job.elapsed:.1f} s: {job.attendance} of at most "
+            f"{job.upper_bound} attendee-slots")
+    return text + (f", {job.moved} session(s) moved." if job.moved is not None else ".")
 
 
 def _number(form: Any, name: str) -> int:
@@ -92,8 +112,10 @@ def _progress(request: Request, session: SessionDep, event: Event, csrf: str, *,
         landed = bool(newest) and newest[0].version > after
     response = render(request, "organizer/build_progress.html",
                       {"event": event, "job": job, "csrf": csrf, "after": after, "elsewhere": job is None and not landed})
-    if is_htmx(request) and ((job is not None and job.done) or landed):
-        response.headers["HX-Refresh"] = "true"  # show the new draft on the grid
+    if is_htmx(request) and job is not None and job.done and not job.error:
+        response.headers["HX-Redirect"] = _console_url(request, event, _built(job))  # the new draft, announced once
+    elif is_htmx(request) and ((job is not None and job.done) or landed):
+        response.headers["HX-Refresh"] = "true"  # show the new draft (or the build's error) on the grid
     return response
 
 
@@ -116,41 +138,50 @@ def schedule_stop(request: Request, session: SessionDep, event: EventDep, organi
 
 @router.get("/preview", name="schedule_preview")
 def schedule_preview(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                     csrf: CsrfToken, placement_id: Annotated[int, Query(ge=1, le=2**31 - 1)],
-                     room_id: Annotated[int, Query(ge=1, le=2**31 - 1)],
-                     slot_id: Annotated[int, Query(ge=1, le=2**31 - 1)]) -> Response:
-    """The consequences of a move, before it is made (htmx fragment, or the page with them shown)."""
+                     csrf: CsrfToken) -> Response:
+    """The consequences of a move, before it is made (htmx fragment, or the page with them shown).
+
+    The target is ``room_id`` and ``slot_id`` (a drag over a cell) or ``cell=ROOM:SLOT`` (the
+    keyboard path's menu), the same fields the move itself takes."""
+    query = request.query_params
     try:
-        result = drafting.preview_move(session, event=event, placement_id=placement_id, room_id=room_id,
-                                       slot_id=slot_id)
+        room_id, slot_id = _cell(query)
+        result = drafting.preview_move(session, event=event, placement_id=_number(query, "placement_id"),
+                                       room_id=room_id, slot_id=slot_id)
     except DomainError as error:
+        if is_htmx(request):  # shown where the consequences would be, in place of them
+            return render(request, "organizer/move_preview.html", {"error": error, "event": event})
         return _page(request, session, event, organizer, csrf, error=error, status_code=error.status_code)
     if is_htmx(request):
-        return render(request, "organizer/move_preview.html", {"preview": result, "event": event})
+        return render(request, "organizer/move_preview.html",
+                      {"preview": result, "event": event, "cell": f"{room_id}:{slot_id}"})
     return _page(request, session, event, organizer, csrf, preview=result)
 
 
 def _act(request: Request, session: SessionDep, event: Event, organizer: Organizer, csrf: str, form: FormData,
          action: Any) -> Response:
+    """Run one action; it answers what it did, or that and the id of the card it leaves the focus on."""
     try:
         done = action(form)
     except DomainError as error:
         session.rollback()  # nothing half-done is shown with the refusal, or kept
         return _page(request, session, event, organizer, csrf, error=error, status_code=error.status_code)
-    return _back(request, event, done)
+    text, focus = done if isinstance(done, tuple) else (done, None)
+    return _back(request, event, text, focus=focus)
 
 
 @router.post("/move", name="schedule_move", dependencies=[CsrfChecked])
 def schedule_move(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
                   csrf: CsrfToken, form: FormDep) -> Response:
     """Move a session to a room and slot (swapping with one there); refused with the reason if it breaks a rule."""
-    def act(form: Any) -> str:
+    def act(form: Any) -> tuple[str, str]:
         room_id, slot_id = _cell(form)
-        result = drafting.move(session, event=event, placement_id=_number(form, "placement_id"), room_id=room_id,
+        placement_id = _number(form, "placement_id")
+        result = drafting.move(session, event=event, placement_id=placement_id, room_id=room_id,
                                slot_id=slot_id, actor=organizer)
         change = result.attendance_change
         return ("Moved" + (f", swapped with “{result.swapped_with}”" if result.swapped_with else "")
-                + f". Attendance {'+' if change >= 0 else ''}{change}.")
+                + f". Attendance {'+' if change >= 0 else ''}{change}.", f"placement-{placement_id}")
     return _act(request, session, event, organizer, csrf, form, act)
 
 
@@ -163,6 +194,8 @@ def _cell(form: Any) -> tuple[int, int]:
             return forms.whole_number(room, field_name="cell"), forms.whole_number(slot, field_name="cell")
         except InvalidInput:
             raise InvalidInput("cell: choose a room and slot from the list.", field="cell") from None
+    if not forms.text(form, "room_id").strip() and not forms.text(form, "slot_id").strip():
+        raise InvalidInput("cell: choose where the session goes: a room and slot from the list.", field="cell")
     return _number(form, "room_id"), _number(form, "slot_id")
 
 
@@ -170,11 +203,11 @@ def _cell(form: Any) -> tuple[int, int]:
 def schedule_place(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
                    csrf: CsrfToken, form: FormDep) -> Response:
     """Put a left-out topic into a free cell."""
-    def act(form: Any) -> str:
+    def act(form: Any) -> tuple[str, str]:
         room_id, slot_id = _cell(form)
-        drafting.place(session, event=event, topic_id=_number(form, "topic_id"), room_id=room_id, slot_id=slot_id,
-                       actor=organizer)
-        return "Placed."
+        placement = drafting.place(session, event=event, topic_id=_number(form, "topic_id"), room_id=room_id,
+                                   slot_id=slot_id, actor=organizer)
+        return "Placed.", f"placement-{placement.id}"
     return _act(request, session, event, organizer, csrf, form, act)
 
 
@@ -190,10 +223,11 @@ def schedule_unschedule(request: Request, session: SessionDep, event: EventDep, 
 @router.post("/pin", name="schedule_pin", dependencies=[CsrfChecked])
 def schedule_pin(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
                  csrf: CsrfToken, form: FormDep) -> Response:
-    def act(form: Any) -> str:
+    def act(form: Any) -> tuple[str, str]:
         placement = drafting.toggle_pin(session, event=event, placement_id=_number(form, "placement_id"),
                                         actor=organizer)
-        return "Pinned: the next build keeps it there." if placement.pinned else "Unpinned."
+        return ("Pinned: the next build keeps it there." if placement.pinned else "Unpinned.",
+                f"placement-{placement.id}")
     return _act(request, session, event, organizer, csrf, form, act)
 
 

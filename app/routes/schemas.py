@@ -53,9 +53,12 @@ class Body(BaseModel):
     model_config = ConfigDict(strict=True)
 
 
+# Lower bounds and the rules between fields (a slot ends after it starts) are the domain's: it
+# words every problem of a new event at once. The schema states them for OpenAPI, and enforces
+# the upper bounds, so nothing larger is parsed further.
 class RoomIn(Body):
-    name: UserText = Field(min_length=1, max_length=events.ROOM_NAME_MAX)
-    capacity: int = Field(ge=1, le=events.CAPACITY_MAX)
+    name: UserText = Field(max_length=events.ROOM_NAME_MAX, json_schema_extra={"minLength": 1})
+    capacity: int = Field(le=events.CAPACITY_MAX, json_schema_extra={"minimum": 1})
     features: list[Feature] = Field(default_factory=list, max_length=events.FEATURES_MAX)
 
 
@@ -65,7 +68,7 @@ class SlotIn(Body):
 
 
 class EventCreate(Body):
-    name: UserText = Field(min_length=1, max_length=events.NAME_MAX)
+    name: UserText = Field(max_length=events.NAME_MAX, json_schema_extra={"minLength": 1})
     date: UserText = Field(max_length=10, examples=["2027-03-13"])
     timezone: UserText = Field(default="UTC", max_length=64, examples=["America/Los_Angeles"])
     rooms: list[RoomIn] = Field(min_length=1, max_length=events.ROOMS_MAX)

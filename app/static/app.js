@@ -10,10 +10,15 @@
     var last = container && container.lastElementChild;
     if (!last) return;
     var copy = last.cloneNode(true);
+    var index = container.children.length;
+    copy.querySelectorAll(".field-error").forEach(function (error) { error.remove(); });
     copy.querySelectorAll("input").forEach(function (input) {
       input.value = "";
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+      if (input.id) input.id = input.id.replace(/\d+/, String(index));
       var label = input.getAttribute("aria-label");
-      if (label) input.setAttribute("aria-label", label.replace(/\d+/, String(container.children.length + 1)));
+      if (label) input.setAttribute("aria-label", label.replace(/\d+/, String(index + 1)));
     });
     container.appendChild(copy);
     copy.querySelector("input").focus();
@@ -28,7 +33,6 @@
       elt.textContent = elt.getAttribute("data-done-text");
       elt.disabled = true;
     }
-    if (elt.hasAttribute("data-reset-on-success") && event.detail.xhr.status < 300) elt.reset();
   });
   document.addEventListener("submit", function (event) {  // capture: before htmx sees the submit
     var form = event.target.closest("[data-confirm]");
@@ -67,6 +71,38 @@
   document.addEventListener("htmx:sendError", failed);
   document.addEventListener("htmx:responseError", failed);
   document.addEventListener("htmx:timeout", failed);
+
+  // "Propose a topic": only the form's own accepted answer empties it. The title field's
+  // similar-topics lookup is a request too, and its answer bubbles up through the form.
+  function proposeForm(event) {
+    var elt = event.detail && event.detail.elt;
+    return elt && elt.matches && elt.matches("form[data-propose-form]") ? elt : null;
+  }
+  function proposeStatus(form, text) {
+    var status = form.querySelector(".propose-status");
+    if (!status) return;
+    status.textContent = text || "";
+    status.hidden = !text;
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = proposeForm(event);
+    if (form) proposeStatus(form, "");
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = proposeForm(event);
+    if (form && event.detail.successful && event.detail.xhr && event.detail.xhr.status < 300) form.reset();
+  });
+  // Offline or a server error: what was typed stays in the form, and the form says so.
+  function proposeFailed(event) {
+    var form = proposeForm(event);
+    if (!form) return;
+    proposeStatus(form, navigator.onLine === false
+      ? "Offline: your topic is not saved yet. It is still here: tap “Propose a topic” again when you are back online."
+      : "Not saved: something went wrong on the way. Your topic is still here: tap “Propose a topic” to try again.");
+  }
+  document.addEventListener("htmx:sendError", proposeFailed);
+  document.addEventListener("htmx:responseError", proposeFailed);
+  document.addEventListener("htmx:timeout", proposeFailed);
 
   // Live updates (htmx ws extension). Every pushed frame starts with #live-meta: the board
   // sequence numbers it covers and what to do. A reconnect resumes from the last one seen, so the

@@ -1,7 +1,7 @@
 """organizer sign-in: a keyed password tag (one hash per login) and a token version (revocation)
 
 Revision ID: 9a3c7e1f5b20
-Revises: 4b9e2f61c8a3
+Revises: 5c0e7d3a91b2
 Create Date: 2026-12-01 21:40:00
 
 Existing organizers keep a NULL tag: their password is checked the old way until their next
@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision: str = '9a3c7e1f5b20'
-down_revision: str | None = '4b9e2f61c8a3'
+down_revision: str | None = '5c0e7d3a91b2'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

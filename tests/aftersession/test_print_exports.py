@@ -25,7 +25,7 @@ def test_printable_board_has_one_page_per_slot(client: TestClient, session: Sess
     first, second = page.text.split('class="print-page print-board"')[1:]
     assert ">09:00–09:50</h2>" in first and "Math &lt;talks&gt;" in first and "Labs" in first
     assert ">10:00–10:50</h2>" in second and "Read-alouds" in second and "Free" in second
-    assert "aftersession.css" in page.text
+    assert "print.css" in page.text
 
 
 def test_door_signs_have_one_page_per_room_with_qr_codes(client: TestClient, session: Session) -> None:
@@ -42,7 +42,7 @@ def test_door_signs_have_one_page_per_room_with_qr_codes(client: TestClient, ses
 
 
 def test_print_css_puts_each_sheet_on_its_own_page(client: TestClient) -> None:
-    css = client.get("/static/aftersession.css").text
+    css = client.get("/static/print.css").text
     assert "@media print" in css and "break-after: page" in css
 
 

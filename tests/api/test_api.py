@@ -265,3 +265,23 @@ def test_openapi_describes_the_api(client: TestClient) -> None:
                  "/api/v1/events/{code}/phase", "/api/v1/events/{code}/attendees"):
         assert path in paths, path
     assert "put" in paths["/api/v1/events/{code}/topics/{topic_id}/interest"]
+
+
+def test_schedule_published_is_refused_until_a_schedule_is_published(client: TestClient) -> None:
+    created = create(client)
+    code, organizer = created["code"], bearer(created["organizer_token"])
+    refused = client.post(f"/api/v1/events/{code}/phase", json={"phase": "live"}, headers=organizer)
+    problem = assert_problem(refused, 409, field="phase", mentions="nothing has been published yet")
+    assert problem["code"] == "conflict"
+    assert client.get(f"/api/v1/events/{code}").json()["phase"] == "setup", "the refusal changed nothing"
+    closed = client.post(f"/api/v1/events/{code}/phase", json={"phase": "closed"}, headers=organizer)
+    assert closed.status_code == 200 and closed.json()["phase"] == "closed"
+
+
+def test_every_refused_field_of_a_new_event_is_listed(client: TestClient) -> None:
+    body = copy.deepcopy(EVENT_BODY)
+    body["rooms"][1]["name"] = "library"
+    body["slots"][1]["end"] = "10:00"
+    problem = assert_problem(client.post("/api/v1/events", json={**body, "date": "2027-02-30"}), 422, field="date")
+    assert [e["field"] for e in problem["errors"]] == ["date", "rooms[1].name", "slots[1].end"]
+    assert problem["errors"][2]["message"] == "the slot must end after it starts (10:30 AM)."

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from app.domain import events
-from app.domain.errors import InvalidInput, NotAllowed
+from app.domain import audit, events
+from app.domain.errors import Conflict, InvalidInput, NotAllowed, plain_messages
 from app.domain.events import CODE_ALPHABET, RoomSpec, SlotSpec
 from app.models import Phase
 from tests.factories import make_event
@@ -97,3 +97,44 @@ def test_vote_budget_out_of_range_is_refused(db: Session) -> None:
     with pytest.raises(InvalidInput) as caught:
         events.update_settings(db, event=created.event, vote_budget=0, hide_counts=False, shuffle_topics=False)
     assert caught.value.field == "vote_budget"
+
+
+def test_create_event_reports_every_problem_at_once_in_plain_words(db: Session) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        _create(db, name=" ", rooms=[RoomSpec("Library", "thirty"), RoomSpec("", "", []), RoomSpec("Gym", "0"),
+                                     RoomSpec("library", "20")],
+                slots=[SlotSpec("09:30", "09:00"), SlotSpec("", ""), SlotSpec("10:00", "11:00"),
+                       SlotSpec("10:30", "11:30")])
+    assert [e.field for e in caught.value.errors] == [
+        "name", "rooms[0].capacity", "rooms[2].capacity", "rooms[3].name", "slots[0].end", "slots[3].start"]
+    plain = plain_messages(caught.value)
+    assert plain["rooms[0].capacity"] == "Room 1: seats must be a whole number from 1 to 10000"
+    assert plain["rooms[3].name"] == "Room 4: 'library' is listed twice (Room 1 has that name)"
+    assert plain["slots[0].end"] == "Slot 1: the slot must end after it starts (9:30 AM)"
+    assert plain["slots[3].start"] == "Slot 4: 10:30 AM–11:30 AM overlaps Slot 3 (10:00 AM–11:00 AM)"
+    assert plain["name"] == "Name: please give a name"
+    assert caught.value.message.startswith("name: please give a name.")
+    assert events.count_events(db) == 0
+
+
+def test_schedule_published_needs_a_published_schedule(db: Session) -> None:
+    created = make_event(db, phase=Phase.scheduled)
+    with pytest.raises(Conflict) as refused:
+        events.set_phase(db, event=created.event, phase="live")
+    assert refused.value.status_code == 409 and refused.value.field == "phase"
+    assert "Publish" in refused.value.message
+    db.refresh(created.event)
+    assert created.event.phase == Phase.scheduled and created.event.board_sequence == 1
+
+
+def test_closing_can_be_undone_back_to_the_phase_it_closed_from(db: Session) -> None:
+    created = make_event(db, phase=Phase.voting)
+    event = created.event
+    events.set_phase(db, event=event, phase="closed", actor=created.organizer)
+    assert event.phase == Phase.closed and events.reopen_phase(db, event=event) == Phase.voting
+    events.reopen_event(db, event=event, actor=created.organizer)
+    assert event.phase == Phase.voting and event.phase_before_close is None
+    with pytest.raises(Conflict):
+        events.reopen_event(db, event=event, actor=created.organizer)
+    entries = [e.detail for e in audit.entries(db, event=event)]
+    assert entries[:2] == ["Closed → Marking only (reopened)", "Marking only → Closed"]

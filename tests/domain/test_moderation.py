@@ -125,3 +125,55 @@ def test_co_organizers_sign_in_with_their_own_link_and_can_be_removed(db: Sessio
         events.organizer_by_secret(db, event=event, secret=secret)
     details = [e.detail for e in audit.entries(db, event=event)]
     assert details[:3] == ["invited Cy", "removed Jo", "invited Jo"]
+
+
+def test_merge_keeps_the_chosen_title_and_undo_restores_both_topics_and_their_marks(db: Session) -> None:
+    event, boss = _setup(db)
+    people = [make_attendee(db, event, f"P{i}") for i in range(4)]
+    first = make_topic(db, event, people[0], title="Math talks", tags=["k-5"], facilitate=True)
+    second = make_topic(db, event, people[1], title="Number talks in math", tags=["6-8"], facilitate=True)
+    for person in people[:3]:
+        voting.mark_topic(db, event=event, attendee=person, topic=first)
+    for person in people[1:]:
+        voting.mark_topic(db, event=event, attendee=person, topic=second)
+    moderation.set_paper_marks(db, event=event, topic_id=second.id, paper_marks="2", actor=boss)
+
+    def state() -> dict[int, tuple[str, int, list[str], list[str], bool]]:
+        return {t.id: (t.title, topics.topic_view(db, event=event, viewer=None, topic=t).count or 0,  # type: ignore[misc]
+                       sorted(topics.topic_view(db, event=event, viewer=None, topic=t).facilitators), list(t.tags),
+                       t.status == TopicStatus.open)
+                for t in (first, second)}
+
+    before = state()
+    # The organizer keeps the second title: the first topic is the one folded in.
+    kept = moderation.merge_topics(db, event=event, keep_id=second.id, merge_id=first.id, actor=boss)
+    assert kept.title == "Number talks in math"
+    assert [v.topic.title for v in topics.wall(db, event=event, viewer=None).topics] == ["Number talks in math"]
+    assert topics.topic_view(db, event=event, viewer=None, topic=second).count == 4 + 2
+    # A mark made on the kept topic after the merge stays there.
+    late = make_attendee(db, event, "Late")
+    voting.mark_topic(db, event=event, attendee=late, topic=second)
+
+    back, into = moderation.unmerge_topic(db, event=event, topic_id=first.id, actor=boss)
+    assert (back.id, into.id) == (first.id, second.id)
+    after = state()
+    assert after[first.id] == before[first.id], "the folded-in topic has its own marks, lead and tags again"
+    title, count, leads, tags, open_ = before[second.id]
+    assert after[second.id] == (title, count + 1, leads, tags, open_), "the kept one as before, plus the late mark"
+    assert topics.marks_used(db, attendee=people[1]) == 2, "someone who marked both has both marks again"
+    assert [e.action for e in audit.entries(db, event=event)][:2] == ["unmerge", "merge"]
+    with pytest.raises(Conflict):
+        moderation.unmerge_topic(db, event=event, topic_id=first.id, actor=boss)
+
+
+def test_unmerge_waits_until_the_topic_it_went_into_is_on_the_wall(db: Session) -> None:
+    event, boss = _setup(db)
+    a, b, c = (make_topic(db, event, None, title=t) for t in ("Recess", "Recess ideas", "Lunch duty"))
+    moderation.merge_topics(db, event=event, keep_id=b.id, merge_id=a.id, actor=boss)
+    moderation.merge_topics(db, event=event, keep_id=c.id, merge_id=b.id, actor=boss)
+    with pytest.raises(Conflict) as refused:
+        moderation.unmerge_topic(db, event=event, topic_id=a.id, actor=boss)
+    assert "Recess ideas" in refused.value.message
+    moderation.unmerge_topic(db, event=event, topic_id=b.id, actor=boss)
+    moderation.unmerge_topic(db, event=event, topic_id=a.id, actor=boss)
+    assert {v.topic.id for v in topics.wall(db, event=event, viewer=None).topics} == {a.id, b.id, c.id}

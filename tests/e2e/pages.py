@@ -13,16 +13,11 @@ from tests.e2e.conftest import AXE
 READ_GRID = """() => {
   const table = document.querySelector('.board-grid');
   if (!table) return null;
-  const rooms = [...table.querySelectorAll('thead th')].slice(1).map(th => th.textContent.trim());
-  const cells = [];
-  for (const row of table.querySelectorAll('tbody tr')) {
-    const slot = row.querySelector('.slot-time').textContent.trim();
-    row.querySelectorAll('td').forEach((td, i) => {
-      const title = td.querySelector('.cell-title');
-      cells.push({id: td.id, slot, room: rooms[i], title: title ? title.textContent.trim() : null});
-    });
-  }
-  return cells;
+  // Rooms are columns or rows (whichever fits the day): every cell names its room and slot.
+  return [...table.querySelectorAll('td[id^=cell-]')].map(td => {
+    const title = td.querySelector('.cell-title');
+    return {id: td.id, slot: td.dataset.slot, room: td.dataset.room, title: title ? title.textContent.trim() : null};
+  });
 }"""
 
 READ_MY_DAY = """() => [...document.querySelectorAll('.my-day > li')].flatMap(li => {

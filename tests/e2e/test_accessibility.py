@@ -53,12 +53,19 @@ def test_phone_pages_have_no_serious_violations(browser: Browser, live_app: Live
     expect(page.locator('.mark-button[aria-pressed="true"]')).to_have_count(1)
     expect(page.locator(".mark-button.is-pending")).to_have_count(0)  # confirmed by the server
     _check(page, "topic list")
+    page.locator(".topic-title a").first.click()
+    expect(page.locator(".session .topic-card")).to_be_visible()
+    _check(page, "session page before the schedule")
     page.goto(f"{live_app.url}/e/{live_app.morning.code}/my")
     _check(page, "my day before the schedule")
     context.close()
     for page in _phone(browser, live_app, live_app.published.code, scheme):
         page.goto(f"{live_app.url}/e/{live_app.published.code}/my")
         _check(page, "my day with the schedule out")
+        page.goto(f"{live_app.url}/e/{live_app.published.code}")
+        page.locator(".topic-title a").first.click()
+        expect(page.locator(".session-where")).to_be_visible()
+        _check(page, "session page with the schedule out")
 
 
 @pytest.mark.parametrize("which", ["morning", "published"])
@@ -129,11 +136,15 @@ def test_core_actions_by_keyboard_alone(browser: Browser, live_app: LiveApp) -> 
     organizer = browser.new_context(**LAPTOP).new_page()
     organizer.goto(f"{base}/e/{live_app.morning.code}/organize?key={live_app.morning.secret}")
     expect(organizer.get_by_role("heading", name="Phase: Proposing and marking")).to_be_visible()
-    tab_to(organizer, ".phase-form button[value=voting]")
+    tab_to(organizer, "#next-action")  # the one next action: stop new topics, keep marking
     organizer.keyboard.press("Enter")
     expect(organizer.get_by_role("heading", name="Phase: Marking only")).to_be_visible()
-    tab_to(organizer, ".phase-form button[value=proposing]")
+    expect(organizer.locator("#notice")).to_be_focused()
+    tab_to(organizer, ".phase-moves > summary")  # going back is a phase chosen by hand
+    organizer.keyboard.press("Enter")
+    tab_to(organizer, ".phase-form button[value=proposing]", limit=10)
     organizer.keyboard.press("Enter")
     expect(organizer.get_by_role("heading", name="Phase: Proposing and marking")).to_be_visible()
+    expect(organizer.locator("#notice")).to_be_focused()
     organizer.context.close()
     phone.context.close()

@@ -103,8 +103,9 @@ def test_the_whole_day(browser: Browser, live_app: LiveApp) -> None:
         org.get_by_label(f"Slot {i + 1} start").fill(start)
         org.get_by_label(f"Slot {i + 1} end").fill(end)
     org.get_by_role("button", name="Create the event").click()
-    expect(org).to_have_url(re.compile(r"/e/\w+/organize$"))
+    expect(org.get_by_role("heading", name="Save your organizer link")).to_be_visible()
     code = re.search(r"/e/(\w+)/organize", org.url).group(1)  # type: ignore[union-attr]
+    org.get_by_role("button", name="I've saved it").click()
     expect(org.get_by_role("heading", name="Phase: Setting up")).to_be_visible()
 
     # The projector opens the board now and keeps it open all day.
@@ -114,7 +115,7 @@ def test_the_whole_day(browser: Browser, live_app: LiveApp) -> None:
     expect(board.locator(".board-code strong")).to_have_text(code)
     expect(board.locator(".board-empty")).to_be_visible()
 
-    org.get_by_role("button", name="Proposing and marking").click()
+    org.get_by_role("button", name="Open proposing").click()
     expect(org.get_by_role("heading", name="Phase: Proposing and marking")).to_be_visible()
 
     # Five phones join by typing the code on the home page (lower case on one: codes are case-insensitive).
@@ -167,6 +168,7 @@ def test_the_whole_day(browser: Browser, live_app: LiveApp) -> None:
     expect(board.locator(".board-topic", has_text=TITLES[3]).locator(".needs-lead")).to_have_count(0)
 
     # The organizer closes marking, builds the schedule and publishes it.
+    org.get_by_text("Change the phase by hand").click()
     org.get_by_role("button", name="Schedule being drafted").click()
     expect(org.get_by_role("heading", name="Phase: Schedule being drafted")).to_be_visible()
     phones[4].reload()

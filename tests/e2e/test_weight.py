@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, Request, expect
@@ -73,7 +74,26 @@ def test_attendee_pages_are_light_and_local(browser: Browser, live_app: LiveApp)
         # Every text resource worth compressing goes out compressed.
         big = [r for r in rows if r["body"] > 1500 and not r["url"].endswith((".png", ".svg"))]
         assert all(r["encoding"] in ("gzip", "br", "zstd") for r in big), detail
-        scripts_and_styles = [r for r in rows if r["url"].endswith((".js", ".css"))]
+        scripts_and_styles = [r for r in rows if urlsplit(r["url"]).path.endswith((".js", ".css"))]
         assert len(scripts_and_styles) >= 3, f"{name}: scripts and styles were not counted:\n{detail}"
     print("transferred per attendee page (bytes, cold cache):", totals)
+    context.close()
+
+
+def test_static_files_are_fetched_once_for_the_day(browser: Browser, live_app: LiveApp) -> None:
+    """Scripts and styles are addressed by content and cached: the next page fetches none of them."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    recorder = Recorder(page)
+    page.goto(f"{live_app.url}/e/{live_app.morning.code}", wait_until="networkidle")
+    first = [r for r in recorder.report() if "/static/" in r["url"]]
+    assert first and all("?v=" in r["url"] for r in first), first
+    page.get_by_role("button", name="Join the wall").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Topics"))).to_be_visible()
+    recorder.clear()
+    for path in ("", "/my", "/board"):
+        page.goto(f"{live_app.url}/e/{live_app.morning.code}{path}", wait_until="networkidle")
+    fetched = [r["url"] for r in recorder.report() if "/static/" in r["url"] and r["body"] > 0]
+    # Only files this browser had not met yet (the board's and "my day"'s own) may come over the wire.
+    assert not set(fetched) & {r["url"] for r in first}, f"fetched again: {fetched}"
     context.close()

@@ -20,16 +20,30 @@ def test_paper_wall_merge_and_hide_from_the_console(client: TestClient) -> None:
                                                                      "csrf_token": csrf(client)})
         assert done.status_code == 200 and "paper marks" in done.text
     console = client.get(f"/e/{code}/organize").text
-    assert "Likely duplicates" in console and "Merge into the first" in console
+    assert "Likely duplicates" in console and "Which title stays?" in console
     ids = _topic_ids(client, code)
     assert len(ids) == 3
     rows = dict(re.findall(r'id="mod-(\d+)">\s*<td>([^<]+)', console))
     genius = next(i for i, t in rows.items() if t.strip() == "Genius hour")
     genius2 = next(i for i, t in rows.items() if t.strip() == "Genius Hour!")
     app_id = next(i for i, t in rows.items() if t.strip() == "Buy my app")
+    pair = re.search(r'<form[^>]*topics/merge"[^>]*class="merge-pair">(.*?)</form>', console, re.S)
+    assert pair is not None
+    assert re.findall(r'name="keep_id" value="(\d+)"', pair.group(1)) == [genius, genius2], "either title may stay"
+    # The organizer keeps the second title.
+    merged = client.post(f"/e/{code}/organize/topics/merge", data={"topic_a": genius, "topic_b": genius2,
+                                                                   "keep_id": genius2, "csrf_token": csrf(client)})
+    assert "Merged into “Genius Hour!”" in merged.text
+    assert re.search(r'id="mod-' + genius2 + r'">.*?<td>7', merged.text, re.S), "4 + 3 paper marks"
+    assert f'id="mod-{genius}"' not in merged.text
+    assert re.search(r'topics/unmerge".*?name="topic_id" value="' + genius + r'".*?Undo the merge', merged.text, re.S)
+    undone = client.post(f"/e/{code}/organize/topics/unmerge", data={"topic_id": genius, "csrf_token": csrf(client)})
+    assert "both on the wall again" in undone.text
+    assert re.search(r'id="mod-' + genius + r'">.*?<td>4', undone.text, re.S)
+    assert re.search(r'id="mod-' + genius2 + r'">.*?<td>3', undone.text, re.S)
     merged = client.post(f"/e/{code}/organize/topics/merge", data={"keep_id": genius, "merge_id": genius2,
                                                                    "csrf_token": csrf(client)})
-    assert "Merged into" in merged.text
+    assert "Merged into “Genius hour”" in merged.text
     assert re.search(r'id="mod-' + genius + r'">.*?<td>7', merged.text, re.S), "4 + 3 paper marks"
     no_reason = client.post(f"/e/{code}/organize/topics/hide", data={"topic_id": app_id, "reason": "",
                                                                      "csrf_token": csrf(client)})
@@ -45,6 +59,7 @@ def test_paper_wall_merge_and_hide_from_the_console(client: TestClient) -> None:
     assert "What organizers did" in log
     assert "hid “Buy my app”: &lt;b&gt;Sales&lt;/b&gt; pitch" in log
     assert "merged “Genius Hour!” into “Genius hour”" in log
+    assert "took “Genius hour” back out of “Genius Hour!”" in log
 
 
 def test_co_organizer_link_shown_once_and_works(client: TestClient) -> None:

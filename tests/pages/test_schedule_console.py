@@ -11,11 +11,13 @@ from tests.pages.test_pages import create_event, csrf, set_phase
 
 
 def _wait_for_build(client: TestClient, code: str) -> str:
+    """Poll as the progress bar does; the last poll sends the browser to the new draft, announced."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         fragment = client.get(f"/e/{code}/organize/schedule/progress", headers={"HX-Request": "true"})
-        if fragment.headers.get("HX-Refresh") == "true":
-            return fragment.text
+        if "HX-Redirect" in fragment.headers:
+            assert fragment.headers["HX-Redirect"].startswith(f"/e/{code}/organize/schedule?done=")
+            return client.get(fragment.headers["HX-Redirect"]).text
         assert "<progress" in fragment.text and "Stop and keep the best so far" in fragment.text
         time.sleep(0.1)
     raise AssertionError("the build did not finish")
@@ -35,8 +37,9 @@ def test_build_move_publish_and_undo_from_the_page(client: TestClient) -> None:
                           headers={"HX-Request": "true"})
     assert started.status_code == 200 and 'id="build-progress"' in started.text
     done = _wait_for_build(client, code)
-    assert "Built draft version 1" in done
+    assert re.search(r'<p class="notice" role="status" id="schedule-notice" tabindex="-1">Built draft version 1 in', done)
     grid = client.get(f"/e/{code}/organize/schedule").text
+    assert "Built draft version 1" not in grid, "announced once, not on every later visit"
     assert "Draft version 1" in grid and "Left out (1)" in grid and "Attendance" in grid
     placement = re.search(r'name="placement_id" value="(\d+)"', grid).group(1)  # type: ignore[union-attr]
     target = re.search(r'id="to-' + placement + r'"[^>]*>\s*<option value="(\d+:\d+)"', grid).group(1)  # type: ignore[union-attr]
@@ -45,9 +48,24 @@ def test_build_move_publish_and_undo_from_the_page(client: TestClient) -> None:
                          params={"placement_id": placement, "room_id": room_id, "slot_id": slot_id},
                          headers={"HX-Request": "true"})
     assert preview.status_code == 200 and "Attendance" in preview.text and "<html" not in preview.text
+    # The keyboard path's menu asks with the same ROOM:SLOT value the move form sends.
+    keyboard = client.get(f"/e/{code}/organize/schedule/preview", params={"placement_id": placement, "cell": target},
+                          headers={"HX-Request": "true"})
+    assert keyboard.status_code == 200 and "Attendance" in keyboard.text and f'data-cell="{target}"' in keyboard.text
+    nowhere = client.get(f"/e/{code}/organize/schedule/preview", params={"placement_id": placement},
+                         headers={"HX-Request": "true"})
+    assert "Refused:</strong> cell: choose where the session goes" in nowhere.text
     moved = client.post(f"/e/{code}/organize/schedule/move",
-                        data={"placement_id": placement, "cell": target, "csrf_token": csrf(client)})
-    assert moved.status_code == 200 and "Moved" in moved.text
+                        data={"placement_id": placement, "cell": target, "csrf_token": csrf(client)},
+                        follow_redirects=False)
+    assert moved.status_code == 303
+    assert moved.headers["location"].endswith(f"&focus=placement-{placement}#placement-{placement}")
+    after = client.get(moved.headers["location"]).text
+    assert "Moved" in after and f'id="placement-{placement}"' in after and "Built draft" not in after
+    unchanged = client.post(f"/e/{code}/organize/schedule/move",  # a drop where nothing says where
+                            data={"placement_id": placement, "cell": "", "csrf_token": csrf(client)})
+    assert unchanged.status_code == 422 and "cell: choose where the session goes" in unchanged.text
+    assert "is not a whole number" not in unchanged.text
     garbage = client.post(f"/e/{code}/organize/schedule/move",
                           data={"placement_id": placement, "cell": "here", "csrf_token": csrf(client)})
     assert garbage.status_code == 422 and "cell" in garbage.text
