@@ -102,6 +102,11 @@ def test_the_pages_of_the_day_run_under_the_csp(browser: Browser, live_app: Live
     console.goto(f"{base}/e/{published.code}/organize/schedule")
     expect(console.locator("main")).to_be_visible()
     laptop.check(console)
+    for path in ("/print/board", "/print/doors", "/print/poster"):
+        console.goto(f"{base}/e/{published.code}{path}")
+        expect(console.locator("body")).to_be_visible()
+        console.wait_for_load_state("load")
+        laptop.check(console)
     console.goto(f"{base}/api/docs")
     expect(console.locator(".swagger-ui .info .title")).to_contain_text("Two Feet")
     expect(console.locator(".opblock").first).to_be_visible()
