@@ -16,12 +16,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
 
+from app import logfilter
 from app.db import make_engine, upgrade_database
 from app.domain.errors import DomainError, TooBusy
 from app.domain.passwords import PasswordChecker
 from app.jobs import BuildJobs
 from app.realtime.broadcast import make_broadcast
-from app.middleware import BodyLimitMiddleware, PageHeadersMiddleware, RequestLimitMiddleware
+from app.middleware import BodyLimitMiddleware, PageHeadersMiddleware, RequestLimitMiddleware, SignInLaneMiddleware
 from app.realtime.hub import BoardSequenceMiddleware, Hub
 from app.routes import include_routers
 from app.security import Signer, load_or_create_secret_key
@@ -36,6 +37,7 @@ log = logging.getLogger("twofeet")
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
     """Build the app for ``settings`` (read from the environment only when none is given)."""
     settings = settings or Settings()
+    logfilter.install()  # the organizer link's ?key= never reaches the access log
     engine = make_engine(settings.DATABASE_URL, sqlite_synchronous=settings.SQLITE_SYNCHRONOUS)
     templates = make_templates()
     hub = Hub(engine=engine, env=templates.env, broadcast=make_broadcast(settings.BROADCAST_URL),
@@ -64,7 +66,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         summary="The Edcamp wall on every phone and the projector, with a scheduler behind it.",
         version="0.1.0",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # served by routes/home.py from the vendored Swagger UI (no CDN, no inline script)
         redoc_url=None,
     )
     app.state.settings = settings
@@ -82,6 +84,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.add_middleware(RequestLimitMiddleware, limit=settings.MAX_CONCURRENT_REQUESTS)
     # Phones on school wifi: pages, htmx and Pico go out compressed (HTTP only; websockets pass through).
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
+    # Outside the request limit: a flood of sign-ins waits in its own lane, not in everyone's.
+    app.add_middleware(SignInLaneMiddleware, limit=settings.SIGN_INS_AT_ONCE,
+                       retry_after=lambda address: app.state.throttle.retry_after(
+                           settings.LOGIN_RATE_PER_CLIENT, "sign-in", address))
     # Outside the request limit: an oversized body is refused without taking a turn.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.MAX_BODY_BYTES)
     app.add_middleware(PageHeadersMiddleware, secure_cookies=settings.SECURE_COOKIES)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -16,6 +17,16 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.security import CSRF_COOKIE
+
+
+# Scripts only from our own files: no inline <script>, no on*= or hx-on handlers, no eval (htmx's
+# allowEval is off). Inline style attributes stay allowed (a grid cell's colour, htmx's indicator
+# style); everything else comes from the app itself, as events run on school wifi anyway.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
+    "connect-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
+    "frame-ancestors 'none'",
+])
 
 
 class PageHeadersMiddleware:
@@ -41,6 +52,9 @@ class PageHeadersMiddleware:
                     headers.append("set-cookie", cookie.headers["set-cookie"])
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "same-origin")
+                # No page of ours may be framed (clickjacking a "Publish" or "Remove access" button).
+                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                headers.setdefault("X-Frame-Options", "DENY")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -128,3 +142,46 @@ class BodyLimitMiddleware:
             if error.status_code != 413 or started:
                 raise
             await self._refuse(scope, send)
+
+
+class SignInLaneMiddleware:
+    """Organizer sign-ins (``POST …/login``) go through a lane of their own, ``limit`` wide.
+
+    A burst of password guesses otherwise fills every slot of RequestLimitMiddleware, and the board,
+    phones and the console queue behind it. Here the guesses wait their turn among themselves,
+    holding nothing, while everyone else's requests go straight on. An address already past its
+    sign-in limit (``retry_after(address)`` > 0) is answered 429 here, before the app parses the
+    body or reads the database, so a client that ignores 429 costs next to nothing.
+    """
+
+    def __init__(self, app: ASGIApp, *, limit: int, retry_after: Callable[[str], int]) -> None:
+        self.app = app
+        self.semaphore = asyncio.Semaphore(limit)
+        self.retry_after = retry_after
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"].endswith("/login"):
+            client = scope.get("client")
+            wait = self.retry_after(client[0] if client else "unknown")
+            if wait:
+                await _too_many(scope, send, wait)
+                return
+            async with self.semaphore:
+                await self.app(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+async def _too_many(scope: Scope, send: Send, wait: int) -> None:
+    detail = (f"Too many wrong passwords from this address; try again in {wait} seconds, "
+              "or use the organizer link.")
+    if scope["path"].startswith("/api/"):
+        body = json.dumps({"type": "about:blank", "title": "Too many requests", "status": 429, "detail": detail,
+                           "code": "too_many_requests"}).encode()
+        media = "application/problem+json"
+    else:
+        body, media = detail.encode(), "text/plain; charset=utf-8"
+    await send({"type": "http.response.start", "status": 429,
+                "headers": [(b"content-type", media.encode()), (b"content-length", str(len(body)).encode()),
+                            (b"retry-after", str(wait).encode())]})
+    await send({"type": "http.response.body", "body": body})

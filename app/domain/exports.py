@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlmodel import Session
 
-from app.domain import attendees, feedback, guide, schedule, topics
+from app.domain import attendees, feedback, guide, notes, schedule, topics
 from app.models import Attendee, Event, FacilitatorClaim, Topic
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -119,7 +119,8 @@ def guide_markdown(session: Session, *, event: Event) -> str:
         if entry.notes:
             by = f" (by {', '.join(md_escape(n) for n in entry.notes_by)})" if entry.notes_by else ""
             out.extend([f"Notes{by}:", ""])
-            out.extend("> " + line if line else ">" for line in entry.notes.split("\n"))
+            safe = notes.markdown_for_export(entry.notes)  # no raw HTML, no javascript: links
+            out.extend("> " + line if line else ">" for line in safe.split("\n"))
             out.append("")
 
     for block in view.slots:

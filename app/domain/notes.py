@@ -55,6 +55,20 @@ def render_markdown(text: str) -> str:
                      link_rel="noopener noreferrer nofollow ugc")
 
 
+_LINK_TARGET = re.compile(r"(\]\(\s*<?|^\s*\[[^\]]*\]:\s*<?)([a-zA-Z][a-zA-Z0-9+.-]*):", re.MULTILINE)
+
+
+def markdown_for_export(text: str) -> str:
+    """Notes as Markdown that any viewer shows safely (the guide.md download), as the pages do:
+    raw HTML is shown as text, and a link to anything but http, https or mailto loses its target."""
+    escaped = (text or "").replace("<", "&lt;").replace(">", "&gt;")
+
+    def target(match: re.Match[str]) -> str:
+        scheme = match.group(2)
+        return match.group(0) if scheme.lower() in URL_SCHEMES else f"{match.group(1)}#removed-{scheme.lower()}-"
+    return _LINK_TARGET.sub(target, escaped)
+
+
 def display_name(attendee: Attendee | None) -> str:
     """The name an edit is attributed to, as the attendee gave it ("" when they gave none)."""
     return (attendee.name if attendee else "")[:AUTHOR_NAME_MAX]

@@ -38,6 +38,12 @@ async def login_health(passwords: PasswordsDep) -> dict[str, int]:
     return {"running": stats.running, "peak": stats.peak, "checks": stats.checks, "refused": stats.refused}
 
 
+@router.get("/api/docs", name="api_docs", include_in_schema=False)
+def api_docs(request: Request) -> Response:
+    """The API's browsable docs: Swagger UI, served by the app itself."""
+    return request.app.state.templates.TemplateResponse(request, "api_docs.html", {})
+
+
 @router.get("/", name="home")
 def home_page(request: Request, csrf: CsrfToken) -> Response:
     """What Two Feet is; create an event; join one by code."""

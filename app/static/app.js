@@ -24,6 +24,27 @@
     copy.querySelector("input").focus();
   });
 
+  // Behaviour that lived in inline handlers (hx-on, onclick, onsubmit) before the pages ran under a
+  // Content-Security-Policy without inline script: named by data attributes, done here.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!elt || !event.detail.successful) return;
+    if (elt.hasAttribute("data-done-text")) {  // "Mark this one instead" -> "Marked ✓"
+      elt.textContent = elt.getAttribute("data-done-text");
+      elt.disabled = true;
+    }
+  });
+  document.addEventListener("submit", function (event) {  // capture: before htmx sees the submit
+    var form = event.target.closest("[data-confirm]");
+    if (form && !window.confirm(form.getAttribute("data-confirm"))) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  }, true);
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
   // A mark shows at once, and never silently lies: a failed request says so and offers a retry.
   function markButton(elt) {
     var form = elt && elt.closest && elt.closest(".mark-form");

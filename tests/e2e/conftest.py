@@ -86,7 +86,7 @@ def serve(db: Path, log: Path, port: int, base_url: str) -> subprocess.Popen[byt
         process = subprocess.Popen(_twofeet("serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port),
                                             "--base-url", base_url), cwd=ROOT, env=env, stdout=out,
                                    stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded CI machine starts slowly
     while True:
         if process.poll() is not None:
             raise RuntimeError(f"twofeet serve exited early:\n{log.read_text()[-3000:]}")

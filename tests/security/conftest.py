@@ -36,7 +36,7 @@ def start_server(database: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
     def start(**extra: str) -> Server:
         log = tmp_path_factory.mktemp("server") / "server.log"
         env = server_env(database, TWOFEET_MIGRATE_ON_START="true", **extra)
-        server = Server(free_port(), env, log).start()
+        server = Server(free_port(), env, log).start(timeout=120)  # a loaded CI machine starts slowly
         servers.append(server)
         return server
 
