@@ -17,6 +17,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from app.addresses import loopback_warning
+from app.domain.attendees import names_line
 from app.domain.notes import render_markdown
 from app.domain.schedule import event_now
 from app.models import Phase
@@ -39,6 +40,7 @@ def make_templates() -> Jinja2Blocks:
     env.globals["public_url"] = _public_url_in_template
     env.globals["join_warning"] = _join_warning
     env.filters["field_id"] = field_id
+    env.filters["names"] = names_line  # "Ms. Rivera and 2 others": the one wording of who leads
     return templates
 
 

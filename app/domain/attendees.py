@@ -21,6 +21,21 @@ def clean_display_name(raw: str | None) -> str:
     return name
 
 
+def names_line(names: list[str] | tuple[str, ...]) -> str:
+    """People as one line, the unnamed counted rather than repeated: "Ms. Rivera and 2 others",
+    "Ms. Rivera, Mr. Chen and Dana", "a teacher", "3 teachers" ("" for nobody).
+
+    Every screen that says who leads a session says it through this (topic cards, door views,
+    the console, the schedule, print, calendar feeds and the guide)."""
+    named = [n for n in names if n]
+    unnamed = len(names) - len(named)
+    if not named:
+        return "" if not unnamed else ("a teacher" if unnamed == 1 else f"{unnamed} teachers")
+    if unnamed:
+        named.append("1 other" if unnamed == 1 else f"{unnamed} others")
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
 def join_event(session: Session, *, event: Event, name: str | None = None,
                limit: int = ATTENDEES_MAX) -> Attendee:
     """A new attendee for this device; no account, the name may be empty."""

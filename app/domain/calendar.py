@@ -18,7 +18,7 @@ from icalendar import Event as VEvent
 from sqlalchemy import select
 from sqlmodel import Session
 
-from app.domain import schedule
+from app.domain import attendees, schedule
 from app.models import Attendee, Event, FacilitatorClaim, Interest, Placement, ScheduleRun
 from app.models.util import utcnow
 
@@ -111,7 +111,7 @@ def _feed(session: Session, *, event: Event, name: str, base_url: str, topic_ids
             item.add("dtend", _local(event, slot.end))
             item.add("summary", cell.topic.title)
             item.add("location", room.name)
-            leads = ", ".join(n or "a teacher" for n in cell.facilitators)
+            leads = attendees.names_line(cell.facilitators)
             lines = [f"Led by {leads}." if leads else "Needs a facilitator.", cell.topic.description]
             url = f"{base_url}/e/{event.code}/sessions/{cell.topic.id}/notes"
             lines.append(f"Notes and resources: {url}")

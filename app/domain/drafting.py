@@ -212,7 +212,7 @@ def schedule_view(session: Session, *, event: Event, run: ScheduleRun | None = N
         select(FacilitatorClaim.topic_id, Attendee.name).join(Attendee, Attendee.id == FacilitatorClaim.attendee_id)
         .where(FacilitatorClaim.event_id == event.id).order_by(FacilitatorClaim.id)
     ):
-        leads.setdefault(topic_id, []).append(name or "unnamed")
+        leads.setdefault(topic_id, []).append(name or "")  # "" is unnamed: attendees.names_line counts them
     open_ids = {t.id for t in instance.topics}
     cells = [c for c in cells_of(placements) if c.topic in open_ids]
     heads = headcounts(instance, {c.topic: c.slot for c in cells})

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlmodel import Session
 
-from app.domain import feedback, guide, notes, schedule, topics
+from app.domain import attendees, feedback, guide, notes, schedule, topics
 from app.models import Attendee, Event, FacilitatorClaim, Topic
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -109,7 +109,7 @@ def guide_markdown(session: Session, *, event: Event) -> str:
         title = md_escape(entry.topic.title)
         out.extend([f"{heading} {md_escape(entry.room.name) + ': ' if entry.room else ''}{title}", ""])
         if entry.facilitators:
-            out.extend(["Led by " + ", ".join(md_escape(n or "a teacher") for n in entry.facilitators) + ".", ""])
+            out.extend(["Led by " + md_escape(attendees.names_line(entry.facilitators)) + ".", ""])
         if entry.resources:
             out.extend(["Resources:", ""])
             for resource in entry.resources:

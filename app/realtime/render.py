@@ -133,6 +133,7 @@ def _wall_delta(env: Environment, session: Session, event: Event, request: HTTPC
         "leads": [views[i] for i in sorted(by_kind.get("facilitators_changed", set())) if i in views],
         "withdrawn": sorted(withdrawn),
         "proposed": len(by_kind.get("topic_proposed", set())),
+        "proposed_ids": sorted(by_kind.get("topic_proposed", set())),  # a phone showing them all says nothing
         "announcement": "announcement" in kinds,
     }
     return Push("delta", env.get_template("live/wall_push.html").render(ctx))

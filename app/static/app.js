@@ -108,6 +108,28 @@
   // sequence numbers it covers and what to do. A reconnect resumes from the last one seen, so the
   // server replays exactly what was missed (or sends a full refresh when that is too much).
   if (window.htmx) {
+    // A push is the same for every phone, but each phone's page is its own: parts for topics
+    // this page never showed (it predates them, or filters them out) are dropped here instead of
+    // failing as "oobErrorNoTarget", and "New topics are on the wall" is dropped when every one
+    // of them is already on this page (the author's own, just proposed). Pushes only (xhr null).
+    htmx.defineExtension("tf-live", {
+      transformResponse: function (text, xhr) {
+        if (xhr) return text;
+        var holder = document.createElement("template");
+        holder.innerHTML = text;
+        Array.prototype.slice.call(holder.content.children).forEach(function (part) {
+          if (part.id && !document.getElementById(part.id)) {
+            part.remove();
+          } else if (part.id === "wall-news" && part.dataset.topics) {
+            var unseen = part.dataset.topics.split(" ").filter(function (id) {
+              return id && !document.getElementById("topic-" + id);
+            });
+            if (!unseen.length) part.remove();
+          }
+        });
+        return holder.innerHTML;
+      }
+    });
     htmx.createWebSocket = function (url) {
       var meta = document.getElementById("live-meta");
       if (meta && meta.dataset.to) url = url.replace(/([?&]since=)[^&]*/, "$1" + encodeURIComponent(meta.dataset.to));

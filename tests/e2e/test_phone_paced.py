@@ -5,11 +5,12 @@ Each test makes its own event (tests/e2e/events.py), so what it proposes and mar
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import LiveApp
-from tests.e2e.events import join_on_phone, make_event
+from tests.e2e.events import join_on_phone, make_event, organizer_page
 from tests.e2e.pages import tab_to
 
 pytestmark = pytest.mark.slow
@@ -118,3 +119,59 @@ def test_marking_and_leading_by_keyboard_keep_the_focus_on_the_card(browser: Bro
     _settled(phone)
     assert _focus_is(phone, "form[data-propose-form] button[type=submit]"), f"focus went to {_focused(phone)}"
     phone.context.close()
+
+
+def test_unnamed_facilitators_are_counted_on_phones_and_in_the_console(browser: Browser, live_app: LiveApp) -> None:
+    event = make_event(live_app.url)
+    rivera = event.attendee("Ms. Rivera")
+    topic_id = event.propose(rivera, "Restorative circles students run", facilitate=True)
+    for _ in range(2):
+        event.claim(event.attendee(), "Restorative circles students run")  # two who never gave a name
+    phone = join_on_phone(browser, live_app.url, event.code, "Dana")
+    expect(phone.locator(f"#leads-{topic_id}")).to_have_text("Led by Ms. Rivera and 2 others")
+    console = organizer_page(browser, event)
+    row = console.locator("tr", has_text="Restorative circles students run").first
+    expect(row).to_contain_text("Ms. Rivera and 2 others")
+    expect(console.get_by_text("unnamed")).to_have_count(0)
+    for page in (phone, console):
+        page.context.close()
+
+
+def _caught_up(page: Page, sequence: int) -> None:
+    """Wait until the page's live updates have covered ``sequence`` (its #live-meta says so)."""
+    page.wait_for_function("n => +document.getElementById('live-meta').dataset.to >= n", arg=sequence)
+
+
+def test_live_notices_are_for_others_and_pushes_skip_what_a_page_never_showed(browser: Browser,
+                                                                            live_app: LiveApp) -> None:
+    event = make_event(live_app.url)
+    author = join_on_phone(browser, live_app.url, event.code, "Ms. Rivera")
+    other = join_on_phone(browser, live_app.url, event.code, "Dana")
+    errors: list[str] = []
+    for page in (author, other):
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+
+    _type(author, "Title", "Student podcasts for history")
+    author.wait_for_timeout(PAUSE_MS)
+    with author.expect_response(lambda r: r.url.endswith("/topics") and r.request.method == "POST") as answer:
+        author.get_by_role("button", name="Propose a topic", exact=True).tap()
+    sequence = int(answer.value.headers["x-board-sequence"])
+    expect(author.get_by_text("Your topic is on the wall.")).to_be_visible()
+    _caught_up(author, sequence)
+    _caught_up(other, sequence)
+    expect(other.locator("#wall-news")).to_contain_text("New topics are on the wall")
+    expect(author.locator("#wall-news")).to_be_hidden()  # not told about the topic just proposed
+
+    # Marks on that topic reach a phone whose page predates it: nothing to update, and no error.
+    topic_id = int((author.locator(".topic-card", has_text="Student podcasts").get_attribute("id") or "").split("-")[1])
+    someone = event.attendee("Kim")
+    marked = httpx.put(f"{event.api}/topics/{topic_id}/interest", headers=someone, timeout=30)
+    marked.raise_for_status()
+    _caught_up(other, int(marked.headers["x-board-sequence"]))
+    expect(other.locator(f"#count-{topic_id}")).to_have_count(0)
+    expect(author.locator(f"#count-{topic_id}")).to_contain_text("1")  # a page that shows it follows
+    assert not [e for e in errors if "oobErrorNoTarget" in e], errors
+    other.get_by_role("link", name="Show them").tap()
+    expect(other.locator(f"#count-{topic_id}")).to_contain_text("1")
+    for page in (author, other):
+        page.context.close()
