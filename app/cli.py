@@ -101,16 +101,28 @@ def _workers_refusal(settings: Settings, workers: int) -> str | None:
     return None
 
 
+def _address(settings: Settings, args: argparse.Namespace) -> tuple[Settings, str, list[str]]:
+    """The base URL links are printed with, the address to listen on, and what to tell the person.
+
+    ``--base-url`` or TWOFEET_BASE_URL when given; else this computer's address on the local
+    network, found without sending anything (app/addresses.py), since phones cannot open localhost.
+    """
+    from app.addresses import lan_address, serve_address  # inline: only serving needs it
+
+    given = args.base_url or (settings.BASE_URL if "BASE_URL" in settings.model_fields_set else None)
+    look = not given and args.host in (None, "0.0.0.0", "::")
+    chosen = serve_address(base_url=given, host=args.host, port=args.port, found=lan_address() if look else None)
+    return settings.model_copy(update={"BASE_URL": chosen.base_url}), chosen.host, [l for l in chosen.lines if l]
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    settings = _settings(args.db)
-    if args.base_url is None and settings.BASE_URL == "http://localhost:8000" and args.port != 8000:
-        settings = settings.model_copy(update={"BASE_URL": f"http://localhost:{args.port}"})
+    settings, host, lines = _address(_settings(args.db), args)
     refusal = _workers_refusal(settings, args.workers)
     if refusal:
         print(refusal, file=sys.stderr)
         return 2
-    print(f"Two Feet on {settings.DATABASE_URL}: open {settings.BASE_URL}/", flush=True)
-    _serve(settings, args.host, args.port, args.workers)
+    print(f"Two Feet on {settings.DATABASE_URL}: open {settings.BASE_URL}/", *lines, sep="\n", flush=True)
+    _serve(settings, host, args.port, args.workers)
     return 0
 
 
@@ -122,7 +134,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     path = Path(args.db or "twofeet-demo.db")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    settings = _settings(str(path)).model_copy(update={"BASE_URL": args.base_url or f"http://localhost:{args.port}"})
+    settings, host, lines = _address(_settings(str(path)), args)
     engine = _engine(settings)
     with Session(engine, expire_on_commit=False) as session:
         created = seed_demo(session)
@@ -133,9 +145,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"\n'{created.event.name}': the morning, topics being proposed and marked")
     print(_links(settings, created.event.code, created.secret))
     print(f"\n'{live.event.name}': the grid, door views and my day")
-    print(_links(settings, live.event.code, live.secret), flush=True)
+    print(_links(settings, live.event.code, live.secret))
+    print("", *lines, sep="\n", flush=True)
     if not args.no_serve:
-        _serve(settings, args.host, args.port)
+        _serve(settings, host, args.port)
     return 0
 
 
@@ -214,9 +227,11 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     def with_server(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for the school network)")
+        p.add_argument("--host", help="address to listen on (default: every interface when phones use this "
+                                      "computer's network address, 127.0.0.1 for a localhost one)")
         p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-        p.add_argument("--base-url", help="the address attendees use, for printed links (default http://localhost:PORT)")
+        p.add_argument("--base-url", help="the address phones use, for every link and QR code (default: "
+                                          "TWOFEET_BASE_URL, else this computer's address on the local network)")
         return p
 
     p = with_server(with_db(sub.add_parser("serve", help="run the app", description="Run the app on the configured database.")))

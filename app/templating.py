@@ -9,11 +9,14 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Request
+from starlette.datastructures import URL
+from starlette.requests import HTTPConnection
 from jinja2 import pass_context
 from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup
 from starlette.responses import Response
 
+from app.addresses import loopback_warning
 from app.domain.notes import render_markdown
 from app.domain.schedule import event_now
 from app.models import Phase
@@ -32,9 +35,39 @@ def make_templates() -> Jinja2Blocks:
     env.filters["markdown"] = lambda text: Markup(render_markdown(text or ""))
     env.filters["event_time"] = lambda dt, event: event_now(event, dt).strftime("%a %H:%M") if dt else ""
     env.filters["localtime"] = _localtime
-    env.globals["url_for"] = _versioned_static(env.globals["url_for"])
+    env.globals["url_for"] = _versioned_static(_page_url)
+    env.globals["public_url"] = _public_url_in_template
+    env.globals["join_warning"] = _join_warning
     env.filters["field_id"] = field_id
     return templates
+
+
+@pass_context
+def _page_url(context: Any, name: str, /, **params: Any) -> URL:
+    """A link within the app, as a path: it works on whatever address the browser used to get
+    here, and a pushed fragment is the same for every socket, whichever host it connected to."""
+    request: HTTPConnection = context["request"]
+    path = request.app.url_path_for(name, **params)
+    return URL(str(request.scope.get("root_path", "")).rstrip("/") + str(path))
+
+
+def public_url(request: HTTPConnection, name: str, /, **params: Any) -> str:
+    """An address to print, share or put in a QR code: built on the install's BASE_URL, never
+    on the host this browser happened to use (a projector on localhost, a phone on another name)."""
+    base: str = request.app.state.settings.BASE_URL
+    return base.rstrip("/") + str(request.app.url_path_for(name, **params))
+
+
+@pass_context
+def _public_url_in_template(context: Any, name: str, /, **params: Any) -> str:
+    return public_url(context["request"], name, **params)
+
+
+@pass_context
+def _join_warning(context: Any, *, short: bool = False) -> str | None:
+    """What to say when phones cannot reach the join address (a loopback one), else None."""
+    base: str = context["request"].app.state.settings.BASE_URL
+    return loopback_warning(base, short=short)
 
 
 def _versioned_static(url_for: Any) -> Any:

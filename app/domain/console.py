@@ -114,9 +114,9 @@ def _checklist(event: Event, *, link_pending: bool, topics: int, duplicates: int
                           f"{leaderless} {'topic needs' if leaderless == 1 else 'topics need'} one." if leaderless
                           else "Every topic has one.", "#people", done=topics > 0 and leaderless == 0))
     if phase == P.proposing:
-        tasks.append(Task("stop", "Stop new topics when the wall is full", "Marking goes on.", "next"))
+        tasks.append(Task("stop", "Stop new topics when the wall is full", "Marking goes on.", "next", done=False))
     if phase == P.voting:
-        tasks.append(Task("close-marking", "Close marking", "Then build the schedule.", "next"))
+        tasks.append(Task("close-marking", "Close marking", "Then build the schedule.", "next", done=False))
     if phase in (P.scheduled, P.live):
         tasks.append(Task("publish", "Publish the schedule", "It goes to the board and every phone at once.",
                           "schedule", done=published))

@@ -27,6 +27,7 @@ from starlette.requests import HTTPConnection
 from app.domain import schedule, topics
 from app.domain.board import changes_since
 from app.models import BoardEvent, Event, Topic
+from app.templating import public_url
 
 # Kinds after which a phone reloads its page: what it may do has changed.
 RELOAD_KINDS = frozenset({"phase_changed", "settings_changed", "schedule_published"})
@@ -87,7 +88,7 @@ def board_context(session: Session, event: Event, request: HTTPConnection,
     wall = None if grid.published else topics.wall(session, event=event, viewer=None, sort="wanted")
     shown = wall.topics[:BOARD_TOPICS_MAX] if wall else []
     return {"request": request, "event": event, "grid": grid, "wall": wall, "shown": shown,
-            "join_link": str(request.url_for("event_page", code=event.code)),
+            "join_link": public_url(request, "event_page", code=event.code),
             "hidden_count": (len(wall.topics) - len(shown)) if wall else 0, "changed": changed or set(),
             "seq": event.board_sequence}
 

@@ -6,6 +6,7 @@ import segno
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
+from starlette.datastructures import URL
 
 from app.deps import (
     RowId,
@@ -25,12 +26,13 @@ from app.domain.errors import DomainError, NotAuthenticated
 from app.models import Attendee, Event, Topic
 from app.routes import forms
 from app.routes.attendee import join_url
-from app.templating import is_htmx, render
+from app.templating import is_htmx, public_url, render
 
 router = APIRouter(prefix="/e/{code}")
 
 def _base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """Calendar feeds are subscribed to from other devices: their links use the install's base URL."""
+    return str(request.app.state.settings.BASE_URL).rstrip("/")
 
 
 def _download(body: str | bytes, *, media_type: str, filename: str, attachment: bool = True) -> Response:
@@ -303,8 +305,8 @@ def calendar_links(request: Request, event: EventDep, attendee: CurrentAttendee,
     my_link = None
     if attendee is not None:
         key = signer.calendar_token(event_id=event.id, attendee_id=attendee.id)  # type: ignore[arg-type]
-        my_link = str(request.url_for("my_day_ics", code=event.code).include_query_params(key=key))
-    schedule_link = str(request.url_for("schedule_ics", code=event.code))
+        my_link = str(URL(public_url(request, "my_day_ics", code=event.code)).include_query_params(key=key))
+    schedule_link = public_url(request, "schedule_ics", code=event.code)
     return render(request, "attendee/calendar.html", {
         "event": event, "attendee": attendee, "my_link": my_link, "schedule_link": schedule_link,
         "webcal": lambda url: "webcal://" + url.split("://", 1)[-1]})
@@ -333,9 +335,9 @@ def print_doors(request: Request, session: SessionDep, event: EventDep) -> Respo
     signs = guide.door_signs(session, event=event)
     qr: dict[str, Markup] = {}
     for sign in signs:
-        door_url = str(request.url_for("door_page", code=event.code, room_id=sign.room.id))
+        door_url = public_url(request, "door_page", code=event.code, room_id=sign.room.id)
         qr[door_url] = qr_svg(door_url, scale=5)
         for cell in sign.sessions:
-            notes_url = str(request.url_for("session_notes", code=event.code, topic_id=cell.topic.id))
+            notes_url = public_url(request, "session_notes", code=event.code, topic_id=cell.topic.id)
             qr[notes_url] = qr_svg(notes_url, scale=3)
     return render(request, "print/doors.html", {"event": event, "signs": signs, "qr": qr})

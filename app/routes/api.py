@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import URL
 
 from app.deps import (
     PasswordsDep,
@@ -31,6 +32,7 @@ from app.domain.topics import TopicView
 from app.models import Attendee, Event, Topic
 from app.routes import schemas
 from app.security import Signer
+from app.templating import public_url
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 PROBLEM = {"content": {"application/problem+json": {}}}
@@ -47,13 +49,13 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def _links(request: Request, event: Event, secret: str | None = None) -> schemas.Links:
-    organize = request.url_for("organize", code=event.code)
+    organize = URL(public_url(request, "organize", code=event.code))
     return schemas.Links(
-        join=str(request.url_for("event_page", code=event.code)),
-        board=str(request.url_for("board", code=event.code)),
-        my_day=str(request.url_for("my_day", code=event.code)),
+        join=public_url(request, "event_page", code=event.code),
+        board=public_url(request, "board", code=event.code),
+        my_day=public_url(request, "my_day", code=event.code),
         organize=str(organize.include_query_params(key=secret)) if secret else str(organize),
-        qr_svg=str(request.url_for("event_qr", code=event.code)),
+        qr_svg=public_url(request, "event_qr", code=event.code),
     )
 
 

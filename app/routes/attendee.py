@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Callable
 
@@ -32,13 +33,14 @@ from app.models import Attendee, Event, Topic
 from app.routes import forms
 from app.routes.cookies import set_attendee_cookie
 from app.security import Signer
-from app.templating import is_htmx, render
+from app.templating import is_htmx, public_url, render
 
 router = APIRouter(prefix="/e/{code}")
 
 
 def join_url(request: Request, code: str) -> str:
-    return str(request.url_for("event_page", code=code))
+    """The join link phones are given (QR codes, posters, the board): on the base URL, always."""
+    return public_url(request, "event_page", code=code)
 
 
 def _wall_context(request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
@@ -240,15 +242,28 @@ def topics_similar(request: Request, session: SessionDep, event: EventDep, atten
                                                      "can": {a: phases.is_allowed(event, a) for a in phases.ALLOWED}})
 
 
-@router.get("/qr.svg", name="event_qr")
-def event_qr(request: Request, event: EventDep) -> Response:
-    """The join link as a QR code, for posters, the board and the console."""
-    qr = segno.make(join_url(request, event.code), error="m")
+def qr_image(url: str) -> bytes:
+    """``url`` as a standalone QR code image (SVG)."""
+    qr = segno.make(url, error="m")
     # A standalone image needs the SVG namespace, which segno's inline form leaves out.
     buffer = io.BytesIO()
     qr.save(buffer, kind="svg", scale=8, border=2, dark="#000", light="#fff", omitsize=True, xmldecl=False,
             svgclass=None, lineclass=None)
-    return Response(buffer.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=3600"})
+    return buffer.getvalue()
+
+
+@router.get("/qr.svg", name="event_qr")
+def event_qr(request: Request, event: EventDep) -> Response:
+    """The join link as a QR code, for posters, the board and the console.
+
+    Revalidated on every page load (cheaply, by its ETag): after a restart with another
+    ``--base-url`` the projector must not keep an hour-old code that points at the old address."""
+    link = join_url(request, event.code)
+    etag = '"' + hashlib.sha256(link.encode()).hexdigest()[:16] + '"'
+    headers = {"Cache-Control": "no-cache", "ETag": etag}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(qr_image(link), media_type="image/svg+xml", headers=headers)
 
 
 @router.get("/sessions/{topic_id}", name="session_page")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.datastructures import FormData
+from starlette.datastructures import URL, FormData
 
 from app.deps import (
     PasswordsDep,
@@ -35,7 +35,7 @@ from app.routes.cookies import (
     set_new_link_cookie,
     set_organizer_cookie,
 )
-from app.templating import render
+from app.templating import public_url, render
 
 router = APIRouter(prefix="/e/{code}/organize")
 
@@ -46,7 +46,7 @@ SECTIONS = ("overview", "topics", "people", "settings", "log")
 def _organizer_link(request: Request, event: Event) -> str | None:
     """The organizer link made a moment ago (its secret rides in a short-lived cookie), else None."""
     secret = request.cookies.get(new_link_cookie_name(event.code))
-    return str(request.url_for("organize", code=event.code).include_query_params(key=secret)) if secret else None
+    return str(URL(public_url(request, "organize", code=event.code)).include_query_params(key=secret)) if secret else None
 
 
 def _console(request: Request, session: SessionDep, event: EventDep, csrf: str, *, error: DomainError | None = None,
@@ -394,7 +394,7 @@ def organizer_invite(request: Request, session: SessionDep, event: EventDep, org
     except DomainError as error:
         return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer,
                         section="people", typed=form)
-    link = str(request.url_for("organize", code=event.code).include_query_params(key=secret))
+    link = str(URL(public_url(request, "organize", code=event.code)).include_query_params(key=secret))
     return _console(request, session, event, csrf, organizer=organizer, new_co_organizer=(invited.name, link),
                     notice=f"{invited.name} can now run the event with their own link (below).", section="people")
 

@@ -238,7 +238,7 @@ def test_the_console_walked_through_the_day(organizer: Page, live_app: LiveApp) 
     page.locator("#next-action").click()
     page.locator("#time_limit").fill("3")
     page.locator(".build-form button[type=submit]").click()
-    expect(page.get_by_role("heading", name="Draft version 1")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="Draft version 1")).to_be_visible(timeout=120_000)  # a loaded CI machine
     page.get_by_role("button", name=re.compile("Publish version 1")).click()
     expect(page.get_by_text("is on the board and every phone")).to_be_visible()
     page.goto(f"{base}/e/{code}/organize")

@@ -129,4 +129,9 @@ def _write_index() -> None:
     for screen in SCREENS:
         cells = [f"![{screen.what}, {size}]({screen.name}-{size}.png)" for size in SIZES]
         lines.append(f"| {screen.what} | " + " | ".join(cells) + " |")
+    ours = {f"{screen.name}-{size}.png" for screen in SCREENS for size in SIZES}
+    others = sorted(p.name for p in SCREENSHOTS.glob("*.png") if p.name not in ours)
+    if others:  # the pictures other browser tests write (the board's sizes and themes, the console's phases)
+        lines += ["", "## More, from the tests of each screen", ""]
+        lines += [f"- [{name.removesuffix('.png')}]({name})" for name in others]
     (SCREENSHOTS / "README.md").write_text("\n".join(lines) + "\n")

@@ -67,7 +67,7 @@ def test_join_poster_is_one_page_with_a_big_code(browser: Browser, live_app: Liv
     page = context.new_page()
     page.goto(f"{live_app.url}/e/{live_app.morning.code}/print/poster")
     expect(page.locator(".poster-code")).to_have_text(live_app.morning.code)
-    address = f"{live_app.url}/e/{live_app.morning.code}".split("://", 1)[1]
+    address = f"{live_app.base_url}/e/{live_app.morning.code}".split("://", 1)[1]
     expect(page.locator(".poster-address")).to_have_text(address)
     found = serious(axe(page))
     assert not found, describe(found)

@@ -40,7 +40,7 @@ def test_join_poster_types_out_the_address(client: TestClient) -> None:
     assert poster.status_code == 200
     assert f'<p class="poster-code">{code}</p>' in poster.text
     assert f'<p class="poster-address">testserver/e/{code}</p>' in poster.text
-    assert f'class="poster-qr" src="http://testserver/e/{code}/qr.svg"' in poster.text
+    assert f'class="poster-qr" src="/e/{code}/qr.svg"' in poster.text  # the image encodes the base URL
     assert "print.css" in poster.text
 
 

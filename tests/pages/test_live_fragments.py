@@ -81,5 +81,6 @@ def test_notes_live_answers_the_fragment_to_htmx_and_the_page_to_a_browser(app: 
         page = client.get(url + query, headers=_as(app, client, lead))
         assert page.status_code == 200, page.text[-500:]
         assert "<html" in page.text and "Number talks" in page.text and "Shared notes" in page.text
-    anonymous = TestClient(app).get(url)
+    client.cookies.clear()  # someone who never joined, with a link to the notes
+    anonymous = client.get(url)
     assert anonymous.status_code == 200 and "Number talks" in anonymous.text
