@@ -11,16 +11,8 @@ from typing import Any
 import httpx
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.conftest import (  # noqa: F401  (fixtures used by name)
-    ARTIFACTS,
-    LAPTOP,
-    PHONE,
-    PROJECTOR,
-    LiveApp,
-    _expect_timeout,
-    browser,
-    live_app,
-)
+# Here rather than in tests/security: it shares the suite's one browser and demo server.
+from tests.e2e.conftest import ARTIFACTS, LAPTOP, PHONE, PROJECTOR, LiveApp
 
 WATCH = """document.addEventListener('securitypolicyviolation', e => {
   (window.__csp = window.__csp || []).push(`${e.violatedDirective} blocked ${e.blockedURI} in ${e.sourceFile}:${e.lineNumber}`);
@@ -48,7 +40,7 @@ class Watched:
         assert refused == [], refused
 
 
-def test_the_pages_of_the_day_run_under_the_csp(browser: Browser, live_app: LiveApp) -> None:  # noqa: F811
+def test_the_pages_of_the_day_run_under_the_csp(browser: Browser, live_app: LiveApp) -> None:
     base = live_app.url
     morning, published = live_app.morning, live_app.published
     policy = httpx.get(f"{base}/e/{morning.code}").headers["content-security-policy"]
