@@ -279,7 +279,6 @@ def test_light_theme_by_address_and_by_the_organizer(browser: Browser, live_app:
         assert board.evaluate("() => getComputedStyle(document.body).backgroundColor") != "rgb(255, 255, 255)"
         console = browser.new_context(**LAPTOP).new_page()
         console.goto(event.organize)
-        console.locator(".console-tabs").get_by_role("link", name="Settings").click()
         console.get_by_label("Light: for a bright room or a TV in daylight").check()
         console.get_by_role("button", name="Use these colours").click()
         expect(console.get_by_text("The board is light now.")).to_be_visible()
