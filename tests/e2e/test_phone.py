@@ -221,6 +221,7 @@ def test_the_propose_bar_never_hides_a_cards_buttons_on_a_small_phone(browser: B
 def test_the_facilitate_switch_looks_and_acts_like_a_switch(browser: Browser, phone_event: ApiEvent) -> None:
     context = browser.new_context(**SMALL_PHONE)
     page = _join(context, phone_event)
+    page.wait_for_load_state("load")  # its styles applied, as a person sees it
     switch = page.get_by_role("switch", name="I'll facilitate it")
     box = switch.bounding_box()
     assert box is not None and box["width"] >= 1.6 * box["height"], f"a switch is a pill, wider than tall: {box}"
