@@ -248,9 +248,9 @@ def event_board_theme(request: Request, session: SessionDep, event: EventDep, or
     """Dark or light colours on the projector board."""
     try:
         events.set_board_theme(session, event=event, theme=forms.text(form, "board_theme"), actor=organizer)
-    except DomainError as error:
+    except DomainError as error:  # the board's colours sit in the overview, beside its announcement
         return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer,
-                        section="settings")
+                        section="overview")
     done = "The board is light now." if event.board_theme == "light" else "The board is dark now."
     return _back(request, event, done, "#board-look-heading")
 

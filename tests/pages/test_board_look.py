@@ -25,6 +25,8 @@ def test_board_theme_refuses_other_values_by_name(client: TestClient) -> None:
     code, _ = create_event(client)
     refused = client.post(f"/e/{code}/organize/board-theme", data={"board_theme": "neon", "csrf_token": csrf(client)})
     assert refused.status_code == 422 and "Board theme: choose dark or light" in refused.text
+    # The refusal opens the section that holds the form, so the message is seen beside it.
+    assert 'id="overview" class="console-section is-current"' in refused.text
 
 
 def test_board_theme_needs_the_organizer(client: TestClient) -> None:
