@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.clock import midday_zone
 from tests.e2e.boardpages import BuiltEvent, boxes, build_event, contrast, overlaps, titles
 from tests.e2e.conftest import ARTIFACTS, LAPTOP, SCREENSHOTS, LiveApp
 from tests.e2e.pages import axe, describe, screenshot, serious
@@ -136,15 +137,8 @@ def test_grid_puts_rooms_as_rows_when_they_outnumber_slots(browser: Browser, liv
                 screenshot(page, ARTIFACTS / "board-grid-3rooms-1080.png", SCREENSHOTS / "board-grid-3rooms-1080.png")
 
 
-def _midday_zone(now: datetime) -> tuple[str, datetime]:
-    """A time zone where it is about noon now (so slots around "now" stay within one day)."""
-    offset = (12 - now.hour + 12) % 24 - 12  # -12..11
-    name = "UTC" if offset == 0 else f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
-    return name, now + timedelta(hours=offset)
-
-
 def test_now_and_next_are_highlighted(browser: Browser, live_app: LiveApp) -> None:
-    zone, local = _midday_zone(datetime.now(timezone.utc))
+    zone, local = midday_zone()
     start = local.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
     slots = [{"start": f"{(start + timedelta(hours=i)).strftime('%H:%M')}",
               "end": f"{(start + timedelta(hours=i + 1)).strftime('%H:%M')}"} for i in range(4)]  # no gaps

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests.clock import midday_zone
 from tests.e2e.conftest import PROJECTOR, LiveApp
 from tests.e2e.events import join_on_phone, make_event
 
@@ -14,10 +13,10 @@ pytestmark = pytest.mark.slow
 
 
 def test_facilitator_taps_full_and_every_door_screen_follows(browser: Browser, live_app: LiveApp) -> None:
-    # Today, in UTC, one slot all day: the session is running now, and the second room is free.
+    # Today, where it is about noon, one slot all day: the session is running now, and the second room is free.
+    zone, local = midday_zone()
     event = make_event(live_app.url, rooms=[{"name": "Library", "capacity": 30}, {"name": "Gym", "capacity": 60}],
-                       slots=[{"start": "00:00", "end": "23:59"}], date=datetime.now(UTC).date().isoformat(),
-                       timezone="UTC")
+                       slots=[{"start": "00:00", "end": "23:59"}], date=local.date().isoformat(), timezone=zone)
     phone = join_on_phone(browser, live_app.url, event.code, "Ms. Rivera")
     phone.get_by_label("Title").press_sequentially("Math talks", delay=40)
     phone.wait_for_timeout(700)  # past the similar-topics lookup

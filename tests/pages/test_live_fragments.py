@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -11,15 +9,19 @@ from sqlmodel import Session
 from app.domain import events, notes, schedule
 from app.models import Phase, Placement, SessionStatus
 from app.security import CSRF_COOKIE
+from tests.clock import midday_zone
 from tests.factories import make_attendee, make_topic, publish_cells
 
 HTMX = {"HX-Request": "true"}
 
 
 def _running_now(session: Session):  # type: ignore[no-untyped-def]
-    """An event of today (UTC) whose one slot runs all day: room 1 has a session now, room 2 is free."""
-    today = datetime.now(UTC).date().isoformat()
-    created = events.create_event(session, name="Edcamp Now", date=today, timezone="UTC",
+    """An event of today whose one slot runs all day: room 1 has a session now, room 2 is free.
+
+    The event's time zone is one where it is about noon, so "now" is inside the slot at any hour.
+    """
+    zone, local = midday_zone()
+    created = events.create_event(session, name="Edcamp Now", date=local.date().isoformat(), timezone=zone,
                                   rooms=[events.RoomSpec("Library", 30, []), events.RoomSpec("Gym", 60, [])],
                                   slots=[events.SlotSpec("00:00", "23:59")])
     event = created.event
