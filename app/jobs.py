@@ -1,7 +1,12 @@
 """Schedule builds in the background: the solver runs on its own thread, never on the event loop,
 and reports progress that the console polls.
 
-One build per event at a time, per process. The job lives in the process that started it; a
+One build per event at a time, per process; a second request for the same event gets the running
+build (the console offers to stop it, or to wait). At most ``max_running`` builds run at once in a
+process, each with the search processes its ``workers`` allow; further builds wait in a queue of at
+most ``max_queued`` (first come, first served, each told its place), and beyond that a request is
+refused as too busy. A build's time limit counts from when it starts, not from when it queued. The
+job lives in the process that started it; a
 scale-out deployment routes an event's organizer to one worker (sticky sessions) or accepts that
 the progress bar shows only on the worker that runs the build (the draft lands in the database
 either way).
@@ -21,7 +26,7 @@ from app.domain import drafting, events
 from app.domain.errors import InvalidInput, TooBusy
 from app.domain.eventfile import build_instance
 from app.models import Organizer
-from app.scheduler import Config, Progress, Status, solve
+from app.scheduler import Config, Progress, Status, solve, suggested_time_limit
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +47,16 @@ class BuildJob:
     version: int | None = None
     moved: int | None = None
     stop: threading.Event = field(default_factory=threading.Event)
+    #: builds ahead of this one in the queue (0 once it runs)
+    waiting: int = 0
 
     @property
     def running(self) -> bool:
         return not self.done
+
+    @property
+    def queued(self) -> bool:
+        return self.waiting > 0 and not self.done
 
     @property
     def percent(self) -> int:
@@ -54,21 +65,25 @@ class BuildJob:
 
     @property
     def time_percent(self) -> int:
-        return min(100, round(100 * self.elapsed / self.time_limit)) if self.time_limit else 100
+        return min(100, round(100 * self.elapsed / self.time_limit)) if self.time_limit else 0
 
 
 class BuildJobs:
     """The builds of this process, by event."""
 
     def __init__(self, engine: Engine, *, time_limit: float, workers: int = 2, max_time_limit: float = 120.0,
-                 max_running: int = 2) -> None:
+                 max_running: int = 1, max_queued: int = 8) -> None:
         self._engine = engine
         self._time_limit = min(time_limit, max_time_limit)
         self.max_time_limit = max_time_limit
-        self._max_running = max_running
+        self._max_running = max(1, max_running)
+        self._max_queued = max(0, max_queued)
         self._workers = workers
         self._jobs: dict[int, BuildJob] = {}
         self._lock = threading.Lock()
+        self._turn = threading.Condition(self._lock)
+        self._queue: list[BuildJob] = []  # waiting, first come first served
+        self._active = 0
 
     def get(self, event_id: int) -> BuildJob | None:
         return self._jobs.get(event_id)
@@ -77,8 +92,10 @@ class BuildJobs:
               time_limit: float | None = None) -> BuildJob:
         """Start a build unless one is running for the event; returns the running job either way.
 
-        Refused when the organizer asks for more time than this server gives a build (InvalidInput),
-        or when the process already runs its share of builds for other events (TooBusy)."""
+        Without ``time_limit`` the build takes what the event's size calls for (see
+        :func:`app.scheduler.suggested_time_limit`), at most the server's default. Refused when
+        the organizer asks for more time than this server gives a build (InvalidInput), or when
+        the process already runs its share of builds and its queue is full (TooBusy)."""
         if time_limit is not None and time_limit > self.max_time_limit:
             raise InvalidInput(f"time_limit: this server gives a build at most {self.max_time_limit:g} seconds.",
                                field="time_limit")
@@ -86,28 +103,77 @@ class BuildJobs:
             current = self._jobs.get(event_id)
             if current is not None and current.running:
                 return current
-            running = sum(1 for job in self._jobs.values() if job.running)
-            if running >= self._max_running:
-                raise TooBusy(f"{running} schedules are being built on this server right now; "
-                              "try again in a minute (the wall keeps every mark meanwhile).", retry_after=30)
-            job = BuildJob(event_id=event_id, time_limit=time_limit or self._time_limit)
+            if self._active >= self._max_running and len(self._queue) >= self._max_queued:
+                raise TooBusy(f"{self._active} schedules are being built on this server right now and "
+                              f"{len(self._queue)} are waiting; try again in a minute (the wall keeps every mark "
+                              "meanwhile).", retry_after=30)
+            job = BuildJob(event_id=event_id, time_limit=time_limit or 0.0)
             self._jobs[event_id] = job
+            if self._active >= self._max_running or self._queue:
+                self._queue.append(job)
+                job.waiting = len(self._queue)
+            else:
+                self._active += 1
         thread = threading.Thread(target=self._run, args=(job, organizer_id, keep_before_slot),
                                   name=f"schedule-build-{event_id}", daemon=True)
         thread.start()
         return job
 
     def stop(self, event_id: int) -> None:
-        """Stop early; the best schedule found so far becomes the draft."""
+        """Stop early; the best schedule found so far becomes the draft (a queued build just leaves the queue)."""
         job = self._jobs.get(event_id)
         if job is not None:
-            job.stop.set()
+            with self._turn:
+                job.stop.set()
+                self._turn.notify_all()
 
     def stop_all(self) -> None:
-        for job in list(self._jobs.values()):
-            job.stop.set()
+        with self._turn:
+            for job in list(self._jobs.values()):
+                job.stop.set()
+            self._turn.notify_all()
+
+    def _wait_for_turn(self, job: BuildJob) -> bool:
+        """Block until ``job`` may run (True) or is stopped while it waits (False)."""
+        with self._turn:
+            while job in self._queue:
+                if job.stop.is_set():
+                    self._queue.remove(job)
+                    self._renumber()
+                    return False
+                if self._queue[0] is job and self._active < self._max_running:
+                    self._queue.pop(0)
+                    self._active += 1
+                    self._renumber()
+                    return True
+                self._turn.wait(0.5)
+            return True
+
+    def _renumber(self) -> None:
+        for place, waiting in enumerate(self._queue, start=1):
+            waiting.waiting = place
+        for job in self._jobs.values():
+            if job not in self._queue:
+                job.waiting = 0
+
+    def _finished(self) -> None:
+        with self._turn:
+            self._active -= 1
+            self._turn.notify_all()
 
     def _run(self, job: BuildJob, organizer_id: int | None, keep_before_slot: int | None) -> None:
+        if not self._wait_for_turn(job):
+            job.error = "Stopped before it started: the previous draft is unchanged."
+            job.done = True
+            return
+        try:
+            self._build(job, organizer_id, keep_before_slot)
+        finally:
+            self._finished()
+
+    def _build(self, job: BuildJob, organizer_id: int | None, keep_before_slot: int | None) -> None:
+        job.started = time.monotonic()  # the time limit counts from here, not from the queue
+
         def progress(p: Progress) -> None:
             job.attendance, job.bound, job.upper_bound, job.elapsed = p.attendance, p.bound, p.upper_bound, p.elapsed
 
@@ -119,7 +185,11 @@ class BuildJobs:
                 keep_before = drafting.slot_for_keep_before(session, event=event, slot_id=keep_before_slot)
                 previous = drafting.previous_cells(session, event=event) if keep_before else None
                 session.rollback()  # no transaction held open while the solver thinks
-                solution = solve(instance, Config(time_limit=job.time_limit, workers=self._workers),
+                if not job.time_limit:
+                    job.time_limit = suggested_time_limit(instance, most=self._time_limit)
+                # The clock started with the build: reading the event counts too.
+                left = max(0.5, job.time_limit - (time.monotonic() - job.started))
+                solution = solve(instance, Config(time_limit=left, workers=self._workers),
                                  previous=previous, keep_before=keep_before, on_progress=progress, stop=job.stop)
                 if solution.status == Status.INFEASIBLE:
                     job.error = "These rules cannot all hold: " + "; ".join(

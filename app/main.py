@@ -75,7 +75,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.hub = hub
     app.state.builds = BuildJobs(engine, time_limit=settings.SOLVER_TIME_LIMIT_S,
                                  max_time_limit=settings.SOLVER_MAX_TIME_LIMIT_S,
-                                 max_running=settings.MAX_CONCURRENT_BUILDS)
+                                 max_running=settings.MAX_CONCURRENT_BUILDS, max_queued=settings.MAX_QUEUED_BUILDS,
+                                 workers=settings.SOLVER_WORKERS)
     app.state.throttle = Throttle(make_storage(settings.BROADCAST_URL, namespace=settings.DATABASE_URL))
     app.mount("/static", VersionedStaticFiles(directory=STATIC_DIR), name="static")
     include_routers(app)

@@ -45,11 +45,17 @@ class Settings(BaseSettings):
     ALLOWED_ORIGINS: str = ""
     # Cookies marked Secure; turn on behind HTTPS.
     SECURE_COOKIES: bool = False
-    SOLVER_TIME_LIMIT_S: float = 20.0
-    # The longest build an organizer may ask for, and how many builds one process runs at once
-    # (each takes the CPU it is given; more at once only makes every one overrun).
+    # A build's time when the organizer names none follows the event's size (2 s for ten
+    # topics, about 30 s for 260 over six slots), at most this many seconds.
+    SOLVER_TIME_LIMIT_S: float = 60.0
+    # The longest build an organizer may ask for.
     SOLVER_MAX_TIME_LIMIT_S: float = 120.0
-    MAX_CONCURRENT_BUILDS: int = 2
+    # Search processes per build (one core each), builds one process runs at once (each takes the
+    # cores its workers use; more at once only makes every one slower), and builds that may wait
+    # their turn (first come, first served; beyond that a build is refused as too busy).
+    SOLVER_WORKERS: int = 2
+    MAX_CONCURRENT_BUILDS: int = 1
+    MAX_QUEUED_BUILDS: int = 8
     # How long an organizer's sign-in (browser cookie or API token) lasts before signing in again.
     ORGANIZER_SESSION_DAYS: float = 30.0
     # Organizer sign-ins with a password: attempts per client address and per event ("limits"

@@ -136,6 +136,7 @@ def judge(session: Session, event: Event, placements: list[Placement], instance:
     cells = [c for c in cells_of(placements) if c.topic in open_ids]
     stats = score(instance, cells, proven_bound=proven_bound, solve_seconds=solve_seconds)
     return {"attendance": stats.attendance, "upper_bound": stats.upper_bound, "proven_bound": stats.proven_bound,
+            "sessions_run": stats.sessions_run, "viable_left_out": stats.viable_left_out,
             "overflow": stats.overflow, "clashes": stats.clashes, "solve_seconds": round(stats.solve_seconds, 3)}
 
 
@@ -150,6 +151,7 @@ def save_solution(session: Session, *, event: Event, instance: Instance, solutio
     summary: dict[str, Any] = {
         "attendance": stats.attendance if stats else 0, "upper_bound": stats.upper_bound if stats else 0,
         "proven_bound": stats.proven_bound if stats else None, "overflow": stats.overflow if stats else 0,
+        "sessions_run": stats.sessions_run if stats else 0, "viable_left_out": stats.viable_left_out if stats else 0,
         "clashes": stats.clashes if stats else 0, "solve_seconds": round(stats.solve_seconds, 3) if stats else 0,
         "status": solution.status.value, "left_out": left_out, "moved": solution.moved, "note": note,
     }

@@ -137,6 +137,7 @@ def _without_field(message: str, field: str) -> str:
 FIELD_LABELS = {
     "name": "Name", "date": "Date", "timezone": "Time zone", "password": "Password", "rooms": "Rooms",
     "slots": "Time slots", "vote_budget": "Marks per attendee", "facilitator_limit": "Facilitators per topic",
+    "min_interest": "People a session needs",
     "title": "Title", "description": "Description", "tags": "Tags", "paper_marks": "Marks on the card",
     "reason": "Reason", "announcement": "Announcement", "merge_id": "Merge", "keep_id": "Merge",
     "topic_id": "Topic", "attendee_id": "Attendee", "phase": "Phase", "code": "Event code",

@@ -32,6 +32,7 @@ from app.models import (
 )
 from app.models.topic import DESCRIPTION_MAX, TITLE_MAX
 from app.scheduler import eventfile as fileformat
+from app.scheduler import suggested_time_limit
 from app.scheduler.instance import Attendee as AttendeeIn
 from app.scheduler.instance import EventInfo, Instance, Pin
 from app.scheduler.instance import Interest as InterestIn
@@ -93,7 +94,7 @@ def build_instance(session: Session, event: Event, *, paper_people: bool = True)
             needs=frozenset(t.needs), pinned=pin,
         ))
     return Instance(
-        event=EventInfo(name=event.name, date=event.date, timezone=event.timezone),
+        event=EventInfo(name=event.name, date=event.date, timezone=event.timezone, min_interest=event.min_interest),
         rooms=tuple(RoomIn(id=room_key[r.id], name=r.name, capacity=r.capacity, features=frozenset(r.features),  # type: ignore[index]
                            unavailable_slots=frozenset(slot_key[s] for s in r.unavailable_slots if s in slot_key))
                     for r in rooms),
@@ -104,6 +105,11 @@ def build_instance(session: Session, event: Event, *, paper_people: bool = True)
         interests=tuple(interests),
         avoid_clash=tuple(clashes),
     )
+
+
+def suggested_build_seconds(session: Session, event: Event, *, most: float) -> int:
+    """The time worth spending on this event's schedule by the clock (its size decides), at most ``most``."""
+    return int(suggested_time_limit(build_instance(session, event), most=most))
 
 
 def export_event(session: Session, event: Event) -> dict[str, Any]:
@@ -181,7 +187,7 @@ def import_event(session: Session, document: object) -> ImportedEvent:
 
     secret = secrets.token_urlsafe(18)
     event = Event(code=events.new_code(), name=name, date=date, timezone=timezone, phase=Phase.setup,
-                  organizer_secret_hash=events.hash_secret(secret))
+                  organizer_secret_hash=events.hash_secret(secret), min_interest=min(info.min_interest, events.MIN_INTEREST_MAX))
     budget = settings.get("vote_budget")  # type: ignore[union-attr]
     if isinstance(budget, int) and not isinstance(budget, bool) and 1 <= budget <= 1000:
         event.vote_budget = budget

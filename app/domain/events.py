@@ -235,6 +235,10 @@ def validate_slots(slots: list[SlotSpec]) -> list[SlotSpec]:
     return [slot for _index, slot in ordered]
 
 
+#: The most people an organizer may ask a topic to need before it runs.
+MIN_INTEREST_MAX = 1000
+
+
 def validate_vote_budget(vote_budget: int | None) -> None:
     if vote_budget is not None and not (1 <= vote_budget <= VOTE_BUDGET_MAX):
         raise InvalidInput(errors=[FieldError("vote_budget", f"give a number from 1 to {VOTE_BUDGET_MAX}, "
@@ -342,23 +346,30 @@ def update_settings(
     hide_counts: bool,
     shuffle_topics: bool,
     facilitator_limit: int | None = None,
+    min_interest: int | None = None,
     actor: Organizer | None = None,
 ) -> Event:
-    """Change the marking rules: budget (None for unlimited), hidden counts, shuffled order."""
+    """Change the marking rules: budget (None for unlimited), hidden counts, shuffled order, the
+    facilitators a topic may have and the people a topic needs to run (None keeps either)."""
     found = _Collect()
     found.check(validate_vote_budget, vote_budget)
     if facilitator_limit is not None and not (1 <= facilitator_limit <= 20):
         found.add("facilitator_limit", "give a number from 1 to 20.")
+    if min_interest is not None and not (1 <= min_interest <= MIN_INTEREST_MAX):
+        found.add("min_interest", f"give a number of people from 1 to {MIN_INTEREST_MAX}.")
     found.raise_any()
     event.vote_budget = vote_budget
     event.hide_counts = hide_counts
     event.shuffle_topics = shuffle_topics
     if facilitator_limit is not None:
         event.facilitator_limit = facilitator_limit
+    if min_interest is not None:
+        event.min_interest = min_interest
     session.add(event)
     audit.record(session, event=event, actor=actor, action="settings",
                  detail=f"marks per attendee {vote_budget or 'unlimited'}, counts {'hidden' if hide_counts else 'shown'}, "
-                        f"{'shuffled' if shuffle_topics else 'shared'} order, up to {event.facilitator_limit} facilitators")
+                        f"{'shuffled' if shuffle_topics else 'shared'} order, up to {event.facilitator_limit} facilitators, "
+                        f"a session runs with {event.min_interest} or more people")
     record_change(session, event_id=event.id, kind="settings_changed",  # type: ignore[arg-type]
                   payload={"vote_budget": vote_budget, "hide_counts": hide_counts})
     session.commit()

@@ -26,6 +26,9 @@ class Event(SQLModel, table=True):
     shuffle_topics: bool = Field(default=False)
     # Co-facilitators a topic may have.
     facilitator_limit: int = Field(default=3)
+    # People (marks plus facilitators) a topic needs to be viable: a viable topic runs whenever a
+    # suitable room is free.
+    min_interest: int = Field(default=2)
     # sha256 of the secret in the organizer's link; never the secret itself.
     organizer_secret_hash: str = Field(max_length=64)
     announcement: str = Field(default="", max_length=280)

@@ -94,7 +94,7 @@ def api_event_get(request: Request, session: SessionDep, event: EventDep) -> Any
                for r in events.list_rooms(session, event)],
         slots=[schemas.SlotOut(id=s.id, start=s.start, end=s.end) for s in events.list_slots(session, event)],  # type: ignore[arg-type]
         settings=schemas.EventSettings(vote_budget=event.vote_budget, hide_counts=event.hide_counts,
-                                       shuffle_topics=event.shuffle_topics),
+                                       shuffle_topics=event.shuffle_topics, min_interest=event.min_interest),
         links=_links(request, event),
     )
 
@@ -104,8 +104,8 @@ def api_event_settings(body: schemas.EventSettings, session: SessionDep, event: 
                        organizer: OrganizerDep) -> Any:
     """Change the marking rules (organizer)."""
     events.update_settings(session, event=event, vote_budget=body.vote_budget, hide_counts=body.hide_counts,
-                           shuffle_topics=body.shuffle_topics)
-    return body
+                           shuffle_topics=body.shuffle_topics, min_interest=body.min_interest)
+    return body.model_copy(update={"min_interest": event.min_interest})
 
 
 @router.post("/events/{code}/login", response_model=schemas.OrganizerLoggedIn, responses=RESPONSES)

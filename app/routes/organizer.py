@@ -193,11 +193,12 @@ def event_settings(request: Request, session: SessionDep, event: EventDep, organ
                    csrf: CsrfToken, form: FormDep) -> Response:
     """The marking rules: vote budget, hidden counts, shuffled order."""
     try:
-        numbers = forms.optional_numbers(form, "vote_budget", "facilitator_limit")
+        numbers = forms.optional_numbers(form, "vote_budget", "facilitator_limit", "min_interest")
         events.update_settings(session, event=event, vote_budget=numbers["vote_budget"],
                                hide_counts=forms.checkbox(form, "hide_counts"),
                                shuffle_topics=forms.checkbox(form, "shuffle_topics"),
-                               facilitator_limit=numbers["facilitator_limit"], actor=organizer)
+                               facilitator_limit=numbers["facilitator_limit"], min_interest=numbers["min_interest"],
+                               actor=organizer)
     except DomainError as error:
         return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer,
                         section="settings", typed=form)

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from app.deps import CsrfChecked, CsrfToken, EventDep, FormDep, OrganizerDep, SessionDep
-from app.domain import attendees, drafting
+from app.domain import attendees, drafting, eventfile
 from app.domain.errors import DomainError, InvalidInput, TooBusy
 from app.jobs import BuildJobs
 from app.models import Event, Organizer
@@ -36,7 +36,8 @@ def _page(request: Request, session: SessionDep, event: Event, organizer: Organi
         "notice": notice or request.query_params.get("done"), "job": shown_job,
         "versions": drafting.versions(session, event=event), "preview": preview,
         "people": attendees.list_attendees(session, event=event),
-        "default_limit": request.app.state.settings.SOLVER_TIME_LIMIT_S,
+        "default_limit": eventfile.suggested_build_seconds(session, event,
+                                                           most=request.app.state.settings.SOLVER_TIME_LIMIT_S),
     }
     return render(request, "organizer/schedule.html", context, status_code=status_code)
 

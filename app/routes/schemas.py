@@ -83,6 +83,9 @@ class EventSettings(Body):
     vote_budget: VoteBudget | None = None
     hide_counts: bool = False
     shuffle_topics: bool = False
+    min_interest: int | None = Field(default=None, ge=1, le=events.MIN_INTEREST_MAX,
+                                     description="people (marks plus facilitators) a topic needs to run; "
+                                                 "omitted: unchanged (2 for a new event)")
 
 
 class Links(BaseModel):

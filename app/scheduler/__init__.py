@@ -32,7 +32,7 @@ from app.scheduler.solution import (
     parse_schedule,
     schedule_to_document,
 )
-from app.scheduler.solve import Config, Progress, solve
+from app.scheduler.solve import Config, Progress, solve, suggested_time_limit
 
 __all__ = [
     "EVENT_FORMAT",
@@ -59,5 +59,6 @@ __all__ = [
     "schedule_to_document",
     "score",
     "solve",
+    "suggested_time_limit",
     "violations",
 ]

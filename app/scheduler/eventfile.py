@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from app.scheduler.checks import Problem, pin_problems, reference_problems
-from app.scheduler.instance import Attendee, EventInfo, Instance, Interest, Pin, Room, Slot, Topic
+from app.scheduler.instance import DEFAULT_MIN_INTEREST, Attendee, EventInfo, Instance, Interest, Pin, Room, Slot, Topic
 
 __all__ = ["EVENT_FORMAT", "EventFileError", "event_to_document", "parse_event"]
 
@@ -191,6 +191,13 @@ def _clash(value: object, key: str) -> tuple[str, str]:
     return (value[0], value[1])
 
 
+def _min_interest(event: _Reader) -> int:
+    value = event._get("min_interest", DEFAULT_MIN_INTEREST, False)
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10_000:
+        raise event.fail("min_interest", f"expected a whole number of people from 1 to 10000, got {_describe(value)}")
+    return value
+
+
 def parse_event(doc: object) -> Instance:
     """Validate a parsed ``twofeet.event/1`` document and build the instance.
 
@@ -236,6 +243,7 @@ def parse_event(doc: object) -> Instance:
             name=event.string("name"),
             date=event.string("date"),
             timezone=event.string("timezone", "UTC"),
+            min_interest=_min_interest(event),
         ),
         rooms=tuple(top.objects("rooms", _room, required=True)),
         slots=tuple(top.objects("slots", _slot, required=True)),
@@ -284,7 +292,8 @@ def event_to_document(instance: Instance) -> dict[str, Any]:
         topics.append(topic)
     return {
         "format": EVENT_FORMAT,
-        "event": {"name": instance.event.name, "date": instance.event.date, "timezone": instance.event.timezone},
+        "event": {"name": instance.event.name, "date": instance.event.date, "timezone": instance.event.timezone,
+                  "min_interest": instance.event.min_interest},
         "rooms": [
             {
                 "id": r.id,

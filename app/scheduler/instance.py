@@ -110,13 +110,22 @@ class Interest:
     weight: float = 1
 
 
+#: People (marks plus facilitators) a topic needs to be *viable* when the event does not say.
+DEFAULT_MIN_INTEREST = 2
+
+
 @dataclass(frozen=True)
 class EventInfo:
-    """Descriptive event data, carried through unchanged."""
+    """Event data: descriptive fields carried through unchanged, and the organizer's rules.
+
+    ``min_interest`` is how many people (marks plus facilitators) a topic needs to be
+    *viable*: a viable topic runs whenever a suitable room is free (see the format).
+    """
 
     name: str = ""
     date: str = ""
     timezone: str = "UTC"
+    min_interest: int = DEFAULT_MIN_INTEREST
 
 
 @dataclass(frozen=True)

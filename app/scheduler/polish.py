@@ -1,4 +1,4 @@
-"""Last stage: lower overflow and clashes without losing attendance.
+"""Last stage: lower overflow and clashes without losing attendance or sessions run.
 
 CP-SAT's secondary stage works on proxies (a slot-independent headcount guess, marks
 placed minus slots covered). This local search uses the exact figures of the format:
@@ -22,7 +22,7 @@ from ortools.graph.python import min_cost_flow
 
 from app.scheduler.instance import Instance
 from app.scheduler.model import SchedulingModel
-from app.scheduler.score import interest_sets
+from app.scheduler.score import interest_sets, viable_topics
 
 __all__ = ["polish"]
 
@@ -101,7 +101,7 @@ def polish(
 ) -> dict[int, tuple[int, int]]:
     """Improve ``cells`` (topic index -> (class, slot)) for overflow, then clashes.
 
-    Attendance never falls. Returns cells whose classes are those of the input where
+    Attendance never falls, nor (at equal attendance) the number of viable topics placed. Returns cells whose classes are those of the input where
     the topic did not move; a moved topic gets the class of some fitting room (the
     final room choice is :func:`app.scheduler.rooms.assign_rooms`, which the
     per-slot matching here mirrors).
@@ -127,6 +127,8 @@ def polish(
         partners[index[a]].add(index[b])
         partners[index[b]].add(index[a])
     runners = [set(t.facilitators) for t in instance.topics]
+    wanted = viable_topics(instance)
+    viable = [t.id in wanted for t in instance.topics]
 
     slot_of: dict[int, int] = {ti: si for ti, (_ci, si) in cells.items()}
     members: list[list[int]] = [[] for _ in range(n_slots)]
@@ -172,15 +174,30 @@ def polish(
                 cnt[gi][si] -= sign
         return total
 
+    def delta_sessions(changes: list[tuple[int, int, int]]) -> int:
+        """Change in viable topics placed: a topic only removed is dropped, only added is new."""
+        net: dict[int, int] = {}
+        for ti, _si, sign in changes:
+            net[ti] = net.get(ti, 0) + sign
+        return sum(n for ti, n in net.items() if viable[ti])
+
     attendance = 0  # relative to the start
-    best_key = (attendance, -sum(c[0] for c in costs), -sum(c[1] for c in costs))
+    sessions = 0  # viable topics placed, relative to the start
+    best_key = (attendance, sessions, -sum(c[0] for c in costs), -sum(c[1] for c in costs))
     best_slot_of = dict(slot_of)
     step = 0
+    # It cools by work done or by time used, whichever is further along (by the clock the solver
+    # gives it more work than fits, so the deadline ends it, cold).
+    began = time.perf_counter()
+    time_used = 0.0
     while slots.work < work:
         step += 1
         slots.work += 20  # a try that ends before any slot is costed still costs something
-        if step % 64 == 0 and (time.perf_counter() > deadline or (should_stop is not None and should_stop())):
-            break
+        if step % 64 == 0:
+            now = time.perf_counter()
+            if now > deadline or (should_stop is not None and should_stop()):
+                break
+            time_used = (now - began) / (deadline - began) if deadline > began else 1.0
         ti = movable[rng.randrange(len(movable))]
         kind = rng.random()
         changes: list[tuple[int, int, int]] = []
@@ -216,9 +233,10 @@ def polish(
                     touched[s1] = [t for t in members[s1] if t != ti] + [tj]
                     # Removals first: a topic's slot is rewritten by its addition.
                     changes = [(ti, s1, -1), (tj, s2, -1), (tj, s1, +1), (ti, s2, +1)]
-        if delta_attendance(changes) < 0:
-            continue
         gain = delta_attendance(changes)
+        more = delta_sessions(changes)
+        if gain < 0 or (gain == 0 and more < 0):  # attendance first, then sessions run: never given up
+            continue
         new_costs = {}
         ok = True
         for si, topics in touched.items():
@@ -231,12 +249,12 @@ def polish(
             continue
         old = (sum(costs[si][0] for si in touched), sum(costs[si][1] for si in touched))
         new = (sum(c[0] for c in new_costs.values()), sum(c[1] for c in new_costs.values()))
-        if gain == 0 and new > old:
+        if gain == 0 and more == 0 and new > old:
             # Annealing on overflow (thousandths of a person) then clashes (one clash
             # weighs a thousandth): a worse step is taken now and then, to leave a
             # local optimum; the best schedule seen is what is returned.
             worse = (new[0] - old[0]) + (new[1] - old[1])
-            temp = T_START * (T_END / T_START) ** min(1.0, slots.work / work)
+            temp = T_START * (T_END / T_START) ** min(1.0, max(slots.work / work, time_used))
             if worse > 0 and rng.random() >= math.exp(-worse / temp):
                 continue
         for t, si, sign in changes:
@@ -251,7 +269,8 @@ def polish(
         for si, c in new_costs.items():
             costs[si] = c
         attendance += gain
-        key = (attendance, -sum(c[0] for c in costs), -sum(c[1] for c in costs))
+        sessions += more
+        key = (attendance, sessions, -sum(c[0] for c in costs), -sum(c[1] for c in costs))
         if key > best_key:
             best_key, best_slot_of = key, dict(slot_of)
     return {

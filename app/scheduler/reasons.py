@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from app.scheduler.instance import Instance, Topic
-from app.scheduler.score import interest_sets
+from app.scheduler.score import interest_sets, wanted_by
 
 
 def _no_cell_reason(instance: Instance, topic: Topic, first_open_slot: int) -> str:
@@ -53,6 +53,8 @@ def unscheduled_reasons(
         clash_with[a].add(b)
         clash_with[b].add(a)
 
+    wanted = wanted_by(instance)
+    need = instance.event.min_interest
     reasons: dict[str, str] = {}
     for topic in instance.topics:
         if topic.id in slot_of:
@@ -82,10 +84,15 @@ def unscheduled_reasons(
         if blocked is not None:
             reasons[topic.id] = "every free room-slot is ruled out: " + "; ".join(blocked)
             continue
-        reasons[topic.id] = (
-            f"everyone who marked or runs it ({votes} {noun}) already has a session they chose in every slot "
-            "with a suitable free room, so adding it would only split audiences"
-        )
+        if wanted[topic.id] < need:
+            people = wanted[topic.id]
+            reasons[topic.id] = (
+                f"only {people} {'person wants' if people == 1 else 'people want'} it (marks and facilitators), "
+                f"fewer than the {need} a session needs at this event"
+            )
+            continue
+        # Only when the rooms' real assignment differs from the model's room classes.
+        reasons[topic.id] = "no suitable room is free in any slot it can use"
     return reasons
 
 

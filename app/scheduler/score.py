@@ -15,7 +15,7 @@ from fractions import Fraction
 from app.scheduler.instance import Instance
 from app.scheduler.solution import Placement, Stats
 
-__all__ = ["headcounts", "interest_sets", "score", "upper_bound", "violations"]
+__all__ = ["headcounts", "interest_sets", "score", "upper_bound", "viable_topics", "violations", "wanted_by"]
 
 
 def interest_sets(instance: Instance) -> dict[str, frozenset[str]]:
@@ -71,6 +71,23 @@ def headcounts(instance: Instance, slot_of: Mapping[str, str]) -> dict[str, Frac
     return _tally(instance, slot_of)[2]
 
 
+def wanted_by(instance: Instance) -> dict[str, int]:
+    """Topic id -> how many people want it: those who marked it or facilitate it (each once)."""
+    people: dict[str, set[str]] = {t.id: set(t.facilitators) for t in instance.topics}
+    for interest in instance.interests:
+        people.setdefault(interest.topic, set()).add(interest.attendee)
+    return {t: len(p) for t, p in people.items()}
+
+
+def viable_topics(instance: Instance) -> frozenset[str]:
+    """Topics that at least ``event.min_interest`` people want (marks plus facilitators).
+
+    A viable topic runs whenever a suitable room is free (the format's "sessions run").
+    """
+    need = instance.event.min_interest
+    return frozenset(t for t, n in wanted_by(instance).items() if n >= need)
+
+
 def upper_bound(instance: Instance) -> int:
     """Sum over attendees of ``min(|I(a) ∪ facilitated(a)|, S)``."""
     interests = interest_sets(instance)
@@ -112,7 +129,7 @@ def score(
     >>> inst = Instance(EventInfo(), (Room("r", "R", 1),), (Slot("s", "09:00", "10:00"),),
     ...     (Attendee("a"), Attendee("b")), (Topic("t", "T"),), (Interest("a", "t"), Interest("b", "t")))
     >>> score(inst, [Placement("t", "r", "s")])
-    Stats(attendance=2, upper_bound=2, proven_bound=None, overflow=1.0, clashes=0, solve_seconds=0.0)
+    Stats(attendance=2, upper_bound=2, proven_bound=None, overflow=1.0, clashes=0, solve_seconds=0.0, sessions_run=1, viable_left_out=0)
     """
     capacity = {r.id: r.capacity for r in instance.rooms}
     where: dict[str, Placement] = {}
@@ -123,6 +140,8 @@ def score(
         (max(Fraction(0), headcount[t] - capacity.get(p.room, 0)) for t, p in where.items()),
         Fraction(0),
     )
+    viable = viable_topics(instance)
+    run = sum(1 for t in where if t in viable)
     return Stats(
         attendance=attendance,
         upper_bound=upper_bound(instance),
@@ -130,6 +149,8 @@ def score(
         overflow=round(float(overflow), 6),
         clashes=clashes,
         solve_seconds=solve_seconds,
+        sessions_run=run,
+        viable_left_out=len(viable) - run,
     )
 
 

@@ -278,8 +278,13 @@ def anneal_restarts(
     max_runs: int = 4,
     t_start: float | None = None,
     processes: int = 1,
+    by_time: bool = False,
 ) -> dict[int, tuple[int, int]]:
     """Several independent :func:`anneal` runs from ``start``; the best result wins.
+
+    With ``by_time`` the number of runs still follows ``work`` (what the time allows),
+    but each run has no work budget of its own: it cools over its share of the time to
+    ``deadline`` and ends there (not reproducible; the solver's clock mode).
 
     One run's result varies a lot with its seed (a few attendance units on the
     benchmark's medium and large days), so independent restarts beat one long run of
@@ -299,7 +304,7 @@ def anneal_restarts(
     # Bigger days need longer runs to settle (measured on the benchmark's days).
     min_run = max(MIN_RUN_WORK, RUN_WORK_PER_TOPIC * len(instance.topics))
     runs = max(1, min(max_runs, work // min_run))
-    per_run = max(1, work // runs)
+    per_run = max(1, work // runs) if not by_time else _BY_TIME_WORK
     best = dict(start)
     best_value = _value(sm, best)
     if floor is not None and _value(sm, floor) > best_value:
@@ -398,11 +403,14 @@ def _parallel_runs(
         open_workers = len(workers)
         halted = False
         while open_workers:
+            now = time.perf_counter()
+            if now > deadline + _KILL_GRACE:
+                break  # a worker that does not answer its stop in time is killed below
+            if not halted and (now > deadline + _REPORT_GRACE or (should_stop is not None and should_stop())):
+                halted = _halt(workers)
             try:
-                item = arrived.get(timeout=0.1)
+                item = arrived.get(timeout=0.05)
             except queue.Empty:
-                if not halted and should_stop is not None and should_stop():
-                    halted = _halt(workers)
                 continue
             if item is None:
                 open_workers -= 1
@@ -477,6 +485,14 @@ def work() -> None:
         pickle.dump((run_seed, cells), out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
 
+
+#: A run's work budget when it runs by time: more than any run does before its deadline.
+_BY_TIME_WORK = 10**15
+
+#: How long past the deadline worker processes get to report before they are stopped,
+#: and then before they are killed (seconds).
+_REPORT_GRACE = 0.1
+_KILL_GRACE = 0.3
 
 #: Fewest work units of one annealing run in :func:`anneal_restarts`.
 MIN_RUN_WORK = 2_000_000

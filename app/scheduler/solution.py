@@ -58,6 +58,10 @@ class Stats:
         Pairs of one attendee's interests placed in the same slot.
     solve_seconds : float
         Wall time of the solve.
+    sessions_run : int
+        Placed topics that are viable (at least ``event.min_interest`` people want them).
+    viable_left_out : int
+        Viable topics not placed.
     """
 
     attendance: int
@@ -66,6 +70,8 @@ class Stats:
     overflow: float
     clashes: int
     solve_seconds: float
+    sessions_run: int = 0
+    viable_left_out: int = 0
 
 
 class Status(enum.Enum):
@@ -134,6 +140,8 @@ def schedule_to_document(solution: Solution) -> dict[str, Any]:
             "attendance": s.attendance,
             "upper_bound": s.upper_bound,
             "proven_bound": s.proven_bound,
+            "sessions_run": s.sessions_run,
+            "viable_left_out": s.viable_left_out,
             "overflow": s.overflow,
             "clashes": s.clashes,
             "solve_seconds": s.solve_seconds,

@@ -20,24 +20,27 @@ How it works
 6. Choose concrete rooms per slot by an exact min-cost matching on the real
    headcounts (:mod:`app.scheduler.rooms`), score with :func:`~app.scheduler.score.score`.
 
-Determinism
------------
-CP-SAT with several workers and a wall-clock limit is not reproducible: what is found
-depends on thread timing. So every run is limited by CP-SAT's *deterministic* time
-(a count of work, ``max_deterministic_time``), converted from ``Config.time_limit``
-with :data:`DETERMINISTIC_PER_SECOND`, and with more than one worker the portfolio is
-run with ``interleave_search`` (workers step in lock-stepped batches). The annealing
-and polishing stages count their length in work units (``WORK_PER_SECOND``,
-``POLISH_WORK_PER_SECOND``), not seconds. Same instance,
-seed, time limit and worker count therefore give the same schedule, on any machine;
-only the wall time varies. A wall-clock cap (``Config.wall_limit``, by default ``time_limit`` × :data:`WALL_SLACK`)
-guards against a slow machine; when it cuts a run short (``Solution`` is still
-valid), that run is no longer reproducible. Setting ``stop`` likewise ends the search
-wherever it is.
+The clock, or reproducible work
+-------------------------------
+By default ``Config.time_limit`` is wall-clock seconds from the call to the answer,
+model building included: every stage gets a share of the time left and ends by its
+deadline, the search processes are stopped by then, and a stage that proves its
+optimum hands the rest of its time on (a small day ends as soon as it is proven). The
+result then depends on the machine's speed and load.
+
+For tests and benchmarks that must repeat exactly, ``Config.work`` gives a budget of
+*work* instead: CP-SAT's deterministic time (:data:`DETERMINISTIC_PER_SECOND` units
+per second of work, with ``interleave_search`` when there are several workers) and the
+annealing and polishing stages' move counts (:data:`WORK_PER_SECOND`,
+:data:`POLISH_WORK_PER_SECOND`). Same instance, seed, work and worker count give the
+same schedule on any machine; ``time_limit`` is then only a safety cap on the clock,
+and a run it cuts short is valid but no longer reproducible. Setting ``stop`` ends the
+search wherever it is, in either mode.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -47,30 +50,38 @@ from ortools.sat.python import cp_model
 
 from app.scheduler.checks import pin_problems, reference_problems
 from app.scheduler.eventfile import EventFileError
+from app.scheduler.fill import fill_viable
 from app.scheduler.instance import Instance
 from app.scheduler.model import Fixed, SchedulingModel, build_model
 from app.scheduler.reasons import _no_cell_reason, unscheduled_reasons
 from app.scheduler.rooms import assign_rooms
-from app.scheduler.score import score, upper_bound, violations
+from app.scheduler.score import score, upper_bound, viable_topics, violations
 from app.scheduler.polish import polish
 from app.scheduler.search import anneal_restarts
 from app.scheduler.solution import Placement, Solution, Status, Unscheduled
 from app.scheduler.warmstart import greedy_cells
 
-__all__ = ["DETERMINISTIC_PER_SECOND", "POLISH_WORK_PER_SECOND", "WALL_SLACK", "WORK_PER_SECOND", "Config", "Progress", "solve"]
+__all__ = ["DETERMINISTIC_PER_SECOND", "POLISH_WORK_PER_SECOND", "WORK_PER_SECOND", "Config", "Progress", "solve",
+           "suggested_time_limit"]
 
-#: CP-SAT deterministic-time units granted per second of ``Config.time_limit``.
+#: CP-SAT deterministic-time units granted per second of ``Config.work``.
 #: Measured on the development machine (2 cores) so that a run takes about
-#: ``time_limit`` wall seconds there; see BENCHMARKS.md.
+#: ``work`` wall seconds there; see BENCHMARKS.md.
 DETERMINISTIC_PER_SECOND = 1.0
 
-#: The wall-clock safety cap, as a multiple of ``Config.time_limit``.
-WALL_SLACK = 2.0
+#: Time kept, by the clock, for choosing rooms and scoring after the last stage:
+#: this share of ``time_limit``, within [_FINISH_MIN, _FINISH_MAX] seconds.
+_FINISH_SHARE = 0.03
+_FINISH_MIN = 0.05
+_FINISH_MAX = 0.4
 
-# Share of the deterministic budget per objective stage; the attendance stage gets
-# the rest. Unused budget of a stage that proves its optimum passes on.
+# Share of the budget per objective stage; the attendance stage gets the rest. Unused
+# budget of a stage that proves its optimum passes on.
 _MOVES_SHARE = 0.15
 _SECONDARY_SHARE = 0.2
+#: Of what is left after attendance, the share of the sessions-run stage (the
+#: overflow/clash proxies get the rest).
+_SESSIONS_SHARE = 0.4
 #: Share of the time limit given to the annealing start (:mod:`app.scheduler.search`).
 _ANNEAL_SHARE = 0.65
 #: The annealing share on big models (more than :data:`BIG_MODEL_CELLS` x variables,
@@ -83,16 +94,28 @@ BIG_MODEL_CELLS = 3000
 LONG_RUN_CELLS = 10000
 #: Share of the deterministic budget for the first, short CP-SAT run.
 _QUICK_SHARE = 0.05
+#: By the clock, small models (at most :data:`SMALL_MODEL_CELLS` x variables, ten-topic days)
+#: give the first CP-SAT run this share instead and the annealing search the next
+#: :data:`_ANNEAL_SHARE_SMALL`: CP-SAT proves such days within a second when it has the
+#: cores to itself, while annealing can only find what it then proves.
+_QUICK_SHARE_SMALL = 0.3
+_ANNEAL_SHARE_SMALL = 0.35
+SMALL_MODEL_CELLS = 600
 #: Share of the time limit for the exact overflow/clash polish (:mod:`app.scheduler.polish`).
 _POLISH_SHARE = 0.05
 
-#: Polishing work units per second of ``Config.time_limit`` (measured like
+#: Polishing work units per second of ``Config.work`` (measured like
 #: :data:`DETERMINISTIC_PER_SECOND`).
 POLISH_WORK_PER_SECOND = 1_000_000
 
-#: Annealing work units per second of ``Config.time_limit`` (measured like
+#: Annealing work units per second of ``Config.work`` (measured like
 #: :data:`DETERMINISTIC_PER_SECOND`).
 WORK_PER_SECOND = 4_000_000
+
+#: Work granted to a stage that runs by the clock: more than any run can do, so its
+#: deadline ends it.
+_UNLIMITED_WORK = 10**15
+_UNLIMITED_DTIME = 1e9
 
 
 @dataclass(frozen=True)
@@ -124,27 +147,48 @@ class Config:
     Attributes
     ----------
     time_limit : float
-        Seconds of work (converted to deterministic time; see the module docstring).
+        Wall-clock seconds from the call to the answer, model building included
+        (see the module docstring). With ``work`` it is only a safety cap.
     seed : int
-        CP-SAT's random seed.
+        CP-SAT's random seed, and the search's.
     workers : int
         CP-SAT search workers, and processes for the annealing search (a fresh
         interpreter each, so a build in a server never holds the server's GIL).
-    wall_limit : float or None
-        The wall-clock safety cap in seconds; ``None`` means ``time_limit`` ×
-        :data:`WALL_SLACK`. A run cut by it is valid but no longer reproducible, so
-        tests of determinism on a busy machine raise it.
+    work : float or None
+        Reproducible runs: seconds of *work* (converted to deterministic units and move
+        counts) instead of the clock. ``None`` (the default) runs by the clock.
 
     Examples
     --------
     >>> Config(time_limit=5, seed=1)
-    Config(time_limit=5, seed=1, workers=2, wall_limit=None)
+    Config(time_limit=5, seed=1, workers=2, work=None)
+    >>> Config(work=2, time_limit=120).reproducible
+    True
     """
 
     time_limit: float = 10.0
     seed: int = 0
     workers: int = 2
-    wall_limit: float | None = None
+    work: float | None = None
+
+    @property
+    def reproducible(self) -> bool:
+        return self.work is not None
+
+
+def suggested_time_limit(instance: Instance, *, most: float = 60.0) -> float:
+    """Seconds worth spending on ``instance`` by the clock: a 10-topic day needs 2, a 600-person day 10.
+
+    Grows with topics × slots (the search's size); measured on the benchmark's days:
+    small (15 × 3) 3 s, medium (35 × 4) 5 s, large (90 × 5) 11 s, huge (260 × 6) 33 s.
+
+    >>> from app.scheduler.instance import EventInfo, Room, Slot, Topic
+    >>> suggested_time_limit(Instance(EventInfo(), (Room("r", "R", 9),), (Slot("s", "09:00", "10:00"),), (),
+    ...     tuple(Topic(f"t{i}", "T") for i in range(10)), ()))
+    2.0
+    """
+    size = len(instance.topics) * max(1, len(instance.slots))
+    return float(min(most, max(2, math.ceil(2 + size / 50))))
 
 
 class _Run:
@@ -207,10 +251,10 @@ class _Run:
         p = solver.parameters
         p.random_seed = self.config.seed
         p.num_workers = max(1, self.config.workers)
-        if p.num_workers > 1:
-            p.interleave_search = True
+        if p.num_workers > 1 and self.config.reproducible:
+            p.interleave_search = True  # workers in lock-stepped batches: the same result every time
         p.max_deterministic_time = max(0.01, dtime)
-        p.max_time_in_seconds = max(0.05, wall)
+        p.max_time_in_seconds = max(0.001, wall)
         with self._lock:
             self._solver = solver
         if self.stopped():
@@ -235,8 +279,10 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
 def _hint(model: cp_model.CpModel, values: dict[cp_model.IntVar, int]) -> None:
     model.clear_hints()
-    for var, value in values.items():
-        model.add_hint(var, value)
+    # Written into the proto in one go: add_hint() per variable costs ~15 µs, 0.3 s on a huge day.
+    hint = model.proto.solution_hint
+    hint.vars.extend([var.index for var in values])
+    hint.values.extend([int(value) for value in values.values()])
 
 
 def _values(solver: cp_model.CpSolver, sm: SchedulingModel) -> dict[cp_model.IntVar, int]:
@@ -263,6 +309,23 @@ def _greedy_values(sm: SchedulingModel, cells: dict[int, tuple[int, int]]) -> di
 def _cells(solver: cp_model.CpSolver, sm: SchedulingModel) -> dict[int, tuple[int, int]]:
     """Topic index -> (class, slot) of the solver's current solution."""
     return {ti: (ci, si) for (ti, ci, si), var in sm.x.items() if solver.value(var)}
+
+
+class _Skipped:
+    """A CP-SAT stage the clock left no time for: no work done, nothing found."""
+
+    deterministic_time = 0.0
+
+
+def _cells_of(sm: SchedulingModel, values: dict[cp_model.IntVar, int]) -> dict[int, tuple[int, int]]:
+    """Topic index -> (class, slot) of a complete assignment of the model's variables."""
+    return {ti: (ci, si) for (ti, ci, si), var in sm.x.items() if values.get(var)}
+
+
+def _kept_rooms(instance: Instance, sm: SchedulingModel, values: dict[cp_model.IntVar, int],
+                later: dict[str, tuple[str, str]]) -> dict[int, str]:
+    """Topic index -> room, for the topics of a re-solve that stay where the previous schedule had them."""
+    return {ti: later[instance.topics[ti].id][0] for ti, var in sm.stay.items() if values.get(var)}
 
 
 def _attendance(sm: SchedulingModel, cells: dict[int, tuple[int, int]]) -> int:
@@ -389,7 +452,8 @@ def _solve(
         return _infeasible([f"kept placements before the keep-before slot: {v}" for v in bad_kept], run)
 
     sm = build_model(instance, fixed, first_open_slot=first_open, previous=later if previous is not None else None)
-    has_cell = {t.id: any(key[0] == i for key in sm.x) for i, t in enumerate(instance.topics)}
+    placeable = {key[0] for key in sm.x}
+    has_cell = {t.id: i in placeable for i, t in enumerate(instance.topics)}
     nowhere = [
         f"{fixed[t.id].why}, but {_no_cell_reason(instance, t, first_open)} there"
         for t in instance.topics
@@ -398,20 +462,38 @@ def _solve(
     if nowhere:
         return _infeasible(nowhere, run)
 
-    total_dtime = max(0.05, config.time_limit * DETERMINISTIC_PER_SECOND)
-    wall_cap = config.time_limit * WALL_SLACK if config.wall_limit is None else config.wall_limit
-    deadline = run.start + wall_cap
+    # The budget: by the clock (each stage a share of the time left, ending by its
+    # deadline) or, for reproducible runs, by work (deterministic units and move counts).
+    clock = not config.reproducible
+    units = config.time_limit if config.work is None else config.work  # seconds that scale the work budgets
+    cap = run.start + config.time_limit
+    t0 = time.perf_counter()
+    # Building the model measures this day's size on this machine: choosing rooms and scoring at
+    # the end, and each CP-SAT stage's setup (hints, presolve, reading the answer), cost about as
+    # much again. By the clock those are kept out of the stages' time.
+    setup = t0 - run.start
+    finish = min(_FINISH_MAX, max(_FINISH_MIN, _FINISH_SHARE * config.time_limit)) + 1.5 * setup
+    end = cap - finish if clock else cap
+    window = max(0.0, end - t0)
+    polish_start = end - window * _POLISH_SHARE if clock else cap
+    total_dtime = max(0.05, units * DETERMINISTIC_PER_SECOND)
     remaining_dtime = total_dtime * (1.0 - _POLISH_SHARE)
     model = sm.model
 
-    def run_stage(objective: cp_model.LinearExprT, maximize: bool, dtime: float, offset: int = 0,
-                  progress: bool = False) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+    def until(share: float) -> float:
+        """By the clock: the deadline of a stage given ``share`` of the time left before the polish."""
+        now = time.perf_counter()
+        return now + share * max(0.0, polish_start - now) if clock else cap
+
+    def run_stage(objective: cp_model.LinearExprT, maximize: bool, dtime: float, deadline: float, offset: int = 0,
+                  progress: bool = False) -> tuple[cp_model.CpSolver | _Skipped, cp_model.CpSolverStatus]:
+        if clock and deadline - time.perf_counter() < 2 * setup + 0.02:
+            return _Skipped(), cp_model.UNKNOWN  # no time for CP-SAT to do more than set itself up
         if maximize:
             model.maximize(objective)
         else:
             model.minimize(objective)
-        wall = max(0.05, deadline - time.perf_counter())
-        solver = run.solver(dtime, wall)
+        solver = run.solver(_UNLIMITED_DTIME if clock else dtime, deadline - time.perf_counter())
         callback = _Progress(run, offset) if progress else None
         status = solver.solve(model, callback)
         return solver, status
@@ -429,7 +511,10 @@ def _solve(
             # A short CP-SAT run first: small days are proven optimal right here, and
             # its bound tells the annealing search when to stop.
             _hint(model, _greedy_values(sm, cells))
-            solver, status = run_stage(sm.attendance, True, total_dtime * _QUICK_SHARE, progress=True)
+            small = clock and len(sm.x) <= SMALL_MODEL_CELLS
+            quick_share = _QUICK_SHARE_SMALL if small else _QUICK_SHARE
+            quick_end = t0 + window * quick_share if clock else cap
+            solver, status = run_stage(sm.attendance, True, total_dtime * _QUICK_SHARE, quick_end, progress=True)
             remaining_dtime -= solver.deterministic_time
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 quick_bound = int(solver.best_objective_bound + 1e-6)
@@ -442,23 +527,33 @@ def _solve(
                 # without a previous schedule.
                 # Restarts begin at the greedy schedule (measured: more varied, and
                 # better, than starting from CP-SAT's); the better start is the floor.
-                share = _ANNEAL_SHARE_BIG if len(sm.x) > BIG_MODEL_CELLS else _ANNEAL_SHARE
+                big = len(sm.x) > BIG_MODEL_CELLS
+                share = _ANNEAL_SHARE_BIG if big else _ANNEAL_SHARE_SMALL if small else _ANNEAL_SHARE
+                if clock:
+                    # The worker processes report after their deadline; they are given one early.
+                    anneal_end = t0 + window * (quick_share + share) - min(0.5, 0.15 + setup)
+                    # The runs' number follows the time they have; each cools by its share of it.
+                    anneal_work = int(max(0.0, anneal_end - time.perf_counter()) * WORK_PER_SECOND)
+                else:
+                    anneal_end = run.start + config.time_limit * (_QUICK_SHARE + share)
+                    anneal_work = int(units * share * WORK_PER_SECOND)
                 cells = anneal_restarts(
                     instance,
                     sm,
                     greedy,
                     floor=cells,
-                    work=int(config.time_limit * share * WORK_PER_SECOND),
+                    work=anneal_work,
+                    by_time=clock,
                     seed=config.seed,
-                    deadline=run.start + wall_cap * (_QUICK_SHARE + share),
+                    deadline=anneal_end,
                     should_stop=run.stopped,
                     on_improve=lambda found: run.report(_attendance(sm, found)),
                     ceiling=quick_bound,
                     # Measured on the benchmark's days: on large and huge ones, one
                     # long, hotter run per process beats restarts (which win on the
                     # smaller ones).
-                    max_runs=1 if len(sm.x) > BIG_MODEL_CELLS else 4,
-                    t_start=2.0 if len(sm.x) > LONG_RUN_CELLS else 1.0 if len(sm.x) > BIG_MODEL_CELLS else None,
+                    max_runs=1 if big else 4,
+                    t_start=2.0 if len(sm.x) > LONG_RUN_CELLS else 1.0 if big else None,
                     # The search is pure Python: one process per worker uses the
                     # cores CP-SAT's threads would.
                     processes=config.workers,
@@ -474,7 +569,7 @@ def _solve(
 
     # Stage 0: fewest moves of the previous schedule.
     if previous is not None and sm.stay and not run.stopped():
-        solver, status = run_stage(sum(sm.stay.values()), True, total_dtime * _MOVES_SHARE)
+        solver, status = run_stage(sum(sm.stay.values()), True, total_dtime * _MOVES_SHARE, until(_MOVES_SHARE))
         remaining_dtime -= solver.deterministic_time
         if status == cp_model.INFEASIBLE:
             return _explain(instance, fixed, first_open, run)
@@ -494,7 +589,8 @@ def _solve(
         model.add(sm.attendance >= hint_value)
     elif not run.stopped():
         share = 1.0 - _SECONDARY_SHARE
-        solver, status = run_stage(sm.attendance, True, max(0.02, remaining_dtime * share), progress=True)
+        solver, status = run_stage(sm.attendance, True, max(0.02, remaining_dtime * share), until(share),
+                                   progress=True)
         remaining_dtime -= solver.deterministic_time
         if status == cp_model.INFEASIBLE:
             return _explain(instance, fixed, first_open, run)
@@ -514,13 +610,37 @@ def _solve(
         else:
             proven = False
             if best is not None and stay_fixed is None:
-                model.add(sm.attendance >= hint_value)  # stage 2 must not trade attendance away
+                model.add(sm.attendance >= hint_value)  # later stages must not trade attendance away
 
-    # Stage 2: overflow and clash proxies, attendance held.
-    if best is not None and not run.stopped() and remaining_dtime > 0.01:
-        solver, status = run_stage(sm.secondary, False, remaining_dtime)
+    # Stage 1b: sessions run, attendance held. Every viable topic that fits a free cell
+    # goes in first (adding never lowers attendance), then CP-SAT looks for more.
+    viable = viable_topics(instance)
+    viable_vars = [sm.placed[ti] for ti, t in enumerate(instance.topics) if t.id in viable and ti in sm.placed]
+    sessions = cp_model.LinearExpr.sum(viable_vars)
+    if best is not None and viable_vars:
+        best = _greedy_values(sm, fill_viable(instance, sm, _cells_of(sm, best), _kept_rooms(instance, sm, best, later)))
+        filled = sum(best[v] for v in viable_vars)
+        _hint(model, best)
+        if not run.stopped() and filled < len(viable_vars):
+            solver, status = run_stage(sessions, True, max(0.02, remaining_dtime * _SESSIONS_SHARE),
+                                       until(_SESSIONS_SHARE))
+            remaining_dtime -= solver.deterministic_time
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and int(round(solver.objective_value)) >= filled:
+                proven &= status == cp_model.OPTIMAL
+                best = _values(solver, sm)
+                filled = int(round(solver.objective_value))
+                _hint(model, best)
+            else:
+                proven = False
+        model.add(sessions >= filled)
+
+    # Stage 2: overflow and clash proxies, attendance and sessions run held.
+    settled = False  # every stage proven: the exact polish below gets a short budget, not the clock's rest
+    if best is not None and not run.stopped() and (clock or remaining_dtime > 0.01):
+        solver, status = run_stage(sm.secondary, False, remaining_dtime, until(1.0))
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             best = _values(solver, sm)
+        settled = proven and status == cp_model.OPTIMAL
 
     # Stage 3: exact overflow and clashes by local search (not with a previous
     # schedule, where every extra move counts against stability).
@@ -528,13 +648,18 @@ def _solve(
         polished = polish(
             instance,
             sm,
-            {ti: (ci, si) for (ti, ci, si), var in sm.x.items() if best.get(var)},
-            work=int(config.time_limit * _POLISH_SHARE * POLISH_WORK_PER_SECOND),
+            _cells_of(sm, best),
+            work=_UNLIMITED_WORK if clock and not settled else int(units * _POLISH_SHARE * POLISH_WORK_PER_SECOND),
             seed=config.seed,
-            deadline=run.start + wall_cap,
+            deadline=end,
             should_stop=run.stopped,
         )
         best = _greedy_values(sm, polished)
+
+    # Whatever the stages managed in their time: no viable topic is left out while a
+    # suitable cell is free.
+    if best is not None and viable_vars:
+        best = _greedy_values(sm, fill_viable(instance, sm, _cells_of(sm, best), _kept_rooms(instance, sm, best, later)))
 
     if best is None:
         return Solution(Status.TIMEOUT, (), (), None)
@@ -609,7 +734,8 @@ def _finish(
             key=lambda p: (order[p.slot], room_order[p.room]),
         )
     )
-    has_cell = {t.id: any(key[0] == i for key in sm.x) for i, t in enumerate(instance.topics)}
+    placeable = {key[0] for key in sm.x}
+    has_cell = {t.id: i in placeable for i, t in enumerate(instance.topics)}
     reasons = unscheduled_reasons(instance, slot_of, has_cell, first_open_slot=first_open, room_of=room_of)
     unscheduled = tuple(Unscheduled(t.id, reasons[t.id]) for t in instance.topics if t.id not in slot_of)
     moved = None

@@ -64,7 +64,8 @@ def test_schedule_prints_a_schedule_document(tmp_path: Path, capsys: pytest.Capt
         {"topic": "t3", "room": "lib", "slot": "s2"},
     ]
     assert doc["unscheduled"] == [{"topic": "t2", "reason": REASON_T2}]
-    assert set(doc["stats"]) == {"attendance", "upper_bound", "proven_bound", "overflow", "clashes", "solve_seconds"}
+    assert set(doc["stats"]) == {"attendance", "upper_bound", "proven_bound", "sessions_run", "viable_left_out",
+                                 "overflow", "clashes", "solve_seconds"}
     assert (doc["stats"]["attendance"], doc["stats"]["upper_bound"], doc["stats"]["proven_bound"]) == (3, 4, 3)
 
 

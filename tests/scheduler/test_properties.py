@@ -22,6 +22,8 @@ from app.scheduler import (
     solve,
     violations,
 )
+from app.scheduler.score import viable_topics
+from app.scheduler.solution import Placement
 from app.scheduler.checks import pin_problems
 from tests.scheduler.builders import make_instance, room, topic
 
@@ -86,7 +88,25 @@ def _check(inst: Instance, seed: int) -> None:
     placed = {p.topic for p in sol.placements}
     assert sorted(u.topic for u in sol.unscheduled) == sorted(t.id for t in inst.topics if t.id not in placed)
     assert all(u.reason for u in sol.unscheduled)
+    assert not any("split audiences" in u.reason for u in sol.unscheduled)
+    _no_viable_topic_left_out_beside_a_free_cell(inst, sol.placements)
     json.dumps(schedule_to_document(sol))
+
+
+def _no_viable_topic_left_out_beside_a_free_cell(inst: Instance, placements: tuple[Placement, ...]) -> None:
+    """A viable topic is never left out while some room is free in a slot where it breaks no hard constraint."""
+    viable = viable_topics(inst)
+    placed = {p.topic for p in placements}
+    for t in inst.topics:
+        if t.id not in viable or t.id in placed:
+            continue
+        for s in inst.slots:
+            for r in inst.rooms:
+                if any(p.room == r.id and p.slot == s.id for p in placements):
+                    continue
+                candidate = (*placements, Placement(t.id, r.id, s.id))
+                assert violations(inst, candidate) != [], (
+                    f"viable {t.id!r} left out though room {r.id!r} is free in {s.id!r}: {placements}")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -101,8 +121,10 @@ def test_solve_keeps_every_hard_constraint_on_bigger_instances(inst: Instance, s
     _check(inst, seed)
 
 
-def _best_attendance(inst: Instance) -> int | None:
-    """Enumerate every valid schedule; ``None`` when none keeps the pins."""
+def _best_attendance(inst: Instance) -> tuple[int, int] | None:
+    """Enumerate every valid schedule: the best (attendance, sessions run), in that order of
+    importance; ``None`` when none keeps the pins."""
+    viable = viable_topics(inst)
     cells = [(r.id, s.id) for s in inst.slots for r in inst.rooms]
     pairs = {frozenset(p) for p in inst.avoid_clash}
     rooms = {r.id: r for r in inst.rooms}
@@ -112,7 +134,7 @@ def _best_attendance(inst: Instance) -> int | None:
     for t in inst.topics:
         for p in t.facilitators:
             people.setdefault(p, set()).add(t.id)
-    best: int | None = None
+    best: tuple[int, int] | None = None
     slot_of: dict[str, str] = {}
     used: set[tuple[str, str]] = set()
 
@@ -132,7 +154,8 @@ def _best_attendance(inst: Instance) -> int | None:
     def walk(i: int) -> None:
         nonlocal best
         if i == len(inst.topics):
-            value = sum(len({slot_of[t] for t in ts if t in slot_of}) for ts in people.values())
+            value = (sum(len({slot_of[t] for t in ts if t in slot_of}) for ts in people.values()),
+                     sum(1 for t in slot_of if t in viable))
             best = value if best is None else max(best, value)
             return
         t = inst.topics[i]
@@ -153,13 +176,25 @@ def _best_attendance(inst: Instance) -> int | None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(max_rooms=2, max_slots=3, max_topics=5))
 def test_solve_matches_exhaustive_search_on_tiny_instances(inst: Instance) -> None:
-    sol = solve(inst, Config(time_limit=2))
+    """Most attendance, then the most sessions run: no schedule with the same attendance runs more
+    viable sessions. (Reproducible work, so that a loaded machine cannot cut a proof short.)"""
+    sol = solve(inst, Config(work=2, time_limit=60))
     best = _best_attendance(inst)
     if best is None:
         assert sol.status is Status.INFEASIBLE
     else:
         assert sol.status is Status.OPTIMAL
-        assert sol.stats is not None and sol.stats.attendance == best == sol.stats.proven_bound
+        assert sol.stats is not None and sol.stats.attendance == best[0] == sol.stats.proven_bound
+        assert sol.stats.sessions_run == best[1], (sol.stats, best)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_rooms=2, max_slots=3, max_topics=5))
+def test_by_the_clock_too_the_most_attendance_then_sessions(inst: Instance) -> None:
+    sol = solve(inst, Config(time_limit=2))
+    best = _best_attendance(inst)
+    if best is not None:
+        assert sol.stats is not None and (sol.stats.attendance, sol.stats.sessions_run) == best
 
 
 @settings(max_examples=40, deadline=None)

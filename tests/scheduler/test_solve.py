@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 
@@ -95,11 +96,11 @@ def test_solve_explains_a_topic_left_out_for_a_better_spread() -> None:
     ]
 
 
-def test_solve_is_deterministic_for_the_same_seed_and_time_limit() -> None:
+def test_solve_is_deterministic_for_the_same_seed_and_work() -> None:
     inst = generate("medium", 1)
-    # A generous wall cap: on a busy machine the default one may cut the run short,
-    # and only a run that ends on its work budget is reproducible.
-    config = Config(time_limit=1.5, seed=7, wall_limit=120)
+    # Reproducible runs count work, not seconds; the clock is only a generous cap here,
+    # since a run it cuts short is not reproducible.
+    config = Config(work=1.5, time_limit=120, seed=7)
     first = solve(inst, config)
     second = solve(inst, config)
     assert first.placements == second.placements
@@ -111,7 +112,7 @@ def test_solve_is_deterministic_for_the_same_seed_and_time_limit() -> None:
 
 def test_solve_with_one_worker_is_deterministic_too() -> None:
     inst = generate("small", 3)
-    config = Config(time_limit=1, seed=3, workers=1, wall_limit=120)
+    config = Config(work=1, time_limit=120, seed=3, workers=1)
     assert solve(inst, config).placements == solve(inst, config).placements
 
 
@@ -150,19 +151,35 @@ def test_solve_handles_an_event_with_nothing_to_schedule() -> None:
     assert sol.stats is not None and sol.stats.attendance == 0
 
 
-def test_solve_explains_a_topic_that_would_only_split_audiences() -> None:
-    # A free room is left in s2, but t3's only fan already has t2 there and t1 in s1.
+def test_solve_runs_a_viable_topic_in_a_free_room_even_if_it_only_splits_audiences() -> None:
+    # A free room is left in s2; t3's two fans already have t2 there and t1 in s1. Before,
+    # t3 was left out "because adding it would only split audiences": a teacher who proposed
+    # a session people want expects it to run while a room is free.
     inst = make_instance(
         rooms=[room("r"), room("q")],
         slots=2,
         topics=[topic("t1", pin=Pin("r", "s1")), topic("t2", pin=Pin("r", "s2")), "t3"],
-        marks={"a": ["t1", "t2", "t3"]},
+        marks={"a": ["t1", "t2", "t3"], "b": ["t1", "t2", "t3"]},
+    )
+    sol = solve(inst, FAST)
+    assert sorted(p.topic for p in sol.placements) == ["t1", "t2", "t3"]
+    assert sol.stats is not None and (sol.stats.sessions_run, sol.stats.viable_left_out) == (3, 0)
+
+
+def test_solve_leaves_out_a_topic_fewer_people_want_than_the_event_asks() -> None:
+    inst = make_instance(
+        rooms=[room("r"), room("q")],
+        slots=2,
+        topics=[topic("t1", pin=Pin("r", "s1")), topic("t2", pin=Pin("r", "s2")), "t3"],
+        marks={"a": ["t1", "t2", "t3"], "b": ["t1", "t2"]},
     )
     sol = solve(inst, FAST)
     assert [(u.topic, u.reason) for u in sol.unscheduled] == [
-        ("t3", "everyone who marked or runs it (1 mark) already has a session they chose in every slot "
-               "with a suitable free room, so adding it would only split audiences"),
+        ("t3", "only 1 person wants it (marks and facilitators), fewer than the 2 a session needs at this event"),
     ]
+    assert sol.stats is not None and (sol.stats.sessions_run, sol.stats.viable_left_out) == (2, 0)
+    lower = replace(inst, event=replace(inst.event, min_interest=1))
+    assert sorted(p.topic for p in solve(lower, FAST).placements) == ["t1", "t2", "t3"]
 
 
 def test_solve_explains_a_topic_whose_facilitator_is_busy_wherever_a_room_is_free() -> None:
