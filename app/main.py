@@ -138,6 +138,15 @@ def _register_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        broken = next((e for e in exc.errors() if e.get("type") == "json_invalid"), None)
+        if broken is not None:  # not a value refused: the body is not JSON at all (the API documents 400)
+            where = broken.get("loc", ())
+            at = f" near character {where[-1]}" if where and isinstance(where[-1], int) else ""
+            detail = f"The request body is not valid JSON{at}: {broken.get('ctx', {}).get('error', 'it cannot be read')}."
+            if _wants_json(request):
+                return problem(400, "Malformed JSON", detail, code="malformed_json",
+                               errors=[{"field": "body", "message": detail}])
+            return _html_error(request, 400, "Malformed JSON", detail)
         errors = []
         for error in exc.errors():
             field = ""

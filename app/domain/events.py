@@ -473,22 +473,26 @@ def hash_password(password: str, passwords: PasswordChecker | None = None) -> st
     return passwords.hash(password) if passwords is not None else _hasher.hash(password)
 
 
-def organizer_by_secret(session: Session, *, event: Event, secret: str) -> Organizer:
-    """The organizer whose link holds ``secret``: the event's link is the first organizer's."""
+def organizer_by_secret(session: Session, *, event: Event, secret: str, source: str = "") -> Organizer:
+    """The organizer whose link holds ``secret``: the event's link is the first organizer's.
+
+    A refused link (an old one after "make a new link", a removed co-organizer's, a guess) is written
+    to the audit log with ``source`` (the client's address), as a wrong password is."""
     refusal = NotAllowed("That organizer link is not valid for this event. Use the link you were given "
                          "when the event was created, or sign in with the password.")
-    if not secret:
-        raise refusal
-    hashed = hash_secret(secret)
-    if hmac.compare_digest(hashed, event.organizer_secret_hash):
-        return require_first_organizer(session, event)
-    co_organizer = session.scalars(
-        select(Organizer).where(Organizer.event_id == event.id, Organizer.secret_hash == hashed,
-                                Organizer.removed_at.is_(None))  # type: ignore[union-attr]
-    ).first()
-    if co_organizer is None:
-        raise refusal
-    return co_organizer
+    if secret:
+        hashed = hash_secret(secret)
+        if hmac.compare_digest(hashed, event.organizer_secret_hash):
+            return require_first_organizer(session, event)
+        co_organizer = session.scalars(
+            select(Organizer).where(Organizer.event_id == event.id, Organizer.secret_hash == hashed,
+                                    Organizer.removed_at.is_(None))  # type: ignore[union-attr]
+        ).first()
+        if co_organizer is not None:
+            return co_organizer
+    audit.record_failed_login(session, event=event, detail=f"a wrong organizer link{f' from {source}' if source else ''}")
+    session.commit()
+    raise refusal
 
 
 def organizer_by_password(session: Session, *, event: Event, password: str,

@@ -116,7 +116,8 @@ def api_organizer_login(body: schemas.LoginIn, request: Request, session: Sessio
     Password attempts are limited per client address and per event (429 with Retry-After)."""
     limit_sign_in(request, throttle, settings, event, link=bool(body.key))
     if body.key:
-        organizer = events.organizer_by_secret(session, event=event, secret=body.key)
+        organizer = events.organizer_by_secret(session, event=event, secret=body.key,
+                                               source=client_address(request))
     else:
         organizer = events.organizer_by_password(session, event=event, password=body.password or "",
                                                  passwords=passwords, source=client_address(request))

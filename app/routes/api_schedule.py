@@ -18,7 +18,10 @@ router = APIRouter(prefix="/api/v1", tags=["schedule"])
 
 
 class BuildIn(Body):
-    time_limit: int | None = Field(default=None, ge=1, le=600, description="seconds; the install's default if omitted")
+    time_limit: int | None = Field(default=None, ge=1, le=600,
+                                   description="seconds; the install's default if omitted. A server refuses more "
+                                               "than its TWOFEET_SOLVER_MAX_TIME_LIMIT_S (120 by default) with a 422 "
+                                               "naming this field")
     keep_before: int | None = Field(default=None, ge=1, le=2**31 - 1,
                                     description="slot id: keep the published schedule before it")
 

@@ -101,7 +101,8 @@ def organize(request: Request, session: SessionDep, event: EventDep, organizer: 
     if key is not None:
         try:
             limit_sign_in(request, throttle, settings, event, link=True)
-            organizer = events.organizer_by_secret(session, event=event, secret=key)
+            organizer = events.organizer_by_secret(session, event=event, secret=key,
+                                                   source=client_address(request))
         except DomainError as error:
             return render(request, "organizer/login.html", {"event": event, "csrf": csrf, "error": error},
                           status_code=error.status_code)

@@ -24,6 +24,22 @@
     copy.querySelector("input").focus();
   });
 
+  // Time hints read as this browser's time inputs show times (9:30 AM here, 09:30 there): the
+  // server writes an example in 12-hour form, and the browser's own formatting replaces it.
+  document.querySelectorAll("[data-time-example]").forEach(function (hint) {
+    try {
+      var cycle = new Intl.DateTimeFormat(undefined, {hour: "numeric"}).resolvedOptions();
+      var clock24 = cycle.hourCycle ? cycle.hourCycle === "h23" || cycle.hourCycle === "h24" : cycle.hour12 === false;
+      // A 24-hour time input shows 09:30; a 12-hour one 9:30 AM.
+      var format = new Intl.DateTimeFormat(undefined, {hour: clock24 ? "2-digit" : "numeric", minute: "2-digit"});
+      var times = hint.getAttribute("data-time-example").split(" ").map(function (hhmm) {
+        var parts = hhmm.split(":");
+        return format.format(new Date(2000, 0, 1, Number(parts[0]), Number(parts[1])));
+      });
+      hint.textContent = hint.getAttribute("data-time-template").replace("{0}", times[0]).replace("{1}", times[1]);
+    } catch (e) { /* the server's example stays */ }
+  });
+
   // Behaviour that lived in inline handlers (hx-on, onclick, onsubmit) before the pages ran under a
   // Content-Security-Policy without inline script: named by data attributes, done here.
   document.addEventListener("htmx:afterRequest", function (event) {

@@ -120,11 +120,16 @@ def test_core_actions_by_keyboard_alone(browser: Browser, live_app: LiveApp) -> 
     phone.keyboard.press("Tab")
     assert phone.evaluate("() => document.activeElement.matches('a.skip')")
     tab_to(phone, "#title", limit=400)
-    phone.keyboard.type("Keyboard-only field trips")
+    phone.keyboard.type("Keyboard-only field trips", delay=40)
+    phone.wait_for_timeout(700)  # a person pauses: the similar-topics lookup runs and must not empty the form
+    expect(phone.locator("#title")).to_have_value("Keyboard-only field trips")
     tab_to(phone, "form[hx-post$='/topics'] button[type=submit]", limit=20)
     phone.keyboard.press("Enter")
     card = phone.locator(".topic-card", has_text="Keyboard-only field trips")
     expect(card).to_be_visible()
+    assert phone.evaluate("() => document.activeElement.matches(\"form[hx-post$='/topics'] button[type=submit]\")"), \
+        "focus stays on the button that was pressed"
+    expect(phone.locator("#title")).to_have_value("")
 
     target = f"#{card.get_attribute('id')} .mark-button"
     phone.evaluate("() => document.activeElement && document.activeElement.blur()")
@@ -132,6 +137,7 @@ def test_core_actions_by_keyboard_alone(browser: Browser, live_app: LiveApp) -> 
     phone.keyboard.press("Space")
     expect(phone.locator(target)).to_have_attribute("aria-pressed", "true")
     expect(phone.locator(target)).to_have_text("Marked ✓")
+    expect(phone.locator(target)).to_be_focused()
 
     organizer = browser.new_context(**LAPTOP).new_page()
     organizer.goto(f"{base}/e/{live_app.morning.code}/organize?key={live_app.morning.secret}")
@@ -148,3 +154,50 @@ def test_core_actions_by_keyboard_alone(browser: Browser, live_app: LiveApp) -> 
     expect(organizer.locator("#notice")).to_be_focused()
     organizer.context.close()
     phone.context.close()
+
+
+def test_the_other_pages_have_no_serious_violations(browser: Browser, live_app: LiveApp) -> None:
+    """The pages a day reaches less often: editing one's topic, a session's notes and their history,
+    feedback, the resource guide, the organizer's sign-in and feedback results, and a wrong address."""
+    for page in _phone(browser, live_app, live_app.morning.code, "light"):
+        page.get_by_label("Title").press_sequentially("Podcasts in the classroom", delay=40)
+        page.wait_for_timeout(700)  # past the similar-topics lookup
+        page.get_by_role("button", name="Propose a topic", exact=True).click()
+        card = page.locator(".topic-card", has_text="Podcasts in the classroom")
+        expect(card).to_be_visible()
+        card.get_by_role("link", name="Edit").click()
+        expect(page.get_by_label("Title")).to_have_value("Podcasts in the classroom")
+        _check(page, "editing one's topic")
+    code = live_app.published.code
+    for page in _phone(browser, live_app, code, "dark"):
+        page.locator(".topic-title a").first.click()
+        page.get_by_role("link", name="Notes and resources").click()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        _check(page, "session notes")
+        page.goto(page.url + "/history")
+        _check(page, "notes history")
+        page.go_back()
+        page.go_back()
+        page.get_by_role("link", name="Feedback", exact=True).click()
+        expect(page.locator("form")).not_to_have_count(0)
+        _check(page, "a session's feedback")
+        page.goto(f"{live_app.url}/e/{code}/feedback")
+        _check(page, "the day's feedback")
+        page.goto(f"{live_app.url}/e/{code}/guide")
+        _check(page, "resource guide")
+        missing = page.goto(f"{live_app.url}/e/{code}/sessions/99999")
+        assert missing is not None and missing.status == 404
+        _check(page, "a session that does not exist")
+        missing = page.goto(f"{live_app.url}/nowhere")
+        assert missing is not None and missing.status == 404
+        _check(page, "a wrong address")
+    context = browser.new_context(**LAPTOP)
+    page = context.new_page()
+    page.goto(f"{live_app.url}/e/{code}/organize")
+    expect(page.get_by_label("Password")).to_be_visible()
+    _check(page, "organizer sign-in")
+    page.goto(f"{live_app.url}/e/{code}/organize?key={live_app.published.secret}")
+    page.goto(f"{live_app.url}/e/{code}/organize/feedback")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    _check(page, "feedback results")
+    context.close()

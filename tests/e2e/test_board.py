@@ -92,6 +92,12 @@ def test_board_shows_everything_on_some_page_and_clips_nothing(browser: Browser,
             cramped = page.evaluate("""() => [...document.querySelectorAll('.board-grid th, .board-header > *, .board-join > *')]
               .filter(e => e.getClientRects().length && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent.trim())""")
             assert not cramped, f"text wider than its box: {cramped}"
+            # The join address breaks before "/e/" if it must, never inside the host or the code.
+            lines = page.evaluate("""() => [...document.querySelector('.board-link strong').childNodes]
+              .filter(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim())
+              .map(n => { const r = document.createRange(); r.selectNodeContents(n);
+                          return [n.textContent, new Set([...r.getClientRects()].map(b => Math.round(b.top))).size]; })""")
+            assert lines and all(count == 1 for _text, count in lines), f"the join address is broken mid-word: {lines}"
             seen |= {t["text"] for t in shown}
             pager = page.locator("#board-pager")
             if pages > 1:

@@ -272,3 +272,14 @@ def test_the_console_walked_through_the_day(organizer: Page, live_app: LiveApp) 
     expect(page.locator(".notice")).to_have_text("Reopened: the event is in “Schedule published” again.")
     page.locator(".console-tabs").get_by_role("link", name="Log").click()
     expect(page.locator(".audit-log li").first).to_contain_text("Closed → Schedule published (reopened)")
+
+
+@pytest.mark.parametrize(("locale", "example"), [("en-US", "e.g. 9:30 AM to 10:20 AM"), ("en-GB", "e.g. 09:30 to 10:20")])
+def test_the_slot_hint_reads_like_the_time_inputs(browser: Browser, live_app: LiveApp, locale: str,
+                                                  example: str) -> None:
+    """A time input shows 9:30 AM in the US and 09:30 in Britain; the hint's example follows suit."""
+    context = browser.new_context(**LAPTOP, locale=locale)
+    page = context.new_page()
+    page.goto(live_app.url + "/")
+    expect(page.locator("[data-time-example]")).to_have_text(f"(when each starts and ends, {example})")
+    context.close()

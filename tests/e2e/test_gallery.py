@@ -53,13 +53,23 @@ SCREENS = [
            lambda a: f"/e/{a.morning.code}/board", "#board-main"),
     Screen("board-grid", "The projector after publishing: rooms and slots", "anyone",
            lambda a: f"/e/{a.published.code}/board", "#board-main"),
+    Screen("notes", "A session's shared notes and resources", "attendee", lambda a: f"/e/{a.published.code}", "main"),
+    Screen("feedback", "The day's feedback, from a phone", "attendee", lambda a: f"/e/{a.published.code}/feedback",
+           "main"),
+    Screen("door", "A room's door view on a tablet: now and next", "anyone",
+           lambda a: f"/e/{a.published.code}/board", "#door-room"),
     Screen("guide", "The resource guide everyone takes home", "anyone", lambda a: f"/e/{a.published.code}/guide", "main"),
+    Screen("not-found", "A wrong address, in plain words", "anyone", lambda a: "/e/NOPE00", "main"),
+    Screen("organizer-sign-in", "Signing in as an organizer", "new", lambda a: f"/e/{a.published.code}/organize",
+           "form"),
     Screen("console", "The organizer's console, morning", "organizer",
            lambda a: f"/e/{a.morning.code}/organize", "main"),
     Screen("console-published", "The organizer's console once the schedule is out", "organizer",
            lambda a: f"/e/{a.published.code}/organize", "main"),
     Screen("schedule", "The schedule workspace: build, adjust, publish", "organizer",
            lambda a: f"/e/{a.published.code}/organize/schedule", "main"),
+    Screen("feedback-results", "What attendees said, for the organizers", "organizer",
+           lambda a: f"/e/{a.published.code}/organize/feedback", "main"),
     Screen("print-board", "The printable board", "organizer", lambda a: f"/e/{a.published.code}/print/board", "main"),
     Screen("print-doors", "The printable door signs", "organizer", lambda a: f"/e/{a.published.code}/print/doors", "main"),
     Screen("print-poster", "The join poster", "organizer", lambda a: f"/e/{a.morning.code}/print/poster", "main"),
@@ -70,6 +80,12 @@ def _open(page: Page, live_app: LiveApp, screen: Screen) -> None:
     page.goto(live_app.url + screen.path(live_app))
     if screen.name.startswith("session"):
         _first_topic(page)
+    elif screen.name == "notes":
+        _first_topic(page)
+        page.get_by_role("link", name="Notes and resources").click()
+    elif screen.name == "door":  # the board's first session leads to its room's door view
+        cell = page.locator(".board-grid td[id^=cell-]").first.get_attribute("id") or ""
+        page.goto(f"{live_app.url}/e/{live_app.published.code}/rooms/{cell.split('-')[1]}")
     expect(page.locator(screen.shows).first).to_be_visible()
     page.wait_for_load_state("load")
 

@@ -253,18 +253,39 @@ def test_the_phone_page_by_keyboard_alone_shows_where_focus_is(browser: Browser,
     page.wait_for_timeout(600)
     page.keyboard.press("Enter")
     expect(page.locator("#wall")).to_be_visible()
-    # Tab from the top until the first card's Mark button; every stop on the way shows a ring.
-    seen = []
-    for _ in range(40):
+    # Tab through the whole page, top to bottom: every stop (link, button, field) shows a ring.
+    seen: list[dict[str, Any]] = []
+    shot = False
+    for _ in range(400):
         page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement === document.body"):
+            break  # past the last stop
         ring = _focus_ring(page)
+        if seen and ring == seen[0]:
+            break  # wrapped round to the first stop
         seen.append(ring)
         assert ring["outline"] != "none" and ring["width"] >= 3, f"no visible focus ring on {ring}"
-        if page.evaluate("() => document.activeElement.classList.contains('mark-button')"):
-            break
-    else:
-        pytest.fail(f"Tab never reached a Mark button: {seen}")
-    _shot(page, "phone-keyboard-focus")
+        if not shot and page.evaluate("() => document.activeElement.classList.contains('mark-button')"):
+            _shot(page, "phone-keyboard-focus")
+            shot = True
+    assert shot, f"Tab never reached a Mark button: {seen}"
+    stops = {ring["tag"] for ring in seen}
+    assert {"A", "BUTTON", "INPUT"} <= stops and len(seen) > 10, seen
+    context.close()
+
+
+def test_mark_is_the_cards_primary_action_and_leading_its_secondary(browser: Browser, phone_event: ApiEvent) -> None:
+    context = browser.new_context(**PHONE)
+    page = _join(context, phone_event, "Ms. Ito")
+    card = _card(page, phone_event, TITLES[0])
+    looks = card.evaluate("""card => ['.mark-button', '.lead-button'].map(s => {
+      const style = getComputedStyle(card.querySelector(s));
+      return {background: style.backgroundColor, colour: style.color, border: style.borderTopColor};
+    })""")
+    mark, lead = looks
+    assert mark["background"] not in ("rgba(0, 0, 0, 0)", "transparent"), f"Mark is a solid button: {mark}"
+    assert lead["background"] in ("rgba(0, 0, 0, 0)", "transparent"), f"I'll lead this is an outline: {lead}"
+    assert lead["border"] != "rgba(0, 0, 0, 0)", f"the outline can be seen: {lead}"
     context.close()
 
 

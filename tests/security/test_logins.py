@@ -116,3 +116,32 @@ def test_a_sign_in_checks_one_hash_with_twenty_organizers(start_server: StartSer
             tag = connection.execute(sa.text("select password_tag from organizer where name = 'Helper 3'")).scalar()
         engine.dispose()
         assert tag is not None
+
+
+
+def _failed_logins(database: str) -> list[str]:
+    import sqlalchemy as sa  # inline: only this test reads the audit lines themselves
+
+    engine = sa.create_engine(database)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(sa.text(
+                "select detail from audit_entry where action = 'login_failed' order by id")).scalars())
+    finally:
+        engine.dispose()
+
+
+def test_a_refused_organizer_link_is_audited_with_its_address(start_server: StartServer, database: str) -> None:
+    """An old link after "make a new link", or a guessed one, leaves an audit line as a wrong password does."""
+    server = start_server()
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        event = create_event(http)
+        before = len(_failed_logins(database))
+        wrong = http.post(f"/api/v1/events/{event.code}/login", json={"key": "not-the-link"},
+                          headers={"X-Forwarded-For": "10.0.0.9"})
+        assert wrong.status_code == 403, wrong.text
+        page = http.get(f"/e/{event.code}/organize", params={"key": "also-not-it"},
+                        headers={"X-Forwarded-For": "10.0.0.8"})
+        assert page.status_code == 403 and "not valid for this event" in page.text
+        details = _failed_logins(database)[before:]
+        assert details == ["a wrong organizer link from 10.0.0.9", "a wrong organizer link from 10.0.0.8"], details

@@ -38,3 +38,18 @@ def test_refused_schedule_edit_makes_no_draft_version(live: Server, http: httpx.
             assert refused.status_code == 404, (path, refused.status_code, refused.text[:300])
     assert count_rows(database, "schedule_run") == runs_before
     assert count_rows(database, "placement") == placements_before
+
+
+def test_refused_create_form_creates_no_event(live: Server, database: str) -> None:
+    """The home page's form, refused for every field at once, writes nothing."""
+    before = {table: count_rows(database, table) for table in ("event", "room", "time_slot", "organizer")}
+    with httpx.Client(base_url=live.url, timeout=30) as browser:
+        data = {"name": "Edcamp Refused", "date": "2027-03-13", "timezone": "America/Los_Angeles",
+                "room_name": "Library", "room_capacity": "thirty", "room_features": "",
+                "slot_start": "10:00", "slot_end": "09:30", "csrf_token": csrf_from(browser, "/")}
+        refused = browser.post("/events", data=data, headers={"Origin": live.url})
+        assert refused.status_code == 422, (refused.status_code, refused.text[:300])
+        assert "Room 1: seats must be a whole number" in refused.text
+        assert "Slot 1: the slot must end after it starts" in refused.text
+    after = {table: count_rows(database, table) for table in before}
+    assert after == before

@@ -48,3 +48,17 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live: Server
     assert cases, summary
     generated = int(cases[-1].split()[0])
     assert generated >= 200, summary  # a few hundred cases, not a token run
+
+
+def test_malformed_json_is_a_400_that_says_where(http: httpx.Client) -> None:
+    """A body that is not JSON at all is the 400 the schema documents, not a 422 about a field."""
+    event = create_event(http)
+    for path, body in (("/api/v1/events", '{"name": '), (f"/api/v1/events/{event.code}/login", "{bad"),
+                       (f"/api/v1/events/{event.code}/attendees", "[1, 2")):
+        answer = http.post(path, content=body, headers={"Content-Type": "application/json"})
+        assert answer.status_code == 400, (path, answer.status_code, answer.text)
+        problem = answer.json()
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert problem["code"] == "malformed_json" and "not valid JSON near character" in problem["detail"]
+    still = http.post("/api/v1/events", json={"name": 5})
+    assert still.status_code == 422 and "name" in still.text, "a refused value stays a 422 naming its field"
