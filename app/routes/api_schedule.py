@@ -28,6 +28,9 @@ class BuildIn(Body):
 
 class BuildOut(BaseModel):
     running: bool
+    queued: bool = Field(default=False, description="waiting for another event's build to end on this server")
+    waiting: int = Field(default=0, description="builds ahead of this one in the queue (1 = it starts next)")
+    time_limit: float = Field(default=0.0, description="wall-clock seconds the build has; 0 until it starts")
     attendance: int
     bound: int | None
     upper_bound: int
@@ -62,8 +65,10 @@ class PublishIn(Body):
 
 
 def _build_out(job: BuildJob) -> BuildOut:
-    return BuildOut(running=job.running, attendance=job.attendance, bound=job.bound, upper_bound=job.upper_bound,
-                    elapsed=round(job.elapsed, 2), error=job.error, version=job.version, moved=job.moved)
+    return BuildOut(running=job.running, queued=job.queued, waiting=job.waiting if job.queued else 0,
+                    time_limit=job.time_limit, attendance=job.attendance, bound=job.bound,
+                    upper_bound=job.upper_bound, elapsed=round(job.elapsed, 2), error=job.error, version=job.version,
+                    moved=job.moved)
 
 
 @router.post("/events/{code}/schedule/build", status_code=202, response_model=BuildOut, responses=RESPONSES)

@@ -35,7 +35,7 @@ def _busy_event(http: httpx.Client, seed: int) -> ApiEvent:
 
 def test_build_time_and_builds_at_once_are_capped(start_server: StartServer) -> None:
     server = start_server(TWOFEET_SOLVER_MAX_TIME_LIMIT_S="8", TWOFEET_MAX_CONCURRENT_BUILDS="1",
-                          TWOFEET_EVENT_CREATION_RATE="100/minute")
+                          TWOFEET_MAX_QUEUED_BUILDS="0", TWOFEET_EVENT_CREATION_RATE="100/minute")
     with httpx.Client(base_url=server.url, timeout=30) as http:
         first, second = _busy_event(http, 1), _busy_event(http, 2)
         too_long = http.post(f"/api/v1/events/{first.code}/schedule/build", json={"time_limit": 600},
@@ -77,3 +77,32 @@ def test_event_creation_is_rate_limited_per_client_address(start_server: StartSe
                                                       "slots": [{"start": "09:00", "end": "10:00"}]},
                               headers={"X-Forwarded-For": "10.20.30.40"})
         assert elsewhere.status_code == 201, elsewhere.text
+
+
+def test_builds_past_the_cap_wait_their_turn_and_the_queue_is_bounded(start_server: StartServer) -> None:
+    """One build runs, the next waits and is told its place, a third is refused; the queued one's
+    time starts when it does, and cancelling a queued build leaves the previous draft alone."""
+    server = start_server(TWOFEET_MAX_CONCURRENT_BUILDS="1", TWOFEET_MAX_QUEUED_BUILDS="1",
+                          TWOFEET_EVENT_CREATION_RATE="100/minute")
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        first, second, third = _busy_event(http, 1), _busy_event(http, 2), _busy_event(http, 3)
+        build = "/api/v1/events/{}/schedule/build"
+        started = http.post(build.format(first.code), json={"time_limit": 4}, headers=first.organizer)
+        assert started.status_code == 202 and not started.json()["queued"], started.text
+        waiting = http.post(build.format(second.code), json={"time_limit": 2}, headers=second.organizer)
+        assert waiting.status_code == 202, waiting.text
+        assert (waiting.json()["queued"], waiting.json()["waiting"]) == (True, 1), waiting.text
+        full = http.post(build.format(third.code), json={"time_limit": 1}, headers=third.organizer)
+        assert full.status_code == 429 and int(full.headers["retry-after"]) > 0, full.text
+        assert "waiting" in full.json()["detail"]
+        again = http.post(build.format(second.code), json={"time_limit": 2}, headers=second.organizer)
+        assert again.json()["queued"], "asking again for a queued build is the same build, not a second one"
+        deadline = time.monotonic() + 60
+        while http.get(build.format(second.code), headers=second.organizer).json()["running"]:
+            assert time.monotonic() < deadline, "the queued build never ran"
+            time.sleep(0.2)
+        done = http.get(build.format(second.code), headers=second.organizer).json()
+        assert done["error"] is None and done["version"] == 1, done
+        assert done["elapsed"] <= 2 + 0.5, f"its two seconds counted from its start, not from the queue: {done}"
+        first_done = http.get(build.format(first.code), headers=first.organizer).json()
+        assert not first_done["running"] and first_done["version"] == 1, first_done
