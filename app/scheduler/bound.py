@@ -49,6 +49,8 @@ __all__ = ["BoundProgress", "attendance_bound"]
 #: Multipliers are rounded down to multiples of 1/SCALE so that slot problems have
 #: integer objectives; the bound stays exact (a valid bound for the rounded multipliers).
 SCALE = 1000
+#: A column enters the master when its reduced value (scaled) exceeds this.
+_EPS = 1
 _DEBUG = False
 
 
@@ -184,12 +186,26 @@ class _Pricer:
             else:
                 self.model.add(sum(self.y[t] for t in members) <= cap)
 
+    def coverage(self, chosen: set[int]) -> int:
+        """Attendees of this slot problem covered by ``chosen``."""
+        covered = {gi for t in chosen for gi in self.groups_of[t]}
+        return (sum(self.weight[gi] for gi in covered) + sum(self.single[t] for t in chosen)) // SCALE
+
+    def crude(self, penalty: list[int]) -> int:
+        """An upper bound without search: every group covered, every positive topic taken."""
+        return sum(self.weight) + sum(max(0, self.single[t] - penalty[t]) for t in self.topics)
+
     def value(self, chosen: set[int], penalty: list[int]) -> int:
         covered = {gi for t in chosen for gi in self.groups_of[t]}
         return sum(self.weight[gi] for gi in covered) + sum(self.single[t] - penalty[t] for t in chosen)
 
-    def heuristic(self, penalty: list[int], start: set[int] | None = None) -> tuple[int, set[int]]:
-        """Greedy, then best-improvement add/drop/swap moves; returns (value, topics)."""
+    def heuristic(
+        self, penalty: list[int], start: set[int] | None = None, stop: Callable[[], bool] | None = None
+    ) -> tuple[int, set[int]]:
+        """Greedy, then best-improvement add/drop/swap moves; returns (value, topics).
+
+        ``stop`` is polled between moves; the set so far is returned when it says so.
+        """
         chosen: set[int] = set()
         count = [0] * len(self.weight)
         used = [0] * len(self.limits)
@@ -234,7 +250,7 @@ class _Pricer:
             if best_t is None:
                 break
             add(best_t)
-        while True:
+        while stop is None or not stop():
             best, move = 0, None
             for t_out in list(chosen):
                 lo = loss(t_out)
@@ -282,8 +298,7 @@ class _Pricer:
         status = _solve_interruptible(solver, m, should_stop)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             # No solution found in time: fall back on the trivial bound of this problem.
-            ub = sum(self.weight) + sum(max(0, self.single[t] - penalty[t]) for t in self.topics)
-            return ub, self.value(hint, penalty), set(hint)
+            return self.crude(penalty), self.value(hint, penalty), set(hint)
         ub = math.ceil(solver.best_objective_bound - 1e-6)
         chosen = {t for t in self.topics if solver.boolean_value(self.y[t])}
         return ub, int(round(solver.objective_value)), chosen
@@ -399,41 +414,42 @@ def attendance_bound(
     zero = [0] * n_topics
     last: list[set[int]] = []
     for pi, pricer in enumerate(pricers):
-        _, chosen = pricer.heuristic(zero)
+        _, chosen = pricer.heuristic(zero, stop=stopped)
         last.append(chosen)
-        master.add(pi, chosen, pricer.value(chosen, zero) // SCALE)
+        master.add(pi, chosen, pricer.coverage(chosen))
+    proven_round = False  # an exact round has run since the last heuristic stall
     while not stopped():
         iterations += 1
-        lpval, duals, slot_duals = master.solve()
-        if _DEBUG:
-            print(f"it {iterations} t={time.perf_counter()-start:.2f} lp={lpval:.2f} cols={len(master.seen)}", flush=True)
+        lp_value, duals, slot_duals = master.solve()
         penalty = [math.floor(d * SCALE) for d in duals]
+        if _DEBUG:
+            print(f"it {iterations} t={time.perf_counter() - start:.2f} lp={lp_value:.2f} cols={len(master.seen)}")
         added = 0
-        for pi, pricer in enumerate(pricers):
-            if stopped():
-                break
-            value, chosen = pricer.heuristic(penalty, last[pi])
-            last[pi] = chosen
-            if value - slot_duals[pi] * SCALE > 1e-3 * SCALE:
-                added += master.add(pi, chosen, pricer.value(chosen, zero) // SCALE)
-        if added or stopped():
-            continue
-        # The heuristic finds no improving column: price exactly, which also proves a bound.
+        # Price with the heuristic first; prove a bound when it stalls, or, if it has
+        # not stalled by half time, with what the multipliers are then.
+        if proven_round or time.perf_counter() - start < time_limit / 2:
+            for pi, pricer in enumerate(pricers):
+                value, chosen = pricer.heuristic(penalty, last[pi], stop=stopped)
+                last[pi] = chosen
+                if value - slot_duals[pi] * SCALE > _EPS:
+                    added += master.add(pi, chosen, pricer.coverage(chosen))
+            if added or stopped():
+                continue
+        proven_round = True
         total = sum(penalty)
         for pi, pricer in enumerate(pricers):
             budget = left() / (len(pricers) - pi)
-            if budget <= 0 or (should_stop is not None and should_stop()):
-                total = None
-                break
-            ub, value, chosen = pricer.exact(penalty, last[pi], budget, should_stop)
+            if budget > 0.02 and not (should_stop is not None and should_stop()):
+                ub, value, chosen = pricer.exact(penalty, last[pi], budget, should_stop)
+                if value - slot_duals[pi] * SCALE > _EPS:
+                    added += master.add(pi, chosen, pricer.coverage(chosen))
+                    last[pi] = chosen
+            else:
+                ub = pricer.crude(penalty)
             total += pricer.problem.count * max(0, ub)
-            if value - slot_duals[pi] * SCALE > 1e-3 * SCALE:
-                added += master.add(pi, chosen, pricer.value(chosen, zero) // SCALE)
-                last[pi] = chosen
         if _DEBUG:
-            print(f"exact t={time.perf_counter()-start:.2f} total={total} added={added}", flush=True)
-        if total is not None:
-            offer(total // SCALE)
+            print(f"exact t={time.perf_counter() - start:.2f} total={total} added={added}")
+        offer(total // SCALE)
         if not added:
-            break
+            break  # the master LP is optimal: its value is the best this method can prove
     return best
