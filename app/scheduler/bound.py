@@ -51,7 +51,6 @@ __all__ = ["BoundProgress", "attendance_bound"]
 SCALE = 1000
 #: A column enters the master when its reduced value (scaled) exceeds this.
 _EPS = 1
-_DEBUG = False
 
 
 @dataclass(frozen=True)
@@ -420,10 +419,8 @@ def attendance_bound(
     proven_round = False  # an exact round has run since the last heuristic stall
     while not stopped():
         iterations += 1
-        lp_value, duals, slot_duals = master.solve()
+        _, duals, slot_duals = master.solve()
         penalty = [math.floor(d * SCALE) for d in duals]
-        if _DEBUG:
-            print(f"it {iterations} t={time.perf_counter() - start:.2f} lp={lp_value:.2f} cols={len(master.seen)}")
         added = 0
         # Price with the heuristic first; prove a bound when it stalls, or, if it has
         # not stalled by half time, with what the multipliers are then.
@@ -447,8 +444,6 @@ def attendance_bound(
             else:
                 ub = pricer.crude(penalty)
             total += pricer.problem.count * max(0, ub)
-        if _DEBUG:
-            print(f"exact t={time.perf_counter() - start:.2f} total={total} added={added}")
         offer(total // SCALE)
         if not added:
             break  # the master LP is optimal: its value is the best this method can prove
