@@ -26,7 +26,8 @@ from app.domain import drafting, events
 from app.domain.errors import InvalidInput, TooBusy
 from app.domain.eventfile import build_instance
 from app.models import Organizer
-from app.scheduler import Config, Progress, Status, solve, suggested_time_limit
+from app.scheduler import Config, Instance, Progress, Status, solve, suggested_time_limit
+from app.scheduler.bound import BoundProgress, prove_in_worker
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ class BuildJob:
     stop: threading.Event = field(default_factory=threading.Event)
     #: builds ahead of this one in the queue (0 once it runs)
     waiting: int = 0
+    #: after the draft: a better bound is being proven in the background
+    proving: bool = False
 
     @property
     def running(self) -> bool:
@@ -72,7 +75,7 @@ class BuildJobs:
     """The builds of this process, by event."""
 
     def __init__(self, engine: Engine, *, time_limit: float, workers: int = 2, max_time_limit: float = 120.0,
-                 max_running: int = 1, max_queued: int = 8) -> None:
+                 max_running: int = 1, max_queued: int = 8, bound_seconds: float = 0.0) -> None:
         self._engine = engine
         self._time_limit = min(time_limit, max_time_limit)
         self.max_time_limit = max_time_limit
@@ -84,6 +87,8 @@ class BuildJobs:
         self._turn = threading.Condition(self._lock)
         self._queue: list[BuildJob] = []  # waiting, first come first served
         self._active = 0
+        self._bound_seconds = bound_seconds
+        self._proving: list[threading.Event] = []  # the stop flags of bounds being proven
 
     def get(self, event_id: int) -> BuildJob | None:
         return self._jobs.get(event_id)
@@ -114,6 +119,8 @@ class BuildJobs:
                 job.waiting = len(self._queue)
             else:
                 self._active += 1
+            for proving in self._proving:  # a build gets the cores; a bound in the background gives way
+                proving.set()
         thread = threading.Thread(target=self._run, args=(job, organizer_id, keep_before_slot),
                                   name=f"schedule-build-{event_id}", daemon=True)
         thread.start()
@@ -171,6 +178,28 @@ class BuildJobs:
         finally:
             self._finished()
 
+    def _prove(self, job: BuildJob, instance: Instance, run_id: int) -> None:
+        """After the draft is saved: prove how close it is to the best possible, in a worker process,
+        each better bound written to the draft's stats as it comes. A new build (of any event in this
+        process) or a stop ends it, so it never competes with a build for the cores."""
+        def improved(progress: BoundProgress) -> None:
+            if job.bound is None or progress.bound < job.bound:
+                job.bound = max(progress.bound, job.attendance)
+                with Session(self._engine) as session:
+                    drafting.record_bound(session, run_id=run_id, bound=job.bound)
+
+        stop = job.stop
+        with self._lock:
+            self._proving.append(stop)
+        try:
+            prove_in_worker(instance, time_limit=self._bound_seconds, should_stop=stop.is_set, on_improve=improved)
+        except Exception:  # the draft stands without a better bound; the console must not hear of it
+            log.exception("proving a bound for event %s failed", job.event_id)
+        finally:
+            job.proving = False
+            with self._lock:
+                self._proving.remove(stop)
+
     def _build(self, job: BuildJob, organizer_id: int | None, keep_before_slot: int | None) -> None:
         job.started = time.monotonic()  # the time limit counts from here, not from the queue
 
@@ -204,6 +233,11 @@ class BuildJobs:
                 job.version, job.moved = run.version, solution.moved
                 job.attendance, job.upper_bound = solution.stats.attendance, solution.stats.upper_bound
                 job.bound = solution.stats.proven_bound
+                if (self._bound_seconds > 0 and solution.status is not Status.OPTIMAL and not job.stop.is_set()
+                        and (job.bound is None or job.bound > job.attendance)):
+                    job.proving = True
+                    threading.Thread(target=self._prove, args=(job, instance, run.id), daemon=True,
+                                     name=f"schedule-bound-{job.event_id}").start()
         except Exception as error:  # the console must hear about any failure, not a silent stop
             log.exception("schedule build for event %s failed", job.event_id)
             job.error = f"The build failed: {error.__class__.__name__}. The previous draft is unchanged."

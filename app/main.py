@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.builds = BuildJobs(engine, time_limit=settings.SOLVER_TIME_LIMIT_S,
                                  max_time_limit=settings.SOLVER_MAX_TIME_LIMIT_S,
                                  max_running=settings.MAX_CONCURRENT_BUILDS, max_queued=settings.MAX_QUEUED_BUILDS,
-                                 workers=settings.SOLVER_WORKERS)
+                                 workers=settings.SOLVER_WORKERS, bound_seconds=settings.SOLVER_BOUND_SECONDS)
     app.state.throttle = Throttle(make_storage(settings.BROADCAST_URL, namespace=settings.DATABASE_URL))
     app.mount("/static", VersionedStaticFiles(directory=STATIC_DIR), name="static")
     include_routers(app)

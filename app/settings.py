@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # cores its workers use; more at once only makes every one slower), and builds that may wait
     # their turn (first come, first served; beyond that a build is refused as too busy).
     SOLVER_WORKERS: int = 2
+    # After a draft is built, how long a worker process keeps proving how close it is to the best
+    # possible (one core; it gives way to any new build). 0 turns it off.
+    SOLVER_BOUND_SECONDS: float = 60.0
     MAX_CONCURRENT_BUILDS: int = 1
     MAX_QUEUED_BUILDS: int = 8
     # How long an organizer's sign-in (browser cookie or API token) lasts before signing in again.

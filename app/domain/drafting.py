@@ -140,6 +140,22 @@ def judge(session: Session, event: Event, placements: list[Placement], instance:
             "overflow": stats.overflow, "clashes": stats.clashes, "solve_seconds": round(stats.solve_seconds, 3)}
 
 
+def record_bound(session: Session, *, run_id: int, bound: int) -> None:
+    """A better proven bound on the attendance of a version's event, found after it was saved.
+
+    Kept only if lower than the one stored: every bound proven for the same instance is valid."""
+    run = session.get(ScheduleRun, run_id)
+    if run is None:
+        return
+    stats = dict(run.stats or {})
+    if stats.get("proven_bound") is not None and stats["proven_bound"] <= bound:
+        return
+    stats["proven_bound"] = bound
+    run.stats = stats  # a new dict, so the JSON column is written
+    session.add(run)
+    session.commit()
+
+
 def save_solution(session: Session, *, event: Event, instance: Instance, solution: Solution,
                   actor: Organizer | None, note: str = "") -> ScheduleRun:
     """Store what the scheduler found as the new draft, with its stats and left-out reasons."""

@@ -103,7 +103,8 @@ def schedule_build(request: Request, session: SessionDep, event: EventDep, organ
     return RedirectResponse(str(request.url_for("schedule_console", code=event.code)), status_code=303)
 
 
-def _progress(request: Request, session: SessionDep, event: Event, csrf: str, *, after: int | None = None) -> Response:
+def _progress(request: Request, session: SessionDep, event: Event, csrf: str, *, after: int | None = None,
+              proving: bool = False) -> Response:
     """The bar for this worker's build. Behind a load balancer the poll may reach another worker,
     which knows no job: it keeps polling until a version newer than ``after`` lands in the database."""
     job = builds(request).get(event.id)  # type: ignore[arg-type]
@@ -113,7 +114,10 @@ def _progress(request: Request, session: SessionDep, event: Event, csrf: str, *,
         landed = bool(newest) and newest[0].version > after
     response = render(request, "organizer/build_progress.html",
                       {"event": event, "job": job, "csrf": csrf, "after": after, "elsewhere": job is None and not landed})
-    if is_htmx(request) and job is not None and job.done and not job.error:
+    if proving:  # the draft is shown; its bound improves in the background
+        if is_htmx(request) and (job is None or not job.proving):
+            response.headers["HX-Refresh"] = "true"  # the stats show the final bound
+    elif is_htmx(request) and job is not None and job.done and not job.error:
         response.headers["HX-Redirect"] = _console_url(request, event, _built(job))  # the new draft, announced once
     elif is_htmx(request) and ((job is not None and job.done) or landed):
         response.headers["HX-Refresh"] = "true"  # show the new draft (or the build's error) on the grid
@@ -122,9 +126,10 @@ def _progress(request: Request, session: SessionDep, event: Event, csrf: str, *,
 
 @router.get("/progress", name="schedule_progress")
 def schedule_progress(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                      csrf: CsrfToken, after: int | None = None) -> Response:
-    """The progress bar: best attendance so far against its bound, and time used."""
-    return _progress(request, session, event, csrf, after=after)
+                      csrf: CsrfToken, after: int | None = None, proving: bool = False) -> Response:
+    """The progress bar: best attendance so far against its bound, and time used (or, after the
+    build, the bound being proven in the background)."""
+    return _progress(request, session, event, csrf, after=after, proving=proving)
 
 
 @router.post("/stop", name="schedule_stop", dependencies=[CsrfChecked])

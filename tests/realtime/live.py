@@ -96,7 +96,7 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
            "TWOFEET_LIVE_SEND_TIMEOUT_S": "2",
            # Tests make many events and logins from one address; tests/security sets the real limits.
            "TWOFEET_EVENT_CREATION_RATE": "10000/minute", "TWOFEET_LOGIN_RATE_PER_CLIENT": "10000/minute",
-           "TWOFEET_LOGIN_RATE_PER_EVENT": "10000/minute"}
+           "TWOFEET_LOGIN_RATE_PER_EVENT": "10000/minute", "TWOFEET_SOLVER_BOUND_SECONDS": "0"}
     env.update(extra)
     return env
 

@@ -1,0 +1,9 @@
+"""Entry point of a bound worker process: ``python -m app.scheduler._bound_worker``.
+
+See :func:`app.scheduler.bound.prove_in_worker`.
+"""
+
+from app.scheduler.bound import bound_worker
+
+if __name__ == "__main__":
+    bound_worker()
