@@ -259,11 +259,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from_command_line = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "schedule":
         from app.scheduler.command import main as schedule_main  # inline: solver loads only when asked
 
-        return schedule_main(argv[1:])
+        return schedule_main(argv[1:], from_process_start=from_command_line)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

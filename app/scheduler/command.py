@@ -95,13 +95,16 @@ def _build_parser() -> _Parser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, from_process_start: bool | None = None) -> int:
     """Run ``twofeet schedule``; return the exit status.
 
     Parameters
     ----------
     argv : list of str, optional
         Arguments after ``schedule`` (defaults to ``sys.argv[1:]``).
+    from_process_start : bool, optional
+        Count ``--time-limit`` from the start of this process (the command line) rather than from
+        this call; by default, when ``argv`` is None.
 
     Returns
     -------
@@ -113,7 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     >>> main(["no-such-file.json"])
     2
     """
-    started = time.monotonic() - _process_age()
+    # Run as a program, the clock starts with the process; called from Python, with this call.
+    if from_process_start is None:
+        from_process_start = argv is None
+    started = time.monotonic() - (_process_age() if from_process_start else 0.0)
     try:
         args = _build_parser().parse_args(argv)
     except _Usage as e:
