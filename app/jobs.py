@@ -26,8 +26,9 @@ from app.domain import drafting, events
 from app.domain.errors import InvalidInput, TooBusy
 from app.domain.eventfile import build_instance
 from app.models import Organizer
-from app.scheduler import Config, Instance, Progress, Status, solve, suggested_time_limit
+from app.scheduler import Config, Instance, Progress, Status, suggested_time_limit
 from app.scheduler.bound import BoundProgress, prove_in_worker
+from app.scheduler.remote import solve_in_worker
 
 log = logging.getLogger(__name__)
 
@@ -218,8 +219,11 @@ class BuildJobs:
                     job.time_limit = suggested_time_limit(instance, most=self._time_limit)
                 # The clock started with the build: reading the event counts too.
                 left = max(0.5, job.time_limit - (time.monotonic() - job.started))
-                solution = solve(instance, Config(time_limit=left, workers=self._workers),
-                                 previous=previous, keep_before=keep_before, on_progress=progress, stop=job.stop)
+                # In a worker process at a lower priority: the server's interpreter and the cores
+                # stay the attendees' first (bench/build_load.py measures it).
+                solution = solve_in_worker(instance, Config(time_limit=left, workers=self._workers),
+                                           previous=previous, keep_before=keep_before, on_progress=progress,
+                                           stop=job.stop)
                 if solution.status == Status.INFEASIBLE:
                     job.error = "These rules cannot all hold: " + "; ".join(
                         drafting.humanize(c, drafting.display_names(session, event)) for c in solution.conflicts)

@@ -529,6 +529,10 @@ def bound_worker() -> None:
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything else printed goes to stderr
     instance, time_limit = pickle.load(sys.stdin.buffer)
+    try:
+        os.nice(10)  # behind the attendees' requests, as the builds are
+    except OSError:
+        pass
 
     def report(progress: BoundProgress) -> None:
         pickle.dump(progress, out, protocol=pickle.HIGHEST_PROTOCOL)

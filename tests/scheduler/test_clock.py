@@ -33,7 +33,7 @@ def _search_processes() -> list[str]:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if "app.scheduler._worker" in cmdline or "app.scheduler._bound_worker" in cmdline:
+        if any(f"app.scheduler.{name}" in cmdline for name in ("_worker", "_bound_worker", "_solve_worker")):
             found.append(f"{proc.name}: {cmdline}")
     return found
 
