@@ -485,10 +485,18 @@ def _solve(
         now = time.perf_counter()
         return now + share * max(0.0, polish_start - now) if clock else cap
 
+    def best_so_far() -> bool:
+        """A schedule is in hand (the greedy start, or a stage's)."""
+        return greedy_ok or best is not None
+
     def run_stage(objective: cp_model.LinearExprT, maximize: bool, dtime: float, deadline: float, offset: int = 0,
                   progress: bool = False) -> tuple[cp_model.CpSolver | _Skipped, cp_model.CpSolverStatus]:
-        if clock and deadline - time.perf_counter() < 2 * setup + 0.02:
+        if clock and best_so_far() and deadline - time.perf_counter() < 2 * setup + 0.02:
             return _Skipped(), cp_model.UNKNOWN  # no time for CP-SAT to do more than set itself up
+        if clock and not best_so_far():
+            # Without any schedule yet (pins the greedy start could not keep), an answer a moment
+            # late beats none: CP-SAT gets at least a short run.
+            deadline = max(deadline, time.perf_counter() + max(0.25, 2 * setup))
         if maximize:
             model.maximize(objective)
         else:

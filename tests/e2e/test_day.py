@@ -59,12 +59,13 @@ def _open_day(phone: Page, url: str) -> None:
     """Go to the phone's day; a page left on the wall reloads itself once the schedule is out.
 
     That reload comes 0.2-2.2 s after the push (spread so a room of phones does not ask at once)
-    and may cut this navigation short (seen once in CI): then go again.
+    and may cut this navigation short (seen in CI as "interrupted by another navigation" and as
+    net::ERR_ABORTED): then go again.
     """
     try:
         phone.goto(url)
     except PlaywrightError as error:
-        if "interrupted by another navigation" not in str(error):
+        if "interrupted by another navigation" not in str(error) and "ERR_ABORTED" not in str(error):
             raise
         phone.wait_for_load_state()
         phone.goto(url)
