@@ -32,12 +32,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
-import pickle
-import queue
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import defaultdict
@@ -49,6 +43,7 @@ from ortools.sat.python import cp_model
 
 from app.scheduler.instance import Instance
 from app.scheduler.score import interest_sets, upper_bound
+from app.scheduler.workers import ENDED, WorkerProcess, lower_priority, worker_side
 
 __all__ = ["BoundProgress", "attendance_bound", "prove_in_worker"]
 
@@ -466,76 +461,40 @@ def prove_in_worker(
     """:func:`attendance_bound` in a worker process (``python -m app.scheduler._bound_worker``).
 
     The search is mostly Python: in a server's own process it would hold the interpreter
-    while attendees' requests wait. The worker reads the pickled instance and time limit on
-    stdin and writes each new bound on stdout; SIGTERM (``should_stop``) makes it report and
-    end, and it is killed if it outlives its limit by a second. Returns the last bound, or
-    ``None`` if no worker could start (the caller may then run :func:`attendance_bound` itself).
+    while attendees' requests wait. The worker gets the instance and time limit, runs at a
+    lower priority and reports each new bound; ``should_stop`` makes it report and end, and
+    it is killed if it outlives its limit by a second. Returns the last bound, or ``None`` if
+    no worker could start (the caller may then run :func:`attendance_bound` itself).
     """
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "app.scheduler._bound_worker"],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        worker = WorkerProcess("app.scheduler._bound_worker")
     except OSError:
         return None
-    assert proc.stdin is not None and proc.stdout is not None
     best: BoundProgress | None = None
-    arrived: queue.Queue[BoundProgress | None] = queue.Queue()
-
-    def read() -> None:
-        try:
-            while True:
-                arrived.put(pickle.load(proc.stdout))  # type: ignore[arg-type]
-        except (EOFError, pickle.UnpicklingError, OSError):
-            pass
-        finally:
-            arrived.put(None)
-
-    reader = threading.Thread(target=read, name="bound-reader", daemon=True)
     try:
-        proc.stdin.write(pickle.dumps((instance, time_limit), protocol=pickle.HIGHEST_PROTOCOL))
-        proc.stdin.close()
-        reader.start()
+        worker.give((instance, time_limit))
         deadline = time.perf_counter() + time_limit + 1.0
         asked = False
-        while True:
+        while time.perf_counter() <= deadline + (1.0 if asked else 0.0):
             if not asked and should_stop is not None and should_stop():
-                proc.send_signal(signal.SIGTERM)
+                worker.stop()
                 asked = True
-            if time.perf_counter() > deadline + (0.0 if not asked else 1.0):
+            item = worker.next(timeout=0.1)
+            if item is ENDED:
                 break
-            try:
-                item = arrived.get(timeout=0.1)
-            except queue.Empty:
-                continue
-            if item is None:
-                break
-            best = item
-            if on_improve is not None:
-                on_improve(item)
+            if item is not None:
+                best = item
+                if on_improve is not None:
+                    on_improve(item)
+    except BrokenPipeError:
+        pass  # the worker ended before it read its job: no bound
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        if reader.is_alive():
-            reader.join(timeout=1)
-        proc.stdout.close()
+        worker.close()
     return best
 
 
 def bound_worker() -> None:
     """The worker process's side of :func:`prove_in_worker`."""
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # anything else printed goes to stderr
-    instance, time_limit = pickle.load(sys.stdin.buffer)
-    try:
-        os.nice(10)  # behind the attendees' requests, as the builds are
-    except OSError:
-        pass
-
-    def report(progress: BoundProgress) -> None:
-        pickle.dump(progress, out, protocol=pickle.HIGHEST_PROTOCOL)
-        out.flush()
-
+    (instance, time_limit), stop, report = worker_side()
+    lower_priority(10)  # behind the attendees' requests, as the builds are
     attendance_bound(instance, time_limit=time_limit, should_stop=stop.is_set, on_improve=report)

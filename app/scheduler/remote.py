@@ -15,12 +15,6 @@ time limit is an absolute deadline, so starting the interpreter counts against i
 
 from __future__ import annotations
 
-import os
-import pickle
-import queue
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -29,6 +23,7 @@ from dataclasses import dataclass, replace
 from app.scheduler.instance import Instance
 from app.scheduler.solution import Placement, Solution
 from app.scheduler.solve import Config, Progress, solve
+from app.scheduler.workers import ENDED, WorkerProcess, lower_priority, worker_side
 
 __all__ = ["solve_in_worker"]
 
@@ -68,52 +63,35 @@ def solve_in_worker(
     """
     began = time.time()
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "app.scheduler._solve_worker"],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        worker = WorkerProcess("app.scheduler._solve_worker")
     except OSError:
         return solve(instance, config, previous=previous, keep_before=keep_before, on_progress=on_progress, stop=stop)
-    assert proc.stdin is not None and proc.stdout is not None
     job = _Job(instance, config, tuple(previous) if previous is not None else None, keep_before,
                began + config.time_limit, nice)
-    arrived: queue.Queue[tuple[str, object] | None] = queue.Queue()
-
-    def read() -> None:
-        try:
-            while True:
-                arrived.put(pickle.load(proc.stdout))  # type: ignore[arg-type]
-        except (EOFError, pickle.UnpicklingError, OSError):
-            pass
-        finally:
-            arrived.put(None)
-
-    reader = threading.Thread(target=read, name="solve-worker-reader", daemon=True)
     answer: Solution | None = None
     failure = "the worker ended without an answer"
     try:
-        proc.stdin.write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
-        proc.stdin.close()
-        reader.start()
+        worker.give(job)
         deadline = time.monotonic() + config.time_limit
         halted = False
         while True:
             now = time.monotonic()
             if not halted and ((stop is not None and stop.is_set()) or now > deadline + _ANSWER_GRACE):
-                proc.send_signal(signal.SIGTERM)
+                worker.stop()
                 halted = True
             if now > deadline + _KILL_GRACE:
                 failure = "the worker did not answer in time"
                 break
-            try:
-                item = arrived.get(timeout=0.05)
-            except queue.Empty:
-                continue
+            item = worker.next(timeout=0.05)
             if item is None:
+                continue
+            if item is ENDED:
                 break
             kind, value = item
             if kind == "progress" and on_progress is not None:
-                on_progress(value)  # type: ignore[arg-type]
+                on_progress(value)
             elif kind == "solution":
-                answer = value  # type: ignore[assignment]
+                answer = value
                 break
             elif kind == "error":
                 failure = str(value)
@@ -121,17 +99,7 @@ def solve_in_worker(
     except BrokenPipeError:
         failure = "the worker could not be given its job"
     finally:
-        if proc.poll() is None:
-            try:
-                proc.wait(timeout=0.5 if answer is not None else 0)
-            except subprocess.TimeoutExpired:
-                pass
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        if reader.is_alive():
-            reader.join(timeout=1)
-        proc.stdout.close()
+        worker.close(grace=0.5 if answer is not None else 0.0)
     if answer is None:
         raise WorkerFailed(failure)
     return answer
@@ -139,33 +107,18 @@ def solve_in_worker(
 
 def solve_worker() -> None:
     """The worker process's side of :func:`solve_in_worker`."""
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # anything else printed goes to stderr
-    job: _Job = pickle.load(sys.stdin.buffer)
-    try:
-        os.nice(job.nice)
-    except OSError:
-        pass
-    lock = threading.Lock()
-
-    def send(kind: str, value: object) -> None:
-        with lock:
-            pickle.dump((kind, value), out, protocol=pickle.HIGHEST_PROTOCOL)
-            out.flush()
-
+    job, stop, report = worker_side()
+    lower_priority(job.nice)
     config = job.config
     if not config.reproducible:  # starting this interpreter came out of the time limit
         config = replace(config, time_limit=max(0.05, job.deadline_epoch - time.time()))
     try:
         solution = solve(job.instance, config, previous=job.previous, keep_before=job.keep_before,
-                         on_progress=lambda p: send("progress", p), stop=stop)
+                         on_progress=lambda p: report(("progress", p)), stop=stop)
     except Exception as error:  # noqa: BLE001 - the parent reports it; a traceback goes to stderr
         import traceback
 
         traceback.print_exc()
-        send("error", f"{error.__class__.__name__}: {error}")
+        report(("error", f"{error.__class__.__name__}: {error}"))
         return
-    send("solution", solution)
+    report(("solution", solution))

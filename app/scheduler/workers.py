@@ -1,0 +1,113 @@
+"""Worker processes for the scheduler: one pickled job in, pickled reports out.
+
+A worker is ``python -m MODULE``: a fresh interpreter (safe from a server's threads, no
+``__main__`` guard needed in the caller), fed one pickled job on stdin; it writes pickled
+items on stdout as it goes, and SIGTERM asks it to report what it has and end. Used by the
+whole solve in a worker (:mod:`app.scheduler.remote`) and the bound proven after a draft
+(:func:`app.scheduler.bound.prove_in_worker`).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any, BinaryIO
+
+__all__ = ["ENDED", "WorkerProcess", "lower_priority", "worker_side"]
+
+#: What :meth:`WorkerProcess.next` returns once the worker has ended and every item is read.
+ENDED = object()
+
+
+class WorkerProcess:
+    """The caller's side: start the worker, give it its job, read its items, end it.
+
+    Raises OSError when no process can start (a sandbox, a frozen app).
+    """
+
+    def __init__(self, module: str) -> None:
+        self._proc = subprocess.Popen([sys.executable, "-m", module], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._items: queue.Queue[Any] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, name=f"{module}-reader", daemon=True)
+
+    def _read(self) -> None:
+        assert self._proc.stdout is not None
+        try:
+            while True:
+                self._items.put(pickle.load(self._proc.stdout))
+        except (EOFError, pickle.UnpicklingError, OSError):
+            pass
+        finally:
+            self._items.put(ENDED)
+
+    def give(self, job: object) -> None:
+        """Send the job (the worker reads it all, then works) and start reading its reports."""
+        assert self._proc.stdin is not None
+        try:
+            self._proc.stdin.write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+            self._proc.stdin.close()
+        finally:
+            self._reader.start()
+
+    def next(self, timeout: float) -> Any:
+        """The next item, :data:`ENDED` once there are no more, or None if none came in ``timeout``."""
+        try:
+            return self._items.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def stop(self) -> None:
+        """Ask the worker to report what it has and end (SIGTERM)."""
+        if self._proc.poll() is None:
+            self._proc.send_signal(signal.SIGTERM)
+
+    def close(self, *, grace: float = 0.0) -> None:
+        """End the worker: give it ``grace`` seconds to exit by itself, then kill it; always reaped."""
+        if self._proc.poll() is None and grace > 0:
+            try:
+                self._proc.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                pass
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        if self._reader.is_alive():
+            self._reader.join(timeout=1)
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
+
+
+def lower_priority(by: int) -> None:
+    """Let the operating system serve everything else first (this process and its children)."""
+    try:
+        os.nice(by)
+    except OSError:
+        pass
+
+
+def worker_side() -> tuple[Any, threading.Event, Callable[[object], None]]:
+    """The worker's side: (its job, a flag SIGTERM sets, a function that reports one item).
+
+    Ctrl-C in a terminal reaches the whole process group: the parent decides, so SIGINT is
+    ignored here. Anything else the worker prints goes to stderr, not into the reports.
+    """
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    out: BinaryIO = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    job = pickle.load(sys.stdin.buffer)
+    lock = threading.Lock()
+
+    def report(item: object) -> None:
+        with lock:
+            pickle.dump(item, out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.flush()
+
+    return job, stop, report
