@@ -151,3 +151,43 @@ def test_after_the_draft_a_better_bound_is_proven_in_the_background(db_url: str,
         page = client.get(f"/e/{code}/organize/schedule").text
         assert re.search(r"within \d+\.\d % of it, proven|this is it", page), page[:2000]
         assert not _search_processes()
+
+
+def test_a_build_waiting_its_turn_says_so_in_the_console_and_can_be_cancelled(db_url: str) -> None:
+    """One build at a time on this server: the second event's organizer sees where it stands."""
+    from app.main import create_app
+    from tests.conftest import make_settings
+
+    app = create_app(make_settings(db_url, MAX_CONCURRENT_BUILDS=1, MAX_QUEUED_BUILDS=2))
+    with TestClient(app) as first, TestClient(app) as second:
+        codes, ids = [], []
+        with Session(app.state.engine) as session:
+            for client, seed in ((first, 1), (second, 2)):
+                imported = eventfile.import_event(session, event_to_document(generate("medium", seed)))
+                events.set_phase(session, event=imported.created.event, phase=Phase.voting)
+                codes.append(imported.created.event.code)
+                ids.append(imported.created.event.id)
+                client.get(f"/e/{codes[-1]}/organize?key={imported.created.secret}")
+        running = first.post(f"/e/{codes[0]}/organize/schedule/build", data={"time_limit": "20", "csrf_token": csrf(first)},
+                             headers={"HX-Request": "true"})
+        assert "Building the schedule" in running.text
+        waiting = second.post(f"/e/{codes[1]}/organize/schedule/build", data={"time_limit": "2", "csrf_token": csrf(second)},
+                              headers={"HX-Request": "true"})
+        assert "Waiting to build" in waiting.text and "this one starts next" in waiting.text, waiting.text[:800]
+        assert "Its time starts when it does" in waiting.text and "Cancel this build" in waiting.text
+        page = second.get(f"/e/{codes[1]}/organize/schedule").text
+        assert "Waiting to build" in page and 'id="time_limit"' not in page, "no second build of the same event"
+        cancelled = second.post(f"/e/{codes[1]}/organize/schedule/stop", data={"csrf_token": csrf(second)},
+                                headers={"HX-Request": "true"})
+        deadline = time.monotonic() + 5
+        while "Stopped before it started" not in cancelled.text:
+            assert time.monotonic() < deadline, cancelled.text[:800]
+            time.sleep(0.2)
+            cancelled = second.get(f"/e/{codes[1]}/organize/schedule/progress", headers={"HX-Request": "true"})
+        first.post(f"/e/{codes[0]}/organize/schedule/stop", data={"csrf_token": csrf(first)}, headers={"HX-Request": "true"})
+        job = app.state.builds.get(ids[0])
+        deadline = time.monotonic() + 10
+        while job.running:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    assert not _search_processes()
