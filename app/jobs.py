@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -90,6 +91,7 @@ class BuildJobs:
         self._active = 0
         self._bound_seconds = bound_seconds
         self._proving: list[threading.Event] = []  # the stop flags of bounds being proven
+        self._threads: list[threading.Thread] = []  # builds and bounds, joined on close()
 
     def get(self, event_id: int) -> BuildJob | None:
         return self._jobs.get(event_id)
@@ -107,7 +109,7 @@ class BuildJobs:
                                field="time_limit")
         with self._lock:
             current = self._jobs.get(event_id)
-            if current is not None and current.running:
+            if current is not None and current.running and not current.stop.is_set():
                 return current
             if self._active >= self._max_running and len(self._queue) >= self._max_queued:
                 raise TooBusy(f"{self._active} schedules are being built on this server right now and "
@@ -122,10 +124,24 @@ class BuildJobs:
                 self._active += 1
             for proving in self._proving:  # a build gets the cores; a bound in the background gives way
                 proving.set()
-        thread = threading.Thread(target=self._run, args=(job, organizer_id, keep_before_slot),
-                                  name=f"schedule-build-{event_id}", daemon=True)
-        thread.start()
+        self._spawn(self._run, job, organizer_id, keep_before_slot, name=f"schedule-build-{event_id}")
         return job
+
+    def _spawn(self, target: Callable[..., None], *args: object, name: str) -> None:
+        thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+        with self._lock:
+            self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop every build and bound and wait (up to ``timeout`` s) for them to end: a stopped
+        build saves the best schedule it found as the draft, and no worker process outlives us."""
+        self.stop_all()
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            threads = list(self._threads)
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def stop(self, event_id: int) -> None:
         """Stop early; the best schedule found so far becomes the draft (a queued build just leaves the queue)."""
@@ -153,6 +169,8 @@ class BuildJobs:
                     self._queue.pop(0)
                     self._active += 1
                     self._renumber()
+                    for proving in self._proving:  # a bound in the background gives way to this build
+                        proving.set()
                     return True
                 self._turn.wait(0.5)
             return True
@@ -189,9 +207,7 @@ class BuildJobs:
                 with Session(self._engine) as session:
                     drafting.record_bound(session, run_id=run_id, bound=job.bound)
 
-        stop = job.stop
-        with self._lock:
-            self._proving.append(stop)
+        stop = job.stop  # registered in _proving by _build, under the lock
         try:
             prove_in_worker(instance, time_limit=self._bound_seconds, should_stop=stop.is_set, on_improve=improved)
         except Exception:  # the draft stands without a better bound; the console must not hear of it
@@ -239,9 +255,12 @@ class BuildJobs:
                 job.bound = solution.stats.proven_bound
                 if (self._bound_seconds > 0 and solution.status is not Status.OPTIMAL and not job.stop.is_set()
                         and (job.bound is None or job.bound > job.attendance)):
-                    job.proving = True
-                    threading.Thread(target=self._prove, args=(job, instance, run.id), daemon=True,
-                                     name=f"schedule-bound-{job.event_id}").start()
+                    with self._lock:  # not while other builds wait for the cores
+                        job.proving = not self._queue
+                        if job.proving:
+                            self._proving.append(job.stop)
+                    if job.proving:
+                        self._spawn(self._prove, job, instance, run.id, name=f"schedule-bound-{job.event_id}")
         except Exception as error:  # the console must hear about any failure, not a silent stop
             log.exception("schedule build for event %s failed", job.event_id)
             job.error = f"The build failed: {error.__class__.__name__}. The previous draft is unchanged."

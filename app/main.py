@@ -57,7 +57,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         try:
             yield
         finally:
-            app.state.builds.stop_all()  # a build in progress keeps its best schedule as the draft
+            # A build in progress keeps its best schedule as the draft; no worker process outlives us.
+            await run_in_threadpool(app.state.builds.close, 10.0)
             await hub.stop()  # sockets closed with 1012: clients reconnect and catch up
             engine.dispose()
 

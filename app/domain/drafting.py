@@ -143,9 +143,10 @@ def judge(session: Session, event: Event, placements: list[Placement], instance:
 def record_bound(session: Session, *, run_id: int, bound: int) -> None:
     """A better proven bound on the attendance of a version's event, found after it was saved.
 
-    Kept only if lower than the one stored: every bound proven for the same instance is valid."""
-    run = session.get(ScheduleRun, run_id)
-    if run is None:
+    Kept only if lower than the one stored (every bound proven for the same instance is valid), and
+    only on a draft still as the solver left it: not once it is edited by hand or published."""
+    run = session.scalars(select(ScheduleRun).where(ScheduleRun.id == run_id).with_for_update()).first()
+    if run is None or run.published_at is not None or (run.stats or {}).get("edited"):
         return
     stats = dict(run.stats or {})
     if stats.get("proven_bound") is not None and stats["proven_bound"] <= bound:
@@ -378,6 +379,7 @@ def _restat(session: Session, event: Event, draft: ScheduleRun) -> None:
     stats = dict(draft.stats or {})
     stats.update(judge(session, event, placements_of(session, draft), proven_bound=None))
     stats["proven_bound"] = None  # a hand-edited draft is no longer what the solver proved
+    stats["edited"] = True  # and a bound proven later for the solver's version is not for this one
     draft.stats = stats
     session.add(draft)
 

@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from app.domain import events, notes
@@ -32,7 +32,7 @@ from app.models import (
 )
 from app.models.topic import DESCRIPTION_MAX, TITLE_MAX
 from app.scheduler import eventfile as fileformat
-from app.scheduler import suggested_time_limit
+from app.scheduler.solve import suggested_seconds
 from app.scheduler.instance import Attendee as AttendeeIn
 from app.scheduler.instance import EventInfo, Instance, Pin
 from app.scheduler.instance import Interest as InterestIn
@@ -109,7 +109,9 @@ def build_instance(session: Session, event: Event, *, paper_people: bool = True)
 
 def suggested_build_seconds(session: Session, event: Event, *, most: float) -> int:
     """The time worth spending on this event's schedule by the clock (its size decides), at most ``most``."""
-    return int(suggested_time_limit(build_instance(session, event), most=most))
+    open_topics = session.scalar(select(func.count()).select_from(Topic).where(
+        Topic.event_id == event.id, Topic.status == TopicStatus.open)) or 0
+    return max(1, int(suggested_seconds(open_topics, len(events.list_slots(session, event)), most=most)))
 
 
 def export_event(session: Session, event: Event) -> dict[str, Any]:

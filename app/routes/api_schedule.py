@@ -29,7 +29,8 @@ class BuildIn(Body):
 class BuildOut(BaseModel):
     running: bool
     queued: bool = Field(default=False, description="waiting for another event's build to end on this server")
-    waiting: int = Field(default=0, description="builds ahead of this one in the queue (1 = it starts next)")
+    waiting: int = Field(default=0, description="its place in the queue, from 1 (it starts next, when the build "
+                                                "running now ends); 0 when not queued")
     time_limit: float = Field(default=0.0, description="wall-clock seconds the build has; 0 until it starts")
     attendance: int
     bound: int | None

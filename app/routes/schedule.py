@@ -30,10 +30,11 @@ def _page(request: Request, session: SessionDep, event: Event, organizer: Organi
     job = builds(request).get(event.id)  # type: ignore[arg-type]
     # A finished build was announced once, by the redirect its last poll made (``done``); kept
     # on the page it would still say "Built draft version 1" after later moves and publishing.
-    shown_job = job if job is not None and (job.running or job.error) else None
+    # While its bound is still being proven, the page shows that (and polls for it), not the notice.
+    shown_job = job if job is not None and (job.running or job.error or job.proving) else None
     context: dict[str, Any] = {
         "event": event, "csrf": csrf, "me": organizer, "view": view, "error": error,
-        "notice": notice or request.query_params.get("done"), "job": shown_job,
+        "notice": notice or request.query_params.get("done"), "job": shown_job, "announce_build": False,
         "versions": drafting.versions(session, event=event), "preview": preview,
         "people": attendees.list_attendees(session, event=event),
         "default_limit": eventfile.suggested_build_seconds(session, event,

@@ -1,6 +1,5 @@
-"""Entry point of a bound worker process: ``python -m app.scheduler._bound_worker``.
-
-See :func:`app.scheduler.bound.prove_in_worker`.
+"""Entry point of a bound worker process (``app.scheduler._bound_worker``, started by
+:class:`app.scheduler.workers.WorkerProcess`). See :func:`app.scheduler.bound.prove_in_worker`.
 """
 
 from app.scheduler.bound import bound_worker

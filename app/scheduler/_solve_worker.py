@@ -1,6 +1,5 @@
-"""Entry point of a solve worker process: ``python -m app.scheduler._solve_worker``.
-
-See :func:`app.scheduler.remote.solve_in_worker`.
+"""Entry point of a solve worker process (``app.scheduler._solve_worker``, started by
+:class:`app.scheduler.workers.WorkerProcess`). See :func:`app.scheduler.remote.solve_in_worker`.
 """
 
 from app.scheduler.remote import solve_worker

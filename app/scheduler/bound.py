@@ -475,10 +475,11 @@ def prove_in_worker(
         worker.give((instance, time_limit))
         deadline = time.perf_counter() + time_limit + 1.0
         asked = False
-        while time.perf_counter() <= deadline + (1.0 if asked else 0.0):
+        while time.perf_counter() <= deadline:
             if not asked and should_stop is not None and should_stop():
                 worker.stop()
                 asked = True
+                deadline = min(deadline, time.perf_counter() + 0.5)  # every bound so far is reported already
             item = worker.next(timeout=0.1)
             if item is ENDED:
                 break

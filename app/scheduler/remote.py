@@ -27,9 +27,12 @@ from app.scheduler.workers import ENDED, WorkerProcess, lower_priority, worker_s
 
 __all__ = ["solve_in_worker"]
 
-#: How long past its deadline a worker gets to answer before it is stopped, then killed (seconds).
+#: How long past its deadline a worker gets to answer before it is stopped, then killed (seconds;
+#: the kill waits longer for longer builds: at a low priority on a busy server, choosing rooms and
+#: scoring a huge day can take a while, and killing it would throw the whole build away).
 _ANSWER_GRACE = 1.0
 _KILL_GRACE = 3.0
+_KILL_GRACE_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ def solve_in_worker(
             if not halted and ((stop is not None and stop.is_set()) or now > deadline + _ANSWER_GRACE):
                 worker.stop()
                 halted = True
-            if now > deadline + _KILL_GRACE:
+            if now > deadline + _KILL_GRACE + _KILL_GRACE_SHARE * config.time_limit:
                 failure = "the worker did not answer in time"
                 break
             item = worker.next(timeout=0.05)

@@ -468,6 +468,9 @@ def work() -> None:
     """The worker process: run the job read from stdin, report each run on stdout."""
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # A solve worker blocks SIGTERM for its own reasons (app.scheduler.workers), and a child
+    # inherits the block: this pure-Python search takes it through the handler above.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     # Ctrl-C in a terminal reaches the whole process group: the parent decides, and
     # ends its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

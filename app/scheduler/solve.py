@@ -62,7 +62,7 @@ from app.scheduler.solution import Placement, Solution, Status, Unscheduled
 from app.scheduler.warmstart import greedy_cells
 
 __all__ = ["DETERMINISTIC_PER_SECOND", "POLISH_WORK_PER_SECOND", "WORK_PER_SECOND", "Config", "Progress", "solve",
-           "suggested_time_limit"]
+           "suggested_seconds", "suggested_time_limit"]
 
 #: CP-SAT deterministic-time units granted per second of ``Config.work``.
 #: Measured on the development machine (2 cores) so that a run takes about
@@ -187,7 +187,12 @@ def suggested_time_limit(instance: Instance, *, most: float = 60.0) -> float:
     ...     tuple(Topic(f"t{i}", "T") for i in range(10)), ()))
     2.0
     """
-    size = len(instance.topics) * max(1, len(instance.slots))
+    return suggested_seconds(len(instance.topics), len(instance.slots), most=most)
+
+
+def suggested_seconds(topics: int, slots: int, *, most: float = 60.0) -> float:
+    """:func:`suggested_time_limit` from the counts alone (a page can say it without building the day)."""
+    size = topics * max(1, slots)
     return float(min(most, max(2, math.ceil(2 + size / 50))))
 
 
@@ -370,8 +375,8 @@ def solve(
     Returns
     -------
     Solution
-        ``OPTIMAL`` when attendance (and, with ``previous``, the number of moves) is
-        proven best; overflow and clashes are then minimised within the time left
+        ``OPTIMAL`` when attendance, then sessions run (and, with ``previous``, first the
+        number of moves) are proven best; overflow and clashes are then minimised within the time left
         but not proven. ``INFEASIBLE`` with ``conflicts`` when pins or kept
         placements cannot all hold. ``TIMEOUT`` when nothing was found in time.
 
@@ -617,8 +622,8 @@ def _solve(
             _hint(model, best)
         else:
             proven = False
-            if best is not None and stay_fixed is None:
-                model.add(sm.attendance >= hint_value)  # later stages must not trade attendance away
+            if best is not None:  # later stages must not trade attendance away
+                model.add(sm.attendance >= (hint_value if stay_fixed is None else _attendance(sm, _cells_of(sm, best))))
 
     # Stage 1b: sessions run, attendance held. Every viable topic that fits a free cell
     # goes in first (adding never lowers attendance), then CP-SAT looks for more.

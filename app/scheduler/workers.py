@@ -32,7 +32,11 @@ class WorkerProcess:
     """
 
     def __init__(self, module: str) -> None:
-        self._proc = subprocess.Popen([sys.executable, "-m", module], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        # SIGTERM is blocked before anything is imported (app.scheduler's package imports OR-Tools,
+        # whose threads would otherwise take the signal and end the process); see worker_side().
+        start = ("import signal, runpy; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM}); "
+                 f"runpy.run_module({module!r}, run_name='__main__', alter_sys=True)")
+        self._proc = subprocess.Popen([sys.executable, "-c", start], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self._items: queue.Queue[Any] = queue.Queue()
         self._reader = threading.Thread(target=self._read, name=f"{module}-reader", daemon=True)
 
@@ -51,8 +55,11 @@ class WorkerProcess:
         assert self._proc.stdin is not None
         try:
             self._proc.stdin.write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
-            self._proc.stdin.close()
         finally:
+            try:
+                self._proc.stdin.close()
+            except OSError:
+                pass  # the worker is gone; close() reaps it
             self._reader.start()
 
     def next(self, timeout: float) -> Any:
@@ -98,8 +105,20 @@ def worker_side() -> tuple[Any, threading.Event, Callable[[object], None]]:
     ignored here. Anything else the worker prints goes to stderr, not into the reports.
     """
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # A Python signal handler runs only when the main thread runs Python, never while it waits
+    # inside CP-SAT's solve(): the stop would wait for the stage to end. So SIGTERM is blocked
+    # here, before any thread starts (CP-SAT's threads inherit the mask), and one thread of ours
+    # waits for it and sets the flag that the solver's own watcher turns into stop_search().
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # WorkerProcess blocks it before importing anything (a library's threads started at import
+    # would otherwise take it and end the process); blocking again here is harmless.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+
+    def wait_for_term() -> None:
+        signal.sigwait({signal.SIGTERM})
+        stop.set()
+
+    threading.Thread(target=wait_for_term, name="worker-sigterm", daemon=True).start()
     out: BinaryIO = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     job = pickle.load(sys.stdin.buffer)

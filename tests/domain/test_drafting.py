@@ -284,3 +284,32 @@ def test_a_draft_that_gives_a_running_pop_ups_room_away_is_refused_naming_both(e
     published = drafting.publish(db, event=event, actor=boss, now=later)
     cell = {(p.room_id, p.slot_id): p.topic_id for p in drafting.placements_of(db, published)}
     assert cell[(room.id, grid.current_slot_id)] == running.topic.id
+
+
+def test_a_bound_proven_later_is_kept_only_on_the_draft_the_solver_made(engine: sa.Engine, db: Session) -> None:
+    """The bound proven in the background belongs to the solver's draft: a lower one is stored, a
+    higher one is not, and once the draft is edited by hand or published nothing is written (it
+    would overwrite what publishing keeps for its undo)."""
+    event, boss, _people, _made = _event(db, rooms=2, slots=3, topics=8)
+    job = _build(engine, event.id, boss.id)
+    draft = drafting.current_draft(db, event=event)
+    assert draft is not None
+    trivial = (draft.stats.get("proven_bound") or job.upper_bound) + 3  # a bound from above, to be improved on
+    draft.stats = {**draft.stats, "proven_bound": trivial}
+    db.add(draft)
+    db.commit()
+    drafting.record_bound(db, run_id=draft.id, bound=trivial - 1)  # type: ignore[arg-type]
+    drafting.record_bound(db, run_id=draft.id, bound=trivial)  # type: ignore[arg-type]
+    db.expire_all()
+    assert drafting.current_draft(db, event=event).stats["proven_bound"] == trivial - 1  # type: ignore[union-attr]
+    placement = drafting.placements_of(db, draft)[0]
+    drafting.unschedule(db, event=event, placement_id=placement.id, actor=boss)  # type: ignore[arg-type]
+    drafting.record_bound(db, run_id=draft.id, bound=trivial - 2)  # type: ignore[arg-type]
+    db.expire_all()
+    edited = drafting.current_draft(db, event=event)
+    assert edited is not None and edited.stats["proven_bound"] is None, "a hand-edited draft keeps no solver bound"
+    published = drafting.publish(db, event=event, actor=boss)
+    before = dict(published.stats)
+    drafting.record_bound(db, run_id=published.id, bound=trivial - 3)  # type: ignore[arg-type]
+    db.expire_all()
+    assert drafting.published_run(db, event=event).stats == before  # type: ignore[union-attr]

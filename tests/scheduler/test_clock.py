@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow
 
 
 def _search_processes() -> list[str]:
-    """Command lines of the scheduler's search workers still alive on this machine."""
+    """Command lines of the scheduler's worker processes (run by this interpreter) still alive."""
     found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
@@ -32,6 +32,9 @@ def _search_processes() -> list[str]:
         try:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
+            continue
+        # Ours only: another checkout's test run on the same machine has its own interpreter.
+        if not cmdline.startswith(sys.executable):
             continue
         if any(f"app.scheduler.{name}" in cmdline for name in ("_worker", "_bound_worker", "_solve_worker")):
             found.append(f"{proc.name}: {cmdline}")
@@ -142,6 +145,9 @@ def test_after_the_draft_a_better_bound_is_proven_in_the_background(db_url: str,
         shown = client.get(f"/e/{code}/organize/schedule/progress?proving=1", headers={"HX-Request": "true"})
         assert "Proving how close this draft is to the best possible" in shown.text
         assert "HX-Refresh" not in shown.headers
+        page = client.get(f"/e/{code}/organize/schedule").text  # where the build's redirect lands
+        assert "Proving how close this draft is to the best possible" in page and "?proving=1" in page
+        assert '<p class="notice">Built draft version' not in page, "the page's own notice says it once"
         while job.proving:
             assert time.monotonic() < deadline, "the background bound outlived its time"
             time.sleep(0.2)
@@ -190,4 +196,23 @@ def test_a_build_waiting_its_turn_says_so_in_the_console_and_can_be_cancelled(db
         while job.running:
             assert time.monotonic() < deadline
             time.sleep(0.2)
+    assert not _search_processes()
+
+
+def test_a_stop_reaches_a_worker_inside_a_cp_sat_stage() -> None:
+    """The console's Stop must end a CP-SAT stage at once: a Python signal handler alone runs only
+    when the stage ends. On the huge day with 60 s, the first CP-SAT run lasts about 3 s; the stop
+    comes 1.5 s after the start, inside it."""
+    import threading
+
+    from app.scheduler.remote import solve_in_worker
+
+    inst = generate("huge", 1)
+    stop = threading.Event()
+    threading.Timer(1.5, stop.set).start()
+    began = time.perf_counter()
+    sol = solve_in_worker(inst, Config(time_limit=60), stop=stop)
+    waited = time.perf_counter() - began - 1.5
+    assert sol.stats is not None and not violations(inst, sol.placements)
+    assert waited < 1.0, f"the worker answered {waited:.1f} s after the stop"
     assert not _search_processes()
