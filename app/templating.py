@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from app.addresses import loopback_warning
 from app.domain.attendees import names_line
+from app.domain.drafting import gap_percent
 from app.domain.notes import render_markdown
 from app.domain.schedule import event_now
 from app.models import Phase
@@ -41,6 +42,7 @@ def make_templates() -> Jinja2Blocks:
     env.globals["join_warning"] = _join_warning
     env.filters["field_id"] = field_id
     env.filters["names"] = names_line  # "Ms. Rivera and 2 others": the one wording of who leads
+    env.globals["gap_percent"] = gap_percent  # "within 2.1 % of the best possible", on the page and the bar
     return templates
 
 

@@ -140,6 +140,14 @@ def judge(session: Session, event: Event, placements: list[Placement], instance:
             "overflow": stats.overflow, "clashes": stats.clashes, "solve_seconds": round(stats.solve_seconds, 3)}
 
 
+def gap_percent(attendance: int, bound: int | None) -> float | None:
+    """How far a schedule can at most be from the best possible, in % of the proven bound
+    (0.0 when it is proven best); None without a bound."""
+    if not bound:
+        return None
+    return round(100 * max(0, bound - attendance) / bound, 1)
+
+
 def record_bound(session: Session, *, run_id: int, bound: int) -> None:
     """A better proven bound on the attendance of a version's event, found after it was saved.
 
