@@ -1,4 +1,5 @@
-"""Entry point of a search worker process: ``python -m app.scheduler._worker``.
+"""Entry point of an annealing search worker process (``app.scheduler._worker``, started by
+:class:`app.scheduler.workers.WorkerProcess`).
 
 See :func:`app.scheduler.search.anneal_restarts`; the work itself is in
 :func:`app.scheduler.search.work`, so the pickled job's classes are the module's own.

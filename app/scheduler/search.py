@@ -12,14 +12,7 @@ improves it where it can, and supplies the proven bound.
 from __future__ import annotations
 
 import math
-import os
-import pickle
-import queue
 import random
-import signal
-import subprocess
-import sys
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -27,6 +20,7 @@ from dataclasses import dataclass
 
 from app.scheduler.instance import Instance
 from app.scheduler.model import RoomClass, SchedulingModel, estimated_headcount
+from app.scheduler.workers import ENDED, WorkerProcess, worker_side
 
 __all__ = ["SearchSpace", "anneal", "anneal_restarts"]
 
@@ -375,32 +369,22 @@ def _parallel_runs(
 ) -> dict[int, dict[int, tuple[int, int]]]:
     """Make the runs of ``seeds`` in ``processes`` worker processes: seed -> result.
 
-    Each worker is ``python -m app.scheduler._worker`` (:func:`work`) reading one pickled job on stdin
-    and writing a pickled ``(seed, cells)`` per finished run on stdout; SIGTERM makes
-    it end its current run early and report it. A fresh interpreter (not a fork) is
-    safe from a server's threads and needs no ``__main__`` guard in the caller.
+    Each worker is ``app.scheduler._worker`` (:func:`work`, through
+    :class:`app.scheduler.workers.WorkerProcess`): it gets its seeds and reports a ``(seed, cells)``
+    per finished run; a stop makes it end its current run early and report it.
     ``on_result`` sees each result as it arrives and returns true to stop the rest.
     """
     deadline_epoch = time.time() + max(0.0, deadline - time.perf_counter())
     results: dict[int, dict[int, tuple[int, int]]] = {}
-    arrived: queue.Queue[tuple[int, dict[int, tuple[int, int]]] | None] = queue.Queue()
-    workers: list[subprocess.Popen[bytes]] = []
-    readers: list[threading.Thread] = []
+    workers: list[WorkerProcess] = []
     try:
         count = min(processes, len(seeds))
         # All start first (each spends a moment importing), then each is fed its job.
         for _ in range(count):
-            workers.append(subprocess.Popen([sys.executable, "-m", "app.scheduler._worker"],
-                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE))
-        for p, proc in enumerate(workers):
-            job = _Job(instance, space, start, tuple(seeds[p::count]), per_run, t_start, ceiling, deadline_epoch)
-            assert proc.stdin is not None
-            proc.stdin.write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
-            proc.stdin.close()
-            reader = threading.Thread(target=_read_results, args=(proc, arrived), daemon=True)
-            reader.start()
-            readers.append(reader)
-        open_workers = len(workers)
+            workers.append(WorkerProcess("app.scheduler._worker"))
+        for p, worker in enumerate(workers):
+            worker.give(_Job(instance, space, start, tuple(seeds[p::count]), per_run, t_start, ceiling, deadline_epoch))
+        open_workers = list(workers)
         halted = False
         while open_workers:
             now = time.perf_counter()
@@ -408,45 +392,24 @@ def _parallel_runs(
                 break  # a worker that does not answer its stop in time is killed below
             if not halted and (now > deadline + _REPORT_GRACE or (should_stop is not None and should_stop())):
                 halted = _halt(workers)
-            try:
-                item = arrived.get(timeout=0.05)
-            except queue.Empty:
-                continue
-            if item is None:
-                open_workers -= 1
-                continue
-            results[item[0]] = item[1]
-            if on_result(item[1]) and not halted:
-                halted = _halt(workers)
+            for worker in list(open_workers):
+                item = worker.next(timeout=0.05 / len(open_workers))
+                if item is ENDED:
+                    open_workers.remove(worker)
+                elif item is not None:
+                    results[item[0]] = item[1]
+                    if on_result(item[1]) and not halted:
+                        halted = _halt(workers)
     finally:
-        for proc in workers:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
-        for reader in readers:
-            reader.join()
-        for proc in workers:
-            assert proc.stdout is not None
-            proc.stdout.close()
+        for worker in workers:
+            worker.close()
     return results
 
 
-def _read_results(proc: subprocess.Popen[bytes], arrived: queue.Queue) -> None:
-    assert proc.stdout is not None
-    try:
-        while True:
-            arrived.put(pickle.load(proc.stdout))
-    except (EOFError, pickle.UnpicklingError, OSError):
-        pass
-    finally:
-        arrived.put(None)
-
-
-def _halt(workers: list[subprocess.Popen[bytes]]) -> bool:
+def _halt(workers: list[WorkerProcess]) -> bool:
     """Ask every worker to report its current run and stop."""
-    for proc in workers:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
+    for worker in workers:
+        worker.stop()
     return True
 
 
@@ -465,19 +428,8 @@ class _Job:
 
 
 def work() -> None:
-    """The worker process: run the job read from stdin, report each run on stdout."""
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    # A solve worker blocks SIGTERM for its own reasons (app.scheduler.workers), and a child
-    # inherits the block: this pure-Python search takes it through the handler above.
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-    # Ctrl-C in a terminal reaches the whole process group: the parent decides, and
-    # ends its workers itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Results go to the original stdout; anything else printed goes to stderr.
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)
-    job: _Job = pickle.load(sys.stdin.buffer)
+    """The worker process: run the job it is given, report each run as it ends."""
+    job, stop, report = worker_side()
     deadline = time.perf_counter() + (job.deadline_epoch - time.time())
     for k, run_seed in enumerate(job.seeds):
         if stop.is_set() or time.perf_counter() > deadline:
@@ -485,8 +437,7 @@ def work() -> None:
         cells = anneal(job.instance, job.space, job.start, work=job.work, seed=run_seed,
                        deadline=_share(deadline, len(job.seeds) - k),
                        should_stop=stop.is_set, ceiling=job.ceiling, t_start=job.t_start)
-        pickle.dump((run_seed, cells), out, protocol=pickle.HIGHEST_PROTOCOL)
-        out.flush()
+        report((run_seed, cells))
 
 
 #: A run's work budget when it runs by time: more than any run does before its deadline.
