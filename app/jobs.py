@@ -50,7 +50,7 @@ class BuildJob:
     version: int | None = None
     moved: int | None = None
     stop: threading.Event = field(default_factory=threading.Event)
-    #: builds ahead of this one in the queue (0 once it runs)
+    #: its place in the queue, from 1 (it starts next); 0 when not queued
     waiting: int = 0
     #: after the draft: a better bound is being proven in the background
     proving: bool = False

@@ -623,7 +623,7 @@ def _solve(
         else:
             proven = False
             if best is not None:  # later stages must not trade attendance away
-                model.add(sm.attendance >= (hint_value if stay_fixed is None else _attendance(sm, _cells_of(sm, best))))
+                model.add(sm.attendance >= _attendance(sm, _cells_of(sm, best)))
 
     # Stage 1b: sessions run, attendance held. Every viable topic that fits a free cell
     # goes in first (adding never lowers attendance), then CP-SAT looks for more.
