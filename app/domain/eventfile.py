@@ -155,6 +155,9 @@ def import_event(session: Session, document: object) -> ImportedEvent:
     except InvalidInput:
         raise InvalidInput(f"event.timezone: '{info.timezone[:64]}' is not a time zone such as America/Los_Angeles.",
                            field="event.timezone") from None
+    if info.min_interest > events.MIN_INTEREST_MAX:
+        raise InvalidInput(f"event.min_interest: at most {events.MIN_INTEREST_MAX} people, got {info.min_interest}.",
+                           field="event.min_interest")
     seen_rooms: set[str] = set()
     for index, room in enumerate(instance.rooms):
         key = f"rooms[{index}]"
@@ -189,7 +192,7 @@ def import_event(session: Session, document: object) -> ImportedEvent:
 
     secret = secrets.token_urlsafe(18)
     event = Event(code=events.new_code(), name=name, date=date, timezone=timezone, phase=Phase.setup,
-                  organizer_secret_hash=events.hash_secret(secret), min_interest=min(info.min_interest, events.MIN_INTEREST_MAX))
+                  organizer_secret_hash=events.hash_secret(secret), min_interest=info.min_interest)
     budget = settings.get("vote_budget")  # type: ignore[union-attr]
     if isinstance(budget, int) and not isinstance(budget, bool) and 1 <= budget <= 1000:
         event.vote_budget = budget

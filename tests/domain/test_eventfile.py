@@ -68,6 +68,7 @@ def test_export_then_import_round_trips(db: Session) -> None:
     assert imported.created.event.code != event.code
     again = eventfile.export_event(db, imported.created.event)
     assert _canonical(again) == _canonical(exported)
+    assert again["event"]["min_interest"] == event.min_interest == 2
 
 
 @pytest.mark.parametrize(
@@ -80,6 +81,9 @@ def test_export_then_import_round_trips(db: Session) -> None:
         (lambda d: d["slots"].__setitem__(0, {"id": d["slots"][0]["id"], "start": "9am", "end": "10:00"}), "start"),
         (lambda d: d.__setitem__("format", "twofeet.event/9"), "format"),
         (lambda d: d["topics"][1].__setitem__("title", "   "), "title"),
+        (lambda d: d["event"].__setitem__("min_interest", 0), "event.min_interest"),
+        (lambda d: d["event"].__setitem__("min_interest", 5000), "event.min_interest"),
+        (lambda d: d["event"].__setitem__("min_interest", "two"), "event.min_interest"),
     ],
 )
 def test_a_bad_file_is_refused_by_key_and_id_and_changes_nothing(db: Session, change: Any, mentions: str) -> None:
