@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     templates = make_templates()
     hub = Hub(engine=engine, env=templates.env, broadcast=make_broadcast(settings.BROADCAST_URL),
               window_s=settings.LIVE_WINDOW_MS / 1000, queue_size=settings.LIVE_QUEUE_SIZE,
-              replay_max=settings.LIVE_REPLAY_MAX, heartbeat_s=settings.LIVE_HEARTBEAT_S,
+              heartbeat_s=settings.LIVE_HEARTBEAT_S,
               send_timeout_s=settings.LIVE_SEND_TIMEOUT_S, sweep_s=settings.LIVE_SWEEP_S,
               quiet_gc=settings.LIVE_QUIET_GC)
 

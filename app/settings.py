@@ -30,8 +30,6 @@ class Settings(BaseSettings):
     LIVE_WINDOW_MS: int = 100
     # Frames a slow socket may have waiting before it is sent one full refresh instead.
     LIVE_QUEUE_SIZE: int = 16
-    # A reconnecting client further behind than this many changes gets a full refresh, not a replay.
-    LIVE_REPLAY_MAX: int = 200
     LIVE_HEARTBEAT_S: float = 25.0
     # A socket whose send has been blocked this long (it stopped reading) is closed with 1013.
     LIVE_SEND_TIMEOUT_S: float = 10.0

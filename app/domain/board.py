@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
@@ -39,14 +39,3 @@ def record_change(session: Session, *, event_id: int, kind: str, payload: dict[s
                               "created_at": utcnow()})
     session.info.setdefault(BOARD_PENDING, []).append((event_id, sequence))
     return int(sequence)
-
-
-def changes_since(session: Session, *, event_id: int, after: int, limit: int = 500) -> list[BoardEvent]:
-    """The BoardEvents of an event with a sequence above ``after``, oldest first."""
-    rows = session.scalars(
-        select(BoardEvent)
-        .where(BoardEvent.event_id == event_id, BoardEvent.sequence > after)  # type: ignore[arg-type]
-        .order_by(BoardEvent.sequence)  # type: ignore[arg-type]
-        .limit(limit)
-    )
-    return list(rows)

@@ -20,8 +20,10 @@ How an update flows:
    it. Stalls and heartbeats are found by one watchdog pass a second rather than a timer per
    frame (at 2,000 sockets timers cost more than the sends).
 
-Clients connect with the last sequence they saw (``?since=N``): the hub replays the gap from the
-database (the BoardEvent log), or sends a full refresh when the gap is too long. Every frame
+Clients connect with the last sequence they saw (``?since=N``): the hub catches them up from the
+database, however long the gap: the pushes carry the current state of what changed in it (see
+``render.Changes``), not one fragment per change, so a room of phones back from a wifi blip
+costs a few small renders (cached per gap), not a GET of every phone's wall. Every frame
 starts with ``#live-meta`` naming the sequence numbers it covers, per client, so a client never
 receives a number twice. A periodic check of each served event's sequence heals signals lost
 between processes; a Redis listener that reconnects asks for the same check at once.
@@ -174,7 +176,7 @@ class Hub:
     """Per-process fan-out of board changes to websockets (see the module docstring)."""
 
     def __init__(self, *, engine: Engine, env: Environment, broadcast: Broadcast, window_s: float = 0.1,
-                 queue_size: int = 16, replay_max: int = 200, heartbeat_s: float = 25.0, sweep_s: float = 5.0,
+                 queue_size: int = 16, heartbeat_s: float = 25.0, sweep_s: float = 5.0,
                  send_timeout_s: float = 10.0, switch_interval_s: float = 0.0002, rest_ratio: float = 0.5,
                  quiet_gc: bool = False) -> None:
         self.engine = engine
@@ -185,7 +187,6 @@ class Hub:
         self.broadcast = broadcast
         self.window_s = window_s
         self.queue_size = queue_size
-        self.replay_max = replay_max
         self.heartbeat_s = heartbeat_s
         self.sweep_s = sweep_s
         self.send_timeout_s = send_timeout_s
@@ -303,7 +304,7 @@ class Hub:
     def _render(self, channel: Channel, *, after: int, views: list[str], upto: int | None = None,
                 refresh: bool = False) -> Batch | None:
         return render_batch(self.engine, self.env, channel.request, event_id=channel.event_id, after=after,
-                            views=views, upto=upto, refresh=refresh, replay_max=self.replay_max)
+                            views=views, upto=upto, refresh=refresh)
 
     async def _run(self, channel: Channel) -> None:
         """The channel's render loop: wake, coalesce, render once, fan out.
@@ -411,7 +412,7 @@ class Hub:
             since = None  # a sequence from the future (a reset database): start afresh
         if since == channel.seq:
             return since, None
-        if since is None or channel.seq - since > self.replay_max:
+        if since is None:
             seq, push = await self._refresh(channel, view)
             before = since or 0
             return before, ("refresh", before, seq, push, meta(before, seq, push) + push.body)

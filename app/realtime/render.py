@@ -21,11 +21,11 @@ from typing import Any
 from jinja2 import Environment
 from jinja2_fragments import render_block
 from sqlalchemy.engine import Engine
+from sqlalchemy import func, select
 from sqlmodel import Session
 from starlette.requests import HTTPConnection
 
 from app.domain import schedule, topics
-from app.domain.board import changes_since
 from app.models import BoardEvent, Event, Topic
 from app.templating import public_url
 
@@ -98,27 +98,54 @@ def _board_refresh(env: Environment, ctx: dict[str, Any]) -> str:
                    for block in ("board_phase", "board_main", "board_announcement", "board_theme"))
 
 
-def _changed_ids(changes: list[BoardEvent]) -> set[str]:
-    """What a batch touched, as ``topic-<id>`` and ``placement-<id>`` (the board makes them glow)."""
-    ids: set[str] = set()
-    for change in changes:
-        for key, prefix in (("topic_id", "topic"), ("placement_id", "placement")):
-            value = change.payload.get(key) if isinstance(change.payload, dict) else None
-            if isinstance(value, int):
-                ids.add(f"{prefix}-{value}")
-    return ids
+@dataclass
+class Changes:
+    """What a run of BoardEvents touched, however long the run: its kinds, and per kind the topics.
+
+    Read from the log as distinct (kind, topic, placement) rows, so catching a phone up on 2,000
+    changes costs about what catching it up on 20 does: the pushes carry the current state of what
+    changed (counts, titles), never one fragment per change.
+    """
+
+    kinds: set[str] = field(default_factory=set)
+    topics: dict[str, set[int]] = field(default_factory=dict)
+    placements: set[int] = field(default_factory=set)
+
+    def add(self, kind: str, topic_id: int | None, placement_id: int | None) -> None:
+        if kind in QUIET_KINDS:
+            return
+        self.kinds.add(kind)
+        if topic_id is not None:
+            self.topics.setdefault(kind, set()).add(topic_id)
+        if placement_id is not None:
+            self.placements.add(placement_id)
+
+    def changed_ids(self) -> set[str]:
+        """As ``topic-<id>`` and ``placement-<id>``: what the board makes glow."""
+        return ({f"topic-{i}" for ids in self.topics.values() for i in ids}
+                | {f"placement-{i}" for i in self.placements})
+
+
+def summarize(session: Session, *, event_id: int, after: int, last: int) -> Changes | None:
+    """The changes (after, last] of an event, or None when the log does not hold all of them."""
+    gap = (BoardEvent.event_id == event_id, BoardEvent.sequence > after, BoardEvent.sequence <= last)  # type: ignore[arg-type]
+    held = session.scalar(select(func.count()).select_from(BoardEvent).where(*gap))
+    if held != last - after:  # pruned, or a gap: only a snapshot is exact
+        return None
+    topic = BoardEvent.payload["topic_id"].as_integer()  # type: ignore[index]
+    placement = BoardEvent.payload["placement_id"].as_integer()  # type: ignore[index]
+    changes = Changes()
+    for kind, topic_id, placement_id in session.execute(select(BoardEvent.kind, topic, placement).where(*gap).distinct()):
+        changes.add(kind, topic_id, placement_id)
+    return changes
 
 
 def _wall_delta(env: Environment, session: Session, event: Event, request: HTTPConnection,
-                changes: list[BoardEvent]) -> Push:
-    kinds = {c.kind for c in changes} - BOARD_ONLY_KINDS
+                changes: Changes) -> Push:
+    kinds = changes.kinds - BOARD_ONLY_KINDS
     if not kinds <= (TOPIC_KINDS | SESSION_KINDS | {"announcement"}):
         return Push("refetch", target="#wall")
-    by_kind: dict[str, set[int]] = {}
-    for change in changes:
-        topic_id = change.payload.get("topic_id") if isinstance(change.payload, dict) else None
-        if isinstance(topic_id, int):
-            by_kind.setdefault(change.kind, set()).add(topic_id)
+    by_kind = changes.topics
     withdrawn = by_kind.get("topic_withdrawn", set())
     wanted = (by_kind.get("interest_changed", set()) | by_kind.get("topic_edited", set())
               | by_kind.get("facilitators_changed", set())) - withdrawn
@@ -140,12 +167,12 @@ def _wall_delta(env: Environment, session: Session, event: Event, request: HTTPC
 
 
 def render_batch(engine: Engine, env: Environment, request: HTTPConnection, *, event_id: int, after: int,
-                 views: list[str], upto: int | None = None, refresh: bool = False,
-                 replay_max: int = 200) -> Batch | None:
+                 views: list[str], upto: int | None = None, refresh: bool = False) -> Batch | None:
     """The pushes for every view covering the event's BoardEvents after ``after``.
 
-    None when nothing is new. A full snapshot instead of a delta when ``refresh`` is asked,
-    when the gap is longer than ``replay_max`` or when the log no longer holds it.
+    None when nothing is new. However many changes the gap holds, a phone's wall gets a delta with
+    the current state of what changed (see ``Changes``); a full snapshot only when ``refresh`` is
+    asked or the log no longer holds the gap.
     """
     with Session(engine, expire_on_commit=False) as session:
         event = session.get(Event, event_id)
@@ -154,24 +181,21 @@ def render_batch(engine: Engine, env: Environment, request: HTTPConnection, *, e
         last = event.board_sequence if upto is None else min(upto, event.board_sequence)
         if last <= after and not refresh:
             return None
-        changes: list[BoardEvent] = []
+        changes = Changes()
         if not refresh:
-            if last - after > replay_max:
+            summary = summarize(session, event_id=event_id, after=after, last=last)
+            if summary is None:
                 refresh = True
             else:
-                changes = [c for c in changes_since(session, event_id=event_id, after=after, limit=replay_max + 1)
-                           if c.sequence <= last]
-                if len(changes) != last - after:  # the log was pruned, or has a gap: start afresh
-                    refresh = True
-        changes = [c for c in changes if c.kind not in QUIET_KINDS]
-        kinds = {c.kind for c in changes}
+                changes = summary
+        kinds = changes.kinds
         phone_kinds = kinds - BOARD_ONLY_KINDS
         reload = bool(kinds & RELOAD_KINDS)
         batch = Batch(first=after, last=last)
         board_ctx: dict[str, Any] | None = None
         for view in views:
             if view == "board":
-                board_ctx = board_ctx or board_context(session, event, request, _changed_ids(changes))
+                board_ctx = board_ctx or board_context(session, event, request, changes.changed_ids())
                 if refresh or reload or not kinds <= KNOWN_KINDS:
                     batch.pushes[view] = Push("refresh", _board_refresh(env, board_ctx))
                     continue

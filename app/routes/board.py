@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request, WebSocket
@@ -162,4 +161,4 @@ def live_health(request: Request) -> dict[str, object]:
             "frames": stats.frames, "prepared": stats.prepared, "overflows": stats.overflows, "stalled": stats.stalled,
             "refused": stats.refused, "garbage": stats.garbage, "broadcast_healthy": hub.broadcast.healthy,
             "broadcast_reconnects": getattr(hub.broadcast, "reconnects", 0),
-            "gc": None if hub.gc is None else asdict(hub.gc.stats)}
+            "gc": None if hub.gc is None else hub.gc.stats.as_dict()}

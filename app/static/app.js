@@ -122,7 +122,7 @@
 
   // Live updates (htmx ws extension). Every pushed frame starts with #live-meta: the board
   // sequence numbers it covers and what to do. A reconnect resumes from the last one seen, so the
-  // server replays exactly what was missed (or sends a full refresh when that is too much).
+  // server catches it up on exactly what was missed, however long it was away.
   if (window.htmx) {
     // A push is the same for every phone, but each phone's page is its own: parts for topics
     // this page never showed (it predates them, or filters them out) are dropped here instead of
@@ -146,6 +146,12 @@
         return holder.innerHTML;
       }
     });
+    // Retry with full jitter, doubling from 1 s but capped at 4 s (the extension's own default
+    // grows to 64 s): after a wifi blip a room of phones comes back spread over a few seconds,
+    // and none is left showing an old wall for a minute. bench/live_load.py --away measures it.
+    htmx.config.wsReconnectDelay = function (retries) {
+      return Math.random() * Math.min(4000, 1000 * Math.pow(2, retries));
+    };
     htmx.createWebSocket = function (url) {
       var meta = document.getElementById("live-meta");
       if (meta && meta.dataset.to) url = url.replace(/([?&]since=)[^&]*/, "$1" + encodeURIComponent(meta.dataset.to));

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import os
+import re
 import signal
 import socket
 import time
@@ -16,6 +17,7 @@ from websockets.exceptions import InvalidStatus
 from tests.realtime.live import Server, board_sequence, listen, make_event, mark, run_async
 
 pytestmark = pytest.mark.slow
+COUNT = re.compile(r'id="count-(\d+)"><strong>(\d+)</strong>')
 
 
 def test_mark_arrives_on_board_and_phone_wall(live_server: Server) -> None:
@@ -24,7 +26,7 @@ def test_mark_arrives_on_board_and_phone_wall(live_server: Server) -> None:
     stats = live_server.stats()
     prepared = stats["prepared"]
     # Full GC passes are the quiet collector's (on by default), reported per process.
-    assert set(stats["gc"]) == {"passes", "overdue", "last_ms", "max_ms"}
+    assert set(stats["gc"]) == {"passes", "freezes", "last_ms", "max_ms", "pauses"}
 
     async def scenario() -> None:
         board = await listen(live_server.ws_url, event.code, view="board", since=start)
@@ -73,32 +75,53 @@ def test_reconnect_with_stale_since_gets_exactly_the_missed_events(live_server: 
     run_async(scenario())
 
 
-def test_too_old_since_gets_a_full_refresh(sqlite_template, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import shutil
+def test_a_phone_far_behind_is_caught_up_by_state_not_told_to_refetch(live_server: Server) -> None:
+    """250 changes missed (more than the old replay limit of 200): the phone gets one delta with the
+    current counts of what changed, and the board one delta; nobody GETs a whole wall again."""
+    event = make_event(live_server.url, attendees=50, topics=5)
+    start = board_sequence(live_server.url, event.code)
+    pairs = [(token, topic) for token in event.attendee_tokens for topic in event.topic_ids][:250]
+    for token, topic in pairs:
+        mark(live_server.url, event.code, token, topic)
+    now = board_sequence(live_server.url, event.code)
+    assert now - start == 250
 
-    from tests.realtime.live import free_port, server_env
+    async def scenario() -> None:
+        wall = await listen(live_server.ws_url, event.code, view="wall", since=start)
+        phone = await wall.wait_for(now)
+        assert (phone.first, phone.last, phone.action) == (start, now, "delta")
+        # Exactly the counts a phone loading its wall now shows, for every topic that was marked.
+        page = (await asyncio.to_thread(httpx.get, f"{live_server.url}/e/{event.code}",
+                                        headers={"Authorization": f"Bearer {event.attendee_tokens[0]}"})).text
+        shown = dict(COUNT.findall(page))
+        pushed = dict(COUNT.findall(phone.text))
+        assert set(pushed) == {str(t) for t in event.topic_ids} and pushed == shown, (pushed, shown)
+        board = await listen(live_server.ws_url, event.code, view="board", since=start)
+        frame = await board.wait_for(now)
+        assert (frame.first, frame.last, frame.action) == (start, now, "delta")
+        assert 'id="board-main"' in frame.text
+        await wall.close()
+        await board.close()
 
-    db = tmp_path / "live.db"
-    shutil.copy(sqlite_template, db)
-    server = Server(free_port(), server_env(f"sqlite:///{db}", TWOFEET_LIVE_REPLAY_MAX="2"), tmp_path / "s.log").start()
-    try:
-        event = make_event(server.url, topics=4)
-        now = board_sequence(server.url, event.code)
+    run_async(scenario())
 
-        async def scenario() -> None:
-            board = await listen(server.ws_url, event.code, view="board", since=1)
-            frame = await board.wait_for(now)
-            assert (frame.first, frame.last, frame.action) == (1, now, "refresh")
-            assert 'id="board-main"' in frame.text and 'id="board-phase"' in frame.text
-            wall = await listen(server.ws_url, event.code, view="wall", since=1)
-            phone = await wall.wait_for(now)
-            assert (phone.action, phone.text.count("<div"), phone.text.endswith("</div>")) == ("refetch", 1, True)  # the phone GETs its own wall
-            await board.close()
-            await wall.close()
 
-        run_async(scenario())
-    finally:
-        server.stop()
+def test_a_phone_with_no_sequence_gets_a_snapshot(live_server: Server) -> None:
+    event = make_event(live_server.url, topics=4)
+    now = board_sequence(live_server.url, event.code)
+
+    async def scenario() -> None:
+        board = await listen(live_server.ws_url, event.code, view="board", since=None)
+        frame = await board.wait_for(now)
+        assert (frame.first, frame.last, frame.action) == (0, now, "refresh")
+        assert 'id="board-main"' in frame.text and 'id="board-phase"' in frame.text
+        wall = await listen(live_server.ws_url, event.code, view="wall", since=None)
+        phone = await wall.wait_for(now)
+        assert (phone.action, phone.text.count("<div"), phone.text.endswith("</div>")) == ("refetch", 1, True)  # the phone GETs its own wall
+        await board.close()
+        await wall.close()
+
+    run_async(scenario())
 
 
 def _stalled_socket(port: int, code: str) -> socket.socket:
