@@ -15,7 +15,7 @@ How an update flows:
    (``app/realtime/wsserver.py``): an idle socket gets the frame at once, with no task switch and
    no ASGI send. Otherwise (a busy or slow socket, or another ASGI server) the frame goes on the
    client's bounded queue, drained by its own writer task. A client whose queue is full loses its
-   queued frames and gets one full refresh instead; a send that stalls past a timeout closes that
+   queued frames and gets one catch-up from the last frame it was sent instead; a send that stalls past a timeout closes that
    socket with 1013 (try again later), which the htmx ws extension retries. Nobody else waits for
    it. Stalls and heartbeats are found by one watchdog pass a second rather than a timer per
    frame (at 2,000 sockets timers cost more than the sends).
@@ -124,7 +124,7 @@ class Client:
             while not self.queue.empty():
                 queued = self.queue.get_nowait()
                 dropped += queued is not None and queued[0] == "batch"
-            self.queue.put_nowait(None)  # None: "send a full refresh", rendered when sent
+            self.queue.put_nowait(None)  # None: "catch up from what you were last sent", rendered when sent
             return dropped
 
 
@@ -416,17 +416,29 @@ class Hub:
             seq, push = await self._refresh(channel, view)
             before = since or 0
             return before, ("refresh", before, seq, push, meta(before, seq, push) + push.body)
+        push = await self._catch_up(channel, view, since)
+        if push is None:
+            return channel.seq, None
+        return since, ("replay", since, channel.seq, push, meta(since, channel.seq, push) + push.body)
+
+    async def _catch_up(self, channel: Channel, view: str, since: int) -> Push | None:
+        """What ``view`` needs after ``since`` to be at the channel's sequence (None: nothing).
+
+        One push with the current state of what changed, however long the gap (see
+        ``render.Changes``); cached per gap, since a room of phones back from the same wifi blip
+        asks for the same one.
+        """
         key = (view, since, channel.seq)
-        push_or_none = channel.replay_cache.get(key)
-        if push_or_none is None:
+        push = channel.replay_cache.get(key)
+        if push is None:
             batch = await run_in_threadpool(self._render, channel, after=since, views=[view], upto=channel.seq)
             if batch is None:
-                return channel.seq, None
-            push_or_none = batch.pushes[view]
+                return None
+            push = batch.pushes[view]
             if len(channel.replay_cache) > 64:
                 channel.replay_cache.clear()
-            channel.replay_cache[key] = push_or_none
-        return since, ("replay", since, channel.seq, push_or_none, meta(since, channel.seq, push_or_none) + push_or_none.body)
+            channel.replay_cache[key] = push
+        return push
 
     # -- connections -----------------------------------------------------------------------------
 
@@ -503,12 +515,15 @@ class Hub:
                 client.busy = False
                 item = await client.queue.get()
                 client.busy = True
-                if item is None:  # the queue overflowed: one snapshot instead of what was dropped
-                    async with channel.lock:
-                        last, push = await self._refresh(channel, client.view)
+                if item is None:  # the queue overflowed: one catch-up instead of what was dropped
                     first = client.seen
+                    async with channel.lock:
+                        last = channel.seq
+                        caught_up = await self._catch_up(channel, client.view, first)
+                    if caught_up is None:
+                        continue
                     client.refreshes += 1
-                    text = meta(first, last, push) + push.body
+                    text = meta(first, last, caught_up) + caught_up.body
                 else:
                     kind, first, last, push, text = item
                     if kind == "ping":

@@ -1,8 +1,9 @@
-"""The hub in-process, with fake sockets: coalescing, overflow into a refresh, stalled sockets closed."""
+"""The hub in-process, with fake sockets: coalescing, overflow into a catch-up, stalled sockets closed."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from fastapi import FastAPI
@@ -105,6 +106,54 @@ def test_hub_coalesces_marks_and_refreshes_then_closes_a_stalled_socket(sqlite_u
     assert hub.stats.stalled == 1
 
 
+
+class SlowSocket(FakeSocket):
+    """A phone on a weak signal: every send takes a while, but it never stops reading."""
+
+    async def send_text(self, text: str) -> None:
+        await asyncio.sleep(0.15)
+        self.sent.append(text)
+
+
+def test_a_phone_whose_queue_overflows_is_caught_up_by_state_not_told_to_refetch(sqlite_url: str) -> None:
+    app = create_app(make_settings(sqlite_url, LIVE_WINDOW_MS=10, LIVE_QUEUE_SIZE=2, LIVE_HEARTBEAT_S=60))
+    hub: Hub = app.state.hub
+    event, people, topic, start = _event_with_people(app, 30)
+
+    def mark_slowly() -> int:
+        with Session(app.state.engine, expire_on_commit=False) as session:
+            current = session.get(Event, event.id)
+            assert current is not None
+            for person in people:
+                voting.mark_topic(session, event=current, attendee=person, topic=topic)
+                time.sleep(0.02)  # a render per mark or two: more frames than the slow queue holds
+            session.refresh(current)
+            return current.board_sequence
+
+    async def scenario() -> tuple[SlowSocket, int]:
+        await hub.start()
+        # Among 150 quick phones, one slow one is a straggler the renders do not wait for.
+        slow, quick = SlowSocket(app), [FakeSocket(app) for _ in range(150)]
+        serving = [asyncio.create_task(hub.serve(ws, event_id=event.id, view="wall", since=start))  # type: ignore[arg-type]
+                   for ws in (slow, *quick)]
+        await asyncio.sleep(0.05)
+        last = await asyncio.to_thread(mark_slowly)
+        for _ in range(100):
+            if slow.covered() and slow.covered()[-1] == last:
+                break
+            await asyncio.sleep(0.05)
+        for ws in (slow, *quick):
+            await ws.close()
+        await asyncio.gather(*serving)
+        await hub.stop()
+        return slow, last
+
+    slow, last = run_async(scenario())
+    assert hub.stats.overflows >= 1, "the test did not overflow the slow phone's queue"
+    assert slow.covered() == list(range(start + 1, last + 1))  # every change, once, in order
+    actions = [found.group(3) for found in (META.search(text) for text in slow.sent) if found]
+    assert set(actions) == {"delta"}, actions  # never "refetch": no GET of the whole wall
+    assert f"<strong>{len(people)}</strong>" in slow.sent[-1]  # the count as it is now
 
 class PreparedSocket(FakeSocket):
     """A socket whose server offers prepared frames (app/realtime/wsserver.py), and can decline them."""
