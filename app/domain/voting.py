@@ -8,7 +8,7 @@ from sqlmodel import Session
 from app.domain import phases
 from app.domain.board import record_change
 from app.domain.errors import BudgetExhausted
-from app.domain.topics import marks_used, topic_count
+from app.domain.topics import marks_used
 from app.models import Attendee, Event, Interest, Topic
 from app.models.util import utcnow
 
@@ -51,8 +51,10 @@ def mark_topic(session: Session, *, event: Event, attendee: Attendee, topic: Top
     # A plain INSERT rather than add() + flush(): marking is the hottest write of the day.
     session.execute(_ADD, {"event_id": event.id, "attendee_id": attendee.id, "topic_id": topic.id, "weight": 1.0,
                            "created_at": utcnow()})
+    # Screens read the current count when they render: a count in the payload would be one more
+    # query while this transaction holds the event's row (see app/db.py, _serialise_writers).
     record_change(session, event_id=event.id, kind="interest_changed",  # type: ignore[arg-type]
-                  payload={"topic_id": topic.id, "count": topic_count(session, topic=topic)})
+                  payload={"topic_id": topic.id})
     session.commit()
     return True
 
@@ -65,7 +67,9 @@ def unmark_topic(session: Session, *, event: Event, attendee: Attendee, topic: T
     if not result.rowcount:  # type: ignore[attr-defined]
         session.rollback()
         return False
+    # Screens read the current count when they render: a count in the payload would be one more
+    # query while this transaction holds the event's row (see app/db.py, _serialise_writers).
     record_change(session, event_id=event.id, kind="interest_changed",  # type: ignore[arg-type]
-                  payload={"topic_id": topic.id, "count": topic_count(session, topic=topic)})
+                  payload={"topic_id": topic.id})
     session.commit()
     return True
