@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
@@ -34,49 +35,39 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL") -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
-        _serialise_writers(engine)
+        _serialise_sqlite_writers(engine)
         return engine
-    engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
-    _serialise_writers(engine)
-    return engine
+    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
 
 
-# Statements that may write (a CTE may end in an INSERT; DDL writes the schema).
+# Statements that may take SQLite's write lock (a CTE may end in an INSERT; DDL writes the schema).
 _WRITES = ("insert", "update", "delete", "replace", "with", "create", "drop", "alter")
 
 
-def _serialise_writers(engine: Engine, timeout_s: float = 30.0) -> None:
-    """Writers of this process take turns on a lock of ours before the database's own locks.
+def _serialise_sqlite_writers(engine: Engine, timeout_s: float = 30.0) -> None:
+    """Writers of this process take turns on a lock of ours before SQLite's own write lock.
 
     SQLite lets one transaction write at a time, and a writer that finds the lock taken sleeps in
     its busy handler (1, 2, 5 ... 100 ms) before looking again: under a burst of marks the lock
     was mostly free while everyone slept, and marks crawled at ~20/s with POSTs queueing for
-    seconds. A ``threading.Lock`` wakes the next writer the moment the last one commits.
-
-    PostgreSQL lets writers run together, but every mark of an event updates the same row (its
-    board sequence). With dozens of request threads queued on that row lock, each commit woke
-    them all, the holder waited for the GIL between its statements while holding the row, and two
-    workers marked at ~95/s whatever was asked (bench/live_load.py, 200 marks/s: PUT p50 13 s,
-    57 backends waiting on the row). Taking turns in the process first leaves at most one
-    transaction per process on the row. A ``SELECT ... FOR UPDATE`` takes its turn too, so a
-    transaction never holds a row lock of the database while waiting for ours.
-
-    Taken at the first INSERT/UPDATE/DELETE (or locking read) of a transaction, given back after
-    the COMMIT or ROLLBACK. Other reads never take it. Other processes meet the database's own
-    locks, as before.
+    seconds. A ``threading.Lock`` wakes the next writer the moment the last one commits. Taken at
+    the first INSERT/UPDATE/DELETE of a transaction (where the driver issues its BEGIN), given
+    back after the COMMIT or ROLLBACK. Reads never take it (WAL readers do not block). Other
+    processes on the same file still meet SQLite's busy timeout, as before. (On PostgreSQL,
+    writers take turns only on an event's board sequence: ``app/domain/board.py``.)
     """
     lock = threading.Lock()
     owner: list[int | None] = [None]  # id() of the DBAPI connection holding the lock
 
     @sa_event.listens_for(engine, "before_cursor_execute")
     def _take(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.lstrip()[:7].lower().startswith(_WRITES) and "FOR UPDATE" not in statement:
+        if not statement.lstrip()[:7].lower().startswith(_WRITES):
             return
         dbapi_connection = id(conn.connection.dbapi_connection)
         if owner[0] == dbapi_connection:
             return
         if not lock.acquire(timeout=timeout_s):
-            raise TimeoutError(f"waited {timeout_s:g} s for another writer of this process")
+            raise sqlite3.OperationalError("database is locked (waited for another writer of this process)")
         owner[0] = dbapi_connection
 
     dialect = engine.dialect

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from sqlalchemy import bindparam, insert, text, update
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
@@ -24,13 +27,42 @@ _BUMP_SEQUENCE = (update(_events).where(_events.c.id == bindparam("event"))
                   .values(board_sequence=_events.c.board_sequence + 1).returning(_events.c.board_sequence))
 _APPEND = insert(BoardEvent.__table__)  # type: ignore[attr-defined]
 # PostgreSQL: the bump and the append in one statement, so the event's row is held for one round
-# trip less (every mark of an event waits for that row; see app/db.py, _serialise_writers).
+# trip less (every mark of an event waits for that row; see _take_turn below).
 _BUMP_AND_APPEND = text(
     "WITH bumped AS (UPDATE event SET board_sequence = board_sequence + 1 WHERE id = :event"
     " RETURNING board_sequence)"
     " INSERT INTO board_event (event_id, sequence, kind, payload, created_at)"
     " SELECT :event, board_sequence, :kind, :payload, :created_at FROM bumped RETURNING sequence"
 ).bindparams(bindparam("payload", type_=BoardEvent.__table__.c.payload.type))  # type: ignore[attr-defined]
+
+
+# PostgreSQL: the threads of this process that are about to bump an event's sequence take turns
+# on a lock of ours first, held until their transaction ends. Every mark of an event updates that
+# row; with dozens of request threads queued on its row lock, each commit woke them all while the
+# holder waited for the GIL between its statements, and two workers marked at ~81/s whatever was
+# asked (bench/live_load.py, 200 marks/s; pg_stat_activity: 57 backends waiting on the row). Only
+# a shortcut: the row lock keeps the sequence right, and a thread that has waited ``_TURN_WAIT_S``
+# goes on without its turn (it might hold the row itself, through an earlier UPDATE of the event,
+# while the turn's holder waits for that row).
+_TURN = "twofeet_board_turn"
+_TURN_WAIT_S = 0.5
+_turns: dict[int, threading.Lock] = {}
+
+
+def _take_turn(session: Session, event_id: int) -> None:
+    if _TURN in session.info:
+        return
+    turn = _turns.get(event_id) or _turns.setdefault(event_id, threading.Lock())
+    if turn.acquire(timeout=_TURN_WAIT_S):
+        session.info[_TURN] = turn
+
+
+@sa_event.listens_for(OrmSession, "after_transaction_end")
+def _end_turn(session: OrmSession, transaction: Any) -> None:
+    if transaction.parent is None:
+        turn = session.info.pop(_TURN, None)
+        if turn is not None:
+            turn.release()
 
 
 def record_change(session: Session, *, event_id: int, kind: str, payload: dict[str, Any]) -> int:
@@ -40,6 +72,7 @@ def record_change(session: Session, *, event_id: int, kind: str, payload: dict[s
     together or not at all. A plain INSERT, not an ORM add: every mark of the day comes through here.
     """
     if session.get_bind().dialect.name == "postgresql":
+        _take_turn(session, event_id)
         sequence = session.execute(_BUMP_AND_APPEND, {"event": event_id, "kind": kind, "payload": payload,
                                                       "created_at": utcnow()}).scalar_one()
     else:  # SQLite: no data-modifying CTE

@@ -52,7 +52,7 @@ def mark_topic(session: Session, *, event: Event, attendee: Attendee, topic: Top
     session.execute(_ADD, {"event_id": event.id, "attendee_id": attendee.id, "topic_id": topic.id, "weight": 1.0,
                            "created_at": utcnow()})
     # Screens read the current count when they render: a count in the payload would be one more
-    # query while this transaction holds the event's row (see app/db.py, _serialise_writers).
+    # query while this transaction holds the event's row (see app/domain/board.py, _take_turn).
     record_change(session, event_id=event.id, kind="interest_changed",  # type: ignore[arg-type]
                   payload={"topic_id": topic.id})
     session.commit()
@@ -68,7 +68,7 @@ def unmark_topic(session: Session, *, event: Event, attendee: Attendee, topic: T
         session.rollback()
         return False
     # Screens read the current count when they render: a count in the payload would be one more
-    # query while this transaction holds the event's row (see app/db.py, _serialise_writers).
+    # query while this transaction holds the event's row (see app/domain/board.py, _take_turn).
     record_change(session, event_id=event.id, kind="interest_changed",  # type: ignore[arg-type]
                   payload={"topic_id": topic.id})
     session.commit()

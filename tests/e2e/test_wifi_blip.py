@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import PUBLIC_NAME, serve, stop
+from tests.e2e.conftest import ARTIFACTS, PUBLIC_NAME, serve, stop
 from tests.e2e.events import join_on_phone
+from tests.e2e.pages import screenshot
 from tests.realtime.live import free_port, make_event, mark
 
 pytestmark = pytest.mark.slow
@@ -39,9 +40,12 @@ def test_a_phone_back_from_a_blip_shows_the_exact_wall_within_seconds_without_re
         page.on("request", lambda r: wall_gets.append(time.monotonic())
                 if r.method == "GET" and r.url.split("?")[0].endswith(f"/e/{event.code}") else None)
 
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # reading down the wall
         stop(server)  # the phone's connection drops (a restart says 1012: try again)
         gone = time.monotonic()
         expect(page.locator("#live-status")).to_have_text("Reconnecting…")
+        expect(page.locator("#live-status")).to_be_in_viewport()  # said where the phone is looking, scrolled down
+        screenshot(page, ARTIFACTS / "phone-reconnecting.png")
         other = serve(db, tmp_path / "other.log", other_port, f"http://{PUBLIC_NAME}:{other_port}")
         try:
             pairs = [(t, topic) for t in event.attendee_tokens for topic in event.topic_ids][:250]
