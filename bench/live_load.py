@@ -478,6 +478,7 @@ def main_bench(args: argparse.Namespace) -> int:
         poster_cpu = (time.process_time() - poster_cpu0) / elapsed * 100
         cpu1 = [cpu_seconds(s.pid) for s in servers]
         swarm_cpu1 = cpu_seconds(swarm.pid)
+        marked = [httpx_get_json(f"{u}/healthz/live") for u in urls]  # before the drain's quiet moment
         swarm.stdin.write("stop\n")
         swarm.stdin.flush()
         swarm.stdout.readline()
@@ -525,6 +526,10 @@ def main_bench(args: argparse.Namespace) -> int:
             ("server RSS MB now / peak", " + ".join(f"{r:.0f}/{p:.0f}" for r, p in memory)),
             ("server GC pauses ≥ 20 ms while marking (longest ms)",
              " + ".join("{} ({:.0f})".format(*gc_pauses(s, t0, t_end)) for s in stats)),
+            ("server full GC passes while marking (longest of the run, ms)",
+             "Python's own (not counted)" if args.python_gc else " + ".join(
+                 f"{m['gc']['passes'] - b['gc']['passes']} ({a['gc']['max_ms']:.0f})"
+                 for b, m, a in zip(before, marked, stats))),
         ]
         if storm:
             back = storm["back_at"]
