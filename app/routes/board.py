@@ -153,8 +153,12 @@ async def board_ws(websocket: WebSocket, code: str) -> None:
 
 
 @health_router.get("/healthz/live", name="live_health")
-def live_health(request: Request) -> dict[str, object]:
-    """This process's live-update state: sockets, renders, slow or refused clients, broker health."""
+async def live_health(request: Request) -> dict[str, object]:
+    """This process's live-update state: sockets, renders, slow or refused clients, broker health.
+
+    Answered on the event loop from counters in memory, never queued behind the worker threads:
+    it must answer while a reconnect storm or a burst of marks keeps them all busy.
+    """
     hub: Hub = request.app.state.hub
     stats = hub.stats
     return {"connected": hub.connected(), "events": len(hub.channels), "renders": stats.renders,
