@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     BROADCAST_URL: str = "memory://"
     # Live updates: pushes are coalesced over this window, so a burst of marks costs a few renders.
     LIVE_WINDOW_MS: int = 100
-    # Frames a slow socket may have waiting before it is sent one full refresh instead.
+    # Frames a slow socket may have waiting; past that they are dropped for one catch-up.
     LIVE_QUEUE_SIZE: int = 16
     LIVE_HEARTBEAT_S: float = 25.0
     # A socket whose send has been blocked this long (it stopped reading) is closed with 1013.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from sqlalchemy import bindparam, insert, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.util import identity_key
@@ -84,3 +84,20 @@ def record_change(session: Session, *, event_id: int, kind: str, payload: dict[s
         set_committed_value(loaded, "board_sequence", sequence)
     session.info.setdefault(BOARD_PENDING, []).append((event_id, sequence))
     return int(sequence)
+
+
+def changes_between(session: Session, *, event_id: int, after: int,
+                    last: int) -> list[tuple[str, int | None, int | None]] | None:
+    """What the changes (after, last] of an event touched, as distinct (kind, topic id, placement id).
+
+    However many changes the gap holds, the answer is at most one row per kind and topic (or
+    placement): catching a screen up on 2,000 marks costs about what 20 do. None when the log
+    does not hold every change of the gap (only a full snapshot is exact then).
+    """
+    gap = (BoardEvent.event_id == event_id, BoardEvent.sequence > after, BoardEvent.sequence <= last)  # type: ignore[arg-type]
+    if session.scalar(select(func.count()).select_from(BoardEvent).where(*gap)) != last - after:
+        return None
+    topic = BoardEvent.payload["topic_id"].as_integer()  # type: ignore[index]
+    placement = BoardEvent.payload["placement_id"].as_integer()  # type: ignore[index]
+    return [(kind, topic_id, placement_id) for kind, topic_id, placement_id
+            in session.execute(select(BoardEvent.kind, topic, placement).where(*gap).distinct())]

@@ -15,8 +15,9 @@ How an update flows:
    (``app/realtime/wsserver.py``): an idle socket gets the frame at once, with no task switch and
    no ASGI send. Otherwise (a busy or slow socket, or another ASGI server) the frame goes on the
    client's bounded queue, drained by its own writer task. A client whose queue is full loses its
-   queued frames and gets one catch-up from the last frame it was sent instead; a send that stalls past a timeout closes that
-   socket with 1013 (try again later), which the htmx ws extension retries. Nobody else waits for
+   queued frames and gets one catch-up from the last frame it was sent instead; a send that
+   stalls past a timeout closes that socket with 1013 (try again later), which the htmx ws
+   extension retries. Nobody else waits for
    it. Stalls and heartbeats are found by one watchdog pass a second rather than a timer per
    frame (at 2,000 sockets timers cost more than the sends).
 
@@ -84,7 +85,6 @@ class Client:
     seen: int
     queue: asyncio.Queue[Item | None]
     frames_sent: int = 0
-    refreshes: int = 0
     # Watched by the hub's watchdog instead of a timer per frame: when the send in progress began
     # (None when idle), when the last frame went out, and the writer task to stop on a stall.
     sending_since: float | None = None
@@ -522,7 +522,6 @@ class Hub:
                         caught_up = await self._catch_up(channel, client.view, first)
                     if caught_up is None:
                         continue
-                    client.refreshes += 1
                     text = meta(first, last, caught_up) + caught_up.body
                 else:
                     kind, first, last, push, text = item

@@ -21,12 +21,12 @@ from typing import Any
 from jinja2 import Environment
 from jinja2_fragments import render_block
 from sqlalchemy.engine import Engine
-from sqlalchemy import func, select
 from sqlmodel import Session
 from starlette.requests import HTTPConnection
 
 from app.domain import schedule, topics
-from app.models import BoardEvent, Event, Topic
+from app.domain.board import changes_between
+from app.models import Event, Topic
 from app.templating import public_url
 
 # Kinds after which a phone reloads its page: what it may do has changed.
@@ -102,9 +102,8 @@ def _board_refresh(env: Environment, ctx: dict[str, Any]) -> str:
 class Changes:
     """What a run of BoardEvents touched, however long the run: its kinds, and per kind the topics.
 
-    Read from the log as distinct (kind, topic, placement) rows, so catching a phone up on 2,000
-    changes costs about what catching it up on 20 does: the pushes carry the current state of what
-    changed (counts, titles), never one fragment per change.
+    Built from ``board.changes_between`` (distinct rows, whatever the gap's length): the pushes
+    carry the current state of what changed (counts, titles), never one fragment per change.
     """
 
     kinds: set[str] = field(default_factory=set)
@@ -128,14 +127,11 @@ class Changes:
 
 def summarize(session: Session, *, event_id: int, after: int, last: int) -> Changes | None:
     """The changes (after, last] of an event, or None when the log does not hold all of them."""
-    gap = (BoardEvent.event_id == event_id, BoardEvent.sequence > after, BoardEvent.sequence <= last)  # type: ignore[arg-type]
-    held = session.scalar(select(func.count()).select_from(BoardEvent).where(*gap))
-    if held != last - after:  # pruned, or a gap: only a snapshot is exact
+    rows = changes_between(session, event_id=event_id, after=after, last=last)
+    if rows is None:
         return None
-    topic = BoardEvent.payload["topic_id"].as_integer()  # type: ignore[index]
-    placement = BoardEvent.payload["placement_id"].as_integer()  # type: ignore[index]
     changes = Changes()
-    for kind, topic_id, placement_id in session.execute(select(BoardEvent.kind, topic, placement).where(*gap).distinct()):
+    for kind, topic_id, placement_id in rows:
         changes.add(kind, topic_id, placement_id)
     return changes
 

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from app.domain import claims, events, topics, voting
+from app.domain import board, claims, events, topics, voting
+from app.domain.board import record_change
 from app.domain.errors import BudgetExhausted, Conflict, WrongPhase
 from app.models import BoardEvent, Interest, Phase
 from tests.factories import make_attendee, make_event, make_topic
@@ -116,3 +117,27 @@ def test_facilitator_limit(db: Session) -> None:
     assert claims.claim_topic(db, event=event, attendee=people[3], topic=topic) is True
     view = topics.topic_view(db, event=event, viewer=people[3], topic=topic)
     assert view.is_facilitator and len(view.facilitators) == 3
+
+
+def test_marks_of_an_event_take_turns_only_until_their_transaction_ends(db: Session) -> None:
+    """On PostgreSQL a mark takes its event's turn before the sequence bump; a commit or a rollback
+    gives it back, so the next mark of the event never waits for one that has ended."""
+    event = make_event(db).event
+    people = [make_attendee(db, event) for _ in range(3)]
+    topic = make_topic(db, event, people[0])
+    postgres = db.get_bind().dialect.name == "postgresql"
+    voting.mark_topic(db, event=event, attendee=people[1], topic=topic)  # commits
+    assert board._TURN not in db.info
+    record_change(db, event_id=event.id, kind="announcement", payload={"text": "x"})  # type: ignore[arg-type]
+    assert (board._TURN in db.info) is postgres
+    db.rollback()
+    assert board._TURN not in db.info
+    turn = board._turns.get(event.id)  # type: ignore[arg-type]
+    assert turn is not None or not postgres
+    if turn is not None:
+        assert turn.acquire(blocking=False), "a rolled-back transaction kept its event's turn"
+        turn.release()
+    voting.mark_topic(db, event=event, attendee=people[2], topic=topic)
+    if turn is not None:
+        assert turn.acquire(blocking=False), "a committed mark kept its event's turn"
+        turn.release()

@@ -68,20 +68,23 @@ def _event_with_people(app: FastAPI, n: int) -> tuple[Event, list[Any], Any, int
     return event, people, topic, start
 
 
+def _mark_everyone(app: FastAPI, event: Event, people: list[Any], topic: Any, *, pause_s: float = 0.0) -> int:
+    """Each person marks ``topic`` (``pause_s`` apart); returns the board sequence after the last."""
+    with Session(app.state.engine, expire_on_commit=False) as session:
+        current = session.get(Event, event.id)
+        assert current is not None
+        for person in people:
+            voting.mark_topic(session, event=current, attendee=person, topic=topic)
+            time.sleep(pause_s)
+        session.refresh(current)
+        return current.board_sequence
+
+
 def test_hub_coalesces_marks_and_refreshes_then_closes_a_stalled_socket(sqlite_url: str) -> None:
     app = create_app(make_settings(sqlite_url, LIVE_WINDOW_MS=50, LIVE_QUEUE_SIZE=2, LIVE_SEND_TIMEOUT_S=0.5,
                                    LIVE_HEARTBEAT_S=60))
     hub: Hub = app.state.hub
     event, people, topic, start = _event_with_people(app, 30)
-
-    def mark_all() -> int:
-        with Session(app.state.engine, expire_on_commit=False) as session:
-            current = session.get(Event, event.id)
-            assert current is not None
-            for person in people:
-                voting.mark_topic(session, event=current, attendee=person, topic=topic)
-            session.refresh(current)
-            return current.board_sequence
 
     async def scenario() -> tuple[FakeSocket, FakeSocket, int]:
         await hub.start()
@@ -89,7 +92,7 @@ def test_hub_coalesces_marks_and_refreshes_then_closes_a_stalled_socket(sqlite_u
         serving = [asyncio.create_task(hub.serve(ws, event_id=event.id, view="board", since=start))  # type: ignore[arg-type]
                    for ws in (fast, slow)]  # type: ignore[arg-type]
         await asyncio.sleep(0.05)
-        last = await asyncio.to_thread(mark_all)
+        last = await asyncio.to_thread(_mark_everyone, app, event, people, topic)
         for _ in range(100):
             if fast.covered() and fast.covered()[-1] == last and slow.close_code is not None:
                 break
@@ -120,16 +123,6 @@ def test_a_phone_whose_queue_overflows_is_caught_up_by_state_not_told_to_refetch
     hub: Hub = app.state.hub
     event, people, topic, start = _event_with_people(app, 30)
 
-    def mark_slowly() -> int:
-        with Session(app.state.engine, expire_on_commit=False) as session:
-            current = session.get(Event, event.id)
-            assert current is not None
-            for person in people:
-                voting.mark_topic(session, event=current, attendee=person, topic=topic)
-                time.sleep(0.02)  # a render per mark or two: more frames than the slow queue holds
-            session.refresh(current)
-            return current.board_sequence
-
     async def scenario() -> tuple[SlowSocket, int]:
         await hub.start()
         # Among 150 quick phones, one slow one is a straggler the renders do not wait for.
@@ -137,7 +130,8 @@ def test_a_phone_whose_queue_overflows_is_caught_up_by_state_not_told_to_refetch
         serving = [asyncio.create_task(hub.serve(ws, event_id=event.id, view="wall", since=start))  # type: ignore[arg-type]
                    for ws in (slow, *quick)]
         await asyncio.sleep(0.05)
-        last = await asyncio.to_thread(mark_slowly)
+        # A render per mark or two: more frames than the slow phone's queue holds.
+        last = await asyncio.to_thread(_mark_everyone, app, event, people, topic, pause_s=0.02)
         for _ in range(100):
             if slow.covered() and slow.covered()[-1] == last:
                 break
