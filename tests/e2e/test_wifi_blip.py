@@ -46,6 +46,9 @@ def test_a_phone_back_from_a_blip_shows_the_exact_wall_within_seconds_without_re
         expect(page.locator("#live-status")).to_have_text("Reconnecting…")
         expect(page.locator("#live-status")).to_be_in_viewport()  # said where the phone is looking, scrolled down
         screenshot(page, ARTIFACTS / "phone-reconnecting.png")
+        page.emulate_media(media="print")  # a wall printed meanwhile carries no connection notice
+        expect(page.locator("#live-status")).to_be_hidden()
+        page.emulate_media(media="screen")
         other = serve(db, tmp_path / "other.log", other_port, f"http://{PUBLIC_NAME}:{other_port}")
         try:
             pairs = [(t, topic) for t in event.attendee_tokens for topic in event.topic_ids][:250]
