@@ -167,7 +167,17 @@
     el.textContent = text || "";
     el.hidden = !text;
   }
-  function later(fn) { setTimeout(fn, 200 + Math.random() * 2000); }  // spread a room of phones out
+  // Spread a room of phones out. A page the person is already leaving (a tapped link, a typed
+  // address) must not reload itself on the way out: that would take them back where they were.
+  var leaving = false;
+  // (A download, such as the calendar file, fires beforeunload too but the page stays: after
+  // a while it is plainly still here.)
+  window.addEventListener("beforeunload", function () {
+    leaving = true;
+    setTimeout(function () { leaving = false; }, 10000);
+  });
+  window.addEventListener("pageshow", function () { leaving = false; });
+  function later(fn) { setTimeout(function () { if (!leaving) fn(); }, 200 + Math.random() * 2000); }
   document.addEventListener("htmx:wsOpen", function (event) {
     lastFrame = Date.now();
     liveWrapper = event.detail.socketWrapper;

@@ -60,15 +60,22 @@ def _open_day(phone: Page, url: str) -> None:
 
     That reload comes 0.2-2.2 s after the push (spread so a room of phones does not ask at once)
     and may cut this navigation short (seen in CI as "interrupted by another navigation" and as
-    net::ERR_ABORTED): then go again.
+    net::ERR_ABORTED): then wait for it and go again if it went elsewhere.
     """
-    try:
-        phone.goto(url)
-    except PlaywrightError as error:
-        if "interrupted by another navigation" not in str(error) and "ERR_ABORTED" not in str(error):
-            raise
+    for _ in range(3):
+        try:
+            phone.goto(url)
+            return
+        except PlaywrightError as error:
+            if "interrupted by another navigation" not in str(error) and "ERR_ABORTED" not in str(error):
+                raise
+        # The interrupting navigation may itself be a reload of the day (the page had already
+        # reached it): let the spread-out reload fire and settle, then look where we are.
+        phone.wait_for_timeout(2500)
         phone.wait_for_load_state()
-        phone.goto(url)
+        if phone.url == url:
+            return
+    phone.goto(url)
 
 
 def _assert_same_board(board: Page) -> None:
