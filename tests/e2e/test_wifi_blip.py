@@ -12,6 +12,7 @@ import re
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
@@ -69,6 +70,39 @@ def test_a_phone_back_from_a_blip_shows_the_exact_wall_within_seconds_without_re
         assert caught_up < 6, f"the phone showed the current wall {caught_up:.1f} s after its server was back"
         assert not wall_gets, "the phone GOT its whole wall again instead of being caught up by state"
         assert dict(COUNT.findall(page.locator("#wall").evaluate("el => el.outerHTML"))) == expected
+    finally:
+        if page is not None:
+            page.context.close()
+        stop(server)
+
+
+def test_a_phone_leaving_its_wall_on_slow_wifi_is_not_pulled_back_by_the_walls_reload(
+        browser: Browser, tmp_path: Path) -> None:
+    """The organizer opens marking while a teacher taps "My day" on slow wifi.
+
+    The wall reloads itself 0.2-2.2 s after a phase change. The page being left must not: its
+    reload would cancel the teacher's navigation (the slow answer below outlasts that delay) and
+    put them back on the wall.
+    """
+    db, log = tmp_path / "leave.db", tmp_path / "server.log"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = serve(db, log, port, f"http://{PUBLIC_NAME}:{port}")
+    page = None
+    try:
+        event = make_event(url, attendees=2, topics=3)
+        page = join_on_phone(browser, url, event.code, "Ana")
+        page.evaluate("""() => { window.pushes = 0;
+            document.addEventListener("htmx:wsAfterMessage", () => { window.pushes += 1; }); }""")
+        page.route("**/my", lambda route: (time.sleep(3), route.continue_()))  # the wifi is slow today
+        httpx.post(f"{url}/api/v1/events/{event.code}/phase", json={"phase": "voting"},
+                   headers={"Authorization": f"Bearer {event.organizer_token}"}, timeout=10).raise_for_status()
+        page.wait_for_function("() => window.pushes > 0")  # the wall was told to reload
+        page.get_by_role("link", name="My day").tap()
+        expect(page.get_by_role("heading", name="My day")).to_be_visible(timeout=10_000)
+        page.wait_for_timeout(2500)  # past any reload the wall had planned
+        assert page.url == f"{url}/e/{event.code}/my"
+        expect(page.get_by_role("heading", name="My day")).to_be_visible()
     finally:
         if page is not None:
             page.context.close()
