@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from app.scheduler.instance import Instance
 from app.scheduler.model import RoomClass, SchedulingModel, estimated_headcount
+from app.scheduler.tabu import tabu
 from app.scheduler.workers import ENDED, WorkerProcess, worker_side
 
 __all__ = ["SearchSpace", "anneal", "anneal_restarts"]
@@ -273,8 +274,12 @@ def anneal_restarts(
     t_start: float | None = None,
     processes: int = 1,
     by_time: bool = False,
+    method: str = "anneal",
 ) -> dict[int, tuple[int, int]]:
     """Several independent :func:`anneal` runs from ``start``; the best result wins.
+
+    ``method`` "tabu" makes each run a :func:`app.scheduler.tabu.tabu` search instead (same
+    contract; ``t_start`` is then unused).
 
     With ``by_time`` the number of runs still follows ``work`` (what the time allows),
     but each run has no work budget of its own: it cools over its share of the time to
@@ -323,7 +328,7 @@ def anneal_restarts(
 
         try:
             results = _parallel_runs(instance, SearchSpace.of(sm), start, seeds, per_run, processes, deadline,
-                                     should_stop, ceiling, t_start, arrived)
+                                     should_stop, ceiling, t_start, arrived, method)
         except OSError:
             results = {}  # no worker processes here (a sandbox, a frozen app): make the runs in this one
         if results:
@@ -336,8 +341,9 @@ def anneal_restarts(
     for k, run_seed in enumerate(seeds[:runs]):
         if time.perf_counter() > deadline or (should_stop is not None and should_stop()) or done():
             break
-        cells = anneal(instance, sm, start, work=per_run, seed=run_seed, deadline=_share(deadline, runs - k),
-                       should_stop=should_stop, ceiling=ceiling, t_start=t_start)
+        cells = _method(method)(instance, sm, start, work=per_run, seed=run_seed,
+                                deadline=_share(deadline, runs - k), should_stop=should_stop, ceiling=ceiling,
+                                t_start=t_start)
         value = _value(sm, cells)
         if value > best_value:
             best, best_value = cells, value
@@ -366,6 +372,7 @@ def _parallel_runs(
     ceiling: int | None,
     t_start: float | None,
     on_result: Callable[[dict[int, tuple[int, int]]], bool],
+    method: str = "anneal",
 ) -> dict[int, dict[int, tuple[int, int]]]:
     """Make the runs of ``seeds`` in ``processes`` worker processes: seed -> result.
 
@@ -383,7 +390,8 @@ def _parallel_runs(
         for _ in range(count):
             workers.append(WorkerProcess("app.scheduler._worker"))
         for p, worker in enumerate(workers):
-            worker.give(_Job(instance, space, start, tuple(seeds[p::count]), per_run, t_start, ceiling, deadline_epoch))
+            worker.give(_Job(instance, space, start, tuple(seeds[p::count]), per_run, t_start, ceiling, deadline_epoch,
+                             method))
         open_workers = list(workers)
         halted = False
         while open_workers:
@@ -425,6 +433,7 @@ class _Job:
     t_start: float | None
     ceiling: int | None
     deadline_epoch: float
+    method: str = "anneal"
 
 
 def work() -> None:
@@ -434,9 +443,9 @@ def work() -> None:
     for k, run_seed in enumerate(job.seeds):
         if stop.is_set() or time.perf_counter() > deadline:
             break
-        cells = anneal(job.instance, job.space, job.start, work=job.work, seed=run_seed,
-                       deadline=_share(deadline, len(job.seeds) - k),
-                       should_stop=stop.is_set, ceiling=job.ceiling, t_start=job.t_start)
+        cells = _method(job.method)(job.instance, job.space, job.start, work=job.work, seed=run_seed,
+                                    deadline=_share(deadline, len(job.seeds) - k),
+                                    should_stop=stop.is_set, ceiling=job.ceiling, t_start=job.t_start)
         report((run_seed, cells))
 
 
@@ -452,6 +461,11 @@ _KILL_GRACE = 0.3
 MIN_RUN_WORK = 2_000_000
 #: Fewest work units of one run per topic of the instance.
 RUN_WORK_PER_TOPIC = 60_000
+
+
+def _method(name: str) -> Callable[..., dict[int, tuple[int, int]]]:
+    """The search a run makes: "anneal" (:func:`anneal`) or "tabu" (:func:`app.scheduler.tabu.tabu`)."""
+    return tabu if name == "tabu" else anneal
 
 
 def _value(sm: SchedulingModel | SearchSpace, cells: dict[int, tuple[int, int]]) -> int:

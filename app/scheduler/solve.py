@@ -7,10 +7,11 @@ How it works
 2. Build the CP-SAT model over room *classes* (:mod:`app.scheduler.model`) and a
    greedy schedule (:mod:`app.scheduler.warmstart`).
 3. Without a previous schedule: a short CP-SAT run on attendance (small days are
-   proven optimal here), then independent annealing runs
-   (:mod:`app.scheduler.search`, one worker process per ``Config.workers``) from the
-   better of the two, which on this coverage objective find good schedules much
-   faster than CP-SAT does.
+   proven optimal here), then independent local searches, one worker process per
+   ``Config.workers``, from the better of the two, which on this coverage objective
+   find good schedules much faster than CP-SAT does: a tabu search
+   (:mod:`app.scheduler.tabu`) up to the size of a 600-person day, annealing
+   (:mod:`app.scheduler.search`) above.
 4. Solve lexicographically, one CP-SAT run per objective, each hinted with the best
    schedule so far and fixing the previous optimum (or best found) as a constraint:
    fewest moves (only with a previous schedule), most attendance (this run supplies
@@ -90,7 +91,8 @@ _ANNEAL_SHARE = 0.65
 #: while the annealing search keeps improving, so it gets nearly all the time.
 _ANNEAL_SHARE_BIG = 0.8
 BIG_MODEL_CELLS = 3000
-#: Above this many x variables the annealing search's long runs start hotter still.
+#: Above this many x variables (the benchmark's huge days) the search is annealing, whose long
+#: runs start hotter still; up to it, the tabu search (:mod:`app.scheduler.tabu`).
 LONG_RUN_CELLS = 10000
 #: Share of the deterministic budget for the first, short CP-SAT run.
 _QUICK_SHARE = 0.05
@@ -541,6 +543,7 @@ def _solve(
                 # Restarts begin at the greedy schedule (measured: more varied, and
                 # better, than starting from CP-SAT's); the better start is the floor.
                 big = len(sm.x) > BIG_MODEL_CELLS
+                tabu_search = len(sm.x) <= LONG_RUN_CELLS
                 share = _ANNEAL_SHARE_BIG if big else _ANNEAL_SHARE_SMALL if small else _ANNEAL_SHARE
                 if clock:
                     # The worker processes report after their deadline; they are given one early.
@@ -562,10 +565,12 @@ def _solve(
                     should_stop=run.stopped,
                     on_improve=lambda found: run.report(_attendance(sm, found)),
                     ceiling=quick_bound,
-                    # Measured on the benchmark's days: on large and huge ones, one
-                    # long, hotter run per process beats restarts (which win on the
-                    # smaller ones).
-                    max_runs=1 if big else 4,
+                    # Measured on the benchmark's days: up to large ones the tabu search,
+                    # one run per process (it shakes itself out of dead ends), beats
+                    # annealing; on huge ones its steps are too slow (every exchange of 260
+                    # topics weighed) and one long, hot annealing run per process wins.
+                    method="tabu" if tabu_search else "anneal",
+                    max_runs=1 if big or tabu_search else 4,
                     t_start=2.0 if len(sm.x) > LONG_RUN_CELLS else 1.0 if big else None,
                     # The search is pure Python: one process per worker uses the
                     # cores CP-SAT's threads would.

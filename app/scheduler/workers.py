@@ -21,6 +21,9 @@ from typing import Any, BinaryIO
 
 __all__ = ["ENDED", "WorkerProcess", "lower_priority", "worker_side"]
 
+#: Environment variables that keep BLAS and OpenMP in a worker to one thread.
+_ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
 #: What :meth:`WorkerProcess.next` returns once the worker has ended and every item is read.
 ENDED = object()
 
@@ -36,7 +39,11 @@ class WorkerProcess:
         # whose threads would otherwise take the signal and end the process); see worker_side().
         start = ("import signal, runpy; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM}); "
                  f"runpy.run_module({module!r}, run_name='__main__', alter_sys=True)")
-        self._proc = subprocess.Popen([sys.executable, "-c", start], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        # A worker is one core's share of a search: numerical libraries keep to one thread (the
+        # tabu search's matrix products slow down fivefold when two workers' threads fight over two cores).
+        env = {**os.environ, **{name: "1" for name in _ONE_THREAD}}
+        self._proc = subprocess.Popen([sys.executable, "-c", start], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      env=env)
         self._items: queue.Queue[Any] = queue.Queue()
         self._reader = threading.Thread(target=self._read, name=f"{module}-reader", daemon=True)
 

@@ -1,0 +1,256 @@
+"""Tabu search over slots: every swap weighed exactly at each step, for medium and large days.
+
+The annealing search (:mod:`app.scheduler.search`) tries one random move at a time; on a
+600-person day it makes ~50,000 a second and still ends a few attendance units short of what
+ten minutes of it find. This search instead weighs *every* exchange at once and takes the best
+one that is not tabu, which on these coverage objectives finds the better schedules sooner
+(measured on the benchmark's medium and large days: BENCHMARKS.md, "Scheduler").
+
+The moves, for topics i and j (a topic not placed is in a virtual slot of its own):
+
+* **exchange**: i takes j's (room class, slot) and j takes i's; with j not placed this replaces
+  i by j, with i not placed it brings i in and leaves j out;
+* **move**: i goes to a free room of a slot.
+
+How much attendance an exchange changes follows from four arrays, for the coverage counts
+``cnt[g, s]`` (topics of attendee group ``g`` in slot ``s``) and ``w[g, i]`` (the group's size
+if it marked topic ``i``, else 0):
+
+* ``gain[i, s]``: groups of i with nothing in slot s (``cnt == 0``), weighed by ``w``;
+* ``lose[i]``: groups whose only topic in i's slot is i (``cnt == 1``);
+* ``both[i, j]``: groups counted in ``lose[i]`` that also marked j. When i and j exchange, such a
+  group keeps j in i's old slot, so it does not lose it after all.
+
+Then ``delta(i, j) = gain[i, slot j] - lose[i] + gain[j, slot i] - lose[j] + both[i, j] +
+both[j, i]`` exactly, for every pair in one matrix product (float32 holds these integer sums
+exactly). A group that marked both i and j never gains from the exchange: neither slot was
+empty for it.
+
+Moves that undo a recent one are tabu for a random 10-25 steps unless they beat the best
+schedule found. When 300 steps bring nothing better, the search returns to the best schedule
+and shakes it with a few random exchanges.
+
+Facilitators and ``avoid_clash`` pairs are checked on the few best candidates only (most topics
+have neither). The result is reproducible: its length is counted in work units, like the
+annealing search's, and each step costs a fixed number of them for a given day.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from app.scheduler.instance import Instance
+from app.scheduler.model import SchedulingModel
+
+if TYPE_CHECKING:
+    from app.scheduler.search import SearchSpace
+
+__all__ = ["tabu"]
+
+#: A step that moves a topic out of a slot makes its return there tabu for this many steps.
+TENURE = (10, 25)
+#: Steps without a better schedule before the search returns to the best one and shakes it.
+STALL = 300
+#: Random exchanges made by one shake.
+SHAKE = 10
+#: Candidates looked at per step (best first) for facilitator and avoid_clash rules.
+LOOK = 32
+
+
+def weigh(weight: np.ndarray, marks: np.ndarray, cnt: np.ndarray, slot: np.ndarray,
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What each step could change: ``(delta, gain, lose)`` as in the module docstring.
+
+    ``weight`` and ``marks`` are groups x topics, ``cnt`` groups x (slots + 1) with the last
+    column the topics not placed, ``slot`` each topic's slot (that last one when not placed).
+    ``delta[i, j]`` is the attendance an exchange of i and j changes (meaningless where they
+    share a slot), ``gain[i, s] - lose[i]`` what moving i to a free room of slot s changes.
+    """
+    out = cnt.shape[1] - 1
+    empty = (cnt == 0).astype(np.float32)
+    empty[:, out] = 0.0  # leaving the schedule gains nothing
+    alone = (cnt == 1).astype(np.float32)
+    alone[:, out] = 0.0
+    gain = weight.T @ empty  # topics x (slots + 1)
+    sole = weight * alone[:, slot]  # groups x topics: i is the group's only topic in i's slot
+    lose = sole.sum(axis=0)
+    both = sole.T @ marks
+    into = gain[:, slot] - lose[:, None]  # into[i, j]: i enters j's slot, leaving its own
+    return into + into.T + both + both.T, gain, lose
+
+
+def tabu(
+    instance: Instance,
+    sm: SchedulingModel | SearchSpace,
+    start: dict[int, tuple[int, int]],
+    *,
+    work: int,
+    seed: int,
+    deadline: float,
+    should_stop: Callable[[], bool] | None = None,
+    ceiling: int | None = None,
+    t_start: float | None = None,  # noqa: ARG001 - the annealing search's; a tabu search has no temperature
+) -> dict[int, tuple[int, int]]:
+    """Improve ``start`` (topic index -> (class, slot)) for attendance; same contract as
+    :func:`app.scheduler.search.anneal`: ``work`` units fix the result for a ``seed``, the
+    ``deadline`` (``time.perf_counter()``) and ``should_stop`` end it early, reaching ``ceiling``
+    ends it, and the result is never worse than ``start``.
+    """
+    rng = random.Random(seed)
+    noise_rng = np.random.default_rng(seed)
+    n_topics, n_slots, n_classes = len(instance.topics), len(instance.slots), len(sm.classes)
+    out = n_slots  # the virtual slot of topics not placed
+    allowed = np.zeros((n_topics, n_classes, n_slots + 1), dtype=bool)
+    for ti, ci, si in sm.x:
+        allowed[ti, ci, si] = True
+    rooms = np.array([len(c.rooms) for c in sm.classes], dtype=np.int64)
+    marks = np.zeros((len(sm.groups), n_topics), dtype=np.float32)
+    size = np.zeros(len(sm.groups), dtype=np.float32)
+    for gi, (mult, tis) in enumerate(sm.groups):
+        size[gi] = mult
+        marks[gi, list(tis)] = 1.0
+    weight = marks * size[:, None]
+    must = np.zeros(n_topics, dtype=bool)
+    must[list(sm.must)] = True
+    index = {t.id: i for i, t in enumerate(instance.topics)}
+    runners = [frozenset(t.facilitators) for t in instance.topics]
+    partners: list[set[int]] = [set() for _ in range(n_topics)]
+    for a, b in instance.avoid_clash:
+        partners[index[a]].add(index[b])
+        partners[index[b]].add(index[a])
+    ruled = [bool(runners[i] or partners[i]) for i in range(n_topics)]
+    upper = np.triu(np.ones((n_topics, n_topics), dtype=bool), 1)
+    per_step = 1 + n_topics * (len(sm.groups) + n_topics) // 12
+
+    slot = np.full(n_topics, out, dtype=np.int64)
+    cls = np.zeros(n_topics, dtype=np.int64)
+    used = np.zeros((n_classes, n_slots), dtype=np.int64)
+    cnt = np.zeros((len(sm.groups), n_slots + 1), dtype=np.float32)
+
+    def load(cells: dict[int, tuple[int, int]]) -> None:
+        slot[:] = out
+        cls[:] = 0
+        used[:] = 0
+        for ti, (ci, si) in cells.items():
+            slot[ti], cls[ti] = si, ci
+            used[ci, si] += 1
+        cnt[:] = 0
+        for si in range(n_slots):
+            cnt[:, si] = marks[:, slot == si].sum(axis=1)
+
+    def attendance() -> int:
+        return int(round(float(size @ (cnt[:, :n_slots] > 0).sum(axis=1))))
+
+    def cells() -> dict[int, tuple[int, int]]:
+        return {ti: (int(cls[ti]), int(slot[ti])) for ti in range(n_topics) if slot[ti] != out}
+
+    def may_enter(i: int, s: int, leaving: int) -> bool:
+        """Topic i may run in slot s once ``leaving`` has left it: its facilitators are free, no partner is there."""
+        if s == out:
+            return not must[i]
+        if not ruled[i]:
+            return True
+        there = [o for o in np.flatnonzero(slot == s) if o != i and o != leaving]
+        return not any(runners[i] & runners[o] for o in there) and not any(o in partners[i] for o in there)
+
+    def exchange(i: int, j: int) -> None:
+        si, sj = int(slot[i]), int(slot[j])
+        if si != out:
+            cnt[:, si] += marks[:, j] - marks[:, i]
+        if sj != out:
+            cnt[:, sj] += marks[:, i] - marks[:, j]
+        slot[i], slot[j] = sj, si
+        cls[i], cls[j] = cls[j], cls[i]
+
+    def move(i: int, s: int) -> None:
+        si = int(slot[i])
+        if si != out:
+            used[cls[i], si] -= 1
+            cnt[:, si] -= marks[:, i]
+        c = next(c for c in range(n_classes) if allowed[i, c, s] and used[c, s] < rooms[c])
+        used[c, s] += 1
+        cnt[:, s] += marks[:, i]
+        slot[i], cls[i] = s, c
+
+    def shake() -> None:
+        done = tries = 0
+        while done < SHAKE and tries < 50 * SHAKE:
+            tries += 1
+            i, j = rng.randrange(n_topics), rng.randrange(n_topics)
+            si, sj = int(slot[i]), int(slot[j])
+            if si == sj or out in (si, sj) or not (allowed[i, cls[j], sj] and allowed[j, cls[i], si]):
+                continue
+            if may_enter(i, sj, j) and may_enter(j, si, i):
+                exchange(i, j)
+                done += 1
+
+    load(start)
+    value = attendance()
+    best, best_value = dict(start), value
+    if ceiling is not None and best_value >= ceiling:
+        return best
+    tabu_until = np.zeros((n_topics, n_slots + 1), dtype=np.int64)
+    step = last_better = spent = 0
+    topics = np.arange(n_topics)
+    while spent < work:
+        step += 1
+        spent += per_step
+        if step % 16 == 0 and (time.perf_counter() > deadline or (should_stop is not None and should_stop())):
+            break
+        delta, gain, lose = weigh(weight, marks, cnt, slot)
+        fits = allowed[topics[:, None], cls[None, :], slot[None, :]]  # i may take j's (class, slot)
+        fits[:, slot == out] = ~must[:, None]
+        ok = fits & fits.T & upper & (slot[:, None] != slot[None, :])
+        barred = tabu_until[topics[:, None], slot[None, :]] > step
+        barred = (barred | barred.T) & (value + delta <= best_value)
+        delta = np.where(ok & ~barred, delta, -np.inf)
+        free = (rooms[:, None] - used) > 0
+        room_for = (allowed[:, :, :n_slots] & free[None]).any(axis=1)
+        room_for[topics[slot != out], slot[slot != out]] = False
+        shift = gain[:, :n_slots] - lose[:, None]
+        shift_barred = (tabu_until[:, :n_slots] > step) & (value + shift <= best_value)
+        shift = np.where(room_for & ~shift_barred, shift, -np.inf)
+        flat = np.concatenate([delta.ravel(), shift.ravel()])
+        flat = flat + noise_rng.random(flat.size, dtype=np.float32) * 1e-3  # ties broken at random
+        look = min(LOOK, flat.size)
+        order = np.argpartition(-flat, look - 1)[:look]
+        chosen = False
+        for k in order[np.argsort(-flat[order])]:
+            if flat[k] == -np.inf:
+                break
+            k = int(k)
+            if k < n_topics * n_topics:
+                i, j = divmod(k, n_topics)
+                si, sj = int(slot[i]), int(slot[j])
+                if not (may_enter(i, sj, j) and may_enter(j, si, i)):
+                    continue
+                value += int(round(float(delta[i, j])))
+                exchange(i, j)
+                tenure = rng.randint(*TENURE)
+                tabu_until[i, si] = tabu_until[j, sj] = step + tenure
+            else:
+                i, s = divmod(k - n_topics * n_topics, n_slots)
+                if not may_enter(i, s, -1):
+                    continue
+                si = int(slot[i])
+                value += int(round(float(shift[i, s])))
+                move(i, s)
+                tabu_until[i, si] = step + rng.randint(*TENURE)
+            chosen = True
+            break
+        if value > best_value:
+            best, best_value, last_better = cells(), value, step
+            if ceiling is not None and best_value >= ceiling:
+                break
+        elif not chosen or step - last_better > STALL:
+            last_better = step
+            load(best)
+            shake()
+            value = attendance()
+            tabu_until[:] = 0
+    return best
