@@ -10,8 +10,8 @@ How it works
    proven optimal here), then independent local searches, one worker process per
    ``Config.workers``, from the better of the two, which on this coverage objective
    find good schedules much faster than CP-SAT does: a tabu search
-   (:mod:`app.scheduler.tabu`) up to the size of a 600-person day, annealing
-   (:mod:`app.scheduler.search`) above.
+   (:mod:`app.scheduler.tabu`) from a 200- to a 600-person day, annealing
+   (:mod:`app.scheduler.search`) on smaller and bigger ones.
 4. Solve lexicographically, one CP-SAT run per objective, each hinted with the best
    schedule so far and fixing the previous optimum (or best found) as a constraint:
    fewest moves (only with a previous schedule), most attendance (this run supplies
@@ -83,6 +83,8 @@ _SECONDARY_SHARE = 0.2
 #: Of what is left after attendance, the share of the sessions-run stage (the
 #: overflow/clash proxies get the rest).
 _SESSIONS_SHARE = 0.4
+#: The same on small days (at most :data:`SMALL_MODEL_CELLS` x variables).
+_SESSIONS_SHARE_SMALL = 0.8
 #: Share of the time limit given to the annealing start (:mod:`app.scheduler.search`).
 _ANNEAL_SHARE = 0.65
 #: The annealing share on big models (more than :data:`BIG_MODEL_CELLS` x variables,
@@ -92,7 +94,8 @@ _ANNEAL_SHARE = 0.65
 _ANNEAL_SHARE_BIG = 0.8
 BIG_MODEL_CELLS = 3000
 #: Above this many x variables (the benchmark's huge days) the search is annealing, whose long
-#: runs start hotter still; up to it, the tabu search (:mod:`app.scheduler.tabu`).
+#: runs start hotter still; up to it and above :data:`SMALL_MODEL_CELLS`, the tabu search
+#: (:mod:`app.scheduler.tabu`).
 LONG_RUN_CELLS = 10000
 #: Share of the deterministic budget for the first, short CP-SAT run.
 _QUICK_SHARE = 0.05
@@ -543,7 +546,7 @@ def _solve(
                 # Restarts begin at the greedy schedule (measured: more varied, and
                 # better, than starting from CP-SAT's); the better start is the floor.
                 big = len(sm.x) > BIG_MODEL_CELLS
-                tabu_search = len(sm.x) <= LONG_RUN_CELLS
+                tabu_search = SMALL_MODEL_CELLS < len(sm.x) <= LONG_RUN_CELLS
                 share = _ANNEAL_SHARE_BIG if big else _ANNEAL_SHARE_SMALL if small else _ANNEAL_SHARE
                 if clock:
                     # The worker processes report after their deadline; they are given one early.
@@ -565,10 +568,12 @@ def _solve(
                     should_stop=run.stopped,
                     on_improve=lambda found: run.report(_attendance(sm, found)),
                     ceiling=quick_bound,
-                    # Measured on the benchmark's days: up to large ones the tabu search,
-                    # one run per process (it shakes itself out of dead ends), beats
+                    # Measured on the benchmark's days: on medium and large ones the tabu
+                    # search, one run per process (it shakes itself out of dead ends), beats
                     # annealing; on huge ones its steps are too slow (every exchange of 260
-                    # topics weighed) and one long, hot annealing run per process wins.
+                    # topics weighed) and one long, hot annealing run per process wins; on
+                    # small ones annealing's restarts reach the optimum CP-SAT then proves
+                    # within the 3 s (the tabu search took the whole of its share there).
                     method="tabu" if tabu_search else "anneal",
                     max_runs=1 if big or tabu_search else 4,
                     t_start=2.0 if len(sm.x) > LONG_RUN_CELLS else 1.0 if big else None,
@@ -640,8 +645,11 @@ def _solve(
         filled = sum(best[v] for v in viable_vars)
         _hint(model, best)
         if not run.stopped() and filled < len(viable_vars):
-            solver, status = run_stage(sessions, True, max(0.02, remaining_dtime * _SESSIONS_SHARE),
-                                       until(_SESSIONS_SHARE))
+            # On a small day proving the sessions run is what is left to prove (the proxies after it
+            # are only polish): it gets most of the time.
+            sessions_share = _SESSIONS_SHARE_SMALL if len(sm.x) <= SMALL_MODEL_CELLS else _SESSIONS_SHARE
+            solver, status = run_stage(sessions, True, max(0.02, remaining_dtime * sessions_share),
+                                       until(sessions_share))
             remaining_dtime -= solver.deterministic_time
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and int(round(solver.objective_value)) >= filled:
                 proven &= status == cp_model.OPTIMAL
