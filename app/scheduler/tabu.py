@@ -192,7 +192,16 @@ def tabu(
     load(start)
     value = attendance()
     best, best_value = dict(start), value
-    if ceiling is not None and best_value >= ceiling:
+    # Nothing beats every group covered in as many slots as it has topics (or slots): stop there,
+    # which also ends at once a day nobody has marked yet.
+    slots_of: list[set[int]] = [set() for _ in range(n_topics)]
+    for ti, _, si in sm.x:
+        slots_of[ti].add(si)
+    trivial = sum(mult * min(len(tis), len(set().union(*(slots_of[ti] for ti in tis)))) for mult, tis in sm.groups)
+    ceiling = trivial if ceiling is None else min(ceiling, trivial)
+    if not sm.x:
+        return best
+    if best_value >= ceiling:
         return best
     tabu_until = np.zeros((n_topics, n_slots + 1), dtype=np.int64)
     step = last_better = spent = 0
@@ -245,7 +254,7 @@ def tabu(
             break
         if value > best_value:
             best, best_value, last_better = cells(), value, step
-            if ceiling is not None and best_value >= ceiling:
+            if best_value >= ceiling:
                 break
         elif not chosen or step - last_better > STALL:
             last_better = step

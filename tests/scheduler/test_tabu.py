@@ -122,3 +122,14 @@ def test_it_stops_at_its_deadline_when_asked_and_at_the_ceiling(medium) -> None:
     ceiling = _value(sm, start) + 1
     reached = tabu(inst, sm, start, work=10**12, seed=2, deadline=time.perf_counter() + 30, ceiling=ceiling)
     assert _value(sm, reached) >= ceiling
+
+
+def test_a_day_nobody_has_marked_yet_ends_at_once() -> None:
+    rooms = (Room("a", "A", 30),)
+    slots = (Slot("s1", "09:00", "09:50"), Slot("s2", "10:00", "10:50"))
+    inst = Instance(EventInfo(), rooms, slots, (Attendee("p0"),), (Topic("t0", "T0"), Topic("t1", "T1")), ())
+    sm = build_model(inst, {})
+    began = time.perf_counter()
+    cells = tabu(inst, sm, greedy_cells(inst, sm), work=10**12, seed=1, deadline=began + 30)
+    assert time.perf_counter() - began < 1
+    _keeps_the_rules(inst, sm, cells)
