@@ -201,18 +201,28 @@ def test_a_build_waiting_its_turn_says_so_in_the_console_and_can_be_cancelled(db
 
 def test_a_stop_reaches_a_worker_inside_a_cp_sat_stage() -> None:
     """The console's Stop must end a CP-SAT stage at once: a Python signal handler alone runs only
-    when the stage ends. On the huge day with 60 s, the first CP-SAT run lasts about 3 s; the stop
-    comes 1.5 s after the start, inside it."""
+    when the stage ends. On the huge day with 60 s, the first CP-SAT run lasts about 3 s and starts
+    right after the worker reports the greedy schedule; the stop comes 0.5 s after that report,
+    inside it. (A fixed 1.5 s from the start was sometimes still in the worker's model building
+    on a loaded machine, and then the whole of the finish came after the stop.) Seen only at the
+    stage's end, the answer would come 2.5 s or more after the stop; seen at once, it comes after
+    the finish (rooms, score: about half a second here)."""
     import threading
 
     from app.scheduler.remote import solve_in_worker
 
     inst = generate("huge", 1)
     stop = threading.Event()
-    threading.Timer(1.5, stop.set).start()
-    began = time.perf_counter()
-    sol = solve_in_worker(inst, Config(time_limit=60), stop=stop)
-    waited = time.perf_counter() - began - 1.5
+    stopped_at: list[float] = []
+
+    def stop_soon(_progress: object) -> None:
+        if not stopped_at:
+            stopped_at.append(time.perf_counter() + 0.5)
+            threading.Timer(0.5, stop.set).start()
+
+    sol = solve_in_worker(inst, Config(time_limit=60), stop=stop, on_progress=stop_soon)
+    assert stopped_at, "the worker reported no progress"
+    waited = time.perf_counter() - stopped_at[0]
     assert sol.stats is not None and not violations(inst, sol.placements)
-    assert waited < 1.0, f"the worker answered {waited:.1f} s after the stop"
+    assert waited < 1.5, f"the worker answered {waited:.1f} s after the stop"
     assert not _search_processes()
