@@ -464,8 +464,11 @@ RUN_WORK_PER_TOPIC = 60_000
 
 
 def _method(name: str) -> Callable[..., dict[int, tuple[int, int]]]:
-    """The search a run makes: "anneal" (:func:`anneal`) or "tabu" (:func:`app.scheduler.tabu.tabu`)."""
-    return tabu if name == "tabu" else anneal
+    """The search a run makes: "anneal" (:func:`anneal`) or "tabu" (:func:`app.scheduler.tabu.tabu`).
+
+    Any other name is a programming error and raises KeyError (never a silent fall back to annealing).
+    """
+    return {"anneal": anneal, "tabu": tabu}[name]
 
 
 def _value(sm: SchedulingModel | SearchSpace, cells: dict[int, tuple[int, int]]) -> int:
