@@ -519,7 +519,6 @@ def main_bench(args: argparse.Namespace) -> int:
             ("frames received", f"{frames_total} ({frames_total / max(1, args.clients) / elapsed:.1f}/client/s)"),
             ("refetches / reloads asked of phones", f"{data['refetches']}"),
             ("server renders", " + ".join(str(s["renders"]) for s in stats)),
-            ("signals after their tick (two workers)", " + ".join(str(s.get("late_signals", "–")) for s in stats)),
             ("overflow refreshes / stalled", f"{sum(s['overflows'] for s in stats)} / {sum(s['stalled'] for s in stats)}"),
             ("server CPU % (per worker)", " + ".join(f"{(b - a) / elapsed * 100:.0f}" for a, b in zip(cpu0, cpu1))),
             ("swarm CPU % (load generator, same machine)", f"{(swarm_cpu1 - swarm_cpu0) / elapsed * 100:.0f}"),

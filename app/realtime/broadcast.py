@@ -23,8 +23,7 @@ from typing import Protocol
 
 log = logging.getLogger("twofeet.realtime")
 
-#: (event_id, sequence, when it was committed: wall-clock seconds, or None when unknown)
-OnSignal = Callable[[int, int, float | None], None]
+OnSignal = Callable[[int, int], None]
 OnResync = Callable[[], None]
 
 
@@ -32,14 +31,12 @@ class Broadcast(Protocol):
     """Carries (event_id, sequence) signals between the processes serving one deployment."""
 
     healthy: bool
-    #: Whether other processes share the signals (and so should render the same batches).
-    shared: bool
 
     async def start(self, on_signal: OnSignal, on_resync: OnResync) -> None:
         """Begin delivering other processes' signals to ``on_signal``."""
         ...
 
-    async def publish(self, event_id: int, sequence: int, at: float | None = None) -> None:
+    async def publish(self, event_id: int, sequence: int) -> None:
         """Tell the other processes (best effort: the database heals anything lost)."""
         ...
 
@@ -51,12 +48,11 @@ class MemoryBroadcast:
     """One process: the hub already delivers locally, so there is nobody else to tell."""
 
     healthy = True
-    shared = False
 
     async def start(self, on_signal: OnSignal, on_resync: OnResync) -> None:
         return None
 
-    async def publish(self, event_id: int, sequence: int, at: float | None = None) -> None:
+    async def publish(self, event_id: int, sequence: int) -> None:
         return None
 
     async def stop(self) -> None:
@@ -72,7 +68,6 @@ class RedisBroadcast:
         self.max_backoff_s = max_backoff_s
         self.origin = uuid.uuid4().hex  # our own signals come back from Redis; skip them
         self.healthy = False
-        self.shared = True
         self.reconnects = 0
         self._publisher = None  # type: ignore[var-annotated]
         self._task: asyncio.Task[None] | None = None
@@ -137,19 +132,17 @@ class RedisBroadcast:
             body = json.loads(data)  # type: ignore[arg-type]
             if body.get("o") == self.origin:
                 return
-            at = body.get("t")
-            on_signal(int(body["e"]), int(body["s"]), None if at is None else float(at))
+            on_signal(int(body["e"]), int(body["s"]))
         except (TypeError, ValueError, KeyError, AttributeError):
             log.warning("Ignoring a malformed board signal from Redis")
 
-    async def publish(self, event_id: int, sequence: int, at: float | None = None) -> None:
+    async def publish(self, event_id: int, sequence: int) -> None:
         if self._publisher is None:
             return
         from redis.exceptions import RedisError  # inline: Redis deployments only
 
         try:
-            body = {"e": event_id, "s": sequence, "t": at, "o": self.origin}
-            await self._publisher.publish(self.channel, json.dumps(body))
+            await self._publisher.publish(self.channel, json.dumps({"e": event_id, "s": sequence, "o": self.origin}))
         except (RedisError, OSError, ConnectionError) as error:
             # Other processes will catch up from the database when their listener resyncs or
             # their periodic check runs; the local sockets were already told.

@@ -35,7 +35,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 import sys
 import time
 import weakref
@@ -152,10 +151,6 @@ class Channel:
     # render and fan-out ends (loop time; see Hub._run).
     woken_at: float = 0.0
     rest_until: float = 0.0
-    # With aligned batches (several processes): (wall-clock commit time, sequence) of the changes
-    # signalled and not yet rendered, and the last tick rendered (see Hub._tick).
-    pending: list[tuple[float, int]] = field(default_factory=list)
-    ticked: float = 0.0
 
     def count(self) -> int:
         return sum(len(s) for s in self.clients.values())
@@ -175,7 +170,6 @@ class HubStats:
     refused: int = 0
     garbage: int = 0
     prepared: int = 0  # of ``frames``: written as bytes framed once per batch, not through ASGI
-    late: int = 0  # aligned batches: signals that came after the tick their commit belonged to
 
 
 class Hub:
@@ -184,7 +178,7 @@ class Hub:
     def __init__(self, *, engine: Engine, env: Environment, broadcast: Broadcast, window_s: float = 0.1,
                  queue_size: int = 16, heartbeat_s: float = 25.0, sweep_s: float = 5.0,
                  send_timeout_s: float = 10.0, switch_interval_s: float = 0.0002, rest_ratio: float = 0.5,
-                 quiet_gc: bool = False, grace_s: float = 0.005) -> None:
+                 quiet_gc: bool = False) -> None:
         self.engine = engine
         self.switch_interval_s = switch_interval_s
         self.rest_ratio = rest_ratio
@@ -192,11 +186,6 @@ class Hub:
         self.env = env
         self.broadcast = broadcast
         self.window_s = window_s
-        # Processes sharing one board through a broadcast cut their batches at the same wall-clock
-        # ticks (see _tick), so every process shows a change in the same tick, not up to a window
-        # apart; ``grace_s`` is how long a tick waits for the other processes' signals.
-        self.aligned = bool(getattr(broadcast, "shared", False))
-        self.grace_s = grace_s
         self.queue_size = queue_size
         self.heartbeat_s = heartbeat_s
         self.sweep_s = sweep_s
@@ -263,33 +252,26 @@ class Hub:
         loop = self.loop
         if loop is None or loop.is_closed():
             return
-        at = time.time()  # taken in the committing thread: the loop may be busy a while
         with contextlib.suppress(RuntimeError):  # the loop is shutting down
-            loop.call_soon_threadsafe(self.publish, event_id, sequence, at)
+            loop.call_soon_threadsafe(self.publish, event_id, sequence)
 
-    def publish(self, event_id: int, sequence: int, at: float | None = None) -> None:
+    def publish(self, event_id: int, sequence: int) -> None:
         """A change was committed here: wake local sockets and tell the other processes."""
-        at = time.time() if at is None else at
-        self._signal(event_id, sequence, at)
-        task = asyncio.ensure_future(self.broadcast.publish(event_id, sequence, at))
+        self._signal(event_id, sequence)
+        task = asyncio.ensure_future(self.broadcast.publish(event_id, sequence))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def _on_remote(self, event_id: int, sequence: int, at: float | None = None) -> None:
-        self._signal(event_id, sequence, at)
+    def _on_remote(self, event_id: int, sequence: int) -> None:
+        self._signal(event_id, sequence)
 
     def _on_resync(self) -> None:
         self._sweep_now.set()
 
-    def _signal(self, event_id: int, sequence: int, at: float | None = None) -> None:
+    def _signal(self, event_id: int, sequence: int) -> None:
         channel = self.channels.get(event_id)
         if channel is not None and sequence > channel.target:
             channel.target = sequence
-            if self.aligned:
-                at = time.time() if at is None else at
-                if at < channel.ticked:
-                    self.stats.late += 1
-                channel.pending.append((at, sequence))
             self.last_activity = asyncio.get_running_loop().time()
             if not channel.wake.is_set():
                 channel.woken_at = self.last_activity
@@ -340,29 +322,21 @@ class Hub:
         loop = asyncio.get_running_loop()
         while channel.count():
             await channel.wake.wait()
-            upto: int | None = None
-            if self.aligned:
-                upto = await self._tick(channel)
-            else:
-                delay = max(channel.woken_at + self.window_s, channel.rest_until) - loop.time()
-                if delay > 0:
-                    await asyncio.sleep(delay)
+            delay = max(channel.woken_at + self.window_s, channel.rest_until) - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
             if channel.inflight > channel.stragglers:
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(0.5):
                         await channel.drained.wait()
             channel.wake.clear()
-            if upto is not None:
-                channel.pending = [(at, seq) for at, seq in channel.pending if seq > upto]
-                if channel.pending:  # changes committed after the tick: the next tick's
-                    channel.wake.set()
             began = loop.time()
             async with channel.lock:
                 views = [v for v, clients in channel.clients.items() if clients]
                 if not views:
                     continue
                 try:
-                    batch = await run_in_threadpool(self._render, channel, after=channel.seq, views=views, upto=upto)
+                    batch = await run_in_threadpool(self._render, channel, after=channel.seq, views=views)
                 except Exception:  # noqa: BLE001 - keep serving; the next signal or sweep retries
                     log.exception("Rendering board pushes failed for event %s", channel.event_id)
                     await asyncio.sleep(1)
@@ -372,8 +346,6 @@ class Hub:
                     continue
                 self.stats.renders += 1
                 channel.seq = batch.last
-                if channel.pending:
-                    channel.pending = [(at, seq) for at, seq in channel.pending if seq > channel.seq]
                 channel.refresh_cache.clear()
                 channel.replay_cache.clear()
                 channel.drained.clear()
@@ -412,32 +384,6 @@ class Hub:
                 now = loop.time()
                 channel.rest_until = now + self.rest_ratio * (now - began)
                 self.last_activity = now
-
-    async def _tick(self, channel: Channel) -> int | None:
-        """Wait for the tick that renders the oldest pending change; the last sequence it covers.
-
-        Ticks fall on multiples of the window in wall-clock time, the same instants in every
-        process, and a tick covers the changes committed before it (by the committing process's
-        clock), whichever process heard of them first. With a window of its own per process, a
-        change could reach one process's phones a whole window after the other's, which made two
-        workers slower to every screen than one process (BENCHMARKS.md, issue 22). A tick waits
-        ``grace_s`` past its instant for signals still on their way through the broadcast. None:
-        nothing is pending (a wake-up without a change): render whatever is new.
-        """
-        window = self.window_s
-        if not channel.pending:
-            return None
-        first = min(at for at, _ in channel.pending)
-        tick = (math.floor(first / window) + 1) * window
-        loop = asyncio.get_running_loop()
-        rest_ends = time.time() + max(0.0, channel.rest_until - loop.time())
-        if tick + self.grace_s < rest_ends:  # resting after a long fan-out: a later tick
-            tick += math.ceil((rest_ends - tick - self.grace_s) / window) * window
-        delay = tick + self.grace_s - time.time()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        channel.ticked = tick
-        return max((seq for at, seq in channel.pending if at < tick), default=None)
 
     async def _refresh(self, channel: Channel, view: str) -> tuple[int, Push]:
         """A full snapshot for ``view`` at the channel's sequence (cached until the next batch)."""

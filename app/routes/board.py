@@ -163,7 +163,6 @@ async def live_health(request: Request) -> dict[str, object]:
     stats = hub.stats
     return {"connected": hub.connected(), "events": len(hub.channels), "renders": stats.renders,
             "frames": stats.frames, "prepared": stats.prepared, "overflows": stats.overflows, "stalled": stats.stalled,
-            "refused": stats.refused, "garbage": stats.garbage, "late_signals": stats.late,
-            "broadcast_healthy": hub.broadcast.healthy,
+            "refused": stats.refused, "garbage": stats.garbage, "broadcast_healthy": hub.broadcast.healthy,
             "broadcast_reconnects": getattr(hub.broadcast, "reconnects", 0),
             "gc": None if hub.gc is None else hub.gc.stats.as_dict()}
