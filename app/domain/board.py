@@ -12,6 +12,7 @@ from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
+from app.domain.changes import Change
 from app.models import BoardEvent, Event
 from app.models.util import utcnow
 
@@ -65,8 +66,10 @@ def _end_turn(session: OrmSession, transaction: Any) -> None:
             turn.release()
 
 
-def record_change(session: Session, *, event_id: int, kind: str, payload: dict[str, Any]) -> int:
+def record_change(session: Session, *, event_id: int, kind: Change, payload: dict[str, Any]) -> int:
     """Append a BoardEvent in the caller's transaction and return its sequence number.
+
+    ``kind`` says which screens show the change and how (``changes.SCREENS``).
 
     The sequence bump locks the event row. The caller commits: the change and its BoardEvent land
     together or not at all. A plain INSERT, not an ORM add: every mark of the day comes through here.
@@ -87,8 +90,9 @@ def record_change(session: Session, *, event_id: int, kind: str, payload: dict[s
 
 
 def changes_between(session: Session, *, event_id: int, after: int,
-                    last: int) -> list[tuple[str, int | None, int | None]] | None:
-    """What the changes (after, last] of an event touched, as distinct (kind, topic id, placement id).
+                    last: int) -> list[tuple[str, int | None, int | None, int | None]] | None:
+    """What the changes (after, last] of an event touched, as distinct (kind, topic id, placement id,
+    second topic id: a merge's merged topic, an unmerge's former home).
 
     However many changes the gap holds, the answer is at most one row per kind and topic (or
     placement): catching a screen up on 2,000 marks costs about what 20 do. None when the log
@@ -99,5 +103,7 @@ def changes_between(session: Session, *, event_id: int, after: int,
         return None
     topic = BoardEvent.payload["topic_id"].as_integer()  # type: ignore[index]
     placement = BoardEvent.payload["placement_id"].as_integer()  # type: ignore[index]
-    return [(kind, topic_id, placement_id) for kind, topic_id, placement_id
-            in session.execute(select(BoardEvent.kind, topic, placement).where(*gap).distinct())]
+    other = func.coalesce(BoardEvent.payload["merged_id"].as_integer(),  # type: ignore[index]
+                          BoardEvent.payload["from_id"].as_integer())  # type: ignore[index]
+    return [(kind, topic_id, placement_id, other_id) for kind, topic_id, placement_id, other_id
+            in session.execute(select(BoardEvent.kind, topic, placement, other).where(*gap).distinct())]

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from app.domain import phases
 from app.domain.board import record_change
+from app.domain.changes import Change
 from app.domain.errors import Conflict
 from app.models import Attendee, Event, FacilitatorClaim, Topic
 
@@ -19,7 +20,7 @@ def claim_topic(session: Session, *, event: Event, attendee: Attendee, topic: To
     if exists is not None:
         return False
     # Lock the event row first (via record_change) so two late claims cannot both pass the limit.
-    record_change(session, event_id=event.id, kind="facilitators_changed",  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.facilitators_changed,  # type: ignore[arg-type]
                   payload={"topic_id": topic.id})
     count = session.scalar(select(func.count()).select_from(FacilitatorClaim)
                            .where(FacilitatorClaim.topic_id == topic.id)) or 0
@@ -40,7 +41,7 @@ def release_claim(session: Session, *, event: Event, attendee: Attendee, topic: 
     if not result.rowcount:  # type: ignore[attr-defined]
         session.rollback()
         return False
-    record_change(session, event_id=event.id, kind="facilitators_changed",  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.facilitators_changed,  # type: ignore[arg-type]
                   payload={"topic_id": topic.id})
     session.commit()
     return True

@@ -17,9 +17,10 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
-from app.domain import audit, events, moderation
+from app.domain import audit, events, moderation, phases
 from app.domain.schedule import current_and_next, published_run
 from app.domain.board import record_change
+from app.domain.changes import Change
 from app.domain.errors import Conflict, InvalidInput, NotFound, known_id
 from app.domain.eventfile import build_instance
 from app.models import (
@@ -353,6 +354,7 @@ def preview_move(session: Session, *, event: Event, placement_id: int, room_id: 
 def move(session: Session, *, event: Event, placement_id: int, room_id: int, slot_id: int,
          actor: Organizer) -> Consequences:
     """Move a session (swapping with one already there); refused with the reason if it breaks a rule."""
+    phases.require_phase(event, "draft_schedule")
     result = preview_move(session, event=event, placement_id=placement_id, room_id=room_id, slot_id=slot_id)
     if not result.allowed:
         raise Conflict("That move is refused: " + " ".join(result.problems))
@@ -394,6 +396,7 @@ def _restat(session: Session, event: Event, draft: ScheduleRun) -> None:
 
 def place(session: Session, *, event: Event, topic_id: int, room_id: int, slot_id: int, actor: Organizer) -> Placement:
     """Put a left-out topic into a free cell of the draft."""
+    phases.require_phase(event, "draft_schedule")
     topic = session.get(Topic, topic_id) if known_id(topic_id) else None
     if topic is None or topic.event_id != event.id or topic.status != TopicStatus.open:
         raise NotFound(f"Topic {topic_id} is not on this event's wall.", field="topic_id")
@@ -422,6 +425,7 @@ def place(session: Session, *, event: Event, topic_id: int, room_id: int, slot_i
 
 def unschedule(session: Session, *, event: Event, placement_id: int, actor: Organizer) -> Topic:
     """Take a session off the draft; it joins the left-out list."""
+    phases.require_phase(event, "draft_schedule")
     draft, placement = _draft_placement(session, event, placement_id)
     topic = session.get(Topic, placement.topic_id)
     if topic is not None and placement.pinned:  # a pin to a cell it no longer holds could never be met
@@ -440,6 +444,7 @@ def unschedule(session: Session, *, event: Event, placement_id: int, actor: Orga
 
 def toggle_pin(session: Session, *, event: Event, placement_id: int, actor: Organizer) -> Placement:
     """Pin a session to its room and slot (the next build keeps it there), or unpin it."""
+    phases.require_phase(event, "draft_schedule")
     _draft, placement = _draft_placement(session, event, placement_id)
     placement.pinned = not placement.pinned
     topic = session.get(Topic, placement.topic_id)
@@ -462,8 +467,7 @@ def publish(session: Session, *, event: Event, actor: Organizer, announcement: s
 
     ``now`` (default: the clock) decides which slot is running, for pop-ups carried over.
     """
-    if event.phase == Phase.closed:
-        raise Conflict("The event is closed. Reopen it (move it to another phase) before publishing.")
+    phases.require_phase(event, "publish_schedule")
     draft = current_draft(session, event=event)
     if draft is None:
         raise Conflict("There is no draft to publish. Build a schedule first.")
@@ -488,7 +492,7 @@ def publish(session: Session, *, event: Event, actor: Organizer, announcement: s
     elif moved:
         event.announcement = ("Schedule changed: " + "; ".join(moved))[:280]
     session.add(event)
-    record_change(session, event_id=event.id, kind="schedule_published",  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.schedule_published,  # type: ignore[arg-type]
                   payload={"schedule_run_id": draft.id, "version": draft.version})
     audit.record(session, event=event, actor=actor, action="publish",
                  detail=f"published v{draft.version}" + (f" ({len(moved)} changes)" if previous else ""))
@@ -590,7 +594,7 @@ def undo_publish(session: Session, *, event: Event, actor: Organizer, version: i
         event.phase = Phase(previous_phase) if previous_phase in {p.value for p in Phase} and previous_phase != "live" \
             else Phase.scheduled
     session.add(event)
-    record_change(session, event_id=event.id, kind="schedule_published",  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.schedule_published,  # type: ignore[arg-type]
                   payload={"schedule_run_id": now_live.id if now_live else None,
                            "version": now_live.version if now_live else None, "undone": latest.version})
     audit.record(session, event=event, actor=actor, action="unpublish",
@@ -603,6 +607,7 @@ def undo_publish(session: Session, *, event: Event, actor: Organizer, version: i
 
 def close_room_from(session: Session, *, event: Event, room_id: int, slot_id: int, actor: Organizer) -> Room:
     """A room cannot be used from ``slot_id`` on (the gym is needed after lunch)."""
+    phases.require_phase(event, "change_live_day")
     room, slot = _cell_ids(session, event, room_id, slot_id)
     slots = events.list_slots(session, event)
     start = next(i for i, s in enumerate(slots) if s.id == slot.id)
@@ -615,6 +620,7 @@ def close_room_from(session: Session, *, event: Event, room_id: int, slot_id: in
 
 def facilitator_leaves(session: Session, *, event: Event, attendee_id: int, actor: Organizer) -> list[Topic]:
     """Someone who was to lead sessions has gone: they lead nothing from now on."""
+    phases.require_phase(event, "change_live_day")
     person = session.get(Attendee, attendee_id) if known_id(attendee_id) else None
     if person is None or person.event_id != event.id:
         raise NotFound(f"Attendee {attendee_id} is not part of this event.", field="attendee_id")
@@ -622,7 +628,7 @@ def facilitator_leaves(session: Session, *, event: Event, attendee_id: int, acto
                                .where(FacilitatorClaim.attendee_id == person.id)))
     session.execute(delete(FacilitatorClaim).where(FacilitatorClaim.attendee_id == person.id))  # type: ignore[arg-type]
     for topic in led:  # one change per topic, so every screen updates that topic's facilitator line
-        record_change(session, event_id=event.id, kind="facilitators_changed", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+        record_change(session, event_id=event.id, kind=Change.facilitators_changed, payload={"topic_id": topic.id})  # type: ignore[arg-type]
     audit.record(session, event=event, actor=actor, action="facilitator_left",
                  detail=f"{person.name or f'attendee {person.id}'} left; no longer leads "
                         + (", ".join(f"“{t.title}”" for t in led) or "anything"))
@@ -632,6 +638,7 @@ def facilitator_leaves(session: Session, *, event: Event, attendee_id: int, acto
 
 def cancel_session(session: Session, *, event: Event, topic_id: int, reason: str, actor: Organizer) -> Topic:
     """Call a session off: it leaves the wall (with the reason), so a re-solve fills its place."""
+    phases.require_phase(event, "change_live_day")
     return moderation.hide_topic(session, event=event, topic_id=topic_id, reason=reason or "cancelled", actor=actor)
 
 

@@ -16,8 +16,9 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from app.domain import audit
+from app.domain import audit, phases
 from app.domain.board import record_change
+from app.domain.changes import Change
 from app.domain.schedule import published_run
 from app.domain.errors import Conflict, FieldError, InvalidInput, NotAllowed, NotFound, known_id
 from app.domain.passwords import PasswordChecker, verify_untracked
@@ -351,6 +352,7 @@ def update_settings(
 ) -> Event:
     """Change the marking rules: budget (None for unlimited), hidden counts, shuffled order, the
     facilitators a topic may have and the people a topic needs to run (None keeps either)."""
+    phases.require_phase(event, "change_settings")
     found = _Collect()
     found.check(validate_vote_budget, vote_budget)
     if facilitator_limit is not None and not (1 <= facilitator_limit <= 20):
@@ -370,7 +372,7 @@ def update_settings(
                  detail=f"marks per attendee {vote_budget or 'unlimited'}, counts {'hidden' if hide_counts else 'shown'}, "
                         f"{'shuffled' if shuffle_topics else 'shared'} order, up to {event.facilitator_limit} facilitators, "
                         f"a session runs with {event.min_interest} or more people")
-    record_change(session, event_id=event.id, kind="settings_changed",  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.settings_changed,  # type: ignore[arg-type]
                   payload={"vote_budget": vote_budget, "hide_counts": hide_counts})
     session.commit()
     return event
@@ -405,7 +407,7 @@ def _move(session: Session, event: Event, target: Phase, actor: Organizer | None
     before = event.phase
     event.phase = target
     session.add(event)
-    record_change(session, event_id=event.id, kind="phase_changed",  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.phase_changed,  # type: ignore[arg-type]
                   payload={"phase": target.value, "from": before.value})
     session.commit()
 
@@ -433,13 +435,14 @@ def reopen_event(session: Session, *, event: Event, actor: Organizer | None = No
 
 def set_announcement(session: Session, *, event: Event, text: str, actor: Organizer | None = None) -> Event:
     """The line across the bottom of the board; empty clears it."""
+    phases.require_phase(event, "announce")
     text = " ".join((text or "").split())
     if len(text) > 280:
         raise InvalidInput("announcement: at most 280 characters.", field="announcement")
     event.announcement = text
     session.add(event)
     audit.record(session, event=event, actor=actor, action="announcement", detail=text or "(cleared)")
-    record_change(session, event_id=event.id, kind="announcement", payload={"text": text})  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.announcement, payload={"text": text})  # type: ignore[arg-type]
     session.commit()
     return event
 
@@ -449,12 +452,13 @@ BOARD_THEMES = ("dark", "light")
 
 def set_board_theme(session: Session, *, event: Event, theme: str, actor: Organizer | None = None) -> Event:
     """The board's colours: dark for projectors, light for daylight rooms; the board changes live."""
+    phases.require_phase(event, "announce")
     if theme not in BOARD_THEMES:
         raise InvalidInput(errors=[FieldError("board_theme", "choose dark or light.")])
     event.board_theme = theme
     session.add(event)
     audit.record(session, event=event, actor=actor, action="board theme", detail=theme)
-    record_change(session, event_id=event.id, kind="board_theme", payload={"theme": theme})  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.board_theme, payload={"theme": theme})  # type: ignore[arg-type]
     session.commit()
     return event
 

@@ -15,22 +15,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.domain import phases, schedule
-from app.domain.errors import InvalidInput, NotFound, WrongPhase
-from app.models import Attendee, Event, EventFeedback, Phase, SessionFeedback, Topic
+from app.domain.errors import InvalidInput, NotFound
+from app.models import Attendee, Event, EventFeedback, SessionFeedback, Topic
 from app.models.aftersession import FEEDBACK_TEXT_MAX
 from app.models.util import utcnow
 
-FEEDBACK_PHASES = frozenset({Phase.live, Phase.closed})
 RATINGS = (1, 2, 3, 4, 5)
 
 
 def can_give(event: Event) -> bool:
-    return event.phase in FEEDBACK_PHASES
+    return phases.is_allowed(event, "give_feedback")
 
 
 def require_open(event: Event) -> None:
-    if event.phase not in FEEDBACK_PHASES:
-        raise WrongPhase("Feedback opens once the schedule is published. " + phases.NOW_POSSIBLE[event.phase])
+    phases.require_phase(event, "give_feedback")
 
 
 def clean_rating(raw: int | str | None) -> int:

@@ -10,8 +10,9 @@ from rapidfuzz import fuzz, process, utils
 from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
-from app.domain import audit
+from app.domain import audit, phases
 from app.domain.board import record_change
+from app.domain.changes import Change
 from app.domain.errors import Conflict, InvalidInput, NotFound, known_id
 from app.domain.topics import clean_description, clean_tags, clean_title
 from app.models import Attendee, Event, FacilitatorClaim, Interest, Organizer, Topic, TopicStatus
@@ -33,6 +34,7 @@ def _topic(session: Session, event: Event, topic_id: int) -> Topic:
 
 def hide_topic(session: Session, *, event: Event, topic_id: int, reason: str, actor: Organizer) -> Topic:
     """Take a topic off the wall with a reason its author sees; its marks stop counting."""
+    phases.require_phase(event, "moderate")
     topic = _topic(session, event, topic_id)
     reason = " ".join((reason or "").split())
     if not reason:
@@ -43,7 +45,7 @@ def hide_topic(session: Session, *, event: Event, topic_id: int, reason: str, ac
         raise Conflict(f"'{topic.title}' is not on the wall ({topic.status.value}).")
     topic.status, topic.status_reason, topic.updated_at = TopicStatus.hidden, reason, utcnow()
     session.add(topic)
-    record_change(session, event_id=event.id, kind="topic_hidden", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.topic_hidden, payload={"topic_id": topic.id})  # type: ignore[arg-type]
     audit.record(session, event=event, actor=actor, action="hide", detail=f"hid “{topic.title}”: {reason}")
     session.commit()
     return topic
@@ -52,12 +54,13 @@ def hide_topic(session: Session, *, event: Event, topic_id: int, reason: str, ac
 def edit_topic(session: Session, *, event: Event, topic_id: int, title: str, description: str,
                tags: str | list[str], actor: Organizer) -> Topic:
     """An organizer tidies a topic's text, in any phase."""
+    phases.require_phase(event, "moderate")
     topic = _topic(session, event, topic_id)
     before = topic.title
     topic.title, topic.description, topic.tags = clean_title(title), clean_description(description), clean_tags(tags)
     topic.updated_at = utcnow()
     session.add(topic)
-    record_change(session, event_id=event.id, kind="topic_edited", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.topic_edited, payload={"topic_id": topic.id})  # type: ignore[arg-type]
     audit.record(session, event=event, actor=actor, action="edit",
                  detail=f"edited “{before}”" + (f" (now “{topic.title}”)" if topic.title != before else ""))
     session.commit()
@@ -66,6 +69,7 @@ def edit_topic(session: Session, *, event: Event, topic_id: int, title: str, des
 
 def restore_topic(session: Session, *, event: Event, topic_id: int, actor: Organizer) -> Topic:
     """Put a hidden or withdrawn topic back on the wall."""
+    phases.require_phase(event, "moderate")
     topic = _topic(session, event, topic_id)
     if topic.status == TopicStatus.open:
         return topic
@@ -73,7 +77,7 @@ def restore_topic(session: Session, *, event: Event, topic_id: int, actor: Organ
         raise Conflict(f"'{topic.title}' was merged into another topic; its marks live there now.")
     topic.status, topic.status_reason, topic.updated_at = TopicStatus.open, "", utcnow()
     session.add(topic)
-    record_change(session, event_id=event.id, kind="topic_restored", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.topic_restored, payload={"topic_id": topic.id})  # type: ignore[arg-type]
     audit.record(session, event=event, actor=actor, action="restore", detail=f"put “{topic.title}” back on the wall")
     session.commit()
     return topic
@@ -83,6 +87,7 @@ def merge_topics(session: Session, *, event: Event, keep_id: int, merge_id: int,
     """Fold ``merge_id`` into ``keep_id`` (the organizer chose which title stays): marks are united
     (someone who marked both counts once), facilitators and paper marks carry over, and the merged
     topic leaves the wall. What moved is kept on the merged topic, so ``unmerge_topic`` can undo it."""
+    phases.require_phase(event, "moderate")
     if keep_id == merge_id:
         raise InvalidInput("merge_id: choose two different topics to merge.", field="merge_id")
     keep, gone = _topic(session, event, keep_id), _topic(session, event, merge_id)
@@ -90,7 +95,7 @@ def merge_topics(session: Session, *, event: Event, keep_id: int, merge_id: int,
         if topic.status != TopicStatus.open:
             raise Conflict(f"'{topic.title}' is not on the wall ({topic.status.value}); only open topics merge.")
     # Lock the event's sequence first so a mark landing meanwhile waits for the merge.
-    record_change(session, event_id=event.id, kind="topics_merged",  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.topics_merged,  # type: ignore[arg-type]
                   payload={"topic_id": keep.id, "merged_id": gone.id})
     undo: dict[str, Any] = {"keep_id": keep.id, "paper_marks": gone.paper_marks, "keep_tags": list(keep.tags)}
     for model, key in ((Interest, "marks"), (FacilitatorClaim, "claims")):
@@ -117,6 +122,7 @@ def unmerge_topic(session: Session, *, event: Event, topic_id: int, actor: Organ
     """Undo a merge: the merged topic is back on the wall with its own marks, offers to lead, paper
     marks and tags, and the topic it went into has what it had before. Marks made or removed on that
     topic since are respected: a mark its attendee has taken back is not brought back."""
+    phases.require_phase(event, "moderate")
     gone = _topic(session, event, topic_id)
     undo = gone.merge_undo
     if gone.status != TopicStatus.merged or not undo:
@@ -125,7 +131,7 @@ def unmerge_topic(session: Session, *, event: Event, topic_id: int, actor: Organ
     if keep.status != TopicStatus.open:
         raise Conflict(f"'{keep.title}', which '{gone.title}' went into, is no longer on the wall "
                        f"({keep.status.value}); undo that first.", field="topic_id")
-    record_change(session, event_id=event.id, kind="topic_restored",  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.topic_restored,  # type: ignore[arg-type]
                   payload={"topic_id": gone.id, "from_id": keep.id})
     for model, key in ((Interest, "marks"), (FacilitatorClaim, "claims")):
         still = set(session.scalars(select(model.attendee_id).where(model.topic_id == keep.id)))  # type: ignore[attr-defined]
@@ -209,12 +215,13 @@ def add_paper_topic(session: Session, *, event: Event, title: str, paper_marks: 
                     description: str = "", tags: str | list[str] | None = None, actor: Organizer) -> Topic:
     """A proposal from a card on the paper wall, with the marks counted on it. Any phase: the paper
     wall does not close when the app says so."""
+    phases.require_phase(event, "moderate")
     topic = Topic(event_id=event.id, author_id=None, title=clean_title(title),  # type: ignore[arg-type]
                   description=clean_description(description), tags=clean_tags(tags),
                   paper_marks=_paper_marks(paper_marks))
     session.add(topic)
     session.flush()
-    record_change(session, event_id=event.id, kind="topic_proposed", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.topic_proposed, payload={"topic_id": topic.id})  # type: ignore[arg-type]
     audit.record(session, event=event, actor=actor, action="paper",
                  detail=f"typed in “{topic.title}” with {topic.paper_marks} paper marks")
     session.commit()
@@ -224,10 +231,11 @@ def add_paper_topic(session: Session, *, event: Event, title: str, paper_marks: 
 def set_paper_marks(session: Session, *, event: Event, topic_id: int, paper_marks: int | str | None,
                     actor: Organizer) -> Topic:
     """Correct the hand count of a topic's paper marks (added to its marks in the app)."""
+    phases.require_phase(event, "moderate")
     topic = _topic(session, event, topic_id)
     value = _paper_marks(paper_marks)
     if value != topic.paper_marks:
-        record_change(session, event_id=event.id, kind="interest_changed", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+        record_change(session, event_id=event.id, kind=Change.interest_changed, payload={"topic_id": topic.id})  # type: ignore[arg-type]
         audit.record(session, event=event, actor=actor, action="paper",
                      detail=f"paper marks of “{topic.title}”: {topic.paper_marks} → {value}")
         topic.paper_marks = value
@@ -238,6 +246,7 @@ def set_paper_marks(session: Session, *, event: Event, topic_id: int, paper_mark
 
 def assign_facilitator(session: Session, *, event: Event, topic_id: int, attendee_id: int, actor: Organizer) -> bool:
     """The organizer names an attendee as a topic's facilitator (within the event's limit)."""
+    phases.require_phase(event, "moderate")
     topic = _topic(session, event, topic_id)
     person = session.get(Attendee, attendee_id) if known_id(attendee_id) else None
     if person is None or person.event_id != event.id:
@@ -246,7 +255,7 @@ def assign_facilitator(session: Session, *, event: Event, topic_id: int, attende
         FacilitatorClaim.topic_id == topic.id, FacilitatorClaim.attendee_id == person.id)).first()
     if exists is not None:
         return False
-    record_change(session, event_id=event.id, kind="facilitators_changed", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.facilitators_changed, payload={"topic_id": topic.id})  # type: ignore[arg-type]
     count = session.scalar(select(func.count()).select_from(FacilitatorClaim)
                            .where(FacilitatorClaim.topic_id == topic.id)) or 0
     if count >= event.facilitator_limit:
@@ -261,6 +270,7 @@ def assign_facilitator(session: Session, *, event: Event, topic_id: int, attende
 
 
 def remove_facilitator(session: Session, *, event: Event, topic_id: int, attendee_id: int, actor: Organizer) -> bool:
+    phases.require_phase(event, "moderate")
     topic = _topic(session, event, topic_id)
     result = session.execute(delete(FacilitatorClaim).where(
         FacilitatorClaim.topic_id == topic.id, FacilitatorClaim.attendee_id == attendee_id))  # type: ignore[arg-type]
@@ -268,7 +278,7 @@ def remove_facilitator(session: Session, *, event: Event, topic_id: int, attende
         session.rollback()
         return False
     person = session.get(Attendee, attendee_id) if known_id(attendee_id) else None
-    record_change(session, event_id=event.id, kind="facilitators_changed", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.facilitators_changed, payload={"topic_id": topic.id})  # type: ignore[arg-type]
     audit.record(session, event=event, actor=actor, action="facilitator",
                  detail=f"removed {(person.name if person else '') or f'attendee {attendee_id}'} as facilitator of “{topic.title}”")
     session.commit()

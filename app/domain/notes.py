@@ -22,13 +22,13 @@ from sqlmodel import Session
 
 from app.domain import phases
 from app.domain.board import record_change
-from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, WrongPhase
-from app.models import Attendee, Event, NoteRevision, Phase, Resource, SessionNote, Topic
+from app.domain.changes import Change
+from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.models import Attendee, Event, NoteRevision, Resource, SessionNote, Topic
 from app.models.aftersession import AUTHOR_NAME_MAX, NOTE_MAX, RESOURCE_LINE_MAX, RESOURCE_URL_MAX
 from app.models.util import utcnow
 
 # Notes and resources can be added while the event runs, and stay readable once it has closed.
-WRITABLE_PHASES = frozenset({Phase.proposing, Phase.voting, Phase.scheduled, Phase.live})
 RESOURCES_PER_SESSION_MAX = 100
 REVISIONS_IMPORTED_MAX = 200
 
@@ -75,15 +75,12 @@ def display_name(attendee: Attendee | None) -> str:
 
 
 def can_write(event: Event) -> bool:
-    return event.phase in WRITABLE_PHASES
+    return phases.is_allowed(event, "write_notes")
 
 
 def require_writable(event: Event) -> None:
     """Refuse changes to notes and resources outside the phases that allow them, saying why."""
-    if event.phase == Phase.closed:
-        raise WrongPhase("The event has closed: its notes and resources stay readable but can no longer be changed.")
-    if event.phase not in WRITABLE_PHASES:
-        raise WrongPhase("Notes and resources open once the event starts. " + phases.NOW_POSSIBLE[event.phase])
+    phases.require_phase(event, "write_notes")
 
 
 def _require_own_topic(event: Event, topic: Topic) -> None:
@@ -178,7 +175,7 @@ def save_note(session: Session, *, event: Event, topic: Topic, author: Attendee,
                        "check the current notes and save again.", field="text")
     session.add(NoteRevision(note_id=note.id, number=base_revision + 1, text=text,  # type: ignore[arg-type]
                              author_id=author.id, author_name=display_name(author), created_at=now))
-    record_change(session, event_id=event.id, kind="note",  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.note,  # type: ignore[arg-type]
                   payload={"topic_id": topic.id, "revision": base_revision + 1})
     session.commit()
     session.refresh(note)
@@ -258,7 +255,7 @@ def add_resource(session: Session, *, event: Event, topic: Topic, by: Attendee, 
         raise Conflict(f"This session already has {count} resources, the most it can hold.")
     session.add(resource)
     session.flush()
-    record_change(session, event_id=event.id, kind="note",  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.note,  # type: ignore[arg-type]
                   payload={"topic_id": topic.id, "resource_id": resource.id})
     session.commit()
     return resource
@@ -275,7 +272,7 @@ def remove_resource(session: Session, *, event: Event, resource_id: int, by: Att
             raise NotAllowed("Only the person who shared this link (or an organizer) can remove it.")
         require_writable(event)
     session.delete(resource)
-    record_change(session, event_id=event.id, kind="note",  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.note,  # type: ignore[arg-type]
                   payload={"topic_id": resource.topic_id, "resource_id": resource.id})
     session.commit()
     return resource

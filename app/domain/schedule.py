@@ -16,12 +16,12 @@ from sqlmodel import Session
 
 from app.domain import phases, topics
 from app.domain.board import record_change
-from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, WrongPhase
+from app.domain.changes import Change
+from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.models import (
     Attendee,
     Event,
     FacilitatorClaim,
-    Phase,
     Placement,
     Room,
     ScheduleRun,
@@ -179,8 +179,7 @@ def can_set_status(session: Session, *, placement: Placement, attendee: Attendee
 def set_session_status(session: Session, *, event: Event, placement: Placement, status: SessionStatus | str,
                        attendee: Attendee | None, organizer: bool = False) -> Placement:
     """"Full", "room for more" or "ended early": shown at once on the board, the door and the phones."""
-    if event.phase != Phase.live:
-        raise WrongPhase("The room's status can be set once the schedule is published. " + phases.NOW_POSSIBLE[event.phase])
+    phases.require_phase(event, "set_session_status")
     try:
         value = SessionStatus(status)
     except ValueError:
@@ -191,7 +190,7 @@ def set_session_status(session: Session, *, event: Event, placement: Placement, 
     placement.status = value
     placement.status_at = utcnow()
     session.add(placement)
-    record_change(session, event_id=event.id, kind="session_status",  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.session_status,  # type: ignore[arg-type]
                   payload={"placement_id": placement.id, "status": value.value})
     session.commit()
     return placement
@@ -200,8 +199,7 @@ def set_session_status(session: Session, *, event: Event, placement: Placement, 
 def start_popup(session: Session, *, event: Event, attendee: Attendee, room_id: int, title: str,
                 now: datetime | None = None) -> Placement:
     """An attendee starts a session in a room left free in the current slot; the attendee leads it."""
-    if event.phase != Phase.live:
-        raise WrongPhase("Pop-up sessions start once the schedule is published. " + phases.NOW_POSSIBLE[event.phase])
+    phases.require_phase(event, "start_popup")
     view = grid(session, event=event, now=now)
     if view.run is None or view.current_slot_id is None:
         raise Conflict("No slot is running right now, so there is no room to pop up in.")
@@ -218,7 +216,7 @@ def start_popup(session: Session, *, event: Event, attendee: Attendee, room_id: 
                           slot_id=view.current_slot_id, is_popup=True)
     session.add(placement)
     session.flush()
-    record_change(session, event_id=event.id, kind="popup_started",  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.popup_started,  # type: ignore[arg-type]
                   payload={"placement_id": placement.id, "topic_id": topic.id})
     session.commit()
     return placement

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.domain import phases
 from app.domain.board import record_change
+from app.domain.changes import Change
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, known_id
 from app.models import Attendee, Event, FacilitatorClaim, Interest, Phase, Topic, TopicStatus
 from app.models.topic import DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX
@@ -113,7 +114,7 @@ def propose_topic(
     session.flush()
     if facilitate and author is not None:
         session.add(FacilitatorClaim(event_id=event.id, attendee_id=author.id, topic_id=topic.id))  # type: ignore[arg-type]
-    record_change(session, event_id=event.id, kind="topic_proposed", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.topic_proposed, payload={"topic_id": topic.id})  # type: ignore[arg-type]
     session.commit()
     return topic
 
@@ -154,7 +155,7 @@ def edit_topic(
         topic.tags = clean_tags(tags)
     topic.updated_at = utcnow()
     session.add(topic)
-    record_change(session, event_id=event.id, kind="topic_edited", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.topic_edited, payload={"topic_id": topic.id})  # type: ignore[arg-type]
     session.commit()
     return topic
 
@@ -168,7 +169,7 @@ def withdraw_topic(session: Session, *, event: Event, topic: Topic, by: Attendee
     topic.status = TopicStatus.withdrawn
     topic.updated_at = utcnow()
     session.add(topic)
-    record_change(session, event_id=event.id, kind="topic_withdrawn", payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.topic_withdrawn, payload={"topic_id": topic.id})  # type: ignore[arg-type]
     session.commit()
     return topic
 

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from app.domain import phases
 from app.domain.board import record_change
+from app.domain.changes import Change
 from app.domain.errors import BudgetExhausted
 from app.domain.topics import marks_used
 from app.models import Attendee, Event, Interest, Topic
@@ -53,7 +54,7 @@ def mark_topic(session: Session, *, event: Event, attendee: Attendee, topic: Top
                            "created_at": utcnow()})
     # Screens read the current count when they render: a count in the payload would be one more
     # query while this transaction holds the event's row (see app/domain/board.py, _take_turn).
-    record_change(session, event_id=event.id, kind="interest_changed",  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.interest_changed,  # type: ignore[arg-type]
                   payload={"topic_id": topic.id})
     session.commit()
     return True
@@ -69,7 +70,7 @@ def unmark_topic(session: Session, *, event: Event, attendee: Attendee, topic: T
         return False
     # Screens read the current count when they render: a count in the payload would be one more
     # query while this transaction holds the event's row (see app/domain/board.py, _take_turn).
-    record_change(session, event_id=event.id, kind="interest_changed",  # type: ignore[arg-type]
+    record_change(session, event_id=event.id, kind=Change.interest_changed,  # type: ignore[arg-type]
                   payload={"topic_id": topic.id})
     session.commit()
     return True

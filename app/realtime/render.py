@@ -26,19 +26,19 @@ from starlette.requests import HTTPConnection
 
 from app.domain import schedule, topics
 from app.domain.board import changes_between
+from app.domain.changes import MINE, Change, Effect, View, effect
 from app.models import Event, Topic
 from app.templating import public_url
 
-# Kinds after which a phone reloads its page: what it may do has changed.
-RELOAD_KINDS = frozenset({"phase_changed", "settings_changed", "schedule_published"})
-TOPIC_KINDS = frozenset({"topic_proposed", "topic_edited", "topic_withdrawn", "interest_changed",
-                         "facilitators_changed"})
-SESSION_KINDS = frozenset({"session_status", "popup_started"})
-# Only the projector board shows its theme; phones and doors have nothing to redraw for it.
-BOARD_ONLY_KINDS = frozenset({"board_theme"})
-KNOWN_KINDS = RELOAD_KINDS | TOPIC_KINDS | SESSION_KINDS | BOARD_ONLY_KINDS | {"announcement"}
-# Kinds no board, wall or door shows (session notes have their own page): only the sequence moves.
-QUIET_KINDS = frozenset({"note"})
+# Which block of ``board/board.html`` a board delta of each kind redraws (see changes.SCREENS).
+BOARD_BLOCKS: dict[Change, str] = {
+    **{kind: "board_main" for kind in (Change.topic_proposed, Change.topic_edited, Change.topic_withdrawn,
+                                       Change.topic_hidden, Change.topic_restored, Change.topics_merged,
+                                       Change.interest_changed, Change.facilitators_changed,
+                                       Change.session_status, Change.popup_started)},
+    Change.announcement: "board_announcement",
+    Change.board_theme: "board_theme",
+}
 
 # The most wanted topics the board pages through (board.js: a few pages of ~12 at 1080p); the
 # rest are counted on it ("and N more on your phone") and listed on the phones.
@@ -53,6 +53,9 @@ class Push:
     #              "refetch" (GET the view's own block), "reload" (reload the page)
     body: str = ""
     target: str = ""
+    # A delta that a phone whose own mark or offer to lead is on one of these topics takes as a
+    # refetch of ``target`` instead (``app.js``): the change moved something personal.
+    mine: tuple[int, ...] = ()
 
 
 @dataclass
@@ -67,8 +70,9 @@ class Batch:
 def meta(first: int, last: int, push: Push) -> str:
     """The element every frame starts with: which sequence numbers it covers and what to do."""
     target = f' data-target="{push.target}"' if push.target else ""
+    mine = f' data-mine="{" ".join(map(str, push.mine))}"' if push.mine else ""
     return (f'<div id="live-meta" hidden data-from="{first}" data-to="{last}" '
-            f'data-action="{push.action}"{target}></div>')
+            f'data-action="{push.action}"{target}{mine}></div>')
 
 
 def view_target(view: str) -> str:
@@ -109,15 +113,24 @@ class Changes:
     kinds: set[str] = field(default_factory=set)
     topics: dict[str, set[int]] = field(default_factory=dict)
     placements: set[int] = field(default_factory=set)
+    # Per kind, the second topic a change names (a merge's merged topic, an unmerge's former home).
+    others: dict[str, set[int]] = field(default_factory=dict)
 
-    def add(self, kind: str, topic_id: int | None, placement_id: int | None) -> None:
-        if kind in QUIET_KINDS:
+    def add(self, kind: str, topic_id: int | None, placement_id: int | None, other_id: int | None = None) -> None:
+        if kind == Change.note:  # no screen shows it: only the sequence moves
             return
         self.kinds.add(kind)
         if topic_id is not None:
             self.topics.setdefault(kind, set()).add(topic_id)
+        if other_id is not None:
+            self.others.setdefault(kind, set()).add(other_id)
         if placement_id is not None:
             self.placements.add(placement_id)
+
+    def ids(self, *kinds: Change, others: bool = False) -> set[int]:
+        """The topics changes of ``kinds`` named (or their second topics)."""
+        named = self.others if others else self.topics
+        return set().union(*(named.get(kind, set()) for kind in kinds))
 
     def changed_ids(self) -> set[str]:
         """As ``topic-<id>`` and ``placement-<id>``: what the board makes glow."""
@@ -131,35 +144,40 @@ def summarize(session: Session, *, event_id: int, after: int, last: int) -> Chan
     if rows is None:
         return None
     changes = Changes()
-    for kind, topic_id, placement_id in rows:
-        changes.add(kind, topic_id, placement_id)
+    for kind, topic_id, placement_id, other_id in rows:
+        changes.add(kind, topic_id, placement_id, other_id)
     return changes
 
 
 def _wall_delta(env: Environment, session: Session, event: Event, request: HTTPConnection,
                 changes: Changes) -> Push:
-    kinds = changes.kinds - BOARD_ONLY_KINDS
-    if not kinds <= (TOPIC_KINDS | SESSION_KINDS | {"announcement"}):
-        return Push("refetch", target="#wall")
-    by_kind = changes.topics
-    withdrawn = by_kind.get("topic_withdrawn", set())
-    wanted = (by_kind.get("interest_changed", set()) | by_kind.get("topic_edited", set())
-              | by_kind.get("facilitators_changed", set())) - withdrawn
-    found = [t for t in (session.get(Topic, i) for i in sorted(wanted)) if t is not None and t.event_id == event.id]
+    """The part of a phone's wall that is the same for everyone (see ``changes.SCREENS``)."""
+    C = Change
+    gone = changes.ids(C.topic_withdrawn, C.topic_hidden) | changes.ids(C.topics_merged, others=True)
+    back = changes.ids(C.topic_restored)
+    # A merge changes the kept topic's count and leads; an unmerge those of the topic it left.
+    moved = changes.ids(C.topics_merged) | changes.ids(C.topic_restored, others=True)
+    counted = (changes.ids(C.interest_changed) | moved) - gone
+    led = (changes.ids(C.facilitators_changed) | moved) - gone
+    titled = changes.ids(C.topic_edited) - gone
+    found = [t for t in (session.get(Topic, i) for i in sorted(counted | led | titled))
+             if t is not None and t.event_id == event.id]
     views = {v.topic.id: v for v in topics.topic_views(session, event=event, viewer=None, topics=found)}
+    proposed = changes.ids(C.topic_proposed) | back
     ctx = {
         "request": request,
         "event": event,
-        "counts": [views[i] for i in sorted(by_kind.get("interest_changed", set())) if i in views
-                   and views[i].count is not None],
-        "titles": [views[i] for i in sorted(by_kind.get("topic_edited", set())) if i in views],
-        "leads": [views[i] for i in sorted(by_kind.get("facilitators_changed", set())) if i in views],
-        "withdrawn": sorted(withdrawn),
-        "proposed": len(by_kind.get("topic_proposed", set())),
-        "proposed_ids": sorted(by_kind.get("topic_proposed", set())),  # a phone showing them all says nothing
-        "announcement": "announcement" in kinds,
+        "counts": [views[i] for i in sorted(counted) if i in views and views[i].count is not None],
+        "titles": [views[i] for i in sorted(titled) if i in views],
+        "leads": [views[i] for i in sorted(led) if i in views],
+        "withdrawn": sorted(gone - back),
+        "proposed": len(proposed),
+        "proposed_ids": sorted(proposed),  # a phone showing them all says nothing
+        "announcement": C.announcement in changes.kinds,
     }
-    return Push("delta", env.get_template("live/wall_push.html").render(ctx))
+    mine = tuple(sorted(set().union(*(changes.ids(kind, others=MINE[kind] != "topic_id") for kind in MINE))))
+    return Push("delta", env.get_template("live/wall_push.html").render(ctx), target=view_target("wall") if mine else "",
+                mine=mine)
 
 
 def render_batch(engine: Engine, env: Environment, request: HTTPConnection, *, event_id: int, after: int,
@@ -185,39 +203,34 @@ def render_batch(engine: Engine, env: Environment, request: HTTPConnection, *, e
             else:
                 changes = summary
         kinds = changes.kinds
-        phone_kinds = kinds - BOARD_ONLY_KINDS
-        reload = bool(kinds & RELOAD_KINDS)
+        # A full redraw: asked for, or what people may do changed (the phones reload).
+        full = refresh or effect(kinds, View.board) >= Effect.refetch
         batch = Batch(first=after, last=last)
-        board_ctx: dict[str, Any] | None = None
         for view in views:
             if view == "board":
-                board_ctx = board_ctx or board_context(session, event, request, changes.changed_ids())
-                if refresh or reload or not kinds <= KNOWN_KINDS:
-                    batch.pushes[view] = Push("refresh", _board_refresh(env, board_ctx))
+                ctx = board_context(session, event, request, changes.changed_ids())
+                if full:
+                    batch.pushes[view] = Push("refresh", _board_refresh(env, ctx))
                     continue
-                parts = []
-                if kinds & (TOPIC_KINDS | SESSION_KINDS):
-                    parts.append(render_block(env, "board/board.html", "board_main", **board_ctx))
-                if "announcement" in kinds:
-                    parts.append(render_block(env, "board/board.html", "board_announcement", **board_ctx))
-                if kinds & BOARD_ONLY_KINDS:
-                    parts.append(render_block(env, "board/board.html", "board_theme", **board_ctx))
-                batch.pushes[view] = Push("delta", "".join(parts))
+                blocks = dict.fromkeys(BOARD_BLOCKS[Change(k)] for k in sorted(kinds)
+                                       if effect({k}, View.board) == Effect.delta)
+                batch.pushes[view] = Push("delta", "".join(
+                    render_block(env, "board/board.html", block, **ctx) for block in blocks))
             elif view == "wall":
-                if reload:
+                wall = effect(kinds, View.wall)
+                if wall == Effect.reload:
                     batch.pushes[view] = Push("reload")
-                elif refresh:
-                    batch.pushes[view] = Push("refetch", target="#wall")
+                elif refresh or wall == Effect.refetch:
+                    batch.pushes[view] = Push("refetch", target=view_target(view))
                 else:
                     batch.pushes[view] = _wall_delta(env, session, event, request, changes)
             elif view == "my":  # "my day" is personal: it GETs its own block when the day changed
-                relevant = refresh or reload or bool(
-                    phone_kinds - {"interest_changed", "topic_proposed", "announcement"})
+                relevant = refresh or effect(kinds, View.my) >= Effect.refetch
                 # The announcement line sits above the day, the same for everyone: pushed as it is.
                 body = (env.get_template("live/announcement.html").render(event=event)
-                        if refresh or reload or "announcement" in kinds else "")
+                        if full or Change.announcement in kinds else "")
                 batch.pushes[view] = Push("refetch" if relevant else "delta", body, target=view_target(view))
             else:  # a door view: it GETs its own block, which is personal (status buttons)
-                relevant = refresh or reload or bool(phone_kinds - {"interest_changed", "topic_proposed"})
+                relevant = refresh or effect(kinds, View.door) >= Effect.refetch
                 batch.pushes[view] = Push("refetch" if relevant else "delta", target=view_target(view))
         return batch

@@ -128,6 +128,12 @@
     // this page never showed (it predates them, or filters them out) are dropped here instead of
     // failing as "oobErrorNoTarget", and "New topics are on the wall" is dropped when every one
     // of them is already on this page (the author's own, just proposed). Pushes only (xhr null).
+    function mine(ids) {
+      return ids.split(" ").some(function (id) {
+        var card = id && document.getElementById("topic-" + id);
+        return card && (card.classList.contains("is-marked") || card.classList.contains("is-leading"));
+      });
+    }
     htmx.defineExtension("tf-live", {
       transformResponse: function (text, xhr) {
         if (xhr) return text;
@@ -136,6 +142,10 @@
         Array.prototype.slice.call(holder.content.children).forEach(function (part) {
           if (part.id && !document.getElementById(part.id)) {
             part.remove();
+          } else if (part.id === "live-meta" && part.dataset.mine && mine(part.dataset.mine)) {
+            // The change moved this phone's own mark or offer to lead (a merge, a hidden topic):
+            // the shared delta cannot say so, so this phone GETs its wall instead.
+            part.dataset.action = "refetch";
           } else if (part.id === "wall-news" && part.dataset.topics) {
             var unseen = part.dataset.topics.split(" ").filter(function (id) {
               return id && !document.getElementById("topic-" + id);

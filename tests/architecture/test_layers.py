@@ -29,7 +29,7 @@ def python_files(folder: str) -> list[Path]:
 @pytest.mark.parametrize("path", python_files("domain"), ids=lambda p: p.name)
 def test_domain_knows_nothing_of_the_web(path: Path) -> None:
     web = {m for m in imported_modules(path) if m.split(".")[0] in {"fastapi", "starlette", "jinja2", "jinja2_fragments"}
-           or m.startswith("app.routes") or m in {"app.deps", "app.main", "app.templating"}}
+           or m.startswith(("app.routes", "app.realtime")) or m in {"app.deps", "app.main", "app.templating"}}
     assert not web, f"{path.name} imports {web}"
 
 
