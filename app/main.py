@@ -23,7 +23,8 @@ from app.domain.passwords import PasswordChecker
 from app.jobs import BuildJobs
 from app.realtime.broadcast import make_broadcast
 from app.middleware import BodyLimitMiddleware, PageHeadersMiddleware, RequestLimitMiddleware, SignInLaneMiddleware
-from app.realtime.hub import BoardSequenceMiddleware, Hub
+from app.realtime.hub import Hub
+from app.realtime.middleware import BoardSequenceMiddleware
 from app.routes import include_routers
 from app.security import Signer, load_or_create_secret_key
 from app.settings import Settings

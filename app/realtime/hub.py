@@ -3,9 +3,9 @@
 How an update flows:
 
 1. A domain function writes a change and its BoardEvent (numbered per event) in one transaction
-   and commits. An ``after_commit`` hook on the SQLAlchemy session (installed here, so the domain
-   stays free of web and async code) hands ``(event_id, sequence)`` to the hub of the app that
-   owns the engine, thread-safely, after the commit: nothing is pushed for a rollback.
+   and commits; ``app/realtime/publisher.py`` hands ``(event_id, sequence)`` to the hub of the
+   app that owns the engine, thread-safely, after the commit: nothing is pushed for a rollback.
+   (What each kind of change does to each screen: ``app/domain/changes.py``.)
 2. ``Hub.publish`` wakes the event's local ``Channel`` and tells the other processes through the
    ``Broadcast`` backend (memory or Redis); their hubs get the same wake-up.
 3. The channel waits a short coalescing window, then reads the database once, renders the
@@ -37,25 +37,21 @@ import contextlib
 import logging
 import sys
 import time
-import weakref
 from collections.abc import Callable
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import Environment
-from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection, Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from app.domain.board import BOARD_PENDING
 from app.models import Event
 from app.realtime.broadcast import Broadcast
+from app.realtime.publisher import install_commit_hook, uninstall_commit_hook
 from app.realtime.quietgc import QuietCollector
 from app.realtime.render import Batch, Push, meta, render_batch, view_target
 from app.realtime.wsserver import PREPARED, prepare_text
@@ -602,81 +598,3 @@ def _render_request(ws: WebSocket) -> HTTPConnection:
     scope["scheme"] = {"ws": "http", "wss": "https"}.get(scope.get("scheme", "ws"), "http")
     scope["method"] = "GET"
     return Request(scope)
-
-
-# -- the after-commit hook -------------------------------------------------------------------------
-
-_hubs: weakref.WeakKeyDictionary[Engine, Hub] = weakref.WeakKeyDictionary()
-# Set per HTTP request by ``BoardSequenceMiddleware``: the sequences this request committed.
-_request_sequences: ContextVar[list[int] | None] = ContextVar("twofeet_request_sequences", default=None)
-
-
-def _after_commit(session: Session) -> None:
-    pending: list[tuple[int, int]] = session.info.pop(BOARD_PENDING, [])
-    if not pending:
-        return
-    latest: dict[int, int] = {}
-    for event_id, sequence in pending:
-        latest[event_id] = max(sequence, latest.get(event_id, 0))
-    sequences = _request_sequences.get()
-    if sequences is not None:
-        sequences.extend(latest.values())
-    bind = session.get_bind()
-    engine = bind.engine if hasattr(bind, "engine") else bind
-    hub = _hubs.get(engine)  # type: ignore[arg-type]
-    if hub is None:
-        return
-    for event_id, sequence in latest.items():
-        hub.notify_threadsafe(event_id, sequence)
-
-
-def _after_rollback(session: Session) -> None:
-    session.info.pop(BOARD_PENDING, None)
-
-
-_LISTENERS: list[tuple[str, Callable[..., None]]] = [
-    ("after_commit", _after_commit), ("after_rollback", _after_rollback),
-]
-
-
-def install_commit_hook(engine: Engine, hub: Hub) -> None:
-    """Publish every committed BoardEvent of ``engine``'s sessions to ``hub``."""
-    from sqlalchemy.orm import Session as OrmSession  # inline: the base class all sessions share
-
-    _hubs[engine] = hub
-    for name, listener in _LISTENERS:
-        if not sa_event.contains(OrmSession, name, listener):
-            sa_event.listen(OrmSession, name, listener)
-
-
-def uninstall_commit_hook(engine: Engine) -> None:
-    _hubs.pop(engine, None)
-
-
-class BoardSequenceMiddleware:
-    """Adds ``X-Board-Sequence`` to responses of requests that committed a board change.
-
-    Clients (and the load benchmark) use it to know which pushed frame reflects their action.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        sequences: list[int] = []
-        token = _request_sequences.set(sequences)
-
-        async def send_with_sequence(message: Message) -> None:
-            if message["type"] == "http.response.start" and sequences:
-                headers = list(message.get("headers", []))
-                headers.append((b"x-board-sequence", str(max(sequences)).encode()))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_sequence)
-        finally:
-            _request_sequences.reset(token)
