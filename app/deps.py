@@ -6,12 +6,13 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
-from sqlmodel import Session
 
 from app.domain import attendees, events
 from app.domain.errors import ID_MAX, NotAllowed, NotAuthenticated
+from app.domain.passwords import PasswordChecker
 from app.models import Attendee, Event, Organizer
 from app.security import (
     CSRF_COOKIE,
@@ -24,9 +25,7 @@ from app.security import (
     organizer_cookie_name,
 )
 from app.settings import Settings
-from app.domain.passwords import PasswordChecker
 from app.throttle import Throttle
-
 
 # Dependencies that do no I/O are ``async def``: FastAPI runs a plain ``def`` dependency in a worker
 # thread, and each such hop costs more than the work itself (a mark POST made seven of them).

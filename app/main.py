@@ -21,16 +21,21 @@ from app.db import make_engine, upgrade_database
 from app.domain.errors import DomainError, TooBusy
 from app.domain.passwords import PasswordChecker
 from app.jobs import BuildJobs
+from app.middleware import (
+    BodyLimitMiddleware,
+    PageHeadersMiddleware,
+    RequestLimitMiddleware,
+    SignInLaneMiddleware,
+)
 from app.realtime.broadcast import make_broadcast
-from app.middleware import BodyLimitMiddleware, PageHeadersMiddleware, RequestLimitMiddleware, SignInLaneMiddleware
 from app.realtime.hub import Hub
 from app.realtime.middleware import BoardSequenceMiddleware
 from app.routes import include_routers
 from app.security import Signer, load_or_create_secret_key
 from app.settings import Settings
 from app.staticfiles import STATIC_DIR, VersionedStaticFiles
-from app.throttle import Throttle, make_storage
 from app.templating import is_htmx, make_templates
+from app.throttle import Throttle, make_storage
 
 log = logging.getLogger("twofeet")
 

@@ -18,7 +18,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.security import CSRF_COOKIE
 
-
 # Scripts only from our own files: no inline <script>, no on*= or hx-on handlers, no eval (htmx's
 # allowEval is off). Inline style attributes stay allowed (a grid cell's colour, htmx's indicator
 # style); everything else comes from the app itself, as events run on school wifi anyway.

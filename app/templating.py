@@ -9,11 +9,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Request
-from starlette.datastructures import URL
-from starlette.requests import HTTPConnection
 from jinja2 import pass_context
 from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup
+from starlette.datastructures import URL
+from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from app.addresses import loopback_warning

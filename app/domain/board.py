@@ -8,14 +8,13 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
 
 from app.domain.changes import Change
 from app.models import BoardEvent, Event
 from app.models.util import utcnow
-
 
 # Where a session collects the (event_id, sequence) pairs it wrote, for whoever publishes them after
 # the commit (the realtime hub's after_commit hook); dropped on rollback.

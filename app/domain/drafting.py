@@ -10,19 +10,19 @@ judges every version, so the figures on the console are the ones the benchmark r
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
 from app.domain import audit, events, moderation, phases
-from app.domain.schedule import current_and_next, published_run
 from app.domain.board import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict, InvalidInput, NotFound, known_id
 from app.domain.eventfile import build_instance
+from app.domain.schedule import current_and_next, published_run
 from app.models import (
     Attendee,
     Event,
@@ -41,7 +41,6 @@ from app.models.util import utcnow
 from app.scheduler import Instance, Solution, Stats, score, violations
 from app.scheduler import Placement as Cell
 from app.scheduler.score import headcounts
-
 
 # --- versions ---------------------------------------------------------------------------------
 

@@ -32,13 +32,13 @@ from app.models import (
 )
 from app.models.topic import DESCRIPTION_MAX, TITLE_MAX
 from app.scheduler import eventfile as fileformat
-from app.scheduler.solve import suggested_seconds
 from app.scheduler.instance import Attendee as AttendeeIn
 from app.scheduler.instance import EventInfo, Instance, Pin
 from app.scheduler.instance import Interest as InterestIn
 from app.scheduler.instance import Room as RoomIn
 from app.scheduler.instance import Slot as SlotIn
 from app.scheduler.instance import Topic as TopicIn
+from app.scheduler.solve import suggested_seconds
 
 
 @dataclass

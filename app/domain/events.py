@@ -19,9 +19,9 @@ from sqlmodel import Session
 from app.domain import audit, phases
 from app.domain.board import record_change
 from app.domain.changes import Change
-from app.domain.schedule import published_run
 from app.domain.errors import Conflict, FieldError, InvalidInput, NotAllowed, NotFound, known_id
 from app.domain.passwords import PasswordChecker, verify_untracked
+from app.domain.schedule import published_run
 from app.models import Event, Organizer, Phase, Room, TimeSlot
 
 # Join codes avoid characters that look alike on a poster or a phone: 0/O, 1/I/L.

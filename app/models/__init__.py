@@ -1,4 +1,5 @@
 """Every table, imported in dependency order; the one place Alembic and the app import from."""
+# ruff: noqa: I001  (the order above is deliberate)
 
 from app.models.enums import Phase, SessionStatus, TopicStatus
 from app.models.event import Event, Room, TimeSlot

@@ -15,9 +15,9 @@ ASGI server) the extension is absent and the hub sends every frame through ASGI 
 
 from __future__ import annotations
 
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
-from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 #: The scope extension's name: ``scope["extensions"][PREPARED]["write"](frame) -> bool``.
 PREPARED = "twofeet.prepared_frames"

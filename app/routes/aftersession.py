@@ -9,7 +9,6 @@ from markupsafe import Markup
 from starlette.datastructures import URL
 
 from app.deps import (
-    RowId,
     AttendeeDep,
     CsrfChecked,
     CsrfToken,
@@ -18,6 +17,7 @@ from app.deps import (
     EventDep,
     FormDep,
     OrganizerDep,
+    RowId,
     SessionDep,
     SignerDep,
 )

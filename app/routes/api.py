@@ -11,21 +11,21 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import URL
 
 from app.deps import (
-    PasswordsDep,
-    ThrottleDep,
-    client_address,
-    limit_sign_in,
-    EventCreationLimited,
-    RowId,
     AttendeeDep,
     CurrentAttendee,
     CurrentOrganizer,
+    EventCreationLimited,
     EventDep,
     OrganizerDep,
+    PasswordsDep,
+    RowId,
     SessionDep,
     SettingsDep,
     SignerDep,
+    ThrottleDep,
     authenticated_attendee,
+    client_address,
+    limit_sign_in,
 )
 from app.domain import attendees, claims, eventfile, events, topics, voting
 from app.domain.topics import TopicView

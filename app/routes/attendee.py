@@ -14,7 +14,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from app.deps import (
-    RowId,
     AttendeeDep,
     CsrfChecked,
     CsrfToken,
@@ -22,6 +21,7 @@ from app.deps import (
     CurrentOrganizer,
     EventDep,
     FormDep,
+    RowId,
     SessionDep,
     SettingsDep,
     SignerDep,

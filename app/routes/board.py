@@ -11,13 +11,13 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.deps import (
-    RowId,
     CsrfChecked,
     CsrfToken,
     CurrentAttendee,
     CurrentOrganizer,
     EventDep,
     FormDep,
+    RowId,
     SessionDep,
 )
 from app.domain import events, schedule

@@ -9,19 +9,19 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import URL, FormData
 
 from app.deps import (
-    PasswordsDep,
-    ThrottleDep,
-    client_address,
-    limit_sign_in,
     CsrfChecked,
     CsrfToken,
     CurrentOrganizer,
     EventDep,
     FormDep,
     OrganizerDep,
+    PasswordsDep,
     SessionDep,
     SettingsDep,
     SignerDep,
+    ThrottleDep,
+    client_address,
+    limit_sign_in,
 )
 from app.domain import attendees, audit, console, events, moderation, organizers, topics
 from app.domain.errors import DomainError, TooBusy, plain_messages

@@ -54,10 +54,10 @@ from app.scheduler.eventfile import EventFileError
 from app.scheduler.fill import fill_viable
 from app.scheduler.instance import Instance
 from app.scheduler.model import Fixed, SchedulingModel, build_model
+from app.scheduler.polish import polish
 from app.scheduler.reasons import _no_cell_reason, unscheduled_reasons
 from app.scheduler.rooms import assign_rooms
 from app.scheduler.score import score, upper_bound, viable_topics, violations
-from app.scheduler.polish import polish
 from app.scheduler.search import anneal_restarts
 from app.scheduler.solution import Placement, Solution, Status, Unscheduled
 from app.scheduler.warmstart import greedy_cells

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, LAPTOP, SCREENSHOTS, LiveApp
-from tests.e2e.pages import axe, describe, serious, screenshot, tab_to
+from tests.e2e.pages import axe, describe, screenshot, serious, tab_to
 
 pytestmark = pytest.mark.slow
 

@@ -22,9 +22,9 @@ from app.scheduler import (
     solve,
     violations,
 )
+from app.scheduler.checks import pin_problems
 from app.scheduler.score import viable_topics
 from app.scheduler.solution import Placement
-from app.scheduler.checks import pin_problems
 from tests.scheduler.builders import make_instance, room, topic
 
 FEATURES = ("projector", "accessible")

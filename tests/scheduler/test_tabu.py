@@ -9,8 +9,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from app.scheduler.instance import Attendee, EventInfo, Interest, Room, Slot, Topic
 from app.scheduler import Instance
+from app.scheduler.instance import Attendee, EventInfo, Interest, Room, Slot, Topic
 from app.scheduler.model import Fixed, build_model
 from app.scheduler.search import _value, anneal_restarts
 from app.scheduler.tabu import tabu, weigh
