@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process, utils
 from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
-from app.domain import audit, phases
+from app.domain import audit, phases, topics
 from app.domain.board import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict, InvalidInput, NotFound, known_id
@@ -53,18 +53,9 @@ def hide_topic(session: Session, *, event: Event, topic_id: int, reason: str, ac
 
 def edit_topic(session: Session, *, event: Event, topic_id: int, title: str, description: str,
                tags: str | list[str], actor: Organizer) -> Topic:
-    """An organizer tidies a topic's text, in any phase."""
-    phases.require_phase(event, "moderate")
-    topic = _topic(session, event, topic_id)
-    before = topic.title
-    topic.title, topic.description, topic.tags = clean_title(title), clean_description(description), clean_tags(tags)
-    topic.updated_at = utcnow()
-    session.add(topic)
-    record_change(session, event_id=event.id, kind=Change.topic_edited, payload={"topic_id": topic.id})  # type: ignore[arg-type]
-    audit.record(session, event=event, actor=actor, action="edit",
-                 detail=f"edited “{before}”" + (f" (now “{topic.title}”)" if topic.title != before else ""))
-    session.commit()
-    return topic
+    """An organizer tidies a topic's text, in any phase (the console's form; see ``topics.edit_topic``)."""
+    return topics.edit_topic(session, event=event, topic=_topic(session, event, topic_id), by=None, organizer=actor,
+                             title=title, description=description, tags=tags)
 
 
 def restore_topic(session: Session, *, event: Event, topic_id: int, actor: Organizer) -> Topic:

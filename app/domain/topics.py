@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
-from app.domain import phases
+from app.domain import audit, phases
 from app.domain.board import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, known_id
-from app.models import Attendee, Event, FacilitatorClaim, Interest, Phase, Topic, TopicStatus
+from app.models import Attendee, Event, FacilitatorClaim, Interest, Organizer, Phase, Topic, TopicStatus
 from app.models.topic import DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX
 from app.models.util import utcnow
 
@@ -138,15 +138,20 @@ def edit_topic(
     event: Event,
     topic: Topic,
     by: Attendee | None,
-    by_organizer: bool = False,
+    organizer: Organizer | None = None,
     title: str | None = None,
     description: str | None = None,
     tags: list[str] | str | None = None,
 ) -> Topic:
-    """Change a topic's text; its author until voting closes, an organizer at any time."""
-    if not by_organizer:
+    """Change a topic's text: its author until voting closes, an organizer at any time (audited).
+
+    The one way a topic's text changes, from a phone, the API or the console."""
+    if organizer is None:
         _require_author(topic, by)
         phases.require_phase(event, "edit_topic")
+    else:
+        phases.require_phase(event, "moderate")
+    before = topic.title
     if title is not None:
         topic.title = clean_title(title)
     if description is not None:
@@ -156,16 +161,24 @@ def edit_topic(
     topic.updated_at = utcnow()
     session.add(topic)
     record_change(session, event_id=event.id, kind=Change.topic_edited, payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    if organizer is not None:
+        audit.record(session, event=event, actor=organizer, action="edit",
+                     detail=f"edited “{before}”" + (f" (now “{topic.title}”)" if topic.title != before else ""))
     session.commit()
     return topic
 
 
 def withdraw_topic(session: Session, *, event: Event, topic: Topic, by: Attendee | None,
-                   by_organizer: bool = False) -> Topic:
-    """Take a topic off the wall; its marks stop counting against anyone's budget."""
-    if not by_organizer:
+                   organizer: Organizer | None = None) -> Topic:
+    """Take a topic off the wall; its marks stop counting against anyone's budget.
+
+    Its author until voting closes, an organizer at any time (audited)."""
+    if organizer is None:
         _require_author(topic, by)
         phases.require_phase(event, "withdraw_topic")
+    else:
+        phases.require_phase(event, "moderate")
+        audit.record(session, event=event, actor=organizer, action="withdraw", detail=f"withdrew “{topic.title}”")
     topic.status = TopicStatus.withdrawn
     topic.updated_at = utcnow()
     session.add(topic)

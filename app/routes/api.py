@@ -159,7 +159,7 @@ def api_topic_update(body: schemas.TopicUpdate, topic_id: RowId, session: Sessio
                      attendee: CurrentAttendee, organizer: CurrentOrganizer) -> Any:
     """Edit a topic (its author until voting closes, or an organizer)."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
-    topics.edit_topic(session, event=event, topic=topic, by=attendee, by_organizer=organizer is not None,
+    topics.edit_topic(session, event=event, topic=topic, by=attendee, organizer=organizer,
                       title=body.title, description=body.description, tags=body.tags)
     return _topic_out(topics.topic_view(session, event=event, viewer=attendee, topic=topic,
                                         organizer=organizer is not None), attendee.id if attendee else None)
@@ -170,7 +170,7 @@ def api_topic_withdraw(topic_id: RowId, session: SessionDep, event: EventDep, at
                        organizer: CurrentOrganizer) -> Response:
     """Withdraw a topic (its author until voting closes, or an organizer)."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
-    topics.withdraw_topic(session, event=event, topic=topic, by=attendee, by_organizer=organizer is not None)
+    topics.withdraw_topic(session, event=event, topic=topic, by=attendee, organizer=organizer)
     return Response(status_code=204)
 
 

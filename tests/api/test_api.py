@@ -6,7 +6,9 @@ import copy
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
+from app.domain import audit, events
 from tests.factories import EVENT_BODY
 
 
@@ -181,7 +183,7 @@ def test_tokens_do_not_cross_events(client: TestClient) -> None:
     assert_problem(organizer_refused, 401)
 
 
-def test_only_the_author_edits_or_withdraws(client: TestClient) -> None:
+def test_only_the_author_or_an_organizer_edits_or_withdraws(client: TestClient, session: Session) -> None:
     created = create(client)
     code = created["code"]
     open_proposing(client, created)
@@ -193,6 +195,11 @@ def test_only_the_author_edits_or_withdraws(client: TestClient) -> None:
     assert_problem(client.delete(url), 403)
     by_organizer = client.patch(url, json={"title": "Tidied"}, headers=bearer(created["organizer_token"]))
     assert by_organizer.status_code == 200 and by_organizer.json()["title"] == "Tidied"
+    assert client.delete(url, headers=bearer(created["organizer_token"])).status_code == 204
+    # The API's organizer leaves the same audit lines as the console's (domain: topics.edit_topic).
+    event = events.require_event(session, code)
+    assert [(e.action, e.detail) for e in audit.entries(session, event=event)][:2] == [
+        ("withdraw", "withdrew “Tidied”"), ("edit", f"edited “{topic['title']}” (now “Tidied”)")]
 
 
 def test_phase_refusals_say_what_is_allowed(client: TestClient) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from app.domain import events, topics, voting
+from app.domain import audit, events, topics, voting
 from app.domain.errors import InvalidInput, NotAllowed, WrongPhase
 from app.models import Phase, TopicStatus
 from tests.factories import make_attendee, make_event, make_topic
@@ -57,9 +57,12 @@ def test_only_the_author_edits_until_voting_closes(db: Session) -> None:
         topics.edit_topic(db, event=event, topic=topic, by=author, title="Too late")
     with pytest.raises(WrongPhase):
         topics.withdraw_topic(db, event=event, topic=topic, by=author)
-    topics.edit_topic(db, event=event, topic=topic, by=None, by_organizer=True, title="Fixed by organizer")
+    organizer = events.require_first_organizer(db, event)
+    topics.edit_topic(db, event=event, topic=topic, by=None, organizer=organizer, title="Fixed by organizer")
     db.refresh(topic)
     assert topic.title == "Fixed by organizer"
+    assert [(e.action, e.detail) for e in audit.entries(db, event=event)][0] == (
+        "edit", "edited “Number talks” (now “Fixed by organizer”)")
 
 
 def test_withdrawn_topic_leaves_the_wall(db: Session) -> None:
