@@ -64,10 +64,14 @@ def _open_day(phone: Page, url: str) -> None:
     """
     for _ in range(3):
         try:
-            phone.goto(url)
+            phone.goto(url, timeout=10_000)
             return
         except PlaywrightError as error:
-            if "interrupted by another navigation" not in str(error) and "ERR_ABORTED" not in str(error):
+            # Under a loaded CI machine the wall's own reload has also been seen to swallow the
+            # navigation without a word (goto waits for a load that never comes): a person would
+            # see the wall again and tap once more, so this goes again too.
+            if not any(sign in str(error) for sign in ("interrupted by another navigation", "ERR_ABORTED",
+                                                        "Timeout 10000ms exceeded")):
                 raise
         # The interrupting navigation may itself be a reload of the day (the page had already
         # reached it): let the spread-out reload fire and settle, then look where we are.
