@@ -21,6 +21,8 @@ from websockets.protocol import State
 
 #: The scope extension's name: ``scope["extensions"][PREPARED]["write"](frame) -> bool``.
 PREPARED = "twofeet.prepared_frames"
+#: What of the protocol's own state the prepared write reads (pyproject.toml pins uvicorn for it).
+_UVICORN_STATE = ("response", "conn", "writable", "close_sent", "transport")
 
 
 def prepare_text(text: str) -> bytes:
@@ -36,6 +38,9 @@ class BoardWebSocketProtocol(WebSocketsSansIOProtocol):
         scope = getattr(self, "scope", None)
         # Offered only to an accepted socket without extensions (compression would change framing);
         # the app's task was created but has not run yet, so it sees the scope with this entry.
+        # uvicorn's own state, not its API: a uvicorn without it gets the ordinary ASGI path.
+        if not all(hasattr(self, name) for name in _UVICORN_STATE):
+            return
         if scope is not None and self.response.status_code == 101 and not self.conn.extensions:
             scope["extensions"][PREPARED] = {"write": self.write_prepared}
 
