@@ -54,7 +54,7 @@ def _serialise_sqlite_writers(engine: Engine, timeout_s: float = 30.0) -> None:
     the first INSERT/UPDATE/DELETE of a transaction (where the driver issues its BEGIN), given
     back after the COMMIT or ROLLBACK. Reads never take it (WAL readers do not block). Other
     processes on the same file still meet SQLite's busy timeout, as before. (On PostgreSQL,
-    writers take turns only on an event's board sequence: ``app/domain/board.py``.)
+    writers take turns only on an event's board sequence: ``app/domain/changelog.py``.)
     """
     lock = threading.Lock()
     owner: list[int | None] = [None]  # id() of the DBAPI connection holding the lock

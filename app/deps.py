@@ -10,7 +10,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from app.domain import attendees, events
+from app.domain import attendees, events, organizers
 from app.domain.errors import ID_MAX, NotAllowed, NotAuthenticated
 from app.domain.passwords import PasswordChecker
 from app.models import Attendee, Event, Organizer
@@ -173,7 +173,7 @@ def get_current_organizer(request: Request, event: EventDep, session: SessionDep
     for token in (_bearer(request), request.cookies.get(organizer_cookie_name(event.code))):
         found = signer.read_organizer(token, event_id=event.id, max_age_s=max_age)
         if found is not None:
-            organizer = events.get_organizer(session, event=event, organizer_id=found[0])
+            organizer = organizers.get_organizer(session, event=event, organizer_id=found[0])
             if organizer is not None and organizer.token_version == found[1]:
                 return organizer
     return None

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from app.domain import drafting, events
+from app.domain import drafting, events, midday
 from app.domain.errors import InvalidInput, TooBusy
 from app.domain.eventfile import build_instance
 from app.models import Organizer
@@ -228,8 +228,8 @@ class BuildJobs:
                 event = events.require_event_by_id(session, job.event_id)
                 actor = session.get(Organizer, organizer_id) if organizer_id else None
                 instance = build_instance(session, event)
-                keep_before = drafting.slot_for_keep_before(session, event=event, slot_id=keep_before_slot)
-                previous = drafting.previous_cells(session, event=event) if keep_before else None
+                keep_before = midday.slot_for_keep_before(session, event=event, slot_id=keep_before_slot)
+                previous = midday.previous_cells(session, event=event) if keep_before else None
                 session.rollback()  # no transaction held open while the solver thinks
                 if not job.time_limit:
                     job.time_limit = suggested_time_limit(instance, most=self._time_limit)

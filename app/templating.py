@@ -20,7 +20,7 @@ from app.addresses import loopback_warning
 from app.domain.attendees import names_line
 from app.domain.drafting import gap_percent
 from app.domain.notes import render_markdown
-from app.domain.schedule import event_now
+from app.domain.timetable import event_now
 from app.models import Phase
 from app.staticfiles import STATIC_DIR, file_version
 

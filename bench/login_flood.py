@@ -68,8 +68,8 @@ def seed(db: Path, organizers: int, untagged: bool) -> str:
         for i in range(1, organizers):
             helper, _secret = co_organizers.invite(session, event=created.event, name=f"Helper {i}",
                                                    actor=created.organizer)
-            events.set_organizer_password(session, organizer=helper, password=f"helper password {i}",
-                                          passwords=checker)
+            co_organizers.set_organizer_password(session, organizer=helper, password=f"helper password {i}",
+                                                 passwords=checker)
         if untagged:
             session.execute(sa.text("update organizer set password_tag = null"))
             session.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from app.domain import attendees, drafting, events, topics
+from app.domain import attendees, drafting, events, moves, publishing, topics
 from app.domain.events import CreatedEvent, RoomSpec, SlotSpec
 from app.models import Attendee, Event, Phase, ScheduleRun, Topic
 
@@ -46,7 +46,7 @@ def publish_cells(session: Session, created: CreatedEvent, cells: list[tuple[int
     event, organizer = created.event, created.organizer
     draft = drafting.ensure_draft(session, event=event)
     for placement in drafting.placements_of(session, draft):
-        drafting.unschedule(session, event=event, placement_id=placement.id, actor=organizer)  # type: ignore[arg-type]
+        moves.unschedule(session, event=event, placement_id=placement.id, actor=organizer)  # type: ignore[arg-type]
     for topic_id, room_id, slot_id in cells:
-        drafting.place(session, event=event, topic_id=topic_id, room_id=room_id, slot_id=slot_id, actor=organizer)
-    return drafting.publish(session, event=event, actor=organizer)
+        moves.place(session, event=event, topic_id=topic_id, room_id=room_id, slot_id=slot_id, actor=organizer)
+    return publishing.publish(session, event=event, actor=organizer)

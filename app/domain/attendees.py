@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from app.domain import phases
+from app.domain import phases, rows
 from app.domain.errors import Conflict, InvalidInput
 from app.models import Attendee, Event
 
@@ -60,10 +60,7 @@ def rename_attendee(session: Session, *, attendee: Attendee, name: str | None) -
 
 def get_attendee(session: Session, *, event: Event, attendee_id: int) -> Attendee | None:
     """The attendee of this event with this id, or None."""
-    attendee = session.get(Attendee, attendee_id)
-    if attendee is None or attendee.event_id != event.id:
-        return None
-    return attendee
+    return rows.find(session, Attendee, attendee_id, event=event)
 
 
 def list_attendees(session: Session, *, event: Event, named_only: bool = True, limit: int = 5000) -> list[Attendee]:

@@ -18,7 +18,7 @@ from icalendar import Event as VEvent
 from sqlalchemy import select
 from sqlmodel import Session
 
-from app.domain import attendees, schedule
+from app.domain import attendees, timetable
 from app.models import Attendee, Event, FacilitatorClaim, Interest, Placement, ScheduleRun
 from app.models.util import utcnow
 
@@ -43,7 +43,7 @@ def event_day(event: Event) -> date_cls:
     try:
         return date_cls.fromisoformat(event.date)
     except ValueError:
-        return schedule.event_now(event, event.created_at).date()
+        return timetable.event_now(event, event.created_at).date()
 
 
 def _local(event: Event, hhmm: str) -> datetime:
@@ -89,7 +89,7 @@ def _calendar(event: Event, name: str) -> Calendar:
 
 
 def _feed(session: Session, *, event: Event, name: str, base_url: str, topic_ids: set[int] | None) -> bytes:
-    view = schedule.grid(session, event=event)
+    view = timetable.grid(session, event=event)
     cal = _calendar(event, name)
     if view.run is None:
         return cal.to_ical()

@@ -1,7 +1,7 @@
 """The change → screen contract: every kind of change a screen shows, and how it reaches each view.
 
 A domain function that changes what people see records a ``Change`` with the change itself
-(``board.record_change``, one transaction). After the commit the live hub renders the changes
+(``changelog.record_change``, one transaction). After the commit the live hub renders the changes
 for every screen that shows the event, and ``SCREENS`` below says, per kind and per view, what
 that screen does with it. A kind missing from the table fails ``tests/architecture`` instead of
 quietly becoming a full refresh of every phone.

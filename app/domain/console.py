@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from app.domain import events
-from app.domain.schedule import published_run
+from app.domain.timetable import published_run
 from app.models import Event, Phase
 
 P = Phase

@@ -6,7 +6,7 @@ import random
 
 from sqlmodel import Session
 
-from app.domain import attendees, claims, events, topics, voting
+from app.domain import attendees, claims, events, publishing, topics, voting
 from app.models import Phase
 
 ROOMS = [
@@ -71,7 +71,7 @@ def seed_demo(session: Session, *, attendee_count: int = 40, seed: int = 7,
 def seed_demo_live(session: Session, *, seed: int = 11, time_limit: float = 3.0) -> events.CreatedEvent:
     """A second demo event whose schedule is built and published, with one session marked full,
     so the grid, the door view and "my day" show at once."""
-    from app.domain import drafting, schedule  # inline: only this demo needs the scheduler
+    from app.domain import drafting, timetable  # inline: only this demo needs the scheduler
     from app.domain.eventfile import build_instance
     from app.scheduler import Config, solve
 
@@ -82,9 +82,9 @@ def seed_demo_live(session: Session, *, seed: int = 11, time_limit: float = 3.0)
     # Reproducible: the same demo on every machine (work, not the clock; the clock only caps it).
     solution = solve(instance, Config(work=time_limit, time_limit=max(60.0, 20 * time_limit), seed=seed))
     drafting.save_solution(session, event=event, instance=instance, solution=solution, actor=organizer)
-    drafting.publish(session, event=event, actor=organizer, announcement="Welcome! The schedule is up.")
+    publishing.publish(session, event=event, actor=organizer, announcement="Welcome! The schedule is up.")
     busiest = max(drafting.schedule_view(session, event=event).cells.values(),
                   key=lambda c: c.headcount / max(c.capacity, 1))  # the fullest room, for its size
-    schedule.set_session_status(session, event=event, placement=busiest.placement, status="full",
+    timetable.set_session_status(session, event=event, placement=busiest.placement, status="full",
                                 attendee=None, organizer=True)
     return created

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from app.domain import events, notes
+from app.domain import events, notes, organizers
 from app.domain.errors import InvalidInput
 from app.domain.text import check_document, strip_bidi
 from app.models import (
@@ -192,7 +192,7 @@ def import_event(session: Session, document: object) -> ImportedEvent:
 
     secret = secrets.token_urlsafe(18)
     event = Event(code=events.new_code(), name=name, date=date, timezone=timezone, phase=Phase.setup,
-                  organizer_secret_hash=events.hash_secret(secret), min_interest=info.min_interest)
+                  organizer_secret_hash=organizers.hash_secret(secret), min_interest=info.min_interest)
     budget = settings.get("vote_budget")  # type: ignore[union-attr]
     if isinstance(budget, int) and not isinstance(budget, bool) and 1 <= budget <= 1000:
         event.vote_budget = budget

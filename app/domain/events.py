@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,17 +9,16 @@ from datetime import date as date_cls
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from argon2 import PasswordHasher
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from app.domain import audit, phases
-from app.domain.board import record_change
+from app.domain import audit, organizers, phases, rows
+from app.domain.changelog import record_change
 from app.domain.changes import Change
-from app.domain.errors import Conflict, FieldError, InvalidInput, NotAllowed, NotFound, known_id
-from app.domain.passwords import PasswordChecker, verify_untracked
-from app.domain.schedule import published_run
+from app.domain.errors import Conflict, FieldError, InvalidInput, NotFound
+from app.domain.passwords import PasswordChecker
+from app.domain.timetable import published_run
 from app.models import Event, Organizer, Phase, Room, TimeSlot
 
 # Join codes avoid characters that look alike on a poster or a phone: 0/O, 1/I/L.
@@ -34,11 +31,8 @@ ROOMS_MAX = 200
 SLOTS_MAX = 24
 FEATURE_MAX = 30
 FEATURES_MAX = 20
-PASSWORD_MIN = 8
-PASSWORD_MAX = 200
 VOTE_BUDGET_MAX = 1000
 
-_hasher = PasswordHasher()
 T = TypeVar("T")
 
 
@@ -69,10 +63,6 @@ def normalize_code(raw: str) -> str:
 
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def parse_hhmm(value: str, *, field_name: str) -> str:
@@ -268,14 +258,14 @@ def create_event(
     checked = (found.check(validate_name, name, field_name="name", limit=NAME_MAX), found.check(validate_date, date),
                found.check(validate_timezone, timezone), found.check(validate_rooms, rooms),
                found.check(validate_slots, slots), found.check(validate_vote_budget, vote_budget),
-               found.check(hash_password, password, passwords) if password else None)
+               found.check(organizers.hash_password, password, passwords) if password else None)
     found.raise_any()
     name, date, timezone, rooms, slots = checked[:5]  # type: ignore[assignment]
     password_hash = checked[6]
     secret = secrets.token_urlsafe(18)
     for _attempt in range(20):
         event = Event(code=new_code(), name=name, date=date, timezone=timezone,
-                      organizer_secret_hash=hash_secret(secret), vote_budget=vote_budget, hide_counts=hide_counts,
+                      organizer_secret_hash=organizers.hash_secret(secret), vote_budget=vote_budget, hide_counts=hide_counts,
                       shuffle_topics=shuffle_topics)
         session.add(event)
         try:
@@ -329,14 +319,8 @@ def require_event_by_id(session: Session, event_id: int) -> Event:
     return event
 
 
-def list_rooms(session: Session, event: Event) -> list[Room]:
-    return list(session.scalars(select(Room).where(Room.event_id == event.id).order_by(Room.position, Room.id)))
-
-
-def list_slots(session: Session, event: Event) -> list[TimeSlot]:
-    return list(session.scalars(
-        select(TimeSlot).where(TimeSlot.event_id == event.id).order_by(TimeSlot.start, TimeSlot.id)
-    ))
+list_rooms = rows.rooms
+list_slots = rows.slots
 
 
 def update_settings(
@@ -463,118 +447,9 @@ def set_board_theme(session: Session, *, event: Event, theme: str, actor: Organi
     return event
 
 
-# --- organizer access -------------------------------------------------------------------------
-
-def check_password_rules(password: str) -> None:
-    if len(password) < PASSWORD_MIN:
-        raise InvalidInput(f"password: at least {PASSWORD_MIN} characters.", field="password")
-    if len(password) > PASSWORD_MAX:
-        raise InvalidInput(f"password: at most {PASSWORD_MAX} characters.", field="password")
-
-
-def hash_password(password: str, passwords: PasswordChecker | None = None) -> str:
-    check_password_rules(password)
-    return passwords.hash(password) if passwords is not None else _hasher.hash(password)
-
-
-def organizer_by_secret(session: Session, *, event: Event, secret: str, source: str = "") -> Organizer:
-    """The organizer whose link holds ``secret``: the event's link is the first organizer's.
-
-    A refused link (an old one after "make a new link", a removed co-organizer's, a guess) is written
-    to the audit log with ``source`` (the client's address), as a wrong password is."""
-    refusal = NotAllowed("That organizer link is not valid for this event. Use the link you were given "
-                         "when the event was created, or sign in with the password.")
-    if secret:
-        hashed = hash_secret(secret)
-        if hmac.compare_digest(hashed, event.organizer_secret_hash):
-            return require_first_organizer(session, event)
-        co_organizer = session.scalars(
-            select(Organizer).where(Organizer.event_id == event.id, Organizer.secret_hash == hashed,
-                                    Organizer.removed_at.is_(None))  # type: ignore[union-attr]
-        ).first()
-        if co_organizer is not None:
-            return co_organizer
-    audit.record_failed_login(session, event=event, detail=f"a wrong organizer link{f' from {source}' if source else ''}")
-    session.commit()
-    raise refusal
-
-
-def organizer_by_password(session: Session, *, event: Event, password: str,
-                          passwords: PasswordChecker | None = None, source: str = "") -> Organizer:
-    """The organizer whose password matches; NotAllowed otherwise (the same message either way).
-
-    With ``passwords`` only the hashes whose keyed tag matches are checked (about one; see
-    app/domain/passwords.py), plus any stored before tags existed; a success stores the missing
-    tag. A failure is written to the audit log with ``source`` (the client's address)."""
-    refusal = NotAllowed("That password is not right for this event.", field="password")
-    query = select(Organizer).where(Organizer.event_id == event.id, Organizer.password_hash.is_not(None),  # type: ignore[union-attr]
-                                    Organizer.removed_at.is_(None))  # type: ignore[union-attr]
-    tag = passwords.tag(event_id=event.id, password=password) if passwords is not None and password else None  # type: ignore[arg-type]
-    if passwords is not None:
-        query = query.where(or_(Organizer.password_tag == tag, Organizer.password_tag.is_(None)))  # type: ignore[union-attr]
-    candidates = list(session.scalars(query.order_by(Organizer.id)))
-    for organizer in candidates if password else []:
-        matched = (passwords.verify(organizer.password_hash or "", password) if passwords is not None
-                   else verify_untracked(organizer.password_hash or "", password))
-        if matched:
-            if passwords is not None and organizer.password_tag != tag:
-                organizer.password_tag = tag
-                session.add(organizer)
-                session.commit()
-            return organizer
-    audit.record_failed_login(session, event=event, detail=f"a wrong password{f' from {source}' if source else ''}")
-    session.commit()
-    raise refusal
-
-
-def set_organizer_password(session: Session, *, organizer: Organizer, password: str,
-                           passwords: PasswordChecker | None = None) -> Organizer:
-    """Set or change the password an organizer can sign in with."""
-    organizer.password_hash = hash_password(password, passwords)
-    organizer.password_tag = (passwords.tag(event_id=organizer.event_id, password=password)
-                              if passwords is not None else None)
-    session.add(organizer)
-    session.commit()
-    return organizer
-
-
-def require_first_organizer(session: Session, event: Event) -> Organizer:
-    """The organizer who holds the event's own link: the earliest one not removed."""
-    organizer = session.scalars(
-        select(Organizer).where(Organizer.event_id == event.id, Organizer.removed_at.is_(None))  # type: ignore[union-attr]
-        .order_by(Organizer.id)
-    ).first()
-    if organizer is None:
-        raise NotFound("This event has no organizer.")
-    return organizer
-
-
-def get_organizer(session: Session, *, event: Event, organizer_id: int) -> Organizer | None:
-    organizer = session.get(Organizer, organizer_id) if known_id(organizer_id) else None
-    if organizer is None or organizer.event_id != event.id or organizer.removed_at is not None:
-        return None
-    return organizer
-
-
 def count_events(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Event)) or 0
 
 
 def timezone_choices() -> list[str]:
     return sorted(available_timezones())
-
-
-def rotate_organizer_secret(session: Session, *, event: Event, actor: Organizer | None = None) -> str:
-    """A new secret for the organizer link; returns it once, keeps only its hash.
-
-    The link is the first organizer's: every sign-in made with it (browser cookies, API tokens)
-    is revoked with it, by bumping that organizer's token version."""
-    secret = secrets.token_urlsafe(18)
-    event.organizer_secret_hash = hash_secret(secret)
-    session.add(event)
-    holder = require_first_organizer(session, event)
-    holder.token_version += 1
-    session.add(holder)
-    audit.record(session, event=event, actor=actor, action="link", detail="made a new organizer link; the old one stopped working")
-    session.commit()
-    return secret

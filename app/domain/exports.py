@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlmodel import Session
 
-from app.domain import attendees, feedback, guide, notes, schedule, topics
-from app.models import Attendee, Event, FacilitatorClaim, Topic
+from app.domain import attendees, claims, feedback, guide, notes, timetable, topics
+from app.models import Event, Topic
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
@@ -41,13 +41,9 @@ def topics_csv(session: Session, *, event: Event) -> str:
     """Every topic with its marks, facilitators and, once published, its room and slot."""
     rows = list(session.scalars(select(Topic).where(Topic.event_id == event.id).order_by(Topic.id)))
     counts = topics.interest_counts(session, event=event)
-    leads: dict[int, list[str]] = {}
-    for topic_id, name in session.execute(
-        select(FacilitatorClaim.topic_id, Attendee.name).join(Attendee, Attendee.id == FacilitatorClaim.attendee_id)
-        .where(FacilitatorClaim.event_id == event.id).order_by(FacilitatorClaim.id)
-    ):
-        leads.setdefault(topic_id, []).append(name or "unnamed")
-    view = schedule.grid(session, event=event)
+    leads = {topic_id: [name or "unnamed" for _, name in people]
+             for topic_id, people in claims.facilitators(session, event=event).items()}
+    view = timetable.grid(session, event=event)
     placed = {}
     for slot in view.slots:
         for room in view.rooms:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from app.domain import phases, schedule
+from app.domain import phases, timetable
 from app.domain.errors import InvalidInput, NotFound
 from app.models import Attendee, Event, EventFeedback, SessionFeedback, Topic
 from app.models.aftersession import FEEDBACK_TEXT_MAX
@@ -51,7 +51,7 @@ def clean_will_try(raw: str | None) -> str:
 
 def placed_topic_ids(session: Session, *, event: Event) -> set[int]:
     """Topics on the published schedule (feedback is for sessions that took place)."""
-    view = schedule.grid(session, event=event)
+    view = timetable.grid(session, event=event)
     return {cell.topic.id for cell in view.cells.values()}  # type: ignore[misc]
 
 
@@ -158,7 +158,7 @@ class FeedbackResults:
 
 def results(session: Session, *, event: Event) -> FeedbackResults:
     """Every session's ratings (in schedule order) and the day's, for the organizers."""
-    view = schedule.grid(session, event=event)
+    view = timetable.grid(session, event=event)
     where: dict[int, tuple[str, str, tuple[int, int]]] = {}
     for s_index, slot in enumerate(view.slots):
         for r_index, room in enumerate(view.rooms):

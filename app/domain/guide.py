@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlmodel import Session
 
-from app.domain import schedule, topics
+from app.domain import timetable, topics
 from app.domain.notes import list_resources
 from app.models import Event, NoteRevision, Resource, Room, SessionNote, TimeSlot, Topic, TopicStatus
 
@@ -51,7 +51,7 @@ class GuideView:
 
 def guide(session: Session, *, event: Event) -> GuideView:
     """The resource guide: the published grid's sessions in order, then anything else with notes or links."""
-    view = schedule.grid(session, event=event)
+    view = timetable.grid(session, event=event)
     notes = {n.topic_id: n for n in session.scalars(select(SessionNote).where(SessionNote.event_id == event.id))}
     authors: dict[int, list[str]] = {}
     if notes:
@@ -98,13 +98,13 @@ class DoorSign:
     """One room's sign: its sessions through the day."""
 
     room: Room
-    sessions: list[schedule.CellView]
+    sessions: list[timetable.CellView]
     slots: dict[int, TimeSlot]
 
 
 def door_signs(session: Session, *, event: Event) -> list[DoorSign]:
     """One sign per room, listing the room's sessions in slot order."""
-    view = schedule.grid(session, event=event)
+    view = timetable.grid(session, event=event)
     slots = {s.id: s for s in view.slots}
     signs = []
     for room in view.rooms:
@@ -115,7 +115,7 @@ def door_signs(session: Session, *, event: Event) -> list[DoorSign]:
 
 def session_place(session: Session, *, event: Event, topic: Topic) -> tuple[Room, TimeSlot] | None:
     """Where and when a topic takes place on the published schedule, if it does."""
-    view = schedule.grid(session, event=event)
+    view = timetable.grid(session, event=event)
     for (room_id, slot_id), cell in view.cells.items():
         if cell.topic.id == topic.id:
             room = next(r for r in view.rooms if r.id == room_id)

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
-from app.domain import audit, phases, topics
-from app.domain.board import record_change
+from app.domain import audit, claims, phases, rows, topics
+from app.domain.changelog import record_change
 from app.domain.changes import Change
-from app.domain.errors import Conflict, InvalidInput, NotFound, known_id
+from app.domain.errors import Conflict, InvalidInput, known_id
 from app.domain.topics import clean_description, clean_tags, clean_title
 from app.models import Attendee, Event, FacilitatorClaim, Interest, Organizer, Topic, TopicStatus
 from app.models.util import utcnow
@@ -26,10 +26,7 @@ SIMILAR_SCORE = 70
 
 
 def _topic(session: Session, event: Event, topic_id: int) -> Topic:
-    topic = session.get(Topic, topic_id) if known_id(topic_id) else None
-    if topic is None or topic.event_id != event.id:
-        raise NotFound(f"Topic {topic_id} is not part of this event.", field="topic_id")
-    return topic
+    return rows.require(session, Topic, topic_id, event=event, field="topic_id")
 
 
 def hide_topic(session: Session, *, event: Event, topic_id: int, reason: str, actor: Organizer) -> Topic:
@@ -239,21 +236,11 @@ def assign_facilitator(session: Session, *, event: Event, topic_id: int, attende
     """The organizer names an attendee as a topic's facilitator (within the event's limit)."""
     phases.require_phase(event, "moderate")
     topic = _topic(session, event, topic_id)
-    person = session.get(Attendee, attendee_id) if known_id(attendee_id) else None
-    if person is None or person.event_id != event.id:
-        raise NotFound(f"Attendee {attendee_id} is not part of this event.", field="attendee_id")
-    exists = session.scalars(select(FacilitatorClaim.id).where(
-        FacilitatorClaim.topic_id == topic.id, FacilitatorClaim.attendee_id == person.id)).first()
-    if exists is not None:
+    person = rows.require(session, Attendee, attendee_id, event=event, field="attendee_id")
+    if not claims.add_claim(session, event=event, topic=topic, attendee=person,
+                            when_full=f"'{topic.title}' already has {{count}} facilitators, the most this event "
+                                      "allows. Remove one first, or raise the limit in the marking rules."):
         return False
-    record_change(session, event_id=event.id, kind=Change.facilitators_changed, payload={"topic_id": topic.id})  # type: ignore[arg-type]
-    count = session.scalar(select(func.count()).select_from(FacilitatorClaim)
-                           .where(FacilitatorClaim.topic_id == topic.id)) or 0
-    if count >= event.facilitator_limit:
-        session.rollback()
-        raise Conflict(f"'{topic.title}' already has {count} facilitators, the most this event allows. "
-                       "Remove one first, or raise the limit in the marking rules.")
-    session.add(FacilitatorClaim(event_id=event.id, attendee_id=person.id, topic_id=topic.id))  # type: ignore[arg-type]
     audit.record(session, event=event, actor=actor, action="facilitator",
                  detail=f"made {person.name or f'attendee {person.id}'} a facilitator of “{topic.title}”")
     session.commit()

@@ -20,8 +20,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from app.domain import phases
-from app.domain.board import record_change
+from app.domain import phases, rows
+from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.models import Attendee, Event, NoteRevision, Resource, SessionNote, Topic
@@ -264,9 +264,7 @@ def add_resource(session: Session, *, event: Event, topic: Topic, by: Attendee, 
 def remove_resource(session: Session, *, event: Event, resource_id: int, by: Attendee | None,
                     organizer: bool = False) -> Resource:
     """Take a shared link down: whoever shared it (while the event runs) or an organizer."""
-    resource = session.get(Resource, resource_id)
-    if resource is None or resource.event_id != event.id:
-        raise NotFound(f"Resource {resource_id} is not one of this event's resources.", field="resource_id")
+    resource = rows.require(session, Resource, resource_id, event=event, field="resource_id")
     if not organizer:
         if by is None or resource.added_by_id != by.id:
             raise NotAllowed("Only the person who shared this link (or an organizer) can remove it.")

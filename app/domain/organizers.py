@@ -1,20 +1,32 @@
-"""Co-organizers: several people run one event, each with their own sign-in link."""
+"""Organizers: signing in (the event's link, a co-organizer's link, a password), and several
+people running one event, each with their own sign-in link."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 
-from sqlalchemy import select
+from argon2 import PasswordHasher
+from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from app.domain import audit
-from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, known_id
-from app.domain.events import hash_secret, require_first_organizer
+from app.domain import audit, rows
+from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.domain.passwords import PasswordChecker, verify_untracked
 from app.models import Event, Organizer
 from app.models.util import utcnow
 
 NAME_MAX = 60
 ORGANIZERS_MAX = 20
+PASSWORD_MIN = 8
+PASSWORD_MAX = 200
+
+_hasher = PasswordHasher()
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def clean_name(raw: str | None) -> str:
@@ -54,9 +66,9 @@ def remove(session: Session, *, event: Event, organizer_id: int, actor: Organize
     The first organizer can be removed too (a hand-over): the event's own link was theirs, so it
     is replaced by one nobody knows, and the next organizer in line holds it from then on (they
     make a new one from the console to see it)."""
-    organizer = session.get(Organizer, organizer_id) if known_id(organizer_id) else None
-    if organizer is None or organizer.event_id != event.id or organizer.removed_at is not None:
-        raise NotFound(f"Organizer {organizer_id} does not run this event.", field="organizer_id")
+    organizer = rows.find(session, Organizer, organizer_id, event=event)
+    if organizer is None or organizer.removed_at is not None:
+        raise NotFound(rows.MISSING[Organizer].format(id=organizer_id), field="organizer_id")
     if organizer.id == actor.id:
         raise NotAllowed("You cannot remove yourself; ask another organizer.")
     if organizer.id == require_first_organizer(session, event).id:
@@ -86,3 +98,110 @@ def rename(session: Session, *, event: Event, organizer: Organizer, name: str) -
     session.add(organizer)
     session.commit()
     return organizer
+
+
+# --- signing in ---------------------------------------------------------------------------------
+
+def check_password_rules(password: str) -> None:
+    if len(password) < PASSWORD_MIN:
+        raise InvalidInput(f"password: at least {PASSWORD_MIN} characters.", field="password")
+    if len(password) > PASSWORD_MAX:
+        raise InvalidInput(f"password: at most {PASSWORD_MAX} characters.", field="password")
+
+
+def hash_password(password: str, passwords: PasswordChecker | None = None) -> str:
+    check_password_rules(password)
+    return passwords.hash(password) if passwords is not None else _hasher.hash(password)
+
+
+def organizer_by_secret(session: Session, *, event: Event, secret: str, source: str = "") -> Organizer:
+    """The organizer whose link holds ``secret``: the event's link is the first organizer's.
+
+    A refused link (an old one after "make a new link", a removed co-organizer's, a guess) is written
+    to the audit log with ``source`` (the client's address), as a wrong password is."""
+    refusal = NotAllowed("That organizer link is not valid for this event. Use the link you were given "
+                         "when the event was created, or sign in with the password.")
+    if secret:
+        hashed = hash_secret(secret)
+        if hmac.compare_digest(hashed, event.organizer_secret_hash):
+            return require_first_organizer(session, event)
+        co_organizer = session.scalars(
+            select(Organizer).where(Organizer.event_id == event.id, Organizer.secret_hash == hashed,
+                                    Organizer.removed_at.is_(None))  # type: ignore[union-attr]
+        ).first()
+        if co_organizer is not None:
+            return co_organizer
+    audit.record_failed_login(session, event=event, detail=f"a wrong organizer link{f' from {source}' if source else ''}")
+    session.commit()
+    raise refusal
+
+
+def organizer_by_password(session: Session, *, event: Event, password: str,
+                          passwords: PasswordChecker | None = None, source: str = "") -> Organizer:
+    """The organizer whose password matches; NotAllowed otherwise (the same message either way).
+
+    With ``passwords`` only the hashes whose keyed tag matches are checked (about one; see
+    app/domain/passwords.py), plus any stored before tags existed; a success stores the missing
+    tag. A failure is written to the audit log with ``source`` (the client's address)."""
+    refusal = NotAllowed("That password is not right for this event.", field="password")
+    query = select(Organizer).where(Organizer.event_id == event.id, Organizer.password_hash.is_not(None),  # type: ignore[union-attr]
+                                    Organizer.removed_at.is_(None))  # type: ignore[union-attr]
+    tag = passwords.tag(event_id=event.id, password=password) if passwords is not None and password else None  # type: ignore[arg-type]
+    if passwords is not None:
+        query = query.where(or_(Organizer.password_tag == tag, Organizer.password_tag.is_(None)))  # type: ignore[union-attr]
+    candidates = list(session.scalars(query.order_by(Organizer.id)))
+    for organizer in candidates if password else []:
+        matched = (passwords.verify(organizer.password_hash or "", password) if passwords is not None
+                   else verify_untracked(organizer.password_hash or "", password))
+        if matched:
+            if passwords is not None and organizer.password_tag != tag:
+                organizer.password_tag = tag
+                session.add(organizer)
+                session.commit()
+            return organizer
+    audit.record_failed_login(session, event=event, detail=f"a wrong password{f' from {source}' if source else ''}")
+    session.commit()
+    raise refusal
+
+
+def set_organizer_password(session: Session, *, organizer: Organizer, password: str,
+                           passwords: PasswordChecker | None = None) -> Organizer:
+    """Set or change the password an organizer can sign in with."""
+    organizer.password_hash = hash_password(password, passwords)
+    organizer.password_tag = (passwords.tag(event_id=organizer.event_id, password=password)
+                              if passwords is not None else None)
+    session.add(organizer)
+    session.commit()
+    return organizer
+
+
+def require_first_organizer(session: Session, event: Event) -> Organizer:
+    """The organizer who holds the event's own link: the earliest one not removed."""
+    organizer = session.scalars(
+        select(Organizer).where(Organizer.event_id == event.id, Organizer.removed_at.is_(None))  # type: ignore[union-attr]
+        .order_by(Organizer.id)
+    ).first()
+    if organizer is None:
+        raise NotFound("This event has no organizer.")
+    return organizer
+
+
+def get_organizer(session: Session, *, event: Event, organizer_id: int) -> Organizer | None:
+    organizer = rows.find(session, Organizer, organizer_id, event=event)
+    return None if organizer is None or organizer.removed_at is not None else organizer
+
+
+def rotate_organizer_secret(session: Session, *, event: Event, actor: Organizer | None = None) -> str:
+    """A new secret for the organizer link; returns it once, keeps only its hash.
+
+    The link is the first organizer's: every sign-in made with it (browser cookies, API tokens)
+    is revoked with it, by bumping that organizer's token version."""
+    secret = secrets.token_urlsafe(18)
+    event.organizer_secret_hash = hash_secret(secret)
+    session.add(event)
+    holder = require_first_organizer(session, event)
+    holder.token_version += 1
+    session.add(holder)
+    audit.record(session, event=event, actor=actor, action="link", detail="made a new organizer link; the old one stopped working")
+    session.commit()
+    return secret

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlmodel import Session
 
-from app.domain import phases, topics
-from app.domain.board import record_change
+from app.domain import claims, phases, rows, topics
+from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.models import (
@@ -113,10 +113,7 @@ def published_run(session: Session, *, event: Event) -> ScheduleRun | None:
 
 
 def _rooms_and_slots(session: Session, event: Event) -> tuple[list[Room], list[TimeSlot]]:
-    rooms = list(session.scalars(select(Room).where(Room.event_id == event.id).order_by(Room.position, Room.id)))
-    slots = list(session.scalars(select(TimeSlot).where(TimeSlot.event_id == event.id)
-                                 .order_by(TimeSlot.position, TimeSlot.start)))
-    return rooms, slots
+    return rows.rooms(session, event), rows.slots(session, event)
 
 
 def grid(session: Session, *, event: Event, now: datetime | None = None) -> GridView:
@@ -130,12 +127,8 @@ def grid(session: Session, *, event: Event, now: datetime | None = None) -> Grid
     placements = list(session.scalars(select(Placement).where(Placement.schedule_run_id == run.id)))
     topic_ids = [p.topic_id for p in placements]
     by_id = {t.id: t for t in session.scalars(select(Topic).where(Topic.id.in_(topic_ids)))}  # type: ignore[union-attr]
-    leads: dict[int, list[str]] = {}
-    for topic_id, name in session.execute(
-        select(FacilitatorClaim.topic_id, Attendee.name).join(Attendee, Attendee.id == FacilitatorClaim.attendee_id)
-        .where(FacilitatorClaim.topic_id.in_(topic_ids)).order_by(FacilitatorClaim.id)  # type: ignore[attr-defined]
-    ):
-        leads.setdefault(topic_id, []).append(name)
+    leads = {topic_id: [name for _, name in people]
+             for topic_id, people in claims.facilitators(session, topic_ids=topic_ids).items()}
     for p in placements:
         topic = by_id.get(p.topic_id)
         if topic is not None:
@@ -145,9 +138,7 @@ def grid(session: Session, *, event: Event, now: datetime | None = None) -> Grid
 
 def door(session: Session, *, event: Event, room_id: int, now: datetime | None = None) -> DoorView:
     """Now and next in one room."""
-    room = session.get(Room, room_id)
-    if room is None or room.event_id != event.id:
-        raise NotFound(f"Room {room_id} is not one of this event's rooms.", field="room_id")
+    room = rows.require(session, Room, room_id, event=event, field="room_id")
     view = grid(session, event=event, now=now)
     slots = {s.id: s for s in view.slots}
     now_slot = slots.get(view.current_slot_id) if view.current_slot_id else None

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
-from app.domain import audit, phases
-from app.domain.board import record_change
+from app.domain import audit, claims, phases, rows
+from app.domain.changelog import record_change
 from app.domain.changes import Change
-from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, known_id
+from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.models import Attendee, Event, FacilitatorClaim, Interest, Organizer, Phase, Topic, TopicStatus
 from app.models.topic import DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX
 from app.models.util import utcnow
@@ -50,7 +50,7 @@ class Wall:
 
     @property
     def marks_left(self) -> int | None:
-        return None if self.budget is None else max(0, self.budget - self.marks_used)
+        return _left(self.budget, self.marks_used)
 
 
 def clean_title(raw: str | None) -> str:
@@ -121,8 +121,8 @@ def propose_topic(
 
 def require_topic(session: Session, *, event: Event, topic_id: int, visible_only: bool = True) -> Topic:
     """The event's topic with this id; withdrawn, hidden or merged ones count as missing if visible_only."""
-    topic = session.get(Topic, topic_id) if known_id(topic_id) else None
-    if topic is None or topic.event_id != event.id or (visible_only and topic.status != TopicStatus.open):
+    topic = rows.find(session, Topic, topic_id, event=event)
+    if topic is None or (visible_only and topic.status != TopicStatus.open):
         raise NotFound(f"Topic {topic_id} is not on this event's wall.", field="topic_id")
     return topic
 
@@ -203,7 +203,7 @@ def interest_counts(session: Session, *, event: Event, topic_ids: list[int] | No
     return {topic_id: count for topic_id, count in rows}
 
 
-# Built once: these run on every mark (see app/domain/board.py).
+# Built once: these run on every mark (see app/domain/changelog.py).
 _interests = Interest.__table__  # type: ignore[attr-defined]
 _TOPIC_MARKS = select(func.count()).select_from(_interests).where(_interests.c.topic_id == bindparam("topic"))
 
@@ -226,7 +226,12 @@ def marks_left(session: Session, *, event: Event, attendee: Attendee) -> int | N
     """How many more topics ``attendee`` may mark, or None when the event sets no budget."""
     if event.vote_budget is None:
         return None
-    return max(0, event.vote_budget - marks_used(session, attendee=attendee))
+    return _left(event.vote_budget, marks_used(session, attendee=attendee))
+
+
+def _left(budget: int | None, used: int) -> int | None:
+    """Marks left of a budget (None: the event sets none): the one place it is worked out."""
+    return None if budget is None else max(0, budget - used)
 
 
 def _shuffle_key(viewer_id: int, topic_id: int) -> bytes:
@@ -247,16 +252,7 @@ def topic_views(
         marked = set(session.scalars(
             select(Interest.topic_id).where(Interest.attendee_id == viewer.id, Interest.topic_id.in_(ids))  # type: ignore[attr-defined]
         ))
-    facilitators: dict[int, list[tuple[int, str]]] = {}
-    if ids:
-        rows = session.execute(
-            select(FacilitatorClaim.topic_id, Attendee.id, Attendee.name)
-            .join(Attendee, Attendee.id == FacilitatorClaim.attendee_id)
-            .where(FacilitatorClaim.topic_id.in_(ids))  # type: ignore[attr-defined]
-            .order_by(FacilitatorClaim.id)
-        )
-        for topic_id, attendee_id, name in rows:
-            facilitators.setdefault(topic_id, []).append((attendee_id, name))
+    facilitators = claims.facilitators(session, topic_ids=ids) if ids else {}
     views = []
     for topic in topics:
         leads = facilitators.get(topic.id, [])  # type: ignore[arg-type]

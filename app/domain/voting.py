@@ -6,14 +6,14 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlmodel import Session
 
 from app.domain import phases
-from app.domain.board import record_change
+from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import BudgetExhausted
 from app.domain.topics import marks_used
 from app.models import Attendee, Event, Interest, Topic
 from app.models.util import utcnow
 
-# Built once, on the tables (marking is the hottest write of the day; see app/domain/board.py).
+# Built once, on the tables (marking is the hottest write of the day; see app/domain/changelog.py).
 _attendees = Attendee.__table__  # type: ignore[attr-defined]
 _interests = Interest.__table__  # type: ignore[attr-defined]
 _LOCK = (update(_attendees).where(_attendees.c.id == bindparam("attendee"))
@@ -53,7 +53,7 @@ def mark_topic(session: Session, *, event: Event, attendee: Attendee, topic: Top
     session.execute(_ADD, {"event_id": event.id, "attendee_id": attendee.id, "topic_id": topic.id, "weight": 1.0,
                            "created_at": utcnow()})
     # Screens read the current count when they render: a count in the payload would be one more
-    # query while this transaction holds the event's row (see app/domain/board.py, _take_turn).
+    # query while this transaction holds the event's row (see app/domain/changelog.py, _take_turn).
     record_change(session, event_id=event.id, kind=Change.interest_changed,  # type: ignore[arg-type]
                   payload={"topic_id": topic.id})
     session.commit()
@@ -69,8 +69,15 @@ def unmark_topic(session: Session, *, event: Event, attendee: Attendee, topic: T
         session.rollback()
         return False
     # Screens read the current count when they render: a count in the payload would be one more
-    # query while this transaction holds the event's row (see app/domain/board.py, _take_turn).
+    # query while this transaction holds the event's row (see app/domain/changelog.py, _take_turn).
     record_change(session, event_id=event.id, kind=Change.interest_changed,  # type: ignore[arg-type]
                   payload={"topic_id": topic.id})
     session.commit()
     return True
+
+
+def set_mark(session: Session, *, event: Event, attendee: Attendee, topic: Topic, marked: bool) -> bool:
+    """A tap from the phone's card or the API: mark or unmark as it says, never a toggle (a retried
+    tap keeps its meaning). True if something changed."""
+    change = mark_topic if marked else unmark_topic
+    return change(session, event=event, attendee=attendee, topic=topic)

@@ -5,7 +5,7 @@ from app.models.enums import Phase, SessionStatus, TopicStatus
 from app.models.event import Event, Room, TimeSlot
 from app.models.person import Attendee, Organizer
 from app.models.topic import ClashPair, FacilitatorClaim, Interest, Topic
-from app.models.board import BoardEvent, InstanceSetting
+from app.models.changelog import BoardEvent, InstanceSetting
 from app.models.schedule import Placement, ScheduleRun
 from app.models.aftersession import EventFeedback, NoteRevision, Resource, SessionFeedback, SessionNote
 from app.models.audit import AuditEntry

@@ -3,7 +3,7 @@
 The guarantee: a change reaches screens only after its transaction commits, and each event's
 changes in sequence order. How:
 
-1. ``domain.board.record_change`` numbers the change (the event's board sequence, bumped under
+1. ``domain.changelog.record_change`` numbers the change (the event's board sequence, bumped under
    the event row's lock) and notes ``(event_id, sequence)`` in ``session.info`` under
    ``BOARD_PENDING``. The domain knows nothing else of screens.
 2. After the commit, ``_after_commit`` (a SQLAlchemy session event, installed for the engine by
@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session as OrmSession  # the base class all sessions share
 from sqlmodel import Session
 
-from app.domain.board import BOARD_PENDING
+from app.domain.changelog import BOARD_PENDING
 
 
 class Listener(Protocol):

@@ -24,8 +24,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.requests import HTTPConnection
 
-from app.domain import schedule, topics
-from app.domain.board import changes_between
+from app.domain import timetable, topics
+from app.domain.changelog import changes_between
 from app.domain.changes import MINE, Change, Effect, View, effect
 from app.models import Event, Topic
 from app.templating import public_url
@@ -88,7 +88,7 @@ def view_target(view: str) -> str:
 def board_context(session: Session, event: Event, request: HTTPConnection,
                   changed: set[str] | None = None) -> dict[str, Any]:
     """What ``board/board.html`` needs: the wall before publishing, the grid after."""
-    grid = schedule.grid(session, event=event)
+    grid = timetable.grid(session, event=event)
     wall = None if grid.published else topics.wall(session, event=event, viewer=None, sort="wanted")
     shown = wall.topics[:BOARD_TOPICS_MAX] if wall else []
     return {"request": request, "event": event, "grid": grid, "wall": wall, "shown": shown,
@@ -106,7 +106,7 @@ def _board_refresh(env: Environment, ctx: dict[str, Any]) -> str:
 class Changes:
     """What a run of BoardEvents touched, however long the run: its kinds, and per kind the topics.
 
-    Built from ``board.changes_between`` (distinct rows, whatever the gap's length): the pushes
+    Built from ``changelog.changes_between`` (distinct rows, whatever the gap's length): the pushes
     carry the current state of what changed (counts, titles), never one fragment per change.
     """
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from app.routes import aftersession, api, api_schedule, attendee, board, home, organizer, schedule
+from app.routes import aftersession, api, api_schedule, attendee, drafts, home, live, organizer
 
 
 def include_routers(app: FastAPI) -> None:
@@ -13,11 +13,11 @@ def include_routers(app: FastAPI) -> None:
     # its websocket. No two routers share a path, so the order changes nothing else.
     # /openapi.json describes the JSON API alone: pages, fragments and health checks stay out of it.
     app.include_router(api.router)
-    app.include_router(board.router, include_in_schema=False)
-    app.include_router(board.health_router, include_in_schema=False)
+    app.include_router(live.router, include_in_schema=False)
+    app.include_router(live.health_router, include_in_schema=False)
     app.include_router(attendee.router, include_in_schema=False)
     app.include_router(api_schedule.router)
     app.include_router(aftersession.router, include_in_schema=False)
     app.include_router(home.router, include_in_schema=False)
-    app.include_router(schedule.router, include_in_schema=False)
+    app.include_router(drafts.router, include_in_schema=False)
     app.include_router(organizer.router, include_in_schema=False)

@@ -21,7 +21,7 @@ from app.deps import (
     SessionDep,
     SignerDep,
 )
-from app.domain import attendees, calendar, exports, feedback, guide, notes, schedule, topics
+from app.domain import attendees, calendar, exports, feedback, guide, notes, timetable, topics
 from app.domain.errors import DomainError, NotAuthenticated
 from app.models import Attendee, Event, Topic
 from app.routes import forms
@@ -318,7 +318,7 @@ def calendar_links(request: Request, event: EventDep, attendee: CurrentAttendee,
 @router.get("/print/board", name="print_board")
 def print_board(request: Request, session: SessionDep, event: EventDep) -> Response:
     """The published board on paper: one page per slot."""
-    return render(request, "print/board.html", {"event": event, "grid": schedule.grid(session, event=event)})
+    return render(request, "print/board.html", {"event": event, "grid": timetable.grid(session, event=event)})
 
 
 @router.get("/print/poster", name="print_poster")

@@ -27,7 +27,7 @@ from app.deps import (
     client_address,
     limit_sign_in,
 )
-from app.domain import attendees, claims, eventfile, events, topics, voting
+from app.domain import attendees, claims, eventfile, events, organizers, topics, voting
 from app.domain.topics import TopicView
 from app.models import Attendee, Event, Topic
 from app.routes import schemas
@@ -116,10 +116,10 @@ def api_organizer_login(body: schemas.LoginIn, request: Request, session: Sessio
     Password attempts are limited per client address and per event (429 with Retry-After)."""
     limit_sign_in(request, throttle, settings, event, link=bool(body.key))
     if body.key:
-        organizer = events.organizer_by_secret(session, event=event, secret=body.key,
+        organizer = organizers.organizer_by_secret(session, event=event, secret=body.key,
                                                source=client_address(request))
     else:
-        organizer = events.organizer_by_password(session, event=event, password=body.password or "",
+        organizer = organizers.organizer_by_password(session, event=event, password=body.password or "",
                                                  passwords=passwords, source=client_address(request))
     token = signer.organizer_token(event_id=event.id, organizer_id=organizer.id,  # type: ignore[arg-type]
                                    version=organizer.token_version)
@@ -188,8 +188,7 @@ def _change_mark(request: Request, session: Session, signer: Signer, code: str, 
     event = events.require_event(session, code)
     attendee = authenticated_attendee(request, event, session, signer)
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
-    change = voting.mark_topic if marked else voting.unmark_topic
-    changed = change(session, event=event, attendee=attendee, topic=topic)
+    changed = voting.set_mark(session, event=event, attendee=attendee, topic=topic, marked=marked)
     return JSONResponse(_mark_out(session, event, attendee, topic, changed, marked=marked).model_dump(mode="json"))
 
 

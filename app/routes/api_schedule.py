@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from app.deps import CurrentOrganizer, EventDep, OrganizerDep, SessionDep
-from app.domain import drafting
+from app.domain import drafting, midday, publishing
 from app.domain.errors import InvalidInput, NotFound
 from app.jobs import BuildJob, BuildJobs
 from app.routes.api import RESPONSES
@@ -76,7 +76,7 @@ def _build_out(job: BuildJob) -> BuildOut:
 def api_schedule_build(body: BuildIn, request: Request, session: SessionDep, event: EventDep,
                        organizer: OrganizerDep) -> Any:
     """Start building a draft in the background; poll GET .../schedule/build for progress."""
-    drafting.slot_for_keep_before(session, event=event, slot_id=body.keep_before)
+    midday.slot_for_keep_before(session, event=event, slot_id=body.keep_before)
     if body.keep_before is not None and drafting.published_run(session, event=event) is None:
         raise InvalidInput("keep_before: keeping earlier slots needs a published schedule.", field="keep_before")
     jobs: BuildJobs = request.app.state.builds
@@ -117,5 +117,5 @@ def api_schedule(session: SessionDep, event: EventDep, organizer: CurrentOrganiz
 @router.post("/events/{code}/schedule/publish", response_model=ScheduleOut, responses=RESPONSES)
 def api_schedule_publish(body: PublishIn, session: SessionDep, event: EventDep, organizer: OrganizerDep) -> Any:
     """Publish the draft to the board and every phone."""
-    drafting.publish(session, event=event, actor=organizer, announcement=body.announcement)
+    publishing.publish(session, event=event, actor=organizer, announcement=body.announcement)
     return api_schedule(session, event, organizer)

@@ -27,7 +27,7 @@ from app.deps import (
     SignerDep,
     authenticated_attendee,
 )
-from app.domain import attendees, claims, events, moderation, phases, schedule, topics, voting
+from app.domain import attendees, claims, events, moderation, phases, timetable, topics, voting
 from app.domain.errors import DomainError
 from app.models import Attendee, Event, Topic
 from app.routes import forms
@@ -161,8 +161,7 @@ async def topic_mark(request: Request, session: SessionDep, signer: SignerDep, c
                      csrf: CsrfToken, form: FormDep) -> Response:
     """Mark or unmark (the form says which, so a retried tap never flips it back)."""
     def act(event: Event, attendee: Attendee, action: str, topic: Topic) -> object:
-        change = voting.unmark_topic if action == "unmark" else voting.mark_topic
-        return change(session, event=event, attendee=attendee, topic=topic)
+        return voting.set_mark(session, event=event, attendee=attendee, topic=topic, marked=action != "unmark")
     return await run_in_threadpool(_card_action, request, session, signer, code, topic_id, csrf, form, act)
 
 
@@ -219,7 +218,7 @@ def my_day(request: Request, session: SessionDep, event: EventDep, attendee: Cur
         return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
     marked = [v for v in topics.wall(session, event=event, viewer=attendee, sort="newest").topics
               if v.marked or v.is_facilitator or v.is_author]
-    grid = schedule.grid(session, event=event)
+    grid = timetable.grid(session, event=event)
     mine = {v.topic.id for v in marked}
     # Slot by slot: the published sessions this attendee marked, leads or proposed, with their rooms.
     day = [(slot, [(room, cell) for room in grid.rooms
@@ -272,10 +271,10 @@ def session_page(request: Request, session: SessionDep, event: EventDep, attende
     """One session: what it is about and who leads it."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     view = topics.topic_view(session, event=event, viewer=attendee, topic=topic, organizer=organizer is not None)
-    grid = schedule.grid(session, event=event)
+    grid = timetable.grid(session, event=event)
     # Before the schedule is out the page offers the card's own taps (mark, lead); after, where and when.
     can = {action: attendee is not None and phases.is_allowed(event, action) for action in phases.ALLOWED}
     return render(request, "attendee/session.html", {
         "event": event, "attendee": attendee, "view": view, "csrf": csrf, "can": can, "grid": grid,
-        "runs": schedule.sessions_of(grid, topic.id),
+        "runs": timetable.sessions_of(grid, topic.id),
         "marks_left": topics.marks_left(session, event=event, attendee=attendee) if attendee else None})

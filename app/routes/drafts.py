@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from app.deps import CsrfChecked, CsrfToken, EventDep, FormDep, OrganizerDep, SessionDep
-from app.domain import attendees, drafting, eventfile
+from app.domain import attendees, drafting, eventfile, midday, moves, publishing
 from app.domain.errors import DomainError, InvalidInput, TooBusy
 from app.jobs import BuildJobs
 from app.models import Event, Organizer
@@ -25,7 +25,7 @@ def builds(request: Request) -> BuildJobs:
 
 def _page(request: Request, session: SessionDep, event: Event, organizer: Organizer, csrf: str, *,
           error: DomainError | None = None, notice: str | None = None, status_code: int = 200,
-          preview: drafting.Consequences | None = None) -> Response:
+          preview: moves.Consequences | None = None) -> Response:
     view = drafting.schedule_view(session, event=event)
     job = builds(request).get(event.id)  # type: ignore[arg-type]
     # A finished build was announced once, by the redirect its last poll made (``done``); kept
@@ -82,7 +82,7 @@ def schedule_build(request: Request, session: SessionDep, event: EventDep, organ
     try:
         keep = forms.text(form, "keep_before").strip()
         keep_before = _number(form, "keep_before") if keep else None
-        drafting.slot_for_keep_before(session, event=event, slot_id=keep_before)
+        midday.slot_for_keep_before(session, event=event, slot_id=keep_before)
         if keep_before is not None and drafting.published_run(session, event=event) is None:
             raise InvalidInput("keep_before: keeping earlier slots needs a published schedule.",
                                         field="keep_before")
@@ -153,7 +153,7 @@ def schedule_preview(request: Request, session: SessionDep, event: EventDep, org
     query = request.query_params
     try:
         room_id, slot_id = _cell(query)
-        result = drafting.preview_move(session, event=event, placement_id=_number(query, "placement_id"),
+        result = moves.preview_move(session, event=event, placement_id=_number(query, "placement_id"),
                                        room_id=room_id, slot_id=slot_id)
     except DomainError as error:
         if is_htmx(request):  # shown where the consequences would be, in place of them
@@ -184,7 +184,7 @@ def schedule_move(request: Request, session: SessionDep, event: EventDep, organi
     def act(form: Any) -> tuple[str, str]:
         room_id, slot_id = _cell(form)
         placement_id = _number(form, "placement_id")
-        result = drafting.move(session, event=event, placement_id=placement_id, room_id=room_id,
+        result = moves.move(session, event=event, placement_id=placement_id, room_id=room_id,
                                slot_id=slot_id, actor=organizer)
         change = result.attendance_change
         return ("Moved" + (f", swapped with “{result.swapped_with}”" if result.swapped_with else "")
@@ -212,7 +212,7 @@ def schedule_place(request: Request, session: SessionDep, event: EventDep, organ
     """Put a left-out topic into a free cell."""
     def act(form: Any) -> tuple[str, str]:
         room_id, slot_id = _cell(form)
-        placement = drafting.place(session, event=event, topic_id=_number(form, "topic_id"), room_id=room_id,
+        placement = moves.place(session, event=event, topic_id=_number(form, "topic_id"), room_id=room_id,
                                    slot_id=slot_id, actor=organizer)
         return "Placed.", f"placement-{placement.id}"
     return _act(request, session, event, organizer, csrf, form, act)
@@ -222,7 +222,7 @@ def schedule_place(request: Request, session: SessionDep, event: EventDep, organ
 def schedule_unschedule(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
                         csrf: CsrfToken, form: FormDep) -> Response:
     def act(form: Any) -> str:
-        topic = drafting.unschedule(session, event=event, placement_id=_number(form, "placement_id"), actor=organizer)
+        topic = moves.unschedule(session, event=event, placement_id=_number(form, "placement_id"), actor=organizer)
         return f"“{topic.title}” is off the draft."
     return _act(request, session, event, organizer, csrf, form, act)
 
@@ -231,7 +231,7 @@ def schedule_unschedule(request: Request, session: SessionDep, event: EventDep, 
 def schedule_pin(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
                  csrf: CsrfToken, form: FormDep) -> Response:
     def act(form: Any) -> tuple[str, str]:
-        placement = drafting.toggle_pin(session, event=event, placement_id=_number(form, "placement_id"),
+        placement = moves.toggle_pin(session, event=event, placement_id=_number(form, "placement_id"),
                                         actor=organizer)
         return ("Pinned: the next build keeps it there." if placement.pinned else "Unpinned.",
                 f"placement-{placement.id}")
@@ -254,7 +254,7 @@ def schedule_publish(request: Request, session: SessionDep, event: EventDep, org
     """Publish the draft: the board and every phone show it at once."""
     def act(form: Any) -> str:
         note = forms.text(form, "announcement").strip()
-        run = drafting.publish(session, event=event, actor=organizer, announcement=note or None)
+        run = publishing.publish(session, event=event, actor=organizer, announcement=note or None)
         return f"Version {run.version} is on the board and every phone."
     return _act(request, session, event, organizer, csrf, form, act)
 
@@ -265,7 +265,7 @@ def schedule_undo(request: Request, session: SessionDep, event: EventDep, organi
     """Undo the last publish."""
     def act(form: Any) -> str:
         raw = forms.text(form, "version").strip()
-        live = drafting.undo_publish(session, event=event, actor=organizer,
+        live = publishing.undo_publish(session, event=event, actor=organizer,
                                      version=forms.whole_number(raw, field_name="version") if raw else None)
         return (f"Took it back: version {live.version} is live again." if live
                 else "Took it back: no schedule is published now.")
@@ -276,7 +276,7 @@ def schedule_undo(request: Request, session: SessionDep, event: EventDep, organi
 def schedule_close_room(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
                         csrf: CsrfToken, form: FormDep) -> Response:
     def act(form: Any) -> str:
-        room = drafting.close_room_from(session, event=event, room_id=_number(form, "room_id"),
+        room = midday.close_room_from(session, event=event, room_id=_number(form, "room_id"),
                                         slot_id=_number(form, "slot_id"), actor=organizer)
         return f"{room.name} is closed from then on. Re-solve to move its sessions."
     return _act(request, session, event, organizer, csrf, form, act)
@@ -286,7 +286,7 @@ def schedule_close_room(request: Request, session: SessionDep, event: EventDep, 
 def schedule_facilitator_left(request: Request, session: SessionDep, event: EventDep,
                               organizer: OrganizerDep, csrf: CsrfToken, form: FormDep) -> Response:
     def act(form: Any) -> str:
-        led = drafting.facilitator_leaves(session, event=event, attendee_id=_number(form, "attendee_id"),
+        led = midday.facilitator_leaves(session, event=event, attendee_id=_number(form, "attendee_id"),
                                           actor=organizer)
         return (f"They no longer lead {len(led)} session(s). Re-solve, or assign someone else."
                 if led else "They were not leading anything.")
@@ -297,7 +297,7 @@ def schedule_facilitator_left(request: Request, session: SessionDep, event: Even
 def schedule_cancel(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
                     csrf: CsrfToken, form: FormDep) -> Response:
     def act(form: Any) -> str:
-        topic = drafting.cancel_session(session, event=event, topic_id=_number(form, "topic_id"),
+        topic = midday.cancel_session(session, event=event, topic_id=_number(form, "topic_id"),
                                         reason=forms.text(form, "reason"), actor=organizer)
         return f"“{topic.title}” is cancelled. Re-solve to fill its place."
     return _act(request, session, event, organizer, csrf, form, act)

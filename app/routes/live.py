@@ -20,7 +20,7 @@ from app.deps import (
     RowId,
     SessionDep,
 )
-from app.domain import events, schedule
+from app.domain import events, timetable
 from app.domain.errors import DomainError
 from app.realtime.hub import CLOSE_POLICY, Hub
 from app.realtime.render import board_context
@@ -59,8 +59,8 @@ def _page_seconds(request: Request) -> int:
 
 def _door(request: Request, session: Session, event: EventDep, room_id: RowId, attendee: CurrentAttendee,
           organizer: CurrentOrganizer, csrf: str, error: DomainError | None = None) -> Response:
-    door = schedule.door(session, event=event, room_id=room_id)
-    can_set = door.now is not None and schedule.can_set_status(
+    door = timetable.door(session, event=event, room_id=room_id)
+    can_set = door.now is not None and timetable.can_set_status(
         session, placement=door.now.placement, attendee=attendee, organizer=organizer is not None)
     context = {"event": event, "door": door, "seq": event.board_sequence, "attendee": attendee, "csrf": csrf,
                "can_set_status": can_set, "error": error, "theme": _forced_theme(request) or event.board_theme}
@@ -79,10 +79,10 @@ def door_page(request: Request, session: SessionDep, event: EventDep, room_id: R
 def session_status(request: Request, session: SessionDep, event: EventDep, placement_id: RowId,
                    attendee: CurrentAttendee, organizer: CurrentOrganizer, csrf: CsrfToken, form: FormDep) -> Response:
     """The rule of two feet: a facilitator (or organizer) says the room is full, has room, or ended."""
-    placement = schedule.require_placement(session, event=event, placement_id=placement_id)
+    placement = timetable.require_placement(session, event=event, placement_id=placement_id)
     error = None
     try:
-        schedule.set_session_status(session, event=event, placement=placement, status=forms.text(form, "status"),
+        timetable.set_session_status(session, event=event, placement=placement, status=forms.text(form, "status"),
                                     attendee=attendee, organizer=organizer is not None)
     except DomainError as exc:
         session.rollback()
@@ -101,7 +101,7 @@ def popup_start(request: Request, session: SessionDep, event: EventDep, room_id:
     if attendee is None:
         return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
     try:
-        schedule.start_popup(session, event=event, attendee=attendee, room_id=room_id, title=forms.text(form, "title"))
+        timetable.start_popup(session, event=event, attendee=attendee, room_id=room_id, title=forms.text(form, "title"))
     except DomainError as error:
         session.rollback()
         return _door(request, session, event, room_id, attendee, organizer, csrf, error)

@@ -101,7 +101,7 @@ def organize(request: Request, session: SessionDep, event: EventDep, organizer: 
     if key is not None:
         try:
             limit_sign_in(request, throttle, settings, event, link=True)
-            organizer = events.organizer_by_secret(session, event=event, secret=key,
+            organizer = organizers.organizer_by_secret(session, event=event, secret=key,
                                                    source=client_address(request))
         except DomainError as error:
             return render(request, "organizer/login.html", {"event": event, "csrf": csrf, "error": error},
@@ -139,7 +139,7 @@ def organizer_login(request: Request, session: SessionDep, event: EventDep, sign
     """Sign in with the event's organizer password (attempts limited per address and per event)."""
     try:
         limit_sign_in(request, throttle, settings, event, link=False)
-        organizer = events.organizer_by_password(session, event=event, password=forms.text(form, "password"),
+        organizer = organizers.organizer_by_password(session, event=event, password=forms.text(form, "password"),
                                                  passwords=passwords, source=client_address(request))
     except DomainError as error:
         response = render(request, "organizer/login.html", {"event": event, "csrf": csrf, "error": error},
@@ -211,7 +211,7 @@ def organizer_password(request: Request, session: SessionDep, event: EventDep, o
                        csrf: CsrfToken, form: FormDep, passwords: PasswordsDep) -> Response:
     """Set or change the password this organizer signs in with."""
     try:
-        events.set_organizer_password(session, organizer=organizer, password=forms.text(form, "password"),
+        organizers.set_organizer_password(session, organizer=organizer, password=forms.text(form, "password"),
                                       passwords=passwords)
     except DomainError as error:
         return _console(request, session, event, csrf, error=error, status_code=error.status_code, organizer=organizer,
@@ -223,7 +223,7 @@ def organizer_password(request: Request, session: SessionDep, event: EventDep, o
 def organizer_link_rotate(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
                           settings: SettingsDep, signer: SignerDep) -> Response:
     """Make a new organizer link; the old one stops working, with every sign-in made from it."""
-    secret = events.rotate_organizer_secret(session, event=event, actor=organizer)
+    secret = organizers.rotate_organizer_secret(session, event=event, actor=organizer)
     response = RedirectResponse(request.url_for("organizer_saved_link", code=event.code), status_code=303)
     set_new_link_cookie(response, settings=settings, event=event, secret=secret)
     # The one who asked stays signed in here (their token version may just have changed).

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 
-from app.domain import attendees, events
+from app.domain import attendees, events, organizers
 from app.domain.errors import InvalidInput
 from app.domain.text import TEXT_PATTERN, clean_text
 from app.models import Phase
@@ -43,7 +43,7 @@ UserText = Annotated[str, BeforeValidator(_strip), AfterValidator(_user_text), _
 Secret = Annotated[str, AfterValidator(_user_text), _NO_CONTROL]
 Feature = Annotated[UserText, Field(max_length=events.FEATURE_MAX)]
 Tag = Annotated[UserText, Field(max_length=TAG_MAX)]
-Password = Annotated[Secret, Field(min_length=events.PASSWORD_MIN, max_length=events.PASSWORD_MAX)]
+Password = Annotated[Secret, Field(min_length=organizers.PASSWORD_MIN, max_length=organizers.PASSWORD_MAX)]
 VoteBudget = Annotated[int, Field(ge=1, le=events.VOTE_BUDGET_MAX, description="marks per attendee; null: unlimited")]
 
 
@@ -137,7 +137,7 @@ class Joined(BaseModel):
 
 
 class LoginIn(Body):
-    password: Secret | None = Field(default=None, max_length=events.PASSWORD_MAX)
+    password: Secret | None = Field(default=None, max_length=organizers.PASSWORD_MAX)
     key: Secret | None = Field(default=None, max_length=100, description="the secret of the organizer link")
 
 

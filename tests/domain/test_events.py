@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from app.domain import audit, events
+from app.domain import audit, events, organizers
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, plain_messages
 from app.domain.events import CODE_ALPHABET, RoomSpec, SlotSpec
 from app.models import Phase
@@ -64,21 +64,21 @@ def test_code_lookup_ignores_case_and_spaces(db: Session) -> None:
 
 def test_organizer_secret_and_password(db: Session) -> None:
     created = _create(db, password="correct horse")
-    assert events.organizer_by_secret(db, event=created.event, secret=created.secret).id == created.organizer.id
-    assert events.organizer_by_password(db, event=created.event, password="correct horse").id == created.organizer.id
+    assert organizers.organizer_by_secret(db, event=created.event, secret=created.secret).id == created.organizer.id
+    assert organizers.organizer_by_password(db, event=created.event, password="correct horse").id == created.organizer.id
     with pytest.raises(NotAllowed):
-        events.organizer_by_secret(db, event=created.event, secret="wrong")
+        organizers.organizer_by_secret(db, event=created.event, secret="wrong")
     with pytest.raises(NotAllowed):
-        events.organizer_by_password(db, event=created.event, password="wrong password")
+        organizers.organizer_by_password(db, event=created.event, password="wrong password")
     assert created.secret not in created.event.organizer_secret_hash
 
 
 def test_rotating_the_link_invalidates_the_old_secret(db: Session) -> None:
     created = _create(db)
-    new_secret = events.rotate_organizer_secret(db, event=created.event)
+    new_secret = organizers.rotate_organizer_secret(db, event=created.event)
     with pytest.raises(NotAllowed):
-        events.organizer_by_secret(db, event=created.event, secret=created.secret)
-    assert events.organizer_by_secret(db, event=created.event, secret=new_secret).id == created.organizer.id
+        organizers.organizer_by_secret(db, event=created.event, secret=created.secret)
+    assert organizers.organizer_by_secret(db, event=created.event, secret=new_secret).id == created.organizer.id
 
 
 def test_set_phase_records_a_board_event(db: Session) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from app.domain import audit, events, topics, voting
+from app.domain import audit, events, organizers, topics, voting
 from app.domain.errors import InvalidInput, NotAllowed, WrongPhase
 from app.models import Phase, TopicStatus
 from tests.factories import make_attendee, make_event, make_topic
@@ -57,7 +57,7 @@ def test_only_the_author_edits_until_voting_closes(db: Session) -> None:
         topics.edit_topic(db, event=event, topic=topic, by=author, title="Too late")
     with pytest.raises(WrongPhase):
         topics.withdraw_topic(db, event=event, topic=topic, by=author)
-    organizer = events.require_first_organizer(db, event)
+    organizer = organizers.require_first_organizer(db, event)
     topics.edit_topic(db, event=event, topic=topic, by=None, organizer=organizer, title="Fixed by organizer")
     db.refresh(topic)
     assert topic.title == "Fixed by organizer"

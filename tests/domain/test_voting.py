@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from app.domain import board, claims, events, topics, voting
-from app.domain.board import record_change
+from app.domain import changelog, claims, events, topics, voting
+from app.domain.changelog import record_change
 from app.domain.errors import BudgetExhausted, Conflict, WrongPhase
 from app.models import BoardEvent, Interest, Phase
 from tests.factories import make_attendee, make_event, make_topic
@@ -127,12 +127,12 @@ def test_marks_of_an_event_take_turns_only_until_their_transaction_ends(db: Sess
     topic = make_topic(db, event, people[0])
     postgres = db.get_bind().dialect.name == "postgresql"
     voting.mark_topic(db, event=event, attendee=people[1], topic=topic)  # commits
-    assert board._TURN not in db.info
+    assert changelog._TURN not in db.info
     record_change(db, event_id=event.id, kind="announcement", payload={"text": "x"})  # type: ignore[arg-type]
-    assert (board._TURN in db.info) is postgres
+    assert (changelog._TURN in db.info) is postgres
     db.rollback()
-    assert board._TURN not in db.info
-    turn = board._turns.get(event.id)  # type: ignore[arg-type]
+    assert changelog._TURN not in db.info
+    turn = changelog._turns.get(event.id)  # type: ignore[arg-type]
     assert turn is not None or not postgres
     if turn is not None:
         assert turn.acquire(blocking=False), "a rolled-back transaction kept its event's turn"

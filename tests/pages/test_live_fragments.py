@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.domain import events, notes, schedule
+from app.domain import events, notes, timetable
 from app.models import Phase, Placement, SessionStatus
 from app.security import CSRF_COOKIE
 from tests.clock import midday_zone
@@ -58,7 +58,7 @@ def test_door_fragment_with_facilitator_buttons_and_popup_form_renders(app: Fast
 
 def test_facilitator_status_tap_answers_the_updated_door(app: FastAPI, client: TestClient, session: Session) -> None:
     created, lead, topic, rooms = _running_now(session)
-    running = schedule.door(session, event=created.event, room_id=rooms[0].id).now
+    running = timetable.door(session, event=created.event, room_id=rooms[0].id).now
     assert running is not None and running.topic.id == topic.id
     placement = session.get(Placement, running.placement.id)
     assert placement is not None

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.domain import claims, events, schedule
+from app.domain import claims, events, timetable
 from app.models import Event, Phase, Placement, SessionStatus
 from app.security import CSRF_COOKIE
 from tests.factories import make_attendee, make_event, make_topic, publish_cells
@@ -31,11 +31,11 @@ def _published(session: Session) -> tuple[Event, list[int], list[int], list[int]
 def test_current_and_next_slot_follow_the_event_clock(session: Session) -> None:
     event, _rooms, slots, _topics, _author = _published(session)  # slots 09:00-09:50, 10:00-10:50, Los Angeles
     at_915_la = datetime(2027, 3, 13, 17, 15, tzinfo=UTC)  # 09:15 PST
-    assert schedule.current_and_next(event, events.list_slots(session, event), at_915_la) == (slots[0], slots[1])
+    assert timetable.current_and_next(event, events.list_slots(session, event), at_915_la) == (slots[0], slots[1])
     between = datetime(2027, 3, 13, 17, 55, tzinfo=UTC)
-    assert schedule.current_and_next(event, events.list_slots(session, event), between) == (None, slots[1])
+    assert timetable.current_and_next(event, events.list_slots(session, event), between) == (None, slots[1])
     day_before = datetime(2027, 3, 12, 17, 15, tzinfo=UTC)
-    assert schedule.current_and_next(event, events.list_slots(session, event), day_before) == (None, slots[0])
+    assert timetable.current_and_next(event, events.list_slots(session, event), day_before) == (None, slots[0])
 
 
 def test_board_shows_the_grid_after_publishing(client: TestClient, session: Session) -> None:
@@ -79,9 +79,9 @@ def test_popup_session_takes_a_free_room_in_the_current_slot(session: Session) -
     event, rooms, slots, _topics, _author = _published(session)
     someone = make_attendee(session, event, name="Bo")
     at_10_15_la = datetime(2027, 3, 13, 18, 15, tzinfo=UTC)  # slot 2: room 2 is free
-    placement = schedule.start_popup(session, event=event, attendee=someone, room_id=rooms[1], title="Coffee chat",
+    placement = timetable.start_popup(session, event=event, attendee=someone, room_id=rooms[1], title="Coffee chat",
                                      now=at_10_15_la)
     assert (placement.slot_id, placement.is_popup) == (slots[1], True)
-    grid = schedule.grid(session, event=event, now=at_10_15_la)
+    grid = timetable.grid(session, event=event, now=at_10_15_la)
     assert grid.cells[(rooms[1], slots[1])].topic.title == "Coffee chat"
-    assert schedule.free_rooms_now(grid) == []
+    assert timetable.free_rooms_now(grid) == []

@@ -1,0 +1,63 @@
+"""Rows that belong to one event, looked up the same way everywhere.
+
+A row id comes from a URL, a form or an API body: it may be garbage, too large for the database's
+integers, or another event's. ``find`` answers None for all of those, ``require`` refuses them
+with a NotFound naming the field, and ``rooms``/``slots`` list an event's rooms and slots in the
+one order every screen shows them.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, TypeVar
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from app.domain.errors import NotFound, known_id
+from app.models import Attendee, Event, Organizer, Resource, Room, TimeSlot, Topic
+
+
+class _EventRow(Protocol):
+    event_id: int
+
+
+R = TypeVar("R", bound=_EventRow)
+
+# How a missing row is named to the person who asked for it (``{id}``: the id they gave).
+MISSING: dict[type, str] = {
+    Room: "Room {id} is not one of this event's rooms.",
+    TimeSlot: "Slot {id} is not one of this event's slots.",
+    Topic: "Topic {id} is not part of this event.",
+    Attendee: "Attendee {id} is not part of this event.",
+    Organizer: "Organizer {id} does not run this event.",
+    Resource: "Resource {id} is not one of this event's resources.",
+}
+
+
+def find(session: Session, model: type[R], row_id: int | None, *, event: Event) -> R | None:
+    """The ``model`` row ``row_id`` if it exists and belongs to ``event``; None otherwise."""
+    row = session.get(model, row_id) if row_id is not None and known_id(row_id) else None
+    if row is None or row.event_id != event.id:
+        return None
+    return row
+
+
+def require(session: Session, model: type[R], row_id: int, *, event: Event, field: str,
+            message: str | None = None) -> R:
+    """Like ``find``, but a missing row is refused with NotFound naming ``field``."""
+    row = find(session, model, row_id, event=event)
+    if row is None:
+        raise NotFound((message or MISSING[model]).format(id=row_id), field=field)
+    return row
+
+
+def rooms(session: Session, event: Event) -> list[Room]:
+    """The event's rooms, in the organizer's order."""
+    return list(session.scalars(select(Room).where(Room.event_id == event.id)
+                                .order_by(Room.position, Room.id)))
+
+
+def slots(session: Session, event: Event) -> list[TimeSlot]:
+    """The event's slots, in the order of the day."""
+    return list(session.scalars(select(TimeSlot).where(TimeSlot.event_id == event.id)
+                                .order_by(TimeSlot.start, TimeSlot.position, TimeSlot.id)))
