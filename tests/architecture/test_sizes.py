@@ -1,0 +1,61 @@
+"""Modules a newcomer can hold in their head: at most 400 lines a module and 60 a function.
+
+Issue 17's rule, as a ratchet: what is longer today is listed below with its length, may only
+shrink, and leaves the list once it fits. Nothing new joins the list: split it instead, or write
+the reason a function must stay long at its top and list it with that reason.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+APP = Path(__file__).resolve().parents[2] / "app"
+MODULE_MAX, FUNCTION_MAX = 400, 60
+
+# Still too long (lines today); to be split.
+LONG_MODULES = {
+    "domain/events.py": 455, "domain/notes.py": 413, "realtime/hub.py": 600, "routes/organizer.py": 422,
+    "scheduler/bound.py": 501, "scheduler/search.py": 486, "scheduler/solve.py": 795,
+}
+LONG_FUNCTIONS = {
+    "domain/eventfile.py:import_event": 111, "domain/notes.py:parse_extras": 61, "main.py:create_app": 61,
+    "realtime/hub.py:_run": 78, "scheduler/bound.py:_prepare": 75, "scheduler/bound.py:attendance_bound": 90,
+    "scheduler/bound.py:heuristic": 76, "scheduler/checks.py:reference_problems": 107,
+    "scheduler/checks.py:pin_problems": 62, "scheduler/command.py:main": 90, "scheduler/fill.py:fill_viable": 81,
+    "scheduler/model.py:build_model": 181, "scheduler/polish.py:polish": 188,
+    "scheduler/reasons.py:unscheduled_reasons": 77, "scheduler/rooms.py:assign_rooms": 71,
+    "scheduler/score.py:violations": 94, "scheduler/search.py:anneal": 207, "scheduler/search.py:anneal_restarts": 92,
+    "scheduler/solve.py:solve": 72, "scheduler/solve.py:_solve": 271, "scheduler/tabu.py:tabu": 179,
+}
+
+
+def _modules() -> dict[str, int]:
+    return {str(p.relative_to(APP)): len(p.read_text().splitlines()) for p in sorted(APP.rglob("*.py"))}
+
+
+def _functions() -> dict[str, int]:
+    found = {}
+    for path in sorted(APP.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                found[f"{path.relative_to(APP)}:{node.name}"] = node.end_lineno - node.lineno + 1  # type: ignore[operator]
+    return found
+
+
+def test_no_module_grows_past_the_limit_or_its_listed_length() -> None:
+    long = {name: n for name, n in _modules().items() if n > MODULE_MAX}
+    assert set(long) <= set(LONG_MODULES), f"new modules over {MODULE_MAX} lines: {set(long) - set(LONG_MODULES)}"
+    grown = {name: (n, LONG_MODULES[name]) for name, n in long.items() if n > LONG_MODULES[name]}
+    assert not grown, f"listed modules grew (now, listed): {grown}"
+    fitted = set(LONG_MODULES) - set(long)
+    assert not fitted, f"these fit now: take them off LONG_MODULES: {fitted}"
+
+
+def test_no_function_grows_past_the_limit_or_its_listed_length() -> None:
+    long = {name: n for name, n in _functions().items() if n > FUNCTION_MAX}
+    assert set(long) <= set(LONG_FUNCTIONS), f"new functions over {FUNCTION_MAX} lines: {set(long) - set(LONG_FUNCTIONS)}"
+    grown = {name: (n, LONG_FUNCTIONS[name]) for name, n in long.items() if n > LONG_FUNCTIONS[name]}
+    assert not grown, f"listed functions grew (now, listed): {grown}"
+    fitted = set(LONG_FUNCTIONS) - set(long)
+    assert not fitted, f"these fit now: take them off LONG_FUNCTIONS: {fitted}"
