@@ -192,6 +192,9 @@ def test_the_propose_bar_never_hides_a_cards_buttons_on_a_small_phone(browser: B
     page = _join(context, phone_event)
     bar = page.locator(".fab")
     expect(bar).to_be_visible()
+    # What a person sees is painted only once the page's stylesheets are in (the phone's own sheet
+    # moves the bar and leaves room under it); a script can ask for layout before that.
+    page.wait_for_load_state("load")
     covered = page.evaluate("""() => {
       const bar = document.querySelector('.fab');
       const hidden = [];
