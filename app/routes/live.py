@@ -22,8 +22,9 @@ from app.deps import (
 )
 from app.domain import events, timetable
 from app.domain.errors import DomainError
-from app.realtime.hub import CLOSE_POLICY, Hub
+from app.realtime.hub import Hub
 from app.realtime.render import board_context
+from app.realtime.sockets import CLOSE_POLICY
 from app.routes import forms
 from app.routes.attendee import join_url
 from app.settings import Settings
