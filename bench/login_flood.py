@@ -54,7 +54,7 @@ def seed(db: Path, organizers: int, untagged: bool) -> str:
     from sqlmodel import Session
 
     from app.db import make_engine, upgrade_database
-    from app.domain import events
+    from app.domain import events, eventspec
     from app.domain import organizers as co_organizers
     from app.domain.passwords import PasswordChecker
 
@@ -63,7 +63,7 @@ def seed(db: Path, organizers: int, untagged: bool) -> str:
     checker = PasswordChecker(secret=SECRET, max_at_once=4)
     with Session(engine, expire_on_commit=False) as session:
         created = events.create_event(session, name="Flood Edcamp", date="2027-03-13", timezone="UTC",
-                                      rooms=[events.RoomSpec("Library", 60)], slots=[events.SlotSpec("09:00", "10:00")],
+                                      rooms=[eventspec.RoomSpec("Library", 60)], slots=[eventspec.SlotSpec("09:00", "10:00")],
                                       password="owner password 0", passwords=checker)
         for i in range(1, organizers):
             helper, _secret = co_organizers.invite(session, event=created.event, name=f"Helper {i}",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from app.domain import attendees, drafting, events, moves, publishing, topics
-from app.domain.events import CreatedEvent, RoomSpec, SlotSpec
+from app.domain.events import CreatedEvent
+from app.domain.eventspec import RoomSpec, SlotSpec
 from app.models import Attendee, Event, Phase, ScheduleRun, Topic
 
 

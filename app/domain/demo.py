@@ -6,7 +6,7 @@ import random
 
 from sqlmodel import Session
 
-from app.domain import attendees, claims, events, publishing, topics, voting
+from app.domain import attendees, claims, events, eventspec, publishing, topics, voting
 from app.models import Phase
 
 ROOMS = [
@@ -40,7 +40,7 @@ def seed_demo(session: Session, *, attendee_count: int = 40, seed: int = 7,
     rng = random.Random(seed)
     created = events.create_event(
         session, name=name, date="2027-03-13", timezone="America/Los_Angeles",
-        rooms=[events.RoomSpec(n, c, f) for n, c, f in ROOMS], slots=[events.SlotSpec(s, e) for s, e in SLOTS],
+        rooms=[eventspec.RoomSpec(n, c, f) for n, c, f in ROOMS], slots=[eventspec.SlotSpec(s, e) for s, e in SLOTS],
         organizer_name="Demo organizer",
     )
     event = created.event

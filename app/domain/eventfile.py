@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from app.domain import events, notes, organizers
+from app.domain import events, eventspec, notes, organizers
 from app.domain.errors import InvalidInput
 from app.domain.text import check_document, strip_bidi
 from app.models import (
@@ -148,10 +148,10 @@ def import_event(session: Session, document: object) -> ImportedEvent:
         raise InvalidInput(str(error), field=error.key) from None
     raw: dict[str, Any] = document if isinstance(document, dict) else {}
     info = instance.event
-    name = " ".join(info.name.split())[:events.NAME_MAX] or "Imported event"
-    date = events.validate_date(info.date) if info.date else ""
+    name = " ".join(info.name.split())[:eventspec.NAME_MAX] or "Imported event"
+    date = eventspec.validate_date(info.date) if info.date else ""
     try:
-        timezone = events.validate_timezone(info.timezone)
+        timezone = eventspec.validate_timezone(info.timezone)
     except InvalidInput:
         raise InvalidInput(f"event.timezone: '{info.timezone[:64]}' is not a time zone such as America/Los_Angeles.",
                            field="event.timezone") from None
@@ -161,12 +161,12 @@ def import_event(session: Session, document: object) -> ImportedEvent:
     seen_rooms: set[str] = set()
     for index, room in enumerate(instance.rooms):
         key = f"rooms[{index}]"
-        _check_text(room.name or room.id, key=f"{key}.name", ident=room.id, limit=events.ROOM_NAME_MAX, required=True)
+        _check_text(room.name or room.id, key=f"{key}.name", ident=room.id, limit=eventspec.ROOM_NAME_MAX, required=True)
         if (room.name or room.id).lower() in seen_rooms:
             raise InvalidInput(f"{key}.name: room '{room.id}' has the same name as another room.", field=f"{key}.name")
         seen_rooms.add((room.name or room.id).lower())
-        if room.capacity > events.CAPACITY_MAX:
-            raise InvalidInput(f"{key}.capacity: room '{room.id}' has more than {events.CAPACITY_MAX} seats.",
+        if room.capacity > eventspec.CAPACITY_MAX:
+            raise InvalidInput(f"{key}.capacity: room '{room.id}' has more than {eventspec.CAPACITY_MAX} seats.",
                                field=f"{key}.capacity")
     for index, topic in enumerate(instance.topics):
         _check_text(topic.title, key=f"topics[{index}].title", ident=topic.id, limit=TITLE_MAX, required=True)
@@ -174,7 +174,7 @@ def import_event(session: Session, document: object) -> ImportedEvent:
                     required=False)
     for index, attendee in enumerate(instance.attendees):
         _check_text(attendee.name, key=f"attendees[{index}].name", ident=attendee.id, limit=60, required=False)
-    events.validate_slots([events.SlotSpec(s.start, s.end) for s in instance.slots])
+    eventspec.validate_slots([eventspec.SlotSpec(s.start, s.end) for s in instance.slots])
     raw_topics = raw.get("topics") if isinstance(raw.get("topics"), list) else []
     raw_tags: dict[str, list[str]] = {}
     raw_paper: dict[str, int] = {}

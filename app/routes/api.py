@@ -27,7 +27,7 @@ from app.deps import (
     client_address,
     limit_sign_in,
 )
-from app.domain import attendees, claims, eventfile, events, organizers, topics, voting
+from app.domain import attendees, claims, eventfile, events, eventspec, organizers, topics, voting
 from app.domain.topics import TopicView
 from app.models import Attendee, Event, Topic
 from app.routes import schemas
@@ -74,8 +74,8 @@ def api_event_create(body: schemas.EventCreate, request: Request, session: Sessi
     """Create an event; returns its join code, an organizer token and its links."""
     created = events.create_event(
         session, name=body.name, date=body.date, timezone=body.timezone,
-        rooms=[events.RoomSpec(r.name, r.capacity, r.features) for r in body.rooms],
-        slots=[events.SlotSpec(s.start, s.end) for s in body.slots], password=body.password,
+        rooms=[eventspec.RoomSpec(r.name, r.capacity, r.features) for r in body.rooms],
+        slots=[eventspec.SlotSpec(s.start, s.end) for s in body.slots], password=body.password,
         vote_budget=body.vote_budget, hide_counts=body.hide_counts, shuffle_topics=body.shuffle_topics,
         passwords=passwords,
     )

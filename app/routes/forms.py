@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.datastructures import FormData
 
 from app.domain.errors import FieldError, InvalidInput
-from app.domain.events import RoomSpec, SlotSpec
+from app.domain.eventspec import RoomSpec, SlotSpec
 from app.domain.text import clean_text
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 
-from app.domain import attendees, events, organizers
+from app.domain import attendees, events, eventspec, organizers
 from app.domain.errors import InvalidInput
 from app.domain.text import TEXT_PATTERN, clean_text
 from app.models import Phase
@@ -41,10 +41,10 @@ _NO_CONTROL = _ShowsTextRule()
 UserText = Annotated[str, BeforeValidator(_strip), AfterValidator(_user_text), _NO_CONTROL]
 # A secret is taken exactly as typed (the form does not trim it either), only checked.
 Secret = Annotated[str, AfterValidator(_user_text), _NO_CONTROL]
-Feature = Annotated[UserText, Field(max_length=events.FEATURE_MAX)]
+Feature = Annotated[UserText, Field(max_length=eventspec.FEATURE_MAX)]
 Tag = Annotated[UserText, Field(max_length=TAG_MAX)]
 Password = Annotated[Secret, Field(min_length=organizers.PASSWORD_MIN, max_length=organizers.PASSWORD_MAX)]
-VoteBudget = Annotated[int, Field(ge=1, le=events.VOTE_BUDGET_MAX, description="marks per attendee; null: unlimited")]
+VoteBudget = Annotated[int, Field(ge=1, le=eventspec.VOTE_BUDGET_MAX, description="marks per attendee; null: unlimited")]
 
 
 class Body(BaseModel):
@@ -57,9 +57,9 @@ class Body(BaseModel):
 # words every problem of a new event at once. The schema states them for OpenAPI, and enforces
 # the upper bounds, so nothing larger is parsed further.
 class RoomIn(Body):
-    name: UserText = Field(max_length=events.ROOM_NAME_MAX, json_schema_extra={"minLength": 1})
-    capacity: int = Field(le=events.CAPACITY_MAX, json_schema_extra={"minimum": 1})
-    features: list[Feature] = Field(default_factory=list, max_length=events.FEATURES_MAX)
+    name: UserText = Field(max_length=eventspec.ROOM_NAME_MAX, json_schema_extra={"minLength": 1})
+    capacity: int = Field(le=eventspec.CAPACITY_MAX, json_schema_extra={"minimum": 1})
+    features: list[Feature] = Field(default_factory=list, max_length=eventspec.FEATURES_MAX)
 
 
 class SlotIn(Body):
@@ -68,11 +68,11 @@ class SlotIn(Body):
 
 
 class EventCreate(Body):
-    name: UserText = Field(max_length=events.NAME_MAX, json_schema_extra={"minLength": 1})
+    name: UserText = Field(max_length=eventspec.NAME_MAX, json_schema_extra={"minLength": 1})
     date: UserText = Field(max_length=10, examples=["2027-03-13"])
     timezone: UserText = Field(default="UTC", max_length=64, examples=["America/Los_Angeles"])
-    rooms: list[RoomIn] = Field(min_length=1, max_length=events.ROOMS_MAX)
-    slots: list[SlotIn] = Field(min_length=1, max_length=events.SLOTS_MAX)
+    rooms: list[RoomIn] = Field(min_length=1, max_length=eventspec.ROOMS_MAX)
+    slots: list[SlotIn] = Field(min_length=1, max_length=eventspec.SLOTS_MAX)
     password: Password | None = None
     vote_budget: VoteBudget | None = None
     hide_counts: bool = False

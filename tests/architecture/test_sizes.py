@@ -15,7 +15,7 @@ MODULE_MAX, FUNCTION_MAX = 400, 60
 
 # Still too long (lines today); to be split.
 LONG_MODULES = {
-    "domain/events.py": 455, "domain/notes.py": 413, "routes/organizer.py": 422,
+    "domain/notes.py": 413, "routes/organizer.py": 422,
     "scheduler/bound.py": 501, "scheduler/search.py": 486, "scheduler/solve.py": 795,
 }
 LONG_FUNCTIONS = {

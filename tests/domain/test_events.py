@@ -5,7 +5,8 @@ from sqlmodel import Session
 
 from app.domain import audit, events, organizers
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, plain_messages
-from app.domain.events import CODE_ALPHABET, RoomSpec, SlotSpec
+from app.domain.events import CODE_ALPHABET
+from app.domain.eventspec import RoomSpec, SlotSpec
 from app.models import Phase
 from tests.factories import make_event
 

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.domain import events, notes, timetable
+from app.domain import events, eventspec, notes, timetable
 from app.models import Phase, Placement, SessionStatus
 from app.security import CSRF_COOKIE
 from tests.clock import midday_zone
@@ -22,8 +22,8 @@ def _running_now(session: Session):  # type: ignore[no-untyped-def]
     """
     zone, local = midday_zone()
     created = events.create_event(session, name="Edcamp Now", date=local.date().isoformat(), timezone=zone,
-                                  rooms=[events.RoomSpec("Library", 30, []), events.RoomSpec("Gym", 60, [])],
-                                  slots=[events.SlotSpec("00:00", "23:59")])
+                                  rooms=[eventspec.RoomSpec("Library", 30, []), eventspec.RoomSpec("Gym", 60, [])],
+                                  slots=[eventspec.SlotSpec("00:00", "23:59")])
     event = created.event
     events.set_phase(session, event=event, phase=Phase.proposing)
     lead = make_attendee(session, event, name="Ms. Rivera")
