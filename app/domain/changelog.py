@@ -39,8 +39,8 @@ _BUMP_AND_APPEND = text(
 # PostgreSQL: the threads of this process that are about to bump an event's sequence take turns
 # on a lock of ours first, held until their transaction ends. Every mark of an event updates that
 # row; with dozens of request threads queued on its row lock, each commit woke them all while the
-# holder waited for the GIL between its statements, and two workers marked at ~81/s whatever was
-# asked (bench/live_load.py, 200 marks/s; pg_stat_activity: 57 backends waiting on the row). Only
+# holder waited for the GIL between its statements, and two workers fell far behind what was
+# asked (BENCHMARKS.md, live board: 200 marks/s). Only
 # a shortcut: the row lock keeps the sequence right, and a thread that has waited ``_TURN_WAIT_S``
 # goes on without its turn (it might hold the row itself, through an earlier UPDATE of the event,
 # while the turn's holder waits for that row).

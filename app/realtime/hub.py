@@ -94,9 +94,8 @@ class Hub:
         # The event loop (fan-out) and the request threads (database writes) share the GIL. A write
         # transaction waits for the GIL after each statement, up to one switch interval, while
         # holding the write turn (SQLite's lock or the event's row lock), so the interval caps
-        # marks per second while thousands of sockets are being fed. bench/live_load.py, 2,000
-        # sockets at 50 marks/s: 5 ms (Python's default) ~11-23 marks/s; 1 ms ~35 with POSTs
-        # queueing for seconds; 0.2 ms all 50 with p99 < 1 s; 0.1 ms no better (more switching).
+        # marks per second while thousands of sockets are being fed. 0.2 ms was measured best
+        # (BENCHMARKS.md, live board, decision log).
         sys.setswitchinterval(min(sys.getswitchinterval(), self.switch_interval_s))
         install_commit_hook(self.engine, self)
         await self.broadcast.start(self._on_remote, self._on_resync)
@@ -193,9 +192,8 @@ class Hub:
         a fan-out does not wait a whole window more after it. But a render and its fan-out are
         followed by a rest of ``rest_ratio`` times what they took: with thousands of sockets a
         fan-out can take longer than the window, and then batches grow instead of fan-outs taking
-        all of the event loop's time from the requests that make the changes. bench/live_load.py,
-        2,000 sockets at 50 marks/s: a rest of 1x gave p99 ~365 ms, 0.5x ~270-305 ms at ~80 % CPU,
-        0.25x and none saturated the process (p99 > 1 s). Before the next render it also waits (up
+        all of the event loop's time from the requests that make the changes (0.5x was measured
+        best: BENCHMARKS.md, live board, decision log). Before the next render it also waits (up
         to half a second) for the writers to finish most of the last fan-out (a few stuck sockets
         are not waited for: they get a refresh or are closed).
         """
