@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from app.domain import drafting, events, midday
+from app.domain import drafting, events, midday, organizers
 from app.domain.errors import InvalidInput, TooBusy
 from app.domain.eventfile import build_instance
 from app.models import Organizer
@@ -226,7 +226,9 @@ class BuildJobs:
         try:
             with Session(self._engine, expire_on_commit=False) as session:
                 event = events.require_event_by_id(session, job.event_id)
-                actor = session.get(Organizer, organizer_id) if organizer_id else None
+                # The organizer who asked, or (gone since, or a build from the command line) the event's own.
+                actor = (session.get(Organizer, organizer_id) if organizer_id else None) \
+                    or organizers.require_first_organizer(session, event)
                 instance = build_instance(session, event)
                 keep_before = midday.slot_for_keep_before(session, event=event, slot_id=keep_before_slot)
                 previous = midday.previous_cells(session, event=event) if keep_before else None

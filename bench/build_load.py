@@ -87,7 +87,7 @@ def import_day(db: Path, size: str) -> tuple[str, str]:
     upgrade_database(engine)
     with Session(engine) as session:
         imported = eventfile.import_event(session, event_to_document(generate(size, 1)))
-        events.set_phase(session, event=imported.created.event, phase=Phase.voting)
+        events.set_phase(session, event=imported.created.event, phase=Phase.voting, actor=imported.created.organizer)
         code, secret = imported.created.event.code, imported.created.secret
     engine.dispose()
     return code, secret

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from app.domain import attendees, drafting, events, moves, publishing, topics
+from app.domain import attendees, drafting, events, moves, organizers, publishing, topics
 from app.domain.events import CreatedEvent
 from app.domain.eventspec import RoomSpec, SlotSpec
 from app.models import Attendee, Event, Phase, ScheduleRun, Topic
@@ -19,7 +19,7 @@ def make_event(session: Session, *, rooms: int = 2, slots: int = 2, phase: Phase
         password=password,
     )
     if phase != Phase.setup:
-        events.set_phase(session, event=created.event, phase=phase)
+        events.set_phase(session, event=created.event, phase=phase, actor=organizers.require_first_organizer(session, created.event))
     return created
 
 

@@ -8,10 +8,10 @@ from sqlmodel import Session
 from app.models import AuditEntry, Event, Organizer
 
 
-def record(session: Session, *, event: Event, actor: Organizer | None, action: str, detail: str = "") -> None:
-    """Add an entry; the caller commits it together with the change it describes."""
-    if actor is None:
-        return
+def record(session: Session, *, event: Event, actor: Organizer, action: str, detail: str = "") -> None:
+    """Add an entry; the caller commits it together with the change it describes.
+
+    Every organizer action names its organizer: there is no change without someone who made it."""
     session.add(AuditEntry(event_id=event.id, organizer_id=actor.id, organizer_name=actor.name or "Organizer",  # type: ignore[arg-type]
                            action=action, detail=detail[:500]))
 

@@ -44,7 +44,7 @@ def seed_demo(session: Session, *, attendee_count: int = 40, seed: int = 7,
         organizer_name="Demo organizer",
     )
     event = created.event
-    events.set_phase(session, event=event, phase=Phase.proposing)
+    events.set_phase(session, event=event, phase=Phase.proposing, actor=created.organizer)
     people = []
     for index in range(attendee_count):
         name = f"{FIRST[index % len(FIRST)]} {chr(65 + index // len(FIRST))}." if index % 4 else ""
@@ -77,7 +77,7 @@ def seed_demo_live(session: Session, *, seed: int = 11, time_limit: float = 3.0)
 
     created = seed_demo(session, seed=seed, name="Edcamp Demo Day (schedule published)")
     event, organizer = created.event, created.organizer
-    events.set_phase(session, event=event, phase=Phase.scheduled)
+    events.set_phase(session, event=event, phase=Phase.scheduled, actor=organizer)
     instance = build_instance(session, event)
     # Reproducible: the same demo on every machine (work, not the clock; the clock only caps it).
     solution = solve(instance, Config(work=time_limit, time_limit=max(60.0, 20 * time_limit), seed=seed))

@@ -157,7 +157,7 @@ def record_bound(session: Session, *, run_id: int, bound: int) -> None:
 
 
 def save_solution(session: Session, *, event: Event, instance: Instance, solution: Solution,
-                  actor: Organizer | None, note: str = "") -> ScheduleRun:
+                  actor: Organizer, note: str = "") -> ScheduleRun:
     """Store what the scheduler found as the new draft, with its stats and left-out reasons."""
     stats: Stats | None = solution.stats
     left_out = {str(_key("t", u.topic)): u.reason for u in solution.unscheduled}

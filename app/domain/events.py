@@ -139,7 +139,7 @@ def update_settings(
     shuffle_topics: bool,
     facilitator_limit: int | None = None,
     min_interest: int | None = None,
-    actor: Organizer | None = None,
+    actor: Organizer,
 ) -> Event:
     """Change the marking rules: budget (None for unlimited), hidden counts, shuffled order, the
     facilitators a topic may have and the people a topic needs to run (None keeps either)."""
@@ -169,7 +169,7 @@ def update_settings(
     return event
 
 
-def set_phase(session: Session, *, event: Event, phase: Phase | str, actor: Organizer | None = None) -> Event:
+def set_phase(session: Session, *, event: Event, phase: Phase | str, actor: Organizer) -> Event:
     """Move the event to ``phase``. Organizers may go back as well as forward, but "Schedule
     published" needs a published schedule (phones would say the schedule is out), and closing keeps
     the phase it closed from, so that ``reopen_event`` can undo it."""
@@ -193,7 +193,7 @@ def set_phase(session: Session, *, event: Event, phase: Phase | str, actor: Orga
     return event
 
 
-def _move(session: Session, event: Event, target: Phase, actor: Organizer | None, how: str = "") -> None:
+def _move(session: Session, event: Event, target: Phase, actor: Organizer, how: str = "") -> None:
     audit.record(session, event=event, actor=actor, action="phase", detail=f"{event.phase.label} → {target.label}{how}")
     before = event.phase
     event.phase = target
@@ -213,7 +213,7 @@ def reopen_phase(session: Session, *, event: Event) -> Phase:
     return Phase.live if published else Phase.scheduled
 
 
-def reopen_event(session: Session, *, event: Event, actor: Organizer | None = None) -> Event:
+def reopen_event(session: Session, *, event: Event, actor: Organizer) -> Event:
     """Undo closing: the event goes back to the phase it was closed from."""
     if event.phase != Phase.closed:
         raise Conflict(f"The event is not closed (it is in '{event.phase.label}'), so there is nothing to reopen.",
@@ -224,7 +224,7 @@ def reopen_event(session: Session, *, event: Event, actor: Organizer | None = No
     return event
 
 
-def set_announcement(session: Session, *, event: Event, text: str, actor: Organizer | None = None) -> Event:
+def set_announcement(session: Session, *, event: Event, text: str, actor: Organizer) -> Event:
     """The line across the bottom of the board; empty clears it."""
     phases.require_phase(event, "announce")
     text = " ".join((text or "").split())
@@ -241,7 +241,7 @@ def set_announcement(session: Session, *, event: Event, text: str, actor: Organi
 BOARD_THEMES = ("dark", "light")
 
 
-def set_board_theme(session: Session, *, event: Event, theme: str, actor: Organizer | None = None) -> Event:
+def set_board_theme(session: Session, *, event: Event, theme: str, actor: Organizer) -> Event:
     """The board's colours: dark for projectors, light for daylight rooms; the board changes live."""
     phases.require_phase(event, "announce")
     if theme not in BOARD_THEMES:

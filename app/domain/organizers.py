@@ -191,7 +191,7 @@ def get_organizer(session: Session, *, event: Event, organizer_id: int) -> Organ
     return None if organizer is None or organizer.removed_at is not None else organizer
 
 
-def rotate_organizer_secret(session: Session, *, event: Event, actor: Organizer | None = None) -> str:
+def rotate_organizer_secret(session: Session, *, event: Event, actor: Organizer) -> str:
     """A new secret for the organizer link; returns it once, keeps only its hash.
 
     The link is the first organizer's: every sign-in made with it (browser cookies, API tokens)

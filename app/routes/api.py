@@ -104,7 +104,7 @@ def api_event_settings(body: schemas.EventSettings, session: SessionDep, event: 
                        organizer: OrganizerDep) -> Any:
     """Change the marking rules (organizer)."""
     events.update_settings(session, event=event, vote_budget=body.vote_budget, hide_counts=body.hide_counts,
-                           shuffle_topics=body.shuffle_topics, min_interest=body.min_interest)
+                           shuffle_topics=body.shuffle_topics, min_interest=body.min_interest, actor=organizer)
     return body.model_copy(update={"min_interest": event.min_interest})
 
 

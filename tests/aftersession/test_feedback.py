@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.domain import events, feedback
+from app.domain import events, feedback, organizers
 from app.domain.errors import InvalidInput, NotFound, WrongPhase
 from app.models import EventFeedback, Phase, SessionFeedback
 from tests.aftersession.helpers import as_attendee, as_organizer, csrf, live_event
@@ -45,12 +45,12 @@ def test_feedback_waits_for_the_schedule_and_needs_a_placed_session(db: Session)
     with pytest.raises(WrongPhase):
         feedback.give_event_feedback(db, event=live.event, attendee=live.people[0], rating=4)
     live = live_event(db)
-    events.set_phase(db, event=live.event, phase=Phase.proposing)
+    events.set_phase(db, event=live.event, phase=Phase.proposing, actor=organizers.require_first_organizer(db, live.event))
     extra = make_topic(db, live.event, live.people[0], title="Not placed")
-    events.set_phase(db, event=live.event, phase=Phase.live)
+    events.set_phase(db, event=live.event, phase=Phase.live, actor=organizers.require_first_organizer(db, live.event))
     with pytest.raises(NotFound):
         feedback.give_session_feedback(db, event=live.event, topic=extra, attendee=live.people[0], rating=4)
-    events.set_phase(db, event=live.event, phase=Phase.closed)
+    events.set_phase(db, event=live.event, phase=Phase.closed, actor=organizers.require_first_organizer(db, live.event))
     feedback.give_session_feedback(db, event=live.event, topic=live.topics[0], attendee=live.people[0], rating=4)
 
 

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.domain import events, notes
+from app.domain import events, notes, organizers
 from app.domain.errors import Conflict, WrongPhase
 from app.models import BoardEvent, Phase
 from tests.aftersession.helpers import as_attendee, csrf, live_event
@@ -105,7 +105,7 @@ def test_restoring_a_revision_saves_it_as_the_newest(db: Session) -> None:
 
 def test_notes_are_read_only_once_the_event_closes(db: Session) -> None:
     live = live_event(db)
-    events.set_phase(db, event=live.event, phase=Phase.closed)
+    events.set_phase(db, event=live.event, phase=Phase.closed, actor=organizers.require_first_organizer(db, live.event))
     with pytest.raises(WrongPhase) as refused:
         notes.save_note(db, event=live.event, topic=live.topics[0], author=live.people[0], text="late", base_revision=0)
     assert "readable" in refused.value.message

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.domain import claims, drafting, events, midday, moves, publishing, timetable, voting
+from app.domain import claims, drafting, events, midday, moves, organizers, publishing, timetable, voting
 from app.domain.errors import Conflict
 from app.jobs import BuildJob, BuildJobs
 from app.models import Phase, Placement, SessionStatus, Topic
@@ -169,7 +169,7 @@ def test_a_build_whose_pins_cannot_all_hold_says_which_ones(engine: sa.Engine, d
 
 def test_undo_names_its_version_restores_the_board_and_keeps_every_version(engine: sa.Engine, db: Session) -> None:
     event, boss, _people, _made = _event(db, rooms=2, slots=2, topics=4)
-    events.set_announcement(db, event=event, text="Coffee in the library")
+    events.set_announcement(db, event=event, text="Coffee in the library", actor=organizers.require_first_organizer(db, event))
     _build(engine, event.id, boss.id)
     db.expire_all()
     first = publishing.publish(db, event=event, actor=boss)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from app.domain import claims, eventfile, events, voting
+from app.domain import claims, eventfile, events, organizers, voting
 from app.domain.errors import InvalidInput
 from app.models import Attendee, Event, Interest, Room, Topic
 from tests.factories import make_attendee, make_event, make_topic
@@ -21,7 +21,7 @@ def _counts(db: Session) -> tuple[int, ...]:
 
 def _busy_event(db: Session) -> Event:
     event = make_event(db, rooms=3, slots=3).event
-    events.update_settings(db, event=event, vote_budget=4, hide_counts=True, shuffle_topics=True)
+    events.update_settings(db, event=event, vote_budget=4, hide_counts=True, shuffle_topics=True, actor=organizers.require_first_organizer(db, event))
     people = [make_attendee(db, event, name=f"Teacher {i}") for i in range(6)]
     made = [make_topic(db, event, people[i], title=f"Topic {i}", description=f"About {i}",
                        tags="math, 6-8" if i % 2 else "ela", facilitate=i < 3) for i in range(5)]

@@ -76,7 +76,7 @@ def test_organizer_secret_and_password(db: Session) -> None:
 
 def test_rotating_the_link_invalidates_the_old_secret(db: Session) -> None:
     created = _create(db)
-    new_secret = organizers.rotate_organizer_secret(db, event=created.event)
+    new_secret = organizers.rotate_organizer_secret(db, event=created.event, actor=organizers.require_first_organizer(db, created.event))
     with pytest.raises(NotAllowed):
         organizers.organizer_by_secret(db, event=created.event, secret=created.secret)
     assert organizers.organizer_by_secret(db, event=created.event, secret=new_secret).id == created.organizer.id
@@ -84,19 +84,19 @@ def test_rotating_the_link_invalidates_the_old_secret(db: Session) -> None:
 
 def test_set_phase_records_a_board_event(db: Session) -> None:
     created = make_event(db, phase=Phase.setup)
-    events.set_phase(db, event=created.event, phase="voting")
+    events.set_phase(db, event=created.event, phase="voting", actor=organizers.require_first_organizer(db, created.event))
     db.refresh(created.event)
     assert created.event.phase == Phase.voting
     assert created.event.board_sequence == 1
     with pytest.raises(InvalidInput) as caught:
-        events.set_phase(db, event=created.event, phase="lunch")
+        events.set_phase(db, event=created.event, phase="lunch", actor=organizers.require_first_organizer(db, created.event))
     assert caught.value.field == "phase"
 
 
 def test_vote_budget_out_of_range_is_refused(db: Session) -> None:
     created = make_event(db)
     with pytest.raises(InvalidInput) as caught:
-        events.update_settings(db, event=created.event, vote_budget=0, hide_counts=False, shuffle_topics=False)
+        events.update_settings(db, event=created.event, vote_budget=0, hide_counts=False, shuffle_topics=False, actor=organizers.require_first_organizer(db, created.event))
     assert caught.value.field == "vote_budget"
 
 
@@ -121,7 +121,7 @@ def test_create_event_reports_every_problem_at_once_in_plain_words(db: Session) 
 def test_schedule_published_needs_a_published_schedule(db: Session) -> None:
     created = make_event(db, phase=Phase.scheduled)
     with pytest.raises(Conflict) as refused:
-        events.set_phase(db, event=created.event, phase="live")
+        events.set_phase(db, event=created.event, phase="live", actor=organizers.require_first_organizer(db, created.event))
     assert refused.value.status_code == 409 and refused.value.field == "phase"
     assert "Publish" in refused.value.message
     db.refresh(created.event)

@@ -50,9 +50,9 @@ def test_only_the_author_edits_until_voting_closes(db: Session) -> None:
         topics.edit_topic(db, event=event, topic=topic, by=other, title="Hijacked")
     topics.edit_topic(db, event=event, topic=topic, by=author, title="Number talks")
     assert topic.title == "Number talks"
-    events.set_phase(db, event=event, phase=Phase.voting)
+    events.set_phase(db, event=event, phase=Phase.voting, actor=organizers.require_first_organizer(db, event))
     topics.edit_topic(db, event=event, topic=topic, by=author, description="still open")
-    events.set_phase(db, event=event, phase=Phase.scheduled)
+    events.set_phase(db, event=event, phase=Phase.scheduled, actor=organizers.require_first_organizer(db, event))
     with pytest.raises(WrongPhase):
         topics.edit_topic(db, event=event, topic=topic, by=author, title="Too late")
     with pytest.raises(WrongPhase):
@@ -76,7 +76,7 @@ def test_withdrawn_topic_leaves_the_wall(db: Session) -> None:
 
 def test_hidden_counts_until_voting_closes(db: Session) -> None:
     event = make_event(db).event
-    events.update_settings(db, event=event, vote_budget=None, hide_counts=True, shuffle_topics=False)
+    events.update_settings(db, event=event, vote_budget=None, hide_counts=True, shuffle_topics=False, actor=organizers.require_first_organizer(db, event))
     viewer = make_attendee(db, event)
     topic = make_topic(db, event, viewer)
     voting.mark_topic(db, event=event, attendee=viewer, topic=topic)
@@ -84,13 +84,13 @@ def test_hidden_counts_until_voting_closes(db: Session) -> None:
     assert [v.count for v in wall.topics] == [None]
     assert "wanted" not in wall.sorts
     assert topics.wall(db, event=event, viewer=None, organizer=True).topics[0].count == 1
-    events.set_phase(db, event=event, phase=Phase.scheduled)
+    events.set_phase(db, event=event, phase=Phase.scheduled, actor=organizers.require_first_organizer(db, event))
     assert [v.count for v in topics.wall(db, event=event, viewer=viewer).topics] == [1]
 
 
 def test_shuffled_order_is_stable_per_attendee_and_differs_between_them(db: Session) -> None:
     event = make_event(db).event
-    events.update_settings(db, event=event, vote_budget=None, hide_counts=False, shuffle_topics=True)
+    events.update_settings(db, event=event, vote_budget=None, hide_counts=False, shuffle_topics=True, actor=organizers.require_first_organizer(db, event))
     author = make_attendee(db, event)
     for i in range(12):
         make_topic(db, event, author, title=f"Topic {i}")

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from app.domain import changelog, claims, events, topics, voting
+from app.domain import changelog, claims, events, organizers, topics, voting
 from app.domain.changelog import record_change
 from app.domain.errors import BudgetExhausted, Conflict, WrongPhase
 from app.models import BoardEvent, Interest, Phase
@@ -32,7 +32,7 @@ def test_mark_twice_keeps_one_mark(db: Session) -> None:
 
 def test_budget_refuses_the_mark_beyond_it(db: Session) -> None:
     event = make_event(db).event
-    events.update_settings(db, event=event, vote_budget=2, hide_counts=False, shuffle_topics=False)
+    events.update_settings(db, event=event, vote_budget=2, hide_counts=False, shuffle_topics=False, actor=organizers.require_first_organizer(db, event))
     person = make_attendee(db, event)
     made = [make_topic(db, event, person, title=f"T{i}") for i in range(3)]
     voting.mark_topic(db, event=event, attendee=person, topic=made[0])
@@ -51,7 +51,7 @@ def test_marking_is_refused_outside_marking_phases(db: Session) -> None:
     event = make_event(db).event
     person = make_attendee(db, event)
     topic = make_topic(db, event, person)
-    events.set_phase(db, event=event, phase=Phase.scheduled)
+    events.set_phase(db, event=event, phase=Phase.scheduled, actor=organizers.require_first_organizer(db, event))
     with pytest.raises(WrongPhase) as caught:
         voting.mark_topic(db, event=event, attendee=person, topic=topic)
     assert "Marking topics is not possible" in caught.value.message
@@ -71,7 +71,7 @@ def test_mark_writes_a_numbered_board_event(db: Session) -> None:
 
 def test_budget_holds_under_fifty_concurrent_marks(engine: sa.Engine, db: Session) -> None:
     event = make_event(db).event
-    events.update_settings(db, event=event, vote_budget=5, hide_counts=False, shuffle_topics=False)
+    events.update_settings(db, event=event, vote_budget=5, hide_counts=False, shuffle_topics=False, actor=organizers.require_first_organizer(db, event))
     person = make_attendee(db, event)
     made = [make_topic(db, event, person, title=f"Topic {i}") for i in range(50)]
     barrier = threading.Barrier(50)

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.domain import events, eventspec, notes, timetable
+from app.domain import events, eventspec, notes, organizers, timetable
 from app.models import Phase, Placement, SessionStatus
 from app.security import CSRF_COOKIE
 from tests.clock import midday_zone
@@ -25,7 +25,7 @@ def _running_now(session: Session):  # type: ignore[no-untyped-def]
                                   rooms=[eventspec.RoomSpec("Library", 30, []), eventspec.RoomSpec("Gym", 60, [])],
                                   slots=[eventspec.SlotSpec("00:00", "23:59")])
     event = created.event
-    events.set_phase(session, event=event, phase=Phase.proposing)
+    events.set_phase(session, event=event, phase=Phase.proposing, actor=organizers.require_first_organizer(session, event))
     lead = make_attendee(session, event, name="Ms. Rivera")
     topic = make_topic(session, event, lead, title="Math talks", facilitate=True)
     rooms = events.list_rooms(session, event)

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 from starlette.requests import Request
 
-from app.domain import events
+from app.domain import events, organizers
 from app.models import Event
 from app.realtime.render import render_batch
 from tests.factories import make_event
@@ -23,7 +23,7 @@ def test_board_theme_is_pushed_to_the_board_alone(app: FastAPI, client: TestClie
     with Session(app.state.engine, expire_on_commit=False) as session:
         event = make_event(session).event
         start = session.get(Event, event.id).board_sequence  # type: ignore[union-attr]
-        events.set_board_theme(session, event=event, theme="light")
+        events.set_board_theme(session, event=event, theme="light", actor=organizers.require_first_organizer(session, event))
     batch = render_batch(app.state.engine, app.state.templates.env, _request(app), event_id=event.id,  # type: ignore[arg-type]
                          after=start, views=["board", "wall", "my", "room-1"])
     assert batch is not None and batch.last == start + 1

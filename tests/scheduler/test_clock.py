@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.domain import eventfile, events
+from app.domain import eventfile, events, organizers
 from app.models import Phase
 from app.scheduler import Config, event_to_document, solve, suggested_time_limit, violations
 from bench.sched_gen import generate
@@ -92,7 +92,7 @@ def test_reproducible_runs_count_work_not_seconds() -> None:
 def test_the_consoles_stop_button_ends_a_long_build_with_its_best_draft(client: TestClient, session: Session) -> None:
     imported = eventfile.import_event(session, event_to_document(generate("large", 3)))
     event = imported.created.event
-    events.set_phase(session, event=event, phase=Phase.voting)
+    events.set_phase(session, event=event, phase=Phase.voting, actor=organizers.require_first_organizer(session, event))
     assert client.get(f"/e/{event.code}/organize?key={imported.created.secret}").status_code == 200
     console = client.get(f"/e/{event.code}/organize/schedule").text
     shown = re.search(r'id="time_limit"[^>]*value="(\d+)"', console)
@@ -129,7 +129,7 @@ def test_after_the_draft_a_better_bound_is_proven_in_the_background(db_url: str,
     with TestClient(app) as client:
         with Session(app.state.engine) as session:
             imported = eventfile.import_event(session, event_to_document(generate("medium", 1)))
-            events.set_phase(session, event=imported.created.event, phase=Phase.voting)
+            events.set_phase(session, event=imported.created.event, phase=Phase.voting, actor=organizers.require_first_organizer(session, imported.created.event))
             code, secret = imported.created.event.code, imported.created.secret
         client.get(f"/e/{code}/organize?key={secret}")
         started = client.post(f"/e/{code}/organize/schedule/build", data={"time_limit": "3", "csrf_token": csrf(client)},
@@ -170,7 +170,7 @@ def test_a_build_waiting_its_turn_says_so_in_the_console_and_can_be_cancelled(db
         with Session(app.state.engine) as session:
             for client, seed in ((first, 1), (second, 2)):
                 imported = eventfile.import_event(session, event_to_document(generate("medium", seed)))
-                events.set_phase(session, event=imported.created.event, phase=Phase.voting)
+                events.set_phase(session, event=imported.created.event, phase=Phase.voting, actor=organizers.require_first_organizer(session, imported.created.event))
                 codes.append(imported.created.event.code)
                 ids.append(imported.created.event.id)
                 client.get(f"/e/{codes[-1]}/organize?key={imported.created.secret}")
