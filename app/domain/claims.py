@@ -2,34 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from app.domain import phases
+from app.domain import drafting, phases, timetable
 from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict
-from app.models import Attendee, Event, FacilitatorClaim, Topic
+from app.models import Attendee, Event, FacilitatorClaim, Placement, TimeSlot, Topic
 
 
 def claim_topic(session: Session, *, event: Event, attendee: Attendee, topic: Topic) -> bool:
     """Offer to lead ``topic``; True if new. Refused once the topic has as many leads as allowed."""
     phases.require_phase(event, "claim")
     added = add_claim(session, event=event, topic=topic, attendee=attendee,
-                      when_full="This topic already has {count} facilitators, the most this event allows. "
-                                "Mark it instead, or talk to them about joining in.")
+                      when_full=lambda count: f"This topic already has {count} facilitators, the most this "
+                                              "event allows. Mark it instead, or talk to them about joining in.",
+                      when_busy=lambda title, start: f"You already lead “{title}” at {start}, when this session "
+                                                     "runs too. Step back from one of them first: you cannot be "
+                                                     "in two rooms.")
     if added:
         session.commit()
     return added
 
 
-def add_claim(session: Session, *, event: Event, topic: Topic, attendee: Attendee, when_full: str) -> bool:
-    """``attendee`` leads ``topic`` too, within the event's facilitator limit; the caller commits.
+def add_claim(session: Session, *, event: Event, topic: Topic, attendee: Attendee,
+              when_full: Callable[[int], str], when_busy: Callable[[str, str], str]) -> bool:
+    """``attendee`` leads ``topic`` too, within the event's facilitator limit and never at the same
+    time as another session they lead; the caller commits.
 
-    The one place the limit is kept, for an attendee's offer and an organizer's choice alike.
-    False when they already lead it; ``when_full`` (with ``{count}``) is the refusal past the limit.
+    The one place both rules are kept, for an attendee's offer and an organizer's choice alike.
+    False when they already lead it; ``when_full(count)`` words the refusal past the limit,
+    ``when_busy(title, start)`` the refusal of a second room at once (functions, not templates:
+    the texts hold titles and names people typed).
     """
     exists = session.scalars(select(FacilitatorClaim.id).where(
         FacilitatorClaim.topic_id == topic.id, FacilitatorClaim.attendee_id == attendee.id)).first()
@@ -42,28 +50,15 @@ def add_claim(session: Session, *, event: Event, topic: Topic, attendee: Attende
                            .where(FacilitatorClaim.topic_id == topic.id)) or 0
     if count >= event.facilitator_limit:
         session.rollback()
-        raise Conflict(when_full.format(count=count))
+        raise Conflict(when_full(count))
+    clash = double_booking(session, event=event, topic=topic, attendee=attendee)
+    if clash is not None:
+        other, slot = clash
+        session.rollback()
+        raise Conflict(when_busy(other.title, slot.start))
     session.add(FacilitatorClaim(event_id=event.id, attendee_id=attendee.id, topic_id=topic.id))  # type: ignore[arg-type]
     return True
 
-
-def facilitators(session: Session, *, event: Event | None = None,
-                 topic_ids: Iterable[int] | None = None) -> dict[int, list[tuple[int, str | None]]]:
-    """Each topic's facilitators as (attendee id, name), in the order they offered.
-
-    For the topics ``topic_ids``, or every topic of ``event``."""
-    query = (select(FacilitatorClaim.topic_id, Attendee.id, Attendee.name)
-             .join(Attendee, Attendee.id == FacilitatorClaim.attendee_id).order_by(FacilitatorClaim.id))
-    if topic_ids is not None:
-        query = query.where(FacilitatorClaim.topic_id.in_(list(topic_ids)))  # type: ignore[attr-defined]
-    elif event is not None:
-        query = query.where(FacilitatorClaim.event_id == event.id)
-    else:
-        raise ValueError("facilitators: give an event or topic ids")
-    leads: dict[int, list[tuple[int, str | None]]] = {}
-    for topic_id, attendee_id, name in session.execute(query):
-        leads.setdefault(topic_id, []).append((attendee_id, name))
-    return leads
 
 
 def release_claim(session: Session, *, event: Event, attendee: Attendee, topic: Topic) -> bool:
@@ -78,3 +73,28 @@ def release_claim(session: Session, *, event: Event, attendee: Attendee, topic: 
                   payload={"topic_id": topic.id})
     session.commit()
     return True
+
+
+def double_booking(session: Session, *, event: Event, topic: Topic, attendee: Attendee) -> tuple[Topic, TimeSlot] | None:
+    """Another session ``attendee`` leads in the same slot as ``topic``, on the published schedule
+    or the draft; None when there is none.
+
+    A person cannot be in two rooms: a rule of the day, which the scheduler mirrors when it builds
+    and judges a schedule (``app.scheduler.score.violations``, ``[facilitator-double-booked]``).
+    """
+    runs = [run.id for run in (timetable.published_run(session, event=event), drafting.current_draft(session, event=event))
+            if run is not None]
+    if not runs:
+        return None
+    this, that = aliased(Placement), aliased(Placement)
+    found = session.execute(
+        select(Topic, TimeSlot)
+        .join(that, that.topic_id == Topic.id)
+        .join(this, (this.schedule_run_id == that.schedule_run_id) & (this.slot_id == that.slot_id))
+        .join(TimeSlot, TimeSlot.id == that.slot_id)
+        .join(FacilitatorClaim, FacilitatorClaim.topic_id == Topic.id)
+        .where(this.topic_id == topic.id, this.schedule_run_id.in_(runs), Topic.id != topic.id,
+               FacilitatorClaim.attendee_id == attendee.id)
+        .limit(1)
+    ).first()
+    return (found[0], found[1]) if found else None

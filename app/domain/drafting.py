@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
-from app.domain import audit, claims, events
+from app.domain import audit, events, rows
 from app.domain.eventfile import build_instance
 from app.domain.timetable import published_run
 from app.models import (
@@ -227,7 +227,7 @@ def schedule_view(session: Session, *, event: Event, run: ScheduleRun | None = N
     placements = placements_of(session, run) if run else []
     # "" is unnamed: attendees.names_line counts them
     leads = {topic_id: [name or "" for _, name in people]
-             for topic_id, people in claims.facilitators(session, event=event).items()}
+             for topic_id, people in rows.facilitators(session, event=event).items()}
     open_ids = {t.id for t in instance.topics}
     cells = [c for c in cells_of(placements) if c.topic in open_ids]
     heads = headcounts(instance, {c.topic: c.slot for c in cells})

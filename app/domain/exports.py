@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlmodel import Session
 
-from app.domain import attendees, claims, feedback, guide, notes, timetable, topics
+from app.domain import attendees, feedback, guide, notes, timetable, topics
 from app.models import Event, Topic
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -42,7 +42,7 @@ def topics_csv(session: Session, *, event: Event) -> str:
     rows = list(session.scalars(select(Topic).where(Topic.event_id == event.id).order_by(Topic.id)))
     counts = topics.interest_counts(session, event=event)
     leads = {topic_id: [name or "unnamed" for _, name in people]
-             for topic_id, people in claims.facilitators(session, event=event).items()}
+             for topic_id, people in rows.facilitators(session, event=event).items()}
     view = timetable.grid(session, event=event)
     placed = {}
     for slot in view.slots:

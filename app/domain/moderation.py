@@ -238,8 +238,12 @@ def assign_facilitator(session: Session, *, event: Event, topic_id: int, attende
     topic = _topic(session, event, topic_id)
     person = rows.require(session, Attendee, attendee_id, event=event, field="attendee_id")
     if not claims.add_claim(session, event=event, topic=topic, attendee=person,
-                            when_full=f"'{topic.title}' already has {{count}} facilitators, the most this event "
-                                      "allows. Remove one first, or raise the limit in the marking rules."):
+                            when_full=lambda count: f"'{topic.title}' already has {count} facilitators, the "
+                                                    "most this event allows. Remove one first, or raise the limit "
+                                                    "in the marking rules.",
+                            when_busy=lambda title, start: f"{person.name or 'This attendee'} already leads "
+                                                           f"“{title}” at {start}, when '{topic.title}' runs too: "
+                                                           "one person cannot be in two rooms."):
         return False
     audit.record(session, event=event, actor=actor, action="facilitator",
                  detail=f"made {person.name or f'attendee {person.id}'} a facilitator of “{topic.title}”")

@@ -2,19 +2,20 @@
 
 A row id comes from a URL, a form or an API body: it may be garbage, too large for the database's
 integers, or another event's. ``find`` answers None for all of those, ``require`` refuses them
-with a NotFound naming the field, and ``rooms``/``slots`` list an event's rooms and slots in the
-one order every screen shows them.
+with a NotFound naming the field, ``rooms``/``slots`` list an event's rooms and slots in the
+one order every screen shows them, and ``facilitators`` names who leads each topic.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from app.domain.errors import NotFound, known_id
-from app.models import Attendee, Event, Organizer, Resource, Room, TimeSlot, Topic
+from app.models import Attendee, Event, FacilitatorClaim, Organizer, Resource, Room, TimeSlot, Topic
 
 
 class _EventRow(Protocol):
@@ -61,3 +62,22 @@ def slots(session: Session, event: Event) -> list[TimeSlot]:
     """The event's slots, in the order of the day."""
     return list(session.scalars(select(TimeSlot).where(TimeSlot.event_id == event.id)
                                 .order_by(TimeSlot.start, TimeSlot.position, TimeSlot.id)))
+
+
+def facilitators(session: Session, *, event: Event | None = None,
+                 topic_ids: Iterable[int] | None = None) -> dict[int, list[tuple[int, str | None]]]:
+    """Each topic's facilitators as (attendee id, name), in the order they offered.
+
+    For the topics ``topic_ids``, or every topic of ``event``."""
+    query = (select(FacilitatorClaim.topic_id, Attendee.id, Attendee.name)
+             .join(Attendee, Attendee.id == FacilitatorClaim.attendee_id).order_by(FacilitatorClaim.id))
+    if topic_ids is not None:
+        query = query.where(FacilitatorClaim.topic_id.in_(list(topic_ids)))  # type: ignore[attr-defined]
+    elif event is not None:
+        query = query.where(FacilitatorClaim.event_id == event.id)
+    else:
+        raise ValueError("facilitators: give an event or topic ids")
+    leads: dict[int, list[tuple[int, str | None]]] = {}
+    for topic_id, attendee_id, name in session.execute(query):
+        leads.setdefault(topic_id, []).append((attendee_id, name))
+    return leads

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlmodel import Session
 
-from app.domain import claims, phases, rows, topics
+from app.domain import phases, rows, topics
 from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -128,7 +128,7 @@ def grid(session: Session, *, event: Event, now: datetime | None = None) -> Grid
     topic_ids = [p.topic_id for p in placements]
     by_id = {t.id: t for t in session.scalars(select(Topic).where(Topic.id.in_(topic_ids)))}  # type: ignore[union-attr]
     leads = {topic_id: [name for _, name in people]
-             for topic_id, people in claims.facilitators(session, topic_ids=topic_ids).items()}
+             for topic_id, people in rows.facilitators(session, topic_ids=topic_ids).items()}
     for p in placements:
         topic = by_id.get(p.topic_id)
         if topic is not None:

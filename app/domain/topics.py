@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
-from app.domain import audit, claims, phases, rows
+from app.domain import audit, phases, rows
 from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -252,7 +252,7 @@ def topic_views(
         marked = set(session.scalars(
             select(Interest.topic_id).where(Interest.attendee_id == viewer.id, Interest.topic_id.in_(ids))  # type: ignore[attr-defined]
         ))
-    facilitators = claims.facilitators(session, topic_ids=ids) if ids else {}
+    facilitators = rows.facilitators(session, topic_ids=ids) if ids else {}
     views = []
     for topic in topics:
         leads = facilitators.get(topic.id, [])  # type: ignore[arg-type]
