@@ -43,19 +43,18 @@ def _functions() -> dict[str, int]:
     return found
 
 
+def _check(lengths: dict[str, int], limit: int, listed: dict[str, int], what: str) -> None:
+    long = {name: n for name, n in lengths.items() if n > limit}
+    assert set(long) <= set(listed), f"new {what} over {limit} lines: {set(long) - set(listed)}"
+    grown = {name: (n, listed[name]) for name, n in long.items() if n > listed[name]}
+    assert not grown, f"listed {what} grew (now, listed): {grown}"
+    fitted = set(listed) - set(long)
+    assert not fitted, f"these {what} fit now: take them off the list: {fitted}"
+
+
 def test_no_module_grows_past_the_limit_or_its_listed_length() -> None:
-    long = {name: n for name, n in _modules().items() if n > MODULE_MAX}
-    assert set(long) <= set(LONG_MODULES), f"new modules over {MODULE_MAX} lines: {set(long) - set(LONG_MODULES)}"
-    grown = {name: (n, LONG_MODULES[name]) for name, n in long.items() if n > LONG_MODULES[name]}
-    assert not grown, f"listed modules grew (now, listed): {grown}"
-    fitted = set(LONG_MODULES) - set(long)
-    assert not fitted, f"these fit now: take them off LONG_MODULES: {fitted}"
+    _check(_modules(), MODULE_MAX, LONG_MODULES, "modules")
 
 
 def test_no_function_grows_past_the_limit_or_its_listed_length() -> None:
-    long = {name: n for name, n in _functions().items() if n > FUNCTION_MAX}
-    assert set(long) <= set(LONG_FUNCTIONS), f"new functions over {FUNCTION_MAX} lines: {set(long) - set(LONG_FUNCTIONS)}"
-    grown = {name: (n, LONG_FUNCTIONS[name]) for name, n in long.items() if n > LONG_FUNCTIONS[name]}
-    assert not grown, f"listed functions grew (now, listed): {grown}"
-    fitted = set(LONG_FUNCTIONS) - set(long)
-    assert not fitted, f"these fit now: take them off LONG_FUNCTIONS: {fitted}"
+    _check(_functions(), FUNCTION_MAX, LONG_FUNCTIONS, "functions")
