@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlmodel import Session
 
-from app.domain import attendees, feedback, guide, notes, timetable, topics
+from app.domain import attendees, feedback, guide, notes, rows, timetable, topics
 from app.models import Event, Topic
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -39,7 +39,7 @@ def to_csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:
 
 def topics_csv(session: Session, *, event: Event) -> str:
     """Every topic with its marks, facilitators and, once published, its room and slot."""
-    rows = list(session.scalars(select(Topic).where(Topic.event_id == event.id).order_by(Topic.id)))
+    listed = list(session.scalars(select(Topic).where(Topic.event_id == event.id).order_by(Topic.id)))
     counts = topics.interest_counts(session, event=event)
     leads = {topic_id: [name or "unnamed" for _, name in people]
              for topic_id, people in rows.facilitators(session, event=event).items()}
@@ -55,7 +55,7 @@ def topics_csv(session: Session, *, event: Event) -> str:
     return to_csv(header, (
         [t.id, t.title, t.status.value, ", ".join(t.tags), counts.get(t.id, 0), ", ".join(leads.get(t.id, [])),  # type: ignore[arg-type]
          *placed.get(t.id, ("", "", "")), t.description]
-        for t in rows
+        for t in listed
     ))
 
 
@@ -72,17 +72,17 @@ def guide_csv(session: Session, *, event: Event) -> str:
     """The resource guide as rows: one per resource, and one per session's notes."""
     view = guide.guide(session, event=event)
     header = ["slot", "room", "topic_id", "session", "kind", "url", "text", "by"]
-    rows = []
+    lines = []
     for entry in view.entries:
         slot = f"{entry.slot.start}–{entry.slot.end}" if entry.slot else ""
         room = entry.room.name if entry.room else ""
         if entry.notes:
-            rows.append([slot, room, entry.topic.id, entry.topic.title, "notes", "", entry.notes,
-                         ", ".join(entry.notes_by)])
+            lines.append([slot, room, entry.topic.id, entry.topic.title, "notes", "", entry.notes,
+                          ", ".join(entry.notes_by)])
         for resource in entry.resources:
-            rows.append([slot, room, entry.topic.id, entry.topic.title, "resource", resource.url, resource.line,
-                         resource.added_by_name])
-    return to_csv(header, rows)
+            lines.append([slot, room, entry.topic.id, entry.topic.title, "resource", resource.url, resource.line,
+                          resource.added_by_name])
+    return to_csv(header, lines)
 
 
 def md_escape(text: str) -> str:
