@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.requests import HTTPConnection
 
-from app.domain import timetable, topics
+from app.domain import rows, timetable, topics
 from app.domain.changelog import changes_between
 from app.domain.changes import MINE, Change, Effect, View, effect
 from app.models import Event, Topic
@@ -140,11 +140,11 @@ class Changes:
 
 def summarize(session: Session, *, event_id: int, after: int, last: int) -> Changes | None:
     """The changes (after, last] of an event, or None when the log does not hold all of them."""
-    rows = changes_between(session, event_id=event_id, after=after, last=last)
-    if rows is None:
+    touched = changes_between(session, event_id=event_id, after=after, last=last)
+    if touched is None:
         return None
     changes = Changes()
-    for kind, topic_id, placement_id, other_id in rows:
+    for kind, topic_id, placement_id, other_id in touched:
         changes.add(kind, topic_id, placement_id, other_id)
     return changes
 
@@ -160,8 +160,8 @@ def _wall_delta(env: Environment, session: Session, event: Event, request: HTTPC
     counted = (changes.ids(C.interest_changed) | moved) - gone
     led = (changes.ids(C.facilitators_changed) | moved) - gone
     titled = changes.ids(C.topic_edited) - gone
-    found = [t for t in (session.get(Topic, i) for i in sorted(counted | led | titled))
-             if t is not None and t.event_id == event.id]
+    found = [t for t in (rows.find(session, Topic, i, event=event) for i in sorted(counted | led | titled))
+             if t is not None]
     views = {v.topic.id: v for v in topics.topic_views(session, event=event, viewer=None, topics=found)}
     proposed = changes.ids(C.topic_proposed) | back
     ctx = {
@@ -175,6 +175,7 @@ def _wall_delta(env: Environment, session: Session, event: Event, request: HTTPC
         "proposed_ids": sorted(proposed),  # a phone showing them all says nothing
         "announcement": C.announcement in changes.kinds,
     }
+    # A kind's own topic is in ``topics``; a merge's merged topic and an unmerge's former home in ``others``.
     mine = tuple(sorted(set().union(*(changes.ids(kind, others=MINE[kind] != "topic_id") for kind in MINE))))
     return Push("delta", env.get_template("live/wall_push.html").render(ctx), target=view_target("wall") if mine else "",
                 mine=mine)

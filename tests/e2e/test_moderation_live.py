@@ -31,7 +31,7 @@ def _wall_gets(page: Page, code: str) -> list[str]:
 
 
 def _tap_mark(page: Page, title: str) -> None:
-    card = page.locator("article.topic-card", has=page.get_by_role("heading", name=title, exact=True))
+    card = _card(page, title)
     card.get_by_role("button", name=f"Mark: {title}").tap()
     expect(card.get_by_role("button", name=f"Marked: {title}")).to_be_visible()
     page.wait_for_timeout(PAUSE)
