@@ -47,8 +47,10 @@ def loopback_warning(base_url: str, *, short: bool = False) -> str | None:
     host = host_of(base_url)
     if short:
         return f"Phones cannot open “{host}”: restart Two Feet with --base-url and this computer's network address."
-    return (f"Phones cannot open this join address: “{host}” is this computer's own name for itself. "
-            "Restart Two Feet with --base-url and the address phones reach on the school network.")
+    return (
+        f"Phones cannot open this join address: “{host}” is this computer's own name for itself. "
+        "Restart Two Feet with --base-url and the address phones reach on the school network."
+    )
 
 
 def choose_lan_address(candidates: Iterable[str]) -> str | None:
@@ -60,8 +62,13 @@ def choose_lan_address(candidates: Iterable[str]) -> str | None:
             address = ipaddress.ip_address(raw)
         except ValueError:
             continue
-        if (not isinstance(address, ipaddress.IPv4Address) or address.is_loopback or address.is_link_local
-                or address.is_unspecified or address.is_multicast):
+        if (
+            not isinstance(address, ipaddress.IPv4Address)
+            or address.is_loopback
+            or address.is_link_local
+            or address.is_unspecified
+            or address.is_multicast
+        ):
             continue
         if address not in usable:
             usable.append(address)
@@ -122,7 +129,9 @@ def serve_address(*, base_url: str | None, host: str | None, port: int, found: s
     as it is; otherwise the LAN address is, and the server listens on every interface so phones
     reach it. The lines say which, with the hint to pass ``--base-url`` when that guess is wrong.
     """
-    hint = f"If phones reach this computer by another address or name, restart with --base-url http://THAT-ADDRESS:{port}"
+    hint = (
+        f"If phones reach this computer by another address or name, restart with --base-url http://THAT-ADDRESS:{port}"
+    )
     if base_url:
         listen = host or ("127.0.0.1" if is_loopback(base_url) else "0.0.0.0")
         lines = [f"Phones join at {base_url}/"]
@@ -133,15 +142,24 @@ def serve_address(*, base_url: str | None, host: str | None, port: int, found: s
     if host and host not in _WILDCARDS:
         if is_loopback(host):
             base = f"http://localhost:{port}"
-            return ServeAddress(base, host, [f"Listening on {host} only: open {base}/ on this computer.",
-                                             loopback_warning(base) or ""])
+            return ServeAddress(
+                base, host, [f"Listening on {host} only: open {base}/ on this computer.", loopback_warning(base) or ""]
+            )
         base = f"http://{host}:{port}"
         return ServeAddress(base, host, [f"Phones join at {base}/", hint])
     if found:
         base = f"http://{found}:{port}"
-        return ServeAddress(base, host or "0.0.0.0",  # every interface: phones must reach it
-                            [f"Phones join at {base}/ (this computer's address on the local network).", hint])
+        return ServeAddress(
+            base,
+            host or "0.0.0.0",  # every interface: phones must reach it
+            [f"Phones join at {base}/ (this computer's address on the local network).", hint],
+        )
     base = f"http://localhost:{port}"
-    return ServeAddress(base, host or "127.0.0.1", [
-        f"No network address found: only this computer can open {base}/.",
-        "Connect to the school network and start again, or pass --base-url http://ADDRESS:PORT."])
+    return ServeAddress(
+        base,
+        host or "127.0.0.1",
+        [
+            f"No network address found: only this computer can open {base}/.",
+            "Connect to the school network and start again, or pass --base-url http://ADDRESS:PORT.",
+        ],
+    )

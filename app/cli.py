@@ -52,8 +52,12 @@ def _links(settings: Settings, code: str, secret: str | None) -> str:
 # - no permessage-deflate: pushed frames are small deltas (a few hundred bytes), and every socket
 #   has its own compression context, so the same frame was compressed once per phone: at 2,000
 #   phones that was more CPU than sending it.
-UVICORN_OPTIONS: dict[str, object] = {"ws": "app.realtime.wsserver:BoardWebSocketProtocol", "ws_max_size": 65536,
-                                      "ws_per_message_deflate": False, "proxy_headers": True}
+UVICORN_OPTIONS: dict[str, object] = {
+    "ws": "app.realtime.wsserver:BoardWebSocketProtocol",
+    "ws_max_size": 65536,
+    "ws_per_message_deflate": False,
+    "proxy_headers": True,
+}
 
 
 def uvicorn_command_line() -> list[str]:
@@ -80,10 +84,16 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
         return
     # Several processes: each builds the app from TWOFEET_* variables; migrations ran once, here.
     _engine(settings).dispose()
-    os.environ.update({"TWOFEET_DATABASE_URL": settings.DATABASE_URL, "TWOFEET_BASE_URL": settings.BASE_URL,
-                       "TWOFEET_MIGRATE_ON_START": "false"})
-    uvicorn.run("app.main:create_app", factory=True, workers=workers, host=host, port=port, log_level="info",
-                **UVICORN_OPTIONS)  # type: ignore[arg-type]
+    os.environ.update(
+        {
+            "TWOFEET_DATABASE_URL": settings.DATABASE_URL,
+            "TWOFEET_BASE_URL": settings.BASE_URL,
+            "TWOFEET_MIGRATE_ON_START": "false",
+        }
+    )
+    uvicorn.run(
+        "app.main:create_app", factory=True, workers=workers, host=host, port=port, log_level="info", **UVICORN_OPTIONS
+    )  # type: ignore[arg-type]
 
 
 def _workers_refusal(settings: Settings, workers: int) -> str | None:
@@ -93,11 +103,15 @@ def _workers_refusal(settings: Settings, workers: int) -> str | None:
     if workers == 1:
         return None
     if settings.DATABASE_URL.startswith("sqlite"):
-        return ("--workers: several workers need PostgreSQL (TWOFEET_DATABASE_URL=postgresql+psycopg://...); "
-                "one process on SQLite is the embedded default.")
+        return (
+            "--workers: several workers need PostgreSQL (TWOFEET_DATABASE_URL=postgresql+psycopg://...); "
+            "one process on SQLite is the embedded default."
+        )
     if not settings.BROADCAST_URL.startswith(("redis://", "rediss://")):
-        return ("--workers: several workers need Redis to share live updates "
-                "(TWOFEET_BROADCAST_URL=redis://host:6379/0); otherwise boards miss changes made on another worker.")
+        return (
+            "--workers: several workers need Redis to share live updates "
+            "(TWOFEET_BROADCAST_URL=redis://host:6379/0); otherwise boards miss changes made on another worker."
+        )
     return None
 
 
@@ -184,8 +198,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             with Path(args.file).open("rb") as handle:
                 data = handle.read(limit + 1)
         if len(data) > limit:
-            print(f"twofeet import: {args.file} is larger than {limit:,} bytes (TWOFEET_MAX_IMPORT_BYTES); "
-                  "no event file is that large.", file=sys.stderr)
+            print(
+                f"twofeet import: {args.file} is larger than {limit:,} bytes (TWOFEET_MAX_IMPORT_BYTES); "
+                "no event file is that large.",
+                file=sys.stderr,
+            )
             return 2
         document = json.loads(data.decode("utf-8"))
     except OSError as error:
@@ -204,8 +221,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"twofeet import: {args.file}: {error.message}", file=sys.stderr)
             return 2
     event = imported.created.event
-    print(f"Imported '{event.name}' as event {event.code}: {imported.topics} topics, "
-          f"{imported.attendees} attendees, {imported.interests} marks.")
+    print(
+        f"Imported '{event.name}' as event {event.code}: {imported.topics} topics, "
+        f"{imported.attendees} attendees, {imported.interests} marks."
+    )
     print(_links(settings, event.code, imported.created.secret))
     return 0
 
@@ -218,8 +237,9 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="twofeet", description=DESCRIPTION,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="twofeet", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -227,30 +247,58 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     def with_server(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--host", help="address to listen on (default: every interface when phones use this "
-                                      "computer's network address, 127.0.0.1 for a localhost one)")
+        p.add_argument(
+            "--host",
+            help="address to listen on (default: every interface when phones use this "
+            "computer's network address, 127.0.0.1 for a localhost one)",
+        )
         p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-        p.add_argument("--base-url", help="the address phones use, for every link and QR code (default: "
-                                          "TWOFEET_BASE_URL, else this computer's address on the local network)")
+        p.add_argument(
+            "--base-url",
+            help="the address phones use, for every link and QR code (default: "
+            "TWOFEET_BASE_URL, else this computer's address on the local network)",
+        )
         return p
 
-    p = with_server(with_db(sub.add_parser("serve", help="run the app", description="Run the app on the configured database.")))
-    p.add_argument("--workers", type=int, default=1,
-                   help="processes to run (more than 1 needs PostgreSQL and Redis; see docs/scale-out.md)")
+    p = with_server(
+        with_db(sub.add_parser("serve", help="run the app", description="Run the app on the configured database."))
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes to run (more than 1 needs PostgreSQL and Redis; see docs/scale-out.md)",
+    )
     p.set_defaults(func=cmd_serve)
-    p = with_server(sub.add_parser("demo", help="run the app on a demo event",
-                                   description="Recreate a demo database with a full wall and run the app on it."))
+    p = with_server(
+        sub.add_parser(
+            "demo",
+            help="run the app on a demo event",
+            description="Recreate a demo database with a full wall and run the app on it.",
+        )
+    )
     p.add_argument("--db", help="demo SQLite file (default ./twofeet-demo.db; it is deleted and recreated)")
     p.add_argument("--no-serve", action="store_true", help="only create the demo database and print its links")
     p.set_defaults(func=cmd_demo)
-    sched = sub.add_parser("schedule", help="schedule an event file", add_help=False,
-                           description="Build a schedule from an event file; see `twofeet schedule --help`.")
+    sched = sub.add_parser(
+        "schedule",
+        help="schedule an event file",
+        add_help=False,
+        description="Build a schedule from an event file; see `twofeet schedule --help`.",
+    )
     sched.set_defaults(func=None)
-    p = with_db(sub.add_parser("export", help="print an event file", description="Print an event as twofeet.event/1 JSON."))
+    p = with_db(
+        sub.add_parser("export", help="print an event file", description="Print an event as twofeet.event/1 JSON.")
+    )
     p.add_argument("code", help="the event's join code")
     p.set_defaults(func=cmd_export)
-    p = with_db(sub.add_parser("import", help="create an event from an event file",
-                               description="Create a new event from a twofeet.event/1 file and print its links."))
+    p = with_db(
+        sub.add_parser(
+            "import",
+            help="create an event from an event file",
+            description="Create a new event from a twofeet.event/1 file and print its links.",
+        )
+    )
     p.add_argument("file", help="the event file, or - for standard input")
     p.set_defaults(func=cmd_import)
     p = with_db(sub.add_parser("migrate", help="upgrade the database", description="Apply database migrations."))

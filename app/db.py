@@ -20,10 +20,7 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL") -> Engine:
     """An engine for ``url``; for SQLite, WAL, foreign keys and a busy timeout on every connection."""
     if url.startswith("sqlite"):
         engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=20,
-            max_overflow=20,
+            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=20, max_overflow=20
         )
 
         @sa_event.listens_for(engine, "connect")

@@ -77,8 +77,12 @@ def client_address(request: Request) -> str:
 
 async def limit_event_creation(request: Request, throttle: ThrottleDep, settings: SettingsDep) -> None:
     """Events one address may create in a while: each can start solver builds, so they cost CPU."""
-    throttle.hit(settings.EVENT_CREATION_RATE, "create-event", client_address(request),
-                 message="Many events were created from this address in a short time; try again in {wait}.")
+    throttle.hit(
+        settings.EVENT_CREATION_RATE,
+        "create-event",
+        client_address(request),
+        message="Many events were created from this address in a short time; try again in {wait}.",
+    )
 
 
 EventCreationLimited = Depends(limit_event_creation)
@@ -98,14 +102,25 @@ def limit_sign_in(request: Request, throttle: Throttle, settings: Settings, even
     secret cannot be guessed, and the owner must be able to use it while someone guesses)."""
     address = client_address(request)
     if link:
-        throttle.hit(settings.LOGIN_RATE_PER_CLIENT, "sign-in-link", address,
-                     message="Too many sign-in attempts from this address; try again in {wait}.")
+        throttle.hit(
+            settings.LOGIN_RATE_PER_CLIENT,
+            "sign-in-link",
+            address,
+            message="Too many sign-in attempts from this address; try again in {wait}.",
+        )
         return
-    throttle.hit(settings.LOGIN_RATE_PER_CLIENT, "sign-in", address,
-                 message="Too many wrong passwords from this address; try again in {wait}, or use the organizer link.")
-    throttle.hit(settings.LOGIN_RATE_PER_EVENT, "sign-in-event", event.code,
-                 message="Too many wrong passwords for this event just now; try again in {wait}, "
-                         "or use the organizer link.")
+    throttle.hit(
+        settings.LOGIN_RATE_PER_CLIENT,
+        "sign-in",
+        address,
+        message="Too many wrong passwords from this address; try again in {wait}, or use the organizer link.",
+    )
+    throttle.hit(
+        settings.LOGIN_RATE_PER_EVENT,
+        "sign-in-event",
+        event.code,
+        message="Too many wrong passwords for this event just now; try again in {wait}, or use the organizer link.",
+    )
 
 
 # Every id in a path: a whole number a database integer can hold (PostgreSQL's ``integer`` ends at
@@ -162,8 +177,9 @@ def authenticated_attendee(request: Request, event: Event, session: Session, sig
 AttendeeDep = Annotated[Attendee, Depends(require_attendee)]
 
 
-def get_current_organizer(request: Request, event: EventDep, session: SessionDep, signer: SignerDep,
-                          settings: SettingsDep) -> Organizer | None:
+def get_current_organizer(
+    request: Request, event: EventDep, session: SessionDep, signer: SignerDep, settings: SettingsDep
+) -> Organizer | None:
     """The organizer signed in for this event (cookie or bearer token), or None.
 
     A token counts only while it is younger than ORGANIZER_SESSION_DAYS and carries the organizer's

@@ -76,8 +76,17 @@ class BuildJob:
 class BuildJobs:
     """The builds of this process, by event."""
 
-    def __init__(self, engine: Engine, *, time_limit: float, workers: int = 2, max_time_limit: float = 120.0,
-                 max_running: int = 1, max_queued: int = 8, bound_seconds: float = 0.0) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        time_limit: float,
+        workers: int = 2,
+        max_time_limit: float = 120.0,
+        max_running: int = 1,
+        max_queued: int = 8,
+        bound_seconds: float = 0.0,
+    ) -> None:
         self._engine = engine
         self._time_limit = min(time_limit, max_time_limit)
         self.max_time_limit = max_time_limit
@@ -96,8 +105,14 @@ class BuildJobs:
     def get(self, event_id: int) -> BuildJob | None:
         return self._jobs.get(event_id)
 
-    def start(self, *, event_id: int, organizer_id: int | None, keep_before_slot: int | None = None,
-              time_limit: float | None = None) -> BuildJob:
+    def start(
+        self,
+        *,
+        event_id: int,
+        organizer_id: int | None,
+        keep_before_slot: int | None = None,
+        time_limit: float | None = None,
+    ) -> BuildJob:
         """Start a build unless one is running for the event; returns the running job either way.
 
         Without ``time_limit`` the build takes what the event's size calls for (see
@@ -105,16 +120,20 @@ class BuildJobs:
         the organizer asks for more time than this server gives a build (InvalidInput), or when
         the process already runs its share of builds and its queue is full (TooBusy)."""
         if time_limit is not None and time_limit > self.max_time_limit:
-            raise InvalidInput(f"time_limit: this server gives a build at most {self.max_time_limit:g} seconds.",
-                               field="time_limit")
+            raise InvalidInput(
+                f"time_limit: this server gives a build at most {self.max_time_limit:g} seconds.", field="time_limit"
+            )
         with self._lock:
             current = self._jobs.get(event_id)
             if current is not None and current.running and not current.stop.is_set():
                 return current
             if self._active >= self._max_running and len(self._queue) >= self._max_queued:
-                raise TooBusy(f"{self._active} schedules are being built on this server right now and "
-                              f"{len(self._queue)} are waiting; try again in a minute (the wall keeps every mark "
-                              "meanwhile).", retry_after=30)
+                raise TooBusy(
+                    f"{self._active} schedules are being built on this server right now and "
+                    f"{len(self._queue)} are waiting; try again in a minute (the wall keeps every mark "
+                    "meanwhile).",
+                    retry_after=30,
+                )
             job = BuildJob(event_id=event_id, time_limit=time_limit or 0.0)
             self._jobs[event_id] = job
             if self._active >= self._max_running or self._queue:
@@ -201,6 +220,7 @@ class BuildJobs:
         """After the draft is saved: prove how close it is to the best possible, in a worker process,
         each better bound written to the draft's stats as it comes. A new build (of any event in this
         process) or a stop ends it, so it never competes with a build for the cores."""
+
         def improved(progress: BoundProgress) -> None:
             if job.bound is None or progress.bound < job.bound:
                 job.bound = max(progress.bound, job.attendance)
@@ -227,8 +247,9 @@ class BuildJobs:
             with Session(self._engine, expire_on_commit=False) as session:
                 event = events.require_event_by_id(session, job.event_id)
                 # The organizer who asked, or (gone since, or a build from the command line) the event's own.
-                actor = (session.get(Organizer, organizer_id) if organizer_id else None) \
-                    or organizers.require_first_organizer(session, event)
+                actor = (
+                    session.get(Organizer, organizer_id) if organizer_id else None
+                ) or organizers.require_first_organizer(session, event)
                 instance = build_instance(session, event)
                 keep_before = midday.slot_for_keep_before(session, event=event, slot_id=keep_before_slot)
                 previous = midday.previous_cells(session, event=event) if keep_before else None
@@ -239,24 +260,35 @@ class BuildJobs:
                 left = max(0.5, job.time_limit - (time.monotonic() - job.started))
                 # In a worker process at a lower priority: the server's interpreter and the cores
                 # stay the attendees' first (bench/build_load.py measures it).
-                solution = solve_in_worker(instance, Config(time_limit=left, workers=self._workers),
-                                           previous=previous, keep_before=keep_before, on_progress=progress,
-                                           stop=job.stop)
+                solution = solve_in_worker(
+                    instance,
+                    Config(time_limit=left, workers=self._workers),
+                    previous=previous,
+                    keep_before=keep_before,
+                    on_progress=progress,
+                    stop=job.stop,
+                )
                 if solution.status == Status.INFEASIBLE:
                     job.error = "These rules cannot all hold: " + "; ".join(
-                        drafting.humanize(c, drafting.display_names(session, event)) for c in solution.conflicts)
+                        drafting.humanize(c, drafting.display_names(session, event)) for c in solution.conflicts
+                    )
                     return
                 if solution.stats is None:
                     job.error = "No schedule was found in the time allowed. Try a longer build."
                     return
                 note = f"re-solved keeping the slots before {keep_before_slot}" if keep_before else ""
-                run = drafting.save_solution(session, event=event, instance=instance, solution=solution,
-                                             actor=actor, note=note)
+                run = drafting.save_solution(
+                    session, event=event, instance=instance, solution=solution, actor=actor, note=note
+                )
                 job.version, job.moved = run.version, solution.moved
                 job.attendance, job.upper_bound = solution.stats.attendance, solution.stats.upper_bound
                 job.bound = solution.stats.proven_bound
-                if (self._bound_seconds > 0 and solution.status is not Status.OPTIMAL and not job.stop.is_set()
-                        and (job.bound is None or job.bound > job.attendance)):
+                if (
+                    self._bound_seconds > 0
+                    and solution.status is not Status.OPTIMAL
+                    and not job.stop.is_set()
+                    and (job.bound is None or job.bound > job.attendance)
+                ):
                     with self._lock:  # not while other builds wait for the cores
                         job.proving = not self._queue
                         if job.proving:

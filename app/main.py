@@ -21,12 +21,7 @@ from app.db import make_engine, upgrade_database
 from app.domain.errors import DomainError, TooBusy
 from app.domain.passwords import PasswordChecker
 from app.jobs import BuildJobs
-from app.middleware import (
-    BodyLimitMiddleware,
-    PageHeadersMiddleware,
-    RequestLimitMiddleware,
-    SignInLaneMiddleware,
-)
+from app.middleware import BodyLimitMiddleware, PageHeadersMiddleware, RequestLimitMiddleware, SignInLaneMiddleware
 from app.realtime.broadcast import make_broadcast
 from app.realtime.hub import Hub
 from app.realtime.middleware import BoardSequenceMiddleware
@@ -46,11 +41,17 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     logfilter.install()  # the organizer link's ?key= never reaches the access log
     engine = make_engine(settings.DATABASE_URL, sqlite_synchronous=settings.SQLITE_SYNCHRONOUS)
     templates = make_templates()
-    hub = Hub(engine=engine, env=templates.env, broadcast=make_broadcast(settings.BROADCAST_URL),
-              window_s=settings.LIVE_WINDOW_MS / 1000, queue_size=settings.LIVE_QUEUE_SIZE,
-              heartbeat_s=settings.LIVE_HEARTBEAT_S,
-              send_timeout_s=settings.LIVE_SEND_TIMEOUT_S, sweep_s=settings.LIVE_SWEEP_S,
-              quiet_gc=settings.LIVE_QUIET_GC)
+    hub = Hub(
+        engine=engine,
+        env=templates.env,
+        broadcast=make_broadcast(settings.BROADCAST_URL),
+        window_s=settings.LIVE_WINDOW_MS / 1000,
+        queue_size=settings.LIVE_QUEUE_SIZE,
+        heartbeat_s=settings.LIVE_HEARTBEAT_S,
+        send_timeout_s=settings.LIVE_SEND_TIMEOUT_S,
+        sweep_s=settings.LIVE_SWEEP_S,
+        quiet_gc=settings.LIVE_QUIET_GC,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -80,10 +81,15 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.engine = engine
     app.state.templates = templates
     app.state.hub = hub
-    app.state.builds = BuildJobs(engine, time_limit=settings.SOLVER_TIME_LIMIT_S,
-                                 max_time_limit=settings.SOLVER_MAX_TIME_LIMIT_S,
-                                 max_running=settings.MAX_CONCURRENT_BUILDS, max_queued=settings.MAX_QUEUED_BUILDS,
-                                 workers=settings.SOLVER_WORKERS, bound_seconds=settings.SOLVER_BOUND_SECONDS)
+    app.state.builds = BuildJobs(
+        engine,
+        time_limit=settings.SOLVER_TIME_LIMIT_S,
+        max_time_limit=settings.SOLVER_MAX_TIME_LIMIT_S,
+        max_running=settings.MAX_CONCURRENT_BUILDS,
+        max_queued=settings.MAX_QUEUED_BUILDS,
+        workers=settings.SOLVER_WORKERS,
+        bound_seconds=settings.SOLVER_BOUND_SECONDS,
+    )
     app.state.throttle = Throttle(make_storage(settings.BROADCAST_URL, namespace=settings.DATABASE_URL))
     app.mount("/static", VersionedStaticFiles(directory=STATIC_DIR), name="static")
     include_routers(app)
@@ -93,9 +99,11 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     # Phones on school wifi: pages, htmx and Pico go out compressed (HTTP only; websockets pass through).
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
     # Outside the request limit: a flood of sign-ins waits in its own lane, not in everyone's.
-    app.add_middleware(SignInLaneMiddleware, limit=settings.SIGN_INS_AT_ONCE,
-                       retry_after=lambda address: app.state.throttle.retry_after(
-                           settings.LOGIN_RATE_PER_CLIENT, "sign-in", address))
+    app.add_middleware(
+        SignInLaneMiddleware,
+        limit=settings.SIGN_INS_AT_ONCE,
+        retry_after=lambda address: app.state.throttle.retry_after(settings.LOGIN_RATE_PER_CLIENT, "sign-in", address),
+    )
     # Outside the request limit: an oversized body is refused without taking a turn.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.MAX_BODY_BYTES)
     app.add_middleware(PageHeadersMiddleware, secure_cookies=settings.SECURE_COOKIES)
@@ -107,8 +115,15 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
 
 
-def problem(status: int, title: str, detail: str, *, code: str, errors: list[dict[str, Any]] | None = None,
-            field: str | None = None) -> JSONResponse:
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    code: str,
+    errors: list[dict[str, Any]] | None = None,
+    field: str | None = None,
+) -> JSONResponse:
     """An RFC 9457 problem details response."""
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail, "code": code}
     if field:
@@ -122,13 +137,13 @@ def _html_error(request: Request, status: int, title: str, message: str) -> Resp
     templates = request.app.state.templates
     if is_htmx(request):
         # Shown in the page's alert area, whatever element asked.
-        response = templates.TemplateResponse(request, "error.html", {"title": title, "message": message},
-                                              block_name="flash", status_code=status)
+        response = templates.TemplateResponse(
+            request, "error.html", {"title": title, "message": message}, block_name="flash", status_code=status
+        )
         response.headers["HX-Retarget"] = "#flash"
         response.headers["HX-Reswap"] = "innerHTML"
         return response
-    return templates.TemplateResponse(request, "error.html", {"title": title, "message": message},
-                                      status_code=status)
+    return templates.TemplateResponse(request, "error.html", {"title": title, "message": message}, status_code=status)
 
 
 def _register_error_handlers(app: FastAPI) -> None:
@@ -149,10 +164,13 @@ def _register_error_handlers(app: FastAPI) -> None:
         if broken is not None:  # not a value refused: the body is not JSON at all (the API documents 400)
             where = broken.get("loc", ())
             at = f" near character {where[-1]}" if where and isinstance(where[-1], int) else ""
-            detail = f"The request body is not valid JSON{at}: {broken.get('ctx', {}).get('error', 'it cannot be read')}."
+            detail = (
+                f"The request body is not valid JSON{at}: {broken.get('ctx', {}).get('error', 'it cannot be read')}."
+            )
             if _wants_json(request):
-                return problem(400, "Malformed JSON", detail, code="malformed_json",
-                               errors=[{"field": "body", "message": detail}])
+                return problem(
+                    400, "Malformed JSON", detail, code="malformed_json", errors=[{"field": "body", "message": detail}]
+                )
             return _html_error(request, 400, "Malformed JSON", detail)
         errors = []
         for error in exc.errors():

@@ -21,11 +21,20 @@ from app.security import CSRF_COOKIE
 # Scripts only from our own files: no inline <script>, no on*= or hx-on handlers, no eval (htmx's
 # allowEval is off). Inline style attributes stay allowed (a grid cell's colour, htmx's indicator
 # style); everything else comes from the app itself, as events run on school wifi anyway.
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
-    "connect-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 
 class PageHeadersMiddleware:
@@ -46,8 +55,14 @@ class PageHeadersMiddleware:
                 new_token = (scope.get("state") or {}).get("new_csrf")
                 if new_token and CSRF_COOKIE not in HTTPConnection(scope).cookies:
                     cookie = Response()
-                    cookie.set_cookie(CSRF_COOKIE, new_token, httponly=True, samesite="lax",
-                                      secure=self.secure_cookies, max_age=60 * 60 * 24 * 30)
+                    cookie.set_cookie(
+                        CSRF_COOKIE,
+                        new_token,
+                        httponly=True,
+                        samesite="lax",
+                        secure=self.secure_cookies,
+                        max_age=60 * 60 * 24 * 30,
+                    )
                     headers.append("set-cookie", cookie.headers["set-cookie"])
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "same-origin")
@@ -99,14 +114,29 @@ class BodyLimitMiddleware:
     async def _refuse(self, scope: Scope, send: Send) -> None:
         detail = self._message()
         if scope.get("path", "").startswith("/api/"):
-            body = json.dumps({"type": "about:blank", "title": "Content Too Large", "status": 413,
-                               "detail": detail, "code": "too_large"}).encode()
+            body = json.dumps(
+                {
+                    "type": "about:blank",
+                    "title": "Content Too Large",
+                    "status": 413,
+                    "detail": detail,
+                    "code": "too_large",
+                }
+            ).encode()
             media = "application/problem+json"
         else:
             body, media = detail.encode(), "text/plain; charset=utf-8"
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", media.encode()), (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", media.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -172,15 +202,29 @@ class SignInLaneMiddleware:
 
 
 async def _too_many(scope: Scope, send: Send, wait: int) -> None:
-    detail = (f"Too many wrong passwords from this address; try again in {wait} seconds, "
-              "or use the organizer link.")
+    detail = f"Too many wrong passwords from this address; try again in {wait} seconds, or use the organizer link."
     if scope["path"].startswith("/api/"):
-        body = json.dumps({"type": "about:blank", "title": "Too many requests", "status": 429, "detail": detail,
-                           "code": "too_many_requests"}).encode()
+        body = json.dumps(
+            {
+                "type": "about:blank",
+                "title": "Too many requests",
+                "status": 429,
+                "detail": detail,
+                "code": "too_many_requests",
+            }
+        ).encode()
         media = "application/problem+json"
     else:
         body, media = detail.encode(), "text/plain; charset=utf-8"
-    await send({"type": "http.response.start", "status": 429,
-                "headers": [(b"content-type", media.encode()), (b"content-length", str(len(body)).encode()),
-                            (b"retry-after", str(wait).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 429,
+            "headers": [
+                (b"content-type", media.encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"retry-after", str(wait).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -59,8 +59,12 @@ class Signer:
             value = self._organizer.loads(token, max_age=max_age_s)
         except BadSignature:  # SignatureExpired included
             return None
-        if (isinstance(value, list) and len(value) == 3 and value[0] == event_id
-                and all(isinstance(v, int) and not isinstance(v, bool) for v in value[1:])):
+        if (
+            isinstance(value, list)
+            and len(value) == 3
+            and value[0] == event_id
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value[1:])
+        ):
             return value[1], value[2]
         return None
 
@@ -79,8 +83,11 @@ def _read(serializer: URLSafeSerializer, token: str | None, event_id: int) -> in
     except BadSignature:
         return None
     if (
-        isinstance(value, list) and len(value) == 2 and value[0] == event_id
-        and isinstance(value[1], int) and not isinstance(value[1], bool)
+        isinstance(value, list)
+        and len(value) == 2
+        and value[0] == event_id
+        and isinstance(value[1], int)
+        and not isinstance(value[1], bool)
     ):
         return value[1]
     return None

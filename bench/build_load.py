@@ -56,12 +56,35 @@ def _percentile(values: list[float], q: float) -> float:
 
 def start_server(db: Path, log: Path, bound_seconds: float) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TWOFEET_DATABASE_URL": f"sqlite:///{db}",
-           "TWOFEET_SECRET_KEY": "build-load-secret", "TWOFEET_BASE_URL": f"http://127.0.0.1:{port}",
-           "TWOFEET_SOLVER_BOUND_SECONDS": str(bound_seconds), "TWOFEET_EVENT_CREATION_RATE": "1000/minute"}
-    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host",
-                                "127.0.0.1", "--port", str(port), *uvicorn_command_line(), "--log-level", "warning"],
-                               cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "TWOFEET_DATABASE_URL": f"sqlite:///{db}",
+        "TWOFEET_SECRET_KEY": "build-load-secret",
+        "TWOFEET_BASE_URL": f"http://127.0.0.1:{port}",
+        "TWOFEET_SOLVER_BOUND_SECONDS": str(bound_seconds),
+        "TWOFEET_EVENT_CREATION_RATE": "1000/minute",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "app.main:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            *uvicorn_command_line(),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -93,8 +116,9 @@ def import_day(db: Path, size: str) -> tuple[str, str]:
     return code, secret
 
 
-async def phones(url: str, code: str, attendees: int, every: float, duration: float,
-                 wall_share: float) -> tuple[dict[str, list[float]], int]:
+async def phones(
+    url: str, code: str, attendees: int, every: float, duration: float, wall_share: float
+) -> tuple[dict[str, list[float]], int]:
     """``attendees`` phones, each loading its wall or marking a topic every ``every`` seconds."""
     latencies: dict[str, list[float]] = {"mark": [], "wall": []}
     errors = 0
@@ -144,8 +168,11 @@ def organizer_token(url: str, code: str, secret: str) -> str:
 def build(url: str, code: str, token: str, seconds: float) -> float:
     """Start a build and return when it has; its wall time is read after the run."""
     with httpx.Client(base_url=url, timeout=30) as http:
-        started = http.post(f"/api/v1/events/{code}/schedule/build", json={"time_limit": int(seconds)},
-                            headers={"Authorization": f"Bearer {token}"})
+        started = http.post(
+            f"/api/v1/events/{code}/schedule/build",
+            json={"time_limit": int(seconds)},
+            headers={"Authorization": f"Bearer {token}"},
+        )
         assert started.status_code == 202, started.text
     return time.monotonic()
 
@@ -162,8 +189,12 @@ def main() -> int:
     parser.add_argument("--every", type=float, default=1.0, help="seconds between one phone's requests")
     parser.add_argument("--build-seconds", type=float, default=30.0)
     parser.add_argument("--bound-seconds", type=float, default=30.0)
-    parser.add_argument("--wall-share", type=float, default=0.2,
-                        help="share of requests that load the whole topic wall (the rest mark or unmark)")
+    parser.add_argument(
+        "--wall-share",
+        type=float,
+        default=0.2,
+        help="share of requests that load the whole topic wall (the rest mark or unmark)",
+    )
     args = parser.parse_args()
     duration = args.build_seconds - 2  # every request of the build scenario is made while it runs
     rows = []
@@ -181,8 +212,9 @@ def main() -> int:
                         while build_status(url, code, token)["running"]:
                             time.sleep(0.2)
                         wall = f"{time.monotonic() - began:.1f}"
-                latencies, errors = asyncio.run(phones(url, code, args.attendees, args.every, duration,
-                                                       args.wall_share))
+                latencies, errors = asyncio.run(
+                    phones(url, code, args.attendees, args.every, duration, args.wall_share)
+                )
                 if scenario == "build":
                     while build_status(url, code, token)["running"]:
                         time.sleep(0.2)
@@ -190,14 +222,26 @@ def main() -> int:
                     wall = f"{float(status['elapsed']):.1f}"  # type: ignore[arg-type]
                 for kind, values in latencies.items():
                     if values:
-                        rows.append((f"{scenario}: {kind}", len(values), statistics.median(values),
-                                     _percentile(values, 0.95), _percentile(values, 0.99), max(values), errors, wall))
+                        rows.append(
+                            (
+                                f"{scenario}: {kind}",
+                                len(values),
+                                statistics.median(values),
+                                _percentile(values, 0.95),
+                                _percentile(values, 0.99),
+                                max(values),
+                                errors,
+                                wall,
+                            )
+                        )
                 time.sleep(2)
         finally:
             process.terminate()
             process.wait(timeout=30)
-    print(f"\n{args.size} day, {args.attendees} phones, one request each per ~{args.every:g} s, {duration:g} s a run; "
-          f"build {args.build_seconds:g} s, bound {args.bound_seconds:g} s\n")
+    print(
+        f"\n{args.size} day, {args.attendees} phones, one request each per ~{args.every:g} s, {duration:g} s a run; "
+        f"build {args.build_seconds:g} s, bound {args.bound_seconds:g} s\n"
+    )
     print("| scenario | requests | p50 ms | p95 ms | p99 ms | max ms | 5xx | build wall s |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, n, p50, p95, p99, worst, errors, wall in rows:

@@ -56,7 +56,7 @@ def reconnect_delays(policy: str, rng: Any) -> Any:
     n = 0
     while True:
         cap = 4.0 if policy == "capped" else 64.0
-        yield rng.random() * min(cap, 2.0 ** n)
+        yield rng.random() * min(cap, 2.0**n)
         n += 1
 
 
@@ -67,7 +67,19 @@ class Phone:
     after its own GET for a refetch or reload (as app.js does it).
     """
 
-    __slots__ = ("url", "page", "token", "frames", "ws", "away", "last_to", "back_at", "reconnected_at", "refetches", "task")
+    __slots__ = (
+        "url",
+        "page",
+        "token",
+        "frames",
+        "ws",
+        "away",
+        "last_to",
+        "back_at",
+        "reconnected_at",
+        "refetches",
+        "task",
+    )
 
     def __init__(self, url: str, page: str, token: str) -> None:
         self.url = url
@@ -83,8 +95,7 @@ class Phone:
         self.task: asyncio.Task[None] | None = None
 
 
-async def _run_phone(phone: Phone, session: Any, since: int, ready: asyncio.Event | None,
-                     errors: list[str]) -> None:
+async def _run_phone(phone: Phone, session: Any, since: int, ready: asyncio.Event | None, errors: list[str]) -> None:
     """Read frames until cancelled, noting the range each covers and when it came (and was shown).
 
     Kept lean so that the swarm, which shares the machine with the server, takes as little CPU
@@ -97,8 +108,9 @@ async def _run_phone(phone: Phone, session: Any, since: int, ready: asyncio.Even
 
     url = f"{phone.url}&since={since}"
     try:
-        async with session.ws_connect(url, timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=5),
-                                      autoping=True, compress=0, max_msg_size=0) as ws:
+        async with session.ws_connect(
+            url, timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=5), autoping=True, compress=0, max_msg_size=0
+        ) as ws:
             phone.ws = ws
             if ready is not None:
                 ready.set()
@@ -129,8 +141,9 @@ async def _refetch(phone: Phone, session: Any, first: int, last: int, arrived: f
     import random
 
     await asyncio.sleep(REFETCH_DELAY[0] + random.random() * REFETCH_DELAY[1])
-    async with session.get(phone.page, headers={"HX-Request": "true", "Authorization": f"Bearer {phone.token}"}) \
-            as response:
+    async with session.get(
+        phone.page, headers={"HX-Request": "true", "Authorization": f"Bearer {phone.token}"}
+    ) as response:
         await response.read()
     phone.frames.append((first, last, arrived, time.monotonic()))
 
@@ -143,7 +156,7 @@ async def _storm(phones: list[Phone], args: argparse.Namespace, session: Any, er
     import random
 
     rng = random.Random(7)
-    away = phones[:args.away]
+    away = phones[: args.away]
     await asyncio.sleep(args.away_at)
     lost_at = time.monotonic()
     for phone in away:
@@ -182,9 +195,14 @@ async def _storm(phones: list[Phone], args: argparse.Namespace, session: Any, er
 async def swarm_main(args: argparse.Namespace) -> None:
     urls = args.urls.split(",")
     tokens = json.loads(Path(args.tokens).read_text())
-    phones = [Phone(f"{urls[i % len(urls)]}/e/{args.code}/ws?view={args.view}",
-                    f"{urls[i % len(urls)].replace('ws', 'http', 1)}/e/{args.code}", tokens[i % len(tokens)])
-              for i in range(args.clients)]
+    phones = [
+        Phone(
+            f"{urls[i % len(urls)]}/e/{args.code}/ws?view={args.view}",
+            f"{urls[i % len(urls)].replace('ws', 'http', 1)}/e/{args.code}",
+            tokens[i % len(tokens)],
+        )
+        for i in range(args.clients)
+    ]
     errors: list[str] = []
     started = time.monotonic()
     import aiohttp  # inline: as above
@@ -199,8 +217,9 @@ async def swarm_main(args: argparse.Namespace) -> None:
     # It lives for one run, and its objects die with it: no cyclic collection while it measures.
     gc.collect()
     gc.disable()
-    print(json.dumps({"ready": args.clients - len(errors), "connect_s": round(time.monotonic() - started, 2)}),
-          flush=True)
+    print(
+        json.dumps({"ready": args.clients - len(errors), "connect_s": round(time.monotonic() - started, 2)}), flush=True
+    )
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(None, sys.stdin.readline)  # the parent says when the marks begin
     storm = asyncio.create_task(_storm(phones, args, session, errors)) if args.away else None
@@ -208,7 +227,7 @@ async def swarm_main(args: argparse.Namespace) -> None:
     storm_times = await storm if storm is not None else None
     if storm is not None:  # every phone that went away is back (or 90 s have passed)
         deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and any(not p.reconnected_at for p in phones[:args.away]):
+        while time.monotonic() < deadline and any(not p.reconnected_at for p in phones[: args.away]):
             await asyncio.sleep(0.5)
     await asyncio.sleep(args.drain)
     for phone in phones:
@@ -217,14 +236,19 @@ async def swarm_main(args: argparse.Namespace) -> None:
     await asyncio.gather(*(p.task for p in phones if p.task is not None), return_exceptions=True)
     await asyncio.sleep(0.5)  # let the last refetches finish
     await session.close()
-    out = {"frames": [p.frames for p in phones], "errors": errors, "storm": storm_times,
-           "away": [{"back_at": p.back_at, "reconnected_at": p.reconnected_at} for p in phones[:args.away]],
-           "refetches": sum(p.refetches for p in phones)}
+    out = {
+        "frames": [p.frames for p in phones],
+        "errors": errors,
+        "storm": storm_times,
+        "away": [{"back_at": p.back_at, "reconnected_at": p.reconnected_at} for p in phones[: args.away]],
+        "refetches": sum(p.refetches for p in phones),
+    }
     Path(args.out).write_text(json.dumps(out))
     print(json.dumps({"done": True}), flush=True)
 
 
 # -- the server ------------------------------------------------------------------------------------
+
 
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -246,9 +270,28 @@ def start_server(port: int, env: dict[str, str], log: Path, pin: list[str]) -> s
 
     with log.open("ab") as out:
         process = subprocess.Popen(
-            [*pin, sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
-             "--port", str(port), *uvicorn_command_line(), "--log-level", "warning", "--backlog", "4096"],
-            cwd=ROOT, env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, stdout=out, stderr=subprocess.STDOUT)
+            [
+                *pin,
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "app.main:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                *uvicorn_command_line(),
+                "--log-level",
+                "warning",
+                "--backlog",
+                "4096",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -273,23 +316,33 @@ def setup_event(base: str, voters: int, topics: int) -> tuple[str, list[str], li
     import httpx  # inline: as above
 
     with httpx.Client(base_url=base, timeout=30) as http:
-        body = {"name": "Load test Edcamp", "date": "2027-03-13", "timezone": "UTC",
-                "rooms": [{"name": f"Room {i}", "capacity": 40} for i in range(8)],
-                "slots": [{"start": f"{9 + i:02d}:00", "end": f"{9 + i:02d}:50"} for i in range(4)]}
+        body = {
+            "name": "Load test Edcamp",
+            "date": "2027-03-13",
+            "timezone": "UTC",
+            "rooms": [{"name": f"Room {i}", "capacity": 40} for i in range(8)],
+            "slots": [{"start": f"{9 + i:02d}:00", "end": f"{9 + i:02d}:50"} for i in range(4)],
+        }
         response = http.post("/api/v1/events", json=body)
         response.raise_for_status()
         created = response.json()
         code, org = created["code"], created["organizer_token"]
-        http.post(f"/api/v1/events/{code}/phase", json={"phase": "proposing"},
-                  headers={"Authorization": f"Bearer {org}"}).raise_for_status()
-        tokens = [http.post(f"/api/v1/events/{code}/attendees", json={"name": f"T{i}"}).json()["token"]
-                  for i in range(voters)]
+        http.post(
+            f"/api/v1/events/{code}/phase", json={"phase": "proposing"}, headers={"Authorization": f"Bearer {org}"}
+        ).raise_for_status()
+        tokens = [
+            http.post(f"/api/v1/events/{code}/attendees", json={"name": f"T{i}"}).json()["token"] for i in range(voters)
+        ]
         topic_ids = []
         for i in range(topics):
-            made = http.post(f"/api/v1/events/{code}/topics",
-                             json={"title": f"Topic {i}: project-based learning in grade {i % 12 + 1}",
-                                   "tags": ["K-5" if i % 2 else "6-8"]},
-                             headers={"Authorization": f"Bearer {tokens[i % voters]}"})
+            made = http.post(
+                f"/api/v1/events/{code}/topics",
+                json={
+                    "title": f"Topic {i}: project-based learning in grade {i % 12 + 1}",
+                    "tags": ["K-5" if i % 2 else "6-8"],
+                },
+                headers={"Authorization": f"Bearer {tokens[i % voters]}"},
+            )
             made.raise_for_status()
             topic_ids.append(made.json()["id"])
         page = http.get(f"/e/{code}/board").text
@@ -297,8 +350,9 @@ def setup_event(base: str, voters: int, topics: int) -> tuple[str, list[str], li
     return code, tokens, topic_ids, since
 
 
-async def post_marks(urls: list[str], code: str, tokens: list[str], topic_ids: list[int], rate: float,
-                     duration: float) -> tuple[list[tuple[int, float, float]], list[tuple[float, float]], int]:
+async def post_marks(
+    urls: list[str], code: str, tokens: list[str], topic_ids: list[int], rate: float, duration: float
+) -> tuple[list[tuple[int, float, float]], list[tuple[float, float]], int]:
     """Marks on an open-loop schedule. Returns (sequence, sent, acknowledged) per mark, (sent, ms)
     per PUT, and the failures."""
     # aiohttp, not httpx, for the poster: httpx's connection pool scans every connection for every
@@ -309,20 +363,22 @@ async def post_marks(urls: list[str], code: str, tokens: list[str], topic_ids: l
 
     count = int(rate * duration)
     pairs = [(t, p) for p in topic_ids for t in tokens]  # every (attendee, topic) once: every mark is new
-    pairs = pairs[::max(1, len(pairs) // max(count, 1))][:count] if len(pairs) > count else pairs
+    pairs = pairs[:: max(1, len(pairs) // max(count, 1))][:count] if len(pairs) > count else pairs
     marks: list[tuple[int, float, float]] = []
     puts: list[tuple[float, float]] = []
     failures = 0
     timeout = aiohttp.ClientTimeout(total=60)
-    clients = [aiohttp.ClientSession(base_url=u, timeout=timeout, connector=aiohttp.TCPConnector(limit=400))
-               for u in urls]
+    clients = [
+        aiohttp.ClientSession(base_url=u, timeout=timeout, connector=aiohttp.TCPConnector(limit=400)) for u in urls
+    ]
 
     async def one(i: int, token: str, topic: int) -> None:
         nonlocal failures
         t0 = time.monotonic()
         try:
-            async with clients[i % len(clients)].put(f"/api/v1/events/{code}/topics/{topic}/interest",
-                                                     headers={"Authorization": f"Bearer {token}"}) as response:
+            async with clients[i % len(clients)].put(
+                f"/api/v1/events/{code}/topics/{topic}/interest", headers={"Authorization": f"Bearer {token}"}
+            ) as response:
                 await response.read()
             acked = time.monotonic()
             puts.append((t0, (acked - t0) * 1000))
@@ -353,8 +409,13 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def analyse(frames: list[list[list[float]]], marks: list[tuple[int, float, float]], since: int,
-            skip: set[int] = frozenset(), window: tuple[float, float] | None = None) -> dict[str, Any]:
+def analyse(
+    frames: list[list[list[float]]],
+    marks: list[tuple[int, float, float]],
+    since: int,
+    skip: set[int] = frozenset(),
+    window: tuple[float, float] | None = None,
+) -> dict[str, Any]:
     """Exactness over every client; latencies over the clients not in ``skip``.
 
     A mark's latency on a client is when the client first *showed* a frame reaching the mark's
@@ -406,10 +467,18 @@ def analyse(frames: list[list[list[float]]], marks: list[tuple[int, float, float
                 last_ms[k] = max(last_ms[k], latency)
     reached = [k for k in range(len(marks_sorted)) if first_ms[k] != float("inf")]
     last_ack = max((a for _, _, a in marks), default=0.0)
-    return {"final": final, "lost": lost, "duplicated": duplicated, "clients_behind": short,
-            "latencies": send, "ack": ack, "window": in_window,
-            "first": [first_ms[k] for k in reached], "spread": [last_ms[k] - first_ms[k] for k in reached],
-            "last_ack_to_final_ms": (max(final_shown) - last_ack) * 1000 if final_shown and marks else float("nan")}
+    return {
+        "final": final,
+        "lost": lost,
+        "duplicated": duplicated,
+        "clients_behind": short,
+        "latencies": send,
+        "ack": ack,
+        "window": in_window,
+        "first": [first_ms[k] for k in reached],
+        "spread": [last_ms[k] - first_ms[k] for k in reached],
+        "last_ack_to_final_ms": (max(final_shown) - last_ack) * 1000 if final_shown and marks else float("nan"),
+    }
 
 
 def gc_pauses(stats: dict[str, Any], began: float, ended: float) -> tuple[int, float]:
@@ -421,9 +490,14 @@ def gc_pauses(stats: dict[str, Any], began: float, ended: float) -> tuple[int, f
 def main_bench(args: argparse.Namespace) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="twofeet-bench-"))
     schema = None
-    env = {"TWOFEET_SECRET_KEY": "bench", "TWOFEET_BROADCAST_URL": args.broadcast,
-           "TWOFEET_LIVE_WINDOW_MS": str(args.window_ms), "TWOFEET_SQLITE_SYNCHRONOUS": args.synchronous,
-           "TWOFEET_MAX_ATTENDEES_PER_EVENT": "100000", "TWOFEET_LIVE_QUIET_GC": str(not args.python_gc).lower()}
+    env = {
+        "TWOFEET_SECRET_KEY": "bench",
+        "TWOFEET_BROADCAST_URL": args.broadcast,
+        "TWOFEET_LIVE_WINDOW_MS": str(args.window_ms),
+        "TWOFEET_SQLITE_SYNCHRONOUS": args.synchronous,
+        "TWOFEET_MAX_ATTENDEES_PER_EVENT": "100000",
+        "TWOFEET_LIVE_QUIET_GC": str(not args.python_gc).lower(),
+    }
     if args.database == "sqlite":
         env["TWOFEET_DATABASE_URL"] = f"sqlite:///{tmp / 'bench.db'}"
     else:
@@ -445,8 +519,11 @@ def main_bench(args: argparse.Namespace) -> int:
     servers = []
     # ``--server-cpus 0``: the servers on CPU 0, the swarm and the poster on the others.
     pin = ["taskset", "-c", args.server_cpus] if args.server_cpus else []
-    rest = sorted(set(range(os.cpu_count() or 1)) - {int(c) for c in args.server_cpus.split(",")}) \
-        if args.server_cpus else []
+    rest = (
+        sorted(set(range(os.cpu_count() or 1)) - {int(c) for c in args.server_cpus.split(",")})
+        if args.server_cpus
+        else []
+    )
     if rest:
         os.sched_setaffinity(0, rest)
     try:
@@ -457,11 +534,40 @@ def main_bench(args: argparse.Namespace) -> int:
         out = tmp / "swarm.json"
         (tmp / "tokens.json").write_text(json.dumps(tokens))
         swarm = subprocess.Popen(
-            [sys.executable, __file__, "--swarm", "--urls", ",".join(u.replace("http", "ws") for u in urls),
-             "--code", code, "--clients", str(args.clients), "--since", str(since), "--view", args.view,
-             "--out", str(out), "--tokens", str(tmp / "tokens.json"), "--drain", str(args.drain), "--away", str(args.away), "--away-at",
-             str(args.away_at), "--away-s", str(args.away_s), "--reconnect", args.reconnect],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT, text=True)
+            [
+                sys.executable,
+                __file__,
+                "--swarm",
+                "--urls",
+                ",".join(u.replace("http", "ws") for u in urls),
+                "--code",
+                code,
+                "--clients",
+                str(args.clients),
+                "--since",
+                str(since),
+                "--view",
+                args.view,
+                "--out",
+                str(out),
+                "--tokens",
+                str(tmp / "tokens.json"),
+                "--drain",
+                str(args.drain),
+                "--away",
+                str(args.away),
+                "--away-at",
+                str(args.away_at),
+                "--away-s",
+                str(args.away_s),
+                "--reconnect",
+                args.reconnect,
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=ROOT,
+            text=True,
+        )
         assert swarm.stdout is not None and swarm.stdin is not None
         hello = json.loads(swarm.stdout.readline())
         before = [httpx_get_json(f"{u}/healthz/live") for u in urls]
@@ -493,24 +599,31 @@ def main_bench(args: argparse.Namespace) -> int:
         post_ms = [ms for _, ms in puts]
         frames_total = sum(len(c) for c in data["frames"])
         print()
-        print(f"clients {args.clients} ({args.view}) · workers {args.workers} · db "
-              f"{'sqlite' if args.database == 'sqlite' else 'postgresql'} · broadcast {args.broadcast.split(':')[0]}"
-              f" · window {args.window_ms} ms" + (f" · servers on CPU {args.server_cpus}" if args.server_cpus else ""))
+        print(
+            f"clients {args.clients} ({args.view}) · workers {args.workers} · db "
+            f"{'sqlite' if args.database == 'sqlite' else 'postgresql'} · broadcast {args.broadcast.split(':')[0]}"
+            f" · window {args.window_ms} ms" + (f" · servers on CPU {args.server_cpus}" if args.server_cpus else "")
+        )
         rows = [
             ("connected clients (swarm / server)", f"{hello['ready']} / {connected}"),
             ("connect ramp", f"{hello['connect_s']} s"),
             ("marks posted / failed", f"{len(marks)} / {failures}"),
             ("marks/s achieved", f"{len(marks) / elapsed:.1f}"),
-            ("PUT latency p50 / p99 / max ms", f"{pct(post_ms, .5):.0f} / {pct(post_ms, .99):.0f} / "
-                                               f"{max(post_ms, default=float('nan')):.0f}"),
-            ("send→screen latency p50 ms", f"{pct(lat, .5):.0f}"),
-            ("p95 ms", f"{pct(lat, .95):.0f}"),
-            ("p99 ms", f"{pct(lat, .99):.0f}"),
+            (
+                "PUT latency p50 / p99 / max ms",
+                f"{pct(post_ms, 0.5):.0f} / {pct(post_ms, 0.99):.0f} / {max(post_ms, default=float('nan')):.0f}",
+            ),
+            ("send→screen latency p50 ms", f"{pct(lat, 0.5):.0f}"),
+            ("p95 ms", f"{pct(lat, 0.95):.0f}"),
+            ("p99 ms", f"{pct(lat, 0.99):.0f}"),
             ("max ms", f"{max(lat) if lat else float('nan'):.0f}"),
-            ("ack→screen latency p50 / p99 / max ms", f"{pct(result['ack'], .5):.0f} / {pct(result['ack'], .99):.0f} / "
-                                                      f"{max(result['ack'], default=float('nan')):.0f}"),
-            ("send→first client p50 / p99 ms", f"{pct(result['first'], .5):.0f} / {pct(result['first'], .99):.0f}"),
-            ("first→last client p50 / p99 ms", f"{pct(result['spread'], .5):.0f} / {pct(result['spread'], .99):.0f}"),
+            (
+                "ack→screen latency p50 / p99 / max ms",
+                f"{pct(result['ack'], 0.5):.0f} / {pct(result['ack'], 0.99):.0f} / "
+                f"{max(result['ack'], default=float('nan')):.0f}",
+            ),
+            ("send→first client p50 / p99 ms", f"{pct(result['first'], 0.5):.0f} / {pct(result['first'], 0.99):.0f}"),
+            ("first→last client p50 / p99 ms", f"{pct(result['spread'], 0.5):.0f} / {pct(result['spread'], 0.99):.0f}"),
             ("last ack → every screen final ms", f"{result['last_ack_to_final_ms']:.0f}"),
             ("latency samples", f"{len(lat)}"),
             ("lost / duplicated updates", f"{result['lost']} / {result['duplicated']}"),
@@ -519,34 +632,50 @@ def main_bench(args: argparse.Namespace) -> int:
             ("frames received", f"{frames_total} ({frames_total / max(1, args.clients) / elapsed:.1f}/client/s)"),
             ("refetches / reloads asked of phones", f"{data['refetches']}"),
             ("server renders", " + ".join(str(s["renders"]) for s in stats)),
-            ("overflow refreshes / stalled", f"{sum(s['overflows'] for s in stats)} / {sum(s['stalled'] for s in stats)}"),
+            (
+                "overflow refreshes / stalled",
+                f"{sum(s['overflows'] for s in stats)} / {sum(s['stalled'] for s in stats)}",
+            ),
             ("server CPU % (per worker)", " + ".join(f"{(b - a) / elapsed * 100:.0f}" for a, b in zip(cpu0, cpu1))),
             ("swarm CPU % (load generator, same machine)", f"{(swarm_cpu1 - swarm_cpu0) / elapsed * 100:.0f}"),
             ("poster CPU % (same machine)", f"{poster_cpu:.0f}"),
             ("server RSS MB now / peak", " + ".join(f"{r:.0f}/{p:.0f}" for r, p in memory)),
-            ("server GC pauses ≥ 20 ms while marking (longest ms)",
-             " + ".join("{} ({:.0f})".format(*gc_pauses(s, t0, t_end)) for s in stats)),
-            ("server full GC passes while marking (longest of the run, ms)",
-             "Python's own (not counted)" if args.python_gc else " + ".join(
-                 f"{m['gc']['passes'] - b['gc']['passes']} ({a['gc']['max_ms']:.0f})"
-                 for b, m, a in zip(before, marked, stats))),
+            (
+                "server GC pauses ≥ 20 ms while marking (longest ms)",
+                " + ".join("{} ({:.0f})".format(*gc_pauses(s, t0, t_end)) for s in stats),
+            ),
+            (
+                "server full GC passes while marking (longest of the run, ms)",
+                "Python's own (not counted)"
+                if args.python_gc
+                else " + ".join(
+                    f"{m['gc']['passes'] - b['gc']['passes']} ({a['gc']['max_ms']:.0f})"
+                    for b, m, a in zip(before, marked, stats)
+                ),
+            ),
         ]
         if storm:
             back = storm["back_at"]
             returning = []
-            for phone, frames in zip(data["away"], data["frames"][:args.away]):
+            for phone, frames in zip(data["away"], data["frames"][: args.away]):
                 after = [f for f in frames if f[2] >= phone["reconnected_at"]]
                 returning.append((min(f[3] for f in after) - back) if after else float("inf"))
             done = [r for r in returning if r != float("inf")]
             window_puts = [ms for sent, ms in puts if back <= sent < back + 10]
             rows += [
                 ("storm: phones away / for s", f"{args.away} / {args.away_s:g} (reconnect: {args.reconnect})"),
-                ("storm: others' send→screen p99 / max ms, marks sent in the 10 s after the return",
-                 f"{pct(result['window'], .99):.0f} / {max(result['window'], default=float('nan')):.0f}"),
-                ("storm: PUT p99 / max ms in the 10 s after the return",
-                 f"{pct(window_puts, .99):.0f} / {max(window_puts, default=float('nan')):.0f}"),
-                ("storm: return → current wall p50 / p99 / max s",
-                 f"{pct(done, .5):.2f} / {pct(done, .99):.2f} / {max(done, default=float('nan')):.2f}"),
+                (
+                    "storm: others' send→screen p99 / max ms, marks sent in the 10 s after the return",
+                    f"{pct(result['window'], 0.99):.0f} / {max(result['window'], default=float('nan')):.0f}",
+                ),
+                (
+                    "storm: PUT p99 / max ms in the 10 s after the return",
+                    f"{pct(window_puts, 0.99):.0f} / {max(window_puts, default=float('nan')):.0f}",
+                ),
+                (
+                    "storm: return → current wall p50 / p99 / max s",
+                    f"{pct(done, 0.5):.2f} / {pct(done, 0.99):.2f} / {max(done, default=float('nan')):.2f}",
+                ),
                 ("storm: returning phones not current within 5 s", f"{sum(r > 5 for r in returning)}"),
             ]
         width = max(len(k) for k, _ in rows)
@@ -591,16 +720,27 @@ def main() -> int:
     parser.add_argument("--voters", type=int, default=200)
     parser.add_argument("--topics", type=int, default=30)
     parser.add_argument("--drain", type=float, default=3.0, help="seconds clients keep listening after the last mark")
-    parser.add_argument("--python-gc", action="store_true",
-                        help="leave full GC passes to Python (TWOFEET_LIVE_QUIET_GC=false), for comparison")
-    parser.add_argument("--away", type=int, default=0,
-                        help="a reconnect storm: this many phones lose the network during the marking")
+    parser.add_argument(
+        "--python-gc",
+        action="store_true",
+        help="leave full GC passes to Python (TWOFEET_LIVE_QUIET_GC=false), for comparison",
+    )
+    parser.add_argument(
+        "--away", type=int, default=0, help="a reconnect storm: this many phones lose the network during the marking"
+    )
     parser.add_argument("--away-at", type=float, default=10.0, help="seconds into the marking they lose it")
     parser.add_argument("--away-s", type=float, default=30.0, help="seconds they are away")
-    parser.add_argument("--reconnect", default="capped", choices=["capped", "htmx"],
-                        help="the phones' retry schedule: app.js's (capped) or the ws extension's default")
-    parser.add_argument("--server-cpus", default="",
-                        help="run the servers on these CPUs (taskset -c), the swarm and the poster on the rest")
+    parser.add_argument(
+        "--reconnect",
+        default="capped",
+        choices=["capped", "htmx"],
+        help="the phones' retry schedule: app.js's (capped) or the ws extension's default",
+    )
+    parser.add_argument(
+        "--server-cpus",
+        default="",
+        help="run the servers on these CPUs (taskset -c), the swarm and the poster on the rest",
+    )
     # The swarm's own arguments (started by the benchmark itself).
     parser.add_argument("--swarm", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--urls", help=argparse.SUPPRESS)

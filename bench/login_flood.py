@@ -62,14 +62,23 @@ def seed(db: Path, organizers: int, untagged: bool) -> str:
     upgrade_database(engine)
     checker = PasswordChecker(secret=SECRET, max_at_once=4)
     with Session(engine, expire_on_commit=False) as session:
-        created = events.create_event(session, name="Flood Edcamp", date="2027-03-13", timezone="UTC",
-                                      rooms=[eventspec.RoomSpec("Library", 60)], slots=[eventspec.SlotSpec("09:00", "10:00")],
-                                      password="owner password 0", passwords=checker)
+        created = events.create_event(
+            session,
+            name="Flood Edcamp",
+            date="2027-03-13",
+            timezone="UTC",
+            rooms=[eventspec.RoomSpec("Library", 60)],
+            slots=[eventspec.SlotSpec("09:00", "10:00")],
+            password="owner password 0",
+            passwords=checker,
+        )
         for i in range(1, organizers):
-            helper, _secret = co_organizers.invite(session, event=created.event, name=f"Helper {i}",
-                                                   actor=created.organizer)
-            co_organizers.set_organizer_password(session, organizer=helper, password=f"helper password {i}",
-                                                 passwords=checker)
+            helper, _secret = co_organizers.invite(
+                session, event=created.event, name=f"Helper {i}", actor=created.organizer
+            )
+            co_organizers.set_organizer_password(
+                session, organizer=helper, password=f"helper password {i}", passwords=checker
+            )
         if untagged:
             session.execute(sa.text("update organizer set password_tag = null"))
             session.commit()
@@ -115,14 +124,18 @@ async def flood(url: str, code: str, pid: int, clients: int, guesses: int, durat
     guessing = clients
     limits = httpx.Limits(max_connections=clients + 4, max_keepalive_connections=clients + 4)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
+
         async def guesser(n: int) -> None:
             nonlocal guessing
             address = f"10.{n // 250}.{n % 250}.7"
             guess = 0
             while time.monotonic() < stop and (not guesses or guess < guesses):
                 guess += 1
-                answer = await http.post(f"/api/v1/events/{code}/login", json={"password": f"guess {n}-{guess}"},
-                                         headers={"X-Forwarded-For": address})
+                answer = await http.post(
+                    f"/api/v1/events/{code}/login",
+                    json={"password": f"guess {n}-{guess}"},
+                    headers={"X-Forwarded-For": address},
+                )
                 result.sent += 1
                 result.statuses[answer.status_code] = result.statuses.get(answer.status_code, 0) + 1
                 if answer.status_code == 429:  # a polite client would wait; an attacker does not
@@ -148,20 +161,43 @@ async def flood(url: str, code: str, pid: int, clients: int, guesses: int, durat
         result.checks = (await http.get("/healthz/logins")).json()
 
 
-def run(scenario: str, *, clients: int, guesses: int, duration: float, organizers: int, limited: bool,
-        untagged: bool) -> Result:
+def run(
+    scenario: str, *, clients: int, guesses: int, duration: float, organizers: int, limited: bool, untagged: bool
+) -> Result:
     folder = Path(tempfile.mkdtemp(prefix="twofeet-flood-"))
     db = folder / "flood.db"
     code = seed(db, organizers, untagged)
     port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TWOFEET_DATABASE_URL": f"sqlite:///{db}",
-           "TWOFEET_SECRET_KEY": SECRET, "TWOFEET_EVENT_CREATION_RATE": GENEROUS}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "TWOFEET_DATABASE_URL": f"sqlite:///{db}",
+        "TWOFEET_SECRET_KEY": SECRET,
+        "TWOFEET_EVENT_CREATION_RATE": GENEROUS,
+    }
     if not limited:
         env |= {"TWOFEET_LOGIN_RATE_PER_CLIENT": GENEROUS, "TWOFEET_LOGIN_RATE_PER_EVENT": GENEROUS}
     log = (folder / "server.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host",
-                                "127.0.0.1", "--port", str(port), *uvicorn_command_line(), "--log-level", "warning"],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "app.main:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            *uvicorn_command_line(),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     result = Result(scenario)
     try:
@@ -199,29 +235,59 @@ def p99(values: list[float]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--clients", type=int, default=40)
-    parser.add_argument("--guesses", type=int, default=3,
-                        help="guesses per client, as in the probe (0: guess until --duration ends)")
+    parser.add_argument(
+        "--guesses", type=int, default=3, help="guesses per client, as in the probe (0: guess until --duration ends)"
+    )
     parser.add_argument("--duration", type=float, default=60.0, help="at most this many seconds per scenario")
     parser.add_argument("--organizers", type=int, default=20, help="organizers holding passwords")
     args = parser.parse_args()
     if not 1 <= args.clients <= 200 or not 1 <= args.duration <= 120 or not 0 <= args.guesses <= 100:
         parser.error("keep it bounded: 1-200 clients, 0-100 guesses each, 1-120 s")
-    scenarios = [("nobody guessing", 0, True, False), ("defaults", args.clients, True, False),
-                 ("no rate limit", args.clients, False, False), ("untagged hashes", args.clients, False, True)]
-    rows = [run(name, clients=clients, guesses=args.guesses, duration=args.duration, organizers=args.organizers,
-                limited=limited, untagged=untagged) for name, clients, limited, untagged in scenarios]
+    scenarios = [
+        ("nobody guessing", 0, True, False),
+        ("defaults", args.clients, True, False),
+        ("no rate limit", args.clients, False, False),
+        ("untagged hashes", args.clients, False, True),
+    ]
+    rows = [
+        run(
+            name,
+            clients=clients,
+            guesses=args.guesses,
+            duration=args.duration,
+            organizers=args.organizers,
+            limited=limited,
+            untagged=untagged,
+        )
+        for name, clients, limited, untagged in scenarios
+    ]
     each = f"{args.guesses} guesses each" if args.guesses else f"guessing for {args.duration:g} s"
-    print(f"\n{args.clients} guessing clients (one address each), {each}, "
-          f"{args.organizers} organizers with passwords; bystander GET /e/CODE/board every 100 ms\n")
-    header = ("scenario", "guesses", "403", "429", "argon2 checks", "peak at once", "RSS start MB", "RSS peak MB",
-              "bystander p50 ms", "p99 ms", "max ms")
+    print(
+        f"\n{args.clients} guessing clients (one address each), {each}, "
+        f"{args.organizers} organizers with passwords; bystander GET /e/CODE/board every 100 ms\n"
+    )
+    header = (
+        "scenario",
+        "guesses",
+        "403",
+        "429",
+        "argon2 checks",
+        "peak at once",
+        "RSS start MB",
+        "RSS peak MB",
+        "bystander p50 ms",
+        "p99 ms",
+        "max ms",
+    )
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for r in rows:
         ms = r.bystander_ms
-        print(f"| {r.scenario} | {r.sent} | {r.statuses.get(403, 0)} | {r.statuses.get(429, 0)} | "
-              f"{r.checks.get('checks', 0)} | {r.checks.get('peak', 0)} | {r.rss_start:.0f} | {r.rss_peak:.0f} | "
-              f"{statistics.median(ms):.0f} | {p99(ms):.0f} | {max(ms):.0f} |")
+        print(
+            f"| {r.scenario} | {r.sent} | {r.statuses.get(403, 0)} | {r.statuses.get(429, 0)} | "
+            f"{r.checks.get('checks', 0)} | {r.checks.get('peak', 0)} | {r.rss_start:.0f} | {r.rss_peak:.0f} | "
+            f"{statistics.median(ms):.0f} | {p99(ms):.0f} | {max(ms):.0f} |"
+        )
     other = {s: n for r in rows for s, n in r.statuses.items() if s not in (403, 429)}
     if other:
         print(f"\nother statuses: {other}")

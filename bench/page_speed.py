@@ -63,12 +63,23 @@ def start_server(folder: Path) -> tuple[subprocess.Popen[bytes], str, str]:
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TWOFEET_SECRET_KEY": "bench", "TWOFEET_BASE_URL": url}
     db = folder / "speed.db"
-    seeded = subprocess.run(_twofeet("demo", "--db", str(db), "--no-serve", "--port", str(port), "--base-url", url),
-                            cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    seeded = subprocess.run(
+        _twofeet("demo", "--db", str(db), "--no-serve", "--port", str(port), "--base-url", url),
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     code = re.findall(r"\(code (\w+)\)", seeded.stdout)[0]  # the morning event: proposing, a full wall
     log = (folder / "server.log").open("wb")
-    server = subprocess.Popen(_twofeet("serve", "--db", str(db), "--port", str(port), "--base-url", url),
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        _twofeet("serve", "--db", str(db), "--port", str(port), "--base-url", url),
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -98,13 +109,18 @@ def measure(page: Page, url: str, *, cold: bool, mark: bool) -> dict[str, float]
             page.wait_for_function(
                 """id => { const b = document.querySelector('#' + id + ' .mark-button');
                            return b && b.getAttribute('aria-pressed') === 'true' && !b.classList.contains('is-pending'); }""",
-                arg=form_id, timeout=120_000, polling=50)
+                arg=form_id,
+                timeout=120_000,
+                polling=50,
+            )
             result["confirmed"] = float(page.evaluate("() => performance.now()"))
         return result
     finally:
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
-        cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
-                                                      "uploadThroughput": -1})
+        cdp.send(
+            "Network.emulateNetworkConditions",
+            {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+        )
         cdp.detach()
 
 
@@ -114,10 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="twofeet-speed-"))
     server, base, code = start_server(folder)
-    pages = [("join page (cold)", f"{base}/e/{code}", True, False),
-             ("topic wall (cold)", f"{base}/e/{code}", True, True),
-             ("topic wall (warm)", f"{base}/e/{code}", False, True),
-             ("my day (warm)", f"{base}/e/{code}/my", False, False)]
+    pages = [
+        ("join page (cold)", f"{base}/e/{code}", True, False),
+        ("topic wall (cold)", f"{base}/e/{code}", True, True),
+        ("topic wall (warm)", f"{base}/e/{code}", False, True),
+        ("my day (warm)", f"{base}/e/{code}/my", False, False),
+    ]
     samples: dict[str, list[dict[str, float]]] = {name: [] for name, *_ in pages}
     try:
         with sync_playwright() as playwright:

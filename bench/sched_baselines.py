@@ -70,8 +70,17 @@ class _Grid:
         if t.pinned is not None and (t.pinned.room not in (None, room.id) or t.pinned.slot not in (None, slot)):
             return False
         for p in t.facilitators:
-            if self.busy[(p, si)] - (1 if ignore is not None and p in self.topics[ignore].facilitators
-                                     and self.where.get(ignore, (-1, -1))[1] == si else 0) > 0:
+            if (
+                self.busy[(p, si)]
+                - (
+                    1
+                    if ignore is not None
+                    and p in self.topics[ignore].facilitators
+                    and self.where.get(ignore, (-1, -1))[1] == si
+                    else 0
+                )
+                > 0
+            ):
                 return False
         return not any(o != ignore and self.where.get(o, (-1, -1))[1] == si for o in self.clash[t.id])
 

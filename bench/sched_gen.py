@@ -35,8 +35,15 @@ SIZES = {
     "huge": Size("huge", 2000, 40, 6, 260),
 }
 
-_SLOT_TIMES = [("09:00", "09:50"), ("10:00", "10:50"), ("11:00", "11:50"), ("12:40", "13:30"),
-               ("13:40", "14:30"), ("14:40", "15:30"), ("15:40", "16:30")]
+_SLOT_TIMES = [
+    ("09:00", "09:50"),
+    ("10:00", "10:50"),
+    ("11:00", "11:50"),
+    ("12:40", "13:30"),
+    ("13:40", "14:30"),
+    ("14:40", "15:30"),
+    ("15:40", "16:30"),
+]
 
 
 def _rooms(rng: random.Random, size: Size, slots: list[Slot]) -> list[Room]:
@@ -172,8 +179,12 @@ def generate(size: Size | str, seed: int) -> Instance:
             pinned_ids[t.id] = Pin(biggest.id, slot_ids[0])
             break
     first_facs = set(topics[[t.id for t in topics].index(next(iter(pinned_ids)))].facilitators) if pinned_ids else set()
-    for t in ranked[len(ranked) // 3:]:
-        if t.id not in pinned_ids and not (set(t.facilitators) & first_facs) and slot_ids[-1] not in t.unavailable_slots:
+    for t in ranked[len(ranked) // 3 :]:
+        if (
+            t.id not in pinned_ids
+            and not (set(t.facilitators) & first_facs)
+            and slot_ids[-1] not in t.unavailable_slots
+        ):
             pinned_ids[t.id] = Pin(None, slot_ids[-1])
             break
     topics = [
@@ -184,10 +195,17 @@ def generate(size: Size | str, seed: int) -> Instance:
     # Avoid-clash: a few pairs of popular topics of the same subject.
     avoid = []
     for i, a in enumerate(ranked[:20]):
-        for b in ranked[i + 1: 20]:
+        for b in ranked[i + 1 : 20]:
             if meta[a.id][0] == meta[b.id][0] and len(avoid) < max(1, size.topics // 30):
                 if not (a.id in pinned_ids and b.id in pinned_ids):
                     avoid.append((a.id, b.id))
     topics.sort(key=lambda t: int(t.id[1:]))
-    return Instance(EventInfo(f"Bench {size.name} #{seed}", "2027-03-13", "America/Los_Angeles"),
-                    tuple(rooms), tuple(slots), tuple(attendees), tuple(topics), tuple(interests), tuple(avoid))
+    return Instance(
+        EventInfo(f"Bench {size.name} #{seed}", "2027-03-13", "America/Los_Angeles"),
+        tuple(rooms),
+        tuple(slots),
+        tuple(attendees),
+        tuple(topics),
+        tuple(interests),
+        tuple(avoid),
+    )

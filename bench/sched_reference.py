@@ -118,8 +118,11 @@ def main() -> None:
         futures = [pool.submit(_compute_and_cache, size, seed, args.seconds) for size, seed in todo]
         for future in futures:
             r = future.result()
-            print(f"{r['size']} seed {r['seed']}: attendance {r['attendance']} bound {r['bound']} "
-                  f"optimal {r['optimal']} in {r['wall_seconds']} s", flush=True)
+            print(
+                f"{r['size']} seed {r['seed']}: attendance {r['attendance']} bound {r['bound']} "
+                f"optimal {r['optimal']} in {r['wall_seconds']} s",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -59,12 +59,32 @@ class Row:
     viable: int = 0
 
 
-def _row(inst: Instance, size: str, seed: int, method: str, placements: list[Placement] | tuple[Placement, ...],
-         wall: float, proven_bound: int | None = None, status: str = "") -> Row:
+def _row(
+    inst: Instance,
+    size: str,
+    seed: int,
+    method: str,
+    placements: list[Placement] | tuple[Placement, ...],
+    wall: float,
+    proven_bound: int | None = None,
+    status: str = "",
+) -> Row:
     stats = score(inst, placements)
-    return Row(size, seed, method, stats.attendance, stats.upper_bound, proven_bound, stats.overflow, stats.clashes,
-               round(wall, 2), not violations(inst, placements), status, sessions_run=stats.sessions_run,
-               viable=stats.sessions_run + stats.viable_left_out)
+    return Row(
+        size,
+        seed,
+        method,
+        stats.attendance,
+        stats.upper_bound,
+        proven_bound,
+        stats.overflow,
+        stats.clashes,
+        round(wall, 2),
+        not violations(inst, placements),
+        status,
+        sessions_run=stats.sessions_run,
+        viable=stats.sessions_run + stats.viable_left_out,
+    )
 
 
 def run_instance(size: str, seed: int) -> list[Row]:
@@ -143,8 +163,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark the scheduler (see the module docstring).")
     parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
     parser.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
-    parser.add_argument("--json", type=Path, default=sched_reference.CACHE / "scheduler-results.json",
-                        help="where to write the raw rows")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=sched_reference.CACHE / "scheduler-results.json",
+        help="where to write the raw rows",
+    )
     args = parser.parse_args()
     args.json.parent.mkdir(exist_ok=True)
     rows: list[Row] = []
@@ -153,8 +177,10 @@ def main() -> None:
         for seed in args.seeds:
             ref = sched_reference.load(size, seed)
             if ref is None:
-                print(f"computing the reference for {size} seed {seed} (a 10-minute solve, cached afterwards)...",
-                      flush=True)
+                print(
+                    f"computing the reference for {size} seed {seed} (a 10-minute solve, cached afterwards)...",
+                    flush=True,
+                )
                 ref = sched_reference.compute(size, seed)
                 sched_reference.save(ref)
             refs[(size, seed)] = ref
@@ -163,8 +189,11 @@ def main() -> None:
             for r in new:
                 r.reference = best
             rows += new
-            print(" ".join(f"{r.method}={r.attendance}/{r.wall:.1f}s" for r in new), f"[{size} seed {seed}, ref {best}]",
-                  flush=True)
+            print(
+                " ".join(f"{r.method}={r.attendance}/{r.wall:.1f}s" for r in new),
+                f"[{size} seed {seed}, ref {best}]",
+                flush=True,
+            )
     # The annealing search runs in worker processes: the biggest of them counts too.
     peak_mb = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
     print()
@@ -175,9 +204,13 @@ def main() -> None:
     print()
     print(summary(rows))
     print()
-    print("reference 10-minute solves (attendance, proven bound):", ", ".join(
-        f"{s}-{n}: {refs[(s, n)]['attendance']} ({refs[(s, n)]['bound']}{', optimal' if refs[(s, n)]['optimal'] else ''})"
-        for s, n in refs))
+    print(
+        "reference 10-minute solves (attendance, proven bound):",
+        ", ".join(
+            f"{s}-{n}: {refs[(s, n)]['attendance']} ({refs[(s, n)]['bound']}{', optimal' if refs[(s, n)]['optimal'] else ''})"
+            for s, n in refs
+        ),
+    )
     print(f"peak memory of the benchmark process or any search worker (max RSS): {peak_mb:.0f} MB")
     args.json.write_text(json.dumps({"rows": [r.__dict__ for r in rows], "peak_mb": peak_mb}, indent=1))
 

@@ -89,11 +89,17 @@ def db_url(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
 
 
 def make_settings(url: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {"DATABASE_URL": url, "SECRET_KEY": "test-secret-key", "BASE_URL": "http://testserver",
-                                 "SQLITE_SYNCHRONOUS": "NORMAL", "EVENT_CREATION_RATE": "10000/minute",
-                                 "LOGIN_RATE_PER_CLIENT": "10000/minute", "LOGIN_RATE_PER_EVENT": "10000/minute",
-                                 # No minute-long bound after every test's build (tests/scheduler/test_clock.py has one).
-                                 "SOLVER_BOUND_SECONDS": 0}
+    values: dict[str, object] = {
+        "DATABASE_URL": url,
+        "SECRET_KEY": "test-secret-key",
+        "BASE_URL": "http://testserver",
+        "SQLITE_SYNCHRONOUS": "NORMAL",
+        "EVENT_CREATION_RATE": "10000/minute",
+        "LOGIN_RATE_PER_CLIENT": "10000/minute",
+        "LOGIN_RATE_PER_EVENT": "10000/minute",
+        # No minute-long bound after every test's build (tests/scheduler/test_clock.py has one).
+        "SOLVER_BOUND_SECONDS": 0,
+    }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
 

@@ -10,16 +10,28 @@ from app.domain.eventspec import RoomSpec, SlotSpec
 from app.models import Attendee, Event, Phase, ScheduleRun, Topic
 
 
-def make_event(session: Session, *, rooms: int = 2, slots: int = 2, phase: Phase = Phase.proposing,
-               password: str | None = None, name: str = "Edcamp Test") -> CreatedEvent:
+def make_event(
+    session: Session,
+    *,
+    rooms: int = 2,
+    slots: int = 2,
+    phase: Phase = Phase.proposing,
+    password: str | None = None,
+    name: str = "Edcamp Test",
+) -> CreatedEvent:
     created = events.create_event(
-        session, name=name, date="2027-03-13", timezone="America/Los_Angeles",
+        session,
+        name=name,
+        date="2027-03-13",
+        timezone="America/Los_Angeles",
         rooms=[RoomSpec(f"Room {i + 1}", 20 + 10 * i, ["projector"] if i == 0 else []) for i in range(rooms)],
         slots=[SlotSpec(f"{9 + i:02d}:00", f"{9 + i:02d}:50") for i in range(slots)],
         password=password,
     )
     if phase != Phase.setup:
-        events.set_phase(session, event=created.event, phase=phase, actor=organizers.require_first_organizer(session, created.event))
+        events.set_phase(
+            session, event=created.event, phase=phase, actor=organizers.require_first_organizer(session, created.event)
+        )
     return created
 
 
@@ -27,8 +39,9 @@ def make_attendee(session: Session, event: Event, name: str = "") -> Attendee:
     return attendees.join_event(session, event=event, name=name)
 
 
-def make_topic(session: Session, event: Event, author: Attendee | None, title: str = "Math talks",
-               **kwargs: object) -> Topic:
+def make_topic(
+    session: Session, event: Event, author: Attendee | None, title: str = "Math talks", **kwargs: object
+) -> Topic:
     return topics.propose_topic(session, event=event, author=author, title=title, **kwargs)  # type: ignore[arg-type]
 
 

@@ -36,8 +36,7 @@ def names_line(names: list[str] | tuple[str, ...]) -> str:
     return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 
-def join_event(session: Session, *, event: Event, name: str | None = None,
-               limit: int = ATTENDEES_MAX) -> Attendee:
+def join_event(session: Session, *, event: Event, name: str | None = None, limit: int = ATTENDEES_MAX) -> Attendee:
     """A new attendee for this device; no account, the name may be empty."""
     phases.require_phase(event, "join")
     display_name = clean_display_name(name)

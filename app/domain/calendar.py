@@ -53,10 +53,13 @@ def _local(event: Event, hhmm: str) -> datetime:
 
 def session_histories(session: Session, *, event: Event) -> dict[int, SessionHistory]:
     """Per topic: how many published versions moved it, and when the last one did."""
-    runs = list(session.scalars(
-        select(ScheduleRun).where(ScheduleRun.event_id == event.id, ScheduleRun.published_at.is_not(None))  # type: ignore[union-attr]
-        .order_by(ScheduleRun.version)  # type: ignore[arg-type]
-    ))
+    runs = list(
+        session.scalars(
+            select(ScheduleRun)
+            .where(ScheduleRun.event_id == event.id, ScheduleRun.published_at.is_not(None))  # type: ignore[union-attr]
+            .order_by(ScheduleRun.version)  # type: ignore[arg-type]
+        )
+    )
     by_run: dict[int, dict[int, tuple[int, int]]] = {run.id: {} for run in runs}  # type: ignore[misc]
     if runs:
         for p in session.scalars(select(Placement).where(Placement.schedule_run_id.in_(list(by_run)))):  # type: ignore[attr-defined]
@@ -136,5 +139,10 @@ def my_topic_ids(session: Session, *, attendee: Attendee) -> set[int]:
 
 def my_day_feed(session: Session, *, event: Event, attendee: Attendee, base_url: str) -> bytes:
     """One attendee's day: the placed sessions they marked or lead."""
-    return _feed(session, event=event, name=f"My day · {event.name}", base_url=base_url.rstrip("/"),
-                 topic_ids=my_topic_ids(session, attendee=attendee))
+    return _feed(
+        session,
+        event=event,
+        name=f"My day · {event.name}",
+        base_url=base_url.rstrip("/"),
+        topic_ids=my_topic_ids(session, attendee=attendee),
+    )

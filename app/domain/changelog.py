@@ -23,8 +23,12 @@ BOARD_PENDING = "twofeet_board_pending"
 # Built once, on the tables: every mark of the day runs these, and building a statement and its
 # cache key on each call cost more than running it (py-spy, a mark POST on the development VM).
 _events = Event.__table__  # type: ignore[attr-defined]
-_BUMP_SEQUENCE = (update(_events).where(_events.c.id == bindparam("event"))
-                  .values(board_sequence=_events.c.board_sequence + 1).returning(_events.c.board_sequence))
+_BUMP_SEQUENCE = (
+    update(_events)
+    .where(_events.c.id == bindparam("event"))
+    .values(board_sequence=_events.c.board_sequence + 1)
+    .returning(_events.c.board_sequence)
+)
 _APPEND = insert(BoardEvent.__table__)  # type: ignore[attr-defined]
 # PostgreSQL: the bump and the append in one statement, so the event's row is held for one round
 # trip less (every mark of an event waits for that row; see _take_turn below).
@@ -75,12 +79,15 @@ def record_change(session: Session, *, event_id: int, kind: Change, payload: dic
     """
     if session.get_bind().dialect.name == "postgresql":
         _take_turn(session, event_id)
-        sequence = session.execute(_BUMP_AND_APPEND, {"event": event_id, "kind": kind, "payload": payload,
-                                                      "created_at": utcnow()}).scalar_one()
+        sequence = session.execute(
+            _BUMP_AND_APPEND, {"event": event_id, "kind": kind, "payload": payload, "created_at": utcnow()}
+        ).scalar_one()
     else:  # SQLite: no data-modifying CTE
         sequence = session.execute(_BUMP_SEQUENCE, {"event": event_id}).scalar_one()
-        session.execute(_APPEND, {"event_id": event_id, "sequence": sequence, "kind": kind, "payload": payload,
-                                  "created_at": utcnow()})
+        session.execute(
+            _APPEND,
+            {"event_id": event_id, "sequence": sequence, "kind": kind, "payload": payload, "created_at": utcnow()},
+        )
     loaded = session.identity_map.get(identity_key(Event, event_id))
     if loaded is not None:  # what the ORM's own synchronising did, at a fraction of its cost
         set_committed_value(loaded, "board_sequence", sequence)
@@ -88,8 +95,9 @@ def record_change(session: Session, *, event_id: int, kind: Change, payload: dic
     return int(sequence)
 
 
-def changes_between(session: Session, *, event_id: int, after: int,
-                    last: int) -> list[tuple[str, int | None, int | None, int | None]] | None:
+def changes_between(
+    session: Session, *, event_id: int, after: int, last: int
+) -> list[tuple[str, int | None, int | None, int | None]] | None:
     """What the changes (after, last] of an event touched, as distinct (kind, topic id, placement id,
     second topic id: a merge's merged topic, an unmerge's former home).
 
@@ -102,7 +110,13 @@ def changes_between(session: Session, *, event_id: int, after: int,
         return None
     topic = BoardEvent.payload["topic_id"].as_integer()  # type: ignore[index]
     placement = BoardEvent.payload["placement_id"].as_integer()  # type: ignore[index]
-    other = func.coalesce(BoardEvent.payload["merged_id"].as_integer(),  # type: ignore[index]
-                          BoardEvent.payload["from_id"].as_integer())  # type: ignore[index]
-    return [(kind, topic_id, placement_id, other_id) for kind, topic_id, placement_id, other_id
-            in session.execute(select(BoardEvent.kind, topic, placement, other).where(*gap).distinct())]
+    other = func.coalesce(
+        BoardEvent.payload["merged_id"].as_integer(),  # type: ignore[index]
+        BoardEvent.payload["from_id"].as_integer(),
+    )  # type: ignore[index]
+    return [
+        (kind, topic_id, placement_id, other_id)
+        for kind, topic_id, placement_id, other_id in session.execute(
+            select(BoardEvent.kind, topic, placement, other).where(*gap).distinct()
+        )
+    ]

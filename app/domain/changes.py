@@ -100,5 +100,6 @@ _KNOWN = frozenset(kind.value for kind in Change)
 def effect(kinds: set[str], view: View) -> Effect:
     """The strongest effect on ``view`` among ``kinds``; a kind not in the table redraws in full."""
     column = _COLUMN[view]
-    return max((SCREENS[Change(kind)][column] if kind in _KNOWN else Effect.reload for kind in kinds),
-               default=Effect.none)
+    return max(
+        (SCREENS[Change(kind)][column] if kind in _KNOWN else Effect.reload for kind in kinds), default=Effect.none
+    )

@@ -18,19 +18,35 @@ from app.models import Attendee, Event, FacilitatorClaim, Placement, TimeSlot, T
 def claim_topic(session: Session, *, event: Event, attendee: Attendee, topic: Topic) -> bool:
     """Offer to lead ``topic``; True if new. Refused once the topic has as many leads as allowed."""
     phases.require_phase(event, "claim")
-    added = add_claim(session, event=event, topic=topic, attendee=attendee,
-                      when_full=lambda count: f"This topic already has {count} facilitators, the most this "
-                                              "event allows. Mark it instead, or talk to them about joining in.",
-                      when_busy=lambda title, start: f"You already lead “{title}” at {start}, when this session "
-                                                     "runs too. Step back from one of them first: you cannot be "
-                                                     "in two rooms.")
+    added = add_claim(
+        session,
+        event=event,
+        topic=topic,
+        attendee=attendee,
+        when_full=lambda count: (
+            f"This topic already has {count} facilitators, the most this "
+            "event allows. Mark it instead, or talk to them about joining in."
+        ),
+        when_busy=lambda title, start: (
+            f"You already lead “{title}” at {start}, when this session "
+            "runs too. Step back from one of them first: you cannot be "
+            "in two rooms."
+        ),
+    )
     if added:
         session.commit()
     return added
 
 
-def add_claim(session: Session, *, event: Event, topic: Topic, attendee: Attendee,
-              when_full: Callable[[int], str], when_busy: Callable[[str, str], str]) -> bool:
+def add_claim(
+    session: Session,
+    *,
+    event: Event,
+    topic: Topic,
+    attendee: Attendee,
+    when_full: Callable[[int], str],
+    when_busy: Callable[[str, str], str],
+) -> bool:
     """``attendee`` leads ``topic`` too, within the event's facilitator limit and never at the same
     time as another session they lead; the caller commits.
 
@@ -39,15 +55,24 @@ def add_claim(session: Session, *, event: Event, topic: Topic, attendee: Attende
     ``when_busy(title, start)`` the refusal of a second room at once (functions, not templates:
     the texts hold titles and names people typed).
     """
-    exists = session.scalars(select(FacilitatorClaim.id).where(
-        FacilitatorClaim.topic_id == topic.id, FacilitatorClaim.attendee_id == attendee.id)).first()
+    exists = session.scalars(
+        select(FacilitatorClaim.id).where(
+            FacilitatorClaim.topic_id == topic.id, FacilitatorClaim.attendee_id == attendee.id
+        )
+    ).first()
     if exists is not None:
         return False
     # Lock the event row first (via record_change) so two late claims cannot both pass the limit.
-    record_change(session, event_id=event.id, kind=Change.facilitators_changed,  # type: ignore[arg-type]
-                  payload={"topic_id": topic.id})
-    count = session.scalar(select(func.count()).select_from(FacilitatorClaim)
-                           .where(FacilitatorClaim.topic_id == topic.id)) or 0
+    record_change(
+        session,
+        event_id=event.id,
+        kind=Change.facilitators_changed,  # type: ignore[arg-type]
+        payload={"topic_id": topic.id},
+    )
+    count = (
+        session.scalar(select(func.count()).select_from(FacilitatorClaim).where(FacilitatorClaim.topic_id == topic.id))
+        or 0
+    )
     if count >= event.facilitator_limit:
         session.rollback()
         raise Conflict(when_full(count))
@@ -60,30 +85,41 @@ def add_claim(session: Session, *, event: Event, topic: Topic, attendee: Attende
     return True
 
 
-
 def release_claim(session: Session, *, event: Event, attendee: Attendee, topic: Topic) -> bool:
     """Step back from leading ``topic``; True if there was a claim."""
     phases.require_phase(event, "release")
-    result = session.execute(delete(FacilitatorClaim).where(
-        FacilitatorClaim.topic_id == topic.id, FacilitatorClaim.attendee_id == attendee.id))  # type: ignore[arg-type]
+    result = session.execute(
+        delete(FacilitatorClaim).where(
+            FacilitatorClaim.topic_id == topic.id, FacilitatorClaim.attendee_id == attendee.id
+        )
+    )  # type: ignore[arg-type]
     if not result.rowcount:  # type: ignore[attr-defined]
         session.rollback()
         return False
-    record_change(session, event_id=event.id, kind=Change.facilitators_changed,  # type: ignore[arg-type]
-                  payload={"topic_id": topic.id})
+    record_change(
+        session,
+        event_id=event.id,
+        kind=Change.facilitators_changed,  # type: ignore[arg-type]
+        payload={"topic_id": topic.id},
+    )
     session.commit()
     return True
 
 
-def double_booking(session: Session, *, event: Event, topic: Topic, attendee: Attendee) -> tuple[Topic, TimeSlot] | None:
+def double_booking(
+    session: Session, *, event: Event, topic: Topic, attendee: Attendee
+) -> tuple[Topic, TimeSlot] | None:
     """Another session ``attendee`` leads in the same slot as ``topic``, on the published schedule
     or the draft; None when there is none.
 
     A person cannot be in two rooms: a rule of the day, which the scheduler mirrors when it builds
     and judges a schedule (``app.scheduler.score.violations``, ``[facilitator-double-booked]``).
     """
-    runs = [run.id for run in (timetable.published_run(session, event=event), drafting.current_draft(session, event=event))
-            if run is not None]
+    runs = [
+        run.id
+        for run in (timetable.published_run(session, event=event), drafting.current_draft(session, event=event))
+        if run is not None
+    ]
     if not runs:
         return None
     this, that = aliased(Placement), aliased(Placement)
@@ -93,8 +129,12 @@ def double_booking(session: Session, *, event: Event, topic: Topic, attendee: At
         .join(this, (this.schedule_run_id == that.schedule_run_id) & (this.slot_id == that.slot_id))
         .join(TimeSlot, TimeSlot.id == that.slot_id)
         .join(FacilitatorClaim, FacilitatorClaim.topic_id == Topic.id)
-        .where(this.topic_id == topic.id, this.schedule_run_id.in_(runs), Topic.id != topic.id,
-               FacilitatorClaim.attendee_id == attendee.id)
+        .where(
+            this.topic_id == topic.id,
+            this.schedule_run_id.in_(runs),
+            Topic.id != topic.id,
+            FacilitatorClaim.attendee_id == attendee.id,
+        )
         .limit(1)
     ).first()
     return (found[0], found[1]) if found else None

@@ -27,8 +27,14 @@ class Step:
         return STEP_NAMES[self.phase]
 
 
-STEP_NAMES = {P.setup: "Setup", P.proposing: "Proposing", P.voting: "Marking", P.scheduled: "Drafting",
-              P.live: "Published", P.closed: "Closed"}
+STEP_NAMES = {
+    P.setup: "Setup",
+    P.proposing: "Proposing",
+    P.voting: "Marking",
+    P.scheduled: "Drafting",
+    P.live: "Published",
+    P.closed: "Closed",
+}
 
 
 @dataclass(frozen=True)
@@ -72,69 +78,142 @@ def _next_action(event: Event, *, published: bool, reopen_to: Phase | None) -> N
     if phase == P.setup:
         return NextAction("Open proposing", "Attendees can propose topics and mark the ones they want.", P.proposing)
     if phase == P.proposing:
-        return NextAction("Stop new topics, keep marking", "Proposing closes; attendees can still mark topics.",
-                          P.voting)
+        return NextAction(
+            "Stop new topics, keep marking", "Proposing closes; attendees can still mark topics.", P.voting
+        )
     if phase == P.voting:
-        return NextAction("Close marking and draft the schedule",
-                          "Marks are final; then build the schedule on the schedule page.", P.scheduled)
+        return NextAction(
+            "Close marking and draft the schedule",
+            "Marks are final; then build the schedule on the schedule page.",
+            P.scheduled,
+        )
     if phase == P.scheduled:
-        return NextAction("Build and publish the schedule",
-                          "Build, adjust and publish on the schedule page: publishing puts it on every phone.",
-                          place="schedule")
+        return NextAction(
+            "Build and publish the schedule",
+            "Build, adjust and publish on the schedule page: publishing puts it on every phone.",
+            place="schedule",
+        )
     if phase == P.live:
-        return NextAction("Adjust the schedule", "A room closes, a facilitator leaves: change it on the schedule page.",
-                          place="schedule")
+        return NextAction(
+            "Adjust the schedule",
+            "A room closes, a facilitator leaves: change it on the schedule page.",
+            place="schedule",
+        )
     label = reopen_to.label if reopen_to else ""
     return NextAction("Reopen the event", f"Undo closing: the event goes back to '{label}'.", place="reopen")
 
 
-def _checklist(event: Event, *, link_pending: bool, topics: int, duplicates: int, leaderless: int,
-               published: bool) -> list[Task]:
+def _checklist(
+    event: Event, *, link_pending: bool, topics: int, duplicates: int, leaderless: int, published: bool
+) -> list[Task]:
     phase, at = event.phase, ORDER.index(event.phase)
-    tasks = [Task("link", "Save your organizer link", "It is the only way back in unless you set a password.",
-                  "saved_link", done=not link_pending)]
+    tasks = [
+        Task(
+            "link",
+            "Save your organizer link",
+            "It is the only way back in unless you set a password.",
+            "saved_link",
+            done=not link_pending,
+        )
+    ]
     if at <= ORDER.index(P.proposing):
-        tasks.append(Task("open", "Open proposing", "When people arrive: they propose and mark from their phones.",
-                          "next", done=phase != P.setup))
+        tasks.append(
+            Task(
+                "open",
+                "Open proposing",
+                "When people arrive: they propose and mark from their phones.",
+                "next",
+                done=phase != P.setup,
+            )
+        )
     if phase != P.closed:
-        tasks.append(Task("board", "Put the board on the projector",
-                          "Open the board on the projector laptop: the join code and QR code are on it.", "board"))
+        tasks.append(
+            Task(
+                "board",
+                "Put the board on the projector",
+                "Open the board on the projector laptop: the join code and QR code are on it.",
+                "board",
+            )
+        )
     if at <= ORDER.index(P.voting):
-        tasks.append(Task("poster", "Print a join poster", "A big QR code and the code, for the doors and tables.",
-                          "poster"))
+        tasks.append(
+            Task("poster", "Print a join poster", "A big QR code and the code, for the doors and tables.", "poster")
+        )
     if phase != P.closed:
-        tasks.append(Task("doors", "Print door signs",
-                          "One per room: what runs there, and its check-in code." if published else
-                          "One per room; print them again once the schedule is out.", "doors"))
+        tasks.append(
+            Task(
+                "doors",
+                "Print door signs",
+                "One per room: what runs there, and its check-in code."
+                if published
+                else "One per room; print them again once the schedule is out.",
+                "doors",
+            )
+        )
     if phase in (P.proposing, P.voting):
-        tasks.append(Task("duplicates", "Merge likely duplicates",
-                          f"{duplicates} {'pair looks' if duplicates == 1 else 'pairs look'} alike." if duplicates
-                          else "None spotted so far.", "#topics", done=duplicates == 0 and topics > 0))
-        tasks.append(Task("leads", "Find a facilitator for every topic",
-                          f"{leaderless} {'topic needs' if leaderless == 1 else 'topics need'} one." if leaderless
-                          else "Every topic has one.", "#people", done=topics > 0 and leaderless == 0))
+        tasks.append(
+            Task(
+                "duplicates",
+                "Merge likely duplicates",
+                f"{duplicates} {'pair looks' if duplicates == 1 else 'pairs look'} alike."
+                if duplicates
+                else "None spotted so far.",
+                "#topics",
+                done=duplicates == 0 and topics > 0,
+            )
+        )
+        tasks.append(
+            Task(
+                "leads",
+                "Find a facilitator for every topic",
+                f"{leaderless} {'topic needs' if leaderless == 1 else 'topics need'} one."
+                if leaderless
+                else "Every topic has one.",
+                "#people",
+                done=topics > 0 and leaderless == 0,
+            )
+        )
     if phase == P.proposing:
         tasks.append(Task("stop", "Stop new topics when the wall is full", "Marking goes on.", "next", done=False))
     if phase == P.voting:
         tasks.append(Task("close-marking", "Close marking", "Then build the schedule.", "next", done=False))
     if phase in (P.scheduled, P.live):
-        tasks.append(Task("publish", "Publish the schedule", "It goes to the board and every phone at once.",
-                          "schedule", done=published))
+        tasks.append(
+            Task(
+                "publish",
+                "Publish the schedule",
+                "It goes to the board and every phone at once.",
+                "schedule",
+                done=published,
+            )
+        )
     if phase == P.closed:
         tasks.append(Task("guide", "Share the resource guide", "Notes and resources from every session.", "guide"))
-        tasks.append(Task("feedback", "Read the feedback", "What people said about the sessions and the day.",
-                          "feedback"))
+        tasks.append(
+            Task("feedback", "Read the feedback", "What people said about the sessions and the day.", "feedback")
+        )
     return tasks
 
 
-def console_view(session: Session, *, event: Event, link_pending: bool, topics: int, duplicates: int,
-                 leaderless: int) -> ConsoleView:
+def console_view(
+    session: Session, *, event: Event, link_pending: bool, topics: int, duplicates: int, leaderless: int
+) -> ConsoleView:
     """The stepper, the next action and the checklist for the event's phase now."""
     published = published_run(session, event=event) is not None
     reopen_to = events.reopen_phase(session, event=event) if event.phase == P.closed else None
     at = ORDER.index(event.phase)
     steps = [Step(phase, "current" if i == at else "done" if i < at else "todo") for i, phase in enumerate(ORDER)]
-    return ConsoleView(steps=steps, next_action=_next_action(event, published=published, reopen_to=reopen_to),
-                       checklist=_checklist(event, link_pending=link_pending, topics=topics, duplicates=duplicates,
-                                            leaderless=leaderless, published=published),
-                       published=published, reopen_to=reopen_to)
+    return ConsoleView(
+        steps=steps,
+        next_action=_next_action(event, published=published, reopen_to=reopen_to),
+        checklist=_checklist(
+            event,
+            link_pending=link_pending,
+            topics=topics,
+            duplicates=duplicates,
+            leaderless=leaderless,
+            published=published,
+        ),
+        published=published,
+        reopen_to=reopen_to,
+    )

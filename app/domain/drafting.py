@@ -18,22 +18,13 @@ from sqlmodel import Session
 from app.domain import audit, events, rows
 from app.domain.eventfile import build_instance
 from app.domain.timetable import published_run
-from app.models import (
-    Attendee,
-    Event,
-    FacilitatorClaim,
-    Organizer,
-    Placement,
-    Room,
-    ScheduleRun,
-    TimeSlot,
-    Topic,
-)
+from app.models import Attendee, Event, FacilitatorClaim, Organizer, Placement, Room, ScheduleRun, TimeSlot, Topic
 from app.scheduler import Instance, Solution, Stats, score, violations
 from app.scheduler import Placement as Cell
 from app.scheduler.score import headcounts
 
 # --- versions ---------------------------------------------------------------------------------
+
 
 def current_draft(session: Session, *, event: Event) -> ScheduleRun | None:
     """The draft being worked on, if any: unpublished and newer than every published version."""
@@ -44,9 +35,11 @@ def current_draft(session: Session, *, event: Event) -> ScheduleRun | None:
 
 
 def versions(session: Session, *, event: Event) -> list[ScheduleRun]:
-    return list(session.scalars(
-        select(ScheduleRun).where(ScheduleRun.event_id == event.id).order_by(ScheduleRun.version.desc())  # type: ignore[attr-defined]
-    ))
+    return list(
+        session.scalars(
+            select(ScheduleRun).where(ScheduleRun.event_id == event.id).order_by(ScheduleRun.version.desc())  # type: ignore[attr-defined]
+        )
+    )
 
 
 def _next_version(session: Session, event: Event) -> int:
@@ -57,7 +50,9 @@ def placements_of(session: Session, run: ScheduleRun) -> list[Placement]:
     return list(session.scalars(select(Placement).where(Placement.schedule_run_id == run.id).order_by(Placement.id)))
 
 
-def _new_draft(session: Session, event: Event, rows: list[tuple[int, int, int, bool]], stats: dict[str, Any]) -> ScheduleRun:
+def _new_draft(
+    session: Session, event: Event, rows: list[tuple[int, int, int, bool]], stats: dict[str, Any]
+) -> ScheduleRun:
     """Replace any draft with a new one holding ``(topic_id, room_id, slot_id, pinned)`` rows."""
     # Lock the event row first (a no-op write), so two drafts made at once take turns for a number.
     session.execute(update(Event).where(Event.id == event.id).values(code=Event.code))  # type: ignore[arg-type]
@@ -70,8 +65,10 @@ def _new_draft(session: Session, event: Event, rows: list[tuple[int, int, int, b
     run = ScheduleRun(event_id=event.id, version=version, stats=stats)  # type: ignore[arg-type]
     session.add(run)
     session.flush()
-    session.add_all(Placement(schedule_run_id=run.id, topic_id=t, room_id=r, slot_id=s, pinned=pin)  # type: ignore[arg-type]
-                    for t, r, s, pin in rows)
+    session.add_all(
+        Placement(schedule_run_id=run.id, topic_id=t, room_id=r, slot_id=s, pinned=pin)  # type: ignore[arg-type]
+        for t, r, s, pin in rows
+    )
     session.flush()
     return run
 
@@ -85,7 +82,9 @@ def ensure_draft(session: Session, *, event: Event, commit: bool = True) -> Sche
     if draft is not None:
         return draft
     published = published_run(session, event=event)
-    rows = [(p.topic_id, p.room_id, p.slot_id, p.pinned) for p in placements_of(session, published)] if published else []
+    rows = (
+        [(p.topic_id, p.room_id, p.slot_id, p.pinned) for p in placements_of(session, published)] if published else []
+    )
     run = _new_draft(session, event, rows, dict(published.stats) if published else {})
     if commit:
         session.commit()
@@ -94,8 +93,9 @@ def ensure_draft(session: Session, *, event: Event, commit: bool = True) -> Sche
 
 # --- the scheduler's view of a version --------------------------------------------------------
 
+
 def _key(prefix: str, value: str) -> int:
-    return int(value[len(prefix):])
+    return int(value[len(prefix) :])
 
 
 def cells_of(placements: list[Placement]) -> list[Cell]:
@@ -107,9 +107,16 @@ def display_names(session: Session, event: Event) -> dict[str, str]:
     names = {f"r{r.id}": r.name for r in events.list_rooms(session, event)}
     names.update({f"s{s.id}": f"{s.start}–{s.end}" for s in events.list_slots(session, event)})
     names.update({f"t{t.id}": t.title for t in session.scalars(select(Topic).where(Topic.event_id == event.id))})
-    names.update({f"a{a.id}": a.name or f"attendee {a.id}" for a in session.scalars(
-        select(Attendee).join(FacilitatorClaim, FacilitatorClaim.attendee_id == Attendee.id)
-        .where(Attendee.event_id == event.id))})
+    names.update(
+        {
+            f"a{a.id}": a.name or f"attendee {a.id}"
+            for a in session.scalars(
+                select(Attendee)
+                .join(FacilitatorClaim, FacilitatorClaim.attendee_id == Attendee.id)
+                .where(Attendee.event_id == event.id)
+            )
+        }
+    )
     return names
 
 
@@ -119,16 +126,30 @@ def humanize(message: str, names: dict[str, str]) -> str:
     return re.sub(r"'([trsa]\d+)'", lambda m: f"“{names.get(m.group(1), m.group(1))}”", text)
 
 
-def judge(session: Session, event: Event, placements: list[Placement], instance: Instance | None = None,
-          *, proven_bound: int | None = None, solve_seconds: float = 0.0) -> dict[str, Any]:
+def judge(
+    session: Session,
+    event: Event,
+    placements: list[Placement],
+    instance: Instance | None = None,
+    *,
+    proven_bound: int | None = None,
+    solve_seconds: float = 0.0,
+) -> dict[str, Any]:
     """The format's stats for a version, as stored on the run."""
     instance = instance or build_instance(session, event)
     open_ids = {t.id for t in instance.topics}
     cells = [c for c in cells_of(placements) if c.topic in open_ids]
     stats = score(instance, cells, proven_bound=proven_bound, solve_seconds=solve_seconds)
-    return {"attendance": stats.attendance, "upper_bound": stats.upper_bound, "proven_bound": stats.proven_bound,
-            "sessions_run": stats.sessions_run, "viable_left_out": stats.viable_left_out,
-            "overflow": stats.overflow, "clashes": stats.clashes, "solve_seconds": round(stats.solve_seconds, 3)}
+    return {
+        "attendance": stats.attendance,
+        "upper_bound": stats.upper_bound,
+        "proven_bound": stats.proven_bound,
+        "sessions_run": stats.sessions_run,
+        "viable_left_out": stats.viable_left_out,
+        "overflow": stats.overflow,
+        "clashes": stats.clashes,
+        "solve_seconds": round(stats.solve_seconds, 3),
+    }
 
 
 def gap_percent(attendance: int, bound: int | None) -> float | None:
@@ -156,8 +177,9 @@ def record_bound(session: Session, *, run_id: int, bound: int) -> None:
     session.commit()
 
 
-def save_solution(session: Session, *, event: Event, instance: Instance, solution: Solution,
-                  actor: Organizer, note: str = "") -> ScheduleRun:
+def save_solution(
+    session: Session, *, event: Event, instance: Instance, solution: Solution, actor: Organizer, note: str = ""
+) -> ScheduleRun:
     """Store what the scheduler found as the new draft, with its stats and left-out reasons."""
     stats: Stats | None = solution.stats
     left_out = {str(_key("t", u.topic)): u.reason for u in solution.unscheduled}
@@ -165,21 +187,34 @@ def save_solution(session: Session, *, event: Event, instance: Instance, solutio
     pinned = {f"t{t.id}" for t in instance.topics if t.pinned is not None}
     rows = [(t, r, s, f"t{t}" in pinned) for t, r, s, _ in rows]
     summary: dict[str, Any] = {
-        "attendance": stats.attendance if stats else 0, "upper_bound": stats.upper_bound if stats else 0,
-        "proven_bound": stats.proven_bound if stats else None, "overflow": stats.overflow if stats else 0,
-        "sessions_run": stats.sessions_run if stats else 0, "viable_left_out": stats.viable_left_out if stats else 0,
-        "clashes": stats.clashes if stats else 0, "solve_seconds": round(stats.solve_seconds, 3) if stats else 0,
-        "status": solution.status.value, "left_out": left_out, "moved": solution.moved, "note": note,
+        "attendance": stats.attendance if stats else 0,
+        "upper_bound": stats.upper_bound if stats else 0,
+        "proven_bound": stats.proven_bound if stats else None,
+        "overflow": stats.overflow if stats else 0,
+        "sessions_run": stats.sessions_run if stats else 0,
+        "viable_left_out": stats.viable_left_out if stats else 0,
+        "clashes": stats.clashes if stats else 0,
+        "solve_seconds": round(stats.solve_seconds, 3) if stats else 0,
+        "status": solution.status.value,
+        "left_out": left_out,
+        "moved": solution.moved,
+        "note": note,
     }
     run = _new_draft(session, event, rows, summary)
-    audit.record(session, event=event, actor=actor, action="build",
-                 detail=f"built draft v{run.version}: attendance {summary['attendance']} of {summary['upper_bound']}"
-                        + (f", {solution.moved} moved" if solution.moved is not None else ""))
+    audit.record(
+        session,
+        event=event,
+        actor=actor,
+        action="build",
+        detail=f"built draft v{run.version}: attendance {summary['attendance']} of {summary['upper_bound']}"
+        + (f", {solution.moved} moved" if solution.moved is not None else ""),
+    )
     session.commit()
     return run
 
 
 # --- the draft on the grid ----------------------------------------------------------------------
+
 
 @dataclass
 class DraftCell:
@@ -226,8 +261,10 @@ def schedule_view(session: Session, *, event: Event, run: ScheduleRun | None = N
     topic_rows = {t.id: t for t in session.scalars(select(Topic).where(Topic.event_id == event.id))}
     placements = placements_of(session, run) if run else []
     # "" is unnamed: attendees.names_line counts them
-    leads = {topic_id: [name or "" for _, name in people]
-             for topic_id, people in rows.facilitators(session, event=event).items()}
+    leads = {
+        topic_id: [name or "" for _, name in people]
+        for topic_id, people in rows.facilitators(session, event=event).items()
+    }
     open_ids = {t.id for t in instance.topics}
     cells = [c for c in cells_of(placements) if c.topic in open_ids]
     heads = headcounts(instance, {c.topic: c.slot for c in cells})
@@ -239,8 +276,11 @@ def schedule_view(session: Session, *, event: Event, run: ScheduleRun | None = N
         if topic is None or room is None:
             continue
         view.cells[(p.room_id, p.slot_id)] = DraftCell(
-            placement=p, topic=topic, facilitators=leads.get(topic.id, []),  # type: ignore[arg-type]
-            headcount=round(float(heads.get(f"t{topic.id}", 0)), 1), capacity=room.capacity,
+            placement=p,
+            topic=topic,
+            facilitators=leads.get(topic.id, []),  # type: ignore[arg-type]
+            headcount=round(float(heads.get(f"t{topic.id}", 0)), 1),
+            capacity=room.capacity,
             missing=sorted(needs.get(f"t{topic.id}", frozenset()) - set(room.features)),
         )
     placed = {p.topic_id for p in placements}
@@ -251,11 +291,15 @@ def schedule_view(session: Session, *, event: Event, run: ScheduleRun | None = N
             view.left_out.append((topic_rows[topic_id], reasons.get(str(topic_id), "not placed yet")))
     names = display_names(session, event)
     view.problems = [humanize(m, names) for m in violations(instance, cells)]
-    view.problems += [f"“{topic_rows[p.topic_id].title}” is on the schedule but no longer on the wall "
-                      f"({topic_rows[p.topic_id].status.value})."
-                      for p in placements if p.topic_id in topic_rows and f"t{p.topic_id}" not in open_ids]
-    view.stats = judge(session, event, placements, instance,
-                       proven_bound=(run.stats.get("proven_bound") if run else None))
+    view.problems += [
+        f"“{topic_rows[p.topic_id].title}” is on the schedule but no longer on the wall "
+        f"({topic_rows[p.topic_id].status.value})."
+        for p in placements
+        if p.topic_id in topic_rows and f"t{p.topic_id}" not in open_ids
+    ]
+    view.stats = judge(
+        session, event, placements, instance, proven_bound=(run.stats.get("proven_bound") if run else None)
+    )
     if run is not None and run.published_at is None and view.published is not None:
         view.changes = moves_between(session, view.published, run)
     return view

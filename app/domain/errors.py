@@ -60,12 +60,12 @@ class InvalidInput(DomainError):
     code = "invalid"
     title = "A value was refused"
 
-    def __init__(self, message: str = "", *, field: str | None = None,
-                 errors: list[FieldError] | None = None) -> None:
+    def __init__(self, message: str = "", *, field: str | None = None, errors: list[FieldError] | None = None) -> None:
         self.errors = list(errors or [])
         if self.errors and not message:
-            message = " ".join(f"{error}." if not str(error).endswith((".", "?")) else str(error)
-                               for error in self.errors)
+            message = " ".join(
+                f"{error}." if not str(error).endswith((".", "?")) else str(error) for error in self.errors
+            )
         super().__init__(message, field=field or (self.errors[0].field if self.errors else None))
 
     @property
@@ -128,19 +128,34 @@ def known_id(value: int) -> bool:
 
 
 def _without_field(message: str, field: str) -> str:
-    """"vote_budget: at most 1000." -> "at most 1000." (messages name their field for API clients)."""
+    """ "vote_budget: at most 1000." -> "at most 1000." (messages name their field for API clients)."""
     prefix = f"{field}: "
-    return message[len(prefix):] if message.startswith(prefix) else message
+    return message[len(prefix) :] if message.startswith(prefix) else message
 
 
 # What a person calls each field the domain checks; rooms[i] and slots[i] are "Room i+1", "Slot i+1".
 FIELD_LABELS = {
-    "name": "Name", "date": "Date", "timezone": "Time zone", "password": "Password", "rooms": "Rooms",
-    "slots": "Time slots", "vote_budget": "Marks per attendee", "facilitator_limit": "Facilitators per topic",
+    "name": "Name",
+    "date": "Date",
+    "timezone": "Time zone",
+    "password": "Password",
+    "rooms": "Rooms",
+    "slots": "Time slots",
+    "vote_budget": "Marks per attendee",
+    "facilitator_limit": "Facilitators per topic",
     "min_interest": "People a session needs",
-    "title": "Title", "description": "Description", "tags": "Tags", "paper_marks": "Marks on the card",
-    "reason": "Reason", "announcement": "Announcement", "merge_id": "Merge", "keep_id": "Merge",
-    "topic_id": "Topic", "attendee_id": "Attendee", "phase": "Phase", "code": "Event code",
+    "title": "Title",
+    "description": "Description",
+    "tags": "Tags",
+    "paper_marks": "Marks on the card",
+    "reason": "Reason",
+    "announcement": "Announcement",
+    "merge_id": "Merge",
+    "keep_id": "Merge",
+    "topic_id": "Topic",
+    "attendee_id": "Attendee",
+    "phase": "Phase",
+    "code": "Event code",
 }
 _ROW = re.compile(r"^(rooms|slots)\[(\d+)\](?:\.(\w+))?$")
 _PART_WORDS = {"name": "name", "capacity": "seats", "features": "features", "start": "start", "end": "end"}
@@ -162,5 +177,7 @@ def plain_messages(error: DomainError | None) -> dict[str, str]:
     for item in error.field_errors:
         # A message that is a whole sentence already says what it is about; a fragment gets its label.
         whole = item.message[:1].isupper()
-        plain.setdefault(item.field, item.message if whole else f"{field_label(item.field)}: {item.message.rstrip('.')}")
+        plain.setdefault(
+            item.field, item.message if whole else f"{field_label(item.field)}: {item.message.rstrip('.')}"
+        )
     return plain

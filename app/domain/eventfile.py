@@ -60,22 +60,26 @@ def build_instance(session: Session, event: Event, *, paper_people: bool = True)
     slots = events.list_slots(session, event)
     slot_key = {s.id: f"s{s.id}" for s in slots}
     room_key = {r.id: f"r{r.id}" for r in rooms}
-    topic_rows = list(session.scalars(
-        select(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open).order_by(Topic.id)
-    ))
+    topic_rows = list(
+        session.scalars(
+            select(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open).order_by(Topic.id)
+        )
+    )
     open_ids = {t.id for t in topic_rows}
     people = list(session.scalars(select(Attendee).where(Attendee.event_id == event.id).order_by(Attendee.id)))
     claims: dict[int, list[str]] = {}
-    for claim in session.scalars(select(FacilitatorClaim).where(FacilitatorClaim.event_id == event.id)
-                                 .order_by(FacilitatorClaim.id)):
+    for claim in session.scalars(
+        select(FacilitatorClaim).where(FacilitatorClaim.event_id == event.id).order_by(FacilitatorClaim.id)
+    ):
         claims.setdefault(claim.topic_id, []).append(f"a{claim.attendee_id}")
     interests = [
         InterestIn(attendee=f"a{i.attendee_id}", topic=f"t{i.topic_id}", weight=i.weight)
         for i in session.scalars(select(Interest).where(Interest.event_id == event.id).order_by(Interest.id))
         if i.topic_id in open_ids
     ]
-    paper = [(f"p{t.id}-{n}", f"t{t.id}") for t in topic_rows for n in range(1, t.paper_marks + 1)] \
-        if paper_people else []
+    paper = (
+        [(f"p{t.id}-{n}", f"t{t.id}") for t in topic_rows for n in range(1, t.paper_marks + 1)] if paper_people else []
+    )
     interests += [InterestIn(attendee=person, topic=topic) for person, topic in paper]
     clashes = [
         (f"t{c.topic_a_id}", f"t{c.topic_b_id}")
@@ -87,17 +91,29 @@ def build_instance(session: Session, event: Event, *, paper_people: bool = True)
         pin = None
         if t.pinned_room_id in room_key or t.pinned_slot_id in slot_key:
             pin = Pin(room=room_key.get(t.pinned_room_id), slot=slot_key.get(t.pinned_slot_id))  # type: ignore[arg-type]
-        topics.append(TopicIn(
-            id=f"t{t.id}", title=t.title, description=t.description,
-            facilitators=tuple(claims.get(t.id, [])),  # type: ignore[arg-type]
-            unavailable_slots=frozenset(slot_key[s] for s in t.unavailable_slots if s in slot_key),
-            needs=frozenset(t.needs), pinned=pin,
-        ))
+        topics.append(
+            TopicIn(
+                id=f"t{t.id}",
+                title=t.title,
+                description=t.description,
+                facilitators=tuple(claims.get(t.id, [])),  # type: ignore[arg-type]
+                unavailable_slots=frozenset(slot_key[s] for s in t.unavailable_slots if s in slot_key),
+                needs=frozenset(t.needs),
+                pinned=pin,
+            )
+        )
     return Instance(
         event=EventInfo(name=event.name, date=event.date, timezone=event.timezone, min_interest=event.min_interest),
-        rooms=tuple(RoomIn(id=room_key[r.id], name=r.name, capacity=r.capacity, features=frozenset(r.features),  # type: ignore[index]
-                           unavailable_slots=frozenset(slot_key[s] for s in r.unavailable_slots if s in slot_key))
-                    for r in rooms),
+        rooms=tuple(
+            RoomIn(
+                id=room_key[r.id],
+                name=r.name,
+                capacity=r.capacity,
+                features=frozenset(r.features),  # type: ignore[index]
+                unavailable_slots=frozenset(slot_key[s] for s in r.unavailable_slots if s in slot_key),
+            )
+            for r in rooms
+        ),
         slots=tuple(SlotIn(id=slot_key[s.id], start=s.start, end=s.end) for s in slots),  # type: ignore[index]
         attendees=tuple(AttendeeIn(id=f"a{p.id}", name=p.name) for p in people)
         + tuple(AttendeeIn(id=person, name="") for person, _topic in paper),
@@ -109,8 +125,12 @@ def build_instance(session: Session, event: Event, *, paper_people: bool = True)
 
 def suggested_build_seconds(session: Session, event: Event, *, most: float) -> int:
     """The time worth spending on this event's schedule by the clock (its size decides), at most ``most``."""
-    open_topics = session.scalar(select(func.count()).select_from(Topic).where(
-        Topic.event_id == event.id, Topic.status == TopicStatus.open)) or 0
+    open_topics = (
+        session.scalar(
+            select(func.count()).select_from(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open)
+        )
+        or 0
+    )
     return max(1, int(suggested_seconds(open_topics, len(events.list_slots(session, event)), most=most)))
 
 
@@ -122,11 +142,16 @@ def export_event(session: Session, event: Event) -> dict[str, Any]:
         topic["tags"] = rows[topic["id"]].tags
         if rows[topic["id"]].paper_marks:
             topic["paper_marks"] = rows[topic["id"]].paper_marks
-    document["settings"] = {"vote_budget": event.vote_budget, "hide_counts": event.hide_counts,
-                            "shuffle_topics": event.shuffle_topics, "facilitator_limit": event.facilitator_limit}
+    document["settings"] = {
+        "vote_budget": event.vote_budget,
+        "hide_counts": event.hide_counts,
+        "shuffle_topics": event.shuffle_topics,
+        "facilitator_limit": event.facilitator_limit,
+    }
     # Optional extras: the sessions' notes (with their history) and resources, when there are any.
-    document.update(notes.export_extras(session, event=event,
-                                        topic_keys={int(t["id"][1:]): t["id"] for t in document["topics"]}))
+    document.update(
+        notes.export_extras(session, event=event, topic_keys={int(t["id"][1:]): t["id"] for t in document["topics"]})
+    )
     return document
 
 
@@ -148,30 +173,39 @@ def import_event(session: Session, document: object) -> ImportedEvent:
         raise InvalidInput(str(error), field=error.key) from None
     raw: dict[str, Any] = document if isinstance(document, dict) else {}
     info = instance.event
-    name = " ".join(info.name.split())[:eventspec.NAME_MAX] or "Imported event"
+    name = " ".join(info.name.split())[: eventspec.NAME_MAX] or "Imported event"
     date = eventspec.validate_date(info.date) if info.date else ""
     try:
         timezone = eventspec.validate_timezone(info.timezone)
     except InvalidInput:
-        raise InvalidInput(f"event.timezone: '{info.timezone[:64]}' is not a time zone such as America/Los_Angeles.",
-                           field="event.timezone") from None
+        raise InvalidInput(
+            f"event.timezone: '{info.timezone[:64]}' is not a time zone such as America/Los_Angeles.",
+            field="event.timezone",
+        ) from None
     if info.min_interest > events.MIN_INTEREST_MAX:
-        raise InvalidInput(f"event.min_interest: at most {events.MIN_INTEREST_MAX} people, got {info.min_interest}.",
-                           field="event.min_interest")
+        raise InvalidInput(
+            f"event.min_interest: at most {events.MIN_INTEREST_MAX} people, got {info.min_interest}.",
+            field="event.min_interest",
+        )
     seen_rooms: set[str] = set()
     for index, room in enumerate(instance.rooms):
         key = f"rooms[{index}]"
-        _check_text(room.name or room.id, key=f"{key}.name", ident=room.id, limit=eventspec.ROOM_NAME_MAX, required=True)
+        _check_text(
+            room.name or room.id, key=f"{key}.name", ident=room.id, limit=eventspec.ROOM_NAME_MAX, required=True
+        )
         if (room.name or room.id).lower() in seen_rooms:
             raise InvalidInput(f"{key}.name: room '{room.id}' has the same name as another room.", field=f"{key}.name")
         seen_rooms.add((room.name or room.id).lower())
         if room.capacity > eventspec.CAPACITY_MAX:
-            raise InvalidInput(f"{key}.capacity: room '{room.id}' has more than {eventspec.CAPACITY_MAX} seats.",
-                               field=f"{key}.capacity")
+            raise InvalidInput(
+                f"{key}.capacity: room '{room.id}' has more than {eventspec.CAPACITY_MAX} seats.",
+                field=f"{key}.capacity",
+            )
     for index, topic in enumerate(instance.topics):
         _check_text(topic.title, key=f"topics[{index}].title", ident=topic.id, limit=TITLE_MAX, required=True)
-        _check_text(topic.description, key=f"topics[{index}].description", ident=topic.id, limit=DESCRIPTION_MAX,
-                    required=False)
+        _check_text(
+            topic.description, key=f"topics[{index}].description", ident=topic.id, limit=DESCRIPTION_MAX, required=False
+        )
     for index, attendee in enumerate(instance.attendees):
         _check_text(attendee.name, key=f"attendees[{index}].name", ident=attendee.id, limit=60, required=False)
     eventspec.validate_slots([eventspec.SlotSpec(s.start, s.end) for s in instance.slots])
@@ -184,15 +218,24 @@ def import_event(session: Session, document: object) -> ImportedEvent:
         if isinstance(item, dict) and "paper_marks" in item:
             value = item["paper_marks"]
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10_000:
-                raise InvalidInput(f"topics[{index}].paper_marks: topic '{item.get('id')}' needs a whole number "
-                                   "from 0 to 10000.", field=f"topics[{index}].paper_marks")
+                raise InvalidInput(
+                    f"topics[{index}].paper_marks: topic '{item.get('id')}' needs a whole number from 0 to 10000.",
+                    field=f"topics[{index}].paper_marks",
+                )
             raw_paper[str(item.get("id"))] = value
     settings = raw.get("settings") if isinstance(raw.get("settings"), dict) else {}
     extras = notes.parse_extras(raw, topic_ids={t.id for t in instance.topics})
 
     secret = secrets.token_urlsafe(18)
-    event = Event(code=events.new_code(), name=name, date=date, timezone=timezone, phase=Phase.setup,
-                  organizer_secret_hash=organizers.hash_secret(secret), min_interest=info.min_interest)
+    event = Event(
+        code=events.new_code(),
+        name=name,
+        date=date,
+        timezone=timezone,
+        phase=Phase.setup,
+        organizer_secret_hash=organizers.hash_secret(secret),
+        min_interest=info.min_interest,
+    )
     budget = settings.get("vote_budget")  # type: ignore[union-attr]
     if isinstance(budget, int) and not isinstance(budget, bool) and 1 <= budget <= 1000:
         event.vote_budget = budget
@@ -205,15 +248,22 @@ def import_event(session: Session, document: object) -> ImportedEvent:
         event.code = events.new_code()
     session.add(event)
     session.flush()
-    slot_rows = {s.id: TimeSlot(event_id=event.id, start=s.start, end=s.end, position=i)  # type: ignore[arg-type]
-                 for i, s in enumerate(instance.slots)}
+    slot_rows = {
+        s.id: TimeSlot(event_id=event.id, start=s.start, end=s.end, position=i)  # type: ignore[arg-type]
+        for i, s in enumerate(instance.slots)
+    }
     session.add_all(slot_rows.values())
     session.flush()
     slot_pk = {key: row.id for key, row in slot_rows.items()}
     room_rows = {
-        r.id: Room(event_id=event.id, name=" ".join((r.name or r.id).split()), capacity=r.capacity,  # type: ignore[arg-type]
-                   features=sorted(r.features), unavailable_slots=sorted(slot_pk[s] for s in r.unavailable_slots),  # type: ignore[misc]
-                   position=i)
+        r.id: Room(
+            event_id=event.id,
+            name=" ".join((r.name or r.id).split()),
+            capacity=r.capacity,  # type: ignore[arg-type]
+            features=sorted(r.features),
+            unavailable_slots=sorted(slot_pk[s] for s in r.unavailable_slots),  # type: ignore[misc]
+            position=i,
+        )
         for i, r in enumerate(instance.rooms)
     }
     session.add_all(room_rows.values())
@@ -224,8 +274,12 @@ def import_event(session: Session, document: object) -> ImportedEvent:
     for t in instance.topics:
         pin = t.pinned or Pin()
         topic_rows[t.id] = Topic(
-            event_id=event.id, title=strip_bidi(" ".join(t.title.split())), description=t.description.strip(),  # type: ignore[arg-type]
-            tags=raw_tags.get(t.id, []), paper_marks=raw_paper.get(t.id, 0), unavailable_slots=sorted(slot_pk[s] for s in t.unavailable_slots),  # type: ignore[misc]
+            event_id=event.id,
+            title=strip_bidi(" ".join(t.title.split())),
+            description=t.description.strip(),  # type: ignore[arg-type]
+            tags=raw_tags.get(t.id, []),
+            paper_marks=raw_paper.get(t.id, 0),
+            unavailable_slots=sorted(slot_pk[s] for s in t.unavailable_slots),  # type: ignore[misc]
             needs=sorted(t.needs),
             pinned_room_id=room_rows[pin.room].id if pin.room else None,
             pinned_slot_id=slot_pk[pin.slot] if pin.slot else None,
@@ -234,19 +288,34 @@ def import_event(session: Session, document: object) -> ImportedEvent:
     session.flush()
     for t in instance.topics:
         for person in dict.fromkeys(t.facilitators):
-            session.add(FacilitatorClaim(event_id=event.id, attendee_id=people[person].id,  # type: ignore[arg-type]
-                                         topic_id=topic_rows[t.id].id))
+            session.add(
+                FacilitatorClaim(
+                    event_id=event.id,
+                    attendee_id=people[person].id,  # type: ignore[arg-type]
+                    topic_id=topic_rows[t.id].id,
+                )
+            )
     marks: dict[tuple[str, str], float] = {}
     for interest in instance.interests:
         marks[(interest.attendee, interest.topic)] = interest.weight  # one mark per attendee and topic
     for (person, topic_id), weight in marks.items():
-        session.add(Interest(event_id=event.id, attendee_id=people[person].id,  # type: ignore[arg-type]
-                             topic_id=topic_rows[topic_id].id, weight=weight))
+        session.add(
+            Interest(
+                event_id=event.id,
+                attendee_id=people[person].id,  # type: ignore[arg-type]
+                topic_id=topic_rows[topic_id].id,
+                weight=weight,
+            )
+        )
     for a, b in dict.fromkeys(tuple(sorted(pair)) for pair in instance.avoid_clash):
         session.add(ClashPair(event_id=event.id, topic_a_id=topic_rows[a].id, topic_b_id=topic_rows[b].id))  # type: ignore[arg-type]
     notes.restore_extras(session, event=event, extras=extras, topic_pk={k: row.id for k, row in topic_rows.items()})  # type: ignore[misc]
     organizer = Organizer(event_id=event.id)  # type: ignore[arg-type]
     session.add(organizer)
     session.commit()
-    return ImportedEvent(created=events.CreatedEvent(event=event, organizer=organizer, secret=secret),
-                         topics=len(topic_rows), attendees=len(people), interests=len(marks))
+    return ImportedEvent(
+        created=events.CreatedEvent(event=event, organizer=organizer, secret=secret),
+        topics=len(topic_rows),
+        attendees=len(people),
+        interests=len(marks),
+    )

@@ -22,7 +22,6 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 
 
-
 @dataclass
 class CreatedEvent:
     event: Event
@@ -62,18 +61,30 @@ def create_event(
     one-time secret. Everything is checked before anything is written, and every field's problem
     is told at once, so the form is fixed in one go; a refusal leaves nothing behind."""
     found = eventspec.Collect()
-    checked = (found.check(eventspec.validate_name, name, field_name="name", limit=eventspec.NAME_MAX), found.check(eventspec.validate_date, date),
-               found.check(eventspec.validate_timezone, timezone), found.check(eventspec.validate_rooms, rooms),
-               found.check(eventspec.validate_slots, slots), found.check(eventspec.validate_vote_budget, vote_budget),
-               found.check(organizers.hash_password, password, passwords) if password else None)
+    checked = (
+        found.check(eventspec.validate_name, name, field_name="name", limit=eventspec.NAME_MAX),
+        found.check(eventspec.validate_date, date),
+        found.check(eventspec.validate_timezone, timezone),
+        found.check(eventspec.validate_rooms, rooms),
+        found.check(eventspec.validate_slots, slots),
+        found.check(eventspec.validate_vote_budget, vote_budget),
+        found.check(organizers.hash_password, password, passwords) if password else None,
+    )
     found.raise_any()
     name, date, timezone, rooms, slots = checked[:5]  # type: ignore[assignment]
     password_hash = checked[6]
     secret = secrets.token_urlsafe(18)
     for _attempt in range(20):
-        event = Event(code=new_code(), name=name, date=date, timezone=timezone,
-                      organizer_secret_hash=organizers.hash_secret(secret), vote_budget=vote_budget, hide_counts=hide_counts,
-                      shuffle_topics=shuffle_topics)
+        event = Event(
+            code=new_code(),
+            name=name,
+            date=date,
+            timezone=timezone,
+            organizer_secret_hash=organizers.hash_secret(secret),
+            vote_budget=vote_budget,
+            hide_counts=hide_counts,
+            shuffle_topics=shuffle_topics,
+        )
         session.add(event)
         try:
             session.flush()
@@ -85,13 +96,19 @@ def create_event(
         raise RuntimeError("could not find a free join code")
     assert event.id is not None
     for position, room in enumerate(rooms):
-        session.add(Room(event_id=event.id, name=room.name, capacity=room.capacity,
-                         features=room.features, position=position))
+        session.add(
+            Room(event_id=event.id, name=room.name, capacity=room.capacity, features=room.features, position=position)
+        )
     for position, slot in enumerate(slots):
         session.add(TimeSlot(event_id=event.id, start=slot.start, end=slot.end, position=position))
-    organizer = Organizer(event_id=event.id, name=organizer_name.strip()[:60], password_hash=password_hash,
-                          password_tag=passwords.tag(event_id=event.id, password=password)
-                          if password and passwords is not None else None)
+    organizer = Organizer(
+        event_id=event.id,
+        name=organizer_name.strip()[:60],
+        password_hash=password_hash,
+        password_tag=passwords.tag(event_id=event.id, password=password)
+        if password and passwords is not None
+        else None,
+    )
     session.add(organizer)
     session.commit()
     return CreatedEvent(event=event, organizer=organizer, secret=secret)
@@ -114,8 +131,9 @@ def require_event(session: Session, code: str) -> Event:
     """The event with this join code, or NotFound that says what to check."""
     event = get_event(session, code)
     if event is None:
-        raise NotFound(f"No event has the join code '{normalize_code(code)[:12]}'. Check the code on the poster.",
-                       field="code")
+        raise NotFound(
+            f"No event has the join code '{normalize_code(code)[:12]}'. Check the code on the poster.", field="code"
+        )
     return event
 
 
@@ -159,12 +177,21 @@ def update_settings(
     if min_interest is not None:
         event.min_interest = min_interest
     session.add(event)
-    audit.record(session, event=event, actor=actor, action="settings",
-                 detail=f"marks per attendee {vote_budget or 'unlimited'}, counts {'hidden' if hide_counts else 'shown'}, "
-                        f"{'shuffled' if shuffle_topics else 'shared'} order, up to {event.facilitator_limit} facilitators, "
-                        f"a session runs with {event.min_interest} or more people")
-    record_change(session, event_id=event.id, kind=Change.settings_changed,  # type: ignore[arg-type]
-                  payload={"vote_budget": vote_budget, "hide_counts": hide_counts})
+    audit.record(
+        session,
+        event=event,
+        actor=actor,
+        action="settings",
+        detail=f"marks per attendee {vote_budget or 'unlimited'}, counts {'hidden' if hide_counts else 'shown'}, "
+        f"{'shuffled' if shuffle_topics else 'shared'} order, up to {event.facilitator_limit} facilitators, "
+        f"a session runs with {event.min_interest} or more people",
+    )
+    record_change(
+        session,
+        event_id=event.id,
+        kind=Change.settings_changed,  # type: ignore[arg-type]
+        payload={"vote_budget": vote_budget, "hide_counts": hide_counts},
+    )
     session.commit()
     return event
 
@@ -177,14 +204,16 @@ def set_phase(session: Session, *, event: Event, phase: Phase | str, actor: Orga
         target = Phase(phase)
     except ValueError:
         allowed = ", ".join(p.value for p in Phase)
-        raise InvalidInput(f"phase: '{str(phase)[:20]}' is not a phase; use one of {allowed}.",
-                           field="phase") from None
+        raise InvalidInput(f"phase: '{str(phase)[:20]}' is not a phase; use one of {allowed}.", field="phase") from None
     if target == event.phase:
         return event
     if target == Phase.live and published_run(session, event=event) is None:
-        raise Conflict("Nothing has been published yet, so the event cannot be in 'Schedule published'. "
-                       "Build the schedule and press Publish on the schedule page: that moves the event "
-                       "there by itself.", field="phase")
+        raise Conflict(
+            "Nothing has been published yet, so the event cannot be in 'Schedule published'. "
+            "Build the schedule and press Publish on the schedule page: that moves the event "
+            "there by itself.",
+            field="phase",
+        )
     if target == Phase.closed:
         event.phase_before_close = event.phase
     elif event.phase == Phase.closed:
@@ -198,8 +227,12 @@ def _move(session: Session, event: Event, target: Phase, actor: Organizer, how: 
     before = event.phase
     event.phase = target
     session.add(event)
-    record_change(session, event_id=event.id, kind=Change.phase_changed,  # type: ignore[arg-type]
-                  payload={"phase": target.value, "from": before.value})
+    record_change(
+        session,
+        event_id=event.id,
+        kind=Change.phase_changed,  # type: ignore[arg-type]
+        payload={"phase": target.value, "from": before.value},
+    )
     session.commit()
 
 
@@ -216,8 +249,9 @@ def reopen_phase(session: Session, *, event: Event) -> Phase:
 def reopen_event(session: Session, *, event: Event, actor: Organizer) -> Event:
     """Undo closing: the event goes back to the phase it was closed from."""
     if event.phase != Phase.closed:
-        raise Conflict(f"The event is not closed (it is in '{event.phase.label}'), so there is nothing to reopen.",
-                       field="phase")
+        raise Conflict(
+            f"The event is not closed (it is in '{event.phase.label}'), so there is nothing to reopen.", field="phase"
+        )
     target = reopen_phase(session, event=event)
     event.phase_before_close = None
     _move(session, event, target, actor, how=" (reopened)")
@@ -256,5 +290,3 @@ def set_board_theme(session: Session, *, event: Event, theme: str, actor: Organi
 
 def count_events(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Event)) or 0
-
-

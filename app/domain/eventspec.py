@@ -69,8 +69,9 @@ def parse_hhmm(value: str, *, field_name: str) -> str:
         if 0 <= hours < 24 and 0 <= minutes < 60:
             return f"{hours:02d}:{minutes:02d}"
     if not text:
-        raise InvalidInput(f"{field_name}: give the {'end' if field_name.endswith('end') else 'start'} time.",
-                           field=field_name)
+        raise InvalidInput(
+            f"{field_name}: give the {'end' if field_name.endswith('end') else 'start'} time.", field=field_name
+        )
     raise InvalidInput(f"{field_name}: '{text[:20]}' is not a time such as 9:30 AM.", field=field_name)
 
 
@@ -90,8 +91,9 @@ def clean_features(raw: list[str], *, field_name: str) -> list[str]:
         if not feature:
             continue
         if len(feature) > FEATURE_MAX:
-            raise InvalidInput(f"{field_name}: '{feature[:40]}' is longer than {FEATURE_MAX} characters.",
-                               field=field_name)
+            raise InvalidInput(
+                f"{field_name}: '{feature[:40]}' is longer than {FEATURE_MAX} characters.", field=field_name
+            )
         if feature not in result:
             result.append(feature)
     return result
@@ -111,8 +113,9 @@ def validate_timezone(raw: str) -> str:
     try:
         ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(f"timezone: '{text[:64]}' is not a time zone such as America/Los_Angeles.",
-                           field="timezone") from None
+        raise InvalidInput(
+            f"timezone: '{text[:64]}' is not a time zone such as America/Los_Angeles.", field="timezone"
+        ) from None
     return text
 
 
@@ -134,15 +137,18 @@ def _capacity(raw: int | str, *, field_name: str, room: str) -> int:
             raise InvalidInput(f"{field_name}: how many seats does {room or 'it'} have?", field=field_name)
         raw = int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else -1
     if isinstance(raw, bool) or not isinstance(raw, int) or not (1 <= raw <= CAPACITY_MAX):
-        raise InvalidInput(f"{field_name}: seats must be a whole number from 1 to {CAPACITY_MAX}.",
-                           field=field_name)
+        raise InvalidInput(f"{field_name}: seats must be a whole number from 1 to {CAPACITY_MAX}.", field=field_name)
     return raw
 
 
 def _blank_room(room: RoomSpec) -> bool:
     """A form's empty row (the form offers more rows than most days need)."""
-    return not (room.name or "").strip() and isinstance(room.capacity, str) and not room.capacity.strip() \
+    return (
+        not (room.name or "").strip()
+        and isinstance(room.capacity, str)
+        and not room.capacity.strip()
         and not any(str(f).strip() for f in room.features)
+    )
 
 
 def validate_rooms(rooms: list[RoomSpec]) -> list[RoomSpec]:
@@ -173,8 +179,9 @@ def validate_rooms(rooms: list[RoomSpec]) -> list[RoomSpec]:
 
 def validate_slots(slots: list[SlotSpec]) -> list[SlotSpec]:
     """The slots in time order; every slot's every problem at once. Field paths count the rows as given."""
-    given = [(index, slot) for index, slot in enumerate(slots)
-             if (slot.start or "").strip() or (slot.end or "").strip()]
+    given = [
+        (index, slot) for index, slot in enumerate(slots) if (slot.start or "").strip() or (slot.end or "").strip()
+    ]
     if not given:
         raise InvalidInput("slots: an event needs at least one time slot.", field="slots")
     if len(given) > SLOTS_MAX:
@@ -193,17 +200,24 @@ def validate_slots(slots: list[SlotSpec]) -> list[SlotSpec]:
     ordered = sorted(cleaned, key=lambda pair: pair[1].start)
     for (before_index, before), (index, after) in zip(ordered, ordered[1:], strict=False):
         if after.start < before.end:
-            found.add(f"slots[{index}].start",
-                      f"{clock(after.start)}–{clock(after.end)} overlaps Slot {before_index + 1} "
-                      f"({clock(before.start)}–{clock(before.end)}).")
+            found.add(
+                f"slots[{index}].start",
+                f"{clock(after.start)}–{clock(after.end)} overlaps Slot {before_index + 1} "
+                f"({clock(before.start)}–{clock(before.end)}).",
+            )
     found.raise_any()
     return [slot for _index, slot in ordered]
 
 
 def validate_vote_budget(vote_budget: int | None) -> None:
     if vote_budget is not None and not (1 <= vote_budget <= VOTE_BUDGET_MAX):
-        raise InvalidInput(errors=[FieldError("vote_budget", f"give a number from 1 to {VOTE_BUDGET_MAX}, "
-                                                            "or leave it empty for unlimited.")])
+        raise InvalidInput(
+            errors=[
+                FieldError(
+                    "vote_budget", f"give a number from 1 to {VOTE_BUDGET_MAX}, or leave it empty for unlimited."
+                )
+            ]
+        )
 
 
 def timezone_choices() -> list[str]:

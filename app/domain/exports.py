@@ -41,8 +41,10 @@ def topics_csv(session: Session, *, event: Event) -> str:
     """Every topic with its marks, facilitators and, once published, its room and slot."""
     listed = list(session.scalars(select(Topic).where(Topic.event_id == event.id).order_by(Topic.id)))
     counts = topics.interest_counts(session, event=event)
-    leads = {topic_id: [name or "unnamed" for _, name in people]
-             for topic_id, people in rows.facilitators(session, event=event).items()}
+    leads = {
+        topic_id: [name or "unnamed" for _, name in people]
+        for topic_id, people in rows.facilitators(session, event=event).items()
+    }
     view = timetable.grid(session, event=event)
     placed = {}
     for slot in view.slots:
@@ -50,22 +52,46 @@ def topics_csv(session: Session, *, event: Event) -> str:
             cell = view.cell(room, slot)
             if cell is not None:
                 placed[cell.topic.id] = (room.name, slot.start, slot.end)
-    header = ["topic_id", "title", "status", "tags", "marks", "facilitators", "room", "slot_start", "slot_end",
-              "description"]
-    return to_csv(header, (
-        [t.id, t.title, t.status.value, ", ".join(t.tags), counts.get(t.id, 0), ", ".join(leads.get(t.id, [])),  # type: ignore[arg-type]
-         *placed.get(t.id, ("", "", "")), t.description]
-        for t in listed
-    ))
+    header = [
+        "topic_id",
+        "title",
+        "status",
+        "tags",
+        "marks",
+        "facilitators",
+        "room",
+        "slot_start",
+        "slot_end",
+        "description",
+    ]
+    return to_csv(
+        header,
+        (
+            [
+                t.id,
+                t.title,
+                t.status.value,
+                ", ".join(t.tags),
+                counts.get(t.id, 0),
+                ", ".join(leads.get(t.id, [])),  # type: ignore[arg-type]
+                *placed.get(t.id, ("", "", "")),
+                t.description,
+            ]
+            for t in listed
+        ),
+    )
 
 
 def feedback_csv(session: Session, *, event: Event) -> str:
     """Every feedback answer, anonymous: the day's first, then sessions in schedule order."""
     header = ["scope", "topic_id", "title", "room", "slot", "rating", "will_try", "updated_at"]
-    return to_csv(header, (
-        [r.scope, r.topic_id or "", r.title, r.room, r.slot, r.rating, r.will_try, r.updated_at.isoformat()]
-        for r in feedback.feedback_rows(session, event=event)
-    ))
+    return to_csv(
+        header,
+        (
+            [r.scope, r.topic_id or "", r.title, r.room, r.slot, r.rating, r.will_try, r.updated_at.isoformat()]
+            for r in feedback.feedback_rows(session, event=event)
+        ),
+    )
 
 
 def guide_csv(session: Session, *, event: Event) -> str:
@@ -77,11 +103,22 @@ def guide_csv(session: Session, *, event: Event) -> str:
         slot = f"{entry.slot.start}–{entry.slot.end}" if entry.slot else ""
         room = entry.room.name if entry.room else ""
         if entry.notes:
-            lines.append([slot, room, entry.topic.id, entry.topic.title, "notes", "", entry.notes,
-                          ", ".join(entry.notes_by)])
+            lines.append(
+                [slot, room, entry.topic.id, entry.topic.title, "notes", "", entry.notes, ", ".join(entry.notes_by)]
+            )
         for resource in entry.resources:
-            lines.append([slot, room, entry.topic.id, entry.topic.title, "resource", resource.url, resource.line,
-                          resource.added_by_name])
+            lines.append(
+                [
+                    slot,
+                    room,
+                    entry.topic.id,
+                    entry.topic.title,
+                    "resource",
+                    resource.url,
+                    resource.line,
+                    resource.added_by_name,
+                ]
+            )
     return to_csv(header, lines)
 
 

@@ -44,8 +44,7 @@ def clean_rating(raw: int | str | None) -> int:
 def clean_will_try(raw: str | None) -> str:
     text = (raw or "").replace("\r\n", "\n").strip()
     if len(text) > FEEDBACK_TEXT_MAX:
-        raise InvalidInput(f"will_try: at most {FEEDBACK_TEXT_MAX} characters; this has {len(text)}.",
-                           field="will_try")
+        raise InvalidInput(f"will_try: at most {FEEDBACK_TEXT_MAX} characters; this has {len(text)}.", field="will_try")
     return text
 
 
@@ -58,8 +57,9 @@ def placed_topic_ids(session: Session, *, event: Event) -> set[int]:
 def get_session_feedback(session: Session, *, topic: Topic, attendee: Attendee | None) -> SessionFeedback | None:
     if attendee is None:
         return None
-    return session.scalars(select(SessionFeedback).where(SessionFeedback.topic_id == topic.id,
-                                                         SessionFeedback.attendee_id == attendee.id)).first()
+    return session.scalars(
+        select(SessionFeedback).where(SessionFeedback.topic_id == topic.id, SessionFeedback.attendee_id == attendee.id)
+    ).first()
 
 
 def get_event_feedback(session: Session, *, attendee: Attendee | None) -> EventFeedback | None:
@@ -68,21 +68,28 @@ def get_event_feedback(session: Session, *, attendee: Attendee | None) -> EventF
     return session.scalars(select(EventFeedback).where(EventFeedback.attendee_id == attendee.id)).first()
 
 
-def give_session_feedback(session: Session, *, event: Event, topic: Topic, attendee: Attendee,
-                          rating: int | str, will_try: str = "") -> SessionFeedback:
+def give_session_feedback(
+    session: Session, *, event: Event, topic: Topic, attendee: Attendee, rating: int | str, will_try: str = ""
+) -> SessionFeedback:
     """Rate a session on the published schedule; a second answer replaces the first."""
     require_open(event)
     if topic.event_id != event.id or attendee.event_id != event.id:
         raise NotFound(f"Topic {topic.id} is not on this event's wall.", field="topic_id")
     if topic.id not in placed_topic_ids(session, event=event):
-        raise NotFound("This topic is not on the published schedule, so there is no session to give feedback on.",
-                       field="topic_id")
+        raise NotFound(
+            "This topic is not on the published schedule, so there is no session to give feedback on.", field="topic_id"
+        )
     value, text = clean_rating(rating), clean_will_try(will_try)
     for _attempt in range(2):
         row = get_session_feedback(session, topic=topic, attendee=attendee)
         if row is None:
-            row = SessionFeedback(event_id=event.id, topic_id=topic.id, attendee_id=attendee.id,  # type: ignore[arg-type]
-                                  rating=value, will_try=text)
+            row = SessionFeedback(
+                event_id=event.id,
+                topic_id=topic.id,
+                attendee_id=attendee.id,  # type: ignore[arg-type]
+                rating=value,
+                will_try=text,
+            )
         else:
             row.rating, row.will_try, row.updated_at = value, text, utcnow()
         session.add(row)
@@ -94,8 +101,9 @@ def give_session_feedback(session: Session, *, event: Event, topic: Topic, atten
     raise InvalidInput("Your answer could not be saved; please try again.", field="rating")  # pragma: no cover
 
 
-def give_event_feedback(session: Session, *, event: Event, attendee: Attendee, rating: int | str,
-                        will_try: str = "") -> EventFeedback:
+def give_event_feedback(
+    session: Session, *, event: Event, attendee: Attendee, rating: int | str, will_try: str = ""
+) -> EventFeedback:
     """Rate the day; a second answer replaces the first."""
     require_open(event)
     if attendee.event_id != event.id:
@@ -166,12 +174,14 @@ def results(session: Session, *, event: Event) -> FeedbackResults:
             if cell is not None:
                 where[cell.topic.id] = (room.name, f"{slot.start}–{slot.end}", (s_index, r_index))  # type: ignore[index]
     by_topic: dict[int, Ratings] = {}
-    for row in session.scalars(select(SessionFeedback).where(SessionFeedback.event_id == event.id)
-                               .order_by(SessionFeedback.id)):
+    for row in session.scalars(
+        select(SessionFeedback).where(SessionFeedback.event_id == event.id).order_by(SessionFeedback.id)
+    ):
         by_topic.setdefault(row.topic_id, Ratings()).add(row.rating, row.will_try)
     day = Ratings()
-    for e_row in session.scalars(select(EventFeedback).where(EventFeedback.event_id == event.id)
-                                 .order_by(EventFeedback.id)):
+    for e_row in session.scalars(
+        select(EventFeedback).where(EventFeedback.event_id == event.id).order_by(EventFeedback.id)
+    ):
         day.add(e_row.rating, e_row.will_try)
     topic_ids = set(where) | set(by_topic)
     topics = {t.id: t for t in session.scalars(select(Topic).where(Topic.id.in_(topic_ids)))}  # type: ignore[union-attr]
@@ -183,8 +193,9 @@ def results(session: Session, *, event: Event) -> FeedbackResults:
     for topic_id in sorted(topic_ids, key=order):
         if topic_id in topics:
             room, slot, _ = where.get(topic_id, ("", "", (0, 0)))
-            rows.append(SessionResult(topic=topics[topic_id], room=room, slot=slot,
-                                      ratings=by_topic.get(topic_id, Ratings())))
+            rows.append(
+                SessionResult(topic=topics[topic_id], room=room, slot=slot, ratings=by_topic.get(topic_id, Ratings()))
+            )
     return FeedbackResults(event=day, sessions=rows)
 
 
@@ -205,15 +216,29 @@ class FeedbackRow:
 def feedback_rows(session: Session, *, event: Event) -> list[FeedbackRow]:
     """Every answer, the day's first, then sessions in schedule order."""
     view = results(session, event=event)
-    rows = [FeedbackRow("event", None, event.name, "", "", r.rating, r.will_try, r.updated_at)
-            for r in session.scalars(select(EventFeedback).where(EventFeedback.event_id == event.id)
-                                     .order_by(EventFeedback.id))]
+    rows = [
+        FeedbackRow("event", None, event.name, "", "", r.rating, r.will_try, r.updated_at)
+        for r in session.scalars(
+            select(EventFeedback).where(EventFeedback.event_id == event.id).order_by(EventFeedback.id)
+        )
+    ]
     by_topic: dict[int, list[SessionFeedback]] = {}
-    for row in session.scalars(select(SessionFeedback).where(SessionFeedback.event_id == event.id)
-                               .order_by(SessionFeedback.id)):
+    for row in session.scalars(
+        select(SessionFeedback).where(SessionFeedback.event_id == event.id).order_by(SessionFeedback.id)
+    ):
         by_topic.setdefault(row.topic_id, []).append(row)
     for result in view.sessions:
         for row in by_topic.get(result.topic.id, []):  # type: ignore[arg-type]
-            rows.append(FeedbackRow("session", result.topic.id, result.topic.title, result.room, result.slot,
-                                    row.rating, row.will_try, row.updated_at))
+            rows.append(
+                FeedbackRow(
+                    "session",
+                    result.topic.id,
+                    result.topic.title,
+                    result.room,
+                    result.slot,
+                    row.rating,
+                    row.will_try,
+                    row.updated_at,
+                )
+            )
     return rows

@@ -57,7 +57,8 @@ def guide(session: Session, *, event: Event) -> GuideView:
     if notes:
         by_note = {n.id: n.topic_id for n in notes.values()}
         for note_id, name in session.execute(
-            select(NoteRevision.note_id, NoteRevision.author_name).where(NoteRevision.note_id.in_(list(by_note)))  # type: ignore[attr-defined]
+            select(NoteRevision.note_id, NoteRevision.author_name)
+            .where(NoteRevision.note_id.in_(list(by_note)))  # type: ignore[attr-defined]
             .order_by(NoteRevision.number)
         ):
             names = authors.setdefault(by_note[note_id], [])
@@ -70,8 +71,15 @@ def guide(session: Session, *, event: Event) -> GuideView:
 
     def entry(topic: Topic, room: Room | None, slot: TimeSlot | None, leads: list[str]) -> GuideEntry:
         note = notes.get(topic.id)  # type: ignore[arg-type]
-        return GuideEntry(topic=topic, room=room, slot=slot, facilitators=leads, notes=note.text if note else "",
-                          notes_by=authors.get(topic.id, []), resources=resources.get(topic.id, []))  # type: ignore[arg-type]
+        return GuideEntry(
+            topic=topic,
+            room=room,
+            slot=slot,
+            facilitators=leads,
+            notes=note.text if note else "",
+            notes_by=authors.get(topic.id, []),
+            resources=resources.get(topic.id, []),
+        )  # type: ignore[arg-type]
 
     result = GuideView(event=event, published=view.published)
     placed: set[int] = set()
@@ -86,8 +94,13 @@ def guide(session: Session, *, event: Event) -> GuideView:
             result.slots.append(GuideSlot(slot=slot, entries=entries))
     others = (set(notes) | set(resources)) - placed
     if others:
-        rows = list(session.scalars(select(Topic).where(Topic.id.in_(others), Topic.status == TopicStatus.open)  # type: ignore[union-attr]
-                                    .order_by(Topic.id)))
+        rows = list(
+            session.scalars(
+                select(Topic)
+                .where(Topic.id.in_(others), Topic.status == TopicStatus.open)  # type: ignore[union-attr]
+                .order_by(Topic.id)
+            )
+        )
         views = {v.topic.id: v for v in topics.topic_views(session, event=event, viewer=None, topics=rows)}
         result.unscheduled = [entry(t, None, None, views[t.id].facilitators) for t in rows]
     return result

@@ -13,15 +13,7 @@ from app.domain.changes import Change
 from app.domain.drafting import cells_of, placements_of
 from app.domain.errors import InvalidInput
 from app.domain.timetable import published_run
-from app.models import (
-    Attendee,
-    Event,
-    FacilitatorClaim,
-    Organizer,
-    Room,
-    TimeSlot,
-    Topic,
-)
+from app.models import Attendee, Event, FacilitatorClaim, Organizer, Room, TimeSlot, Topic
 from app.scheduler import Placement as Cell
 
 
@@ -43,14 +35,24 @@ def facilitator_leaves(session: Session, *, event: Event, attendee_id: int, acto
     """Someone who was to lead sessions has gone: they lead nothing from now on."""
     phases.require_phase(event, "change_live_day")
     person = rows.require(session, Attendee, attendee_id, event=event, field="attendee_id")
-    led = list(session.scalars(select(Topic).join(FacilitatorClaim, FacilitatorClaim.topic_id == Topic.id)
-                               .where(FacilitatorClaim.attendee_id == person.id)))
+    led = list(
+        session.scalars(
+            select(Topic)
+            .join(FacilitatorClaim, FacilitatorClaim.topic_id == Topic.id)
+            .where(FacilitatorClaim.attendee_id == person.id)
+        )
+    )
     session.execute(delete(FacilitatorClaim).where(FacilitatorClaim.attendee_id == person.id))  # type: ignore[arg-type]
     for topic in led:  # one change per topic, so every screen updates that topic's facilitator line
         record_change(session, event_id=event.id, kind=Change.facilitators_changed, payload={"topic_id": topic.id})  # type: ignore[arg-type]
-    audit.record(session, event=event, actor=actor, action="facilitator_left",
-                 detail=f"{person.name or f'attendee {person.id}'} left; no longer leads "
-                        + (", ".join(f"“{t.title}”" for t in led) or "anything"))
+    audit.record(
+        session,
+        event=event,
+        actor=actor,
+        action="facilitator_left",
+        detail=f"{person.name or f'attendee {person.id}'} left; no longer leads "
+        + (", ".join(f"“{t.title}”" for t in led) or "anything"),
+    )
     session.commit()
     return led
 

@@ -48,11 +48,27 @@ def hide_topic(session: Session, *, event: Event, topic_id: int, reason: str, ac
     return topic
 
 
-def edit_topic(session: Session, *, event: Event, topic_id: int, title: str, description: str,
-               tags: str | list[str], actor: Organizer) -> Topic:
+def edit_topic(
+    session: Session,
+    *,
+    event: Event,
+    topic_id: int,
+    title: str,
+    description: str,
+    tags: str | list[str],
+    actor: Organizer,
+) -> Topic:
     """An organizer tidies a topic's text, in any phase (the console's form; see ``topics.edit_topic``)."""
-    return topics.edit_topic(session, event=event, topic=_topic(session, event, topic_id), by=None, organizer=actor,
-                             title=title, description=description, tags=tags)
+    return topics.edit_topic(
+        session,
+        event=event,
+        topic=_topic(session, event, topic_id),
+        by=None,
+        organizer=actor,
+        title=title,
+        description=description,
+        tags=tags,
+    )
 
 
 def restore_topic(session: Session, *, event: Event, topic_id: int, actor: Organizer) -> Topic:
@@ -83,13 +99,18 @@ def merge_topics(session: Session, *, event: Event, keep_id: int, merge_id: int,
         if topic.status != TopicStatus.open:
             raise Conflict(f"'{topic.title}' is not on the wall ({topic.status.value}); only open topics merge.")
     # Lock the event's sequence first so a mark landing meanwhile waits for the merge.
-    record_change(session, event_id=event.id, kind=Change.topics_merged,  # type: ignore[arg-type]
-                  payload={"topic_id": keep.id, "merged_id": gone.id})
+    record_change(
+        session,
+        event_id=event.id,
+        kind=Change.topics_merged,  # type: ignore[arg-type]
+        payload={"topic_id": keep.id, "merged_id": gone.id},
+    )
     undo: dict[str, Any] = {"keep_id": keep.id, "paper_marks": gone.paper_marks, "keep_tags": list(keep.tags)}
     for model, key in ((Interest, "marks"), (FacilitatorClaim, "claims")):
         on_keep = set(session.scalars(select(model.attendee_id).where(model.topic_id == keep.id)))  # type: ignore[attr-defined]
-        rows = session.execute(select(model.attendee_id, *([model.weight] if model is Interest else []))  # type: ignore[attr-defined]
-                               .where(model.topic_id == gone.id)).all()  # type: ignore[attr-defined]
+        rows = session.execute(
+            select(model.attendee_id, *([model.weight] if model is Interest else [])).where(model.topic_id == gone.id)  # type: ignore[attr-defined]
+        ).all()  # type: ignore[attr-defined]
         undo[f"{key}_moved"] = [list(row) for row in rows if row[0] not in on_keep]
         undo[f"{key}_shared"] = [list(row) for row in rows if row[0] in on_keep]
         session.execute(delete(model).where(model.topic_id == gone.id, model.attendee_id.in_(list(on_keep))))  # type: ignore[attr-defined]
@@ -117,16 +138,26 @@ def unmerge_topic(session: Session, *, event: Event, topic_id: int, actor: Organ
         raise Conflict(f"'{gone.title}' is not a merged topic that can be taken apart.", field="topic_id")
     keep = _topic(session, event, int(undo["keep_id"]))
     if keep.status != TopicStatus.open:
-        raise Conflict(f"'{keep.title}', which '{gone.title}' went into, is no longer on the wall "
-                       f"({keep.status.value}); undo that first.", field="topic_id")
-    record_change(session, event_id=event.id, kind=Change.topic_restored,  # type: ignore[arg-type]
-                  payload={"topic_id": gone.id, "from_id": keep.id})
+        raise Conflict(
+            f"'{keep.title}', which '{gone.title}' went into, is no longer on the wall "
+            f"({keep.status.value}); undo that first.",
+            field="topic_id",
+        )
+    record_change(
+        session,
+        event_id=event.id,
+        kind=Change.topic_restored,  # type: ignore[arg-type]
+        payload={"topic_id": gone.id, "from_id": keep.id},
+    )
     for model, key in ((Interest, "marks"), (FacilitatorClaim, "claims")):
         still = set(session.scalars(select(model.attendee_id).where(model.topic_id == keep.id)))  # type: ignore[attr-defined]
         moved = [row[0] for row in undo.get(f"{key}_moved", []) if row[0] in still]
         if moved:
-            session.execute(update(model).where(model.topic_id == keep.id, model.attendee_id.in_(moved))  # type: ignore[attr-defined]
-                            .values(topic_id=gone.id))
+            session.execute(
+                update(model)
+                .where(model.topic_id == keep.id, model.attendee_id.in_(moved))  # type: ignore[attr-defined]
+                .values(topic_id=gone.id)
+            )
         for row in undo.get(f"{key}_shared", []):
             if row[0] in still:
                 extra = {"weight": row[1]} if model is Interest and len(row) > 1 else {}
@@ -137,8 +168,13 @@ def unmerge_topic(session: Session, *, event: Event, topic_id: int, actor: Organ
     gone.status, gone.merged_into_id, gone.merge_undo, gone.status_reason = TopicStatus.open, None, None, ""
     keep.updated_at = gone.updated_at = utcnow()
     session.add_all([keep, gone])
-    audit.record(session, event=event, actor=actor, action="unmerge",
-                 detail=f"took “{gone.title}” back out of “{keep.title}”: both are on the wall again")
+    audit.record(
+        session,
+        event=event,
+        actor=actor,
+        action="unmerge",
+        detail=f"took “{gone.title}” back out of “{keep.title}”: both are on the wall again",
+    )
     session.commit()
     return gone, keep
 
@@ -157,9 +193,11 @@ class DuplicatePair:
 
 
 def _open_topics(session: Session, event: Event) -> list[Topic]:
-    return list(session.scalars(
-        select(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open).order_by(Topic.id)
-    ))
+    return list(
+        session.scalars(
+            select(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open).order_by(Topic.id)
+        )
+    )
 
 
 def similar_topics(session: Session, *, event: Event, title: str, limit: int = 3) -> list[Match]:
@@ -168,8 +206,14 @@ def similar_topics(session: Session, *, event: Event, title: str, limit: int = 3
     if len(query) < 4:
         return []
     topics = _open_topics(session, event)
-    found = process.extract(query, {t.id: t.title for t in topics}, scorer=fuzz.token_set_ratio,
-                            processor=utils.default_process, score_cutoff=SIMILAR_SCORE, limit=limit)
+    found = process.extract(
+        query,
+        {t.id: t.title for t in topics},
+        scorer=fuzz.token_set_ratio,
+        processor=utils.default_process,
+        score_cutoff=SIMILAR_SCORE,
+        limit=limit,
+    )
     by_id = {t.id: t for t in topics}
     return [Match(by_id[key], score) for _title, score, key in found]
 
@@ -180,10 +224,15 @@ def likely_duplicates(session: Session, *, event: Event, limit: int = 20) -> lis
     titles = [t.title for t in topics]
     if len(titles) < 2:
         return []
-    scores = process.cdist(titles, titles, scorer=fuzz.token_set_ratio, processor=utils.default_process,
-                           score_cutoff=DUPLICATE_SCORE)
-    pairs = [DuplicatePair(topics[i], topics[j], float(scores[i][j]))
-             for i in range(len(topics)) for j in range(i + 1, len(topics)) if scores[i][j] >= DUPLICATE_SCORE]
+    scores = process.cdist(
+        titles, titles, scorer=fuzz.token_set_ratio, processor=utils.default_process, score_cutoff=DUPLICATE_SCORE
+    )
+    pairs = [
+        DuplicatePair(topics[i], topics[j], float(scores[i][j]))
+        for i in range(len(topics))
+        for j in range(i + 1, len(topics))
+        if scores[i][j] >= DUPLICATE_SCORE
+    ]
     pairs.sort(key=lambda p: (-p.score, p.first.id, p.second.id))
     return pairs[:limit]
 
@@ -191,41 +240,66 @@ def likely_duplicates(session: Session, *, event: Event, limit: int = 20) -> lis
 def _paper_marks(raw: int | str | None) -> int:
     text = str(raw if raw is not None else "").strip() or "0"
     if not (text.isascii() and text.isdigit()) or len(text) > 6:
-        raise InvalidInput("paper_marks: a whole number of marks counted on the paper card (0 or more).",
-                           field="paper_marks")
+        raise InvalidInput(
+            "paper_marks: a whole number of marks counted on the paper card (0 or more).", field="paper_marks"
+        )
     value = int(text)
     if value > PAPER_MARKS_MAX:
         raise InvalidInput(f"paper_marks: at most {PAPER_MARKS_MAX}.", field="paper_marks")
     return value
 
 
-def add_paper_topic(session: Session, *, event: Event, title: str, paper_marks: int | str | None = 0,
-                    description: str = "", tags: str | list[str] | None = None, actor: Organizer) -> Topic:
+def add_paper_topic(
+    session: Session,
+    *,
+    event: Event,
+    title: str,
+    paper_marks: int | str | None = 0,
+    description: str = "",
+    tags: str | list[str] | None = None,
+    actor: Organizer,
+) -> Topic:
     """A proposal from a card on the paper wall, with the marks counted on it. Any phase: the paper
     wall does not close when the app says so."""
     phases.require_phase(event, "moderate")
-    topic = Topic(event_id=event.id, author_id=None, title=clean_title(title),  # type: ignore[arg-type]
-                  description=clean_description(description), tags=clean_tags(tags),
-                  paper_marks=_paper_marks(paper_marks))
+    topic = Topic(
+        event_id=event.id,
+        author_id=None,
+        title=clean_title(title),  # type: ignore[arg-type]
+        description=clean_description(description),
+        tags=clean_tags(tags),
+        paper_marks=_paper_marks(paper_marks),
+    )
     session.add(topic)
     session.flush()
     record_change(session, event_id=event.id, kind=Change.topic_proposed, payload={"topic_id": topic.id})  # type: ignore[arg-type]
-    audit.record(session, event=event, actor=actor, action="paper",
-                 detail=f"typed in “{topic.title}” with {topic.paper_marks} paper marks")
+    audit.record(
+        session,
+        event=event,
+        actor=actor,
+        action="paper",
+        detail=f"typed in “{topic.title}” with {topic.paper_marks} paper marks",
+    )
     session.commit()
     return topic
 
 
-def set_paper_marks(session: Session, *, event: Event, topic_id: int, paper_marks: int | str | None,
-                    actor: Organizer) -> Topic:
+def set_paper_marks(
+    session: Session, *, event: Event, topic_id: int, paper_marks: int | str | None, actor: Organizer
+) -> Topic:
     """Correct the hand count of a topic's paper marks (added to its marks in the app)."""
     phases.require_phase(event, "moderate")
     topic = _topic(session, event, topic_id)
     value = _paper_marks(paper_marks)
     if value != topic.paper_marks:
         record_change(session, event_id=event.id, kind=Change.interest_changed, payload={"topic_id": topic.id})  # type: ignore[arg-type]
-        audit.record(session, event=event, actor=actor, action="paper",
-                     detail=f"paper marks of “{topic.title}”: {topic.paper_marks} → {value}")
+        audit.record(
+            session,
+            event=event,
+            actor=actor,
+            action="paper",
+            detail=f"paper marks of “{topic.title}”: {topic.paper_marks} → {value}",
+        )
         topic.paper_marks = value
         session.add(topic)
         session.commit()
@@ -237,16 +311,30 @@ def assign_facilitator(session: Session, *, event: Event, topic_id: int, attende
     phases.require_phase(event, "moderate")
     topic = _topic(session, event, topic_id)
     person = rows.require(session, Attendee, attendee_id, event=event, field="attendee_id")
-    if not claims.add_claim(session, event=event, topic=topic, attendee=person,
-                            when_full=lambda count: f"'{topic.title}' already has {count} facilitators, the "
-                                                    "most this event allows. Remove one first, or raise the limit "
-                                                    "in the marking rules.",
-                            when_busy=lambda title, start: f"{person.name or 'This attendee'} already leads "
-                                                           f"“{title}” at {start}, when '{topic.title}' runs too: "
-                                                           "one person cannot be in two rooms."):
+    if not claims.add_claim(
+        session,
+        event=event,
+        topic=topic,
+        attendee=person,
+        when_full=lambda count: (
+            f"'{topic.title}' already has {count} facilitators, the "
+            "most this event allows. Remove one first, or raise the limit "
+            "in the marking rules."
+        ),
+        when_busy=lambda title, start: (
+            f"{person.name or 'This attendee'} already leads "
+            f"“{title}” at {start}, when '{topic.title}' runs too: "
+            "one person cannot be in two rooms."
+        ),
+    ):
         return False
-    audit.record(session, event=event, actor=actor, action="facilitator",
-                 detail=f"made {person.name or f'attendee {person.id}'} a facilitator of “{topic.title}”")
+    audit.record(
+        session,
+        event=event,
+        actor=actor,
+        action="facilitator",
+        detail=f"made {person.name or f'attendee {person.id}'} a facilitator of “{topic.title}”",
+    )
     session.commit()
     return True
 
@@ -254,22 +342,33 @@ def assign_facilitator(session: Session, *, event: Event, topic_id: int, attende
 def remove_facilitator(session: Session, *, event: Event, topic_id: int, attendee_id: int, actor: Organizer) -> bool:
     phases.require_phase(event, "moderate")
     topic = _topic(session, event, topic_id)
-    result = session.execute(delete(FacilitatorClaim).where(
-        FacilitatorClaim.topic_id == topic.id, FacilitatorClaim.attendee_id == attendee_id))  # type: ignore[arg-type]
+    result = session.execute(
+        delete(FacilitatorClaim).where(
+            FacilitatorClaim.topic_id == topic.id, FacilitatorClaim.attendee_id == attendee_id
+        )
+    )  # type: ignore[arg-type]
     if not result.rowcount:  # type: ignore[attr-defined]
         session.rollback()
         return False
     person = session.get(Attendee, attendee_id) if known_id(attendee_id) else None
     record_change(session, event_id=event.id, kind=Change.facilitators_changed, payload={"topic_id": topic.id})  # type: ignore[arg-type]
-    audit.record(session, event=event, actor=actor, action="facilitator",
-                 detail=f"removed {(person.name if person else '') or f'attendee {attendee_id}'} as facilitator of “{topic.title}”")
+    audit.record(
+        session,
+        event=event,
+        actor=actor,
+        action="facilitator",
+        detail=f"removed {(person.name if person else '') or f'attendee {attendee_id}'} as facilitator of “{topic.title}”",
+    )
     session.commit()
     return True
 
 
 def hidden_topics(session: Session, *, event: Event) -> list[Topic]:
     """Topics off the wall (hidden, withdrawn, merged), newest change first, for the console."""
-    return list(session.scalars(
-        select(Topic).where(Topic.event_id == event.id, Topic.status != TopicStatus.open)
-        .order_by(Topic.updated_at.desc())  # type: ignore[attr-defined]
-    ))
+    return list(
+        session.scalars(
+            select(Topic)
+            .where(Topic.event_id == event.id, Topic.status != TopicStatus.open)
+            .order_by(Topic.updated_at.desc())  # type: ignore[attr-defined]
+        )
+    )

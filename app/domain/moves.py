@@ -11,15 +11,7 @@ from sqlmodel import Session
 from app.domain import audit, drafting, phases, rows, topics
 from app.domain.errors import Conflict, NotFound, known_id
 from app.domain.eventfile import build_instance
-from app.models import (
-    Event,
-    Organizer,
-    Placement,
-    Room,
-    ScheduleRun,
-    TimeSlot,
-    Topic,
-)
+from app.models import Event, Organizer, Placement, Room, ScheduleRun, TimeSlot, Topic
 from app.scheduler import Placement as Cell
 from app.scheduler import score, violations
 from app.scheduler.score import headcounts
@@ -42,10 +34,14 @@ class Consequences:
         return self.attendance_after - self.attendance_before
 
 
-def _draft_placement(session: Session, event: Event, placement_id: int, *,
-                     create: bool = True) -> tuple[ScheduleRun, Placement]:
-    draft = (drafting.ensure_draft(session, event=event, commit=False) if create
-             else drafting.current_draft(session, event=event))
+def _draft_placement(
+    session: Session, event: Event, placement_id: int, *, create: bool = True
+) -> tuple[ScheduleRun, Placement]:
+    draft = (
+        drafting.ensure_draft(session, event=event, commit=False)
+        if create
+        else drafting.current_draft(session, event=event)
+    )
     if draft is None:
         raise NotFound("There is no draft to change; start one from the published version.", field="placement_id")
     placement = session.get(Placement, placement_id) if known_id(placement_id) else None
@@ -55,12 +51,20 @@ def _draft_placement(session: Session, event: Event, placement_id: int, *,
 
 
 def _cell_ids(session: Session, event: Event, room_id: int, slot_id: int) -> tuple[Room, TimeSlot]:
-    return (rows.require(session, Room, room_id, event=event, field="room_id"),
-            rows.require(session, TimeSlot, slot_id, event=event, field="slot_id"))
+    return (
+        rows.require(session, Room, room_id, event=event, field="room_id"),
+        rows.require(session, TimeSlot, slot_id, event=event, field="slot_id"),
+    )
 
 
-def _consequences(session: Session, event: Event, before: list[Placement], after: list[tuple[int, int, int]],
-                  moved_topic: int, room: Room) -> Consequences:
+def _consequences(
+    session: Session,
+    event: Event,
+    before: list[Placement],
+    after: list[tuple[int, int, int]],
+    moved_topic: int,
+    room: Room,
+) -> Consequences:
     instance = build_instance(session, event)
     open_ids = {t.id for t in instance.topics}
     old = [c for c in drafting.cells_of(before) if c.topic in open_ids]
@@ -70,10 +74,14 @@ def _consequences(session: Session, event: Event, before: list[Placement], after
     problems = [drafting.humanize(m, names) for m in violations(instance, new)]
     fresh = [p for p in problems if p not in existing]
     heads = headcounts(instance, {c.topic: c.slot for c in new})
-    return Consequences(allowed=not fresh, problems=fresh,
-                        attendance_before=score(instance, old).attendance,
-                        attendance_after=score(instance, new).attendance,
-                        headcount=round(float(heads.get(f"t{moved_topic}", 0)), 1), capacity=room.capacity)
+    return Consequences(
+        allowed=not fresh,
+        problems=fresh,
+        attendance_before=score(instance, old).attendance,
+        attendance_after=score(instance, new).attendance,
+        headcount=round(float(heads.get(f"t{moved_topic}", 0)), 1),
+        capacity=room.capacity,
+    )
 
 
 def preview_move(session: Session, *, event: Event, placement_id: int, room_id: int, slot_id: int) -> Consequences:
@@ -96,17 +104,23 @@ def preview_move(session: Session, *, event: Event, placement_id: int, room_id: 
     return result
 
 
-def move(session: Session, *, event: Event, placement_id: int, room_id: int, slot_id: int,
-         actor: Organizer) -> Consequences:
+def move(
+    session: Session, *, event: Event, placement_id: int, room_id: int, slot_id: int, actor: Organizer
+) -> Consequences:
     """Move a session (swapping with one already there); refused with the reason if it breaks a rule."""
     phases.require_phase(event, "draft_schedule")
     result = preview_move(session, event=event, placement_id=placement_id, room_id=room_id, slot_id=slot_id)
     if not result.allowed:
         raise Conflict("That move is refused: " + " ".join(result.problems))
     draft, placement = _draft_placement(session, event, placement_id)
-    other = session.scalars(select(Placement).where(
-        Placement.schedule_run_id == draft.id, Placement.room_id == room_id, Placement.slot_id == slot_id,
-        Placement.id != placement.id)).first()
+    other = session.scalars(
+        select(Placement).where(
+            Placement.schedule_run_id == draft.id,
+            Placement.room_id == room_id,
+            Placement.slot_id == slot_id,
+            Placement.id != placement.id,
+        )
+    ).first()
     old_room, old_slot = placement.room_id, placement.slot_id
     swapped = None
     if other is not None:  # one cell, one session: take the other out while the first moves in
@@ -117,14 +131,26 @@ def move(session: Session, *, event: Event, placement_id: int, room_id: int, slo
     session.add(placement)
     session.flush()
     if swapped is not None:
-        session.add(Placement(schedule_run_id=draft.id, topic_id=swapped[0], room_id=old_room,  # type: ignore[arg-type]
-                              slot_id=old_slot, pinned=swapped[1]))
+        session.add(
+            Placement(
+                schedule_run_id=draft.id,
+                topic_id=swapped[0],
+                room_id=old_room,  # type: ignore[arg-type]
+                slot_id=old_slot,
+                pinned=swapped[1],
+            )
+        )
     _restat(session, event, draft)
     topic = session.get(Topic, placement.topic_id)
     room, slot = _cell_ids(session, event, room_id, slot_id)
-    audit.record(session, event=event, actor=actor, action="move",
-                 detail=f"moved “{topic.title if topic else placement.topic_id}” to {room.name} {slot.start}"
-                        + (f", swapping with “{result.swapped_with}”" if result.swapped_with else ""))
+    audit.record(
+        session,
+        event=event,
+        actor=actor,
+        action="move",
+        detail=f"moved “{topic.title if topic else placement.topic_id}” to {room.name} {slot.start}"
+        + (f", swapping with “{result.swapped_with}”" if result.swapped_with else ""),
+    )
     session.commit()
     return result
 
@@ -160,8 +186,9 @@ def place(session: Session, *, event: Event, topic_id: int, room_id: int, slot_i
     left.pop(str(topic_id), None)
     draft.stats = {**draft.stats, "left_out": left}
     _restat(session, event, draft)
-    audit.record(session, event=event, actor=actor, action="place",
-                 detail=f"placed “{topic.title}” in {room.name} {slot.start}")
+    audit.record(
+        session, event=event, actor=actor, action="place", detail=f"placed “{topic.title}” in {room.name} {slot.start}"
+    )
     session.commit()
     return placement
 
@@ -179,8 +206,13 @@ def unschedule(session: Session, *, event: Event, placement_id: int, actor: Orga
     left[str(placement.topic_id)] = "taken off the schedule by an organizer"
     draft.stats = {**draft.stats, "left_out": left}
     _restat(session, event, draft)
-    audit.record(session, event=event, actor=actor, action="unschedule",
-                 detail=f"took “{topic.title if topic else placement.topic_id}” off the draft")
+    audit.record(
+        session,
+        event=event,
+        actor=actor,
+        action="unschedule",
+        detail=f"took “{topic.title if topic else placement.topic_id}” off the draft",
+    )
     session.commit()
     return topic  # type: ignore[return-value]
 
@@ -196,7 +228,12 @@ def toggle_pin(session: Session, *, event: Event, placement_id: int, actor: Orga
         topic.pinned_slot_id = placement.slot_id if placement.pinned else None
         session.add(topic)
     session.add(placement)
-    audit.record(session, event=event, actor=actor, action="pin",
-                 detail=f"{'pinned' if placement.pinned else 'unpinned'} “{topic.title if topic else placement.topic_id}”")
+    audit.record(
+        session,
+        event=event,
+        actor=actor,
+        action="pin",
+        detail=f"{'pinned' if placement.pinned else 'unpinned'} “{topic.title if topic else placement.topic_id}”",
+    )
     session.commit()
     return placement

@@ -33,11 +33,33 @@ RESOURCES_PER_SESSION_MAX = 100
 REVISIONS_IMPORTED_MAX = 200
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
-    ["table", "strikethrough"])
+    ["table", "strikethrough"]
+)
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "h4", "h5", "h6", "strong", "em", "del", "s", "code", "pre", "blockquote",
-    "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "hr",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "del",
+    "s",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -51,8 +73,13 @@ def render_markdown(text: str) -> str:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + 3)}"
     html = _markdown.renderer.render(tokens, _markdown.options, {})
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer nofollow ugc")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow ugc",
+    )
 
 
 _LINK_TARGET = re.compile(r"(\]\(\s*<?|^\s*\[[^\]]*\]:\s*<?)([a-zA-Z][a-zA-Z0-9+.-]*):", re.MULTILINE)
@@ -66,6 +93,7 @@ def markdown_for_export(text: str) -> str:
     def target(match: re.Match[str]) -> str:
         scheme = match.group(2)
         return match.group(0) if scheme.lower() in URL_SCHEMES else f"{match.group(1)}#removed-{scheme.lower()}-"
+
     return _LINK_TARGET.sub(target, escaped)
 
 
@@ -125,13 +153,23 @@ def notes_view(session: Session, *, event: Event, topic: Topic, with_history: bo
     note = get_note(session, topic=topic)
     if note is None:
         return NotesView(topic=topic, text="", revision=0, updated_at=None, author=None)
-    revisions = list(session.scalars(
-        select(NoteRevision).where(NoteRevision.note_id == note.id).order_by(NoteRevision.number.desc())  # type: ignore[attr-defined]
-        .limit(None if with_history else 1)
-    ))
+    revisions = list(
+        session.scalars(
+            select(NoteRevision)
+            .where(NoteRevision.note_id == note.id)
+            .order_by(NoteRevision.number.desc())  # type: ignore[attr-defined]
+            .limit(None if with_history else 1)
+        )
+    )
     history = [RevisionView(number=r.number, text=r.text, author=r.author_name, at=r.created_at) for r in revisions]
-    return NotesView(topic=topic, text=note.text, revision=note.revision, updated_at=note.updated_at,
-                     author=history[0].author if history else "", history=history if with_history else [])
+    return NotesView(
+        topic=topic,
+        text=note.text,
+        revision=note.revision,
+        updated_at=note.updated_at,
+        author=history[0].author if history else "",
+        history=history if with_history else [],
+    )
 
 
 def clean_note(raw: str | None) -> str:
@@ -142,8 +180,9 @@ def clean_note(raw: str | None) -> str:
     return text
 
 
-def save_note(session: Session, *, event: Event, topic: Topic, author: Attendee, text: str,
-              base_revision: int) -> SessionNote:
+def save_note(
+    session: Session, *, event: Event, topic: Topic, author: Attendee, text: str, base_revision: int
+) -> SessionNote:
     """Save a new version of the notes, unless someone else saved since ``base_revision`` (then Conflict)."""
     require_writable(event)
     _require_own_topic(event, topic)
@@ -151,45 +190,69 @@ def save_note(session: Session, *, event: Event, topic: Topic, author: Attendee,
     note = get_note(session, topic=topic)
     if note is None:
         if base_revision != 0:
-            raise Conflict("These notes changed while you were editing. Your text is kept below: "
-                           "check the current notes and save again.", field="text")
+            raise Conflict(
+                "These notes changed while you were editing. Your text is kept below: "
+                "check the current notes and save again.",
+                field="text",
+            )
         note = SessionNote(event_id=event.id, topic_id=topic.id)  # type: ignore[arg-type]
         session.add(note)
         try:
             session.flush()
         except IntegrityError:  # someone else saved the first version at the same moment
             session.rollback()
-            raise Conflict("Someone saved these notes while you were editing. Your text is kept below: "
-                           "check the current notes and save again.", field="text") from None
+            raise Conflict(
+                "Someone saved these notes while you were editing. Your text is kept below: "
+                "check the current notes and save again.",
+                field="text",
+            ) from None
     elif note.text == text and note.revision == base_revision:
         return note  # nothing changed: no new revision
     now = utcnow()
     # Compare-and-set: of two people saving over the same version, only the first wins.
     changed = session.execute(
-        update(SessionNote).where(SessionNote.id == note.id, SessionNote.revision == base_revision)  # type: ignore[arg-type]
+        update(SessionNote)
+        .where(SessionNote.id == note.id, SessionNote.revision == base_revision)  # type: ignore[arg-type]
         .values(text=text, revision=base_revision + 1, updated_at=now)
     ).rowcount  # type: ignore[attr-defined]
     if changed != 1:
         session.rollback()
-        raise Conflict("Someone saved these notes while you were editing. Your text is kept below: "
-                       "check the current notes and save again.", field="text")
-    session.add(NoteRevision(note_id=note.id, number=base_revision + 1, text=text,  # type: ignore[arg-type]
-                             author_id=author.id, author_name=display_name(author), created_at=now))
-    record_change(session, event_id=event.id, kind=Change.note,  # type: ignore[arg-type]
-                  payload={"topic_id": topic.id, "revision": base_revision + 1})
+        raise Conflict(
+            "Someone saved these notes while you were editing. Your text is kept below: "
+            "check the current notes and save again.",
+            field="text",
+        )
+    session.add(
+        NoteRevision(
+            note_id=note.id,
+            number=base_revision + 1,
+            text=text,  # type: ignore[arg-type]
+            author_id=author.id,
+            author_name=display_name(author),
+            created_at=now,
+        )
+    )
+    record_change(
+        session,
+        event_id=event.id,
+        kind=Change.note,  # type: ignore[arg-type]
+        payload={"topic_id": topic.id, "revision": base_revision + 1},
+    )
     session.commit()
     session.refresh(note)
     return note
 
 
-def restore_revision(session: Session, *, event: Event, topic: Topic, author: Attendee, number: int,
-                     base_revision: int) -> SessionNote:
+def restore_revision(
+    session: Session, *, event: Event, topic: Topic, author: Attendee, number: int, base_revision: int
+) -> SessionNote:
     """Save an earlier version again as the newest one (undoing a bad edit keeps the history whole)."""
     note = get_note(session, topic=topic)
     revision = None
     if note is not None:
-        revision = session.scalars(select(NoteRevision).where(NoteRevision.note_id == note.id,
-                                                              NoteRevision.number == number)).first()
+        revision = session.scalars(
+            select(NoteRevision).where(NoteRevision.note_id == note.id, NoteRevision.number == number)
+        ).first()
     if revision is None:
         raise NotFound(f"Version {number} of these notes does not exist.", field="revision")
     return save_note(session, event=event, topic=topic, author=author, text=revision.text, base_revision=base_revision)
@@ -237,32 +300,47 @@ def list_resources(session: Session, *, event: Event, topic_ids: list[int] | Non
     return list(session.scalars(query.order_by(Resource.id)))
 
 
-def resource_views(session: Session, *, event: Event, topic: Topic, viewer: Attendee | None,
-                   organizer: bool = False) -> list[ResourceView]:
-    return [ResourceView(r, can_remove=organizer or (viewer is not None and r.added_by_id == viewer.id
-                                                     and can_write(event)))
-            for r in list_resources(session, event=event, topic_ids=[topic.id])]  # type: ignore[list-item]
+def resource_views(
+    session: Session, *, event: Event, topic: Topic, viewer: Attendee | None, organizer: bool = False
+) -> list[ResourceView]:
+    return [
+        ResourceView(
+            r, can_remove=organizer or (viewer is not None and r.added_by_id == viewer.id and can_write(event))
+        )
+        for r in list_resources(session, event=event, topic_ids=[topic.id])
+    ]  # type: ignore[list-item]
 
 
 def add_resource(session: Session, *, event: Event, topic: Topic, by: Attendee, url: str, line: str = "") -> Resource:
     """Share a link in a session, with a line about it."""
     require_writable(event)
     _require_own_topic(event, topic)
-    resource = Resource(event_id=event.id, topic_id=topic.id, url=clean_url(url), line=clean_line(line),  # type: ignore[arg-type]
-                        added_by_id=by.id, added_by_name=display_name(by))
+    resource = Resource(
+        event_id=event.id,
+        topic_id=topic.id,
+        url=clean_url(url),
+        line=clean_line(line),  # type: ignore[arg-type]
+        added_by_id=by.id,
+        added_by_name=display_name(by),
+    )
     count = session.scalar(select(func.count()).select_from(Resource).where(Resource.topic_id == topic.id)) or 0
     if count >= RESOURCES_PER_SESSION_MAX:
         raise Conflict(f"This session already has {count} resources, the most it can hold.")
     session.add(resource)
     session.flush()
-    record_change(session, event_id=event.id, kind=Change.note,  # type: ignore[arg-type]
-                  payload={"topic_id": topic.id, "resource_id": resource.id})
+    record_change(
+        session,
+        event_id=event.id,
+        kind=Change.note,  # type: ignore[arg-type]
+        payload={"topic_id": topic.id, "resource_id": resource.id},
+    )
     session.commit()
     return resource
 
 
-def remove_resource(session: Session, *, event: Event, resource_id: int, by: Attendee | None,
-                    organizer: bool = False) -> Resource:
+def remove_resource(
+    session: Session, *, event: Event, resource_id: int, by: Attendee | None, organizer: bool = False
+) -> Resource:
     """Take a shared link down: whoever shared it (while the event runs) or an organizer."""
     resource = rows.require(session, Resource, resource_id, event=event, field="resource_id")
     if not organizer:
@@ -270,8 +348,12 @@ def remove_resource(session: Session, *, event: Event, resource_id: int, by: Att
             raise NotAllowed("Only the person who shared this link (or an organizer) can remove it.")
         require_writable(event)
     session.delete(resource)
-    record_change(session, event_id=event.id, kind=Change.note,  # type: ignore[arg-type]
-                  payload={"topic_id": resource.topic_id, "resource_id": resource.id})
+    record_change(
+        session,
+        event_id=event.id,
+        kind=Change.note,  # type: ignore[arg-type]
+        payload={"topic_id": resource.topic_id, "resource_id": resource.id},
+    )
     session.commit()
     return resource
 
@@ -285,14 +367,29 @@ def export_extras(session: Session, *, event: Event, topic_keys: dict[int, str])
     for note in session.scalars(select(SessionNote).where(SessionNote.event_id == event.id).order_by(SessionNote.id)):
         if note.topic_id not in topic_keys:
             continue
-        revisions = session.scalars(select(NoteRevision).where(NoteRevision.note_id == note.id)
-                                    .order_by(NoteRevision.number))
-        notes.append({"topic": topic_keys[note.topic_id], "text": note.text,
-                      "revisions": [{"text": r.text, "author": r.author_name, "at": r.created_at.isoformat()}
-                                    for r in revisions]})
-    resources = [{"topic": topic_keys[r.topic_id], "url": r.url, "line": r.line, "added_by": r.added_by_name,
-                  "at": r.created_at.isoformat()}
-                 for r in list_resources(session, event=event) if r.topic_id in topic_keys]
+        revisions = session.scalars(
+            select(NoteRevision).where(NoteRevision.note_id == note.id).order_by(NoteRevision.number)
+        )
+        notes.append(
+            {
+                "topic": topic_keys[note.topic_id],
+                "text": note.text,
+                "revisions": [
+                    {"text": r.text, "author": r.author_name, "at": r.created_at.isoformat()} for r in revisions
+                ],
+            }
+        )
+    resources = [
+        {
+            "topic": topic_keys[r.topic_id],
+            "url": r.url,
+            "line": r.line,
+            "added_by": r.added_by_name,
+            "at": r.created_at.isoformat(),
+        }
+        for r in list_resources(session, event=event)
+        if r.topic_id in topic_keys
+    ]
     extras: dict[str, Any] = {}
     if notes:
         extras["notes"] = notes
@@ -385,8 +482,9 @@ def parse_extras(document: dict[str, Any], *, topic_ids: set[str]) -> ParsedExtr
             raise InvalidInput(f"{key}.topic: '{topic[:40]}' is not one of the file's topics.", field=f"{key}.topic")
         per_topic[topic] = per_topic.get(topic, 0) + 1
         if per_topic[topic] > RESOURCES_PER_SESSION_MAX:
-            raise InvalidInput(f"{key}: topic '{topic[:40]}' has more than {RESOURCES_PER_SESSION_MAX} resources.",
-                               field=key)
+            raise InvalidInput(
+                f"{key}: topic '{topic[:40]}' has more than {RESOURCES_PER_SESSION_MAX} resources.", field=key
+            )
         try:
             url = clean_url(_text(item.get("url"), key=f"{key}.url"))
             line = clean_line(_text(item.get("line"), key=f"{key}.line"))
@@ -401,13 +499,33 @@ def restore_extras(session: Session, *, event: Event, extras: ParsedExtras, topi
     """Add imported notes and resources to the caller's transaction (the caller commits)."""
     now = utcnow()
     for item in extras.notes:
-        note = SessionNote(event_id=event.id, topic_id=topic_pk[item.topic], text=item.text,  # type: ignore[arg-type]
-                           revision=len(item.revisions), updated_at=item.revisions[-1][2] or now)
+        note = SessionNote(
+            event_id=event.id,
+            topic_id=topic_pk[item.topic],
+            text=item.text,  # type: ignore[arg-type]
+            revision=len(item.revisions),
+            updated_at=item.revisions[-1][2] or now,
+        )
         session.add(note)
         session.flush()
         for number, (text, author, at) in enumerate(item.revisions, start=1):
-            session.add(NoteRevision(note_id=note.id, number=number, text=text, author_name=author,  # type: ignore[arg-type]
-                                     created_at=at or now))
+            session.add(
+                NoteRevision(
+                    note_id=note.id,
+                    number=number,
+                    text=text,
+                    author_name=author,  # type: ignore[arg-type]
+                    created_at=at or now,
+                )
+            )
     for topic, url, line, added_by, at in extras.resources:
-        session.add(Resource(event_id=event.id, topic_id=topic_pk[topic], url=url, line=line,  # type: ignore[arg-type]
-                             added_by_name=added_by, created_at=at or now))
+        session.add(
+            Resource(
+                event_id=event.id,
+                topic_id=topic_pk[topic],
+                url=url,
+                line=line,  # type: ignore[arg-type]
+                added_by_name=added_by,
+                created_at=at or now,
+            )
+        )

@@ -39,9 +39,13 @@ def clean_name(raw: str | None) -> str:
 
 
 def list_organizers(session: Session, *, event: Event) -> list[Organizer]:
-    return list(session.scalars(select(Organizer).where(Organizer.event_id == event.id,
-                                                        Organizer.removed_at.is_(None))  # type: ignore[union-attr]
-                                .order_by(Organizer.id)))
+    return list(
+        session.scalars(
+            select(Organizer)
+            .where(Organizer.event_id == event.id, Organizer.removed_at.is_(None))  # type: ignore[union-attr]
+            .order_by(Organizer.id)
+        )
+    )
 
 
 def invite(session: Session, *, event: Event, name: str, actor: Organizer) -> tuple[Organizer, str]:
@@ -102,6 +106,7 @@ def rename(session: Session, *, event: Event, organizer: Organizer, name: str) -
 
 # --- signing in ---------------------------------------------------------------------------------
 
+
 def check_password_rules(password: str) -> None:
     if len(password) < PASSWORD_MIN:
         raise InvalidInput(f"password: at least {PASSWORD_MIN} characters.", field="password")
@@ -119,40 +124,52 @@ def organizer_by_secret(session: Session, *, event: Event, secret: str, source: 
 
     A refused link (an old one after "make a new link", a removed co-organizer's, a guess) is written
     to the audit log with ``source`` (the client's address), as a wrong password is."""
-    refusal = NotAllowed("That organizer link is not valid for this event. Use the link you were given "
-                         "when the event was created, or sign in with the password.")
+    refusal = NotAllowed(
+        "That organizer link is not valid for this event. Use the link you were given "
+        "when the event was created, or sign in with the password."
+    )
     if secret:
         hashed = hash_secret(secret)
         if hmac.compare_digest(hashed, event.organizer_secret_hash):
             return require_first_organizer(session, event)
         co_organizer = session.scalars(
-            select(Organizer).where(Organizer.event_id == event.id, Organizer.secret_hash == hashed,
-                                    Organizer.removed_at.is_(None))  # type: ignore[union-attr]
+            select(Organizer).where(
+                Organizer.event_id == event.id, Organizer.secret_hash == hashed, Organizer.removed_at.is_(None)
+            )  # type: ignore[union-attr]
         ).first()
         if co_organizer is not None:
             return co_organizer
-    audit.record_failed_login(session, event=event, detail=f"a wrong organizer link{f' from {source}' if source else ''}")
+    audit.record_failed_login(
+        session, event=event, detail=f"a wrong organizer link{f' from {source}' if source else ''}"
+    )
     session.commit()
     raise refusal
 
 
-def organizer_by_password(session: Session, *, event: Event, password: str,
-                          passwords: PasswordChecker | None = None, source: str = "") -> Organizer:
+def organizer_by_password(
+    session: Session, *, event: Event, password: str, passwords: PasswordChecker | None = None, source: str = ""
+) -> Organizer:
     """The organizer whose password matches; NotAllowed otherwise (the same message either way).
 
     With ``passwords`` only the hashes whose keyed tag matches are checked (about one; see
     app/domain/passwords.py), plus any stored before tags existed; a success stores the missing
     tag. A failure is written to the audit log with ``source`` (the client's address)."""
     refusal = NotAllowed("That password is not right for this event.", field="password")
-    query = select(Organizer).where(Organizer.event_id == event.id, Organizer.password_hash.is_not(None),  # type: ignore[union-attr]
-                                    Organizer.removed_at.is_(None))  # type: ignore[union-attr]
+    query = select(Organizer).where(
+        Organizer.event_id == event.id,
+        Organizer.password_hash.is_not(None),  # type: ignore[union-attr]
+        Organizer.removed_at.is_(None),
+    )  # type: ignore[union-attr]
     tag = passwords.tag(event_id=event.id, password=password) if passwords is not None and password else None  # type: ignore[arg-type]
     if passwords is not None:
         query = query.where(or_(Organizer.password_tag == tag, Organizer.password_tag.is_(None)))  # type: ignore[union-attr]
     candidates = list(session.scalars(query.order_by(Organizer.id)))
     for organizer in candidates if password else []:
-        matched = (passwords.verify(organizer.password_hash or "", password) if passwords is not None
-                   else verify_untracked(organizer.password_hash or "", password))
+        matched = (
+            passwords.verify(organizer.password_hash or "", password)
+            if passwords is not None
+            else verify_untracked(organizer.password_hash or "", password)
+        )
         if matched:
             if passwords is not None and organizer.password_tag != tag:
                 organizer.password_tag = tag
@@ -164,12 +181,14 @@ def organizer_by_password(session: Session, *, event: Event, password: str,
     raise refusal
 
 
-def set_organizer_password(session: Session, *, organizer: Organizer, password: str,
-                           passwords: PasswordChecker | None = None) -> Organizer:
+def set_organizer_password(
+    session: Session, *, organizer: Organizer, password: str, passwords: PasswordChecker | None = None
+) -> Organizer:
     """Set or change the password an organizer can sign in with."""
     organizer.password_hash = hash_password(password, passwords)
-    organizer.password_tag = (passwords.tag(event_id=organizer.event_id, password=password)
-                              if passwords is not None else None)
+    organizer.password_tag = (
+        passwords.tag(event_id=organizer.event_id, password=password) if passwords is not None else None
+    )
     session.add(organizer)
     session.commit()
     return organizer
@@ -178,7 +197,8 @@ def set_organizer_password(session: Session, *, organizer: Organizer, password: 
 def require_first_organizer(session: Session, event: Event) -> Organizer:
     """The organizer who holds the event's own link: the earliest one not removed."""
     organizer = session.scalars(
-        select(Organizer).where(Organizer.event_id == event.id, Organizer.removed_at.is_(None))  # type: ignore[union-attr]
+        select(Organizer)
+        .where(Organizer.event_id == event.id, Organizer.removed_at.is_(None))  # type: ignore[union-attr]
         .order_by(Organizer.id)
     ).first()
     if organizer is None:
@@ -202,6 +222,12 @@ def rotate_organizer_secret(session: Session, *, event: Event, actor: Organizer)
     holder = require_first_organizer(session, event)
     holder.token_version += 1
     session.add(holder)
-    audit.record(session, event=event, actor=actor, action="link", detail="made a new organizer link; the old one stopped working")
+    audit.record(
+        session,
+        event=event,
+        actor=actor,
+        action="link",
+        detail="made a new organizer link; the old one stopped working",
+    )
     session.commit()
     return secret

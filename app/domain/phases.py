@@ -68,7 +68,10 @@ ACTION_WORDS = {
 REFUSALS: dict[tuple[str, Phase | None], str] = {
     ("set_session_status", None): "The room's status can be set once the schedule is published.",
     ("start_popup", None): "Pop-up sessions start once the schedule is published.",
-    ("write_notes", P.closed): "The event has closed: its notes and resources stay readable but can no longer be changed.",
+    (
+        "write_notes",
+        P.closed,
+    ): "The event has closed: its notes and resources stay readable but can no longer be changed.",
     ("write_notes", None): "Notes and resources open once the event starts.",
     ("give_feedback", None): "Feedback opens once the schedule is published.",
     ("publish_schedule", P.closed): "The event is closed. Reopen it (move it to another phase) before publishing.",
@@ -97,8 +100,9 @@ def refusal(action: str, phase: Phase) -> str:
     general = REFUSALS.get((action, None))
     if general is not None:
         return f"{general} {NOW_POSSIBLE[phase]}"
-    return (f"{ACTION_WORDS[action]} is not possible while the event is in the "
-            f"'{phase.value}' phase. {NOW_POSSIBLE[phase]}")
+    return (
+        f"{ACTION_WORDS[action]} is not possible while the event is in the '{phase.value}' phase. {NOW_POSSIBLE[phase]}"
+    )
 
 
 def require_phase(event: Event, action: str) -> None:

@@ -17,21 +17,13 @@ from app.domain.changes import Change
 from app.domain.drafting import current_draft, placements_of, schedule_view
 from app.domain.errors import Conflict
 from app.domain.timetable import current_and_next, published_run
-from app.models import (
-    Event,
-    Organizer,
-    Phase,
-    Placement,
-    ScheduleRun,
-    SessionStatus,
-    Topic,
-    TopicStatus,
-)
+from app.models import Event, Organizer, Phase, Placement, ScheduleRun, SessionStatus, Topic, TopicStatus
 from app.models.util import utcnow
 
 
-def publish(session: Session, *, event: Event, actor: Organizer, announcement: str | None = None,
-            now: datetime | None = None) -> ScheduleRun:
+def publish(
+    session: Session, *, event: Event, actor: Organizer, announcement: str | None = None, now: datetime | None = None
+) -> ScheduleRun:
     """The draft goes to the board and every phone at once; refused while it breaks a rule.
 
     ``now`` (default: the clock) decides which slot is running, for pop-ups carried over.
@@ -52,8 +44,12 @@ def publish(session: Session, *, event: Event, actor: Organizer, announcement: s
     moved = drafting.moves_between(session, previous, draft) if previous else []
     draft.published_at = utcnow()
     # What the board said and the phase before, so undoing this publish can put them back.
-    draft.stats = {**draft.stats, **view.stats, "moves": moved, "before": {
-        "announcement": event.announcement, "phase": event.phase.value}}
+    draft.stats = {
+        **draft.stats,
+        **view.stats,
+        "moves": moved,
+        "before": {"announcement": event.announcement, "phase": event.phase.value},
+    }
     session.add(draft)
     event.phase = Phase.live
     if announcement is not None:
@@ -61,16 +57,24 @@ def publish(session: Session, *, event: Event, actor: Organizer, announcement: s
     elif moved:
         event.announcement = ("Schedule changed: " + "; ".join(moved))[:280]
     session.add(event)
-    record_change(session, event_id=event.id, kind=Change.schedule_published,  # type: ignore[arg-type]
-                  payload={"schedule_run_id": draft.id, "version": draft.version})
-    audit.record(session, event=event, actor=actor, action="publish",
-                 detail=f"published v{draft.version}" + (f" ({len(moved)} changes)" if previous else ""))
+    record_change(
+        session,
+        event_id=event.id,
+        kind=Change.schedule_published,  # type: ignore[arg-type]
+        payload={"schedule_run_id": draft.id, "version": draft.version},
+    )
+    audit.record(
+        session,
+        event=event,
+        actor=actor,
+        action="publish",
+        detail=f"published v{draft.version}" + (f" ({len(moved)} changes)" if previous else ""),
+    )
     session.commit()
     return draft
 
 
-def _carry_the_day(session: Session, *, event: Event, old: ScheduleRun, new: ScheduleRun,
-                   now: datetime | None) -> None:
+def _carry_the_day(session: Session, *, event: Event, old: ScheduleRun, new: ScheduleRun, now: datetime | None) -> None:
     """What happened under the published version stays when a new one replaces it mid-day.
 
     A session left where it was keeps its "full / room for more / ended early" and stays marked a
@@ -97,8 +101,13 @@ def _carry_the_day(session: Session, *, event: Event, old: ScheduleRun, new: Sch
             continue
         topic = session.get(Topic, before.topic_id)
         room = rooms.get(before.room_id)
-        if (topic is None or topic.status != TopicStatus.open or topic.created_at < new.created_at
-                or room is None or before.slot_id in room.unavailable_slots):
+        if (
+            topic is None
+            or topic.status != TopicStatus.open
+            or topic.created_at < new.created_at
+            or room is None
+            or before.slot_id in room.unavailable_slots
+        ):
             continue
         taken = by_cell.get((before.room_id, before.slot_id))
         if taken is not None:
@@ -108,7 +117,9 @@ def _carry_the_day(session: Session, *, event: Event, old: ScheduleRun, new: Sch
             raise Conflict(
                 f"The pop-up session “{topic.title}” is running in {room.name} now, and this draft puts "
                 f"“{other.title if other else 'another session'}” there. Move that session to another room, or "
-                "mark the pop-up ended early, then publish.", field="room_id")
+                "mark the pop-up ended early, then publish.",
+                field="room_id",
+            )
         added.append(before)
         by_cell[(before.room_id, before.slot_id)] = before
     for same, before in kept:
@@ -117,8 +128,17 @@ def _carry_the_day(session: Session, *, event: Event, old: ScheduleRun, new: Sch
             same.status, same.status_at = before.status, before.status_at
         session.add(same)
     for before in added:
-        session.add(Placement(schedule_run_id=new.id, topic_id=before.topic_id, room_id=before.room_id,  # type: ignore[arg-type]
-                              slot_id=before.slot_id, is_popup=True, status=before.status, status_at=before.status_at))
+        session.add(
+            Placement(
+                schedule_run_id=new.id,
+                topic_id=before.topic_id,
+                room_id=before.room_id,  # type: ignore[arg-type]
+                slot_id=before.slot_id,
+                is_popup=True,
+                status=before.status,
+                status_at=before.status_at,
+            )
+        )
     session.flush()
 
 
@@ -131,8 +151,10 @@ def undo_publish(session: Session, *, event: Event, actor: Organizer, version: i
     if latest is None:
         raise Conflict("Nothing has been published yet, so there is nothing to undo.")
     if version is not None and latest.version != version:
-        raise Conflict(f"Version {version} is no longer the published one (version {latest.version} is); "
-                       "reload the page to see what is live.")
+        raise Conflict(
+            f"Version {version} is no longer the published one (version {latest.version} is); "
+            "reload the page to see what is live."
+        )
     latest.published_at = None
     session.add(latest)
     session.flush()
@@ -141,13 +163,28 @@ def undo_publish(session: Session, *, event: Event, actor: Organizer, version: i
     event.announcement = str(before.get("announcement", event.announcement))
     previous_phase = before.get("phase")
     if now_live is None:
-        event.phase = Phase(previous_phase) if previous_phase in {p.value for p in Phase} and previous_phase != "live" \
+        event.phase = (
+            Phase(previous_phase)
+            if previous_phase in {p.value for p in Phase} and previous_phase != "live"
             else Phase.scheduled
+        )
     session.add(event)
-    record_change(session, event_id=event.id, kind=Change.schedule_published,  # type: ignore[arg-type]
-                  payload={"schedule_run_id": now_live.id if now_live else None,
-                           "version": now_live.version if now_live else None, "undone": latest.version})
-    audit.record(session, event=event, actor=actor, action="unpublish",
-                 detail=f"took back v{latest.version}" + (f"; v{now_live.version} is live again" if now_live else ""))
+    record_change(
+        session,
+        event_id=event.id,
+        kind=Change.schedule_published,  # type: ignore[arg-type]
+        payload={
+            "schedule_run_id": now_live.id if now_live else None,
+            "version": now_live.version if now_live else None,
+            "undone": latest.version,
+        },
+    )
+    audit.record(
+        session,
+        event=event,
+        actor=actor,
+        action="unpublish",
+        detail=f"took back v{latest.version}" + (f"; v{now_live.version} is live again" if now_live else ""),
+    )
     session.commit()
     return now_live

@@ -43,8 +43,9 @@ def find(session: Session, model: type[R], row_id: int | None, *, event: Event) 
     return row
 
 
-def require(session: Session, model: type[R], row_id: int, *, event: Event, field: str,
-            message: str | None = None) -> R:
+def require(
+    session: Session, model: type[R], row_id: int, *, event: Event, field: str, message: str | None = None
+) -> R:
     """Like ``find``, but a missing row is refused with NotFound naming ``field``."""
     row = find(session, model, row_id, event=event)
     if row is None:
@@ -54,23 +55,31 @@ def require(session: Session, model: type[R], row_id: int, *, event: Event, fiel
 
 def rooms(session: Session, event: Event) -> list[Room]:
     """The event's rooms, in the organizer's order."""
-    return list(session.scalars(select(Room).where(Room.event_id == event.id)
-                                .order_by(Room.position, Room.id)))
+    return list(session.scalars(select(Room).where(Room.event_id == event.id).order_by(Room.position, Room.id)))
 
 
 def slots(session: Session, event: Event) -> list[TimeSlot]:
     """The event's slots, in the order of the day."""
-    return list(session.scalars(select(TimeSlot).where(TimeSlot.event_id == event.id)
-                                .order_by(TimeSlot.start, TimeSlot.position, TimeSlot.id)))
+    return list(
+        session.scalars(
+            select(TimeSlot)
+            .where(TimeSlot.event_id == event.id)
+            .order_by(TimeSlot.start, TimeSlot.position, TimeSlot.id)
+        )
+    )
 
 
-def facilitators(session: Session, *, event: Event | None = None,
-                 topic_ids: Iterable[int] | None = None) -> dict[int, list[tuple[int, str | None]]]:
+def facilitators(
+    session: Session, *, event: Event | None = None, topic_ids: Iterable[int] | None = None
+) -> dict[int, list[tuple[int, str | None]]]:
     """Each topic's facilitators as (attendee id, name), in the order they offered.
 
     For the topics ``topic_ids``, or every topic of ``event``."""
-    query = (select(FacilitatorClaim.topic_id, Attendee.id, Attendee.name)
-             .join(Attendee, Attendee.id == FacilitatorClaim.attendee_id).order_by(FacilitatorClaim.id))
+    query = (
+        select(FacilitatorClaim.topic_id, Attendee.id, Attendee.name)
+        .join(Attendee, Attendee.id == FacilitatorClaim.attendee_id)
+        .order_by(FacilitatorClaim.id)
+    )
     if topic_ids is not None:
         query = query.where(FacilitatorClaim.topic_id.in_(list(topic_ids)))  # type: ignore[attr-defined]
     elif event is not None:

@@ -59,8 +59,10 @@ def check_document(document: Any) -> None:
     """Refuse a JSON document nested deeper than any real file, or holding a control character."""
     for path, value, depth in _walk(document):
         if depth > DOCUMENT_DEPTH_MAX:
-            raise InvalidInput(f"{path or 'document'}: nested more than {DOCUMENT_DEPTH_MAX} levels deep; "
-                               "this is not an event file.", field=path or None)
+            raise InvalidInput(
+                f"{path or 'document'}: nested more than {DOCUMENT_DEPTH_MAX} levels deep; this is not an event file.",
+                field=path or None,
+            )
         keys = list(value) if isinstance(value, dict) else []
         for text in [value] if isinstance(value, str) else [k for k in keys if isinstance(k, str)]:
             bad = control_character(text)

@@ -18,17 +18,7 @@ from app.domain import phases, rows, topics
 from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from app.models import (
-    Attendee,
-    Event,
-    FacilitatorClaim,
-    Placement,
-    Room,
-    ScheduleRun,
-    SessionStatus,
-    TimeSlot,
-    Topic,
-)
+from app.models import Attendee, Event, FacilitatorClaim, Placement, Room, ScheduleRun, SessionStatus, TimeSlot, Topic
 from app.models.util import utcnow
 
 
@@ -107,7 +97,8 @@ def current_and_next(event: Event, slots: list[TimeSlot], now: datetime | None =
 def published_run(session: Session, *, event: Event) -> ScheduleRun | None:
     """The newest published schedule version, or None before the first publish."""
     return session.scalars(
-        select(ScheduleRun).where(ScheduleRun.event_id == event.id, ScheduleRun.published_at.is_not(None))  # type: ignore[union-attr]
+        select(ScheduleRun)
+        .where(ScheduleRun.event_id == event.id, ScheduleRun.published_at.is_not(None))  # type: ignore[union-attr]
         .order_by(ScheduleRun.version.desc())  # type: ignore[attr-defined]
     ).first()
 
@@ -127,12 +118,16 @@ def grid(session: Session, *, event: Event, now: datetime | None = None) -> Grid
     placements = list(session.scalars(select(Placement).where(Placement.schedule_run_id == run.id)))
     topic_ids = [p.topic_id for p in placements]
     by_id = {t.id: t for t in session.scalars(select(Topic).where(Topic.id.in_(topic_ids)))}  # type: ignore[union-attr]
-    leads = {topic_id: [name for _, name in people]
-             for topic_id, people in rows.facilitators(session, topic_ids=topic_ids).items()}
+    leads = {
+        topic_id: [name for _, name in people]
+        for topic_id, people in rows.facilitators(session, topic_ids=topic_ids).items()
+    }
     for p in placements:
         topic = by_id.get(p.topic_id)
         if topic is not None:
-            view.cells[(p.room_id, p.slot_id)] = CellView(placement=p, topic=topic, facilitators=leads.get(p.topic_id, []))
+            view.cells[(p.room_id, p.slot_id)] = CellView(
+                placement=p, topic=topic, facilitators=leads.get(p.topic_id, [])
+            )
     return view
 
 
@@ -143,9 +138,14 @@ def door(session: Session, *, event: Event, room_id: int, now: datetime | None =
     slots = {s.id: s for s in view.slots}
     now_slot = slots.get(view.current_slot_id) if view.current_slot_id else None
     next_slot = slots.get(view.next_slot_id) if view.next_slot_id else None
-    return DoorView(room=room, grid=view, now_slot=now_slot, next_slot=next_slot,
-                    now=view.cell(room, now_slot) if now_slot else None,
-                    next=view.cell(room, next_slot) if next_slot else None)
+    return DoorView(
+        room=room,
+        grid=view,
+        now_slot=now_slot,
+        next_slot=next_slot,
+        now=view.cell(room, now_slot) if now_slot else None,
+        next=view.cell(room, next_slot) if next_slot else None,
+    )
 
 
 def require_placement(session: Session, *, event: Event, placement_id: int) -> Placement:
@@ -163,13 +163,26 @@ def can_set_status(session: Session, *, placement: Placement, attendee: Attendee
         return True
     if attendee is None:
         return False
-    return session.scalars(select(FacilitatorClaim.id).where(
-        FacilitatorClaim.topic_id == placement.topic_id, FacilitatorClaim.attendee_id == attendee.id)).first() is not None
+    return (
+        session.scalars(
+            select(FacilitatorClaim.id).where(
+                FacilitatorClaim.topic_id == placement.topic_id, FacilitatorClaim.attendee_id == attendee.id
+            )
+        ).first()
+        is not None
+    )
 
 
-def set_session_status(session: Session, *, event: Event, placement: Placement, status: SessionStatus | str,
-                       attendee: Attendee | None, organizer: bool = False) -> Placement:
-    """"Full", "room for more" or "ended early": shown at once on the board, the door and the phones."""
+def set_session_status(
+    session: Session,
+    *,
+    event: Event,
+    placement: Placement,
+    status: SessionStatus | str,
+    attendee: Attendee | None,
+    organizer: bool = False,
+) -> Placement:
+    """ "Full", "room for more" or "ended early": shown at once on the board, the door and the phones."""
     phases.require_phase(event, "set_session_status")
     try:
         value = SessionStatus(status)
@@ -181,14 +194,19 @@ def set_session_status(session: Session, *, event: Event, placement: Placement, 
     placement.status = value
     placement.status_at = utcnow()
     session.add(placement)
-    record_change(session, event_id=event.id, kind=Change.session_status,  # type: ignore[arg-type]
-                  payload={"placement_id": placement.id, "status": value.value})
+    record_change(
+        session,
+        event_id=event.id,
+        kind=Change.session_status,  # type: ignore[arg-type]
+        payload={"placement_id": placement.id, "status": value.value},
+    )
     session.commit()
     return placement
 
 
-def start_popup(session: Session, *, event: Event, attendee: Attendee, room_id: int, title: str,
-                now: datetime | None = None) -> Placement:
+def start_popup(
+    session: Session, *, event: Event, attendee: Attendee, room_id: int, title: str, now: datetime | None = None
+) -> Placement:
     """An attendee starts a session in a room left free in the current slot; the attendee leads it."""
     phases.require_phase(event, "start_popup")
     view = grid(session, event=event, now=now)
@@ -203,25 +221,41 @@ def start_popup(session: Session, *, event: Event, attendee: Attendee, room_id: 
     session.add(topic)
     session.flush()
     session.add(FacilitatorClaim(event_id=event.id, attendee_id=attendee.id, topic_id=topic.id))  # type: ignore[arg-type]
-    placement = Placement(schedule_run_id=view.run.id, topic_id=topic.id, room_id=room_id,  # type: ignore[arg-type]
-                          slot_id=view.current_slot_id, is_popup=True)
+    placement = Placement(
+        schedule_run_id=view.run.id,
+        topic_id=topic.id,
+        room_id=room_id,  # type: ignore[arg-type]
+        slot_id=view.current_slot_id,
+        is_popup=True,
+    )
     session.add(placement)
     session.flush()
-    record_change(session, event_id=event.id, kind=Change.popup_started,  # type: ignore[arg-type]
-                  payload={"placement_id": placement.id, "topic_id": topic.id})
+    record_change(
+        session,
+        event_id=event.id,
+        kind=Change.popup_started,  # type: ignore[arg-type]
+        payload={"placement_id": placement.id, "topic_id": topic.id},
+    )
     session.commit()
     return placement
 
 
 def sessions_of(view: GridView, topic_id: int) -> list[tuple[TimeSlot, Room, CellView]]:
     """Where and when a topic runs on the published grid, in time order (empty before publishing)."""
-    return [(slot, room, cell) for slot in view.slots for room in view.rooms
-            if (cell := view.cell(room, slot)) is not None and cell.topic.id == topic_id]
+    return [
+        (slot, room, cell)
+        for slot in view.slots
+        for room in view.rooms
+        if (cell := view.cell(room, slot)) is not None and cell.topic.id == topic_id
+    ]
 
 
 def free_rooms_now(view: GridView) -> list[Room]:
     """Rooms with nothing in the current slot (candidates for a pop-up session)."""
     if view.current_slot_id is None or view.run is None:
         return []
-    return [r for r in view.rooms
-            if (r.id, view.current_slot_id) not in view.cells and view.current_slot_id not in r.unavailable_slots]
+    return [
+        r
+        for r in view.rooms
+        if (r.id, view.current_slot_id) not in view.cells and view.current_slot_id not in r.unavailable_slots
+    ]

@@ -65,8 +65,9 @@ def clean_title(raw: str | None) -> str:
 def clean_description(raw: str | None) -> str:
     text = (raw or "").strip().replace("\r\n", "\n")
     if len(text) > DESCRIPTION_MAX:
-        raise InvalidInput(f"description: at most {DESCRIPTION_MAX} characters, this has {len(text)}.",
-                           field="description")
+        raise InvalidInput(
+            f"description: at most {DESCRIPTION_MAX} characters, this has {len(text)}.", field="description"
+        )
     return text
 
 
@@ -162,14 +163,20 @@ def edit_topic(
     session.add(topic)
     record_change(session, event_id=event.id, kind=Change.topic_edited, payload={"topic_id": topic.id})  # type: ignore[arg-type]
     if organizer is not None:
-        audit.record(session, event=event, actor=organizer, action="edit",
-                     detail=f"edited “{before}”" + (f" (now “{topic.title}”)" if topic.title != before else ""))
+        audit.record(
+            session,
+            event=event,
+            actor=organizer,
+            action="edit",
+            detail=f"edited “{before}”" + (f" (now “{topic.title}”)" if topic.title != before else ""),
+        )
     session.commit()
     return topic
 
 
-def withdraw_topic(session: Session, *, event: Event, topic: Topic, by: Attendee | None,
-                   organizer: Organizer | None = None) -> Topic:
+def withdraw_topic(
+    session: Session, *, event: Event, topic: Topic, by: Attendee | None, organizer: Organizer | None = None
+) -> Topic:
     """Take a topic off the wall; its marks stop counting against anyone's budget.
 
     Its author until voting closes, an organizer at any time (audited)."""
@@ -216,10 +223,15 @@ def topic_count(session: Session, *, topic: Topic) -> int:
 
 def marks_used(session: Session, *, attendee: Attendee) -> int:
     """Marks the attendee has on topics still on the wall (they count against the budget)."""
-    return session.scalar(
-        select(func.count()).select_from(Interest).join(Topic, Topic.id == Interest.topic_id)
-        .where(Interest.attendee_id == attendee.id, Topic.status == TopicStatus.open)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Interest)
+            .join(Topic, Topic.id == Interest.topic_id)
+            .where(Interest.attendee_id == attendee.id, Topic.status == TopicStatus.open)
+        )
+        or 0
+    )
 
 
 def marks_left(session: Session, *, event: Event, attendee: Attendee) -> int | None:
@@ -249,21 +261,25 @@ def topic_views(
     counts = interest_counts(session, event=event, topic_ids=few) if visible and ids else {}  # type: ignore[arg-type]
     marked: set[int] = set()
     if viewer is not None and ids:
-        marked = set(session.scalars(
-            select(Interest.topic_id).where(Interest.attendee_id == viewer.id, Interest.topic_id.in_(ids))  # type: ignore[attr-defined]
-        ))
+        marked = set(
+            session.scalars(
+                select(Interest.topic_id).where(Interest.attendee_id == viewer.id, Interest.topic_id.in_(ids))  # type: ignore[attr-defined]
+            )
+        )
     facilitators = rows.facilitators(session, topic_ids=ids) if ids else {}
     views = []
     for topic in topics:
         leads = facilitators.get(topic.id, [])  # type: ignore[arg-type]
-        views.append(TopicView(
-            topic=topic,
-            count=counts.get(topic.id, 0) + topic.paper_marks if visible else None,  # type: ignore[arg-type]
-            marked=topic.id in marked,
-            facilitators=[name for _id, name in leads],
-            is_facilitator=viewer is not None and any(aid == viewer.id for aid, _ in leads),
-            is_author=viewer is not None and topic.author_id == viewer.id,
-        ))
+        views.append(
+            TopicView(
+                topic=topic,
+                count=counts.get(topic.id, 0) + topic.paper_marks if visible else None,  # type: ignore[arg-type]
+                marked=topic.id in marked,
+                facilitators=[name for _id, name in leads],
+                is_facilitator=viewer is not None and any(aid == viewer.id for aid, _ in leads),
+                is_author=viewer is not None and topic.author_id == viewer.id,
+            )
+        )
     return views
 
 
@@ -281,9 +297,11 @@ def wall(
     sorts = [s for s in SORTS if (s != "wanted" or visible) and (s != "shuffled" or viewer is not None)]
     default = "shuffled" if event.shuffle_topics and viewer is not None else ("wanted" if visible else "newest")
     chosen = sort if sort in sorts else default
-    topics = list(session.scalars(
-        select(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open).order_by(Topic.id)
-    ))
+    topics = list(
+        session.scalars(
+            select(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open).order_by(Topic.id)
+        )
+    )
     all_tags = sorted({t for topic in topics for t in topic.tags}, key=str.lower)
     if tag:
         topics = [t for t in topics if tag.lower() in (x.lower() for x in t.tags)]
@@ -296,19 +314,34 @@ def wall(
         assert viewer is not None and viewer.id is not None
         views.sort(key=lambda v: _shuffle_key(viewer.id, v.topic.id))  # type: ignore[arg-type]
     used = marks_used(session, attendee=viewer) if viewer is not None else 0
-    return Wall(topics=views, sort=chosen, sorts=sorts, tag=tag or None, tags=all_tags,
-                counts_visible=visible, marks_used=used, budget=event.vote_budget)
+    return Wall(
+        topics=views,
+        sort=chosen,
+        sorts=sorts,
+        tag=tag or None,
+        tags=all_tags,
+        counts_visible=visible,
+        marks_used=used,
+        budget=event.vote_budget,
+    )
 
 
-def topic_view(session: Session, *, event: Event, viewer: Attendee | None, topic: Topic,
-               organizer: bool = False) -> TopicView:
+def topic_view(
+    session: Session, *, event: Event, viewer: Attendee | None, topic: Topic, organizer: bool = False
+) -> TopicView:
     return topic_views(session, event=event, viewer=viewer, topics=[topic], organizer=organizer)[0]
 
 
 def off_wall_for_author(session: Session, *, event: Event, author: Attendee) -> list[Topic]:
     """The author's topics an organizer hid or merged, so the author can see why."""
-    return list(session.scalars(
-        select(Topic).where(Topic.event_id == event.id, Topic.author_id == author.id,
-                            Topic.status.in_([TopicStatus.hidden, TopicStatus.merged]))  # type: ignore[attr-defined]
-        .order_by(Topic.id)
-    ))
+    return list(
+        session.scalars(
+            select(Topic)
+            .where(
+                Topic.event_id == event.id,
+                Topic.author_id == author.id,
+                Topic.status.in_([TopicStatus.hidden, TopicStatus.merged]),
+            )  # type: ignore[attr-defined]
+            .order_by(Topic.id)
+        )
+    )

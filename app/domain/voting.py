@@ -16,8 +16,11 @@ from app.models.util import utcnow
 # Built once, on the tables (marking is the hottest write of the day; see app/domain/changelog.py).
 _attendees = Attendee.__table__  # type: ignore[attr-defined]
 _interests = Interest.__table__  # type: ignore[attr-defined]
-_LOCK = (update(_attendees).where(_attendees.c.id == bindparam("attendee"))
-         .values(lock_version=_attendees.c.lock_version + 1))
+_LOCK = (
+    update(_attendees)
+    .where(_attendees.c.id == bindparam("attendee"))
+    .values(lock_version=_attendees.c.lock_version + 1)
+)
 _THE_MARK = (_interests.c.attendee_id == bindparam("attendee")) & (_interests.c.topic_id == bindparam("topic"))
 _EXISTING = select(_interests.c.id).where(_THE_MARK)
 _ADD = insert(_interests)
@@ -50,12 +53,18 @@ def mark_topic(session: Session, *, event: Event, attendee: Attendee, topic: Top
                 f"You have used all {event.vote_budget} of your marks. Unmark a topic to mark this one."
             )
     # A plain INSERT rather than add() + flush(): marking is the hottest write of the day.
-    session.execute(_ADD, {"event_id": event.id, "attendee_id": attendee.id, "topic_id": topic.id, "weight": 1.0,
-                           "created_at": utcnow()})
+    session.execute(
+        _ADD,
+        {"event_id": event.id, "attendee_id": attendee.id, "topic_id": topic.id, "weight": 1.0, "created_at": utcnow()},
+    )
     # Screens read the current count when they render: a count in the payload would be one more
     # query while this transaction holds the event's row (see app/domain/changelog.py, _take_turn).
-    record_change(session, event_id=event.id, kind=Change.interest_changed,  # type: ignore[arg-type]
-                  payload={"topic_id": topic.id})
+    record_change(
+        session,
+        event_id=event.id,
+        kind=Change.interest_changed,  # type: ignore[arg-type]
+        payload={"topic_id": topic.id},
+    )
     session.commit()
     return True
 
@@ -70,8 +79,12 @@ def unmark_topic(session: Session, *, event: Event, attendee: Attendee, topic: T
         return False
     # Screens read the current count when they render: a count in the payload would be one more
     # query while this transaction holds the event's row (see app/domain/changelog.py, _take_turn).
-    record_change(session, event_id=event.id, kind=Change.interest_changed,  # type: ignore[arg-type]
-                  payload={"topic_id": topic.id})
+    record_change(
+        session,
+        event_id=event.id,
+        kind=Change.interest_changed,  # type: ignore[arg-type]
+        payload={"topic_id": topic.id},
+    )
     session.commit()
     return True
 

@@ -40,8 +40,7 @@ class Broadcast(Protocol):
         """Tell the other processes (best effort: the database heals anything lost)."""
         ...
 
-    async def stop(self) -> None:
-        ...
+    async def stop(self) -> None: ...
 
 
 class MemoryBroadcast:

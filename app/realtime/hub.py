@@ -57,13 +57,25 @@ from app.realtime.wsserver import PREPARED, prepare_text
 
 log = logging.getLogger("twofeet.realtime")
 
+
 class Hub:
     """Per-process fan-out of board changes to websockets (see the module docstring)."""
 
-    def __init__(self, *, engine: Engine, env: Environment, broadcast: Broadcast, window_s: float = 0.1,
-                 queue_size: int = 16, heartbeat_s: float = 25.0, sweep_s: float = 5.0,
-                 send_timeout_s: float = 10.0, switch_interval_s: float = 0.0002, rest_ratio: float = 0.5,
-                 quiet_gc: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        env: Environment,
+        broadcast: Broadcast,
+        window_s: float = 0.1,
+        queue_size: int = 16,
+        heartbeat_s: float = 25.0,
+        sweep_s: float = 5.0,
+        send_timeout_s: float = 10.0,
+        switch_interval_s: float = 0.0002,
+        rest_ratio: float = 0.5,
+        quiet_gc: bool = False,
+    ) -> None:
         self.engine = engine
         self.switch_interval_s = switch_interval_s
         self.rest_ratio = rest_ratio
@@ -180,10 +192,19 @@ class Hub:
 
     # -- rendering -------------------------------------------------------------------------------
 
-    def _render(self, channel: Channel, *, after: int, views: list[str], upto: int | None = None,
-                refresh: bool = False) -> Batch | None:
-        return render_batch(self.engine, self.env, channel.request, event_id=channel.event_id, after=after,
-                            views=views, upto=upto, refresh=refresh)
+    def _render(
+        self, channel: Channel, *, after: int, views: list[str], upto: int | None = None, refresh: bool = False
+    ) -> Batch | None:
+        return render_batch(
+            self.engine,
+            self.env,
+            channel.request,
+            event_id=channel.event_id,
+            after=after,
+            views=views,
+            upto=upto,
+            refresh=refresh,
+        )
 
     async def _run(self, channel: Channel) -> None:
         """The channel's render loop: wake, coalesce, render once, fan out.
@@ -268,16 +289,16 @@ class Hub:
         cached = channel.refresh_cache.get(view)
         if cached is not None and cached[0] == channel.seq:
             return cached
-        batch = await run_in_threadpool(self._render, channel, after=channel.seq, views=[view], upto=channel.seq,
-                                        refresh=True)
+        batch = await run_in_threadpool(
+            self._render, channel, after=channel.seq, views=[view], upto=channel.seq, refresh=True
+        )
         push = batch.pushes[view] if batch else Push("refresh")
         if view == "wall" and push.action == "refresh":
             push = Push("refetch", target=view_target(view))
         channel.refresh_cache[view] = (channel.seq, push)
         return channel.seq, push
 
-    async def _first_frame(self, channel: Channel, view: str,
-                           since: int | None) -> tuple[int, Item | None]:
+    async def _first_frame(self, channel: Channel, view: str, since: int | None) -> tuple[int, Item | None]:
         """What a client connecting with ``since`` is sent first: nothing, the gap, or a snapshot.
 
         Returns the sequence the client has seen before that frame, and the frame.
@@ -329,8 +350,14 @@ class Hub:
             if channel is None:
                 channel = Channel(event_id=event_id, seq=sequence, target=sequence, request=sockets.render_request(ws))
                 self.channels[event_id] = channel
-        client = Client(ws=ws, view=view, seen=0, queue=asyncio.Queue(self.queue_size), last_sent=time.monotonic(),
-                        write=(ws.scope.get("extensions") or {}).get(PREPARED, {}).get("write"))
+        client = Client(
+            ws=ws,
+            view=view,
+            seen=0,
+            queue=asyncio.Queue(self.queue_size),
+            last_sent=time.monotonic(),
+            write=(ws.scope.get("extensions") or {}).get(PREPARED, {}).get("write"),
+        )
         async with channel.lock:
             client.seen, first = await self._first_frame(channel, view, since)
             if first is not None:
@@ -338,8 +365,9 @@ class Hub:
             channel.clients.setdefault(view, set()).add(client)
             if channel.task is None or channel.task.done():
                 channel.task = asyncio.create_task(self._run(channel), name=f"twofeet-channel-{event_id}")
-        writer = client.writer = asyncio.create_task(sockets.write(channel, client, self.stats, self._catch_up),
-                                                   name="twofeet-ws-writer")
+        writer = client.writer = asyncio.create_task(
+            sockets.write(channel, client, self.stats, self._catch_up), name="twofeet-ws-writer"
+        )
         try:
             await sockets.read(client, writer, self.stats)
         finally:
@@ -368,8 +396,12 @@ class Hub:
         while True:
             await asyncio.sleep(interval)
             try:
-                sockets.watch(self.channels.values(), time.monotonic(), send_timeout_s=self.send_timeout_s,
-                                  heartbeat_s=self.heartbeat_s)
+                sockets.watch(
+                    self.channels.values(),
+                    time.monotonic(),
+                    send_timeout_s=self.send_timeout_s,
+                    heartbeat_s=self.heartbeat_s,
+                )
             except Exception:  # noqa: BLE001 - never let pings and stall checks stop silently
                 log.exception("The websocket watchdog failed a pass")
 

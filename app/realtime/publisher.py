@@ -68,7 +68,8 @@ def _after_rollback(session: Session) -> None:
 
 
 _LISTENERS: list[tuple[str, Callable[..., None]]] = [
-    ("after_commit", _after_commit), ("after_rollback", _after_rollback),
+    ("after_commit", _after_commit),
+    ("after_rollback", _after_rollback),
 ]
 
 

@@ -58,15 +58,27 @@ class GcStats:
     pauses: deque[tuple[float, float, int]] = field(default_factory=lambda: deque(maxlen=128))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"passes": self.passes, "freezes": self.freezes, "last_ms": self.last_ms, "max_ms": self.max_ms,
-                "pauses": [list(p) for p in tuple(self.pauses)]}
+        return {
+            "passes": self.passes,
+            "freezes": self.freezes,
+            "last_ms": self.last_ms,
+            "max_ms": self.max_ms,
+            "pauses": [list(p) for p in tuple(self.pauses)],
+        }
 
 
 class QuietCollector:
     """Run the full GC pass when ``last_activity`` (a loop-time clock reading) is old enough."""
 
-    def __init__(self, last_activity: Callable[[], float], *, quiet_s: float = 2.0, min_interval_s: float = 20.0,
-                 freeze_s: float = 30.0, check_s: float = 0.5) -> None:
+    def __init__(
+        self,
+        last_activity: Callable[[], float],
+        *,
+        quiet_s: float = 2.0,
+        min_interval_s: float = 20.0,
+        freeze_s: float = 30.0,
+        check_s: float = 0.5,
+    ) -> None:
         self.last_activity = last_activity
         self.quiet_s = quiet_s
         self.min_interval_s = min_interval_s

@@ -32,10 +32,21 @@ from app.templating import public_url
 
 # Which block of ``board/board.html`` a board delta of each kind redraws (see changes.SCREENS).
 BOARD_BLOCKS: dict[Change, str] = {
-    **{kind: "board_main" for kind in (Change.topic_proposed, Change.topic_edited, Change.topic_withdrawn,
-                                       Change.topic_hidden, Change.topic_restored, Change.topics_merged,
-                                       Change.interest_changed, Change.facilitators_changed,
-                                       Change.session_status, Change.popup_started)},
+    **{
+        kind: "board_main"
+        for kind in (
+            Change.topic_proposed,
+            Change.topic_edited,
+            Change.topic_withdrawn,
+            Change.topic_hidden,
+            Change.topic_restored,
+            Change.topics_merged,
+            Change.interest_changed,
+            Change.facilitators_changed,
+            Change.session_status,
+            Change.popup_started,
+        )
+    },
     Change.announcement: "board_announcement",
     Change.board_theme: "board_theme",
 }
@@ -71,8 +82,10 @@ def meta(first: int, last: int, push: Push) -> str:
     """The element every frame starts with: which sequence numbers it covers and what to do."""
     target = f' data-target="{push.target}"' if push.target else ""
     mine = f' data-mine="{" ".join(map(str, push.mine))}"' if push.mine else ""
-    return (f'<div id="live-meta" hidden data-from="{first}" data-to="{last}" '
-            f'data-action="{push.action}"{target}{mine}></div>')
+    return (
+        f'<div id="live-meta" hidden data-from="{first}" data-to="{last}" '
+        f'data-action="{push.action}"{target}{mine}></div>'
+    )
 
 
 def view_target(view: str) -> str:
@@ -85,21 +98,31 @@ def view_target(view: str) -> str:
     return ""
 
 
-def board_context(session: Session, event: Event, request: HTTPConnection,
-                  changed: set[str] | None = None) -> dict[str, Any]:
+def board_context(
+    session: Session, event: Event, request: HTTPConnection, changed: set[str] | None = None
+) -> dict[str, Any]:
     """What ``board/board.html`` needs: the wall before publishing, the grid after."""
     grid = timetable.grid(session, event=event)
     wall = None if grid.published else topics.wall(session, event=event, viewer=None, sort="wanted")
     shown = wall.topics[:BOARD_TOPICS_MAX] if wall else []
-    return {"request": request, "event": event, "grid": grid, "wall": wall, "shown": shown,
-            "join_link": public_url(request, "event_page", code=event.code),
-            "hidden_count": (len(wall.topics) - len(shown)) if wall else 0, "changed": changed or set(),
-            "seq": event.board_sequence}
+    return {
+        "request": request,
+        "event": event,
+        "grid": grid,
+        "wall": wall,
+        "shown": shown,
+        "join_link": public_url(request, "event_page", code=event.code),
+        "hidden_count": (len(wall.topics) - len(shown)) if wall else 0,
+        "changed": changed or set(),
+        "seq": event.board_sequence,
+    }
 
 
 def _board_refresh(env: Environment, ctx: dict[str, Any]) -> str:
-    return "".join(render_block(env, "board/board.html", block, **ctx)
-                   for block in ("board_phase", "board_main", "board_announcement", "board_theme"))
+    return "".join(
+        render_block(env, "board/board.html", block, **ctx)
+        for block in ("board_phase", "board_main", "board_announcement", "board_theme")
+    )
 
 
 @dataclass
@@ -134,8 +157,7 @@ class Changes:
 
     def changed_ids(self) -> set[str]:
         """As ``topic-<id>`` and ``placement-<id>``: what the board makes glow."""
-        return ({f"topic-{i}" for ids in self.topics.values() for i in ids}
-                | {f"placement-{i}" for i in self.placements})
+        return {f"topic-{i}" for ids in self.topics.values() for i in ids} | {f"placement-{i}" for i in self.placements}
 
 
 def summarize(session: Session, *, event_id: int, after: int, last: int) -> Changes | None:
@@ -149,8 +171,7 @@ def summarize(session: Session, *, event_id: int, after: int, last: int) -> Chan
     return changes
 
 
-def _wall_delta(env: Environment, session: Session, event: Event, request: HTTPConnection,
-                changes: Changes) -> Push:
+def _wall_delta(env: Environment, session: Session, event: Event, request: HTTPConnection, changes: Changes) -> Push:
     """The part of a phone's wall that is the same for everyone (see ``changes.SCREENS``)."""
     C = Change
     gone = changes.ids(C.topic_withdrawn, C.topic_hidden) | changes.ids(C.topics_merged, others=True)
@@ -160,8 +181,9 @@ def _wall_delta(env: Environment, session: Session, event: Event, request: HTTPC
     counted = (changes.ids(C.interest_changed) | moved) - gone
     led = (changes.ids(C.facilitators_changed) | moved) - gone
     titled = changes.ids(C.topic_edited) - gone
-    found = [t for t in (rows.find(session, Topic, i, event=event) for i in sorted(counted | led | titled))
-             if t is not None]
+    found = [
+        t for t in (rows.find(session, Topic, i, event=event) for i in sorted(counted | led | titled)) if t is not None
+    ]
     views = {v.topic.id: v for v in topics.topic_views(session, event=event, viewer=None, topics=found)}
     proposed = changes.ids(C.topic_proposed) | back
     ctx = {
@@ -177,12 +199,25 @@ def _wall_delta(env: Environment, session: Session, event: Event, request: HTTPC
     }
     # A kind's own topic is in ``topics``; a merge's merged topic and an unmerge's former home in ``others``.
     mine = tuple(sorted(set().union(*(changes.ids(kind, others=MINE[kind] != "topic_id") for kind in MINE))))
-    return Push("delta", env.get_template("live/wall_push.html").render(ctx), target=view_target("wall") if mine else "",
-                mine=mine)
+    return Push(
+        "delta",
+        env.get_template("live/wall_push.html").render(ctx),
+        target=view_target("wall") if mine else "",
+        mine=mine,
+    )
 
 
-def render_batch(engine: Engine, env: Environment, request: HTTPConnection, *, event_id: int, after: int,
-                 views: list[str], upto: int | None = None, refresh: bool = False) -> Batch | None:
+def render_batch(
+    engine: Engine,
+    env: Environment,
+    request: HTTPConnection,
+    *,
+    event_id: int,
+    after: int,
+    views: list[str],
+    upto: int | None = None,
+    refresh: bool = False,
+) -> Batch | None:
     """The pushes for every view covering the event's BoardEvents after ``after``.
 
     None when nothing is new. However many changes the gap holds, a phone's wall gets a delta with
@@ -213,10 +248,12 @@ def render_batch(engine: Engine, env: Environment, request: HTTPConnection, *, e
                 if full:
                     batch.pushes[view] = Push("refresh", _board_refresh(env, ctx))
                     continue
-                blocks = dict.fromkeys(BOARD_BLOCKS[Change(k)] for k in sorted(kinds)
-                                       if effect({k}, View.board) == Effect.delta)
-                batch.pushes[view] = Push("delta", "".join(
-                    render_block(env, "board/board.html", block, **ctx) for block in blocks))
+                blocks = dict.fromkeys(
+                    BOARD_BLOCKS[Change(k)] for k in sorted(kinds) if effect({k}, View.board) == Effect.delta
+                )
+                batch.pushes[view] = Push(
+                    "delta", "".join(render_block(env, "board/board.html", block, **ctx) for block in blocks)
+                )
             elif view == "wall":
                 wall = effect(kinds, View.wall)
                 if wall == Effect.reload:
@@ -228,8 +265,11 @@ def render_batch(engine: Engine, env: Environment, request: HTTPConnection, *, e
             elif view == "my":  # "my day" is personal: it GETs its own block when the day changed
                 relevant = refresh or effect(kinds, View.my) >= Effect.refetch
                 # The announcement line sits above the day, the same for everyone: pushed as it is.
-                body = (env.get_template("live/announcement.html").render(event=event)
-                        if full or Change.announcement in kinds else "")
+                body = (
+                    env.get_template("live/announcement.html").render(event=event)
+                    if full or Change.announcement in kinds
+                    else ""
+                )
                 batch.pushes[view] = Push("refetch" if relevant else "delta", body, target=view_target(view))
             else:  # a door view: it GETs its own block, which is personal (status buttons)
                 relevant = refresh or effect(kinds, View.door) >= Effect.refetch

@@ -63,8 +63,14 @@ class Client:
         the frame needs this client's own meta line, or the server declined (backpressure).
         """
         _, first, last, _, _ = item
-        if (self.write is None or self.busy or first < self.seen or last <= self.seen
-                or not self.queue.empty() or not self.write(frame)):
+        if (
+            self.write is None
+            or self.busy
+            or first < self.seen
+            or last <= self.seen
+            or not self.queue.empty()
+            or not self.write(frame)
+        ):
             return False
         self.seen = last
         self.last_sent = now
@@ -169,8 +175,9 @@ async def read(client: Client, writer: asyncio.Task[None], stats: HubStats) -> N
                 await receiving
 
 
-async def write(channel: Channel, client: Client, stats: HubStats,
-                catch_up: Callable[[Channel, str, int], Awaitable[Push | None]]) -> None:
+async def write(
+    channel: Channel, client: Client, stats: HubStats, catch_up: Callable[[Channel, str, int], Awaitable[Push | None]]
+) -> None:
     """Send the client's queue in order. No timer per frame: the watchdog handles stalls and pings."""
     try:
         while True:

@@ -52,8 +52,12 @@ class BoardWebSocketProtocol(WebSocketsSansIOProtocol):
         under the high-water mark. A lost connection closes the transport, which ``is_closing``
         sees.
         """
-        if self.writable.is_set() and self.conn.state is State.OPEN and not self.close_sent \
-                and not self.transport.is_closing():
+        if (
+            self.writable.is_set()
+            and self.conn.state is State.OPEN
+            and not self.close_sent
+            and not self.transport.is_closing()
+        ):
             self.transport.write(frame)
             return True
         return False

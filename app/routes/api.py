@@ -39,12 +39,17 @@ PROBLEM = {"content": {"application/problem+json": {}}}
 # Every refusal an API route can give, so clients (and schemathesis) know them from the schema.
 RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "The body could not be read (malformed JSON)", **PROBLEM},
-    401: {"description": "Not signed in", **PROBLEM}, 403: {"description": "Not allowed", **PROBLEM},
-    404: {"description": "Not found", **PROBLEM}, 409: {"description": "Refused in this state", **PROBLEM},
+    401: {"description": "Not signed in", **PROBLEM},
+    403: {"description": "Not allowed", **PROBLEM},
+    404: {"description": "Not found", **PROBLEM},
+    409: {"description": "Refused in this state", **PROBLEM},
     413: {"description": "The body is larger than the server accepts", **PROBLEM},
     422: {"description": "A value was refused; the problem names the field", **PROBLEM},
-    429: {"description": "Too many attempts, or the server is busy: see Retry-After",
-          "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}, **PROBLEM},
+    429: {
+        "description": "Too many attempts, or the server is busy: see Retry-After",
+        "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}},
+        **PROBLEM,
+    },
 }
 
 
@@ -61,27 +66,49 @@ def _links(request: Request, event: Event, secret: str | None = None) -> schemas
 
 def _topic_out(view: TopicView, viewer_id: int | None) -> schemas.TopicOut:
     t = view.topic
-    return schemas.TopicOut(id=t.id, title=t.title, description=t.description, tags=t.tags, count=view.count,  # type: ignore[arg-type]
-                            marked=view.marked, facilitators=view.facilitators,
-                            needs_facilitator=view.needs_facilitator,
-                            mine=viewer_id is not None and t.author_id == viewer_id)
+    return schemas.TopicOut(
+        id=t.id,
+        title=t.title,
+        description=t.description,
+        tags=t.tags,
+        count=view.count,  # type: ignore[arg-type]
+        marked=view.marked,
+        facilitators=view.facilitators,
+        needs_facilitator=view.needs_facilitator,
+        mine=viewer_id is not None and t.author_id == viewer_id,
+    )
 
 
-@router.post("/events", status_code=201, response_model=schemas.EventCreated, responses=RESPONSES,
-             dependencies=[EventCreationLimited])
-def api_event_create(body: schemas.EventCreate, request: Request, session: SessionDep, signer: SignerDep,
-                     passwords: PasswordsDep) -> Any:
+@router.post(
+    "/events",
+    status_code=201,
+    response_model=schemas.EventCreated,
+    responses=RESPONSES,
+    dependencies=[EventCreationLimited],
+)
+def api_event_create(
+    body: schemas.EventCreate, request: Request, session: SessionDep, signer: SignerDep, passwords: PasswordsDep
+) -> Any:
     """Create an event; returns its join code, an organizer token and its links."""
     created = events.create_event(
-        session, name=body.name, date=body.date, timezone=body.timezone,
+        session,
+        name=body.name,
+        date=body.date,
+        timezone=body.timezone,
         rooms=[eventspec.RoomSpec(r.name, r.capacity, r.features) for r in body.rooms],
-        slots=[eventspec.SlotSpec(s.start, s.end) for s in body.slots], password=body.password,
-        vote_budget=body.vote_budget, hide_counts=body.hide_counts, shuffle_topics=body.shuffle_topics,
+        slots=[eventspec.SlotSpec(s.start, s.end) for s in body.slots],
+        password=body.password,
+        vote_budget=body.vote_budget,
+        hide_counts=body.hide_counts,
+        shuffle_topics=body.shuffle_topics,
         passwords=passwords,
     )
     event = created.event
-    token = signer.organizer_token(event_id=event.id, organizer_id=created.organizer.id,  # type: ignore[arg-type]
-                                   version=created.organizer.token_version)
+    token = signer.organizer_token(
+        event_id=event.id,
+        organizer_id=created.organizer.id,  # type: ignore[arg-type]
+        version=created.organizer.token_version,
+    )
     return schemas.EventCreated(code=event.code, organizer_token=token, links=_links(request, event, created.secret))
 
 
@@ -89,101 +116,177 @@ def api_event_create(body: schemas.EventCreate, request: Request, session: Sessi
 def api_event_get(request: Request, session: SessionDep, event: EventDep) -> Any:
     """The event: phase, rooms, slots and marking rules."""
     return schemas.EventOut(
-        code=event.code, name=event.name, date=event.date, timezone=event.timezone, phase=event.phase.value,
-        rooms=[schemas.RoomOut(id=r.id, name=r.name, capacity=r.capacity, features=r.features)  # type: ignore[arg-type]
-               for r in events.list_rooms(session, event)],
+        code=event.code,
+        name=event.name,
+        date=event.date,
+        timezone=event.timezone,
+        phase=event.phase.value,
+        rooms=[
+            schemas.RoomOut(id=r.id, name=r.name, capacity=r.capacity, features=r.features)  # type: ignore[arg-type]
+            for r in events.list_rooms(session, event)
+        ],
         slots=[schemas.SlotOut(id=s.id, start=s.start, end=s.end) for s in events.list_slots(session, event)],  # type: ignore[arg-type]
-        settings=schemas.EventSettings(vote_budget=event.vote_budget, hide_counts=event.hide_counts,
-                                       shuffle_topics=event.shuffle_topics, min_interest=event.min_interest),
+        settings=schemas.EventSettings(
+            vote_budget=event.vote_budget,
+            hide_counts=event.hide_counts,
+            shuffle_topics=event.shuffle_topics,
+            min_interest=event.min_interest,
+        ),
         links=_links(request, event),
     )
 
 
 @router.patch("/events/{code}", response_model=schemas.EventSettings, responses=RESPONSES)
-def api_event_settings(body: schemas.EventSettings, session: SessionDep, event: EventDep,
-                       organizer: OrganizerDep) -> Any:
+def api_event_settings(
+    body: schemas.EventSettings, session: SessionDep, event: EventDep, organizer: OrganizerDep
+) -> Any:
     """Change the marking rules (organizer)."""
-    events.update_settings(session, event=event, vote_budget=body.vote_budget, hide_counts=body.hide_counts,
-                           shuffle_topics=body.shuffle_topics, min_interest=body.min_interest, actor=organizer)
+    events.update_settings(
+        session,
+        event=event,
+        vote_budget=body.vote_budget,
+        hide_counts=body.hide_counts,
+        shuffle_topics=body.shuffle_topics,
+        min_interest=body.min_interest,
+        actor=organizer,
+    )
     return body.model_copy(update={"min_interest": event.min_interest})
 
 
 @router.post("/events/{code}/login", response_model=schemas.OrganizerLoggedIn, responses=RESPONSES)
-def api_organizer_login(body: schemas.LoginIn, request: Request, session: SessionDep, event: EventDep,
-                        signer: SignerDep, settings: SettingsDep, throttle: ThrottleDep, passwords: PasswordsDep) -> Any:
+def api_organizer_login(
+    body: schemas.LoginIn,
+    request: Request,
+    session: SessionDep,
+    event: EventDep,
+    signer: SignerDep,
+    settings: SettingsDep,
+    throttle: ThrottleDep,
+    passwords: PasswordsDep,
+) -> Any:
     """Exchange the organizer password, or the organizer link's secret, for an organizer token.
 
     Password attempts are limited per client address and per event (429 with Retry-After)."""
     limit_sign_in(request, throttle, settings, event, link=bool(body.key))
     if body.key:
-        organizer = organizers.organizer_by_secret(session, event=event, secret=body.key,
-                                               source=client_address(request))
+        organizer = organizers.organizer_by_secret(
+            session, event=event, secret=body.key, source=client_address(request)
+        )
     else:
-        organizer = organizers.organizer_by_password(session, event=event, password=body.password or "",
-                                                 passwords=passwords, source=client_address(request))
-    token = signer.organizer_token(event_id=event.id, organizer_id=organizer.id,  # type: ignore[arg-type]
-                                   version=organizer.token_version)
+        organizer = organizers.organizer_by_password(
+            session, event=event, password=body.password or "", passwords=passwords, source=client_address(request)
+        )
+    token = signer.organizer_token(
+        event_id=event.id,
+        organizer_id=organizer.id,  # type: ignore[arg-type]
+        version=organizer.token_version,
+    )
     return schemas.OrganizerLoggedIn(organizer_token=token)
 
 
 @router.post("/events/{code}/attendees", status_code=201, response_model=schemas.Joined, responses=RESPONSES)
-def api_join(body: schemas.JoinIn, session: SessionDep, event: EventDep, signer: SignerDep,
-             settings: SettingsDep) -> Any:
+def api_join(
+    body: schemas.JoinIn, session: SessionDep, event: EventDep, signer: SignerDep, settings: SettingsDep
+) -> Any:
     """Join the event; the token identifies this attendee from now on (Authorization: Bearer)."""
     attendee = attendees.join_event(session, event=event, name=body.name, limit=settings.MAX_ATTENDEES_PER_EVENT)
-    return schemas.Joined(attendee_id=attendee.id, token=signer.attendee_token(event_id=event.id, attendee_id=attendee.id))  # type: ignore[arg-type]
+    return schemas.Joined(
+        attendee_id=attendee.id, token=signer.attendee_token(event_id=event.id, attendee_id=attendee.id)
+    )  # type: ignore[arg-type]
 
 
 @router.get("/events/{code}/topics", response_model=schemas.TopicsOut, responses=RESPONSES)
-def api_topics(session: SessionDep, event: EventDep, attendee: CurrentAttendee, organizer: CurrentOrganizer,
-               sort: str | None = None, tag: str | None = None) -> Any:
+def api_topics(
+    session: SessionDep,
+    event: EventDep,
+    attendee: CurrentAttendee,
+    organizer: CurrentOrganizer,
+    sort: str | None = None,
+    tag: str | None = None,
+) -> Any:
     """The wall: open topics with counts (null while the event hides them from attendees)."""
     wall = topics.wall(session, event=event, viewer=attendee, sort=sort, tag=tag, organizer=organizer is not None)
     viewer_id = attendee.id if attendee else None
-    return schemas.TopicsOut(topics=[_topic_out(v, viewer_id) for v in wall.topics], sort=wall.sort,
-                             counts_visible=wall.counts_visible, marks_left=wall.marks_left)
+    return schemas.TopicsOut(
+        topics=[_topic_out(v, viewer_id) for v in wall.topics],
+        sort=wall.sort,
+        counts_visible=wall.counts_visible,
+        marks_left=wall.marks_left,
+    )
 
 
 @router.post("/events/{code}/topics", status_code=201, response_model=schemas.TopicOut, responses=RESPONSES)
-def api_topic_create(body: schemas.TopicCreate, session: SessionDep, event: EventDep, attendee: AttendeeDep,
-                     settings: SettingsDep) -> Any:
+def api_topic_create(
+    body: schemas.TopicCreate, session: SessionDep, event: EventDep, attendee: AttendeeDep, settings: SettingsDep
+) -> Any:
     """Propose a topic; with ``facilitate`` the author offers to lead it."""
-    topic = topics.propose_topic(session, event=event, author=attendee, title=body.title,
-                                 description=body.description, tags=body.tags, facilitate=body.facilitate,
-                                 limit=settings.MAX_TOPICS_PER_EVENT)
+    topic = topics.propose_topic(
+        session,
+        event=event,
+        author=attendee,
+        title=body.title,
+        description=body.description,
+        tags=body.tags,
+        facilitate=body.facilitate,
+        limit=settings.MAX_TOPICS_PER_EVENT,
+    )
     return _topic_out(topics.topic_view(session, event=event, viewer=attendee, topic=topic), attendee.id)
 
 
 @router.patch("/events/{code}/topics/{topic_id}", response_model=schemas.TopicOut, responses=RESPONSES)
-def api_topic_update(body: schemas.TopicUpdate, topic_id: RowId, session: SessionDep, event: EventDep,
-                     attendee: CurrentAttendee, organizer: CurrentOrganizer) -> Any:
+def api_topic_update(
+    body: schemas.TopicUpdate,
+    topic_id: RowId,
+    session: SessionDep,
+    event: EventDep,
+    attendee: CurrentAttendee,
+    organizer: CurrentOrganizer,
+) -> Any:
     """Edit a topic (its author until voting closes, or an organizer)."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
-    topics.edit_topic(session, event=event, topic=topic, by=attendee, organizer=organizer,
-                      title=body.title, description=body.description, tags=body.tags)
-    return _topic_out(topics.topic_view(session, event=event, viewer=attendee, topic=topic,
-                                        organizer=organizer is not None), attendee.id if attendee else None)
+    topics.edit_topic(
+        session,
+        event=event,
+        topic=topic,
+        by=attendee,
+        organizer=organizer,
+        title=body.title,
+        description=body.description,
+        tags=body.tags,
+    )
+    return _topic_out(
+        topics.topic_view(session, event=event, viewer=attendee, topic=topic, organizer=organizer is not None),
+        attendee.id if attendee else None,
+    )
 
 
 @router.delete("/events/{code}/topics/{topic_id}", status_code=204, responses=RESPONSES)
-def api_topic_withdraw(topic_id: RowId, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
-                       organizer: CurrentOrganizer) -> Response:
+def api_topic_withdraw(
+    topic_id: RowId, session: SessionDep, event: EventDep, attendee: CurrentAttendee, organizer: CurrentOrganizer
+) -> Response:
     """Withdraw a topic (its author until voting closes, or an organizer)."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     topics.withdraw_topic(session, event=event, topic=topic, by=attendee, organizer=organizer)
     return Response(status_code=204)
 
 
-def _mark_out(session: Session, event: Event, attendee: Attendee, topic: Topic, changed: bool,
-              marked: bool) -> schemas.MarkOut:
+def _mark_out(
+    session: Session, event: Event, attendee: Attendee, topic: Topic, changed: bool, marked: bool
+) -> schemas.MarkOut:
     """The answer to a mark or unmark: two small counts, not a whole topic card (this is the hot path)."""
     count = topics.topic_count(session, topic=topic) if topics.counts_visible(event) else None
-    return schemas.MarkOut(topic_id=topic.id, marked=marked, changed=changed, count=count,  # type: ignore[arg-type]
-                           marks_left=topics.marks_left(session, event=event, attendee=attendee))
+    return schemas.MarkOut(
+        topic_id=topic.id,
+        marked=marked,
+        changed=changed,
+        count=count,  # type: ignore[arg-type]
+        marks_left=topics.marks_left(session, event=event, attendee=attendee),
+    )
 
 
-def _change_mark(request: Request, session: Session, signer: Signer, code: str, topic_id: RowId,
-                 marked: bool) -> Response:
+def _change_mark(
+    request: Request, session: Session, signer: Signer, code: str, topic_id: RowId, marked: bool
+) -> Response:
     """A mark or unmark from the event's code to the JSON answer, in one worker thread."""
     event = events.require_event(session, code)
     attendee = authenticated_attendee(request, event, session, signer)
@@ -208,11 +311,14 @@ async def api_unmark(code: str, topic_id: RowId, request: Request, session: Sess
     return await run_in_threadpool(_change_mark, request, session, signer, code, topic_id, False)
 
 
-def _lead_out(session: SessionDep, event: Event, attendee: AttendeeDep, topic_id: RowId, changed: bool) -> schemas.LeadOut:
+def _lead_out(
+    session: SessionDep, event: Event, attendee: AttendeeDep, topic_id: RowId, changed: bool
+) -> schemas.LeadOut:
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     view = topics.topic_view(session, event=event, viewer=attendee, topic=topic)
-    return schemas.LeadOut(topic_id=topic_id, facilitating=view.is_facilitator, changed=changed,
-                           facilitators=view.facilitators)
+    return schemas.LeadOut(
+        topic_id=topic_id, facilitating=view.is_facilitator, changed=changed, facilitators=view.facilitators
+    )
 
 
 @router.put("/events/{code}/topics/{topic_id}/facilitators/me", response_model=schemas.LeadOut, responses=RESPONSES)

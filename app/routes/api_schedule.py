@@ -18,19 +18,27 @@ router = APIRouter(prefix="/api/v1", tags=["schedule"])
 
 
 class BuildIn(Body):
-    time_limit: int | None = Field(default=None, ge=1, le=600,
-                                   description="seconds; the install's default if omitted. A server refuses more "
-                                               "than its TWOFEET_SOLVER_MAX_TIME_LIMIT_S (120 by default) with a 422 "
-                                               "naming this field")
-    keep_before: int | None = Field(default=None, ge=1, le=2**31 - 1,
-                                    description="slot id: keep the published schedule before it")
+    time_limit: int | None = Field(
+        default=None,
+        ge=1,
+        le=600,
+        description="seconds; the install's default if omitted. A server refuses more "
+        "than its TWOFEET_SOLVER_MAX_TIME_LIMIT_S (120 by default) with a 422 "
+        "naming this field",
+    )
+    keep_before: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="slot id: keep the published schedule before it"
+    )
 
 
 class BuildOut(BaseModel):
     running: bool
     queued: bool = Field(default=False, description="waiting for another event's build to end on this server")
-    waiting: int = Field(default=0, description="its place in the queue, from 1 (it starts next, when the build "
-                                                "running now ends); 0 when not queued")
+    waiting: int = Field(
+        default=0,
+        description="its place in the queue, from 1 (it starts next, when the build "
+        "running now ends); 0 when not queued",
+    )
     time_limit: float = Field(default=0.0, description="wall-clock seconds the build has; 0 until it starts")
     attendance: int
     bound: int | None
@@ -66,22 +74,36 @@ class PublishIn(Body):
 
 
 def _build_out(job: BuildJob) -> BuildOut:
-    return BuildOut(running=job.running, queued=job.queued, waiting=job.waiting if job.queued else 0,
-                    time_limit=job.time_limit, attendance=job.attendance, bound=job.bound,
-                    upper_bound=job.upper_bound, elapsed=round(job.elapsed, 2), error=job.error, version=job.version,
-                    moved=job.moved)
+    return BuildOut(
+        running=job.running,
+        queued=job.queued,
+        waiting=job.waiting if job.queued else 0,
+        time_limit=job.time_limit,
+        attendance=job.attendance,
+        bound=job.bound,
+        upper_bound=job.upper_bound,
+        elapsed=round(job.elapsed, 2),
+        error=job.error,
+        version=job.version,
+        moved=job.moved,
+    )
 
 
 @router.post("/events/{code}/schedule/build", status_code=202, response_model=BuildOut, responses=RESPONSES)
-def api_schedule_build(body: BuildIn, request: Request, session: SessionDep, event: EventDep,
-                       organizer: OrganizerDep) -> Any:
+def api_schedule_build(
+    body: BuildIn, request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep
+) -> Any:
     """Start building a draft in the background; poll GET .../schedule/build for progress."""
     midday.slot_for_keep_before(session, event=event, slot_id=body.keep_before)
     if body.keep_before is not None and drafting.published_run(session, event=event) is None:
         raise InvalidInput("keep_before: keeping earlier slots needs a published schedule.", field="keep_before")
     jobs: BuildJobs = request.app.state.builds
-    job = jobs.start(event_id=event.id, organizer_id=organizer.id, keep_before_slot=body.keep_before,  # type: ignore[arg-type]
-                     time_limit=float(body.time_limit) if body.time_limit else None)
+    job = jobs.start(
+        event_id=event.id,
+        organizer_id=organizer.id,
+        keep_before_slot=body.keep_before,  # type: ignore[arg-type]
+        time_limit=float(body.time_limit) if body.time_limit else None,
+    )
     return _build_out(job)
 
 
@@ -103,13 +125,25 @@ def api_schedule(session: SessionDep, event: EventDep, organizer: CurrentOrganiz
         raise NotFound("No schedule has been published yet.")
     view = drafting.schedule_view(session, event=event, run=run)
     return ScheduleOut(
-        version=run.version, published=run.published_at is not None, stats=view.stats,
-        sessions=[SessionOut(placement_id=c.placement.id, topic_id=c.topic.id, title=c.topic.title,  # type: ignore[arg-type]
-                             room_id=c.placement.room_id, slot_id=c.placement.slot_id, facilitators=c.facilitators,
-                             expected_headcount=c.headcount, pinned=c.placement.pinned)
-                  for c in view.cells.values()],
+        version=run.version,
+        published=run.published_at is not None,
+        stats=view.stats,
+        sessions=[
+            SessionOut(
+                placement_id=c.placement.id,
+                topic_id=c.topic.id,
+                title=c.topic.title,  # type: ignore[arg-type]
+                room_id=c.placement.room_id,
+                slot_id=c.placement.slot_id,
+                facilitators=c.facilitators,
+                expected_headcount=c.headcount,
+                pinned=c.placement.pinned,
+            )
+            for c in view.cells.values()
+        ],
         left_out=[{"topic_id": t.id, "title": t.title, "reason": reason} for t, reason in view.left_out]
-        if organizer is not None else [],
+        if organizer is not None
+        else [],
         problems=view.problems if organizer is not None else [],
     )
 

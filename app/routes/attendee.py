@@ -43,8 +43,9 @@ def join_url(request: Request, code: str) -> str:
     return public_url(request, "event_page", code=code)
 
 
-def _wall_context(request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
-                  csrf: str, **extra: object) -> dict[str, object]:
+def _wall_context(
+    request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee, csrf: str, **extra: object
+) -> dict[str, object]:
     sort = request.query_params.get("sort")
     tag = request.query_params.get("tag")
     return {
@@ -61,79 +62,134 @@ def _wall_context(request: Request, session: SessionDep, event: EventDep, attend
 
 
 @router.get("", name="event_page")
-def event_page(request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
-               csrf: CsrfToken) -> Response:
+def event_page(
+    request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee, csrf: CsrfToken
+) -> Response:
     """The phone page: a join form for a new device, else the wall."""
     if attendee is None:
-        return render(request, "attendee/join.html", {"event": event, "csrf": csrf, "error": None,
-                                                      "can_join": phases.is_allowed(event, "join")})
-    return render(request, "attendee/wall.html", _wall_context(request, session, event, attendee, csrf),
-                  block="wall")
+        return render(
+            request,
+            "attendee/join.html",
+            {"event": event, "csrf": csrf, "error": None, "can_join": phases.is_allowed(event, "join")},
+        )
+    return render(request, "attendee/wall.html", _wall_context(request, session, event, attendee, csrf), block="wall")
 
 
 @router.post("/join", name="attendee_join", dependencies=[CsrfChecked])
-def attendee_join(request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
-                  signer: SignerDep, settings: SettingsDep, csrf: CsrfToken, form: FormDep) -> Response:
+def attendee_join(
+    request: Request,
+    session: SessionDep,
+    event: EventDep,
+    attendee: CurrentAttendee,
+    signer: SignerDep,
+    settings: SettingsDep,
+    csrf: CsrfToken,
+    form: FormDep,
+) -> Response:
     """Join with an optional name; the device keeps a signed cookie for this event."""
     if attendee is not None:  # the same phone again: keep the same attendee, maybe renamed
         if forms.text(form, "name").strip():
             attendees.rename_attendee(session, attendee=attendee, name=forms.text(form, "name"))
         return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
     try:
-        attendee = attendees.join_event(session, event=event, name=forms.text(form, "name"),
-                                        limit=settings.MAX_ATTENDEES_PER_EVENT)
+        attendee = attendees.join_event(
+            session, event=event, name=forms.text(form, "name"), limit=settings.MAX_ATTENDEES_PER_EVENT
+        )
     except DomainError as error:
-        return render(request, "attendee/join.html", {"event": event, "csrf": csrf, "error": error,
-                                                      "can_join": phases.is_allowed(event, "join")},
-                      status_code=error.status_code)
+        return render(
+            request,
+            "attendee/join.html",
+            {"event": event, "csrf": csrf, "error": error, "can_join": phases.is_allowed(event, "join")},
+            status_code=error.status_code,
+        )
     response = RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
     set_attendee_cookie(response, signer=signer, settings=settings, event=event, attendee=attendee)
     return response
 
 
 @router.post("/name", name="attendee_rename", dependencies=[CsrfChecked])
-def attendee_rename(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
-                    form: FormDep) -> Response:
+def attendee_rename(
+    request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep, form: FormDep
+) -> Response:
     """Add, change or clear the display name."""
     attendees.rename_attendee(session, attendee=attendee, name=forms.text(form, "name"))
     return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
 
 
 @router.post("/topics", name="topic_create", dependencies=[CsrfChecked])
-def topic_create(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
-                 settings: SettingsDep, csrf: CsrfToken, form: FormDep) -> Response:
+def topic_create(
+    request: Request,
+    session: SessionDep,
+    event: EventDep,
+    attendee: AttendeeDep,
+    settings: SettingsDep,
+    csrf: CsrfToken,
+    form: FormDep,
+) -> Response:
     """Propose a topic; errors come back on the form with what was typed kept."""
     try:
         topics.propose_topic(
-            session, event=event, author=attendee,
-            title=forms.text(form, "title"), description=forms.text(form, "description"),
-            tags=forms.text(form, "tags"), facilitate=forms.checkbox(form, "facilitate"),
+            session,
+            event=event,
+            author=attendee,
+            title=forms.text(form, "title"),
+            description=forms.text(form, "description"),
+            tags=forms.text(form, "tags"),
+            facilitate=forms.checkbox(form, "facilitate"),
             limit=settings.MAX_TOPICS_PER_EVENT,
         )
     except DomainError as error:
         context = _wall_context(request, session, event, attendee, csrf, propose_error=error, propose_form=form)
-        return render(request, "attendee/wall.html", context, block="propose", status_code=error.status_code,
-                      headers={"HX-Retarget": "#propose", "HX-Reswap": "outerHTML"})
+        return render(
+            request,
+            "attendee/wall.html",
+            context,
+            block="propose",
+            status_code=error.status_code,
+            headers={"HX-Retarget": "#propose", "HX-Reswap": "outerHTML"},
+        )
     if is_htmx(request):
         context = _wall_context(request, session, event, attendee, csrf, proposed=True)
         return render(request, "attendee/wall.html", context, block="wall")
-    return RedirectResponse(request.url_for("event_page", code=event.code).include_query_params(sort="newest"),
-                            status_code=303)
+    return RedirectResponse(
+        request.url_for("event_page", code=event.code).include_query_params(sort="newest"), status_code=303
+    )
 
 
-def _card(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep, topic_id: RowId,
-          csrf: str, error: DomainError | None = None) -> Response:
+def _card(
+    request: Request,
+    session: SessionDep,
+    event: EventDep,
+    attendee: AttendeeDep,
+    topic_id: RowId,
+    csrf: str,
+    error: DomainError | None = None,
+) -> Response:
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     view = topics.topic_view(session, event=event, viewer=attendee, topic=topic)
     # The card and the "marks left" line: the one count the line needs, not the whole wall.
-    context = {"event": event, "attendee": attendee, "csrf": csrf, "view": view, "error": error,
-               "marks_left": topics.marks_left(session, event=event, attendee=attendee),
-               "can": {action: phases.is_allowed(event, action) for action in phases.ALLOWED}}
+    context = {
+        "event": event,
+        "attendee": attendee,
+        "csrf": csrf,
+        "view": view,
+        "error": error,
+        "marks_left": topics.marks_left(session, event=event, attendee=attendee),
+        "can": {action: phases.is_allowed(event, action) for action in phases.ALLOWED},
+    }
     return render(request, "attendee/card.html", context, status_code=error.status_code if error else 200)
 
 
-def _card_action(request: Request, session: Session, signer: Signer, code: str, topic_id: RowId, csrf: str,
-                 form: FormData, act: Callable[[Event, Attendee, str, Topic], object]) -> Response:
+def _card_action(
+    request: Request,
+    session: Session,
+    signer: Signer,
+    code: str,
+    topic_id: RowId,
+    csrf: str,
+    form: FormData,
+    act: Callable[[Event, Attendee, str, Topic], object],
+) -> Response:
     """Run a tap on a topic card (its form's ``action`` says which way); htmx gets the card back,
     with the refusal on it, a plain form post goes back to the wall.
 
@@ -157,53 +213,95 @@ def _card_action(request: Request, session: Session, signer: Signer, code: str, 
 
 
 @router.post("/topics/{topic_id}/mark", name="topic_mark", dependencies=[CsrfChecked])
-async def topic_mark(request: Request, session: SessionDep, signer: SignerDep, code: str, topic_id: RowId,
-                     csrf: CsrfToken, form: FormDep) -> Response:
+async def topic_mark(
+    request: Request, session: SessionDep, signer: SignerDep, code: str, topic_id: RowId, csrf: CsrfToken, form: FormDep
+) -> Response:
     """Mark or unmark (the form says which, so a retried tap never flips it back)."""
+
     def act(event: Event, attendee: Attendee, action: str, topic: Topic) -> object:
         return voting.set_mark(session, event=event, attendee=attendee, topic=topic, marked=action != "unmark")
+
     return await run_in_threadpool(_card_action, request, session, signer, code, topic_id, csrf, form, act)
 
 
 @router.post("/topics/{topic_id}/lead", name="topic_lead", dependencies=[CsrfChecked])
-async def topic_lead(request: Request, session: SessionDep, signer: SignerDep, code: str, topic_id: RowId,
-                     csrf: CsrfToken, form: FormDep) -> Response:
+async def topic_lead(
+    request: Request, session: SessionDep, signer: SignerDep, code: str, topic_id: RowId, csrf: CsrfToken, form: FormDep
+) -> Response:
     """Offer to lead a topic, or step back."""
+
     def act(event: Event, attendee: Attendee, action: str, topic: Topic) -> object:
         change = claims.release_claim if action == "release" else claims.claim_topic
         return change(session, event=event, attendee=attendee, topic=topic)
+
     return await run_in_threadpool(_card_action, request, session, signer, code, topic_id, csrf, form, act)
 
 
 @router.get("/topics/{topic_id}/edit", name="topic_edit")
-def topic_edit_form(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
-                    topic_id: RowId, csrf: CsrfToken) -> Response:
+def topic_edit_form(
+    request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep, topic_id: RowId, csrf: CsrfToken
+) -> Response:
     """The author's form to change or withdraw a topic."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
-    return render(request, "attendee/edit.html", {"event": event, "topic": topic, "csrf": csrf, "error": None,
-                                                  "form": None, "attendee": attendee,
-                                                  "can_edit": phases.is_allowed(event, "edit_topic")})
+    return render(
+        request,
+        "attendee/edit.html",
+        {
+            "event": event,
+            "topic": topic,
+            "csrf": csrf,
+            "error": None,
+            "form": None,
+            "attendee": attendee,
+            "can_edit": phases.is_allowed(event, "edit_topic"),
+        },
+    )
 
 
 @router.post("/topics/{topic_id}/edit", name="topic_update", dependencies=[CsrfChecked])
-def topic_update(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
-                 topic_id: RowId, csrf: CsrfToken, form: FormDep) -> Response:
+def topic_update(
+    request: Request,
+    session: SessionDep,
+    event: EventDep,
+    attendee: AttendeeDep,
+    topic_id: RowId,
+    csrf: CsrfToken,
+    form: FormDep,
+) -> Response:
     """Save the author's changes."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     try:
-        topics.edit_topic(session, event=event, topic=topic, by=attendee, title=forms.text(form, "title"),
-                          description=forms.text(form, "description"), tags=forms.text(form, "tags"))
+        topics.edit_topic(
+            session,
+            event=event,
+            topic=topic,
+            by=attendee,
+            title=forms.text(form, "title"),
+            description=forms.text(form, "description"),
+            tags=forms.text(form, "tags"),
+        )
     except DomainError as error:
-        return render(request, "attendee/edit.html", {"event": event, "topic": topic, "csrf": csrf, "error": error,
-                                                      "form": form, "attendee": attendee,
-                                                      "can_edit": phases.is_allowed(event, "edit_topic")},
-                      status_code=error.status_code)
+        return render(
+            request,
+            "attendee/edit.html",
+            {
+                "event": event,
+                "topic": topic,
+                "csrf": csrf,
+                "error": error,
+                "form": form,
+                "attendee": attendee,
+                "can_edit": phases.is_allowed(event, "edit_topic"),
+            },
+            status_code=error.status_code,
+        )
     return RedirectResponse(str(request.url_for("event_page", code=event.code)) + f"#topic-{topic_id}", status_code=303)
 
 
 @router.post("/topics/{topic_id}/withdraw", name="topic_withdraw", dependencies=[CsrfChecked])
-def topic_withdraw(request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep,
-                   topic_id: RowId) -> Response:
+def topic_withdraw(
+    request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep, topic_id: RowId
+) -> Response:
     """Take one's own topic off the wall."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     topics.withdraw_topic(session, event=event, topic=topic, by=attendee)
@@ -211,34 +309,64 @@ def topic_withdraw(request: Request, session: SessionDep, event: EventDep, atten
 
 
 @router.get("/my", name="my_day")
-def my_day(request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
-           csrf: CsrfToken) -> Response:
+def my_day(
+    request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee, csrf: CsrfToken
+) -> Response:
     """The attendee's own marks and sessions."""
     if attendee is None:
         return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
-    marked = [v for v in topics.wall(session, event=event, viewer=attendee, sort="newest").topics
-              if v.marked or v.is_facilitator or v.is_author]
+    marked = [
+        v
+        for v in topics.wall(session, event=event, viewer=attendee, sort="newest").topics
+        if v.marked or v.is_facilitator or v.is_author
+    ]
     grid = timetable.grid(session, event=event)
     mine = {v.topic.id for v in marked}
     # Slot by slot: the published sessions this attendee marked, leads or proposed, with their rooms.
-    day = [(slot, [(room, cell) for room in grid.rooms
-                   if (cell := grid.cell(room, slot)) is not None and cell.topic.id in mine])
-           for slot in grid.slots] if grid.published else []
-    return render(request, "attendee/my.html", {"event": event, "attendee": attendee, "csrf": csrf, "mine": marked,
-                                                "grid": grid, "day": day, "views": {v.topic.id: v for v in marked},
-                                                "off_wall": topics.off_wall_for_author(session, event=event,
-                                                                                       author=attendee)},
-                  block="my")
+    day = (
+        [
+            (
+                slot,
+                [
+                    (room, cell)
+                    for room in grid.rooms
+                    if (cell := grid.cell(room, slot)) is not None and cell.topic.id in mine
+                ],
+            )
+            for slot in grid.slots
+        ]
+        if grid.published
+        else []
+    )
+    return render(
+        request,
+        "attendee/my.html",
+        {
+            "event": event,
+            "attendee": attendee,
+            "csrf": csrf,
+            "mine": marked,
+            "grid": grid,
+            "day": day,
+            "views": {v.topic.id: v for v in marked},
+            "off_wall": topics.off_wall_for_author(session, event=event, author=attendee),
+        },
+        block="my",
+    )
 
 
 @router.get("/topics/similar", name="topics_similar")
-def topics_similar(request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
-                   csrf: CsrfToken, title: str = "") -> Response:
+def topics_similar(
+    request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee, csrf: CsrfToken, title: str = ""
+) -> Response:
     """Topics like the title being typed: mark one of those instead, or offer to co-lead it."""
     matches = moderation.similar_topics(session, event=event, title=title[:200])
     views = topics.topic_views(session, event=event, viewer=attendee, topics=[m.topic for m in matches])
-    return render(request, "attendee/similar.html", {"event": event, "views": views, "csrf": csrf,
-                                                     "can": {a: phases.is_allowed(event, a) for a in phases.ALLOWED}})
+    return render(
+        request,
+        "attendee/similar.html",
+        {"event": event, "views": views, "csrf": csrf, "can": {a: phases.is_allowed(event, a) for a in phases.ALLOWED}},
+    )
 
 
 def qr_image(url: str) -> bytes:
@@ -246,8 +374,18 @@ def qr_image(url: str) -> bytes:
     qr = segno.make(url, error="m")
     # A standalone image needs the SVG namespace, which segno's inline form leaves out.
     buffer = io.BytesIO()
-    qr.save(buffer, kind="svg", scale=8, border=2, dark="#000", light="#fff", omitsize=True, xmldecl=False,
-            svgclass=None, lineclass=None)
+    qr.save(
+        buffer,
+        kind="svg",
+        scale=8,
+        border=2,
+        dark="#000",
+        light="#fff",
+        omitsize=True,
+        xmldecl=False,
+        svgclass=None,
+        lineclass=None,
+    )
     return buffer.getvalue()
 
 
@@ -266,15 +404,32 @@ def event_qr(request: Request, event: EventDep) -> Response:
 
 
 @router.get("/sessions/{topic_id}", name="session_page")
-def session_page(request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee,
-                 organizer: CurrentOrganizer, topic_id: RowId, csrf: CsrfToken) -> Response:
+def session_page(
+    request: Request,
+    session: SessionDep,
+    event: EventDep,
+    attendee: CurrentAttendee,
+    organizer: CurrentOrganizer,
+    topic_id: RowId,
+    csrf: CsrfToken,
+) -> Response:
     """One session: what it is about and who leads it."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     view = topics.topic_view(session, event=event, viewer=attendee, topic=topic, organizer=organizer is not None)
     grid = timetable.grid(session, event=event)
     # Before the schedule is out the page offers the card's own taps (mark, lead); after, where and when.
     can = {action: attendee is not None and phases.is_allowed(event, action) for action in phases.ALLOWED}
-    return render(request, "attendee/session.html", {
-        "event": event, "attendee": attendee, "view": view, "csrf": csrf, "can": can, "grid": grid,
-        "runs": timetable.sessions_of(grid, topic.id),
-        "marks_left": topics.marks_left(session, event=event, attendee=attendee) if attendee else None})
+    return render(
+        request,
+        "attendee/session.html",
+        {
+            "event": event,
+            "attendee": attendee,
+            "view": view,
+            "csrf": csrf,
+            "can": can,
+            "grid": grid,
+            "runs": timetable.sessions_of(grid, topic.id),
+            "marks_left": topics.marks_left(session, event=event, attendee=attendee) if attendee else None,
+        },
+    )

@@ -23,9 +23,18 @@ def builds(request: Request) -> BuildJobs:
     return request.app.state.builds  # type: ignore[no-any-return]
 
 
-def _page(request: Request, session: SessionDep, event: Event, organizer: Organizer, csrf: str, *,
-          error: DomainError | None = None, notice: str | None = None, status_code: int = 200,
-          preview: moves.Consequences | None = None) -> Response:
+def _page(
+    request: Request,
+    session: SessionDep,
+    event: Event,
+    organizer: Organizer,
+    csrf: str,
+    *,
+    error: DomainError | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+    preview: moves.Consequences | None = None,
+) -> Response:
     view = drafting.schedule_view(session, event=event)
     job = builds(request).get(event.id)  # type: ignore[arg-type]
     # A finished build was announced once, by the redirect its last poll made (``done``); kept
@@ -33,12 +42,20 @@ def _page(request: Request, session: SessionDep, event: Event, organizer: Organi
     # While its bound is still being proven, the page shows that (and polls for it), not the notice.
     shown_job = job if job is not None and (job.running or job.error or job.proving) else None
     context: dict[str, Any] = {
-        "event": event, "csrf": csrf, "me": organizer, "view": view, "error": error,
-        "notice": notice or request.query_params.get("done"), "job": shown_job, "announce_build": False,
-        "versions": drafting.versions(session, event=event), "preview": preview,
+        "event": event,
+        "csrf": csrf,
+        "me": organizer,
+        "view": view,
+        "error": error,
+        "notice": notice or request.query_params.get("done"),
+        "job": shown_job,
+        "announce_build": False,
+        "versions": drafting.versions(session, event=event),
+        "preview": preview,
         "people": attendees.list_attendees(session, event=event),
-        "default_limit": eventfile.suggested_build_seconds(session, event,
-                                                           most=request.app.state.settings.SOLVER_TIME_LIMIT_S),
+        "default_limit": eventfile.suggested_build_seconds(
+            session, event, most=request.app.state.settings.SOLVER_TIME_LIMIT_S
+        ),
     }
     return render(request, "organizer/schedule.html", context, status_code=status_code)
 
@@ -59,8 +76,10 @@ def _console_url(request: Request, event: Event, done: str) -> str:
 
 
 def _built(job: Any) -> str:
-    text = (f"Built draft version {job.version} in {job.elapsed:.1f} s: {job.attendance} of at most "
-            f"{job.upper_bound} attendee-slots")
+    text = (
+        f"Built draft version {job.version} in {job.elapsed:.1f} s: {job.attendance} of at most "
+        f"{job.upper_bound} attendee-slots"
+    )
     return text + (f", {job.moved} session(s) moved." if job.moved is not None else ".")
 
 
@@ -69,31 +88,36 @@ def _number(form: Any, name: str) -> int:
 
 
 @router.get("", name="schedule_console")
-def schedule_console(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                     csrf: CsrfToken) -> Response:
+def schedule_console(
+    request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken
+) -> Response:
     """The draft (or published) grid with its stats, left-out topics and every action."""
     return _page(request, session, event, organizer, csrf)
 
 
 @router.post("/build", name="schedule_build", dependencies=[CsrfChecked])
-def schedule_build(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                   csrf: CsrfToken, form: FormDep) -> Response:
+def schedule_build(
+    request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken, form: FormDep
+) -> Response:
     """Start the scheduler in the background (optionally keeping the slots before one fixed)."""
     try:
         keep = forms.text(form, "keep_before").strip()
         keep_before = _number(form, "keep_before") if keep else None
         midday.slot_for_keep_before(session, event=event, slot_id=keep_before)
         if keep_before is not None and drafting.published_run(session, event=event) is None:
-            raise InvalidInput("keep_before: keeping earlier slots needs a published schedule.",
-                                        field="keep_before")
+            raise InvalidInput("keep_before: keeping earlier slots needs a published schedule.", field="keep_before")
         raw_limit = forms.text(form, "time_limit").strip()
         limit = forms.whole_number(raw_limit, field_name="time_limit") if raw_limit else None
         if limit is not None and not 1 <= limit <= 600:
             raise InvalidInput("time_limit: from 1 to 600 seconds.", field="time_limit")
         newest = drafting.versions(session, event=event)
         after = newest[0].version if newest else 0
-        builds(request).start(event_id=event.id, organizer_id=organizer.id, keep_before_slot=keep_before,  # type: ignore[arg-type]
-                              time_limit=float(limit) if limit else None)
+        builds(request).start(
+            event_id=event.id,
+            organizer_id=organizer.id,
+            keep_before_slot=keep_before,  # type: ignore[arg-type]
+            time_limit=float(limit) if limit else None,
+        )
     except DomainError as error:
         response = _page(request, session, event, organizer, csrf, error=error, status_code=error.status_code)
         if isinstance(error, TooBusy):
@@ -104,8 +128,9 @@ def schedule_build(request: Request, session: SessionDep, event: EventDep, organ
     return RedirectResponse(str(request.url_for("schedule_console", code=event.code)), status_code=303)
 
 
-def _progress(request: Request, session: SessionDep, event: Event, csrf: str, *, after: int | None = None,
-              proving: bool = False) -> Response:
+def _progress(
+    request: Request, session: SessionDep, event: Event, csrf: str, *, after: int | None = None, proving: bool = False
+) -> Response:
     """The bar for this worker's build. Behind a load balancer the poll may reach another worker,
     which knows no job: it keeps polling until a version newer than ``after`` lands in the database."""
     job = builds(request).get(event.id)  # type: ignore[arg-type]
@@ -113,8 +138,11 @@ def _progress(request: Request, session: SessionDep, event: Event, csrf: str, *,
     if job is None and after is not None:
         newest = drafting.versions(session, event=event)
         landed = bool(newest) and newest[0].version > after
-    response = render(request, "organizer/build_progress.html",
-                      {"event": event, "job": job, "csrf": csrf, "after": after, "elsewhere": job is None and not landed})
+    response = render(
+        request,
+        "organizer/build_progress.html",
+        {"event": event, "job": job, "csrf": csrf, "after": after, "elsewhere": job is None and not landed},
+    )
     if proving:  # the draft is shown; its bound improves in the background
         if is_htmx(request) and (job is None or not job.proving):
             response.headers["HX-Refresh"] = "true"  # the stats show the final bound
@@ -126,16 +154,24 @@ def _progress(request: Request, session: SessionDep, event: Event, csrf: str, *,
 
 
 @router.get("/progress", name="schedule_progress")
-def schedule_progress(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                      csrf: CsrfToken, after: int | None = None, proving: bool = False) -> Response:
+def schedule_progress(
+    request: Request,
+    session: SessionDep,
+    event: EventDep,
+    organizer: OrganizerDep,
+    csrf: CsrfToken,
+    after: int | None = None,
+    proving: bool = False,
+) -> Response:
     """The progress bar: best attendance so far against its bound, and time used (or, after the
     build, the bound being proven in the background)."""
     return _progress(request, session, event, csrf, after=after, proving=proving)
 
 
 @router.post("/stop", name="schedule_stop", dependencies=[CsrfChecked])
-def schedule_stop(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                  csrf: CsrfToken) -> Response:
+def schedule_stop(
+    request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken
+) -> Response:
     """Stop the build early and keep the best schedule found so far."""
     builds(request).stop(event.id)  # type: ignore[arg-type]
     if is_htmx(request):
@@ -144,8 +180,9 @@ def schedule_stop(request: Request, session: SessionDep, event: EventDep, organi
 
 
 @router.get("/preview", name="schedule_preview")
-def schedule_preview(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                     csrf: CsrfToken) -> Response:
+def schedule_preview(
+    request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken
+) -> Response:
     """The consequences of a move, before it is made (htmx fragment, or the page with them shown).
 
     The target is ``room_id`` and ``slot_id`` (a drag over a cell) or ``cell=ROOM:SLOT`` (the
@@ -153,20 +190,23 @@ def schedule_preview(request: Request, session: SessionDep, event: EventDep, org
     query = request.query_params
     try:
         room_id, slot_id = _cell(query)
-        result = moves.preview_move(session, event=event, placement_id=_number(query, "placement_id"),
-                                       room_id=room_id, slot_id=slot_id)
+        result = moves.preview_move(
+            session, event=event, placement_id=_number(query, "placement_id"), room_id=room_id, slot_id=slot_id
+        )
     except DomainError as error:
         if is_htmx(request):  # shown where the consequences would be, in place of them
             return render(request, "organizer/move_preview.html", {"error": error, "event": event})
         return _page(request, session, event, organizer, csrf, error=error, status_code=error.status_code)
     if is_htmx(request):
-        return render(request, "organizer/move_preview.html",
-                      {"preview": result, "event": event, "cell": f"{room_id}:{slot_id}"})
+        return render(
+            request, "organizer/move_preview.html", {"preview": result, "event": event, "cell": f"{room_id}:{slot_id}"}
+        )
     return _page(request, session, event, organizer, csrf, preview=result)
 
 
-def _act(request: Request, session: SessionDep, event: Event, organizer: Organizer, csrf: str, form: FormData,
-         action: Any) -> Response:
+def _act(
+    request: Request, session: SessionDep, event: Event, organizer: Organizer, csrf: str, form: FormData, action: Any
+) -> Response:
     """Run one action; it answers what it did, or that and the id of the card it leaves the focus on."""
     try:
         done = action(form)
@@ -178,17 +218,25 @@ def _act(request: Request, session: SessionDep, event: Event, organizer: Organiz
 
 
 @router.post("/move", name="schedule_move", dependencies=[CsrfChecked])
-def schedule_move(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                  csrf: CsrfToken, form: FormDep) -> Response:
+def schedule_move(
+    request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken, form: FormDep
+) -> Response:
     """Move a session to a room and slot (swapping with one there); refused with the reason if it breaks a rule."""
+
     def act(form: Any) -> tuple[str, str]:
         room_id, slot_id = _cell(form)
         placement_id = _number(form, "placement_id")
-        result = moves.move(session, event=event, placement_id=placement_id, room_id=room_id,
-                               slot_id=slot_id, actor=organizer)
+        result = moves.move(
+            session, event=event, placement_id=placement_id, room_id=room_id, slot_id=slot_id, actor=organizer
+        )
         change = result.attendance_change
-        return ("Moved" + (f", swapped with “{result.swapped_with}”" if result.swapped_with else "")
-                + f". Attendance {'+' if change >= 0 else ''}{change}.", f"placement-{placement_id}")
+        return (
+            "Moved"
+            + (f", swapped with “{result.swapped_with}”" if result.swapped_with else "")
+            + f". Attendance {'+' if change >= 0 else ''}{change}.",
+            f"placement-{placement_id}",
+        )
+
     return _act(request, session, event, organizer, csrf, form, act)
 
 
@@ -207,97 +255,132 @@ def _cell(form: Any) -> tuple[int, int]:
 
 
 @router.post("/place", name="schedule_place", dependencies=[CsrfChecked])
-def schedule_place(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                   csrf: CsrfToken, form: FormDep) -> Response:
+def schedule_place(
+    request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken, form: FormDep
+) -> Response:
     """Put a left-out topic into a free cell."""
+
     def act(form: Any) -> tuple[str, str]:
         room_id, slot_id = _cell(form)
-        placement = moves.place(session, event=event, topic_id=_number(form, "topic_id"), room_id=room_id,
-                                   slot_id=slot_id, actor=organizer)
+        placement = moves.place(
+            session, event=event, topic_id=_number(form, "topic_id"), room_id=room_id, slot_id=slot_id, actor=organizer
+        )
         return "Placed.", f"placement-{placement.id}"
+
     return _act(request, session, event, organizer, csrf, form, act)
 
 
 @router.post("/unschedule", name="schedule_unschedule", dependencies=[CsrfChecked])
-def schedule_unschedule(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                        csrf: CsrfToken, form: FormDep) -> Response:
+def schedule_unschedule(
+    request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken, form: FormDep
+) -> Response:
     def act(form: Any) -> str:
         topic = moves.unschedule(session, event=event, placement_id=_number(form, "placement_id"), actor=organizer)
         return f"“{topic.title}” is off the draft."
+
     return _act(request, session, event, organizer, csrf, form, act)
 
 
 @router.post("/pin", name="schedule_pin", dependencies=[CsrfChecked])
-def schedule_pin(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                 csrf: CsrfToken, form: FormDep) -> Response:
+def schedule_pin(
+    request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken, form: FormDep
+) -> Response:
     def act(form: Any) -> tuple[str, str]:
-        placement = moves.toggle_pin(session, event=event, placement_id=_number(form, "placement_id"),
-                                        actor=organizer)
-        return ("Pinned: the next build keeps it there." if placement.pinned else "Unpinned.",
-                f"placement-{placement.id}")
+        placement = moves.toggle_pin(session, event=event, placement_id=_number(form, "placement_id"), actor=organizer)
+        return (
+            "Pinned: the next build keeps it there." if placement.pinned else "Unpinned.",
+            f"placement-{placement.id}",
+        )
+
     return _act(request, session, event, organizer, csrf, form, act)
 
 
 @router.post("/draft", name="schedule_draft", dependencies=[CsrfChecked])
-def schedule_draft(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                   csrf: CsrfToken, form: FormDep) -> Response:
+def schedule_draft(
+    request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken, form: FormDep
+) -> Response:
     """Start a draft from the published version, to adjust it by hand."""
+
     def act(_form: Any) -> str:
         run = drafting.ensure_draft(session, event=event)
         return f"Draft version {run.version} started from what is on the board."
+
     return _act(request, session, event, organizer, csrf, form, act)
 
 
 @router.post("/publish", name="schedule_publish", dependencies=[CsrfChecked])
-def schedule_publish(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                     csrf: CsrfToken, form: FormDep) -> Response:
+def schedule_publish(
+    request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken, form: FormDep
+) -> Response:
     """Publish the draft: the board and every phone show it at once."""
+
     def act(form: Any) -> str:
         note = forms.text(form, "announcement").strip()
         run = publishing.publish(session, event=event, actor=organizer, announcement=note or None)
         return f"Version {run.version} is on the board and every phone."
+
     return _act(request, session, event, organizer, csrf, form, act)
 
 
 @router.post("/undo", name="schedule_undo", dependencies=[CsrfChecked])
-def schedule_undo(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                  csrf: CsrfToken, form: FormDep) -> Response:
+def schedule_undo(
+    request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken, form: FormDep
+) -> Response:
     """Undo the last publish."""
+
     def act(form: Any) -> str:
         raw = forms.text(form, "version").strip()
-        live = publishing.undo_publish(session, event=event, actor=organizer,
-                                     version=forms.whole_number(raw, field_name="version") if raw else None)
-        return (f"Took it back: version {live.version} is live again." if live
-                else "Took it back: no schedule is published now.")
+        live = publishing.undo_publish(
+            session,
+            event=event,
+            actor=organizer,
+            version=forms.whole_number(raw, field_name="version") if raw else None,
+        )
+        return (
+            f"Took it back: version {live.version} is live again."
+            if live
+            else "Took it back: no schedule is published now."
+        )
+
     return _act(request, session, event, organizer, csrf, form, act)
 
 
 @router.post("/close-room", name="schedule_close_room", dependencies=[CsrfChecked])
-def schedule_close_room(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                        csrf: CsrfToken, form: FormDep) -> Response:
+def schedule_close_room(
+    request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken, form: FormDep
+) -> Response:
     def act(form: Any) -> str:
-        room = midday.close_room_from(session, event=event, room_id=_number(form, "room_id"),
-                                        slot_id=_number(form, "slot_id"), actor=organizer)
+        room = midday.close_room_from(
+            session, event=event, room_id=_number(form, "room_id"), slot_id=_number(form, "slot_id"), actor=organizer
+        )
         return f"{room.name} is closed from then on. Re-solve to move its sessions."
+
     return _act(request, session, event, organizer, csrf, form, act)
 
 
 @router.post("/facilitator-left", name="schedule_facilitator_left", dependencies=[CsrfChecked])
-def schedule_facilitator_left(request: Request, session: SessionDep, event: EventDep,
-                              organizer: OrganizerDep, csrf: CsrfToken, form: FormDep) -> Response:
+def schedule_facilitator_left(
+    request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken, form: FormDep
+) -> Response:
     def act(form: Any) -> str:
-        led = midday.facilitator_leaves(session, event=event, attendee_id=_number(form, "attendee_id"),
-                                          actor=organizer)
-        return (f"They no longer lead {len(led)} session(s). Re-solve, or assign someone else."
-                if led else "They were not leading anything.")
+        led = midday.facilitator_leaves(session, event=event, attendee_id=_number(form, "attendee_id"), actor=organizer)
+        return (
+            f"They no longer lead {len(led)} session(s). Re-solve, or assign someone else."
+            if led
+            else "They were not leading anything."
+        )
+
     return _act(request, session, event, organizer, csrf, form, act)
 
 
 @router.post("/cancel", name="schedule_cancel", dependencies=[CsrfChecked])
-def schedule_cancel(request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep,
-                    csrf: CsrfToken, form: FormDep) -> Response:
+def schedule_cancel(
+    request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken, form: FormDep
+) -> Response:
     def act(form: Any) -> str:
-        topic = midday.cancel_session(session, event=event, topic_id=_number(form, "topic_id"),
-                                        reason=forms.text(form, "reason"), actor=organizer)
+        topic = midday.cancel_session(
+            session, event=event, topic_id=_number(form, "topic_id"), reason=forms.text(form, "reason"), actor=organizer
+        )
         return f"“{topic.title}” is cancelled. Re-solve to fill its place."
+
     return _act(request, session, event, organizer, csrf, form, act)

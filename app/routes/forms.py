@@ -52,9 +52,14 @@ def rooms_from_form(form: FormData) -> list[RoomSpec]:
     """Rows of room name / seats / features, as typed: the domain checks them all at once and
     names each by its row (blank rows are left for it to skip)."""
     names, capacities, features = texts(form, "room_name"), texts(form, "room_capacity"), texts(form, "room_features")
-    return [RoomSpec(name=name, capacity=capacities[index] if index < len(capacities) else "",
-                     features=[f for f in (features[index] if index < len(features) else "").replace(",", " ").split() if f])
-            for index, name in enumerate(names)]
+    return [
+        RoomSpec(
+            name=name,
+            capacity=capacities[index] if index < len(capacities) else "",
+            features=[f for f in (features[index] if index < len(features) else "").replace(",", " ").split() if f],
+        )
+        for index, name in enumerate(names)
+    ]
 
 
 def slots_from_form(form: FormData) -> list[SlotSpec]:

@@ -51,8 +51,15 @@ def home_page(request: Request, csrf: CsrfToken) -> Response:
 
 
 @router.post("/events", name="event_create", dependencies=[CsrfChecked, EventCreationLimited])
-def event_create(request: Request, session: SessionDep, signer: SignerDep, settings: SettingsDep,
-                 csrf: CsrfToken, form: FormDep, passwords: PasswordsDep) -> Response:
+def event_create(
+    request: Request,
+    session: SessionDep,
+    signer: SignerDep,
+    settings: SettingsDep,
+    csrf: CsrfToken,
+    form: FormDep,
+    passwords: PasswordsDep,
+) -> Response:
     """Create an event from the home page form, then show its organizer link once."""
     try:
         created = events.create_event(
@@ -66,9 +73,12 @@ def event_create(request: Request, session: SessionDep, signer: SignerDep, setti
             passwords=passwords,
         )
     except DomainError as error:
-        return render(request, "home.html", {"csrf": csrf, "form": form, "error": error,
-                                             "problems": plain_messages(error), "join_error": None},
-                      status_code=error.status_code)
+        return render(
+            request,
+            "home.html",
+            {"csrf": csrf, "form": form, "error": error, "problems": plain_messages(error), "join_error": None},
+            status_code=error.status_code,
+        )
     event = created.event
     response = RedirectResponse(request.url_for("organizer_saved_link", code=event.code), status_code=303)
     set_organizer_cookie(response, signer=signer, settings=settings, event=event, organizer=created.organizer)
@@ -83,8 +93,15 @@ def join_by_code(request: Request, session: SessionDep, csrf: CsrfToken, form: F
     code = forms.text(form, "code")
     event = events.get_event(session, code) if code.strip() else None
     if event is None:
-        message = ("code: please type the 6-character code from the poster." if not code.strip() else
-                   f"code: no event has the code '{events.normalize_code(code)[:12]}'. Check the poster and try again.")
-        return render(request, "home.html", {"csrf": csrf, "form": {}, "error": None, "problems": {}, "join_error": message,
-                                             "join_code": code[:12]}, status_code=404 if code.strip() else 422)
+        message = (
+            "code: please type the 6-character code from the poster."
+            if not code.strip()
+            else f"code: no event has the code '{events.normalize_code(code)[:12]}'. Check the poster and try again."
+        )
+        return render(
+            request,
+            "home.html",
+            {"csrf": csrf, "form": {}, "error": None, "problems": {}, "join_error": message, "join_code": code[:12]},
+            status_code=404 if code.strip() else 422,
+        )
     return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)

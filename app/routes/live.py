@@ -10,16 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.deps import (
-    CsrfChecked,
-    CsrfToken,
-    CurrentAttendee,
-    CurrentOrganizer,
-    EventDep,
-    FormDep,
-    RowId,
-    SessionDep,
-)
+from app.deps import CsrfChecked, CsrfToken, CurrentAttendee, CurrentOrganizer, EventDep, FormDep, RowId, SessionDep
 from app.domain import events, timetable
 from app.domain.errors import DomainError
 from app.realtime.hub import Hub
@@ -58,33 +49,72 @@ def _page_seconds(request: Request) -> int:
     return min(max(int(raw), 4), 60) if raw.isdigit() and len(raw) < 4 else 10
 
 
-def _door(request: Request, session: Session, event: EventDep, room_id: RowId, attendee: CurrentAttendee,
-          organizer: CurrentOrganizer, csrf: str, error: DomainError | None = None) -> Response:
+def _door(
+    request: Request,
+    session: Session,
+    event: EventDep,
+    room_id: RowId,
+    attendee: CurrentAttendee,
+    organizer: CurrentOrganizer,
+    csrf: str,
+    error: DomainError | None = None,
+) -> Response:
     door = timetable.door(session, event=event, room_id=room_id)
     can_set = door.now is not None and timetable.can_set_status(
-        session, placement=door.now.placement, attendee=attendee, organizer=organizer is not None)
-    context = {"event": event, "door": door, "seq": event.board_sequence, "attendee": attendee, "csrf": csrf,
-               "can_set_status": can_set, "error": error, "theme": _forced_theme(request) or event.board_theme}
-    return render(request, "board/door.html", context, block="door_main",
-                  status_code=error.status_code if error else 200)
+        session, placement=door.now.placement, attendee=attendee, organizer=organizer is not None
+    )
+    context = {
+        "event": event,
+        "door": door,
+        "seq": event.board_sequence,
+        "attendee": attendee,
+        "csrf": csrf,
+        "can_set_status": can_set,
+        "error": error,
+        "theme": _forced_theme(request) or event.board_theme,
+    }
+    return render(
+        request, "board/door.html", context, block="door_main", status_code=error.status_code if error else 200
+    )
 
 
 @router.get("/rooms/{room_id}", name="door_page")
-def door_page(request: Request, session: SessionDep, event: EventDep, room_id: RowId, attendee: CurrentAttendee,
-              organizer: CurrentOrganizer, csrf: CsrfToken) -> Response:
+def door_page(
+    request: Request,
+    session: SessionDep,
+    event: EventDep,
+    room_id: RowId,
+    attendee: CurrentAttendee,
+    organizer: CurrentOrganizer,
+    csrf: CsrfToken,
+) -> Response:
     """The door view: now and next in one room, for a tablet at the door."""
     return _door(request, session, event, room_id, attendee, organizer, csrf)
 
 
 @router.post("/placements/{placement_id}/status", name="session_status", dependencies=[CsrfChecked])
-def session_status(request: Request, session: SessionDep, event: EventDep, placement_id: RowId,
-                   attendee: CurrentAttendee, organizer: CurrentOrganizer, csrf: CsrfToken, form: FormDep) -> Response:
+def session_status(
+    request: Request,
+    session: SessionDep,
+    event: EventDep,
+    placement_id: RowId,
+    attendee: CurrentAttendee,
+    organizer: CurrentOrganizer,
+    csrf: CsrfToken,
+    form: FormDep,
+) -> Response:
     """The rule of two feet: a facilitator (or organizer) says the room is full, has room, or ended."""
     placement = timetable.require_placement(session, event=event, placement_id=placement_id)
     error = None
     try:
-        timetable.set_session_status(session, event=event, placement=placement, status=forms.text(form, "status"),
-                                    attendee=attendee, organizer=organizer is not None)
+        timetable.set_session_status(
+            session,
+            event=event,
+            placement=placement,
+            status=forms.text(form, "status"),
+            attendee=attendee,
+            organizer=organizer is not None,
+        )
     except DomainError as exc:
         session.rollback()
         if not is_htmx(request):
@@ -96,8 +126,16 @@ def session_status(request: Request, session: SessionDep, event: EventDep, place
 
 
 @router.post("/rooms/{room_id}/popup", name="popup_start", dependencies=[CsrfChecked])
-def popup_start(request: Request, session: SessionDep, event: EventDep, room_id: RowId,
-                attendee: CurrentAttendee, organizer: CurrentOrganizer, csrf: CsrfToken, form: FormDep) -> Response:
+def popup_start(
+    request: Request,
+    session: SessionDep,
+    event: EventDep,
+    room_id: RowId,
+    attendee: CurrentAttendee,
+    organizer: CurrentOrganizer,
+    csrf: CsrfToken,
+    form: FormDep,
+) -> Response:
     """Start a pop-up session in a room that is free in the current slot."""
     if attendee is None:
         return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
@@ -162,8 +200,17 @@ async def live_health(request: Request) -> dict[str, object]:
     """
     hub: Hub = request.app.state.hub
     stats = hub.stats
-    return {"connected": hub.connected(), "events": len(hub.channels), "renders": stats.renders,
-            "frames": stats.frames, "prepared": stats.prepared, "overflows": stats.overflows, "stalled": stats.stalled,
-            "refused": stats.refused, "garbage": stats.garbage, "broadcast_healthy": hub.broadcast.healthy,
-            "broadcast_reconnects": getattr(hub.broadcast, "reconnects", 0),
-            "gc": None if hub.gc is None else hub.gc.stats.as_dict()}
+    return {
+        "connected": hub.connected(),
+        "events": len(hub.channels),
+        "renders": stats.renders,
+        "frames": stats.frames,
+        "prepared": stats.prepared,
+        "overflows": stats.overflows,
+        "stalled": stats.stalled,
+        "refused": stats.refused,
+        "garbage": stats.garbage,
+        "broadcast_healthy": hub.broadcast.healthy,
+        "broadcast_reconnects": getattr(hub.broadcast, "reconnects", 0),
+        "gc": None if hub.gc is None else hub.gc.stats.as_dict(),
+    }

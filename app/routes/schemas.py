@@ -44,7 +44,9 @@ Secret = Annotated[str, AfterValidator(_user_text), _NO_CONTROL]
 Feature = Annotated[UserText, Field(max_length=eventspec.FEATURE_MAX)]
 Tag = Annotated[UserText, Field(max_length=TAG_MAX)]
 Password = Annotated[Secret, Field(min_length=organizers.PASSWORD_MIN, max_length=organizers.PASSWORD_MAX)]
-VoteBudget = Annotated[int, Field(ge=1, le=eventspec.VOTE_BUDGET_MAX, description="marks per attendee; null: unlimited")]
+VoteBudget = Annotated[
+    int, Field(ge=1, le=eventspec.VOTE_BUDGET_MAX, description="marks per attendee; null: unlimited")
+]
 
 
 class Body(BaseModel):
@@ -83,9 +85,12 @@ class EventSettings(Body):
     vote_budget: VoteBudget | None = None
     hide_counts: bool = False
     shuffle_topics: bool = False
-    min_interest: int | None = Field(default=None, ge=1, le=events.MIN_INTEREST_MAX,
-                                     description="people (marks plus facilitators) a topic needs to run; "
-                                                 "omitted: unchanged (2 for a new event)")
+    min_interest: int | None = Field(
+        default=None,
+        ge=1,
+        le=events.MIN_INTEREST_MAX,
+        description="people (marks plus facilitators) a topic needs to run; omitted: unchanged (2 for a new event)",
+    )
 
 
 class Links(BaseModel):

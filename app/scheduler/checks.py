@@ -103,11 +103,19 @@ def reference_problems(instance: Instance) -> list[Problem]:
             value = getattr(slot, part)
             if not valid_time(value):
                 out.append(
-                    Problem(f"slots[{i}].{part}", slot.id, f"slot {slot.id!r} {part} must be a time as HH:MM, got {value!r}")
+                    Problem(
+                        f"slots[{i}].{part}", slot.id, f"slot {slot.id!r} {part} must be a time as HH:MM, got {value!r}"
+                    )
                 )
         if valid_time(slot.start) and valid_time(slot.end):
             if slot.end <= slot.start:
-                out.append(Problem(f"slots[{i}].end", slot.id, f"slot {slot.id!r} ends at {slot.end}, not after it starts at {slot.start}"))
+                out.append(
+                    Problem(
+                        f"slots[{i}].end",
+                        slot.id,
+                        f"slot {slot.id!r} ends at {slot.end}, not after it starts at {slot.start}",
+                    )
+                )
             elif previous_end is not None and slot.start < previous_end:
                 out.append(
                     Problem(
@@ -121,7 +129,11 @@ def reference_problems(instance: Instance) -> list[Problem]:
     for i, room in enumerate(instance.rooms):
         if not _is_positive_int(room.capacity):
             out.append(
-                Problem(f"rooms[{i}].capacity", room.id, f"room {room.id!r} must have a positive whole number of seats, got {room.capacity!r}")
+                Problem(
+                    f"rooms[{i}].capacity",
+                    room.id,
+                    f"room {room.id!r} must have a positive whole number of seats, got {room.capacity!r}",
+                )
             )
         for s in sorted(room.unavailable_slots - slot_ids):
             out.append(Problem(f"rooms[{i}].unavailable_slots", s, f"unknown slot {s!r}"))
@@ -146,12 +158,18 @@ def reference_problems(instance: Instance) -> list[Problem]:
     pairs: set[tuple[str, str]] = set()
     for i, interest in enumerate(instance.interests):
         if interest.attendee not in attendee_ids:
-            out.append(Problem(f"interests[{i}].attendee", interest.attendee, f"unknown attendee {interest.attendee!r}"))
+            out.append(
+                Problem(f"interests[{i}].attendee", interest.attendee, f"unknown attendee {interest.attendee!r}")
+            )
         if interest.topic not in topic_ids:
             out.append(Problem(f"interests[{i}].topic", interest.topic, f"unknown topic {interest.topic!r}"))
         if not _is_positive_number(interest.weight):
             out.append(
-                Problem(f"interests[{i}].weight", interest.topic, f"weight must be a positive number, got {interest.weight!r}")
+                Problem(
+                    f"interests[{i}].weight",
+                    interest.topic,
+                    f"weight must be a positive number, got {interest.weight!r}",
+                )
             )
         pair = (interest.attendee, interest.topic)
         if pair in pairs:
@@ -206,21 +224,45 @@ def pin_problems(instance: Instance) -> list[Problem]:
         key = f"topics[{i}].pinned"
         tid = topic.id
         if pin.slot is not None and pin.slot in topic.unavailable_slots:
-            out.append(Problem(key, tid, f"topic {tid!r} is pinned to slot {pin.slot!r}, which it lists as unavailable"))
+            out.append(
+                Problem(key, tid, f"topic {tid!r} is pinned to slot {pin.slot!r}, which it lists as unavailable")
+            )
         room = rooms.get(pin.room) if pin.room is not None else None
         if room is not None:
             for need in sorted(topic.needs - room.features):
-                out.append(Problem(key, tid, f"topic {tid!r} is pinned to room {room.id!r}, which lacks the needed feature {need!r}"))
+                out.append(
+                    Problem(
+                        key,
+                        tid,
+                        f"topic {tid!r} is pinned to room {room.id!r}, which lacks the needed feature {need!r}",
+                    )
+                )
             if pin.slot is not None and pin.slot in room.unavailable_slots:
-                out.append(Problem(key, tid, f"topic {tid!r} is pinned to room {room.id!r} in slot {pin.slot!r}, when that room is unavailable"))
+                out.append(
+                    Problem(
+                        key,
+                        tid,
+                        f"topic {tid!r} is pinned to room {room.id!r} in slot {pin.slot!r}, when that room is unavailable",
+                    )
+                )
             if pin.slot is None and all(s in room.unavailable_slots or s in topic.unavailable_slots for s in slot_ids):
-                out.append(Problem(key, tid, f"topic {tid!r} is pinned to room {room.id!r}, which is free in no slot the topic can use"))
+                out.append(
+                    Problem(
+                        key,
+                        tid,
+                        f"topic {tid!r} is pinned to room {room.id!r}, which is free in no slot the topic can use",
+                    )
+                )
         if pin.slot is not None:
             if pin.room is not None:
                 other = by_cell.get((pin.room, pin.slot))
                 if other is not None:
                     out.append(
-                        Problem(key, tid, f"topics {other!r} and {tid!r} are both pinned to room {pin.room!r} in slot {pin.slot!r}")
+                        Problem(
+                            key,
+                            tid,
+                            f"topics {other!r} and {tid!r} are both pinned to room {pin.room!r} in slot {pin.slot!r}",
+                        )
                     )
                 by_cell[(pin.room, pin.slot)] = tid
             for other in by_slot[pin.slot]:
@@ -235,7 +277,13 @@ def pin_problems(instance: Instance) -> list[Problem]:
                             )
                         )
                 if (other, tid) in clashes:
-                    out.append(Problem(key, tid, f"topics {other!r} and {tid!r} must not share a slot (avoid_clash) but are both pinned to slot {pin.slot!r}"))
+                    out.append(
+                        Problem(
+                            key,
+                            tid,
+                            f"topics {other!r} and {tid!r} must not share a slot (avoid_clash) but are both pinned to slot {pin.slot!r}",
+                        )
+                    )
             by_slot[pin.slot].append(tid)
     return out
 

@@ -78,19 +78,38 @@ def _process_age() -> float:
 def _build_parser() -> _Parser:
     parser = _Parser(prog="twofeet schedule", description="Schedule a twofeet.event/1 file.")
     parser.add_argument("event", metavar="EVENT.json", help="the event file")
-    parser.add_argument("--time-limit", type=_positive_float, default=None, metavar="SECONDS",
-                        help="wall-clock seconds from start to answer, reading the file and building the model "
-                             "included (default: by the event's size, 2 s for a 10-topic day, about 30 s for "
-                             "260 topics over 6 slots)")
-    parser.add_argument("--work", type=_positive_float, default=None, metavar="SECONDS",
-                        help="reproducible runs: a budget of solver work instead of the clock (the same file, seed, "
-                             "work and workers give the same schedule on any machine; the wall time varies). "
-                             "--time-limit is then only a safety cap (default: 20 times the work)")
+    parser.add_argument(
+        "--time-limit",
+        type=_positive_float,
+        default=None,
+        metavar="SECONDS",
+        help="wall-clock seconds from start to answer, reading the file and building the model "
+        "included (default: by the event's size, 2 s for a 10-topic day, about 30 s for "
+        "260 topics over 6 slots)",
+    )
+    parser.add_argument(
+        "--work",
+        type=_positive_float,
+        default=None,
+        metavar="SECONDS",
+        help="reproducible runs: a budget of solver work instead of the clock (the same file, seed, "
+        "work and workers give the same schedule on any machine; the wall time varies). "
+        "--time-limit is then only a safety cap (default: 20 times the work)",
+    )
     parser.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default 0)")
-    parser.add_argument("--workers", type=int, default=2, metavar="N",
-                        help="solver threads and search processes (default 2; the machine's cores)")
-    parser.add_argument("--previous", metavar="SCHEDULE.json", help="the schedule in force, to change as little as possible")
-    parser.add_argument("--keep-before", metavar="SLOT", help="keep the previous schedule's placements before this slot")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        metavar="N",
+        help="solver threads and search processes (default 2; the machine's cores)",
+    )
+    parser.add_argument(
+        "--previous", metavar="SCHEDULE.json", help="the schedule in force, to change as little as possible"
+    )
+    parser.add_argument(
+        "--keep-before", metavar="SLOT", help="keep the previous schedule's placements before this slot"
+    )
     parser.add_argument("--verbose", action="store_true", help="progress lines on stderr")
     return parser
 
@@ -155,17 +174,20 @@ def main(argv: list[str] | None = None, *, from_process_start: bool | None = Non
 
     def progress(p: Progress) -> None:
         bound = "?" if p.bound is None else str(p.bound)
-        print(f"{p.elapsed:7.2f}s  attendance {p.attendance}  bound {bound}  upper bound {p.upper_bound}",
-              file=sys.stderr)
+        print(
+            f"{p.elapsed:7.2f}s  attendance {p.attendance}  bound {bound}  upper bound {p.upper_bound}", file=sys.stderr
+        )
 
     if args.work is not None:
-        config = Config(time_limit=args.time_limit or 20 * args.work, seed=args.seed, workers=args.workers,
-                        work=args.work)
+        config = Config(
+            time_limit=args.time_limit or 20 * args.work, seed=args.seed, workers=args.workers, work=args.work
+        )
     else:
         # The clock started when the command did: reading and checking the file count too.
         limit = args.time_limit if args.time_limit is not None else suggested_time_limit(instance)
-        config = Config(time_limit=max(0.05, limit - (time.monotonic() - started)), seed=args.seed,
-                        workers=args.workers)
+        config = Config(
+            time_limit=max(0.05, limit - (time.monotonic() - started)), seed=args.seed, workers=args.workers
+        )
     solution = solve(
         instance,
         config,
@@ -179,8 +201,10 @@ def main(argv: list[str] | None = None, *, from_process_start: bool | None = Non
             print(f"  {message}", file=sys.stderr)
         return 1
     if solution.status is Status.TIMEOUT:
-        print(f"{args.event}: no schedule found within {config.time_limit:g} s; try a longer --time-limit",
-              file=sys.stderr)
+        print(
+            f"{args.event}: no schedule found within {config.time_limit:g} s; try a longer --time-limit",
+            file=sys.stderr,
+        )
         return 1
     json.dump(schedule_to_document(solution), sys.stdout, indent=2)
     sys.stdout.write("\n")

@@ -122,7 +122,9 @@ def _room(value: object, key: str) -> Room:
     ident = r.ident_field()
     capacity = r._get("capacity", None, True)
     if not isinstance(capacity, int) or isinstance(capacity, bool) or capacity <= 0:
-        raise r.fail("capacity", f"room {ident!r} must have a positive whole number of seats, got {_describe(capacity)}")
+        raise r.fail(
+            "capacity", f"room {ident!r} must have a positive whole number of seats, got {_describe(capacity)}"
+        )
     return Room(
         id=ident,
         name=r.string("name"),
@@ -151,8 +153,12 @@ def _pin(value: object, key: str, ident: str) -> Pin | None:
     slot = r._get("slot", None, False)
     for name, part in (("room", room), ("slot", slot)):
         if part is not None and (not isinstance(part, str) or not part):
-            raise r.fail(name, f"expected a room id or null for {ident!r}, got {_describe(part)}" if name == "room"
-                         else f"expected a slot id or null for {ident!r}, got {_describe(part)}")
+            raise r.fail(
+                name,
+                f"expected a room id or null for {ident!r}, got {_describe(part)}"
+                if name == "room"
+                else f"expected a slot id or null for {ident!r}, got {_describe(part)}",
+            )
     return Pin(room=room, slot=slot)  # type: ignore[arg-type]  # checked just above
 
 
@@ -177,16 +183,14 @@ def _interest(value: object, key: str) -> Interest:
     r.ident = topic
     weight = r._get("weight", 1, False)
     if not isinstance(weight, (int, float)) or isinstance(weight, bool) or not (0 < weight < float("inf")):
-        raise r.fail("weight", f"weight of {attendee!r} for {topic!r} must be a positive number, got {_describe(weight)}")
+        raise r.fail(
+            "weight", f"weight of {attendee!r} for {topic!r} must be a positive number, got {_describe(weight)}"
+        )
     return Interest(attendee=attendee, topic=topic, weight=weight)
 
 
 def _clash(value: object, key: str) -> tuple[str, str]:
-    if (
-        not isinstance(value, list)
-        or len(value) != 2
-        or not all(isinstance(v, str) and v for v in value)
-    ):
+    if not isinstance(value, list) or len(value) != 2 or not all(isinstance(v, str) and v for v in value):
         raise EventFileError(key, f"expected a pair of topic ids, got {_describe(value)}")
     return (value[0], value[1])
 
@@ -292,8 +296,12 @@ def event_to_document(instance: Instance) -> dict[str, Any]:
         topics.append(topic)
     return {
         "format": EVENT_FORMAT,
-        "event": {"name": instance.event.name, "date": instance.event.date, "timezone": instance.event.timezone,
-                  "min_interest": instance.event.min_interest},
+        "event": {
+            "name": instance.event.name,
+            "date": instance.event.date,
+            "timezone": instance.event.timezone,
+            "min_interest": instance.event.min_interest,
+        },
         "rooms": [
             {
                 "id": r.id,

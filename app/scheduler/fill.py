@@ -63,8 +63,12 @@ class _SlotRooms:
         return ok
 
 
-def fill_viable(instance: Instance, sm: SchedulingModel, cells: dict[int, tuple[int, int]],
-                required_rooms: Mapping[int, str] | None = None) -> dict[int, tuple[int, int]]:
+def fill_viable(
+    instance: Instance,
+    sm: SchedulingModel,
+    cells: dict[int, tuple[int, int]],
+    required_rooms: Mapping[int, str] | None = None,
+) -> dict[int, tuple[int, int]]:
     """``cells`` (topic index -> (class, slot)) plus every viable topic that fits a free room.
 
     ``required_rooms`` (topic index -> room id) are rooms placed topics must keep (kept
@@ -85,8 +89,11 @@ def fill_viable(instance: Instance, sm: SchedulingModel, cells: dict[int, tuple[
         options[ti].add((ci, si))
 
     def usable(ti: int, si: int, slot_rooms: list[str]) -> list[str]:
-        return [r for r in slot_rooms if (sm.class_of_room[r], si) in options[ti]
-                and (ti not in required or required[ti] == r)]
+        return [
+            r
+            for r in slot_rooms
+            if (sm.class_of_room[r], si) in options[ti] and (ti not in required or required[ti] == r)
+        ]
 
     slots: list[_SlotRooms] = []
     for si, slot in enumerate(instance.slots):
@@ -114,8 +121,10 @@ def fill_viable(instance: Instance, sm: SchedulingModel, cells: dict[int, tuple[
         members[si].add(ti)
         covered[si] |= marked_by[ti] | set(instance.topics[ti].facilitators)
 
-    left_out = sorted((index[t] for t in viable if index[t] not in out and options.get(index[t])),
-                      key=lambda ti: (-wanted[instance.topics[ti].id], ti))
+    left_out = sorted(
+        (index[t] for t in viable if index[t] not in out and options.get(index[t])),
+        key=lambda ti: (-wanted[instance.topics[ti].id], ti),
+    )
     for ti in left_out:
         topic = instance.topics[ti]
         people = marked_by[ti] | set(topic.facilitators)

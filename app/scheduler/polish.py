@@ -44,9 +44,7 @@ class _Slots:
             for t in topics:
                 self.marked_by[index[t]].append(person)
         self.runners = [list(t.facilitators) for t in instance.topics]
-        self.rooms = [
-            [r for r in instance.rooms if s.id not in r.unavailable_slots] for s in instance.slots
-        ]
+        self.rooms = [[r for r in instance.rooms if s.id not in r.unavailable_slots] for s in instance.slots]
         self.pinned_room = [t.pinned.room if t.pinned is not None else None for t in instance.topics]
         self.needs = [t.needs for t in instance.topics]
         self.work = 0

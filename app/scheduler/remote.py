@@ -69,8 +69,14 @@ def solve_in_worker(
         worker = WorkerProcess("app.scheduler._solve_worker")
     except OSError:
         return solve(instance, config, previous=previous, keep_before=keep_before, on_progress=on_progress, stop=stop)
-    job = _Job(instance, config, tuple(previous) if previous is not None else None, keep_before,
-               began + config.time_limit, nice)
+    job = _Job(
+        instance,
+        config,
+        tuple(previous) if previous is not None else None,
+        keep_before,
+        began + config.time_limit,
+        nice,
+    )
     answer: Solution | None = None
     failure = "the worker ended without an answer"
     try:
@@ -116,8 +122,14 @@ def solve_worker() -> None:
     if not config.reproducible:  # starting this interpreter came out of the time limit
         config = replace(config, time_limit=max(0.05, job.deadline_epoch - time.time()))
     try:
-        solution = solve(job.instance, config, previous=job.previous, keep_before=job.keep_before,
-                         on_progress=lambda p: report(("progress", p)), stop=stop)
+        solution = solve(
+            job.instance,
+            config,
+            previous=job.previous,
+            keep_before=job.keep_before,
+            on_progress=lambda p: report(("progress", p)),
+            stop=stop,
+        )
     except Exception as error:  # noqa: BLE001 - the parent reports it; a traceback goes to stderr
         import traceback
 

@@ -63,10 +63,7 @@ def assign_rooms(
         held = sorted(by_slot.get(slot, []), key=order.__getitem__)
         if not held:
             continue
-        rooms = sorted(
-            (r for r in instance.rooms if slot not in r.unavailable_slots),
-            key=lambda r: r.capacity,
-        )
+        rooms = sorted((r for r in instance.rooms if slot not in r.unavailable_slots), key=lambda r: r.capacity)
         prefer_weight = len(held) * _LOAD + 1  # above every load term together
         over_weight = len(held) * prefer_weight + 1  # above every preference together
         flow = min_cost_flow.SimpleMinCostFlow()

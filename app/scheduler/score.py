@@ -100,11 +100,7 @@ def upper_bound(instance: Instance) -> int:
 
 
 def score(
-    instance: Instance,
-    placements: Iterable[Placement],
-    *,
-    solve_seconds: float = 0.0,
-    proven_bound: int | None = None,
+    instance: Instance, placements: Iterable[Placement], *, solve_seconds: float = 0.0, proven_bound: int | None = None
 ) -> Stats:
     """Compute the format's figures for ``placements``.
 
@@ -136,10 +132,7 @@ def score(
     for p in placements:
         where.setdefault(p.topic, p)
     attendance, clashes, headcount = _tally(instance, {t: p.slot for t, p in where.items()})
-    overflow = sum(
-        (max(Fraction(0), headcount[t] - capacity.get(p.room, 0)) for t, p in where.items()),
-        Fraction(0),
-    )
+    overflow = sum((max(Fraction(0), headcount[t] - capacity.get(p.room, 0)) for t, p in where.items()), Fraction(0))
     viable = viable_topics(instance)
     run = sum(1 for t in where if t in viable)
     return Stats(

@@ -44,6 +44,7 @@ class SearchSpace:
             return sm
         return cls(tuple(sorted(sm.x)), tuple(sm.classes), frozenset(sm.must), tuple(sm.groups))
 
+
 #: Temperature at the start and the end of a run, in attendance units.
 T_START = 0.7
 T_END = 0.05
@@ -147,7 +148,15 @@ def anneal(
 
     def can_enter(ti: int, s: int, ignore: int = -1) -> bool:
         for p in runners[ti]:
-            if busy[p][s] - (1 if ignore >= 0 and p in runners[ignore] and cell[ignore] is not None and cell[ignore][1] == s else 0) > 0:
+            if (
+                busy[p][s]
+                - (
+                    1
+                    if ignore >= 0 and p in runners[ignore] and cell[ignore] is not None and cell[ignore][1] == s
+                    else 0
+                )
+                > 0
+            ):
                 return False
         for o in partners[ti]:
             if o != ignore and cell[o] is not None and cell[o][1] == s:
@@ -327,8 +336,20 @@ def anneal_restarts(
             return ceiling is not None and value >= ceiling
 
         try:
-            results = _parallel_runs(instance, SearchSpace.of(sm), start, seeds, per_run, processes, deadline,
-                                     should_stop, ceiling, t_start, arrived, method)
+            results = _parallel_runs(
+                instance,
+                SearchSpace.of(sm),
+                start,
+                seeds,
+                per_run,
+                processes,
+                deadline,
+                should_stop,
+                ceiling,
+                t_start,
+                arrived,
+                method,
+            )
         except OSError:
             results = {}  # no worker processes here (a sandbox, a frozen app): make the runs in this one
         if results:
@@ -341,9 +362,17 @@ def anneal_restarts(
     for k, run_seed in enumerate(seeds[:runs]):
         if time.perf_counter() > deadline or (should_stop is not None and should_stop()) or done():
             break
-        cells = _method(method)(instance, sm, start, work=per_run, seed=run_seed,
-                                deadline=_share(deadline, runs - k), should_stop=should_stop, ceiling=ceiling,
-                                t_start=t_start)
+        cells = _method(method)(
+            instance,
+            sm,
+            start,
+            work=per_run,
+            seed=run_seed,
+            deadline=_share(deadline, runs - k),
+            should_stop=should_stop,
+            ceiling=ceiling,
+            t_start=t_start,
+        )
         value = _value(sm, cells)
         if value > best_value:
             best, best_value = cells, value
@@ -390,8 +419,9 @@ def _parallel_runs(
         for _ in range(count):
             workers.append(WorkerProcess("app.scheduler._worker"))
         for p, worker in enumerate(workers):
-            worker.give(_Job(instance, space, start, tuple(seeds[p::count]), per_run, t_start, ceiling, deadline_epoch,
-                             method))
+            worker.give(
+                _Job(instance, space, start, tuple(seeds[p::count]), per_run, t_start, ceiling, deadline_epoch, method)
+            )
         open_workers = list(workers)
         halted = False
         while open_workers:
@@ -443,9 +473,17 @@ def work() -> None:
     for k, run_seed in enumerate(job.seeds):
         if stop.is_set() or time.perf_counter() > deadline:
             break
-        cells = _method(job.method)(job.instance, job.space, job.start, work=job.work, seed=run_seed,
-                                    deadline=_share(deadline, len(job.seeds) - k),
-                                    should_stop=stop.is_set, ceiling=job.ceiling, t_start=job.t_start)
+        cells = _method(job.method)(
+            job.instance,
+            job.space,
+            job.start,
+            work=job.work,
+            seed=run_seed,
+            deadline=_share(deadline, len(job.seeds) - k),
+            should_stop=stop.is_set,
+            ceiling=job.ceiling,
+            t_start=job.t_start,
+        )
         report((run_seed, cells))
 
 

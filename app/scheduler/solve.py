@@ -62,8 +62,16 @@ from app.scheduler.search import anneal_restarts
 from app.scheduler.solution import Placement, Solution, Status, Unscheduled
 from app.scheduler.warmstart import greedy_cells
 
-__all__ = ["DETERMINISTIC_PER_SECOND", "POLISH_WORK_PER_SECOND", "WORK_PER_SECOND", "Config", "Progress", "solve",
-           "suggested_seconds", "suggested_time_limit"]
+__all__ = [
+    "DETERMINISTIC_PER_SECOND",
+    "POLISH_WORK_PER_SECOND",
+    "WORK_PER_SECOND",
+    "Config",
+    "Progress",
+    "solve",
+    "suggested_seconds",
+    "suggested_time_limit",
+]
 
 #: CP-SAT deterministic-time units granted per second of ``Config.work``.
 #: Measured on the development machine (2 cores) so that a run takes about
@@ -282,8 +290,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         self.run.report(
-            int(round(self.objective_value)) + self.offset,
-            int(self.best_objective_bound + 1e-6) + self.offset,
+            int(round(self.objective_value)) + self.offset, int(self.best_objective_bound + 1e-6) + self.offset
         )
 
 
@@ -332,8 +339,9 @@ def _cells_of(sm: SchedulingModel, values: dict[cp_model.IntVar, int]) -> dict[i
     return {ti: (ci, si) for (ti, ci, si), var in sm.x.items() if values.get(var)}
 
 
-def _kept_rooms(instance: Instance, sm: SchedulingModel, values: dict[cp_model.IntVar, int],
-                later: dict[str, tuple[str, str]]) -> dict[int, str]:
+def _kept_rooms(
+    instance: Instance, sm: SchedulingModel, values: dict[cp_model.IntVar, int], later: dict[str, tuple[str, str]]
+) -> dict[int, str]:
     """Topic index -> room, for the topics of a re-solve that stay where the previous schedule had them."""
     return {ti: later[instance.topics[ti].id][0] for ti, var in sm.stay.items() if values.get(var)}
 
@@ -422,11 +430,7 @@ def solve(
 
 
 def _solve(
-    instance: Instance,
-    config: Config,
-    run: _Run,
-    previous: Sequence[Placement] | None,
-    first_open: int,
+    instance: Instance, config: Config, run: _Run, previous: Sequence[Placement] | None, first_open: int
 ) -> Solution:
     slot_ids = instance.slot_ids
     topics = {t.id: t for t in instance.topics}
@@ -442,14 +446,20 @@ def _solve(
             where = " and ".join(
                 f"{k} {v!r}" for k, v in (("room", t.pinned.room), ("slot", t.pinned.slot)) if v is not None
             )
-            fixed[t.id] = Fixed(t.pinned.room, t.pinned.slot, f"topic {t.id!r} is pinned" + (f" to {where}" if where else ""))
+            fixed[t.id] = Fixed(
+                t.pinned.room, t.pinned.slot, f"topic {t.id!r} is pinned" + (f" to {where}" if where else "")
+            )
     later: dict[str, tuple[str, str]] = {}
     kept: list[Placement] = []
     dropped_unknown = 0
     for p in previous or ():
         known = p.topic in topics and p.room in rooms and p.slot in slot_ids
         if known and slot_ids.index(p.slot) < first_open:
-            fixed[p.topic] = Fixed(p.room, p.slot, f"topic {p.topic!r} is kept in room {p.room!r}, slot {p.slot!r} (before the keep-before slot)")
+            fixed[p.topic] = Fixed(
+                p.room,
+                p.slot,
+                f"topic {p.topic!r} is kept in room {p.room!r}, slot {p.slot!r} (before the keep-before slot)",
+            )
             kept.append(p)
         elif known:
             later[p.topic] = (p.room, p.slot)
@@ -499,8 +509,14 @@ def _solve(
         """A schedule is in hand (the greedy start, or a stage's)."""
         return greedy_ok or best is not None
 
-    def run_stage(objective: cp_model.LinearExprT, maximize: bool, dtime: float, deadline: float, offset: int = 0,
-                  progress: bool = False) -> tuple[cp_model.CpSolver | _Skipped, cp_model.CpSolverStatus]:
+    def run_stage(
+        objective: cp_model.LinearExprT,
+        maximize: bool,
+        dtime: float,
+        deadline: float,
+        offset: int = 0,
+        progress: bool = False,
+    ) -> tuple[cp_model.CpSolver | _Skipped, cp_model.CpSolverStatus]:
         if clock and best_so_far() and deadline - time.perf_counter() < 2 * setup + 0.02:
             return _Skipped(), cp_model.UNKNOWN  # no time for CP-SAT to do more than set itself up
         if clock and not best_so_far():
@@ -612,8 +628,7 @@ def _solve(
         model.add(sm.attendance >= hint_value)
     elif not run.stopped():
         share = 1.0 - _SECONDARY_SHARE
-        solver, status = run_stage(sm.attendance, True, max(0.02, remaining_dtime * share), until(share),
-                                   progress=True)
+        solver, status = run_stage(sm.attendance, True, max(0.02, remaining_dtime * share), until(share), progress=True)
         remaining_dtime -= solver.deterministic_time
         if status == cp_model.INFEASIBLE:
             return _explain(instance, fixed, first_open, run)
@@ -641,15 +656,18 @@ def _solve(
     viable_vars = [sm.placed[ti] for ti, t in enumerate(instance.topics) if t.id in viable and ti in sm.placed]
     sessions = cp_model.LinearExpr.sum(viable_vars)
     if best is not None and viable_vars:
-        best = _greedy_values(sm, fill_viable(instance, sm, _cells_of(sm, best), _kept_rooms(instance, sm, best, later)))
+        best = _greedy_values(
+            sm, fill_viable(instance, sm, _cells_of(sm, best), _kept_rooms(instance, sm, best, later))
+        )
         filled = sum(best[v] for v in viable_vars)
         _hint(model, best)
         if not run.stopped() and filled < len(viable_vars):
             # On a small day proving the sessions run is what is left to prove (the proxies after it
             # are only polish): it gets most of the time.
             sessions_share = _SESSIONS_SHARE_SMALL if len(sm.x) <= SMALL_MODEL_CELLS else _SESSIONS_SHARE
-            solver, status = run_stage(sessions, True, max(0.02, remaining_dtime * sessions_share),
-                                       until(sessions_share))
+            solver, status = run_stage(
+                sessions, True, max(0.02, remaining_dtime * sessions_share), until(sessions_share)
+            )
             remaining_dtime -= solver.deterministic_time
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and int(round(solver.objective_value)) >= filled:
                 proven &= status == cp_model.OPTIMAL
@@ -685,13 +703,25 @@ def _solve(
     # Whatever the stages managed in their time: no viable topic is left out while a
     # suitable cell is free.
     if best is not None and viable_vars:
-        best = _greedy_values(sm, fill_viable(instance, sm, _cells_of(sm, best), _kept_rooms(instance, sm, best, later)))
+        best = _greedy_values(
+            sm, fill_viable(instance, sm, _cells_of(sm, best), _kept_rooms(instance, sm, best, later))
+        )
 
     if best is None:
         return Solution(Status.TIMEOUT, (), (), None)
-    return _finish(instance, sm, best, fixed, later, previous, first_open, run,
-                   proven=proven and not run.stopped(), proven_bound=proven_bound,
-                   dropped_unknown=dropped_unknown)
+    return _finish(
+        instance,
+        sm,
+        best,
+        fixed,
+        later,
+        previous,
+        first_open,
+        run,
+        proven=proven and not run.stopped(),
+        proven_bound=proven_bound,
+        dropped_unknown=dropped_unknown,
+    )
 
 
 def _explain(instance: Instance, fixed: dict[str, Fixed], first_open: int, run: _Run) -> Solution:
@@ -756,8 +786,7 @@ def _finish(
     room_order = {r.id: i for i, r in enumerate(instance.rooms)}
     placements = tuple(
         sorted(
-            (Placement(t, room_of[t], slot_of[t]) for t in slot_of),
-            key=lambda p: (order[p.slot], room_order[p.room]),
+            (Placement(t, room_of[t], slot_of[t]) for t in slot_of), key=lambda p: (order[p.slot], room_order[p.room])
         )
     )
     placeable = {key[0] for key in sm.x}
@@ -776,11 +805,7 @@ def _finish(
 
 
 def _rooms_from_classes(
-    instance: Instance,
-    sm: SchedulingModel,
-    slot_of: dict[str, str],
-    class_of: dict[str, int],
-    required: dict[str, str],
+    instance: Instance, sm: SchedulingModel, slot_of: dict[str, str], class_of: dict[str, int], required: dict[str, str]
 ) -> dict[str, str]:
     taken: set[tuple[str, str]] = set()
     out: dict[str, str] = {}

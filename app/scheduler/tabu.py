@@ -62,8 +62,9 @@ SHAKE = 10
 LOOK = 32
 
 
-def weigh(weight: np.ndarray, marks: np.ndarray, cnt: np.ndarray, slot: np.ndarray,
-          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def weigh(
+    weight: np.ndarray, marks: np.ndarray, cnt: np.ndarray, slot: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """What each step could change: ``(delta, gain, lose)`` as in the module docstring.
 
     ``weight`` and ``marks`` are groups x topics, ``cnt`` groups x (slots + 1) with the last

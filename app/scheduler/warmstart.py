@@ -35,10 +35,7 @@ def greedy_cells(instance: Instance, sm: SchedulingModel) -> dict[int, tuple[int
     est = estimated_headcount(instance)
     caps = [c.capacity for c in sm.classes]
 
-    order = sorted(
-        range(n_topics),
-        key=lambda ti: (ti not in sm.must, -est[instance.topics[ti].id], ti),
-    )
+    order = sorted(range(n_topics), key=lambda ti: (ti not in sm.must, -est[instance.topics[ti].id], ti))
     result: dict[int, tuple[int, int]] = {}
     for ti in order:
         best: tuple[float, ...] | None = None

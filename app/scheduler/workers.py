@@ -37,13 +37,16 @@ class WorkerProcess:
     def __init__(self, module: str) -> None:
         # SIGTERM is blocked before anything is imported (app.scheduler's package imports OR-Tools,
         # whose threads would otherwise take the signal and end the process); see worker_side().
-        start = ("import signal, runpy; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM}); "
-                 f"runpy.run_module({module!r}, run_name='__main__', alter_sys=True)")
+        start = (
+            "import signal, runpy; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM}); "
+            f"runpy.run_module({module!r}, run_name='__main__', alter_sys=True)"
+        )
         # A worker is one core's share of a search: numerical libraries keep to one thread (the
         # tabu search's matrix products slow down fivefold when two workers' threads fight over two cores).
         env = {**os.environ, **{name: "1" for name in _ONE_THREAD}}
-        self._proc = subprocess.Popen([sys.executable, "-c", start], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      env=env)
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", start], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+        )
         self._items: queue.Queue[Any] = queue.Queue()
         self._reader = threading.Thread(target=self._read, name=f"{module}-reader", daemon=True)
 

@@ -32,21 +32,33 @@ class LiveEvent:
         return self.created.event.code
 
 
-def live_event(session: Session, *, titles: tuple[str, ...] = ("Math talks", "Project-based science", "Read-alouds"),
-               publish: bool = True) -> LiveEvent:
+def live_event(
+    session: Session,
+    *,
+    titles: tuple[str, ...] = ("Math talks", "Project-based science", "Read-alouds"),
+    publish: bool = True,
+) -> LiveEvent:
     """An event (2 rooms, 2 slots, Los Angeles time) with named people, topics and marks, published."""
     created = make_event(session, rooms=2, slots=2)
     event = created.event
     people = [make_attendee(session, event, name) for name in ("Ms. Rivera", "Mr. Chen", "")]
-    topics = [make_topic(session, event, people[i % 3], title=title, facilitate=i == 0) for i, title in enumerate(titles)]
+    topics = [
+        make_topic(session, event, people[i % 3], title=title, facilitate=i == 0) for i, title in enumerate(titles)
+    ]
     voting.mark_topic(session, event=event, attendee=people[1], topic=topics[0])
     voting.mark_topic(session, event=event, attendee=people[2], topic=topics[0])
     voting.mark_topic(session, event=event, attendee=people[1], topic=topics[1])
     rooms, slots = events.list_rooms(session, event), events.list_slots(session, event)
     if publish:
-        publish_cells(session, created, [
-            (topics[0].id, rooms[0].id, slots[0].id), (topics[1].id, rooms[1].id, slots[0].id),  # type: ignore[list-item]
-            (topics[2].id, rooms[0].id, slots[1].id)])  # type: ignore[list-item]
+        publish_cells(
+            session,
+            created,
+            [
+                (topics[0].id, rooms[0].id, slots[0].id),
+                (topics[1].id, rooms[1].id, slots[0].id),  # type: ignore[list-item]
+                (topics[2].id, rooms[0].id, slots[1].id),
+            ],
+        )  # type: ignore[list-item]
     return LiveEvent(created=created, rooms=rooms, slots=slots, people=people, topics=topics)
 
 

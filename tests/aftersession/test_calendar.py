@@ -47,9 +47,15 @@ def test_a_moved_session_keeps_its_uid_and_gets_a_higher_sequence(db: Session) -
     live = live_event(db)
     before = _events(calendar.schedule_feed(db, event=live.event, base_url="http://testserver"))
     rooms, slots, t = live.rooms, live.slots, live.topics
-    publish_cells(db, live.created, [
-        (t[0].id, rooms[0].id, slots[0].id), (t[1].id, rooms[1].id, slots[1].id),  # type: ignore[list-item]
-        (t[2].id, rooms[0].id, slots[1].id)])  # type: ignore[list-item]
+    publish_cells(
+        db,
+        live.created,
+        [
+            (t[0].id, rooms[0].id, slots[0].id),
+            (t[1].id, rooms[1].id, slots[1].id),  # type: ignore[list-item]
+            (t[2].id, rooms[0].id, slots[1].id),
+        ],
+    )  # type: ignore[list-item]
     after = _events(calendar.schedule_feed(db, event=live.event, base_url="http://testserver"))
     for title in before:
         assert str(after[title]["uid"]) == str(before[title]["uid"])  # type: ignore[index]
@@ -66,8 +72,9 @@ def test_feed_before_publishing_is_an_empty_calendar(client: TestClient, session
     assert cal.walk("VEVENT") == []
 
 
-def test_my_day_feed_has_my_marked_and_led_sessions_by_cookie_or_private_key(app: FastAPI, client: TestClient,
-                                                                             session: Session) -> None:
+def test_my_day_feed_has_my_marked_and_led_sessions_by_cookie_or_private_key(
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
     live = live_event(session)
     chen = live.people[1]  # marked Math talks and Project-based science
     by_header = client.get(f"/e/{live.code}/my.ics", headers=as_attendee(app, chen))

@@ -22,7 +22,9 @@ def test_answering_again_edits_the_one_answer(db: Session) -> None:
     live = live_event(db)
     topic, person = live.topics[0], live.people[1]
     feedback.give_session_feedback(db, event=live.event, topic=topic, attendee=person, rating=2, will_try="Maybe")
-    feedback.give_session_feedback(db, event=live.event, topic=topic, attendee=person, rating="5", will_try="Number talks")
+    feedback.give_session_feedback(
+        db, event=live.event, topic=topic, attendee=person, rating="5", will_try="Number talks"
+    )
     rows = db.scalars(select(SessionFeedback).where(SessionFeedback.topic_id == topic.id)).all()
     assert [(r.attendee_id, r.rating, r.will_try) for r in rows] == [(person.id, 5, "Number talks")]
     feedback.give_event_feedback(db, event=live.event, attendee=person, rating=3)
@@ -35,8 +37,9 @@ def test_answering_again_edits_the_one_answer(db: Session) -> None:
 def test_ratings_outside_one_to_five_are_refused(db: Session, rating: object) -> None:
     live = live_event(db)
     with pytest.raises(InvalidInput) as refused:
-        feedback.give_session_feedback(db, event=live.event, topic=live.topics[0], attendee=live.people[0],
-                                       rating=rating)  # type: ignore[arg-type]
+        feedback.give_session_feedback(
+            db, event=live.event, topic=live.topics[0], attendee=live.people[0], rating=rating
+        )  # type: ignore[arg-type]
     assert refused.value.field == "rating"
 
 
@@ -45,7 +48,9 @@ def test_feedback_waits_for_the_schedule_and_needs_a_placed_session(db: Session)
     with pytest.raises(WrongPhase):
         feedback.give_event_feedback(db, event=live.event, attendee=live.people[0], rating=4)
     live = live_event(db)
-    events.set_phase(db, event=live.event, phase=Phase.proposing, actor=organizers.require_first_organizer(db, live.event))
+    events.set_phase(
+        db, event=live.event, phase=Phase.proposing, actor=organizers.require_first_organizer(db, live.event)
+    )
     extra = make_topic(db, live.event, live.people[0], title="Not placed")
     events.set_phase(db, event=live.event, phase=Phase.live, actor=organizers.require_first_organizer(db, live.event))
     with pytest.raises(NotFound):
@@ -58,8 +63,9 @@ def test_results_count_each_rating_in_schedule_order(db: Session) -> None:
     live = live_event(db)
     for person, rating in zip(live.people, (5, 4, 5), strict=True):
         feedback.give_session_feedback(db, event=live.event, topic=live.topics[0], attendee=person, rating=rating)
-    feedback.give_session_feedback(db, event=live.event, topic=live.topics[2], attendee=live.people[0], rating=1,
-                                   will_try="Nothing")
+    feedback.give_session_feedback(
+        db, event=live.event, topic=live.topics[2], attendee=live.people[0], rating=1, will_try="Nothing"
+    )
     results = feedback.results(db, event=live.event)
     assert [r.topic.title for r in results.sessions] == ["Math talks", "Project-based science", "Read-alouds"]
     first = results.sessions[0].ratings
@@ -78,14 +84,19 @@ class _Svg(HTMLParser):
             self.bars.append(values)
 
 
-def test_only_organizers_see_results_with_a_chart_and_escaped_answers(app: FastAPI, client: TestClient,
-                                                                      session: Session) -> None:
+def test_only_organizers_see_results_with_a_chart_and_escaped_answers(
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
     live = live_event(session)
     token = csrf(client)
     url = f"/e/{live.code}/sessions/{live.topics[0].id}/feedback"
     for person, rating in zip(live.people, ("5", "5", "3"), strict=True):
-        response = client.post(url, data={"rating": rating, "will_try": f"<b>Try</b> {person.name}", "csrf_token": token},
-                               headers=as_attendee(app, person), follow_redirects=False)
+        response = client.post(
+            url,
+            data={"rating": rating, "will_try": f"<b>Try</b> {person.name}", "csrf_token": token},
+            headers=as_attendee(app, person),
+            follow_redirects=False,
+        )
         assert response.status_code == 303
     for who in ({}, as_attendee(app, live.people[0])):
         assert client.get(f"/e/{live.code}/organize/feedback", headers=who).status_code == 401
@@ -98,33 +109,43 @@ def test_only_organizers_see_results_with_a_chart_and_escaped_answers(app: FastA
     parser = _Svg()
     parser.feed(chart)
     assert [(b["class"], b["width"]) for b in parser.bars] == [
-        ("chart-bar chart-bar-5", "240.0"), ("chart-bar chart-bar-4", "0.0"), ("chart-bar chart-bar-3", "120.0"),
-        ("chart-bar chart-bar-2", "0.0"), ("chart-bar chart-bar-1", "0.0")]
+        ("chart-bar chart-bar-5", "240.0"),
+        ("chart-bar chart-bar-4", "0.0"),
+        ("chart-bar chart-bar-3", "120.0"),
+        ("chart-bar chart-bar-2", "0.0"),
+        ("chart-bar chart-bar-1", "0.0"),
+    ]
     assert "5: 2 answers; 4: 0 answers; 3: 1 answer" in chart
 
 
 def test_the_form_shows_my_answer_to_edit(app: FastAPI, client: TestClient, session: Session) -> None:
     live = live_event(session)
     me = as_attendee(app, live.people[1])
-    client.post(f"/e/{live.code}/feedback", data={"rating": "4", "will_try": "Gallery walks", "csrf_token": csrf(client)},
-                headers=me)
+    client.post(
+        f"/e/{live.code}/feedback",
+        data={"rating": "4", "will_try": "Gallery walks", "csrf_token": csrf(client)},
+        headers=me,
+    )
     form = client.get(f"/e/{live.code}/feedback", headers=me)
     assert 'value="4" required checked' in form.text and ">Gallery walks</textarea>" in form.text
     assert "Change my answer" in form.text
-    refused = client.post(f"/e/{live.code}/feedback", data={"rating": "9", "will_try": "kept", "csrf_token": csrf(client)},
-                          headers=me)
+    refused = client.post(
+        f"/e/{live.code}/feedback", data={"rating": "9", "will_try": "kept", "csrf_token": csrf(client)}, headers=me
+    )
     assert refused.status_code == 422 and ">kept</textarea>" in refused.text and "from 1" in refused.text
 
 
 def test_feedback_csv_is_anonymous_and_complete(app: FastAPI, client: TestClient, session: Session) -> None:
     live = live_event(session)
     feedback.give_event_feedback(session, event=live.event, attendee=live.people[0], rating=5, will_try="=cmd()")
-    feedback.give_session_feedback(session, event=live.event, topic=live.topics[1], attendee=live.people[1], rating=3,
-                                   will_try="Labs, outside")
+    feedback.give_session_feedback(
+        session, event=live.event, topic=live.topics[1], attendee=live.people[1], rating=3, will_try="Labs, outside"
+    )
     response = client.get(f"/e/{live.code}/organize/feedback.csv", headers=as_organizer(app, live.created))
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert [(r["scope"], r["title"], r["room"], r["slot"], r["rating"], r["will_try"]) for r in rows] == [
         ("event", "Edcamp Test", "", "", "5", "'=cmd()"),
-        ("session", "Project-based science", "Room 2", "09:00–09:50", "3", "Labs, outside")]
+        ("session", "Project-based science", "Room 2", "09:00–09:50", "3", "Labs, outside"),
+    ]
     assert "Ms. Rivera" not in response.text and "Mr. Chen" not in response.text

@@ -70,7 +70,10 @@ def test_save_note_keeps_every_revision_with_its_author(db: Session) -> None:
     notes.save_note(db, event=live.event, topic=topic, author=live.people[2], text="First\n\nSecond", base_revision=1)
     view = notes.notes_view(db, event=live.event, topic=topic, with_history=True)
     assert (view.text, view.revision, view.author) == ("First\n\nSecond", 2, "")
-    assert [(r.number, r.text, r.author) for r in view.history] == [(2, "First\n\nSecond", ""), (1, "First", "Ms. Rivera")]
+    assert [(r.number, r.text, r.author) for r in view.history] == [
+        (2, "First\n\nSecond", ""),
+        (1, "First", "Ms. Rivera"),
+    ]
     kinds = db.scalars(select(BoardEvent.kind).where(BoardEvent.event_id == live.event.id)).all()
     assert kinds.count("note") == 2, "each save is a BoardEvent, written with the change, for the live hub"
 
@@ -111,13 +114,18 @@ def test_notes_are_read_only_once_the_event_closes(db: Session) -> None:
     assert "readable" in refused.value.message
 
 
-def test_notes_page_shows_hostile_markdown_harmless_and_attributes_the_edit(app: FastAPI, client: TestClient,
-                                                                         session: Session) -> None:
+def test_notes_page_shows_hostile_markdown_harmless_and_attributes_the_edit(
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
     live = live_event(session)
     topic = live.topics[0]
     url = f"/e/{live.code}/sessions/{topic.id}/notes"
-    saved = client.post(url, data={"text": HOSTILE, "base_revision": "0", "csrf_token": csrf(client)},
-                        headers=as_attendee(app, live.people[0]), follow_redirects=False)
+    saved = client.post(
+        url,
+        data={"text": HOSTILE, "base_revision": "0", "csrf_token": csrf(client)},
+        headers=as_attendee(app, live.people[0]),
+        follow_redirects=False,
+    )
     assert saved.status_code == 303 and saved.headers["location"].endswith(f"{url}#notes")
     page = client.get(url, headers=as_attendee(app, live.people[1]))
     assert page.status_code == 200
@@ -126,7 +134,9 @@ def test_notes_page_shows_hostile_markdown_harmless_and_attributes_the_edit(app:
     assert not [n for n, _ in shown.attributes if n.startswith("on")]
     assert not [v for n, v in shown.attributes if n == "href" and not v.startswith(("https:", f"/e/{live.code}/"))]
     assert "saved by Ms. Rivera" in page.text and "Version 1" in page.text
-    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page.text.split("<textarea")[1], "the editor escapes too"
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page.text.split("<textarea")[1], (
+        "the editor escapes too"
+    )
     history = client.get(f"{url}/history")
     assert history.status_code == 200 and "Version 1" in history.text and "Ms. Rivera" in history.text
     assert "<script>alert" not in history.text
@@ -136,10 +146,14 @@ def test_a_stale_save_from_the_page_keeps_the_typed_text(app: FastAPI, client: T
     live = live_event(session)
     url = f"/e/{live.code}/sessions/{live.topics[0].id}/notes"
     token = csrf(client)
-    client.post(url, data={"text": "First", "base_revision": "0", "csrf_token": token},
-                headers=as_attendee(app, live.people[0]))
-    clash = client.post(url, data={"text": "My <b>careful</b> notes", "base_revision": "0", "csrf_token": token},
-                        headers=as_attendee(app, live.people[1]))
+    client.post(
+        url, data={"text": "First", "base_revision": "0", "csrf_token": token}, headers=as_attendee(app, live.people[0])
+    )
+    clash = client.post(
+        url,
+        data={"text": "My <b>careful</b> notes", "base_revision": "0", "csrf_token": token},
+        headers=as_attendee(app, live.people[1]),
+    )
     assert clash.status_code == 409
     assert "My &lt;b&gt;careful&lt;/b&gt; notes" in clash.text and "while you were editing" in clash.text
     assert 'name="base_revision" value="1"' in clash.text
@@ -156,8 +170,9 @@ def test_live_notes_answer_204_until_they_change(app: FastAPI, client: TestClien
     assert "<strong>Now</strong>" in fragment.text and "after=1" in fragment.text
 
 
-def test_strangers_and_attendees_of_another_event_cannot_write(app: FastAPI, client: TestClient,
-                                                               session: Session) -> None:
+def test_strangers_and_attendees_of_another_event_cannot_write(
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
     live = live_event(session)
     other = make_event(session, name="Another Edcamp")
     outsider = make_attendee(session, other.event, "Outsider")
@@ -165,11 +180,15 @@ def test_strangers_and_attendees_of_another_event_cannot_write(app: FastAPI, cli
     token = csrf(client)
     anonymous = client.post(url, data={"text": "hi", "base_revision": "0", "csrf_token": token})
     assert anonymous.status_code == 401
-    foreign = client.post(url, data={"text": "hi", "base_revision": "0", "csrf_token": token},
-                          headers=as_attendee(app, outsider))
+    foreign = client.post(
+        url, data={"text": "hi", "base_revision": "0", "csrf_token": token}, headers=as_attendee(app, outsider)
+    )
     assert foreign.status_code == 401
-    resource = client.post(f"/e/{live.code}/sessions/{live.topics[0].id}/resources",
-                           data={"url": "https://x.org", "csrf_token": token}, headers=as_attendee(app, outsider))
+    resource = client.post(
+        f"/e/{live.code}/sessions/{live.topics[0].id}/resources",
+        data={"url": "https://x.org", "csrf_token": token},
+        headers=as_attendee(app, outsider),
+    )
     assert resource.status_code == 401
     without_csrf = client.post(url, data={"text": "hi", "base_revision": "0"}, headers=as_attendee(app, live.people[0]))
     assert without_csrf.status_code == 403

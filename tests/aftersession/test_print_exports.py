@@ -36,7 +36,9 @@ def test_door_signs_have_one_page_per_room_with_qr_codes(client: TestClient, ses
     assert len(signs) == 2
     room1 = signs[0]
     assert ">Room 1</h2>" in room1 and "Math talks" in room1 and "Read-alouds" in room1
-    assert room1.index("09:00–09:50") < room1.index("Math talks") < room1.index("10:00–10:50") < room1.index("Read-alouds")
+    assert (
+        room1.index("09:00–09:50") < room1.index("Math talks") < room1.index("10:00–10:50") < room1.index("Read-alouds")
+    )
     assert room1.count("<svg") == 3, "one for the door view (now and next), one per session's notes"
     assert "Project-based science" in signs[1] and signs[1].count("<svg") == 2
 
@@ -46,8 +48,9 @@ def test_print_css_puts_each_sheet_on_its_own_page(client: TestClient) -> None:
     assert "@media print" in css and "break-after: page" in css
 
 
-def test_topics_csv_has_marks_and_placements_for_organizers_only(app: FastAPI, client: TestClient,
-                                                                 session: Session) -> None:
+def test_topics_csv_has_marks_and_placements_for_organizers_only(
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
     live = live_event(session, titles=("Math talks", "+Labs", "Read-alouds"))
     url = f"/e/{live.code}/organize/topics.csv"
     assert client.get(url).status_code == 401
@@ -59,24 +62,36 @@ def test_topics_csv_has_marks_and_placements_for_organizers_only(app: FastAPI, c
     assert [(r["title"], r["marks"], r["facilitators"], r["room"], r["slot_start"], r["slot_end"]) for r in rows] == [
         ("Math talks", "2", "Ms. Rivera", "Room 1", "09:00", "09:50"),
         ("'+Labs", "1", "", "Room 2", "09:00", "09:50"),
-        ("Read-alouds", "0", "", "Room 1", "10:00", "10:50")]
+        ("Read-alouds", "0", "", "Room 1", "10:00", "10:50"),
+    ]
 
 
 def test_event_file_carries_notes_and_resources_and_import_restores_them(db: Session) -> None:
     live = live_event(db)
     topic = live.topics[0]
     notes.save_note(db, event=live.event, topic=topic, author=live.people[0], text="First draft", base_revision=0)
-    notes.save_note(db, event=live.event, topic=topic, author=live.people[1], text="# Notes\n\n- talk <moves>",
-                    base_revision=1)
-    notes.add_resource(db, event=live.event, topic=live.topics[2], by=live.people[2], url="https://example.org/a",
-                       line="Book list")
+    notes.save_note(
+        db, event=live.event, topic=topic, author=live.people[1], text="# Notes\n\n- talk <moves>", base_revision=1
+    )
+    notes.add_resource(
+        db, event=live.event, topic=live.topics[2], by=live.people[2], url="https://example.org/a", line="Book list"
+    )
     exported = eventfile.export_event(db, live.event)
     key = f"t{topic.id}"
     assert exported["notes"][0]["topic"] == key and exported["notes"][0]["text"] == "# Notes\n\n- talk <moves>"
     assert [(r["text"], r["author"]) for r in exported["notes"][0]["revisions"]] == [
-        ("First draft", "Ms. Rivera"), ("# Notes\n\n- talk <moves>", "Mr. Chen")]
-    assert exported["resources"] == [{"topic": f"t{live.topics[2].id}", "url": "https://example.org/a",
-                                      "line": "Book list", "added_by": "", "at": exported["resources"][0]["at"]}]
+        ("First draft", "Ms. Rivera"),
+        ("# Notes\n\n- talk <moves>", "Mr. Chen"),
+    ]
+    assert exported["resources"] == [
+        {
+            "topic": f"t{live.topics[2].id}",
+            "url": "https://example.org/a",
+            "line": "Book list",
+            "added_by": "",
+            "at": exported["resources"][0]["at"],
+        }
+    ]
 
     imported = eventfile.import_event(db, exported)
     new_event = imported.created.event
@@ -86,8 +101,9 @@ def test_event_file_carries_notes_and_resources_and_import_restores_them(db: Ses
     assert [(r.number, r.author) for r in view.history] == [(2, "Mr. Chen"), (1, "Ms. Rivera")]
     assert view.history[1].at.isoformat() == exported["notes"][0]["revisions"][0]["at"]
     resources = notes.list_resources(db, event=new_event)
-    assert [(r.topic_id, r.url, r.line) for r in resources] == [(restored["Read-alouds"].id, "https://example.org/a",
-                                                                 "Book list")]
+    assert [(r.topic_id, r.url, r.line) for r in resources] == [
+        (restored["Read-alouds"].id, "https://example.org/a", "Book list")
+    ]
     again = eventfile.export_event(db, new_event)
     assert [n["text"] for n in again["notes"]] == [n["text"] for n in exported["notes"]]
 
@@ -103,12 +119,15 @@ def test_a_file_without_extras_still_imports(db: Session) -> None:
     eventfile.import_event(db, exported)
 
 
-@pytest.mark.parametrize(("extras", "mentions"), [
-    ({"notes": [{"topic": "t999", "text": "x"}]}, "notes[0].topic"),
-    ({"notes": "nope"}, "notes"),
-    ({"resources": [{"topic": "KEY", "url": "javascript:alert(1)"}]}, "resources[0].url"),
-    ({"notes": [{"topic": "KEY", "text": "x" * 20_001}]}, "notes[0].text"),
-])
+@pytest.mark.parametrize(
+    ("extras", "mentions"),
+    [
+        ({"notes": [{"topic": "t999", "text": "x"}]}, "notes[0].topic"),
+        ({"notes": "nope"}, "notes"),
+        ({"resources": [{"topic": "KEY", "url": "javascript:alert(1)"}]}, "resources[0].url"),
+        ({"notes": [{"topic": "KEY", "text": "x" * 20_001}]}, "notes[0].text"),
+    ],
+)
 def test_bad_extras_are_refused_naming_the_key_and_nothing_is_created(db: Session, extras: dict, mentions: str) -> None:  # type: ignore[type-arg]
     live = live_event(db)
     exported = eventfile.export_event(db, live.event)
@@ -117,11 +136,17 @@ def test_bad_extras_are_refused_naming_the_key_and_nothing_is_created(db: Sessio
         if isinstance(value, list):
             value = [{k: (key if v == "KEY" else v) for k, v in item.items()} for item in value]
         exported[name] = value
-    before = (db.scalar(select(func.count()).select_from(Event)), db.scalar(select(func.count()).select_from(SessionNote)))
+    before = (
+        db.scalar(select(func.count()).select_from(Event)),
+        db.scalar(select(func.count()).select_from(SessionNote)),
+    )
     with pytest.raises(InvalidInput) as refused:
         eventfile.import_event(db, exported)
     assert mentions in refused.value.message
     assert refused.value.field is not None and refused.value.field.startswith(mentions.split(".")[0])
     db.rollback()
-    after = (db.scalar(select(func.count()).select_from(Event)), db.scalar(select(func.count()).select_from(SessionNote)))
+    after = (
+        db.scalar(select(func.count()).select_from(Event)),
+        db.scalar(select(func.count()).select_from(SessionNote)),
+    )
     assert after == before

@@ -31,8 +31,11 @@ def join(client: TestClient, code: str, name: str = "") -> str:
 
 
 def open_proposing(client: TestClient, created: dict[str, Any]) -> None:
-    response = client.post(f"/api/v1/events/{created['code']}/phase", json={"phase": "proposing"},
-                           headers=bearer(created["organizer_token"]))
+    response = client.post(
+        f"/api/v1/events/{created['code']}/phase",
+        json={"phase": "proposing"},
+        headers=bearer(created["organizer_token"]),
+    )
     assert response.status_code == 200, response.text
 
 
@@ -97,8 +100,9 @@ def test_the_whole_morning_through_the_api(client: TestClient) -> None:
     unmarked = client.delete(f"/api/v1/events/{code}/topics/{second['id']}/interest", headers=bearer(ben)).json()
     assert unmarked["marked"] is False and unmarked["marks_left"] == 1
 
-    edited = client.patch(f"/api/v1/events/{code}/topics/{first['id']}", json={"title": "Thinking classrooms 2"},
-                          headers=bearer(ana))
+    edited = client.patch(
+        f"/api/v1/events/{code}/topics/{first['id']}", json={"title": "Thinking classrooms 2"}, headers=bearer(ana)
+    )
     assert edited.status_code == 200 and edited.json()["title"] == "Thinking classrooms 2"
     assert client.delete(f"/api/v1/events/{code}/topics/{third['id']}", headers=bearer(ana)).status_code == 204
     titles = [t["title"] for t in client.get(f"/api/v1/events/{code}/topics").json()["topics"]]
@@ -129,8 +133,11 @@ def test_topic_title_limits_name_the_field(client: TestClient) -> None:
     url = f"/api/v1/events/{created['code']}/topics"
     assert_problem(client.post(url, json={"title": "   "}, headers=bearer(token)), 422, field="title")
     assert_problem(client.post(url, json={"title": "x" * 121}, headers=bearer(token)), 422, field="title")
-    assert_problem(client.post(url, json={"title": "ok", "description": "d" * 1001}, headers=bearer(token)),
-                   422, field="description")
+    assert_problem(
+        client.post(url, json={"title": "ok", "description": "d" * 1001}, headers=bearer(token)),
+        422,
+        field="description",
+    )
     trimmed = propose(client, created["code"], token, "  " + "y" * 120 + "  ")
     assert trimmed["title"] == "y" * 120
 
@@ -166,8 +173,11 @@ def test_organizer_login_refuses_a_wrong_secret_or_password(client: TestClient) 
     by_key = client.post(login, json={"key": key})
     by_password = client.post(login, json={"password": "correct horse battery"})
     assert by_key.status_code == by_password.status_code == 200
-    phase = client.post(f"/api/v1/events/{code}/phase", json={"phase": "proposing"},
-                        headers=bearer(by_password.json()["organizer_token"]))
+    phase = client.post(
+        f"/api/v1/events/{code}/phase",
+        json={"phase": "proposing"},
+        headers=bearer(by_password.json()["organizer_token"]),
+    )
     assert phase.status_code == 200 and phase.json()["phase"] == "proposing"
 
 
@@ -178,8 +188,9 @@ def test_tokens_do_not_cross_events(client: TestClient) -> None:
     token_one = join(client, one["code"])
     refused = client.post(f"/api/v1/events/{two['code']}/topics", json={"title": "Sneaky"}, headers=bearer(token_one))
     assert_problem(refused, 401)
-    organizer_refused = client.post(f"/api/v1/events/{two['code']}/phase", json={"phase": "closed"},
-                                    headers=bearer(one["organizer_token"]))
+    organizer_refused = client.post(
+        f"/api/v1/events/{two['code']}/phase", json={"phase": "closed"}, headers=bearer(one["organizer_token"])
+    )
     assert_problem(organizer_refused, 401)
 
 
@@ -199,7 +210,9 @@ def test_only_the_author_or_an_organizer_edits_or_withdraws(client: TestClient, 
     # The API's organizer leaves the same audit lines as the console's (domain: topics.edit_topic).
     event = events.require_event(session, code)
     assert [(e.action, e.detail) for e in audit.entries(session, event=event)][:2] == [
-        ("withdraw", "withdrew “Tidied”"), ("edit", f"edited “{topic['title']}” (now “Tidied”)")]
+        ("withdraw", "withdrew “Tidied”"),
+        ("edit", f"edited “{topic['title']}” (now “Tidied”)"),
+    ]
 
 
 def test_phase_refusals_say_what_is_allowed(client: TestClient) -> None:
@@ -268,8 +281,13 @@ def test_settings_change_and_are_validated(client: TestClient) -> None:
 def test_openapi_describes_the_api(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     paths = schema["paths"]
-    for path in ("/api/v1/events", "/api/v1/events/{code}/topics", "/api/v1/events/{code}/topics/{topic_id}/interest",
-                 "/api/v1/events/{code}/phase", "/api/v1/events/{code}/attendees"):
+    for path in (
+        "/api/v1/events",
+        "/api/v1/events/{code}/topics",
+        "/api/v1/events/{code}/topics/{topic_id}/interest",
+        "/api/v1/events/{code}/phase",
+        "/api/v1/events/{code}/attendees",
+    ):
         assert path in paths, path
     assert "put" in paths["/api/v1/events/{code}/topics/{topic_id}/interest"]
 

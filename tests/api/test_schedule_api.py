@@ -16,15 +16,21 @@ def test_build_poll_read_and_publish(client: TestClient) -> None:
     tokens = [join(client, code, f"T{i}") for i in range(6)]
     ids = [propose(client, code, tokens[i], f"Topic {i}")["id"] for i in range(5)]
     for i, token in enumerate(tokens):
-        for topic_id in ids[i % 3: i % 3 + 2]:
+        for topic_id in ids[i % 3 : i % 3 + 2]:
             client.put(f"/api/v1/events/{code}/topics/{topic_id}/interest", headers=bearer(token))
     assert_problem(client.get(f"/api/v1/events/{code}/schedule"), 404)
     assert_problem(client.post(f"/api/v1/events/{code}/schedule/build", json={}), 401)
     assert_problem(client.post(f"/api/v1/events/{code}/schedule/build", json={}, headers=bearer(tokens[0])), 401)
-    assert_problem(client.post(f"/api/v1/events/{code}/schedule/build", json={"time_limit": 0}, headers=organizer),
-                   422, field="time_limit")
-    assert_problem(client.post(f"/api/v1/events/{code}/schedule/build", json={"keep_before": 1}, headers=organizer),
-                   422, field="keep_before")
+    assert_problem(
+        client.post(f"/api/v1/events/{code}/schedule/build", json={"time_limit": 0}, headers=organizer),
+        422,
+        field="time_limit",
+    )
+    assert_problem(
+        client.post(f"/api/v1/events/{code}/schedule/build", json={"keep_before": 1}, headers=organizer),
+        422,
+        field="keep_before",
+    )
     started = client.post(f"/api/v1/events/{code}/schedule/build", json={"time_limit": 3}, headers=organizer)
     assert started.status_code == 202
     status = started.json()
@@ -38,8 +44,9 @@ def test_build_poll_read_and_publish(client: TestClient) -> None:
     assert draft["stats"]["attendance"] == status["attendance"]
     assert_problem(client.get(f"/api/v1/events/{code}/schedule"), 404), "attendees see nothing before publishing"
     assert_problem(client.post(f"/api/v1/events/{code}/schedule/publish", json={}, headers=bearer(tokens[0])), 401)
-    published = client.post(f"/api/v1/events/{code}/schedule/publish", json={"announcement": "Grid is up!"},
-                            headers=organizer)
+    published = client.post(
+        f"/api/v1/events/{code}/schedule/publish", json={"announcement": "Grid is up!"}, headers=organizer
+    )
     assert published.status_code == 200 and published.json()["published"] is True
     public = client.get(f"/api/v1/events/{code}/schedule").json()
     assert public["version"] == 1 and public["left_out"] == [] and len(public["sessions"]) == 4

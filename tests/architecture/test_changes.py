@@ -41,7 +41,10 @@ def _recorded_kinds() -> list[tuple[str, int, ast.expr]]:
     found = []
     for path in sorted(APP.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "record_change":
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", "")) == "record_change"
+            ):
                 kind = next((k.value for k in node.keywords if k.arg == "kind"), None)
                 if kind is not None:
                     found.append((path.name, node.lineno, kind))
@@ -52,5 +55,9 @@ def test_every_change_recorded_names_a_declared_kind() -> None:
     recorded = _recorded_kinds()
     assert len(recorded) >= 25  # the walk finds the calls
     for name, line, kind in recorded:
-        assert (isinstance(kind, ast.Attribute) and isinstance(kind.value, ast.Name) and kind.value.id == "Change"
-                and kind.attr in Change.__members__), f"{name}:{line} records a kind that is not a Change"
+        assert (
+            isinstance(kind, ast.Attribute)
+            and isinstance(kind.value, ast.Name)
+            and kind.value.id == "Change"
+            and kind.attr in Change.__members__
+        ), f"{name}:{line} records a kind that is not a Change"

@@ -28,8 +28,13 @@ def python_files(folder: str) -> list[Path]:
 
 @pytest.mark.parametrize("path", python_files("domain"), ids=lambda p: p.name)
 def test_domain_knows_nothing_of_the_web(path: Path) -> None:
-    web = {m for m in imported_modules(path) if m.split(".")[0] in {"fastapi", "starlette", "jinja2", "jinja2_fragments"}
-           or m.startswith(("app.routes", "app.realtime")) or m in {"app.deps", "app.main", "app.templating"}}
+    web = {
+        m
+        for m in imported_modules(path)
+        if m.split(".")[0] in {"fastapi", "starlette", "jinja2", "jinja2_fragments"}
+        or m.startswith(("app.routes", "app.realtime"))
+        or m in {"app.deps", "app.main", "app.templating"}
+    }
     assert not web, f"{path.name} imports {web}"
 
 
@@ -70,8 +75,11 @@ def test_routes_leave_database_work_to_the_domain(path: Path) -> None:
 def test_scheduler_uses_only_the_standard_library_and_ortools(path: Path) -> None:
     # NumPy comes with OR-Tools (one of its requirements): the tabu search's matrix products.
     allowed = set(sys.stdlib_module_names) | {"ortools", "numpy", "__future__", "app"}
-    outside = {m for m in imported_modules(path) if m.split(".")[0] not in allowed
-               or (m.startswith("app.") and not m.startswith("app.scheduler"))}
+    outside = {
+        m
+        for m in imported_modules(path)
+        if m.split(".")[0] not in allowed or (m.startswith("app.") and not m.startswith("app.scheduler"))
+    }
     assert not outside, f"{path.name} imports {outside}"
 
 

@@ -1,4 +1,4 @@
-"""ruff's checks (pyproject.toml, [tool.ruff]) hold on the code, as part of the README's test command."""
+"""ruff's checks and layout (pyproject.toml, [tool.ruff]) hold on the code, as part of the README's test command."""
 
 from __future__ import annotations
 
@@ -6,10 +6,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_ruff_finds_nothing() -> None:
-    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "app", "tests", "bench"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=["check", "format"])
+def test_ruff_finds_nothing(command: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", *command, "--no-cache", "app", "tests", "bench", "migrations"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr

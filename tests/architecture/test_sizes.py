@@ -13,20 +13,48 @@ from pathlib import Path
 APP = Path(__file__).resolve().parents[2] / "app"
 MODULE_MAX, FUNCTION_MAX = 400, 60
 
-# Still too long (lines today); to be split.
+# Still too long (lines today, as `ruff format` lays them out since issue 17 turned it on); to be split.
 LONG_MODULES = {
-    "domain/notes.py": 413, "routes/organizer.py": 422,
-    "scheduler/bound.py": 501, "scheduler/search.py": 486, "scheduler/solve.py": 795,
+    "domain/notes.py": 531,
+    "realtime/hub.py": 412,
+    "routes/aftersession.py": 540,
+    "routes/attendee.py": 435,
+    "routes/organizer.py": 611,
+    "scheduler/bound.py": 501,
+    "scheduler/search.py": 524,
+    "scheduler/solve.py": 820,
 }
 LONG_FUNCTIONS = {
-    "domain/eventfile.py:import_event": 111, "domain/notes.py:parse_extras": 61, "main.py:create_app": 61,
-    "realtime/hub.py:_run": 78, "scheduler/bound.py:_prepare": 75, "scheduler/bound.py:attendance_bound": 90,
-    "scheduler/bound.py:heuristic": 76, "scheduler/checks.py:reference_problems": 107,
-    "scheduler/checks.py:pin_problems": 62, "scheduler/command.py:main": 90, "scheduler/fill.py:fill_viable": 81,
-    "scheduler/model.py:build_model": 181, "scheduler/polish.py:polish": 188,
-    "scheduler/reasons.py:unscheduled_reasons": 77, "scheduler/rooms.py:assign_rooms": 71,
-    "scheduler/score.py:violations": 94, "scheduler/search.py:anneal": 207, "scheduler/search.py:anneal_restarts": 92,
-    "scheduler/solve.py:solve": 72, "scheduler/solve.py:_solve": 271, "scheduler/tabu.py:tabu": 179,
+    "cli.py:build_parser": 68,
+    "domain/console.py:_checklist": 90,
+    "domain/eventfile.py:build_instance": 72,
+    "domain/eventfile.py:import_event": 155,
+    "domain/events.py:create_event": 70,
+    "domain/notes.py:save_note": 61,
+    "domain/notes.py:parse_extras": 62,
+    "domain/publishing.py:_carry_the_day": 66,
+    "jobs.py:_build": 64,
+    "main.py:create_app": 74,
+    "realtime/hub.py:_run": 77,
+    "realtime/render.py:render_batch": 68,
+    "scheduler/bound.py:_prepare": 75,
+    "scheduler/bound.py:attendance_bound": 90,
+    "scheduler/bound.py:heuristic": 76,
+    "scheduler/checks.py:reference_problems": 125,
+    "scheduler/checks.py:pin_problems": 92,
+    "scheduler/command.py:main": 95,
+    "scheduler/fill.py:fill_viable": 90,
+    "scheduler/model.py:build_model": 181,
+    "scheduler/polish.py:polish": 188,
+    "scheduler/reasons.py:unscheduled_reasons": 77,
+    "scheduler/remote.py:solve_in_worker": 63,
+    "scheduler/rooms.py:assign_rooms": 68,
+    "scheduler/score.py:violations": 94,
+    "scheduler/search.py:anneal": 215,
+    "scheduler/search.py:anneal_restarts": 112,
+    "scheduler/solve.py:solve": 72,
+    "scheduler/solve.py:_solve": 293,
+    "scheduler/tabu.py:tabu": 179,
 }
 
 

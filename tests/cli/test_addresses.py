@@ -15,15 +15,27 @@ from app.addresses import choose_lan_address, is_loopback, lan_address, loopback
 from app.cli import main
 
 
-@pytest.mark.parametrize("address", ["http://localhost:8000", "localhost", "http://127.0.0.1:8000", "127.0.0.5",
-                                     "http://[::1]:8000", "http://0.0.0.0:8000", "http://app.localhost"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://localhost:8000",
+        "localhost",
+        "http://127.0.0.1:8000",
+        "127.0.0.5",
+        "http://[::1]:8000",
+        "http://0.0.0.0:8000",
+        "http://app.localhost",
+    ],
+)
 def test_loopback_addresses_are_ones_phones_cannot_open(address: str) -> None:
     assert is_loopback(address)
     assert loopback_warning(address) is not None
 
 
-@pytest.mark.parametrize("address", ["http://192.168.1.20:8000", "http://10.9.8.7:8000", "https://edcamp.example.org",
-                                     "http://laptop.local:8000"])
+@pytest.mark.parametrize(
+    "address",
+    ["http://192.168.1.20:8000", "http://10.9.8.7:8000", "https://edcamp.example.org", "http://laptop.local:8000"],
+)
 def test_network_addresses_and_names_raise_no_warning(address: str) -> None:
     assert not is_loopback(address)
     assert loopback_warning(address) is None
@@ -79,8 +91,9 @@ def test_no_network_falls_back_to_localhost_and_says_so() -> None:
     assert (one_interface.base_url, one_interface.host) == ("http://192.168.1.20:8000", "192.168.1.20")
 
 
-def test_demo_without_a_base_url_prints_the_lan_address_and_the_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_without_a_base_url_prints_the_lan_address_and_the_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("TWOFEET_BASE_URL", raising=False)
     assert main(["demo", "--db", str(tmp_path / "demo.db"), "--port", "8123", "--no-serve"]) == 0
     out = capsys.readouterr().out
@@ -94,11 +107,25 @@ def test_demo_without_a_base_url_prints_the_lan_address_and_the_hint(tmp_path: P
     assert "localhost" not in out or found is None
 
 
-def test_demo_with_a_base_url_prints_it_and_no_guess(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_with_a_base_url_prints_it_and_no_guess(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("TWOFEET_BASE_URL", raising=False)
-    assert main(["demo", "--db", str(tmp_path / "demo.db"), "--port", "8123", "--no-serve",
-                 "--base-url", "http://10.9.8.7:8123"]) == 0
+    assert (
+        main(
+            [
+                "demo",
+                "--db",
+                str(tmp_path / "demo.db"),
+                "--port",
+                "8123",
+                "--no-serve",
+                "--base-url",
+                "http://10.9.8.7:8123",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "  projector board: http://10.9.8.7:8123/e/" in out and "Phones join at http://10.9.8.7:8123/" in out
     assert "THAT-ADDRESS" not in out

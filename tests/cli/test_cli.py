@@ -37,7 +37,9 @@ def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
     with log.open("ab") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "serve", "--db", str(db), "--port", str(port)],
-            cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
             env={**os.environ, "TWOFEET_SECRET_KEY": "", "PYTHONUNBUFFERED": "1"},
         )
     deadline = time.monotonic() + 30
@@ -73,8 +75,18 @@ def test_unknown_code_and_bad_files_are_clear_refusals(tmp_path: Path, capsys: p
     assert main(["import", str(tmp_path / "missing.json"), "--db", db]) == 2
     assert "cannot read" in capsys.readouterr().err
     wrong = tmp_path / "wrong.json"
-    wrong.write_text(json.dumps({"format": "twofeet.event/1", "rooms": [{"id": "r1", "capacity": 10}, {"id": "r1", "capacity": 5}],
-                                 "slots": [], "attendees": [], "topics": [], "interests": []}))
+    wrong.write_text(
+        json.dumps(
+            {
+                "format": "twofeet.event/1",
+                "rooms": [{"id": "r1", "capacity": 10}, {"id": "r1", "capacity": 5}],
+                "slots": [],
+                "attendees": [],
+                "topics": [],
+                "interests": [],
+            }
+        )
+    )
     assert main(["import", str(wrong), "--db", db]) == 2
     err = capsys.readouterr().err
     assert "r1" in err and "Traceback" not in err
@@ -144,8 +156,9 @@ def test_the_uvicorn_flags_used_by_tests_and_benchmarks_match_what_serve_runs() 
     assert {key: context.params[key] for key in UVICORN_OPTIONS} == UVICORN_OPTIONS
 
 
-def test_serve_refuses_several_workers_without_postgresql_and_redis(tmp_path: Path,
-                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_serve_refuses_several_workers_without_postgresql_and_redis(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["serve", "--workers", "2", "--db", str(tmp_path / "one.db")]) == 2
     assert "PostgreSQL" in capsys.readouterr().err
     os.environ["TWOFEET_BROADCAST_URL"] = "memory://"
@@ -169,9 +182,17 @@ def test_serve_runs_several_workers_on_postgresql_and_redis(tmp_path: Path) -> N
     with log.open("ab") as sink:
         server = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "serve", "--workers", "2", "--port", str(port)],
-            cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT,
-            env={**os.environ, "TWOFEET_DATABASE_URL": database, "TWOFEET_BROADCAST_URL": broadcast,
-                 "TWOFEET_SECRET_KEY": "workers", "PYTHONUNBUFFERED": "1"})
+            cwd=ROOT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env={
+                **os.environ,
+                "TWOFEET_DATABASE_URL": database,
+                "TWOFEET_BROADCAST_URL": broadcast,
+                "TWOFEET_SECRET_KEY": "workers",
+                "PYTHONUNBUFFERED": "1",
+            },
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -187,7 +208,9 @@ def test_serve_runs_several_workers_on_postgresql_and_redis(tmp_path: Path) -> N
         created = httpx.post(f"{base}/api/v1/events", json=EVENT_BODY).json()
         organizer = {"Authorization": f"Bearer {created['organizer_token']}"}
         code = created["code"]
-        httpx.post(f"{base}/api/v1/events/{code}/phase", json={"phase": "proposing"}, headers=organizer).raise_for_status()
+        httpx.post(
+            f"{base}/api/v1/events/{code}/phase", json={"phase": "proposing"}, headers=organizer
+        ).raise_for_status()
         token = httpx.post(f"{base}/api/v1/events/{code}/attendees", json={"name": "Ana"}).json()["token"]
         me = {"Authorization": f"Bearer {token}"}
         topic = httpx.post(f"{base}/api/v1/events/{code}/topics", json={"title": "Two workers"}, headers=me).json()

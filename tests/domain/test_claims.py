@@ -24,15 +24,24 @@ def test_nobody_leads_two_sessions_in_the_same_slot(db: Session) -> None:
     claims.claim_topic(db, event=event, attendee=maya, topic=robots)
     rooms, slots = events.list_rooms(db, event), events.list_slots(db, event)
     # Robots and Poetry side by side in the first slot; Games after.
-    publish_cells(db, created, [(robots.id, rooms[0].id, slots[0].id), (poetry.id, rooms[1].id, slots[0].id),
-                                (games.id, rooms[0].id, slots[1].id)])
+    publish_cells(
+        db,
+        created,
+        [
+            (robots.id, rooms[0].id, slots[0].id),
+            (poetry.id, rooms[1].id, slots[0].id),
+            (games.id, rooms[0].id, slots[1].id),
+        ],
+    )
     events.set_phase(db, event=event, phase=Phase.scheduled, actor=boss)
     before = _claims(db)
 
     with pytest.raises(Conflict) as refused:
         claims.claim_topic(db, event=event, attendee=maya, topic=poetry)
-    assert str(refused.value) == ("You already lead “Robots” at 09:00, when this session runs too. "
-                                  "Step back from one of them first: you cannot be in two rooms.")
+    assert str(refused.value) == (
+        "You already lead “Robots” at 09:00, when this session runs too. "
+        "Step back from one of them first: you cannot be in two rooms."
+    )
     with pytest.raises(Conflict) as refused:  # the organizer's console keeps the same rule
         moderation.assign_facilitator(db, event=event, topic_id=poetry.id, attendee_id=maya.id, actor=boss)
     assert "Maya already leads “Robots” at 09:00, when 'Poetry {slam}' runs too" in str(refused.value)

@@ -22,7 +22,7 @@ def _event(db: Session, *, rooms: int = 3, slots: int = 3, topics: int = 7):  # 
     people = [make_attendee(db, event, f"T{i}") for i in range(12)]
     made = [make_topic(db, event, people[i % len(people)], title=f"Topic {i}") for i in range(topics)]
     for i, person in enumerate(people):
-        for topic in made[i % topics: i % topics + 3]:
+        for topic in made[i % topics : i % topics + 3]:
             voting.mark_topic(db, event=event, attendee=person, topic=topic)
     return event, created.organizer, people, made
 
@@ -110,8 +110,12 @@ def test_unschedule_place_pin_publish_and_undo(engine: sa.Engine, db: Session) -
         publishing.publish(db, event=event, actor=boss)  # no draft left to publish
     # A second version, then undo: the first is live again.
     other = next(c for c in drafting.schedule_view(db, event=event).cells.values() if c.topic.id != removed.id)
-    moves.unschedule(db, event=event, placement_id=drafting.placements_of(db, drafting.ensure_draft(db, event=event))[0].id,
-                        actor=boss)
+    moves.unschedule(
+        db,
+        event=event,
+        placement_id=drafting.placements_of(db, drafting.ensure_draft(db, event=event))[0].id,
+        actor=boss,
+    )
     second = publishing.publish(db, event=event, actor=boss)
     assert second.version > first_live.version and "cancelled" in event.announcement
     live = publishing.undo_publish(db, event=event, actor=boss)
@@ -125,7 +129,9 @@ def test_midday_room_closure_resolves_with_earlier_slots_kept_and_few_moves(engi
     _build(engine, event.id, boss.id)
     db.expire_all()
     publishing.publish(db, event=event, actor=boss)
-    before = {p.topic_id: (p.room_id, p.slot_id) for p in drafting.placements_of(db, drafting.published_run(db, event=event))}  # type: ignore[arg-type]
+    before = {
+        p.topic_id: (p.room_id, p.slot_id) for p in drafting.placements_of(db, drafting.published_run(db, event=event))
+    }  # type: ignore[arg-type]
     rooms, slots = events.list_rooms(db, event), events.list_slots(db, event)
     midday.close_room_from(db, event=event, room_id=rooms[0].id, slot_id=slots[1].id, actor=boss)  # type: ignore[arg-type]
     job = _build(engine, event.id, boss.id, keep_before_slot=slots[1].id)
@@ -169,7 +175,9 @@ def test_a_build_whose_pins_cannot_all_hold_says_which_ones(engine: sa.Engine, d
 
 def test_undo_names_its_version_restores_the_board_and_keeps_every_version(engine: sa.Engine, db: Session) -> None:
     event, boss, _people, _made = _event(db, rooms=2, slots=2, topics=4)
-    events.set_announcement(db, event=event, text="Coffee in the library", actor=organizers.require_first_organizer(db, event))
+    events.set_announcement(
+        db, event=event, text="Coffee in the library", actor=organizers.require_first_organizer(db, event)
+    )
     _build(engine, event.id, boss.id)
     db.expire_all()
     first = publishing.publish(db, event=event, actor=boss)
@@ -188,7 +196,8 @@ def test_undo_names_its_version_restores_the_board_and_keeps_every_version(engin
 
 
 def test_rebuilding_never_reuses_a_version_number_and_unscheduling_a_pinned_session_drops_its_pin(
-        engine: sa.Engine, db: Session) -> None:
+    engine: sa.Engine, db: Session
+) -> None:
     event, boss, _people, _made = _event(db, rooms=2, slots=2, topics=4)
     assert _build(engine, event.id, boss.id).version == 1
     assert _build(engine, event.id, boss.id).version == 2
@@ -247,8 +256,9 @@ def test_a_new_version_mid_day_keeps_pop_ups_and_how_full_the_rooms_are(engine: 
     drafting.ensure_draft(db, event=event)  # the organizer starts editing before the pop-up begins
     room = timetable.free_rooms_now(grid)[0]
     popup = timetable.start_popup(db, event=event, attendee=people[0], room_id=room.id, title="Coffee chat", now=now)
-    timetable.set_session_status(db, event=event, placement=db.get(Placement, running.placement.id), status="full",
-                                attendee=None, organizer=True)
+    timetable.set_session_status(
+        db, event=event, placement=db.get(Placement, running.placement.id), status="full", attendee=None, organizer=True
+    )
 
     second = publishing.publish(db, event=event, actor=boss, now=now)
 

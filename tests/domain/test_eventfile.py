@@ -16,18 +16,37 @@ from tests.factories import make_attendee, make_event, make_topic
 
 
 def _counts(db: Session) -> tuple[int, ...]:
-    return tuple(db.scalar(select(func.count()).select_from(model)) or 0 for model in (Event, Room, Attendee, Topic, Interest))
+    return tuple(
+        db.scalar(select(func.count()).select_from(model)) or 0 for model in (Event, Room, Attendee, Topic, Interest)
+    )
 
 
 def _busy_event(db: Session) -> Event:
     event = make_event(db, rooms=3, slots=3).event
-    events.update_settings(db, event=event, vote_budget=4, hide_counts=True, shuffle_topics=True, actor=organizers.require_first_organizer(db, event))
+    events.update_settings(
+        db,
+        event=event,
+        vote_budget=4,
+        hide_counts=True,
+        shuffle_topics=True,
+        actor=organizers.require_first_organizer(db, event),
+    )
     people = [make_attendee(db, event, name=f"Teacher {i}") for i in range(6)]
-    made = [make_topic(db, event, people[i], title=f"Topic {i}", description=f"About {i}",
-                       tags="math, 6-8" if i % 2 else "ela", facilitate=i < 3) for i in range(5)]
+    made = [
+        make_topic(
+            db,
+            event,
+            people[i],
+            title=f"Topic {i}",
+            description=f"About {i}",
+            tags="math, 6-8" if i % 2 else "ela",
+            facilitate=i < 3,
+        )
+        for i in range(5)
+    ]
     claims.claim_topic(db, event=event, attendee=people[5], topic=made[4])
     for person_index, person in enumerate(people):
-        for topic in made[person_index % 3: person_index % 3 + 3]:
+        for topic in made[person_index % 3 : person_index % 3 + 3]:
             voting.mark_topic(db, event=event, attendee=person, topic=topic)
     return event
 

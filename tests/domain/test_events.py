@@ -13,7 +13,9 @@ from tests.factories import make_event
 
 def _create(db: Session, **overrides: object) -> events.CreatedEvent:
     values: dict[str, object] = {
-        "name": "Edcamp", "date": "2027-03-13", "timezone": "America/Los_Angeles",
+        "name": "Edcamp",
+        "date": "2027-03-13",
+        "timezone": "America/Los_Angeles",
         "rooms": [RoomSpec("Library", 60, ["Projector", "projector", "accessible"])],
         "slots": [SlotSpec("9:30", "10:20")],
     }
@@ -66,7 +68,9 @@ def test_code_lookup_ignores_case_and_spaces(db: Session) -> None:
 def test_organizer_secret_and_password(db: Session) -> None:
     created = _create(db, password="correct horse")
     assert organizers.organizer_by_secret(db, event=created.event, secret=created.secret).id == created.organizer.id
-    assert organizers.organizer_by_password(db, event=created.event, password="correct horse").id == created.organizer.id
+    assert (
+        organizers.organizer_by_password(db, event=created.event, password="correct horse").id == created.organizer.id
+    )
     with pytest.raises(NotAllowed):
         organizers.organizer_by_secret(db, event=created.event, secret="wrong")
     with pytest.raises(NotAllowed):
@@ -76,7 +80,9 @@ def test_organizer_secret_and_password(db: Session) -> None:
 
 def test_rotating_the_link_invalidates_the_old_secret(db: Session) -> None:
     created = _create(db)
-    new_secret = organizers.rotate_organizer_secret(db, event=created.event, actor=organizers.require_first_organizer(db, created.event))
+    new_secret = organizers.rotate_organizer_secret(
+        db, event=created.event, actor=organizers.require_first_organizer(db, created.event)
+    )
     with pytest.raises(NotAllowed):
         organizers.organizer_by_secret(db, event=created.event, secret=created.secret)
     assert organizers.organizer_by_secret(db, event=created.event, secret=new_secret).id == created.organizer.id
@@ -84,30 +90,59 @@ def test_rotating_the_link_invalidates_the_old_secret(db: Session) -> None:
 
 def test_set_phase_records_a_board_event(db: Session) -> None:
     created = make_event(db, phase=Phase.setup)
-    events.set_phase(db, event=created.event, phase="voting", actor=organizers.require_first_organizer(db, created.event))
+    events.set_phase(
+        db, event=created.event, phase="voting", actor=organizers.require_first_organizer(db, created.event)
+    )
     db.refresh(created.event)
     assert created.event.phase == Phase.voting
     assert created.event.board_sequence == 1
     with pytest.raises(InvalidInput) as caught:
-        events.set_phase(db, event=created.event, phase="lunch", actor=organizers.require_first_organizer(db, created.event))
+        events.set_phase(
+            db, event=created.event, phase="lunch", actor=organizers.require_first_organizer(db, created.event)
+        )
     assert caught.value.field == "phase"
 
 
 def test_vote_budget_out_of_range_is_refused(db: Session) -> None:
     created = make_event(db)
     with pytest.raises(InvalidInput) as caught:
-        events.update_settings(db, event=created.event, vote_budget=0, hide_counts=False, shuffle_topics=False, actor=organizers.require_first_organizer(db, created.event))
+        events.update_settings(
+            db,
+            event=created.event,
+            vote_budget=0,
+            hide_counts=False,
+            shuffle_topics=False,
+            actor=organizers.require_first_organizer(db, created.event),
+        )
     assert caught.value.field == "vote_budget"
 
 
 def test_create_event_reports_every_problem_at_once_in_plain_words(db: Session) -> None:
     with pytest.raises(InvalidInput) as caught:
-        _create(db, name=" ", rooms=[RoomSpec("Library", "thirty"), RoomSpec("", "", []), RoomSpec("Gym", "0"),
-                                     RoomSpec("library", "20")],
-                slots=[SlotSpec("09:30", "09:00"), SlotSpec("", ""), SlotSpec("10:00", "11:00"),
-                       SlotSpec("10:30", "11:30")])
+        _create(
+            db,
+            name=" ",
+            rooms=[
+                RoomSpec("Library", "thirty"),
+                RoomSpec("", "", []),
+                RoomSpec("Gym", "0"),
+                RoomSpec("library", "20"),
+            ],
+            slots=[
+                SlotSpec("09:30", "09:00"),
+                SlotSpec("", ""),
+                SlotSpec("10:00", "11:00"),
+                SlotSpec("10:30", "11:30"),
+            ],
+        )
     assert [e.field for e in caught.value.errors] == [
-        "name", "rooms[0].capacity", "rooms[2].capacity", "rooms[3].name", "slots[0].end", "slots[3].start"]
+        "name",
+        "rooms[0].capacity",
+        "rooms[2].capacity",
+        "rooms[3].name",
+        "slots[0].end",
+        "slots[3].start",
+    ]
     plain = plain_messages(caught.value)
     assert plain["rooms[0].capacity"] == "Room 1: seats must be a whole number from 1 to 10000"
     assert plain["rooms[3].name"] == "Room 4: 'library' is listed twice (Room 1 has that name)"
@@ -121,7 +156,9 @@ def test_create_event_reports_every_problem_at_once_in_plain_words(db: Session) 
 def test_schedule_published_needs_a_published_schedule(db: Session) -> None:
     created = make_event(db, phase=Phase.scheduled)
     with pytest.raises(Conflict) as refused:
-        events.set_phase(db, event=created.event, phase="live", actor=organizers.require_first_organizer(db, created.event))
+        events.set_phase(
+            db, event=created.event, phase="live", actor=organizers.require_first_organizer(db, created.event)
+        )
     assert refused.value.status_code == 409 and refused.value.field == "phase"
     assert "Publish" in refused.value.message
     db.refresh(created.event)

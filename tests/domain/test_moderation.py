@@ -87,8 +87,9 @@ def test_paper_wall_counts_join_the_app_and_the_scheduler(db: Session) -> None:
 
 def test_organizer_assigns_and_removes_facilitators_within_the_limit(db: Session) -> None:
     event, boss = _setup(db)
-    events.update_settings(db, event=event, vote_budget=None, hide_counts=False, shuffle_topics=False,
-                           facilitator_limit=1, actor=boss)
+    events.update_settings(
+        db, event=event, vote_budget=None, hide_counts=False, shuffle_topics=False, facilitator_limit=1, actor=boss
+    )
     people = [make_attendee(db, event, n) for n in ("Kim", "Lee")]
     topic = make_topic(db, event, people[0])
     assert moderation.assign_facilitator(db, event=event, topic_id=topic.id, attendee_id=people[0].id, actor=boss)
@@ -101,8 +102,9 @@ def test_organizer_assigns_and_removes_facilitators_within_the_limit(db: Session
     with pytest.raises(NotFound):
         moderation.assign_facilitator(db, event=event, topic_id=topic.id, attendee_id=stranger.id, actor=boss)
     with pytest.raises(InvalidInput):
-        events.update_settings(db, event=event, vote_budget=None, hide_counts=False, shuffle_topics=False,
-                               facilitator_limit=0, actor=boss)
+        events.update_settings(
+            db, event=event, vote_budget=None, hide_counts=False, shuffle_topics=False, facilitator_limit=0, actor=boss
+        )
 
 
 def test_co_organizers_sign_in_with_their_own_link_and_can_be_removed(db: Session) -> None:
@@ -140,10 +142,16 @@ def test_merge_keeps_the_chosen_title_and_undo_restores_both_topics_and_their_ma
     moderation.set_paper_marks(db, event=event, topic_id=second.id, paper_marks="2", actor=boss)
 
     def state() -> dict[int, tuple[str, int, list[str], list[str], bool]]:
-        return {t.id: (t.title, topics.topic_view(db, event=event, viewer=None, topic=t).count or 0,  # type: ignore[misc]
-                       sorted(topics.topic_view(db, event=event, viewer=None, topic=t).facilitators), list(t.tags),
-                       t.status == TopicStatus.open)
-                for t in (first, second)}
+        return {
+            t.id: (
+                t.title,
+                topics.topic_view(db, event=event, viewer=None, topic=t).count or 0,  # type: ignore[misc]
+                sorted(topics.topic_view(db, event=event, viewer=None, topic=t).facilitators),
+                list(t.tags),
+                t.status == TopicStatus.open,
+            )
+            for t in (first, second)
+        }
 
     before = state()
     # The organizer keeps the second title: the first topic is the one folded in.

@@ -68,10 +68,14 @@ def _phase_calls() -> tuple[set[str], list[str]]:
                 if len(node.args) == 2 and isinstance(node.args[1], ast.Constant):
                     named.add(node.args[1].value)
             # `event.phase == Phase.live`, `event.phase not in {...}` in the domain: a rule outside the table.
-            if (path.parent.name == "domain" and isinstance(node, ast.Compare)
-                    and isinstance(node.left, ast.Attribute) and node.left.attr == "phase"
-                    # the console's stepper, the phase moves themselves, and when counts show
-                    and path.name not in {"console.py", "events.py", "topics.py"}):
+            if (
+                path.parent.name == "domain"
+                and isinstance(node, ast.Compare)
+                and isinstance(node.left, ast.Attribute)
+                and node.left.attr == "phase"
+                # the console's stepper, the phase moves themselves, and when counts show
+                and path.name not in {"console.py", "events.py", "topics.py"}
+            ):
                 inline.append(f"{path.name}:{node.lineno}")
     return named, inline
 

@@ -45,10 +45,16 @@ def test_no_domain_function_fetches_a_row_and_checks_its_event_by_hand() -> None
         for func in ast.walk(ast.parse(path.read_text())):
             if not isinstance(func, ast.FunctionDef):
                 continue
-            gets = any(isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "get"
-                       and getattr(n.func.value, "id", "") in {"session", "db"} for n in ast.walk(func))
-            checks = any(isinstance(n, ast.Compare) and isinstance(n.left, ast.Attribute) and n.left.attr == "event_id"
-                         for n in ast.walk(func))
+            gets = any(
+                isinstance(n, ast.Call)
+                and getattr(n.func, "attr", "") == "get"
+                and getattr(n.func.value, "id", "") in {"session", "db"}
+                for n in ast.walk(func)
+            )
+            checks = any(
+                isinstance(n, ast.Compare) and isinstance(n.left, ast.Attribute) and n.left.attr == "event_id"
+                for n in ast.walk(func)
+            )
             if gets and checks:
                 found.append(f"{path.name}:{func.lineno} {func.name}")
     assert not found, found

@@ -62,7 +62,9 @@ def test_only_the_author_edits_until_voting_closes(db: Session) -> None:
     db.refresh(topic)
     assert topic.title == "Fixed by organizer"
     assert [(e.action, e.detail) for e in audit.entries(db, event=event)][0] == (
-        "edit", "edited “Number talks” (now “Fixed by organizer”)")
+        "edit",
+        "edited “Number talks” (now “Fixed by organizer”)",
+    )
 
 
 def test_withdrawn_topic_leaves_the_wall(db: Session) -> None:
@@ -76,7 +78,14 @@ def test_withdrawn_topic_leaves_the_wall(db: Session) -> None:
 
 def test_hidden_counts_until_voting_closes(db: Session) -> None:
     event = make_event(db).event
-    events.update_settings(db, event=event, vote_budget=None, hide_counts=True, shuffle_topics=False, actor=organizers.require_first_organizer(db, event))
+    events.update_settings(
+        db,
+        event=event,
+        vote_budget=None,
+        hide_counts=True,
+        shuffle_topics=False,
+        actor=organizers.require_first_organizer(db, event),
+    )
     viewer = make_attendee(db, event)
     topic = make_topic(db, event, viewer)
     voting.mark_topic(db, event=event, attendee=viewer, topic=topic)
@@ -90,7 +99,14 @@ def test_hidden_counts_until_voting_closes(db: Session) -> None:
 
 def test_shuffled_order_is_stable_per_attendee_and_differs_between_them(db: Session) -> None:
     event = make_event(db).event
-    events.update_settings(db, event=event, vote_budget=None, hide_counts=False, shuffle_topics=True, actor=organizers.require_first_organizer(db, event))
+    events.update_settings(
+        db,
+        event=event,
+        vote_budget=None,
+        hide_counts=False,
+        shuffle_topics=True,
+        actor=organizers.require_first_organizer(db, event),
+    )
     author = make_attendee(db, event)
     for i in range(12):
         make_topic(db, event, author, title=f"Topic {i}")
@@ -113,6 +129,9 @@ def test_sort_by_most_wanted_and_filter_by_tag(db: Session) -> None:
     voting.mark_topic(db, event=event, attendee=people[0], topic=low)
     wall = topics.wall(db, event=event, viewer=people[1], sort="wanted")
     assert [(v.topic.title, v.count) for v in wall.topics] == [("High", 3), ("Low", 1)]
-    assert [v.topic.title for v in topics.wall(db, event=event, viewer=people[1], sort="newest").topics] == ["High", "Low"]
+    assert [v.topic.title for v in topics.wall(db, event=event, viewer=people[1], sort="newest").topics] == [
+        "High",
+        "Low",
+    ]
     assert [v.topic.title for v in topics.wall(db, event=event, viewer=people[1], tag="MATH").topics] == ["Low"]
     assert wall.tags == ["math", "science"]

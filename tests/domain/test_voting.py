@@ -32,7 +32,14 @@ def test_mark_twice_keeps_one_mark(db: Session) -> None:
 
 def test_budget_refuses_the_mark_beyond_it(db: Session) -> None:
     event = make_event(db).event
-    events.update_settings(db, event=event, vote_budget=2, hide_counts=False, shuffle_topics=False, actor=organizers.require_first_organizer(db, event))
+    events.update_settings(
+        db,
+        event=event,
+        vote_budget=2,
+        hide_counts=False,
+        shuffle_topics=False,
+        actor=organizers.require_first_organizer(db, event),
+    )
     person = make_attendee(db, event)
     made = [make_topic(db, event, person, title=f"T{i}") for i in range(3)]
     voting.mark_topic(db, event=event, attendee=person, topic=made[0])
@@ -62,16 +69,27 @@ def test_mark_writes_a_numbered_board_event(db: Session) -> None:
     person = make_attendee(db, event)
     topic = make_topic(db, event, person)
     voting.mark_topic(db, event=event, attendee=person, topic=topic)
-    last = db.scalars(select(BoardEvent).where(BoardEvent.event_id == event.id).order_by(BoardEvent.sequence.desc())).first()
+    last = db.scalars(
+        select(BoardEvent).where(BoardEvent.event_id == event.id).order_by(BoardEvent.sequence.desc())
+    ).first()
     assert last is not None
     assert (last.kind, last.payload) == ("interest_changed", {"topic_id": topic.id})
-    sequences = list(db.scalars(select(BoardEvent.sequence).where(BoardEvent.event_id == event.id).order_by(BoardEvent.sequence)))
+    sequences = list(
+        db.scalars(select(BoardEvent.sequence).where(BoardEvent.event_id == event.id).order_by(BoardEvent.sequence))
+    )
     assert sequences == list(range(1, len(sequences) + 1))
 
 
 def test_budget_holds_under_fifty_concurrent_marks(engine: sa.Engine, db: Session) -> None:
     event = make_event(db).event
-    events.update_settings(db, event=event, vote_budget=5, hide_counts=False, shuffle_topics=False, actor=organizers.require_first_organizer(db, event))
+    events.update_settings(
+        db,
+        event=event,
+        vote_budget=5,
+        hide_counts=False,
+        shuffle_topics=False,
+        actor=organizers.require_first_organizer(db, event),
+    )
     person = make_attendee(db, event)
     made = [make_topic(db, event, person, title=f"Topic {i}") for i in range(50)]
     barrier = threading.Barrier(50)

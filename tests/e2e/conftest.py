@@ -71,10 +71,16 @@ def _twofeet(*args: str) -> list[str]:
 
 
 def _env() -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TWOFEET_SECRET_KEY": "e2e-secret",
-           "TWOFEET_EVENT_CREATION_RATE": "10000/minute", "TWOFEET_LOGIN_RATE_PER_CLIENT": "10000/minute",
-           "TWOFEET_LOGIN_RATE_PER_EVENT": "10000/minute", "TWOFEET_SQLITE_SYNCHRONOUS": "NORMAL",
-           "TWOFEET_SOLVER_BOUND_SECONDS": "0"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "TWOFEET_SECRET_KEY": "e2e-secret",
+        "TWOFEET_EVENT_CREATION_RATE": "10000/minute",
+        "TWOFEET_LOGIN_RATE_PER_CLIENT": "10000/minute",
+        "TWOFEET_LOGIN_RATE_PER_EVENT": "10000/minute",
+        "TWOFEET_SQLITE_SYNCHRONOUS": "NORMAL",
+        "TWOFEET_SOLVER_BOUND_SECONDS": "0",
+    }
     env.pop("TWOFEET_BASE_URL", None)  # the command line says it
     return env
 
@@ -84,9 +90,13 @@ def serve(db: Path, log: Path, port: int, base_url: str) -> subprocess.Popen[byt
     env = _env()
     url = f"http://127.0.0.1:{port}"
     with log.open("ab") as out:
-        process = subprocess.Popen(_twofeet("serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port),
-                                            "--base-url", base_url), cwd=ROOT, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            _twofeet("serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port), "--base-url", base_url),
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 120  # a loaded CI machine starts slowly
     while True:
         if process.poll() is not None:
@@ -118,8 +128,15 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     db, log = folder / "e2e.db", folder / "server.log"
     port = free_port()
     url, base_url = f"http://127.0.0.1:{port}", f"http://{PUBLIC_NAME}:{port}"
-    seeded = subprocess.run(_twofeet("demo", "--db", str(db), "--no-serve", "--port", str(port), "--base-url", base_url),
-                            cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120, check=True)
+    seeded = subprocess.run(
+        _twofeet("demo", "--db", str(db), "--no-serve", "--port", str(port), "--base-url", base_url),
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     links = LINK.findall(seeded.stdout)
     assert len(links) == 2, seeded.stdout
     process = serve(db, log, port, base_url)

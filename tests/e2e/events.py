@@ -46,8 +46,9 @@ class ApiEvent:
         return {"Authorization": f"Bearer {response.json()['token']}"}
 
     def propose(self, who: dict[str, str], title: str, *, facilitate: bool = False) -> int:
-        response = httpx.post(f"{self.api}/topics", json={"title": title, "facilitate": facilitate}, headers=who,
-                              timeout=30)
+        response = httpx.post(
+            f"{self.api}/topics", json={"title": title, "facilitate": facilitate}, headers=who, timeout=30
+        )
         response.raise_for_status()
         self.topic_ids[title] = int(response.json()["id"])
         return self.topic_ids[title]
@@ -56,13 +57,15 @@ class ApiEvent:
         httpx.put(f"{self.api}/topics/{self.topic_ids[title]}/interest", headers=who, timeout=30).raise_for_status()
 
     def claim(self, who: dict[str, str], title: str) -> None:
-        httpx.put(f"{self.api}/topics/{self.topic_ids[title]}/facilitators/me", headers=who,
-                  timeout=30).raise_for_status()
+        httpx.put(
+            f"{self.api}/topics/{self.topic_ids[title]}/facilitators/me", headers=who, timeout=30
+        ).raise_for_status()
 
     def build(self, *, time_limit: int = 3) -> None:
         """Build a draft and wait for it (the build runs in the server's background)."""
-        httpx.post(f"{self.api}/schedule/build", json={"time_limit": time_limit}, headers=self.organizer,
-                   timeout=30).raise_for_status()
+        httpx.post(
+            f"{self.api}/schedule/build", json={"time_limit": time_limit}, headers=self.organizer, timeout=30
+        ).raise_for_status()
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             status = httpx.get(f"{self.api}/schedule/build", headers=self.organizer, timeout=30).json()
@@ -76,9 +79,16 @@ class ApiEvent:
         httpx.post(f"{self.api}/schedule/publish", json={}, headers=self.organizer, timeout=30).raise_for_status()
 
 
-def make_event(base: str, *, name: str = "Edcamp Walk", rooms: list[dict[str, object]] | None = None,
-               slots: list[dict[str, str]] | None = None, phase: str | None = "proposing",
-               date: str = "2027-03-13", timezone: str = "America/Chicago") -> ApiEvent:
+def make_event(
+    base: str,
+    *,
+    name: str = "Edcamp Walk",
+    rooms: list[dict[str, object]] | None = None,
+    slots: list[dict[str, str]] | None = None,
+    phase: str | None = "proposing",
+    date: str = "2027-03-13",
+    timezone: str = "America/Chicago",
+) -> ApiEvent:
     body = {"name": name, "date": date, "timezone": timezone, "rooms": rooms or ROOMS, "slots": slots or SLOTS}
     response = httpx.post(f"{base}/api/v1/events", json=body, timeout=30)
     response.raise_for_status()
@@ -101,8 +111,9 @@ def join_on_phone(browser: Browser, base: str, code: str, name: str = "", **cont
     return page
 
 
-def organizer_page(browser: Browser, event: ApiEvent, path: str = "", *, host: str | None = None,
-                   **context: object) -> Page:
+def organizer_page(
+    browser: Browser, event: ApiEvent, path: str = "", *, host: str | None = None, **context: object
+) -> Page:
     """The organizer signed in by their private link, on ``/e/CODE/organize{path}`` (of ``host``,
     by default the address the event was made on)."""
     page = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, **context}).new_page()  # type: ignore[arg-type]

@@ -59,8 +59,10 @@ def axe(page: Page, *, rules: list[str] | None = None) -> list[dict[str, Any]]:
 def describe(violations: list[dict[str, Any]]) -> str:
     lines = []
     for v in violations:
-        targets = [" ".join(map(str, n["target"])) + ": " + (n.get("failureSummary") or "").replace("\n", " ")
-                   for n in v["nodes"][:4]]
+        targets = [
+            " ".join(map(str, n["target"])) + ": " + (n.get("failureSummary") or "").replace("\n", " ")
+            for n in v["nodes"][:4]
+        ]
         lines.append(f"{v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(targets))
     return "\n".join(lines)
 

@@ -127,8 +127,9 @@ def test_core_actions_by_keyboard_alone(browser: Browser, live_app: LiveApp) -> 
     phone.keyboard.press("Enter")
     card = phone.locator(".topic-card", has_text="Keyboard-only field trips")
     expect(card).to_be_visible()
-    assert phone.evaluate("() => document.activeElement.matches(\"form[hx-post$='/topics'] button[type=submit]\")"), \
+    assert phone.evaluate("() => document.activeElement.matches(\"form[hx-post$='/topics'] button[type=submit]\")"), (
         "focus stays on the button that was pressed"
+    )
     expect(phone.locator("#title")).to_have_value("")
 
     target = f"#{card.get_attribute('id')} .mark-button"

@@ -33,7 +33,9 @@ def events(live_app: LiveApp) -> dict[str, BuiltEvent]:
     school with more slots than rooms."""
     return {
         "grid16": build_event(live_app.url, rooms=16, slots=4, topics=60, publish=True, name="Statewide Summit"),
-        "wall16": build_event(live_app.url, rooms=16, slots=4, topics=44, publish=False, name="Statewide Summit: proposals"),
+        "wall16": build_event(
+            live_app.url, rooms=16, slots=4, topics=44, publish=False, name="Statewide Summit: proposals"
+        ),
         "grid3": build_event(live_app.url, rooms=3, slots=5, topics=14, publish=True, name="Edcamp Small School"),
     }
 
@@ -64,9 +66,9 @@ def _walk(page: Page) -> Iterator[int]:
 
 @pytest.mark.parametrize("size", ["720", "1080"])
 @pytest.mark.parametrize("which", ["wall8", "wall16", "grid8", "grid16"])
-def test_board_shows_everything_on_some_page_and_clips_nothing(browser: Browser, live_app: LiveApp,
-                                                               events: dict[str, BuiltEvent], which: str,
-                                                               size: str) -> None:
+def test_board_shows_everything_on_some_page_and_clips_nothing(
+    browser: Browser, live_app: LiveApp, events: dict[str, BuiltEvent], which: str, size: str
+) -> None:
     """Before: at 1080p 9 of the demo's 24 topics were cut off, at 720p 18; words broke mid-word."""
     url = f"{live_app.url}/e/{_code(live_app, events, which)}/board?page_seconds=60"
     for page in _board(browser, size, url):
@@ -77,14 +79,24 @@ def test_board_shows_everything_on_some_page_and_clips_nothing(browser: Browser,
         for number in _walk(page):
             shown = [t for t in titles(page, TITLE) if t["visible"]]
             assert shown, f"page {number} is empty"
-            clipped = [t["text"] for t in shown if not (
-                t["clip"]["left"] - 1 <= t["left"] and t["right"] <= t["clip"]["right"] + 1
-                and t["clip"]["top"] - 1 <= t["top"] and t["bottom"] <= t["clip"]["bottom"] + 1)]
+            clipped = [
+                t["text"]
+                for t in shown
+                if not (
+                    t["clip"]["left"] - 1 <= t["left"]
+                    and t["right"] <= t["clip"]["right"] + 1
+                    and t["clip"]["top"] - 1 <= t["top"]
+                    and t["bottom"] <= t["clip"]["bottom"] + 1
+                )
+            ]
             assert not clipped, f"page {number} of {pages}: {len(clipped)} of {len(shown)} titles cut off: {clipped}"
             overflowing = [t for t in shown if t["scrollWidth"] > t["width"] + 1 or t["widest"] > t["width"] + 1]
             assert not overflowing, f"a word is wider than its box: {overflowing[:2]}"
-            breakable = [t for t in shown if t["wrap"] != "normal" or t["wordBreak"] != "normal"
-                         or t["hyphens"] not in ("manual", "none")]
+            breakable = [
+                t
+                for t in shown
+                if t["wrap"] != "normal" or t["wordBreak"] != "normal" or t["hyphens"] not in ("manual", "none")
+            ]
             assert not breakable, f"words may be broken mid-word: {breakable[:2]}"
             # 28 px at 1080p; the same physical size at 720p (every size follows the screen).
             small = [t for t in shown if t["fontSize"] < 28 * SIZES[size]["height"] / 1080 - 0.5]
@@ -108,8 +120,12 @@ def test_board_shows_everything_on_some_page_and_clips_nothing(browser: Browser,
             else:
                 expect(pager).to_be_hidden()
             if number == 1:
-                label = {"wall8": "board-wall", "wall16": "board-wall-44topics", "grid8": "board-grid-8rooms",
-                         "grid16": "board-grid-16rooms"}[which]
+                label = {
+                    "wall8": "board-wall",
+                    "wall16": "board-wall-44topics",
+                    "grid8": "board-grid-8rooms",
+                    "grid16": "board-grid-16rooms",
+                }[which]
                 screenshot(page, ARTIFACTS / f"{label}-{size}.png", SCREENSHOTS / f"{label}-{size}.png")
         assert seen == everything, f"never shown: {everything - seen}"
         if which == "grid8":  # the demo's published day has an announcement: it takes its own row
@@ -121,12 +137,15 @@ def test_board_shows_everything_on_some_page_and_clips_nothing(browser: Browser,
             assert bar[0]["bottom"] <= SIZES[size]["height"] + 0.5
 
 
-def test_grid_puts_rooms_as_rows_when_they_outnumber_slots(browser: Browser, live_app: LiveApp,
-                                                           events: dict[str, BuiltEvent]) -> None:
+def test_grid_puts_rooms_as_rows_when_they_outnumber_slots(
+    browser: Browser, live_app: LiveApp, events: dict[str, BuiltEvent]
+) -> None:
     for which, rows_are in (("grid16", "rooms"), ("grid8", "rooms"), ("grid3", "slots")):
         for page in _board(browser, "1080", f"{live_app.url}/e/{_code(live_app, events, which)}/board?page_seconds=60"):
             heads = page.locator(".board-grid thead th[data-col]").all_inner_texts()
-            sides = page.evaluate("() => [...document.querySelectorAll('.board-grid tbody th')].map(t => t.textContent.trim())")
+            sides = page.evaluate(
+                "() => [...document.querySelectorAll('.board-grid tbody th')].map(t => t.textContent.trim())"
+            )
             rooms = set(page.evaluate("() => [...document.querySelectorAll('td[data-room]')].map(t => t.dataset.room)"))
             if rows_are == "rooms":
                 assert set(sides) == rooms and len(heads) < len(sides), (which, heads, sides)
@@ -137,7 +156,9 @@ def test_grid_puts_rooms_as_rows_when_they_outnumber_slots(browser: Browser, liv
             if free.count():
                 expect(free.first).to_have_text(re.compile(r"^(Free|Closed)$"))
                 size = float(free.first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
-                title = float(page.locator(".cell-title").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+                title = float(
+                    page.locator(".cell-title").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+                )
                 assert size < title
             if which == "grid3":
                 screenshot(page, ARTIFACTS / "board-grid-3rooms-1080.png", SCREENSHOTS / "board-grid-3rooms-1080.png")
@@ -146,10 +167,25 @@ def test_grid_puts_rooms_as_rows_when_they_outnumber_slots(browser: Browser, liv
 def test_now_and_next_are_highlighted(browser: Browser, live_app: LiveApp) -> None:
     zone, local = midday_zone()
     start = local.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
-    slots = [{"start": f"{(start + timedelta(hours=i)).strftime('%H:%M')}",
-              "end": f"{(start + timedelta(hours=i + 1)).strftime('%H:%M')}"} for i in range(4)]  # no gaps
-    code = build_event(live_app.url, rooms=3, slots=4, topics=6, publish=True, name="Edcamp Right Now", seconds=1,
-                       date=local.strftime("%Y-%m-%d"), zone=zone, slot_times=slots).code
+    slots = [
+        {
+            "start": f"{(start + timedelta(hours=i)).strftime('%H:%M')}",
+            "end": f"{(start + timedelta(hours=i + 1)).strftime('%H:%M')}",
+        }
+        for i in range(4)
+    ]  # no gaps
+    code = build_event(
+        live_app.url,
+        rooms=3,
+        slots=4,
+        topics=6,
+        publish=True,
+        name="Edcamp Right Now",
+        seconds=1,
+        date=local.strftime("%Y-%m-%d"),
+        zone=zone,
+        slot_times=slots,
+    ).code
     for page in _board(browser, "1080", f"{live_app.url}/e/{code}/board"):
         # Three rooms, four slots: rooms are the columns, slots the rows; the second slot runs now.
         now_row = page.locator(".board-grid tbody tr.is-now")
@@ -164,12 +200,25 @@ def test_now_and_next_are_highlighted(browser: Browser, live_app: LiveApp) -> No
 
 def test_an_empty_board_is_its_join_code(browser: Browser, live_app: LiveApp) -> None:
     with httpx.Client(base_url=live_app.url, timeout=30) as http:
-        created = http.post("/api/v1/events", json={
-            "name": "Edcamp First Light", "date": "2027-03-13", "rooms": [{"name": "Library", "capacity": 40}],
-            "slots": [{"start": "09:00", "end": "09:50"}]}).raise_for_status().json()
+        created = (
+            http.post(
+                "/api/v1/events",
+                json={
+                    "name": "Edcamp First Light",
+                    "date": "2027-03-13",
+                    "rooms": [{"name": "Library", "capacity": 40}],
+                    "slots": [{"start": "09:00", "end": "09:50"}],
+                },
+            )
+            .raise_for_status()
+            .json()
+        )
         code = created["code"]
-        http.post(f"/api/v1/events/{code}/phase", json={"phase": "proposing"},
-                  headers={"Authorization": f"Bearer {created['organizer_token']}"}).raise_for_status()
+        http.post(
+            f"/api/v1/events/{code}/phase",
+            json={"phase": "proposing"},
+            headers={"Authorization": f"Bearer {created['organizer_token']}"},
+        ).raise_for_status()
     for size in ("720", "1080"):
         for page in _board(browser, size, f"{live_app.url}/e/{code}/board"):
             height = SIZES[size]["height"]
@@ -179,8 +228,12 @@ def test_an_empty_board_is_its_join_code(browser: Browser, live_app: LiveApp) ->
             assert code_box and code_box["height"] >= 0.12 * height, code_box
             expect(page.locator(".welcome-code")).to_have_text(re.compile(code))
             expect(page.locator(".board-empty")).to_be_visible()
-            assert page.locator(".board-empty").evaluate(
-                "e => Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight))") <= 3
+            assert (
+                page.locator(".board-empty").evaluate(
+                    "e => Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight))"
+                )
+                <= 3
+            )
             expect(page.locator(".board-join img")).to_be_hidden()  # no second, smaller code
             screenshot(page, ARTIFACTS / f"board-empty-{size}.png", SCREENSHOTS / f"board-empty-{size}.png")
             assert not serious(axe(page)), describe(serious(axe(page)))
@@ -188,15 +241,19 @@ def test_an_empty_board_is_its_join_code(browser: Browser, live_app: LiveApp) ->
                 # The first topic arrives live: the wall replaces the code, which moves to its corner.
                 with httpx.Client(base_url=live_app.url, timeout=30) as http:
                     token = http.post(f"/api/v1/events/{code}/attendees", json={}).json()["token"]
-                    http.post(f"/api/v1/events/{code}/topics", json={"title": "Restorative circles that students run"},
-                              headers={"Authorization": f"Bearer {token}"}).raise_for_status()
+                    http.post(
+                        f"/api/v1/events/{code}/topics",
+                        json={"title": "Restorative circles that students run"},
+                        headers={"Authorization": f"Bearer {token}"},
+                    ).raise_for_status()
                 expect(page.locator(".board-topic")).to_have_count(1)
                 expect(page.locator(".board-join img")).to_be_visible()
                 expect(page.locator(".welcome-qr")).to_have_count(0)
 
 
-def test_paging_survives_a_push_and_goes_on_by_itself(browser: Browser, live_app: LiveApp,
-                                                      events: dict[str, BuiltEvent]) -> None:
+def test_paging_survives_a_push_and_goes_on_by_itself(
+    browser: Browser, live_app: LiveApp, events: dict[str, BuiltEvent]
+) -> None:
     event = events["wall16"]
     for page in _board(browser, "1080", f"{live_app.url}/e/{event.code}/board"):  # 10 s a page
         page.evaluate("() => { window.__samePage = 'yes'; }")
@@ -210,8 +267,9 @@ def test_paging_survives_a_push_and_goes_on_by_itself(browser: Browser, live_app
         before = int(top.locator(".board-count").text_content() or "")
         with httpx.Client(base_url=live_app.url, timeout=30) as http:
             token = http.post(f"/api/v1/events/{event.code}/attendees", json={}).json()["token"]
-            http.put(f"/api/v1/events/{event.code}/topics/{topic_id}/interest",
-                     headers={"Authorization": f"Bearer {token}"}).raise_for_status()
+            http.put(
+                f"/api/v1/events/{event.code}/topics/{topic_id}/interest", headers={"Authorization": f"Bearer {token}"}
+            ).raise_for_status()
         counted = page.locator(f"#board-topic-{topic_id} .board-count")
         expect(counted).to_have_text(str(before + 1))  # the push has landed...
         expect(page.locator(f"#board-topic-{topic_id}.is-changed")).to_be_attached()  # ...and glows
@@ -240,16 +298,20 @@ def test_paging_survives_a_push_and_goes_on_by_itself(browser: Browser, live_app
         assert page.evaluate("() => window.__samePage") == "yes"
 
 
-def test_a_change_is_outlined_not_animated_without_motion(browser: Browser, live_app: LiveApp,
-                                                          events: dict[str, BuiltEvent]) -> None:
+def test_a_change_is_outlined_not_animated_without_motion(
+    browser: Browser, live_app: LiveApp, events: dict[str, BuiltEvent]
+) -> None:
     event = events["wall16"]
-    for page in _board(browser, "1080", f"{live_app.url}/e/{event.code}/board?page_seconds=60", reduced_motion="reduce"):
+    for page in _board(
+        browser, "1080", f"{live_app.url}/e/{event.code}/board?page_seconds=60", reduced_motion="reduce"
+    ):
         top = page.locator(".board-topic").first
         topic_id = int((top.get_attribute("id") or "").rsplit("-", 1)[1])
         with httpx.Client(base_url=live_app.url, timeout=30) as http:
             token = http.post(f"/api/v1/events/{event.code}/attendees", json={}).json()["token"]
-            http.put(f"/api/v1/events/{event.code}/topics/{topic_id}/interest",
-                     headers={"Authorization": f"Bearer {token}"}).raise_for_status()
+            http.put(
+                f"/api/v1/events/{event.code}/topics/{topic_id}/interest", headers={"Authorization": f"Bearer {token}"}
+            ).raise_for_status()
         changed = page.locator(f"#board-topic-{topic_id}.is-changed")
         expect(changed).to_be_attached()
         style = changed.evaluate("e => [getComputedStyle(e).animationName, getComputedStyle(e).outlineStyle]")
@@ -257,8 +319,9 @@ def test_a_change_is_outlined_not_animated_without_motion(browser: Browser, live
 
 
 @pytest.mark.parametrize("which", ["wall16", "grid16"])
-def test_light_theme_by_address_and_by_the_organizer(browser: Browser, live_app: LiveApp,
-                                                     events: dict[str, BuiltEvent], which: str) -> None:
+def test_light_theme_by_address_and_by_the_organizer(
+    browser: Browser, live_app: LiveApp, events: dict[str, BuiltEvent], which: str
+) -> None:
     event = events[which]
     for page in _board(browser, "1080", f"{live_app.url}/e/{event.code}/board?theme=light&page_seconds=60"):
         background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")

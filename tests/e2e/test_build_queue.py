@@ -25,8 +25,9 @@ def test_a_second_build_waits_its_turn_and_can_be_cancelled_by_keyboard(browser:
                 event.mark(person, f"Session idea {i + 1}")
         event.phase("voting")
     # Another event's long build holds the server's one build at a time.
-    httpx.post(f"{busy.api}/schedule/build", json={"time_limit": 30}, headers=busy.organizer,
-               timeout=30).raise_for_status()
+    httpx.post(
+        f"{busy.api}/schedule/build", json={"time_limit": 30}, headers=busy.organizer, timeout=30
+    ).raise_for_status()
 
     page = organizer_page(browser, ours, "/schedule")
     tab_to(page, "#time_limit")

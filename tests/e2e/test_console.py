@@ -18,8 +18,13 @@ pytestmark = pytest.mark.slow
 
 PAUSE = 700  # longer than any debounce: a person stops typing for a moment
 SIZES = {"1280": {"width": 1280, "height": 800}, "1920": {"width": 1920, "height": 1080}}
-TITLES = ["Genius hour in middle school", "Genius Hour in middle school!", "Student-led conferences",
-          "Math talks for every grade", "Restorative circles"]
+TITLES = [
+    "Genius hour in middle school",
+    "Genius Hour in middle school!",
+    "Student-led conferences",
+    "Math talks for every grade",
+    "Restorative circles",
+]
 # attendee -> the topics (indexes into TITLES) they mark; attendee 1 marks both genius hours.
 MARKS = {0: [0, 2], 1: [0, 1, 3], 2: [1], 3: [3, 4], 4: [2, 1]}
 
@@ -81,8 +86,9 @@ def _create_by_keyboard(page: Page, base: str) -> str:
     summary = page.locator(".error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
-    expect(summary.locator("li")).to_have_text(["Room 1: seats must be a whole number from 1 to 10000",
-                                                "Slot 1: the slot must end after it starts (9:30 AM)"])
+    expect(summary.locator("li")).to_have_text(
+        ["Room 1: seats must be a whole number from 1 to 10000", "Slot 1: the slot must end after it starts (9:30 AM)"]
+    )
     expect(page.locator("#room0-capacity-error")).to_have_text("Room 1: seats must be a whole number from 1 to 10000")
     expect(page.locator("#slot0-end-error")).to_have_text("Slot 1: the slot must end after it starts (9:30 AM)")
     expect(page.locator("#room0-capacity")).to_have_attribute("aria-invalid", "true")
@@ -117,16 +123,30 @@ def _add_topics(base: str, code: str) -> None:
         for i in range(len(MARKS)):
             joined = http.post(f"/api/v1/events/{code}/attendees", json={"name": f"Teacher {i + 1}"})
             tokens.append({"Authorization": f"Bearer {joined.json()['token']}"})
-        ids = [http.post(f"/api/v1/events/{code}/topics", json={"title": title, "facilitate": i != 4},
-                         headers=tokens[i]).json()["id"] for i, title in enumerate(TITLES)]
+        ids = [
+            http.post(
+                f"/api/v1/events/{code}/topics", json={"title": title, "facilitate": i != 4}, headers=tokens[i]
+            ).json()["id"]
+            for i, title in enumerate(TITLES)
+        ]
         for person, marks in MARKS.items():
             for t in marks:
-                assert http.put(f"/api/v1/events/{code}/topics/{ids[t]}/interest", headers=tokens[person]).status_code == 200
+                assert (
+                    http.put(f"/api/v1/events/{code}/topics/{ids[t]}/interest", headers=tokens[person]).status_code
+                    == 200
+                )
 
 
 def _marks(page: Page, title: str) -> str:
-    return page.locator("table.moderation tr", has=page.locator("td:first-child", has_text=re.compile(
-        "^" + re.escape(title)))).locator("td").nth(1).inner_text().split()[0]
+    return (
+        page.locator(
+            "table.moderation tr", has=page.locator("td:first-child", has_text=re.compile("^" + re.escape(title)))
+        )
+        .locator("td")
+        .nth(1)
+        .inner_text()
+        .split()[0]
+    )
 
 
 def test_the_console_walked_through_the_day(organizer: Page, live_app: LiveApp) -> None:
@@ -159,8 +179,13 @@ def test_the_console_walked_through_the_day(organizer: Page, live_app: LiveApp) 
     expect(page.locator('.stepper [aria-current="step"]')).to_have_text(re.compile("Setup"))
     expect(page.locator("#next-action")).to_have_text("Open proposing")
     tasks = page.locator(".checklist .task-text")
-    for line in ("Save your organizer link", "Open proposing", "Put the board on the projector",
-                 "Print a join poster", "Print door signs"):
+    for line in (
+        "Save your organizer link",
+        "Open proposing",
+        "Put the board on the projector",
+        "Print a join poster",
+        "Print door signs",
+    ):
         expect(tasks.filter(has_text=line)).to_have_count(1)
     expect(page.locator('.task[data-task="link"]')).to_have_class(re.compile("is-done"))
     assert link not in page.content(), "the link is not shown again once saved"
@@ -211,7 +236,9 @@ def test_the_console_walked_through_the_day(organizer: Page, live_app: LiveApp) 
     page.wait_for_timeout(PAUSE)
     pair.get_by_role("button", name="Merge the two").click()
     expect(page.locator(".notice")).to_have_text(f"Merged into “{TITLES[1]}”.")
-    expect(page.locator("table.moderation td:first-child", has_text=re.compile("^" + re.escape(TITLES[0])))).to_have_count(0)
+    expect(
+        page.locator("table.moderation td:first-child", has_text=re.compile("^" + re.escape(TITLES[0])))
+    ).to_have_count(0)
     assert _marks(page, TITLES[1]) == "4", "four people: the one who marked both counts once"
     page.get_by_role("button", name="Undo the merge").first.click()
     expect(page.locator(".notice")).to_contain_text("both on the wall again")
@@ -274,9 +301,12 @@ def test_the_console_walked_through_the_day(organizer: Page, live_app: LiveApp) 
     expect(page.locator(".audit-log li").first).to_contain_text("Closed → Schedule published (reopened)")
 
 
-@pytest.mark.parametrize(("locale", "example"), [("en-US", "e.g. 9:30 AM to 10:20 AM"), ("en-GB", "e.g. 09:30 to 10:20")])
-def test_the_slot_hint_reads_like_the_time_inputs(browser: Browser, live_app: LiveApp, locale: str,
-                                                  example: str) -> None:
+@pytest.mark.parametrize(
+    ("locale", "example"), [("en-US", "e.g. 9:30 AM to 10:20 AM"), ("en-GB", "e.g. 09:30 to 10:20")]
+)
+def test_the_slot_hint_reads_like_the_time_inputs(
+    browser: Browser, live_app: LiveApp, locale: str, example: str
+) -> None:
     """A time input shows 9:30 AM in the US and 09:30 in Britain; the hint's example follows suit."""
     context = browser.new_context(**LAPTOP, locale=locale)
     page = context.new_page()

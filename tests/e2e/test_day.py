@@ -19,8 +19,13 @@ pytestmark = pytest.mark.slow
 
 ROOMS = [("Library", "40", "projector"), ("Room 12", "25", ""), ("Art room", "20", "sinks")]
 SLOTS = [("09:30", "10:20"), ("10:30", "11:20")]
-TITLES = ["Math talks in a multilingual classroom", "Student podcasts for history",
-          "Outdoor science with no equipment", "Restorative circles students run", "Coding without computers"]
+TITLES = [
+    "Math talks in a multilingual classroom",
+    "Student podcasts for history",
+    "Outdoor science with no equipment",
+    "Restorative circles students run",
+    "Coding without computers",
+]
 NAMES = ["Ms. Rivera", "Mr. Okafor", "Dana", "Lee", ""]  # the last phone never gives a name
 # Phone i proposes TITLES[i] and marks these (its own included).
 MARKS = {0: [0, 1, 2], 1: [1, 0], 2: [2, 0, 3], 3: [3, 1, 4], 4: [4, 0, 2]}
@@ -70,8 +75,10 @@ def _open_day(phone: Page, url: str) -> None:
             # Under a loaded CI machine the wall's own reload has also been seen to swallow the
             # navigation without a word (goto waits for a load that never comes): a person would
             # see the wall again and tap once more, so this goes again too.
-            if not any(sign in str(error) for sign in ("interrupted by another navigation", "ERR_ABORTED",
-                                                        "Timeout 10000ms exceeded")):
+            if not any(
+                sign in str(error)
+                for sign in ("interrupted by another navigation", "ERR_ABORTED", "Timeout 10000ms exceeded")
+            ):
                 raise
         # The interrupting navigation may itself be a reload of the day (the page had already
         # reached it): let the spread-out reload fire and settle, then look where we are.
@@ -176,7 +183,9 @@ def test_the_whole_day(browser: Browser, live_app: LiveApp) -> None:
     # One phone offers to lead a topic that needed a facilitator.
     claimer = phones[2]
     claimer.locator(".topic-card", has_text=TITLES[3]).get_by_role("button", name="I'll lead this").click()
-    expect(claimer.locator(".topic-card", has_text=TITLES[3]).get_by_role("button", name="Step back from leading")).to_be_visible()
+    expect(
+        claimer.locator(".topic-card", has_text=TITLES[3]).get_by_role("button", name="Step back from leading")
+    ).to_be_visible()
     expect(board.locator(".board-topic", has_text=TITLES[3]).locator(".needs-lead")).to_have_count(0)
 
     # The organizer closes marking, builds the schedule and publishes it.

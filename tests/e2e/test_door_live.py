@@ -15,8 +15,13 @@ pytestmark = pytest.mark.slow
 def test_facilitator_taps_full_and_every_door_screen_follows(browser: Browser, live_app: LiveApp) -> None:
     # Today, where it is about noon, one slot all day: the session is running now, and the second room is free.
     zone, local = midday_zone()
-    event = make_event(live_app.url, rooms=[{"name": "Library", "capacity": 30}, {"name": "Gym", "capacity": 60}],
-                       slots=[{"start": "00:00", "end": "23:59"}], date=local.date().isoformat(), timezone=zone)
+    event = make_event(
+        live_app.url,
+        rooms=[{"name": "Library", "capacity": 30}, {"name": "Gym", "capacity": 60}],
+        slots=[{"start": "00:00", "end": "23:59"}],
+        date=local.date().isoformat(),
+        timezone=zone,
+    )
     phone = join_on_phone(browser, live_app.url, event.code, "Ms. Rivera")
     phone.get_by_label("Title").press_sequentially("Math talks", delay=40)
     phone.wait_for_timeout(700)  # past the similar-topics lookup
@@ -51,8 +56,9 @@ def test_facilitator_taps_full_and_every_door_screen_follows(browser: Browser, l
     free_id = rooms["Gym"] if str(rooms["Library"]) == room_id else rooms["Library"]
     free.goto(f"{live_app.url}/e/{event.code}/rooms/{free_id}")
     expect(free.get_by_label("Start a pop-up session here")).to_be_visible()
-    with free.expect_response(lambda r: f"/rooms/{free_id}" in r.url and r.request.method == "GET",
-                              timeout=15_000) as refetched:
+    with free.expect_response(
+        lambda r: f"/rooms/{free_id}" in r.url and r.request.method == "GET", timeout=15_000
+    ) as refetched:
         phone.get_by_role("button", name="Ended early").tap()
         expect(phone.locator(".door-status")).to_have_text("Ended early")
     assert refetched.value.status == 200, refetched.value.text()[:300]

@@ -42,36 +42,88 @@ def _first_topic(page: Page) -> None:
 SCREENS = [
     Screen("home", "The home page: create an event, or type a join code", "anyone", lambda a: "/", "main"),
     Screen("join", "Joining from the QR code: a name, optional", "new", lambda a: f"/e/{a.morning.code}", "form"),
-    Screen("wall", "The phone's topic wall: mark, offer to lead, propose", "attendee",
-           lambda a: f"/e/{a.morning.code}", "#wall"),
-    Screen("session", "One session before the schedule: the card's own taps", "attendee",
-           lambda a: f"/e/{a.morning.code}", ".topic-card"),
+    Screen(
+        "wall",
+        "The phone's topic wall: mark, offer to lead, propose",
+        "attendee",
+        lambda a: f"/e/{a.morning.code}",
+        "#wall",
+    ),
+    Screen(
+        "session",
+        "One session before the schedule: the card's own taps",
+        "attendee",
+        lambda a: f"/e/{a.morning.code}",
+        ".topic-card",
+    ),
     Screen("my-day", "My day once the schedule is out", "attendee", lambda a: f"/e/{a.published.code}/my", ".my-day"),
-    Screen("session-published", "One session once the schedule is out: room and time", "attendee",
-           lambda a: f"/e/{a.published.code}", ".topic-card"),
-    Screen("board-wall", "The projector before publishing: the topic wall", "anyone",
-           lambda a: f"/e/{a.morning.code}/board", "#board-main"),
-    Screen("board-grid", "The projector after publishing: rooms and slots", "anyone",
-           lambda a: f"/e/{a.published.code}/board", "#board-main"),
+    Screen(
+        "session-published",
+        "One session once the schedule is out: room and time",
+        "attendee",
+        lambda a: f"/e/{a.published.code}",
+        ".topic-card",
+    ),
+    Screen(
+        "board-wall",
+        "The projector before publishing: the topic wall",
+        "anyone",
+        lambda a: f"/e/{a.morning.code}/board",
+        "#board-main",
+    ),
+    Screen(
+        "board-grid",
+        "The projector after publishing: rooms and slots",
+        "anyone",
+        lambda a: f"/e/{a.published.code}/board",
+        "#board-main",
+    ),
     Screen("notes", "A session's shared notes and resources", "attendee", lambda a: f"/e/{a.published.code}", "main"),
-    Screen("feedback", "The day's feedback, from a phone", "attendee", lambda a: f"/e/{a.published.code}/feedback",
-           "main"),
-    Screen("door", "A room's door view on a tablet: now and next", "anyone",
-           lambda a: f"/e/{a.published.code}/board", "#door-room"),
-    Screen("guide", "The resource guide everyone takes home", "anyone", lambda a: f"/e/{a.published.code}/guide", "main"),
+    Screen(
+        "feedback", "The day's feedback, from a phone", "attendee", lambda a: f"/e/{a.published.code}/feedback", "main"
+    ),
+    Screen(
+        "door",
+        "A room's door view on a tablet: now and next",
+        "anyone",
+        lambda a: f"/e/{a.published.code}/board",
+        "#door-room",
+    ),
+    Screen(
+        "guide", "The resource guide everyone takes home", "anyone", lambda a: f"/e/{a.published.code}/guide", "main"
+    ),
     Screen("not-found", "A wrong address, in plain words", "anyone", lambda a: "/e/NOPE00", "main"),
-    Screen("organizer-sign-in", "Signing in as an organizer", "new", lambda a: f"/e/{a.published.code}/organize",
-           "form"),
-    Screen("console", "The organizer's console, morning", "organizer",
-           lambda a: f"/e/{a.morning.code}/organize", "main"),
-    Screen("console-published", "The organizer's console once the schedule is out", "organizer",
-           lambda a: f"/e/{a.published.code}/organize", "main"),
-    Screen("schedule", "The schedule workspace: build, adjust, publish", "organizer",
-           lambda a: f"/e/{a.published.code}/organize/schedule", "main"),
-    Screen("feedback-results", "What attendees said, for the organizers", "organizer",
-           lambda a: f"/e/{a.published.code}/organize/feedback", "main"),
+    Screen(
+        "organizer-sign-in", "Signing in as an organizer", "new", lambda a: f"/e/{a.published.code}/organize", "form"
+    ),
+    Screen(
+        "console", "The organizer's console, morning", "organizer", lambda a: f"/e/{a.morning.code}/organize", "main"
+    ),
+    Screen(
+        "console-published",
+        "The organizer's console once the schedule is out",
+        "organizer",
+        lambda a: f"/e/{a.published.code}/organize",
+        "main",
+    ),
+    Screen(
+        "schedule",
+        "The schedule workspace: build, adjust, publish",
+        "organizer",
+        lambda a: f"/e/{a.published.code}/organize/schedule",
+        "main",
+    ),
+    Screen(
+        "feedback-results",
+        "What attendees said, for the organizers",
+        "organizer",
+        lambda a: f"/e/{a.published.code}/organize/feedback",
+        "main",
+    ),
     Screen("print-board", "The printable board", "organizer", lambda a: f"/e/{a.published.code}/print/board", "main"),
-    Screen("print-doors", "The printable door signs", "organizer", lambda a: f"/e/{a.published.code}/print/doors", "main"),
+    Screen(
+        "print-doors", "The printable door signs", "organizer", lambda a: f"/e/{a.published.code}/print/doors", "main"
+    ),
     Screen("print-poster", "The join poster", "organizer", lambda a: f"/e/{a.morning.code}/print/poster", "main"),
 ]
 
@@ -138,10 +190,15 @@ def test_every_screen_fits_its_screen(browser: Browser, live_app: LiveApp, size:
 
 
 def _write_index() -> None:
-    lines = ["# The screens of Two Feet", "",
-             "Written by the browser suite: `TWOFEET_UPDATE_SCREENSHOTS=1 pytest tests/e2e/test_gallery.py`",
-             "(on the demo events; a phone is 390x780, a laptop 1280x800, a projector 1920x1080 in its dark theme).",
-             "", "| screen | phone | laptop | projector |", "|---|---|---|---|"]
+    lines = [
+        "# The screens of Two Feet",
+        "",
+        "Written by the browser suite: `TWOFEET_UPDATE_SCREENSHOTS=1 pytest tests/e2e/test_gallery.py`",
+        "(on the demo events; a phone is 390x780, a laptop 1280x800, a projector 1920x1080 in its dark theme).",
+        "",
+        "| screen | phone | laptop | projector |",
+        "|---|---|---|---|",
+    ]
     for screen in SCREENS:
         cells = [f"![{screen.what}, {size}]({screen.name}-{size}.png)" for size in SIZES]
         lines.append(f"| {screen.what} | " + " | ".join(cells) + " |")

@@ -49,8 +49,10 @@ def test_board_and_console_on_localhost_show_the_base_url(browser: Browser, live
     event.propose(someone, "Math talks")
     expect(board.locator(".board-topic", has_text="Math talks")).to_be_visible()
     expect(board.locator(".board-link")).to_have_text(f"Join at {join.split('://')[1]}")
-    links = board.evaluate("() => [...document.querySelectorAll('[href],[src],[hx-get]')].map("
-                           "e => e.getAttribute('href') || e.getAttribute('src') || e.getAttribute('hx-get'))")
+    links = board.evaluate(
+        "() => [...document.querySelectorAll('[href],[src],[hx-get]')].map("
+        "e => e.getAttribute('href') || e.getAttribute('src') || e.getAttribute('hx-get'))"
+    )
     assert not [link for link in links if "localhost" in link], links
 
     console = organizer_page(browser, event, host=_on_localhost(live_app.url))
@@ -99,4 +101,3 @@ def test_console_and_board_warn_when_phones_cannot_reach_the_join_address(browse
     for page in (board, console):
         page.context.close()
     assert httpx.get(f"{loopback_app}/healthz", timeout=5).status_code == 200
-

@@ -25,8 +25,10 @@ TWIN, KEPT, OTHER = "Genius hour in middle school", "Genius Hour in middle schoo
 
 def _wall_gets(page: Page, code: str) -> list[str]:
     gets: list[str] = []
-    page.on("request", lambda r: gets.append(r.url)
-            if r.method == "GET" and r.url.split("?")[0].endswith(f"/e/{code}") else None)
+    page.on(
+        "request",
+        lambda r: gets.append(r.url) if r.method == "GET" and r.url.split("?")[0].endswith(f"/e/{code}") else None,
+    )
     return gets
 
 
@@ -42,10 +44,15 @@ def _card(page: Page, title: str):  # noqa: ANN202 - a Playwright locator
 
 
 def test_merging_and_hiding_reach_phones_as_changes_and_only_concerned_phones_refetch(
-        browser: Browser, live_app: LiveApp) -> None:
+    browser: Browser, live_app: LiveApp
+) -> None:
     event = make_event(live_app.url, name="Moderation live")
-    httpx.patch(event.api, json={"vote_budget": 3, "hide_counts": False, "shuffle_topics": False},
-                headers=event.organizer, timeout=30).raise_for_status()
+    httpx.patch(
+        event.api,
+        json={"vote_budget": 3, "hide_counts": False, "shuffle_topics": False},
+        headers=event.organizer,
+        timeout=30,
+    ).raise_for_status()
     author = event.attendee("Author")
     for title in (TWIN, KEPT, OTHER):
         event.propose(author, title)

@@ -41,24 +41,47 @@ class ApiEvent:
 def _new_event(live_app: LiveApp, *, rooms: int = 3, marks_per_topic: int = 3) -> ApiEvent:
     """An event in the proposing phase with TITLES proposed and marked by a few API attendees."""
     base = live_app.url
-    created = httpx.post(f"{base}/api/v1/events", json={
-        "name": "Edcamp Phone Walk", "date": "2027-03-13", "timezone": "America/Chicago",
-        "rooms": [{"name": f"Room {i + 1}", "capacity": 30} for i in range(rooms)],
-        "slots": [{"start": "09:30", "end": "10:20"}, {"start": "10:30", "end": "11:20"}],
-    }).raise_for_status().json()
+    created = (
+        httpx.post(
+            f"{base}/api/v1/events",
+            json={
+                "name": "Edcamp Phone Walk",
+                "date": "2027-03-13",
+                "timezone": "America/Chicago",
+                "rooms": [{"name": f"Room {i + 1}", "capacity": 30} for i in range(rooms)],
+                "slots": [{"start": "09:30", "end": "10:20"}, {"start": "10:30", "end": "11:20"}],
+            },
+        )
+        .raise_for_status()
+        .json()
+    )
     code = created["code"]
-    organizer = httpx.Client(base_url=f"{base}/api/v1/events/{code}",
-                             headers={"Authorization": f"Bearer {created['organizer_token']}"})
+    organizer = httpx.Client(
+        base_url=f"{base}/api/v1/events/{code}", headers={"Authorization": f"Bearer {created['organizer_token']}"}
+    )
     organizer.post("/phase", json={"phase": "proposing"}).raise_for_status()
-    people = [httpx.post(f"{base}/api/v1/events/{code}/attendees", json={"name": f"Teacher {i}"})
-              .raise_for_status().json()["token"] for i in range(marks_per_topic)]
+    people = [
+        httpx.post(f"{base}/api/v1/events/{code}/attendees", json={"name": f"Teacher {i}"})
+        .raise_for_status()
+        .json()["token"]
+        for i in range(marks_per_topic)
+    ]
     topics: dict[str, int] = {}
     for title in TITLES:
-        topics[title] = httpx.post(f"{base}/api/v1/events/{code}/topics", json={"title": title},
-                                   headers={"Authorization": f"Bearer {people[0]}"}).raise_for_status().json()["id"]
+        topics[title] = (
+            httpx.post(
+                f"{base}/api/v1/events/{code}/topics",
+                json={"title": title},
+                headers={"Authorization": f"Bearer {people[0]}"},
+            )
+            .raise_for_status()
+            .json()["id"]
+        )
         for token in people:
-            httpx.put(f"{base}/api/v1/events/{code}/topics/{topics[title]}/interest",
-                      headers={"Authorization": f"Bearer {token}"}).raise_for_status()
+            httpx.put(
+                f"{base}/api/v1/events/{code}/topics/{topics[title]}/interest",
+                headers={"Authorization": f"Bearer {token}"},
+            ).raise_for_status()
     return ApiEvent(base, code, organizer, created["links"]["organize"], topics)
 
 
@@ -101,7 +124,8 @@ def _card(page: Page, event: ApiEvent, title: str) -> Any:
 
 
 def test_the_session_page_offers_the_cards_taps_before_the_schedule_and_room_and_time_after(
-        browser: Browser, phone_event: ApiEvent) -> None:
+    browser: Browser, phone_event: ApiEvent
+) -> None:
     context = browser.new_context(**PHONE)
     page = _join(context, phone_event, "Ms. Rivera")
     title = TITLES[0]
@@ -120,7 +144,9 @@ def test_the_session_page_offers_the_cards_taps_before_the_schedule_and_room_and
 
     schedule = _build_and_publish(phone_event)
     ours = next(s for s in schedule["sessions"] if s["title"] == title)
-    rooms = {r["id"]: r["name"] for r in httpx.get(f"{phone_event.base}/api/v1/events/{phone_event.code}").json()["rooms"]}
+    rooms = {
+        r["id"]: r["name"] for r in httpx.get(f"{phone_event.base}/api/v1/events/{phone_event.code}").json()["rooms"]
+    }
     slots = {s["id"]: s for s in httpx.get(f"{phone_event.base}/api/v1/events/{phone_event.code}").json()["slots"]}
     page.reload()
     where = page.locator(".session-where .session-run")
@@ -135,7 +161,8 @@ def test_the_session_page_offers_the_cards_taps_before_the_schedule_and_room_and
 
 
 def test_my_day_says_you_lead_this_shows_the_announcement_and_flags_what_changed(
-        browser: Browser, phone_event: ApiEvent) -> None:
+    browser: Browser, phone_event: ApiEvent
+) -> None:
     context = browser.new_context(**PHONE)
     page = _join(context, phone_event, "Dana")
     led, marked = TITLES[0], TITLES[1]
@@ -160,19 +187,23 @@ def test_my_day_says_you_lead_this_shows_the_announcement_and_flags_what_changed
     # The link names the event's public address; this laptop reaches the same server on loopback.
     org_page.goto(phone_event.base + "/e/" + phone_event.organize_link.split("/e/", 1)[1])
     csrf = next(c["value"] for c in org.cookies() if c["name"] == "tf_csrf")
-    closed = org_page.request.post(f"{phone_event.base}/e/{phone_event.code}/organize/schedule/close-room",
-                                   form={"room_id": str(before["room_id"]), "slot_id": str(before["slot_id"]),
-                                         "csrf_token": csrf})
+    closed = org_page.request.post(
+        f"{phone_event.base}/e/{phone_event.code}/organize/schedule/close-room",
+        form={"room_id": str(before["room_id"]), "slot_id": str(before["slot_id"]), "csrf_token": csrf},
+    )
     assert closed.ok, closed.text()
     second = _build_and_publish(phone_event, announcement="Room change after the break")
     after = next(s for s in second["sessions"] if s["title"] == led)
     assert (after["room_id"], after["slot_id"]) != (before["room_id"], before["slot_id"])
     expect(page.locator("#announcement")).to_have_text("Room change after the break", timeout=20_000)
-    rooms = {r["id"]: r["name"] for r in httpx.get(f"{phone_event.base}/api/v1/events/{phone_event.code}").json()["rooms"]}
+    rooms = {
+        r["id"]: r["name"] for r in httpx.get(f"{phone_event.base}/api/v1/events/{phone_event.code}").json()["rooms"]
+    }
     moved = page.locator(".my-session", has_text=led)
     if after["slot_id"] == before["slot_id"]:
-        expect(moved.locator(".badge.is-news")).to_have_text(f"Moved: was in {rooms[before['room_id']]}",
-                                                              timeout=20_000)
+        expect(moved.locator(".badge.is-news")).to_have_text(
+            f"Moved: was in {rooms[before['room_id']]}", timeout=20_000
+        )
     else:
         expect(moved.locator(".badge.is-news")).to_have_text("New since you last looked", timeout=20_000)
         expect(page.locator(f"#my-slot-{before['slot_id']} .my-gone")).to_contain_text(led)

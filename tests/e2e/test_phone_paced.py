@@ -142,8 +142,9 @@ def _caught_up(page: Page, sequence: int) -> None:
     page.wait_for_function("n => +document.getElementById('live-meta').dataset.to >= n", arg=sequence)
 
 
-def test_live_notices_are_for_others_and_pushes_skip_what_a_page_never_showed(browser: Browser,
-                                                                            live_app: LiveApp) -> None:
+def test_live_notices_are_for_others_and_pushes_skip_what_a_page_never_showed(
+    browser: Browser, live_app: LiveApp
+) -> None:
     event = make_event(live_app.url)
     author = join_on_phone(browser, live_app.url, event.code, "Ms. Rivera")
     other = join_on_phone(browser, live_app.url, event.code, "Dana")

@@ -74,7 +74,11 @@ def test_join_poster_is_one_page_with_a_big_code(browser: Browser, live_app: Liv
     page.emulate_media(media="print")
     qr = page.locator(".poster-qr").bounding_box()
     assert qr and qr["width"] >= 0.5 * 794, qr  # half the sheet's width: scans from a few steps away
-    faint = [f for f in contrast(page, ".poster h1, .poster-code, .poster-address, .poster-step", paper=True) if f["ratio"] < 7]
+    faint = [
+        f
+        for f in contrast(page, ".poster h1, .poster-code, .poster-address, .poster-step", paper=True)
+        if f["ratio"] < 7
+    ]
     assert not faint, faint
     pdf = page.pdf(format="A4", print_background=False)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the poster spills onto a second page"

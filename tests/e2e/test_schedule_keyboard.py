@@ -16,8 +16,13 @@ from tests.e2e.events import ApiEvent, make_event, organizer_page
 from tests.e2e.pages import axe, describe, screenshot, serious, tab_to
 
 pytestmark = pytest.mark.slow
-TITLES = ["Math talks in a multilingual classroom", "Student podcasts for history", "Outdoor science on no budget",
-          "Restorative circles students run", "Coding without computers"]
+TITLES = [
+    "Math talks in a multilingual classroom",
+    "Student podcasts for history",
+    "Outdoor science on no budget",
+    "Restorative circles students run",
+    "Coding without computers",
+]
 
 
 def _event(base: str) -> ApiEvent:
@@ -26,18 +31,20 @@ def _event(base: str) -> ApiEvent:
     for i, title in enumerate(TITLES):
         event.propose(people[i % len(people)], title, facilitate=True)
     for i, person in enumerate(people):
-        for title in TITLES[i:i + 3]:
+        for title in TITLES[i : i + 3]:
             event.mark(person, title)
     event.phase("scheduled")
     return event
 
 
 def _active(page: Page) -> str:
-    return str(page.evaluate("""() => {
+    return str(
+        page.evaluate("""() => {
       const el = document.activeElement;
       if (!el || el === document.body) return 'body';
       return el.outerHTML.slice(0, 160);
-    }"""))
+    }""")
+    )
 
 
 def _focus_is(page: Page, selector: str) -> None:
@@ -69,7 +76,7 @@ def test_building_moving_and_publishing_by_keyboard_alone(browser: Browser, live
 
     # Move: open the first card's "Move", choose a cell; the consequences show before moving.
     card = page.locator(".draft-card").first
-    placement = (card.get_attribute("data-placement") or "")
+    placement = card.get_attribute("data-placement") or ""
     before = _cell_of(page, placement)
     summary = f"#placement-{placement} summary"
     tab_to(page, summary, limit=120)

@@ -33,8 +33,14 @@ class Recorder:
         for request in self.requests:
             response = request.response()
             sizes = request.sizes()
-            rows.append({"url": request.url, "body": sizes["responseBodySize"], "headers": sizes["responseHeadersSize"],
-                         "encoding": response.headers.get("content-encoding", "") if response else ""})
+            rows.append(
+                {
+                    "url": request.url,
+                    "body": sizes["responseBodySize"],
+                    "headers": sizes["responseHeadersSize"],
+                    "encoding": response.headers.get("content-encoding", "") if response else "",
+                }
+            )
         return rows
 
 

@@ -26,7 +26,8 @@ COUNT = re.compile(r'id="count-(\d+)"><strong>(\d+)</strong>')
 
 
 def test_a_phone_back_from_a_blip_shows_the_exact_wall_within_seconds_without_refetching(
-        browser: Browser, tmp_path: Path) -> None:
+    browser: Browser, tmp_path: Path
+) -> None:
     db, log = tmp_path / "blip.db", tmp_path / "server.log"
     port, other_port = free_port(), free_port()
     base_url = f"http://{PUBLIC_NAME}:{port}"
@@ -38,8 +39,14 @@ def test_a_phone_back_from_a_blip_shows_the_exact_wall_within_seconds_without_re
         page = join_on_phone(browser, url, event.code, "Ana")
         expect(page.locator("#live-status")).to_be_hidden()
         wall_gets: list[float] = []
-        page.on("request", lambda r: wall_gets.append(time.monotonic())
-                if r.method == "GET" and r.url.split("?")[0].endswith(f"/e/{event.code}") else None)
+        page.on(
+            "request",
+            lambda r: (
+                wall_gets.append(time.monotonic())
+                if r.method == "GET" and r.url.split("?")[0].endswith(f"/e/{event.code}")
+                else None
+            ),
+        )
 
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # reading down the wall
         stop(server)  # the phone's connection drops (a restart says 1012: try again)
@@ -77,7 +84,8 @@ def test_a_phone_back_from_a_blip_shows_the_exact_wall_within_seconds_without_re
 
 
 def test_a_phone_leaving_its_wall_on_slow_wifi_is_not_pulled_back_by_the_walls_reload(
-        browser: Browser, tmp_path: Path) -> None:
+    browser: Browser, tmp_path: Path
+) -> None:
     """The organizer opens marking while a teacher taps "My day" on slow wifi.
 
     The wall reloads itself 0.2-2.2 s after a phase change. The page being left must not: its
@@ -95,8 +103,12 @@ def test_a_phone_leaving_its_wall_on_slow_wifi_is_not_pulled_back_by_the_walls_r
         page.evaluate("""() => { window.pushes = 0;
             document.addEventListener("htmx:wsAfterMessage", () => { window.pushes += 1; }); }""")
         page.route("**/my", lambda route: (time.sleep(3), route.continue_()))  # the wifi is slow today
-        httpx.post(f"{url}/api/v1/events/{event.code}/phase", json={"phase": "voting"},
-                   headers={"Authorization": f"Bearer {event.organizer_token}"}, timeout=10).raise_for_status()
+        httpx.post(
+            f"{url}/api/v1/events/{event.code}/phase",
+            json={"phase": "voting"},
+            headers={"Authorization": f"Bearer {event.organizer_token}"},
+            timeout=10,
+        ).raise_for_status()
         page.wait_for_function("() => window.pushes > 0")  # the wall was told to reload
         page.get_by_role("link", name="My day").tap()
         expect(page.get_by_role("heading", name="My day")).to_be_visible(timeout=10_000)

@@ -10,8 +10,11 @@ from tests.pages.test_pages import create_event, csrf
 def test_organizer_picks_the_light_board(client: TestClient) -> None:
     code, _ = create_event(client)
     assert 'data-theme="dark"' in client.get(f"/e/{code}/board").text
-    done = client.post(f"/e/{code}/organize/board-theme", data={"board_theme": "light", "csrf_token": csrf(client)},
-                       follow_redirects=False)
+    done = client.post(
+        f"/e/{code}/organize/board-theme",
+        data={"board_theme": "light", "csrf_token": csrf(client)},
+        follow_redirects=False,
+    )
     assert done.status_code == 303 and "board-look-heading" in done.headers["location"]
     board = client.get(f"/e/{code}/board").text
     assert 'data-theme="light"' in board and 'class="board"' in board  # the screen follows the organizer

@@ -36,8 +36,9 @@ def test_a_new_event_shows_its_organizer_link_once_then_the_console(client: Test
 def test_before_it_is_saved_the_console_keeps_the_link_behind_a_show_button(client: TestClient) -> None:
     code, link = create_event(client)
     console = client.get(f"/e/{code}/organize").text
-    shown = re.search(r'<details class="secret">\s*<summary>Show the private organizer link</summary>(.*?)</details>',
-                      console, re.S)
+    shown = re.search(
+        r'<details class="secret">\s*<summary>Show the private organizer link</summary>(.*?)</details>', console, re.S
+    )
     assert shown and link in shown.group(1), "only inside the closed disclosure"
     assert console.count(link) == 1
     assert 'data-task="link"' in console and "Show it" in console
@@ -49,16 +50,22 @@ def test_the_stepper_marks_the_phase_and_offers_the_one_next_action(client: Test
     steps = re.findall(r'<li class="step is-(\w+)"( aria-current="step")?>', page)
     assert [s[0] for s in steps] == ["current", "todo", "todo", "todo", "todo", "todo"]
     assert [bool(s[1]) for s in steps] == [True, False, False, False, False, False]
-    assert re.search(r'name="phase" value="proposing">\s*<button type="submit" class="primary" id="next-action">'
-                     r'Open proposing</button>', page)
-    header = page[page.index('<header class="console-header">'):page.index("</header>")]
+    assert re.search(
+        r'name="phase" value="proposing">\s*<button type="submit" class="primary" id="next-action">'
+        r"Open proposing</button>",
+        page,
+    )
+    header = page[page.index('<header class="console-header">') : page.index("</header>")]
     assert header.count("primary") == 1, "one next action; the other phases are secondary, Close is danger"
     assert re.search(r'value="closed"><button type="submit" class="danger">Close the event…</button>', header)
     set_phase(client, code, "scheduled")
     page = client.get(f"/e/{code}/organize").text
     assert re.findall(r'<li class="step is-(\w+)"', page) == ["done"] * 3 + ["current"] + ["todo"] * 2
-    assert re.search(rf'<a class="button primary" id="next-action" href="[^"]*/e/{code}/organize/schedule">'
-                     r'Build and publish the schedule</a>', page)
+    assert re.search(
+        rf'<a class="button primary" id="next-action" href="[^"]*/e/{code}/organize/schedule">'
+        r"Build and publish the schedule</a>",
+        page,
+    )
 
 
 def test_schedule_published_without_a_schedule_is_refused_in_plain_words(client: TestClient) -> None:
@@ -77,8 +84,9 @@ def test_closing_asks_first_and_can_be_undone(client: TestClient) -> None:
     assert asked.status_code == 200 and "Close the event?" in asked.text
     assert re.search(r'name="confirm" value="yes">\s*<button type="submit" class="danger solid"', asked.text)
     assert _phase(client, code) == "voting", "one click closes nothing"
-    closed = client.post(f"/e/{code}/organize/phase", data={"phase": "closed", "confirm": "yes",
-                                                            "csrf_token": csrf(client)})
+    closed = client.post(
+        f"/e/{code}/organize/phase", data={"phase": "closed", "confirm": "yes", "csrf_token": csrf(client)}
+    )
     assert closed.status_code == 200 and _phase(client, code) == "closed"
     assert "The event is closed" in closed.text and "Undo: reopen (back to “Marking only”)" in closed.text
     assert re.search(r'id="next-action">Reopen the event</button>', closed.text)
@@ -89,9 +97,16 @@ def test_closing_asks_first_and_can_be_undone(client: TestClient) -> None:
 
 
 def test_the_create_form_lists_every_problem_in_plain_words_beside_its_field(client: TestClient) -> None:
-    form = {**EVENT_FORM, "name": "Edcamp Errors", "room_name": ["Library", "", "Gym"],
-            "room_capacity": ["thirty", "", "25"], "room_features": ["projector", "", ""],
-            "slot_start": ["09:30", "10:00"], "slot_end": ["09:00", "11:00"], "csrf_token": csrf(client)}
+    form = {
+        **EVENT_FORM,
+        "name": "Edcamp Errors",
+        "room_name": ["Library", "", "Gym"],
+        "room_capacity": ["thirty", "", "25"],
+        "room_features": ["projector", "", ""],
+        "slot_start": ["09:30", "10:00"],
+        "slot_end": ["09:00", "11:00"],
+        "csrf_token": csrf(client),
+    }
     page = client.post("/events", data=form)
     assert page.status_code == 422
     text = page.text
@@ -99,24 +114,38 @@ def test_the_create_form_lists_every_problem_in_plain_words_beside_its_field(cli
     summary = re.search(r'<div class="error-summary" role="alert"[^>]*>(.*?)</div>', text, re.S)
     assert summary and "2 things to fix" in summary.group(1)
     assert re.findall(r'<li><a href="#([\w-]+)">', summary.group(1)) == ["room0-capacity", "slot0-end"]
-    assert re.search(r'id="room0-capacity"[^>]*value="thirty"[^>]*aria-invalid="true" aria-describedby="room0-capacity-error"',
-                     text), "the field keeps what was typed and points at its message"
-    assert '<small id="room0-capacity-error" class="field-error">Room 1: seats must be a whole number from 1 to 10000</small>' in text
-    assert '<small id="slot0-end-error" class="field-error">Slot 1: the slot must end after it starts (9:30 AM)</small>' in text
+    assert re.search(
+        r'id="room0-capacity"[^>]*value="thirty"[^>]*aria-invalid="true" aria-describedby="room0-capacity-error"', text
+    ), "the field keeps what was typed and points at its message"
+    assert (
+        '<small id="room0-capacity-error" class="field-error">Room 1: seats must be a whole number from 1 to 10000</small>'
+        in text
+    )
+    assert (
+        '<small id="slot0-end-error" class="field-error">Slot 1: the slot must end after it starts (9:30 AM)</small>'
+        in text
+    )
     assert 'value="Edcamp Errors"' in text and 'value="Gym"' in text and 'value="10:00"' in text
     assert "24-hour" not in text and "e.g. 9:30 AM to 10:20 AM" in text, "the hint reads like the time input"
 
 
 def test_console_forms_refuse_every_field_at_once_and_keep_the_input(client: TestClient) -> None:
     code, _ = create_event(client)
-    refused = client.post(f"/e/{code}/organize/settings", data={"vote_budget": "lots", "facilitator_limit": "0",
-                                                                "csrf_token": csrf(client)})
+    refused = client.post(
+        f"/e/{code}/organize/settings",
+        data={"vote_budget": "lots", "facilitator_limit": "0", "csrf_token": csrf(client)},
+    )
     assert refused.status_code == 422
-    assert '<small id="vote-budget-error" class="field-error">Marks per attendee: &#39;lots&#39; is not a whole number</small>' in refused.text
+    assert (
+        '<small id="vote-budget-error" class="field-error">Marks per attendee: &#39;lots&#39; is not a whole number</small>'
+        in refused.text
+    )
     assert re.search(r'id="vote-budget" name="vote_budget" inputmode="numeric" value="lots"', refused.text)
     assert 'class="console-section is-current" aria-labelledby="settings-heading"' in refused.text.replace(
-        'id="settings" ', ""), "the refusal opens on the form it refuses"
-    limit = client.post(f"/e/{code}/organize/settings", data={"vote_budget": "0", "facilitator_limit": "99",
-                                                              "csrf_token": csrf(client)})
+        'id="settings" ', ""
+    ), "the refusal opens on the form it refuses"
+    limit = client.post(
+        f"/e/{code}/organize/settings", data={"vote_budget": "0", "facilitator_limit": "99", "csrf_token": csrf(client)}
+    )
     assert "Marks per attendee: give a number from 1 to 1000" in limit.text
     assert "Facilitators per topic: give a number from 1 to 20" in limit.text

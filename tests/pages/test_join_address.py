@@ -74,8 +74,9 @@ def test_qr_code_is_revalidated_so_a_new_base_url_shows_at_once(client_for) -> N
     assert first.headers["cache-control"] == "no-cache"
     again = client.get(f"/e/{code}/qr.svg", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
-    moved = client_for("http://192.168.1.20:8000").get(f"/e/{code}/qr.svg",
-                                                       headers={"If-None-Match": first.headers["etag"]})
+    moved = client_for("http://192.168.1.20:8000").get(
+        f"/e/{code}/qr.svg", headers={"If-None-Match": first.headers["etag"]}
+    )
     assert moved.status_code == 200 and moved.content == qr_image(f"http://192.168.1.20:8000/e/{code}")
 
 
@@ -86,5 +87,7 @@ def test_console_and_board_warn_plainly_when_the_join_address_is_loopback(client
     assert "Phones cannot open this join address: “localhost” is this computer&#39;s own name for itself." in console
     assert "<code>twofeet serve --base-url http://192.168.1.20:8000</code>" in console
     board = client.get(f"/e/{code}/board").text
-    assert ('<p class="loopback-warning" role="alert">Phones cannot open “localhost”: restart Two Feet with '
-            "--base-url and this computer&#39;s network address.</p>") in board
+    assert (
+        '<p class="loopback-warning" role="alert">Phones cannot open “localhost”: restart Two Feet with '
+        "--base-url and this computer&#39;s network address.</p>"
+    ) in board

@@ -21,11 +21,18 @@ def _running_now(session: Session):  # type: ignore[no-untyped-def]
     The event's time zone is one where it is about noon, so "now" is inside the slot at any hour.
     """
     zone, local = midday_zone()
-    created = events.create_event(session, name="Edcamp Now", date=local.date().isoformat(), timezone=zone,
-                                  rooms=[eventspec.RoomSpec("Library", 30, []), eventspec.RoomSpec("Gym", 60, [])],
-                                  slots=[eventspec.SlotSpec("00:00", "23:59")])
+    created = events.create_event(
+        session,
+        name="Edcamp Now",
+        date=local.date().isoformat(),
+        timezone=zone,
+        rooms=[eventspec.RoomSpec("Library", 30, []), eventspec.RoomSpec("Gym", 60, [])],
+        slots=[eventspec.SlotSpec("00:00", "23:59")],
+    )
     event = created.event
-    events.set_phase(session, event=event, phase=Phase.proposing, actor=organizers.require_first_organizer(session, event))
+    events.set_phase(
+        session, event=event, phase=Phase.proposing, actor=organizers.require_first_organizer(session, event)
+    )
     lead = make_attendee(session, event, name="Ms. Rivera")
     topic = make_topic(session, event, lead, title="Math talks", facilitate=True)
     rooms = events.list_rooms(session, event)
@@ -40,8 +47,9 @@ def _as(app: FastAPI, client: TestClient, attendee) -> dict[str, str]:  # type: 
     return {"Authorization": f"Bearer {token}", "X-CSRF-Token": client.cookies.get(CSRF_COOKIE) or ""}
 
 
-def test_door_fragment_with_facilitator_buttons_and_popup_form_renders(app: FastAPI, client: TestClient,
-                                                                       session: Session) -> None:
+def test_door_fragment_with_facilitator_buttons_and_popup_form_renders(
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
     created, lead, _topic, rooms = _running_now(session)
     code = created.event.code
     me = _as(app, client, lead)
@@ -62,18 +70,24 @@ def test_facilitator_status_tap_answers_the_updated_door(app: FastAPI, client: T
     assert running is not None and running.topic.id == topic.id
     placement = session.get(Placement, running.placement.id)
     assert placement is not None
-    answer = client.post(f"/e/{created.event.code}/placements/{placement.id}/status", data={"status": "full"},
-                         headers={**_as(app, client, lead), **HTMX})
+    answer = client.post(
+        f"/e/{created.event.code}/placements/{placement.id}/status",
+        data={"status": "full"},
+        headers={**_as(app, client, lead), **HTMX},
+    )
     assert answer.status_code == 200, answer.text[-500:]
     assert '<p class="door-status">Full</p>' in answer.text
     session.refresh(placement)
     assert placement.status == SessionStatus.full
 
 
-def test_notes_live_answers_the_fragment_to_htmx_and_the_page_to_a_browser(app: FastAPI, client: TestClient,
-                                                                          session: Session) -> None:
+def test_notes_live_answers_the_fragment_to_htmx_and_the_page_to_a_browser(
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
     created, lead, topic, _rooms = _running_now(session)
-    notes.save_note(session, event=created.event, topic=topic, author=lead, text="# Plan\nNumber talks", base_revision=0)
+    notes.save_note(
+        session, event=created.event, topic=topic, author=lead, text="# Plan\nNumber talks", base_revision=0
+    )
     url = f"/e/{created.event.code}/sessions/{topic.id}/notes/live"
     fragment = client.get(url + "?after=0", headers=HTMX)
     assert fragment.status_code == 200 and fragment.text.lstrip().startswith('<div id="notes-view"')

@@ -43,8 +43,9 @@ def create_event(client: TestClient, **overrides: object) -> tuple[str, str]:
 
 
 def set_phase(client: TestClient, code: str, phase: str) -> None:
-    response = client.post(f"/e/{code}/organize/phase", data={"phase": phase, "csrf_token": csrf(client)},
-                           follow_redirects=False)
+    response = client.post(
+        f"/e/{code}/organize/phase", data={"phase": phase, "csrf_token": csrf(client)}, follow_redirects=False
+    )
     assert response.status_code in (200, 303), response.text
 
 
@@ -66,7 +67,9 @@ def test_organizer_creates_an_event_and_gets_links_code_and_qr(client: TestClien
     assert code in console and f"/e/{code}" in console
     qr = client.get(f"/e/{code}/qr.svg")
     assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml")
-    assert qr.text.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in qr.text, "a standalone image needs its namespace"
+    assert qr.text.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in qr.text, (
+        "a standalone image needs its namespace"
+    )
     assert "Library" in console
 
 
@@ -130,8 +133,15 @@ def test_user_text_is_escaped_everywhere(client: TestClient) -> None:
     set_phase(client, code, "proposing")
     join(client, code, "<b>Bold</b>")
     nasty = '<script>alert("x")</script>'
-    response = client.post(f"/e/{code}/topics", data={"title": nasty, "description": "<img src=x onerror=alert(1)>",
-                                                      "tags": "<i>math</i>", "csrf_token": csrf(client)})
+    response = client.post(
+        f"/e/{code}/topics",
+        data={
+            "title": nasty,
+            "description": "<img src=x onerror=alert(1)>",
+            "tags": "<i>math</i>",
+            "csrf_token": csrf(client),
+        },
+    )
     assert response.status_code in (200, 303)
     for path in (f"/e/{code}", f"/e/{code}/board", f"/e/{code}/organize"):
         page = client.get(path).text
@@ -144,8 +154,11 @@ def test_proposal_errors_show_on_the_form(client: TestClient) -> None:
     code, _ = create_event(client)
     set_phase(client, code, "proposing")
     join(client, code)
-    blank = client.post(f"/e/{code}/topics", data={"title": "   ", "description": "x", "csrf_token": csrf(client)},
-                        headers={"HX-Request": "true"})
+    blank = client.post(
+        f"/e/{code}/topics",
+        data={"title": "   ", "description": "x", "csrf_token": csrf(client)},
+        headers={"HX-Request": "true"},
+    )
     assert blank.status_code == 422
     assert blank.headers["HX-Retarget"] == "#propose"
     assert 'aria-invalid="true"' in blank.text and "title-error" in blank.text
@@ -159,16 +172,25 @@ def test_marking_from_the_phone_page_with_htmx_returns_the_card(client: TestClie
     client.post(f"/e/{code}/topics", data={"title": "Math talks", "csrf_token": csrf(client)})
     topic_id = re.search(r"/topics/(\d+)/mark", client.get(f"/e/{code}").text).group(1)  # type: ignore[union-attr]
     token = csrf(client)
-    card = client.post(f"/e/{code}/topics/{topic_id}/mark", data={"action": "mark"},
-                       headers={"HX-Request": "true", "X-CSRF-Token": token})
+    card = client.post(
+        f"/e/{code}/topics/{topic_id}/mark",
+        data={"action": "mark"},
+        headers={"HX-Request": "true", "X-CSRF-Token": token},
+    )
     assert card.status_code == 200
     assert "<html" not in card.text, "htmx gets a fragment, not a page"
     assert 'aria-pressed="true"' in card.text
-    again = client.post(f"/e/{code}/topics/{topic_id}/mark", data={"action": "mark"},
-                        headers={"HX-Request": "true", "X-CSRF-Token": token})
+    again = client.post(
+        f"/e/{code}/topics/{topic_id}/mark",
+        data={"action": "mark"},
+        headers={"HX-Request": "true", "X-CSRF-Token": token},
+    )
     assert again.status_code == 200 and 'aria-pressed="true"' in again.text, "a retried tap never flips it back"
-    unmarked = client.post(f"/e/{code}/topics/{topic_id}/mark", data={"action": "unmark"},
-                           headers={"HX-Request": "true", "X-CSRF-Token": token})
+    unmarked = client.post(
+        f"/e/{code}/topics/{topic_id}/mark",
+        data={"action": "unmark"},
+        headers={"HX-Request": "true", "X-CSRF-Token": token},
+    )
     assert 'aria-pressed="false"' in unmarked.text
 
 
@@ -183,8 +205,11 @@ def test_a_tap_updates_the_marks_left_line_on_the_wall(client: TestClient) -> No
     token = csrf(client)
 
     def tap(topic_id: str, action: str) -> str:
-        card = client.post(f"/e/{code}/topics/{topic_id}/mark", data={"action": action},
-                           headers={"HX-Request": "true", "X-CSRF-Token": token})
+        card = client.post(
+            f"/e/{code}/topics/{topic_id}/mark",
+            data={"action": action},
+            headers={"HX-Request": "true", "X-CSRF-Token": token},
+        )
         assert card.status_code == 200, card.text
         line = re.search(r'<p id="marks-left"[^>]*hx-swap-oob="true">([^<]*)</p>', card.text)
         assert line, "the card carries the marks-left line out of band"

@@ -21,6 +21,7 @@ def test_no_connection_is_held_while_a_response_goes_out(app: FastAPI) -> None:
             if message["type"] == "http.response.start":
                 held_at_send.append(pool.checkedout())
             await send(message)
+
         await inner(scope, receive, send_and_look)
 
     app.middleware_stack = watching  # type: ignore[assignment]

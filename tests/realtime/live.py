@@ -60,9 +60,24 @@ class Server:
         env = {**os.environ, **self.env, "PYTHONPATH": str(ROOT)}
         with self.log_path.open("ab") as log:  # the child keeps its own copy of the descriptor
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
-                 "--port", str(self.port), *uvicorn_command_line(), "--log-level", "warning"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "--factory",
+                    "app.main:create_app",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    *uvicorn_command_line(),
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -91,12 +106,18 @@ class Server:
 
 
 def server_env(database_url: str, **extra: str) -> dict[str, str]:
-    env = {"TWOFEET_DATABASE_URL": database_url, "TWOFEET_SECRET_KEY": "live-test-secret",
-           "TWOFEET_SQLITE_SYNCHRONOUS": "NORMAL", "TWOFEET_BROADCAST_URL": "memory://",
-           "TWOFEET_LIVE_SEND_TIMEOUT_S": "2",
-           # Tests make many events and logins from one address; tests/security sets the real limits.
-           "TWOFEET_EVENT_CREATION_RATE": "10000/minute", "TWOFEET_LOGIN_RATE_PER_CLIENT": "10000/minute",
-           "TWOFEET_LOGIN_RATE_PER_EVENT": "10000/minute", "TWOFEET_SOLVER_BOUND_SECONDS": "0"}
+    env = {
+        "TWOFEET_DATABASE_URL": database_url,
+        "TWOFEET_SECRET_KEY": "live-test-secret",
+        "TWOFEET_SQLITE_SYNCHRONOUS": "NORMAL",
+        "TWOFEET_BROADCAST_URL": "memory://",
+        "TWOFEET_LIVE_SEND_TIMEOUT_S": "2",
+        # Tests make many events and logins from one address; tests/security sets the real limits.
+        "TWOFEET_EVENT_CREATION_RATE": "10000/minute",
+        "TWOFEET_LOGIN_RATE_PER_CLIENT": "10000/minute",
+        "TWOFEET_LOGIN_RATE_PER_EVENT": "10000/minute",
+        "TWOFEET_SOLVER_BOUND_SECONDS": "0",
+    }
     env.update(extra)
     return env
 
@@ -113,14 +134,19 @@ class EventFixture:
 
 def make_event(base_url: str, *, attendees: int = 5, topics: int = 4) -> EventFixture:
     with httpx.Client(base_url=base_url, timeout=10) as http:
-        body = {"name": "Live Edcamp", "date": "2027-03-13", "timezone": "America/Los_Angeles",
-                "rooms": [{"name": "Library", "capacity": 60}, {"name": "Room 2", "capacity": 25}],
-                "slots": [{"start": "09:30", "end": "10:20"}, {"start": "10:30", "end": "11:20"}]}
+        body = {
+            "name": "Live Edcamp",
+            "date": "2027-03-13",
+            "timezone": "America/Los_Angeles",
+            "rooms": [{"name": "Library", "capacity": 60}, {"name": "Room 2", "capacity": 25}],
+            "slots": [{"start": "09:30", "end": "10:20"}, {"start": "10:30", "end": "11:20"}],
+        }
         created = http.post("/api/v1/events", json=body)
         created.raise_for_status()
         code, org = created.json()["code"], created.json()["organizer_token"]
-        http.post(f"/api/v1/events/{code}/phase", json={"phase": "proposing"},
-                  headers={"Authorization": f"Bearer {org}"}).raise_for_status()
+        http.post(
+            f"/api/v1/events/{code}/phase", json={"phase": "proposing"}, headers={"Authorization": f"Bearer {org}"}
+        ).raise_for_status()
         tokens = []
         for i in range(attendees):
             joined = http.post(f"/api/v1/events/{code}/attendees", json={"name": f"Teacher {i}"})
@@ -128,8 +154,11 @@ def make_event(base_url: str, *, attendees: int = 5, topics: int = 4) -> EventFi
             tokens.append(joined.json()["token"])
         topic_ids = []
         for i in range(topics):
-            made = http.post(f"/api/v1/events/{code}/topics", json={"title": f"Topic <b>{i}</b> & more"},
-                             headers={"Authorization": f"Bearer {tokens[i % len(tokens)]}"})
+            made = http.post(
+                f"/api/v1/events/{code}/topics",
+                json={"title": f"Topic <b>{i}</b> & more"},
+                headers={"Authorization": f"Bearer {tokens[i % len(tokens)]}"},
+            )
             made.raise_for_status()
             topic_ids.append(made.json()["id"])
     return EventFixture(code, org, tokens, topic_ids)
@@ -138,8 +167,12 @@ def make_event(base_url: str, *, attendees: int = 5, topics: int = 4) -> EventFi
 def mark(base_url: str, code: str, token: str, topic_id: int, *, unmark: bool = False) -> int:
     """Mark (or unmark) over the API; returns the board sequence the change got."""
     method = "DELETE" if unmark else "PUT"
-    response = httpx.request(method, f"{base_url}/api/v1/events/{code}/topics/{topic_id}/interest",
-                             headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    response = httpx.request(
+        method,
+        f"{base_url}/api/v1/events/{code}/topics/{topic_id}/interest",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
     response.raise_for_status()
     return int(response.headers["x-board-sequence"])
 
@@ -175,8 +208,9 @@ class Listener:
                 text = message if isinstance(message, str) else message.decode()
                 found = META.search(text)
                 if found:
-                    self.frames.append(Frame(int(found.group(1)), int(found.group(2)), found.group(3), text,
-                                             time.monotonic()))
+                    self.frames.append(
+                        Frame(int(found.group(1)), int(found.group(2)), found.group(3), text, time.monotonic())
+                    )
         except Exception:  # noqa: BLE001 - the close code is what tests look at
             pass
         finally:
@@ -208,8 +242,9 @@ class Listener:
             await self.task
 
 
-async def listen(ws_base: str, code: str, *, view: str = "board", since: int | None = None,
-                 origin: str | None = None) -> Listener:
+async def listen(
+    ws_base: str, code: str, *, view: str = "board", since: int | None = None, origin: str | None = None
+) -> Listener:
     query = f"view={view}" + (f"&since={since}" if since is not None else "")
     headers = {"Origin": origin} if origin else None
     ws = await connect(f"{ws_base}/e/{code}/ws?{query}", additional_headers=headers, open_timeout=10)

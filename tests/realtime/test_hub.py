@@ -26,9 +26,17 @@ class FakeSocket:
     """Enough of a Starlette WebSocket for the hub; ``stuck`` makes every send hang."""
 
     def __init__(self, app: FastAPI, *, stuck: bool = False) -> None:
-        self.scope: dict[str, Any] = {"type": "websocket", "scheme": "ws", "server": ("testserver", 80), "path": "/",
-                                      "headers": [(b"host", b"testserver")], "query_string": b"", "root_path": "",
-                                      "app": app, "router": app.router}
+        self.scope: dict[str, Any] = {
+            "type": "websocket",
+            "scheme": "ws",
+            "server": ("testserver", 80),
+            "path": "/",
+            "headers": [(b"host", b"testserver")],
+            "query_string": b"",
+            "root_path": "",
+            "app": app,
+            "router": app.router,
+        }
         self.stuck = stuck
         self.sent: list[str] = []
         self.close_code: int | None = None
@@ -81,16 +89,19 @@ def _mark_everyone(app: FastAPI, event: Event, people: list[Any], topic: Any, *,
 
 
 def test_hub_coalesces_marks_and_refreshes_then_closes_a_stalled_socket(sqlite_url: str) -> None:
-    app = create_app(make_settings(sqlite_url, LIVE_WINDOW_MS=50, LIVE_QUEUE_SIZE=2, LIVE_SEND_TIMEOUT_S=0.5,
-                                   LIVE_HEARTBEAT_S=60))
+    app = create_app(
+        make_settings(sqlite_url, LIVE_WINDOW_MS=50, LIVE_QUEUE_SIZE=2, LIVE_SEND_TIMEOUT_S=0.5, LIVE_HEARTBEAT_S=60)
+    )
     hub: Hub = app.state.hub
     event, people, topic, start = _event_with_people(app, 30)
 
     async def scenario() -> tuple[FakeSocket, FakeSocket, int]:
         await hub.start()
         fast, slow = FakeSocket(app), FakeSocket(app, stuck=True)
-        serving = [asyncio.create_task(hub.serve(ws, event_id=event.id, view="board", since=start))  # type: ignore[arg-type]
-                   for ws in (fast, slow)]  # type: ignore[arg-type]
+        serving = [
+            asyncio.create_task(hub.serve(ws, event_id=event.id, view="board", since=start))  # type: ignore[arg-type]
+            for ws in (fast, slow)
+        ]  # type: ignore[arg-type]
         await asyncio.sleep(0.05)
         last = await asyncio.to_thread(_mark_everyone, app, event, people, topic)
         for _ in range(100):
@@ -107,7 +118,6 @@ def test_hub_coalesces_marks_and_refreshes_then_closes_a_stalled_socket(sqlite_u
     assert len(fast.sent) < last - start  # coalesced: fewer frames than marks
     assert slow.close_code == 1013  # stalled past the send timeout: "try again later"
     assert hub.stats.stalled == 1
-
 
 
 class SlowSocket(FakeSocket):
@@ -127,8 +137,10 @@ def test_a_phone_whose_queue_overflows_is_caught_up_by_state_not_told_to_refetch
         await hub.start()
         # Among 150 quick phones, one slow one is a straggler the renders do not wait for.
         slow, quick = SlowSocket(app), [FakeSocket(app) for _ in range(150)]
-        serving = [asyncio.create_task(hub.serve(ws, event_id=event.id, view="wall", since=start))  # type: ignore[arg-type]
-                   for ws in (slow, *quick)]
+        serving = [
+            asyncio.create_task(hub.serve(ws, event_id=event.id, view="wall", since=start))  # type: ignore[arg-type]
+            for ws in (slow, *quick)
+        ]
         await asyncio.sleep(0.05)
         # A render per mark or two: more frames than the slow phone's queue holds.
         last = await asyncio.to_thread(_mark_everyone, app, event, people, topic, pause_s=0.02)
@@ -148,6 +160,7 @@ def test_a_phone_whose_queue_overflows_is_caught_up_by_state_not_told_to_refetch
     actions = [found.group(3) for found in (META.search(text) for text in slow.sent) if found]
     assert set(actions) == {"delta"}, actions  # never "refetch": no GET of the whole wall
     assert f"<strong>{len(people)}</strong>" in slow.sent[-1]  # the count as it is now
+
 
 class PreparedSocket(FakeSocket):
     """A socket whose server offers prepared frames (app/realtime/wsserver.py), and can decline them."""
@@ -204,8 +217,10 @@ def test_prepared_frames_go_out_whole_and_fall_back_to_the_queue_when_declined(s
     async def scenario() -> tuple[PreparedSocket, PreparedSocket, int]:
         await hub.start()
         steady, busy = PreparedSocket(app), PreparedSocket(app)
-        serving = [asyncio.create_task(hub.serve(ws, event_id=event.id, view="board", since=start))  # type: ignore[arg-type]
-                   for ws in (steady, busy)]
+        serving = [
+            asyncio.create_task(hub.serve(ws, event_id=event.id, view="board", since=start))  # type: ignore[arg-type]
+            for ws in (steady, busy)
+        ]
         await asyncio.sleep(0.05)
         last = await asyncio.to_thread(mark, people[1])
         await until_covered([steady, busy], last)

@@ -91,8 +91,13 @@ def test_a_phone_far_behind_is_caught_up_by_state_not_told_to_refetch(live_serve
         phone = await wall.wait_for(now)
         assert (phone.first, phone.last, phone.action) == (start, now, "delta")
         # Exactly the counts a phone loading its wall now shows, for every topic that was marked.
-        page = (await asyncio.to_thread(httpx.get, f"{live_server.url}/e/{event.code}",
-                                        headers={"Authorization": f"Bearer {event.attendee_tokens[0]}"})).text
+        page = (
+            await asyncio.to_thread(
+                httpx.get,
+                f"{live_server.url}/e/{event.code}",
+                headers={"Authorization": f"Bearer {event.attendee_tokens[0]}"},
+            )
+        ).text
         shown = dict(COUNT.findall(page))
         pushed = dict(COUNT.findall(phone.text))
         assert set(pushed) == {str(t) for t in event.topic_ids} and pushed == shown, (pushed, shown)
@@ -117,7 +122,11 @@ def test_a_phone_with_no_sequence_gets_a_snapshot(live_server: Server) -> None:
         assert 'id="board-main"' in frame.text and 'id="board-phase"' in frame.text
         wall = await listen(live_server.ws_url, event.code, view="wall", since=None)
         phone = await wall.wait_for(now)
-        assert (phone.action, phone.text.count("<div"), phone.text.endswith("</div>")) == ("refetch", 1, True)  # the phone GETs its own wall
+        assert (phone.action, phone.text.count("<div"), phone.text.endswith("</div>")) == (
+            "refetch",
+            1,
+            True,
+        )  # the phone GETs its own wall
         await board.close()
         await wall.close()
 
@@ -130,8 +139,12 @@ def _stalled_socket(port: int, code: str) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.connect(("127.0.0.1", port))
     key = base64.b64encode(os.urandom(16)).decode()
-    sock.sendall((f"GET /e/{code}/ws?view=board&since=0 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
-                  f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    sock.sendall(
+        (
+            f"GET /e/{code}/ws?view=board&since=0 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        ).encode()
+    )
     head = b""
     while b"\r\n\r\n" not in head:
         head += sock.recv(1)
@@ -152,8 +165,9 @@ def test_a_client_that_stops_reading_does_not_delay_the_others(live_server: Serv
                 token = event.attendee_tokens[i % 40]
                 topic = event.topic_ids[(i * 7) % 24]
                 posted = time.monotonic()
-                response = await http.put(f"/api/v1/events/{event.code}/topics/{topic}/interest",
-                                          headers={"Authorization": f"Bearer {token}"})
+                response = await http.put(
+                    f"/api/v1/events/{event.code}/topics/{topic}/interest", headers={"Authorization": f"Bearer {token}"}
+                )
                 sequence = int(response.headers["x-board-sequence"])
                 for board in boards:
                     frame = await board.wait_for(sequence, timeout=5)
@@ -189,10 +203,14 @@ def test_garbage_or_oversized_frames_disconnect_only_that_client(live_server: Se
         assert chatty.close_code == 1008
         assert huge.close_code == 1009
         assert enormous.close_code == 1009
-        sequence = await asyncio.to_thread(mark, live_server.url, event.code, event.attendee_tokens[0], event.topic_ids[0])
+        sequence = await asyncio.to_thread(
+            mark, live_server.url, event.code, event.attendee_tokens[0], event.topic_ids[0]
+        )
         await good.wait_for(sequence)
         await good.ws.send("ping")  # the one thing a client may say
-        second = await asyncio.to_thread(mark, live_server.url, event.code, event.attendee_tokens[1], event.topic_ids[0])
+        second = await asyncio.to_thread(
+            mark, live_server.url, event.code, event.attendee_tokens[1], event.topic_ids[0]
+        )
         await good.wait_for(second)
         await good.close()
 
@@ -238,12 +256,15 @@ def test_my_day_is_told_to_refetch_when_the_schedule_is_published(live_server: S
     async def scenario() -> None:
         my_day = await listen(live_server.ws_url, event.code, view="my", since=start)
         await asyncio.sleep(0.2)
-        marked = await asyncio.to_thread(mark, live_server.url, event.code, event.attendee_tokens[0], event.topic_ids[0])
+        marked = await asyncio.to_thread(
+            mark, live_server.url, event.code, event.attendee_tokens[0], event.topic_ids[0]
+        )
         quiet = await my_day.wait_for(marked)
         assert quiet.action == "delta" and 'data-target="#my-live"' in quiet.text
         async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as http:
-            started = await http.post(f"/api/v1/events/{event.code}/schedule/build", json={"time_limit": 2},
-                                      headers=organizer)
+            started = await http.post(
+                f"/api/v1/events/{event.code}/schedule/build", json={"time_limit": 2}, headers=organizer
+            )
             assert started.status_code == 202
             for _ in range(300):
                 status = (await http.get(f"/api/v1/events/{event.code}/schedule/build", headers=organizer)).json()
@@ -253,8 +274,10 @@ def test_my_day_is_told_to_refetch_when_the_schedule_is_published(live_server: S
             published = await http.post(f"/api/v1/events/{event.code}/schedule/publish", json={}, headers=organizer)
             assert published.status_code == 200
             sequence = int(published.headers["x-board-sequence"])
-            page = await http.get(f"/e/{event.code}/my", headers={"Authorization": f"Bearer {event.attendee_tokens[0]}",
-                                                                 "HX-Request": "true"})
+            page = await http.get(
+                f"/e/{event.code}/my",
+                headers={"Authorization": f"Bearer {event.attendee_tokens[0]}", "HX-Request": "true"},
+            )
         frame = await my_day.wait_for(sequence)
         assert frame.action in {"refetch", "reload"}
         assert page.status_code == 200 and 'id="my-live"' in page.text and "<html" not in page.text

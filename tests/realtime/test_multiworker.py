@@ -96,8 +96,22 @@ class RedisProcess:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         import redis  # inline: as above
 
         deadline = time.monotonic() + 10
@@ -120,7 +134,8 @@ def _check_exact(listener: Listener, start: int, end: int) -> None:
     covered = listener.covered()
     assert covered == list(range(start + 1, end + 1)), (
         f"lost {sorted(set(range(start + 1, end + 1)) - set(covered))}, "
-        f"duplicated {sorted({n for n in covered if covered.count(n) > 1})}")
+        f"duplicated {sorted({n for n in covered if covered.count(n) > 1})}"
+    )
 
 
 def test_marks_on_either_worker_reach_boards_on_both(pg_schema_url: str, tmp_path: Path) -> None:
@@ -133,14 +148,18 @@ def test_marks_on_either_worker_reach_boards_on_both(pg_schema_url: str, tmp_pat
         start = board_sequence(two.url, event.code)
 
         async def scenario() -> None:
-            boards = [await listen(server.ws_url, event.code, view=view, since=start)
-                      for server in (one, two) for view in ("board", "wall", "board")]
+            boards = [
+                await listen(server.ws_url, event.code, view=view, since=start)
+                for server in (one, two)
+                for view in ("board", "wall", "board")
+            ]
             await asyncio.sleep(0.3)
             last = start
             for i in range(40):
                 server = one if i % 2 else two
-                last = await asyncio.to_thread(mark, server.url, event.code, event.attendee_tokens[i % 20],
-                                               event.topic_ids[i % 6])
+                last = await asyncio.to_thread(
+                    mark, server.url, event.code, event.attendee_tokens[i % 20], event.topic_ids[i % 6]
+                )
                 await asyncio.sleep(0.02)
             for board in boards:
                 await board.wait_for(last)
@@ -171,8 +190,9 @@ def test_redis_restart_mid_stream_resumes_delivery_and_resyncs_boards(pg_schema_
         async def marks(count: int, offset: int) -> int:
             last = 0
             for i in range(offset, offset + count):
-                last = await asyncio.to_thread(mark, one.url, event.code, event.attendee_tokens[i % 30],
-                                               event.topic_ids[i % 5])
+                last = await asyncio.to_thread(
+                    mark, one.url, event.code, event.attendee_tokens[i % 30], event.topic_ids[i % 5]
+                )
                 await asyncio.sleep(0.02)
             return last
 

@@ -18,8 +18,9 @@ from tests.realtime.live import Server, board_sequence, free_port, listen, run_a
 LINK = re.compile(r'(?<![\w-])(?:href|hx-get|hx-post|src|action)="([^"]*)"')
 
 
-def test_pushed_links_use_the_base_url_whatever_host_the_first_socket_used(sqlite_template: Path,
-                                                                            tmp_path: Path) -> None:
+def test_pushed_links_use_the_base_url_whatever_host_the_first_socket_used(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "live.db"
     shutil.copy(sqlite_template, db)
     port = free_port()
@@ -27,9 +28,16 @@ def test_pushed_links_use_the_base_url_whatever_host_the_first_socket_used(sqlit
     server = Server(port, server_env(f"sqlite:///{db}", TWOFEET_BASE_URL=base), tmp_path / "server.log").start()
     try:
         api = f"{server.url}/api/v1"
-        created = httpx.post(f"{api}/events", json={
-            "name": "Edcamp Hosts", "date": "2027-03-13", "timezone": "UTC",
-            "rooms": [{"name": "Library", "capacity": 30}], "slots": [{"start": "09:30", "end": "10:20"}]}).json()
+        created = httpx.post(
+            f"{api}/events",
+            json={
+                "name": "Edcamp Hosts",
+                "date": "2027-03-13",
+                "timezone": "UTC",
+                "rooms": [{"name": "Library", "capacity": 30}],
+                "slots": [{"start": "09:30", "end": "10:20"}],
+            },
+        ).json()
         code, organizer = created["code"], {"Authorization": f"Bearer {created['organizer_token']}"}
         httpx.post(f"{api}/events/{code}/phase", json={"phase": "proposing"}, headers=organizer).raise_for_status()
         me = {"Authorization": f"Bearer {httpx.post(f'{api}/events/{code}/attendees', json={}).json()['token']}"}
@@ -44,8 +52,9 @@ def test_pushed_links_use_the_base_url_whatever_host_the_first_socket_used(sqlit
                 made = await http.post(f"/events/{code}/topics", json={"title": "Math talks"}, headers=me)
                 made.raise_for_status()
                 topic_id = made.json()["id"]
-                edited = await http.patch(f"/events/{code}/topics/{topic_id}", json={"title": "Math talks, K-5"},
-                                          headers=me)
+                edited = await http.patch(
+                    f"/events/{code}/topics/{topic_id}", json={"title": "Math talks, K-5"}, headers=me
+                )
                 edited.raise_for_status()
                 last = int(edited.headers["x-board-sequence"])
             await board.wait_for(last)

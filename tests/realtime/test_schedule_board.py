@@ -18,13 +18,21 @@ def _published(session: Session) -> tuple[Event, list[int], list[int], list[int]
     created = make_event(session, rooms=2, slots=2)
     event = created.event
     author = make_attendee(session, event, name="Ana")
-    topics = [make_topic(session, event, author, title=title) for title in ("Math talks", "<i>Recess</i> & play", "Robots")]
+    topics = [
+        make_topic(session, event, author, title=title) for title in ("Math talks", "<i>Recess</i> & play", "Robots")
+    ]
     claims.claim_topic(session, event=event, attendee=author, topic=topics[0])
     rooms = [r.id for r in events.list_rooms(session, event)]
     slots = [s.id for s in events.list_slots(session, event)]
-    publish_cells(session, created, [
-        (topics[0].id, rooms[0], slots[0]), (topics[1].id, rooms[1], slots[0]), (topics[2].id, rooms[0], slots[1]),  # type: ignore[list-item]
-    ])
+    publish_cells(
+        session,
+        created,
+        [
+            (topics[0].id, rooms[0], slots[0]),
+            (topics[1].id, rooms[1], slots[0]),
+            (topics[2].id, rooms[0], slots[1]),  # type: ignore[list-item]
+        ],
+    )
     return event, rooms, slots, [t.id for t in topics], author  # type: ignore[misc]
 
 
@@ -56,11 +64,15 @@ def test_facilitator_marks_the_room_full_and_others_cannot(app: FastAPI, client:
     signer = app.state.signer
     client.get("/")
     csrf = client.cookies.get(CSRF_COOKIE)
-    lead = {"Authorization": f"Bearer {signer.attendee_token(event_id=event.id, attendee_id=author.id)}",  # type: ignore[attr-defined]
-            "X-CSRF-Token": csrf}
+    lead = {
+        "Authorization": f"Bearer {signer.attendee_token(event_id=event.id, attendee_id=author.id)}",  # type: ignore[attr-defined]
+        "X-CSRF-Token": csrf,
+    }
     other = make_attendee(session, event)
-    stranger = {"Authorization": f"Bearer {signer.attendee_token(event_id=event.id, attendee_id=other.id)}",
-                "X-CSRF-Token": csrf}
+    stranger = {
+        "Authorization": f"Bearer {signer.attendee_token(event_id=event.id, attendee_id=other.id)}",
+        "X-CSRF-Token": csrf,
+    }
     url = f"/e/{event.code}/placements/{placement.id}/status"
     refused = client.post(url, data={"status": "full"}, headers=stranger, follow_redirects=False)
     assert refused.status_code == 403
@@ -79,8 +91,9 @@ def test_popup_session_takes_a_free_room_in_the_current_slot(session: Session) -
     event, rooms, slots, _topics, _author = _published(session)
     someone = make_attendee(session, event, name="Bo")
     at_10_15_la = datetime(2027, 3, 13, 18, 15, tzinfo=UTC)  # slot 2: room 2 is free
-    placement = timetable.start_popup(session, event=event, attendee=someone, room_id=rooms[1], title="Coffee chat",
-                                     now=at_10_15_la)
+    placement = timetable.start_popup(
+        session, event=event, attendee=someone, room_id=rooms[1], title="Coffee chat", now=at_10_15_la
+    )
     assert (placement.slot_id, placement.is_popup) == (slots[1], True)
     grid = timetable.grid(session, event=event, now=at_10_15_la)
     assert grid.cells[(rooms[1], slots[1])].topic.title == "Coffee chat"

@@ -10,8 +10,15 @@ from bench.sched_gen import generate
 
 def test_a_reference_is_read_back_only_for_the_instance_it_was_made_for(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(sched_reference, "REFERENCES", tmp_path)
-    record = {"size": "small", "seed": 1, "instance_sha256": sched_reference.instance_hash(generate("small", 1)),
-              "attendance": 169, "bound": 169, "optimal": True, "placements": []}
+    record = {
+        "size": "small",
+        "seed": 1,
+        "instance_sha256": sched_reference.instance_hash(generate("small", 1)),
+        "attendance": 169,
+        "bound": 169,
+        "optimal": True,
+        "placements": [],
+    }
     sched_reference.save(record)
     assert sched_reference.load("small", 1) == record
     assert sched_reference.load("small", 2) is None  # never made

@@ -48,8 +48,12 @@ def test_the_command_answers_within_its_time_limit_and_leaves_no_search_running(
     path = tmp_path / "large.json"
     path.write_text(json.dumps(event_to_document(generate("large", 1))))
     began = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "app.scheduler.command", str(path), "--time-limit", "5"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "app.scheduler.command", str(path), "--time-limit", "5"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     wall = time.perf_counter() - began
     assert done.returncode == 0, done.stderr
     assert wall <= 5.25, f"{wall:.2f} s for --time-limit 5"
@@ -96,15 +100,20 @@ def test_the_consoles_stop_button_ends_a_long_build_with_its_best_draft(client: 
     assert client.get(f"/e/{event.code}/organize?key={imported.created.secret}").status_code == 200
     console = client.get(f"/e/{event.code}/organize/schedule").text
     shown = re.search(r'id="time_limit"[^>]*value="(\d+)"', console)
-    assert shown is not None and int(shown.group(1)) == suggested_time_limit(generate("large", 3)), \
+    assert shown is not None and int(shown.group(1)) == suggested_time_limit(generate("large", 3)), (
         "the console offers the time the day's size calls for"
-    started = client.post(f"/e/{event.code}/organize/schedule/build",
-                          data={"time_limit": "60", "csrf_token": csrf(client)}, headers={"HX-Request": "true"})
+    )
+    started = client.post(
+        f"/e/{event.code}/organize/schedule/build",
+        data={"time_limit": "60", "csrf_token": csrf(client)},
+        headers={"HX-Request": "true"},
+    )
     assert started.status_code == 200 and "Building the schedule" in started.text
     time.sleep(2)
     began = time.perf_counter()
-    stopped = client.post(f"/e/{event.code}/organize/schedule/stop", data={"csrf_token": csrf(client)},
-                          headers={"HX-Request": "true"})
+    stopped = client.post(
+        f"/e/{event.code}/organize/schedule/stop", data={"csrf_token": csrf(client)}, headers={"HX-Request": "true"}
+    )
     assert stopped.status_code == 200
     while True:
         bar = client.get(f"/e/{event.code}/organize/schedule/progress?after=0", headers={"HX-Request": "true"})
@@ -129,11 +138,19 @@ def test_after_the_draft_a_better_bound_is_proven_in_the_background(db_url: str,
     with TestClient(app) as client:
         with Session(app.state.engine) as session:
             imported = eventfile.import_event(session, event_to_document(generate("medium", 1)))
-            events.set_phase(session, event=imported.created.event, phase=Phase.voting, actor=organizers.require_first_organizer(session, imported.created.event))
+            events.set_phase(
+                session,
+                event=imported.created.event,
+                phase=Phase.voting,
+                actor=organizers.require_first_organizer(session, imported.created.event),
+            )
             code, secret = imported.created.event.code, imported.created.secret
         client.get(f"/e/{code}/organize?key={secret}")
-        started = client.post(f"/e/{code}/organize/schedule/build", data={"time_limit": "3", "csrf_token": csrf(client)},
-                              headers={"HX-Request": "true"})
+        started = client.post(
+            f"/e/{code}/organize/schedule/build",
+            data={"time_limit": "3", "csrf_token": csrf(client)},
+            headers={"HX-Request": "true"},
+        )
         assert started.status_code == 200
         job = app.state.builds.get(imported.created.event.id)
         deadline = time.monotonic() + 30
@@ -170,27 +187,41 @@ def test_a_build_waiting_its_turn_says_so_in_the_console_and_can_be_cancelled(db
         with Session(app.state.engine) as session:
             for client, seed in ((first, 1), (second, 2)):
                 imported = eventfile.import_event(session, event_to_document(generate("medium", seed)))
-                events.set_phase(session, event=imported.created.event, phase=Phase.voting, actor=organizers.require_first_organizer(session, imported.created.event))
+                events.set_phase(
+                    session,
+                    event=imported.created.event,
+                    phase=Phase.voting,
+                    actor=organizers.require_first_organizer(session, imported.created.event),
+                )
                 codes.append(imported.created.event.code)
                 ids.append(imported.created.event.id)
                 client.get(f"/e/{codes[-1]}/organize?key={imported.created.secret}")
-        running = first.post(f"/e/{codes[0]}/organize/schedule/build", data={"time_limit": "20", "csrf_token": csrf(first)},
-                             headers={"HX-Request": "true"})
+        running = first.post(
+            f"/e/{codes[0]}/organize/schedule/build",
+            data={"time_limit": "20", "csrf_token": csrf(first)},
+            headers={"HX-Request": "true"},
+        )
         assert "Building the schedule" in running.text
-        waiting = second.post(f"/e/{codes[1]}/organize/schedule/build", data={"time_limit": "2", "csrf_token": csrf(second)},
-                              headers={"HX-Request": "true"})
+        waiting = second.post(
+            f"/e/{codes[1]}/organize/schedule/build",
+            data={"time_limit": "2", "csrf_token": csrf(second)},
+            headers={"HX-Request": "true"},
+        )
         assert "Waiting to build" in waiting.text and "this one starts next" in waiting.text, waiting.text[:800]
         assert "Its time starts when it does" in waiting.text and "Cancel this build" in waiting.text
         page = second.get(f"/e/{codes[1]}/organize/schedule").text
         assert "Waiting to build" in page and 'id="time_limit"' not in page, "no second build of the same event"
-        cancelled = second.post(f"/e/{codes[1]}/organize/schedule/stop", data={"csrf_token": csrf(second)},
-                                headers={"HX-Request": "true"})
+        cancelled = second.post(
+            f"/e/{codes[1]}/organize/schedule/stop", data={"csrf_token": csrf(second)}, headers={"HX-Request": "true"}
+        )
         deadline = time.monotonic() + 5
         while "Stopped before it started" not in cancelled.text:
             assert time.monotonic() < deadline, cancelled.text[:800]
             time.sleep(0.2)
             cancelled = second.get(f"/e/{codes[1]}/organize/schedule/progress", headers={"HX-Request": "true"})
-        first.post(f"/e/{codes[0]}/organize/schedule/stop", data={"csrf_token": csrf(first)}, headers={"HX-Request": "true"})
+        first.post(
+            f"/e/{codes[0]}/organize/schedule/stop", data={"csrf_token": csrf(first)}, headers={"HX-Request": "true"}
+        )
         job = app.state.builds.get(ids[0])
         deadline = time.monotonic() + 10
         while job.running:

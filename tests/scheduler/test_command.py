@@ -64,8 +64,16 @@ def test_schedule_prints_a_schedule_document(tmp_path: Path, capsys: pytest.Capt
         {"topic": "t3", "room": "lib", "slot": "s2"},
     ]
     assert doc["unscheduled"] == [{"topic": "t2", "reason": REASON_T2}]
-    assert set(doc["stats"]) == {"attendance", "upper_bound", "proven_bound", "sessions_run", "viable_left_out",
-                                 "overflow", "clashes", "solve_seconds"}
+    assert set(doc["stats"]) == {
+        "attendance",
+        "upper_bound",
+        "proven_bound",
+        "sessions_run",
+        "viable_left_out",
+        "overflow",
+        "clashes",
+        "solve_seconds",
+    }
     assert (doc["stats"]["attendance"], doc["stats"]["upper_bound"], doc["stats"]["proven_bound"]) == (3, 4, 3)
 
 
@@ -126,9 +134,14 @@ BAD_FILES = [
         id="pin-unknown-room",
     ),
     pytest.param(
-        _event(topics=[{"id": "t1", "title": "Math", "pinned": {"room": "lib", "slot": "s1"}},
-                       {"id": "t2", "title": "Art", "pinned": {"room": "lib", "slot": "s1"}}],
-               interests=[], avoid_clash=[]),
+        _event(
+            topics=[
+                {"id": "t1", "title": "Math", "pinned": {"room": "lib", "slot": "s1"}},
+                {"id": "t2", "title": "Art", "pinned": {"room": "lib", "slot": "s1"}},
+            ],
+            interests=[],
+            avoid_clash=[],
+        ),
         "topics[1].pinned: topics 't1' and 't2' are both pinned to room 'lib' in slot 's1'",
         id="pins-share-a-cell",
     ),
@@ -138,7 +151,9 @@ BAD_FILES = [
         id="bad-time",
     ),
     pytest.param(_event(rooms={"lib": 40}), "rooms: expected a list, got an object", id="rooms-not-a-list"),
-    pytest.param(_event(format="twofeet.event/2"), "format: expected 'twofeet.event/1', got 'twofeet.event/2'", id="format"),
+    pytest.param(
+        _event(format="twofeet.event/2"), "format: expected 'twofeet.event/1', got 'twofeet.event/2'", id="format"
+    ),
     pytest.param([1, 2], ": expected an object, got a list", id="not-an-object"),
 ]
 
@@ -169,7 +184,9 @@ def test_schedule_refuses_a_bad_time_limit(tmp_path: Path, capsys: pytest.Captur
     assert "--time-limit" in capsys.readouterr().err
 
 
-def test_schedule_reports_conflicting_pins_with_exit_status_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_schedule_reports_conflicting_pins_with_exit_status_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     topics = [{"id": f"t{i}", "title": f"T{i}", "pinned": {"room": "lib"}} for i in (1, 2, 3)]
     rc, path, _ = _run(tmp_path, _event(topics=topics, interests=[], avoid_clash=[]))
     out, err = capsys.readouterr()
@@ -192,10 +209,13 @@ def test_schedule_resolves_with_previous_and_keep_before(tmp_path: Path, capsys:
     assert doc["placements"] == json.loads(first)["placements"]
 
 
-def test_schedule_refuses_a_previous_schedule_with_unknown_ids(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_schedule_refuses_a_previous_schedule_with_unknown_ids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     previous = tmp_path / "previous.json"
-    previous.write_text(json.dumps({"format": "twofeet.schedule/1",
-                                    "placements": [{"topic": "t1", "room": "gym", "slot": "s1"}]}))
+    previous.write_text(
+        json.dumps({"format": "twofeet.schedule/1", "placements": [{"topic": "t1", "room": "gym", "slot": "s1"}]})
+    )
     rc, _, _ = _run(tmp_path, EVENT, "--previous", str(previous), "--keep-before", "s2")
     assert rc == 2
     assert capsys.readouterr().err == f"{previous}: placements[0].room: unknown room 'gym'\n"
@@ -209,4 +229,6 @@ def test_twofeet_schedule_command_never_prints_a_traceback(tmp_path: Path) -> No
     )
     assert done.returncode == 2
     assert done.stdout == ""
-    assert done.stderr == f"{path}: rooms[0].capacity: room 'lib' must have a positive whole number of seats, got null\n"
+    assert (
+        done.stderr == f"{path}: rooms[0].capacity: room 'lib' must have a positive whole number of seats, got null\n"
+    )

@@ -65,10 +65,7 @@ def test_solve_gives_a_facilitator_each_topic_in_its_own_slot() -> None:
 
 def test_solve_skips_a_room_in_its_unavailable_slot() -> None:
     inst = make_instance(
-        rooms=[room("caf", 100, unavailable=["s1"])],
-        slots=2,
-        topics=["t1", "t2"],
-        marks={"a": ["t1", "t2"]},
+        rooms=[room("caf", 100, unavailable=["s1"])], slots=2, topics=["t1", "t2"], marks={"a": ["t1", "t2"]}
     )
     assert _where(_solved(inst)) in ({"t1": ("caf", "s2")}, {"t2": ("caf", "s2")})
     assert violations(inst, [Placement("t1", "caf", "s1")]) == [
@@ -154,9 +151,7 @@ def test_solve_keeps_avoid_clash_pairs_apart() -> None:
     where = _where(_solved(inst))
     assert where["t1"][1] != where["t2"][1]
     broken = [Placement("t1", "r", "s1"), Placement("t2", "q", "s1")]
-    assert violations(inst, broken) == [
-        "[avoid-clash] topics 't1' and 't2' must not share a slot but both are in 's1'"
-    ]
+    assert violations(inst, broken) == ["[avoid-clash] topics 't1' and 't2' must not share a slot but both are in 's1'"]
 
 
 def test_solve_maximises_attendance_before_filling_rooms() -> None:

@@ -106,7 +106,8 @@ def _no_viable_topic_left_out_beside_a_free_cell(inst: Instance, placements: tup
                     continue
                 candidate = (*placements, Placement(t.id, r.id, s.id))
                 assert violations(inst, candidate) != [], (
-                    f"viable {t.id!r} left out though room {r.id!r} is free in {s.id!r}: {placements}")
+                    f"viable {t.id!r} left out though room {r.id!r} is free in {s.id!r}: {placements}"
+                )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -154,8 +155,10 @@ def _best_attendance(inst: Instance) -> tuple[int, int] | None:
     def walk(i: int) -> None:
         nonlocal best
         if i == len(inst.topics):
-            value = (sum(len({slot_of[t] for t in ts if t in slot_of}) for ts in people.values()),
-                     sum(1 for t in slot_of if t in viable))
+            value = (
+                sum(len({slot_of[t] for t in ts if t in slot_of}) for ts in people.values()),
+                sum(1 for t in slot_of if t in viable),
+            )
             best = value if best is None else max(best, value)
             return
         t = inst.topics[i]

@@ -29,8 +29,12 @@ def _imports(path: Path) -> list[str]:
 
 def _allowed(name: str) -> bool:
     top = name.split(".")[0]
-    return (top in sys.stdlib_module_names or top in ("ortools", "numpy") or name == "app.scheduler"
-            or name.startswith("app.scheduler."))
+    return (
+        top in sys.stdlib_module_names
+        or top in ("ortools", "numpy")
+        or name == "app.scheduler"
+        or name.startswith("app.scheduler.")
+    )
 
 
 def test_scheduler_imports_only_stdlib_ortools_and_itself() -> None:

@@ -43,8 +43,16 @@ def test_worker_processes_pick_the_run_one_process_would(medium) -> None:
 def test_worker_processes_report_progress_in_rising_order(medium) -> None:
     inst, sm, start = medium
     seen: list[int] = []
-    best = anneal_restarts(inst, sm, start, work=_one_run_of_work(inst), seed=2, deadline=float("inf"), processes=2,
-                           on_improve=lambda cells: seen.append(_value(sm, cells)))
+    best = anneal_restarts(
+        inst,
+        sm,
+        start,
+        work=_one_run_of_work(inst),
+        seed=2,
+        deadline=float("inf"),
+        processes=2,
+        on_improve=lambda cells: seen.append(_value(sm, cells)),
+    )
     assert seen, "no progress was reported"
     assert seen == sorted(set(seen))
     assert seen[-1] == _value(sm, best)
@@ -58,8 +66,17 @@ def test_a_stop_ends_the_worker_processes_with_their_best_so_far(medium) -> None
         return time.perf_counter() - began > 0.5
 
     # About a minute of work per run, stopped after half a second.
-    cells = anneal_restarts(inst, sm, start, work=400 * MIN_RUN_WORK, seed=1, deadline=float("inf"), processes=2,
-                            max_runs=1, should_stop=after_half_a_second)
+    cells = anneal_restarts(
+        inst,
+        sm,
+        start,
+        work=400 * MIN_RUN_WORK,
+        seed=1,
+        deadline=float("inf"),
+        processes=2,
+        max_runs=1,
+        should_stop=after_half_a_second,
+    )
     assert time.perf_counter() - began < 15
     assert _value(sm, cells) >= _value(sm, start)
 

@@ -16,7 +16,9 @@ FAST = Config(time_limit=2, seed=0)
 
 
 def test_solve_names_pins_that_share_a_room_and_slot() -> None:
-    inst = make_instance(rooms=[room("r")], slots=1, topics=[topic("t1", pin=Pin("r", "s1")), topic("t2", pin=Pin("r", "s1"))])
+    inst = make_instance(
+        rooms=[room("r")], slots=1, topics=[topic("t1", pin=Pin("r", "s1")), topic("t2", pin=Pin("r", "s1"))]
+    )
     sol = solve(inst, FAST)
     assert sol.status is Status.INFEASIBLE
     assert sol.conflicts == ("topics[1].pinned: topics 't1' and 't2' are both pinned to room 'r' in slot 's1'",)
@@ -35,7 +37,8 @@ def test_solve_names_every_pin_of_a_conflict_only_the_solver_sees() -> None:
 
 def test_solve_names_a_facilitator_with_more_pinned_topics_than_slots() -> None:
     inst = make_instance(
-        rooms=[room("r"), room("q")], slots=2,
+        rooms=[room("r"), room("q")],
+        slots=2,
         topics=[topic(f"t{i}", facilitators=["f"], pin=Pin()) for i in (1, 2, 3)] + [topic("t4", pin=Pin())],
     )
     sol = solve(inst, FAST)
@@ -91,8 +94,11 @@ def test_solve_explains_a_topic_left_out_for_a_better_spread() -> None:
     sol = solve(inst, FAST)
     assert sorted(p.topic for p in sol.placements) == ["t1", "t3"]
     assert [(u.topic, u.reason) for u in sol.unscheduled] == [
-        ("t2", "all 2 room-slots are taken, and the topics scheduled instead give at least as many people a session "
-               "they marked in a slot that would otherwise have none (it has 2 marks)"),
+        (
+            "t2",
+            "all 2 room-slots are taken, and the topics scheduled instead give at least as many people a session "
+            "they marked in a slot that would otherwise have none (it has 2 marks)",
+        )
     ]
 
 
@@ -107,7 +113,10 @@ def test_solve_is_deterministic_for_the_same_seed_and_work() -> None:
     assert first.unscheduled == second.unscheduled
     assert first.stats is not None and second.stats is not None
     assert (first.stats.attendance, first.stats.overflow, first.stats.clashes) == (
-        second.stats.attendance, second.stats.overflow, second.stats.clashes)
+        second.stats.attendance,
+        second.stats.overflow,
+        second.stats.clashes,
+    )
 
 
 def test_solve_with_one_worker_is_deterministic_too() -> None:
@@ -175,7 +184,7 @@ def test_solve_leaves_out_a_topic_fewer_people_want_than_the_event_asks() -> Non
     )
     sol = solve(inst, FAST)
     assert [(u.topic, u.reason) for u in sol.unscheduled] == [
-        ("t3", "only 1 person wants it (marks and facilitators), fewer than the 2 a session needs at this event"),
+        ("t3", "only 1 person wants it (marks and facilitators), fewer than the 2 a session needs at this event")
     ]
     assert sol.stats is not None and (sol.stats.sessions_run, sol.stats.viable_left_out) == (2, 0)
     lower = replace(inst, event=replace(inst.event, min_interest=1))
@@ -192,5 +201,5 @@ def test_solve_explains_a_topic_whose_facilitator_is_busy_wherever_a_room_is_fre
     sol = solve(inst, FAST)
     assert [p.topic for p in sol.placements] == ["t1"]
     assert [(u.topic, u.reason) for u in sol.unscheduled] == [
-        ("t2", "every free room-slot is ruled out: 'q' in 's1': facilitator 'f' runs another session then"),
+        ("t2", "every free room-slot is ruled out: 'q' in 's1': facilitator 'f' runs another session then")
     ]

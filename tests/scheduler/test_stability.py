@@ -20,19 +20,13 @@ PREVIOUS = (
 )
 
 
-def _day(*, q_closed: tuple[str, ...] = (), t5_unavailable: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> Instance:
+def _day(
+    *, q_closed: tuple[str, ...] = (), t5_unavailable: tuple[str, ...] = (), extra: tuple[str, ...] = ()
+) -> Instance:
     return make_instance(
         rooms=[room("r"), room("q", unavailable=q_closed), room("x")],
         slots=3,
-        topics=[
-            "t1",
-            "t2",
-            "t3",
-            "t4",
-            topic("t5", facilitators=["f"], unavailable=t5_unavailable),
-            "t6",
-            *extra,
-        ],
+        topics=["t1", "t2", "t3", "t4", topic("t5", facilitators=["f"], unavailable=t5_unavailable), "t6", *extra],
         # Everybody marks everything, and d only t4 and t6, so those two are worth placing.
         marks={**{p: ["t1", "t2", "t3", "t4", "t5", "t6", *extra] for p in ("a", "b", "c")}, "d": ["t4", "t6"]},
     )
@@ -51,7 +45,10 @@ def test_resolve_after_room_closes_from_lunch_moves_only_what_was_in_it() -> Non
     assert _changed(PREVIOUS, sol.placements) == {"t4", "t6"}
     assert sol.moved == 2
     # The spare room takes them, in their own slots (d needs one of them in each).
-    assert {p for p in sol.placements if p.topic in ("t4", "t6")} == {Placement("t4", "x", "s2"), Placement("t6", "x", "s3")}
+    assert {p for p in sol.placements if p.topic in ("t4", "t6")} == {
+        Placement("t4", "x", "s2"),
+        Placement("t6", "x", "s3"),
+    }
 
 
 def test_resolve_keeps_placements_before_keep_before_exactly() -> None:
@@ -80,8 +77,11 @@ def test_resolve_without_changes_moves_nothing() -> None:
 
 def test_resolve_counts_a_withdrawn_topic_as_moved() -> None:
     inst = _day()
-    inst = dataclasses.replace(inst, topics=tuple(t for t in inst.topics if t.id != "t6"),
-                               interests=tuple(i for i in inst.interests if i.topic != "t6"))
+    inst = dataclasses.replace(
+        inst,
+        topics=tuple(t for t in inst.topics if t.id != "t6"),
+        interests=tuple(i for i in inst.interests if i.topic != "t6"),
+    )
     sol = solve(inst, FAST, previous=PREVIOUS, keep_before="s2")
     assert sol.moved == 1
     assert _changed(PREVIOUS, sol.placements) == {"t6"}
@@ -97,7 +97,9 @@ def test_resolve_moves_as_few_as_possible_on_a_generated_day() -> None:
     inst2 = dataclasses.replace(inst, rooms=tuple(closed if r.id == big.id else r for r in inst.rooms))
     sol = solve(inst2, Config(time_limit=1, seed=1), previous=first.placements, keep_before="s3")
     assert violations(inst2, sol.placements) == []
-    assert [p for p in sol.placements if p.slot in ("s1", "s2")] == [p for p in first.placements if p.slot in ("s1", "s2")]
+    assert [p for p in sol.placements if p.slot in ("s1", "s2")] == [
+        p for p in first.placements if p.slot in ("s1", "s2")
+    ]
     displaced = {p.topic for p in first.placements if p.room == big.id and p.slot in ("s3", "s4")}
     later = tuple(p for p in first.placements if p.slot in ("s3", "s4"))
     assert _changed(later, sol.placements) == displaced

@@ -27,8 +27,12 @@ def medium():
 
 
 def _attendance(marks: np.ndarray, size: np.ndarray, slot: np.ndarray, slots: int) -> int:
-    return int(sum(size[g] * len({int(slot[t]) for t in np.flatnonzero(marks[g]) if slot[t] < slots})
-                   for g in range(marks.shape[0])))
+    return int(
+        sum(
+            size[g] * len({int(slot[t]) for t in np.flatnonzero(marks[g]) if slot[t] < slots})
+            for g in range(marks.shape[0])
+        )
+    )
 
 
 @pytest.mark.parametrize("seed", range(30))
@@ -103,8 +107,9 @@ def test_the_same_seed_and_work_give_the_same_schedule_in_worker_processes(mediu
     here = tabu(inst, sm, start, work=2_000_000, seed=7 * 7919, deadline=float("inf"))
     again = tabu(inst, sm, start, work=2_000_000, seed=7 * 7919, deadline=float("inf"))
     assert here == again
-    there = anneal_restarts(inst, sm, start, work=2_000_000, seed=7, deadline=float("inf"), processes=2,
-                            max_runs=1, method="tabu")
+    there = anneal_restarts(
+        inst, sm, start, work=2_000_000, seed=7, deadline=float("inf"), processes=2, max_runs=1, method="tabu"
+    )
     assert _value(sm, there) >= _value(sm, here)  # the first of the two runs is this one
 
 
@@ -115,8 +120,15 @@ def test_it_stops_at_its_deadline_when_asked_and_at_the_ceiling(medium) -> None:
     assert time.perf_counter() - began < 2.0
     assert _value(sm, cut) > _value(sm, start)
     asked = time.perf_counter()
-    stopped = tabu(inst, sm, start, work=10**12, seed=2, deadline=float("inf"),
-                   should_stop=lambda: time.perf_counter() - asked > 0.5)
+    stopped = tabu(
+        inst,
+        sm,
+        start,
+        work=10**12,
+        seed=2,
+        deadline=float("inf"),
+        should_stop=lambda: time.perf_counter() - asked > 0.5,
+    )
     assert time.perf_counter() - asked < 1.5
     assert _value(sm, stopped) >= _value(sm, start)
     ceiling = _value(sm, start) + 1
@@ -142,8 +154,12 @@ def test_a_rule_holds_even_where_breaking_it_would_seat_more_people(rule: str) -
     rooms = (Room("a", "A", 30), Room("b", "B", 30))
     slots = (Slot("s1", "09:00", "09:50"), Slot("s2", "10:00", "10:50"))
     leader = ("lead",) if rule == "one leader" else ()
-    topics = (Topic("A1", "A1", facilitators=leader), Topic("A2", "A2", facilitators=leader),
-              Topic("B1", "B1"), Topic("B2", "B2"))
+    topics = (
+        Topic("A1", "A1", facilitators=leader),
+        Topic("A2", "A2", facilitators=leader),
+        Topic("B1", "B1"),
+        Topic("B2", "B2"),
+    )
     people, interests = [], []
     for a in ("A1", "A2"):
         for b in ("B1", "B2"):
@@ -151,8 +167,7 @@ def test_a_rule_holds_even_where_breaking_it_would_seat_more_people(rule: str) -
                 people.append(Attendee(f"{a}{b}-{k}"))
                 interests += [Interest(people[-1].id, a), Interest(people[-1].id, b)]
     avoid = (("A1", "A2"),) if rule == "avoid clash" else ()
-    inst = Instance(EventInfo(), rooms, slots, (*people, Attendee("lead")), topics, tuple(interests),
-                    avoid_clash=avoid)
+    inst = Instance(EventInfo(), rooms, slots, (*people, Attendee("lead")), topics, tuple(interests), avoid_clash=avoid)
     sm = build_model(inst, {})
     start = {0: (0, 0), 2: (0, 1), 1: (0, 1), 3: (0, 0)}  # A1+B2 | A2+B1: 60, every rule kept
     start = {ti: (next(c.index for c in sm.classes if (ti, c.index, si) in sm.x), si) for ti, (_, si) in start.items()}

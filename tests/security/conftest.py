@@ -18,8 +18,7 @@ StartServer = Callable[..., Server]
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, sqlite_template: Path,
-             tmp_path_factory: pytest.TempPathFactory) -> str:
+def database(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated database for this module: a SQLite file, and PostgreSQL when configured."""
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("security") / "security.db"

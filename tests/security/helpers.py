@@ -11,7 +11,9 @@ import httpx
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 EVENT_BODY: dict[str, Any] = {
-    "name": "Security Edcamp", "date": "2027-03-13", "timezone": "America/Los_Angeles",
+    "name": "Security Edcamp",
+    "date": "2027-03-13",
+    "timezone": "America/Los_Angeles",
     "rooms": [{"name": "Library", "capacity": 60}, {"name": "Room 2", "capacity": 25}],
     "slots": [{"start": "09:30", "end": "10:20"}, {"start": "10:30", "end": "11:20"}],
 }
@@ -68,8 +70,11 @@ def count_rows(database_url: str, table: str, **where: int) -> int:
     try:
         clause = " and ".join(f"{key} = :{key}" for key in where)
         with engine.connect() as connection:
-            return int(connection.execute(sa.text(f'select count(*) from "{table}"' + (f" where {clause}" if clause else "")),
-                                          where).scalar_one())
+            return int(
+                connection.execute(
+                    sa.text(f'select count(*) from "{table}"' + (f" where {clause}" if clause else "")), where
+                ).scalar_one()
+            )
     finally:
         engine.dispose()
 

@@ -16,15 +16,20 @@ from tests.security.helpers import ApiEvent, create_event, join, set_phase
 def _busy_event(http: httpx.Client, seed: int) -> ApiEvent:
     """An event big enough that its build uses the whole time it is given."""
     rng = random.Random(seed)
-    body = {"rooms": [{"name": f"Room {i}", "capacity": rng.randint(8, 30)} for i in range(6)],
-            "slots": [{"start": f"{9 + i:02d}:00", "end": f"{9 + i:02d}:50"} for i in range(5)]}
+    body = {
+        "rooms": [{"name": f"Room {i}", "capacity": rng.randint(8, 30)} for i in range(6)],
+        "slots": [{"start": f"{9 + i:02d}:00", "end": f"{9 + i:02d}:50"} for i in range(5)],
+    }
     event = create_event(http, **body)
     set_phase(http, event, "proposing")
     people = [join(http, event, f"T{i}") for i in range(40)]
     topics = []
     for i in range(45):
-        made = http.post(f"/api/v1/events/{event.code}/topics", json={"title": f"Topic {i}", "facilitate": True},
-                         headers=people[i % len(people)])
+        made = http.post(
+            f"/api/v1/events/{event.code}/topics",
+            json={"title": f"Topic {i}", "facilitate": True},
+            headers=people[i % len(people)],
+        )
         assert made.status_code == 201, made.text
         topics.append(made.json()["id"])
     for person in people:
@@ -34,19 +39,26 @@ def _busy_event(http: httpx.Client, seed: int) -> ApiEvent:
 
 
 def test_build_time_and_builds_at_once_are_capped(start_server: StartServer) -> None:
-    server = start_server(TWOFEET_SOLVER_MAX_TIME_LIMIT_S="8", TWOFEET_MAX_CONCURRENT_BUILDS="1",
-                          TWOFEET_MAX_QUEUED_BUILDS="0", TWOFEET_EVENT_CREATION_RATE="100/minute")
+    server = start_server(
+        TWOFEET_SOLVER_MAX_TIME_LIMIT_S="8",
+        TWOFEET_MAX_CONCURRENT_BUILDS="1",
+        TWOFEET_MAX_QUEUED_BUILDS="0",
+        TWOFEET_EVENT_CREATION_RATE="100/minute",
+    )
     with httpx.Client(base_url=server.url, timeout=30) as http:
         first, second = _busy_event(http, 1), _busy_event(http, 2)
-        too_long = http.post(f"/api/v1/events/{first.code}/schedule/build", json={"time_limit": 600},
-                             headers=first.organizer)
+        too_long = http.post(
+            f"/api/v1/events/{first.code}/schedule/build", json={"time_limit": 600}, headers=first.organizer
+        )
         assert too_long.status_code == 422 and too_long.json()["field"] == "time_limit", too_long.text
         assert "at most 8 seconds" in too_long.json()["detail"]
-        started = http.post(f"/api/v1/events/{first.code}/schedule/build", json={"time_limit": 8},
-                            headers=first.organizer)
+        started = http.post(
+            f"/api/v1/events/{first.code}/schedule/build", json={"time_limit": 8}, headers=first.organizer
+        )
         assert started.status_code == 202, started.text
-        refused = http.post(f"/api/v1/events/{second.code}/schedule/build", json={"time_limit": 2},
-                            headers=second.organizer)
+        refused = http.post(
+            f"/api/v1/events/{second.code}/schedule/build", json={"time_limit": 2}, headers=second.organizer
+        )
         running = http.get(f"/api/v1/events/{first.code}/schedule/build", headers=first.organizer).json()["running"]
         assert running, "the first build ended before the second was asked for; make the event bigger"
         assert refused.status_code == 429, refused.text
@@ -55,8 +67,9 @@ def test_build_time_and_builds_at_once_are_capped(start_server: StartServer) -> 
         while http.get(f"/api/v1/events/{first.code}/schedule/build", headers=first.organizer).json()["running"]:
             assert time.monotonic() < deadline
             time.sleep(0.3)
-        again = http.post(f"/api/v1/events/{second.code}/schedule/build", json={"time_limit": 1},
-                          headers=second.organizer)
+        again = http.post(
+            f"/api/v1/events/{second.code}/schedule/build", json={"time_limit": 1}, headers=second.organizer
+        )
         assert again.status_code == 202, again.text
 
 
@@ -66,24 +79,37 @@ def test_event_creation_is_rate_limited_per_client_address(start_server: StartSe
     with httpx.Client(base_url=server.url, timeout=30) as http:
         for _ in range(3):
             create_event(http)
-        refused = http.post("/api/v1/events", json={"name": "Fourth", "date": "2027-03-13",
-                                                    "rooms": [{"name": "A", "capacity": 3}],
-                                                    "slots": [{"start": "09:00", "end": "10:00"}]})
+        refused = http.post(
+            "/api/v1/events",
+            json={
+                "name": "Fourth",
+                "date": "2027-03-13",
+                "rooms": [{"name": "A", "capacity": 3}],
+                "slots": [{"start": "09:00", "end": "10:00"}],
+            },
+        )
         assert refused.status_code == 429, refused.text
         assert 0 < int(refused.headers["retry-after"]) <= 60
         assert "try again in" in refused.json()["detail"]
-        elsewhere = http.post("/api/v1/events", json={"name": "Other school", "date": "2027-03-13",
-                                                      "rooms": [{"name": "A", "capacity": 3}],
-                                                      "slots": [{"start": "09:00", "end": "10:00"}]},
-                              headers={"X-Forwarded-For": "10.20.30.40"})
+        elsewhere = http.post(
+            "/api/v1/events",
+            json={
+                "name": "Other school",
+                "date": "2027-03-13",
+                "rooms": [{"name": "A", "capacity": 3}],
+                "slots": [{"start": "09:00", "end": "10:00"}],
+            },
+            headers={"X-Forwarded-For": "10.20.30.40"},
+        )
         assert elsewhere.status_code == 201, elsewhere.text
 
 
 def test_builds_past_the_cap_wait_their_turn_and_the_queue_is_bounded(start_server: StartServer) -> None:
     """One build runs, the next waits and is told its place, a third is refused; the queued one's
     time starts when it does, and cancelling a queued build leaves the previous draft alone."""
-    server = start_server(TWOFEET_MAX_CONCURRENT_BUILDS="1", TWOFEET_MAX_QUEUED_BUILDS="1",
-                          TWOFEET_EVENT_CREATION_RATE="100/minute")
+    server = start_server(
+        TWOFEET_MAX_CONCURRENT_BUILDS="1", TWOFEET_MAX_QUEUED_BUILDS="1", TWOFEET_EVENT_CREATION_RATE="100/minute"
+    )
     with httpx.Client(base_url=server.url, timeout=30) as http:
         first, second, third = _busy_event(http, 1), _busy_event(http, 2), _busy_event(http, 3)
         build = "/api/v1/events/{}/schedule/build"

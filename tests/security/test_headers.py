@@ -16,14 +16,24 @@ from markdown_it import MarkdownIt
 from tests.realtime.live import ROOT, Server, free_port, server_env
 from tests.security.helpers import create_event, csrf_from, published_event
 
-HOSTILE_NOTES = ("Links and <script>alert('notes')</script> and <img src=x onerror=alert(2)>\n\n"
-                 "[click me](javascript:alert(3)) and [fine](https://example.org)\n\n[ref]: javascript:alert(4)\n")
+HOSTILE_NOTES = (
+    "Links and <script>alert('notes')</script> and <img src=x onerror=alert(2)>\n\n"
+    "[click me](javascript:alert(3)) and [fine](https://example.org)\n\n[ref]: javascript:alert(4)\n"
+)
 
 
 def test_every_answer_carries_the_safety_headers(http: httpx.Client) -> None:
     event = create_event(http)
-    for path in ("/", f"/e/{event.code}", f"/e/{event.code}/board", f"/api/v1/events/{event.code}", "/openapi.json",
-                 "/static/app.css", "/nowhere", "/api/docs"):
+    for path in (
+        "/",
+        f"/e/{event.code}",
+        f"/e/{event.code}/board",
+        f"/api/v1/events/{event.code}",
+        "/openapi.json",
+        "/static/app.css",
+        "/nowhere",
+        "/api/docs",
+    ):
         answer = http.get(path)
         assert answer.headers["x-content-type-options"] == "nosniff", path
         assert answer.headers["referrer-policy"] == "same-origin", path
@@ -48,9 +58,26 @@ def test_the_organizer_key_never_reaches_the_access_log(tmp_path: Path, database
     log_path = tmp_path / "access.log"
     env = {**os.environ, **server_env(database), "PYTHONPATH": str(ROOT)}
     with log_path.open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host",
-                                    "127.0.0.1", "--port", str(port), *uvicorn_command_line(), "--log-level", "info"],
-                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "app.main:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                *uvicorn_command_line(),
+                "--log-level",
+                "info",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         server = Server(port, {}, log_path)
         deadline = time.monotonic() + 120

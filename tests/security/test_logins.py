@@ -23,7 +23,8 @@ def _login(http: httpx.Client, code: str, password: str, address: str | None = N
 
 
 def test_guesses_get_429_per_address_and_per_event_and_the_link_still_works(
-        start_server: StartServer, database: str) -> None:
+    start_server: StartServer, database: str
+) -> None:
     server = start_server(TWOFEET_LOGIN_RATE_PER_CLIENT="4/minute", TWOFEET_LOGIN_RATE_PER_EVENT="7/minute")
     with httpx.Client(base_url=server.url, timeout=30) as http:
         event = create_event(http, password=PASSWORD)
@@ -41,14 +42,16 @@ def test_guesses_get_429_per_address_and_per_event_and_the_link_still_works(
         # Each wrong password that was checked left an audit line; the refused ones cost nothing.
         assert count_rows(database, "audit_entry") - audited == 7
         key = event.organize_link.split("key=", 1)[1]
-        by_link = http.post(f"/api/v1/events/{event.code}/login", json={"key": key},
-                            headers={"X-Forwarded-For": "10.0.0.3"})
+        by_link = http.post(
+            f"/api/v1/events/{event.code}/login", json={"key": key}, headers={"X-Forwarded-For": "10.0.0.3"}
+        )
         assert by_link.status_code == 200, by_link.text
 
 
 def test_the_right_password_works_again_after_the_lockout_window(start_server: StartServer) -> None:
-    server = start_server(TWOFEET_LOGIN_RATE_PER_CLIENT="3 per 3 seconds",
-                          TWOFEET_LOGIN_RATE_PER_EVENT="3 per 3 seconds")
+    server = start_server(
+        TWOFEET_LOGIN_RATE_PER_CLIENT="3 per 3 seconds", TWOFEET_LOGIN_RATE_PER_EVENT="3 per 3 seconds"
+    )
     with httpx.Client(base_url=server.url, timeout=30) as http:
         event = create_event(http, password=PASSWORD)
         for i in range(3):
@@ -96,8 +99,9 @@ def test_a_sign_in_checks_one_hash_with_twenty_organizers(start_server: StartSer
             with httpx.Client(base_url=server.url, timeout=30) as helper:
                 assert helper.get(f"/e/{event.code}/organize", params={"key": key}).status_code == 303
                 token = csrf_from(helper, f"/e/{event.code}/organize")
-                saved = helper.post(f"/e/{event.code}/organize/password",
-                                    data={"password": f"helper password {i}", "csrf_token": token})
+                saved = helper.post(
+                    f"/e/{event.code}/organize/password", data={"password": f"helper password {i}", "csrf_token": token}
+                )
                 assert saved.status_code == 200 and "Password saved" in saved.text, saved.text[:300]
         assert count_rows(database, "organizer") >= 20
         before = _checks(http)
@@ -118,15 +122,17 @@ def test_a_sign_in_checks_one_hash_with_twenty_organizers(start_server: StartSer
         assert tag is not None
 
 
-
 def _failed_logins(database: str) -> list[str]:
     import sqlalchemy as sa  # inline: only this test reads the audit lines themselves
 
     engine = sa.create_engine(database)
     try:
         with engine.connect() as connection:
-            return list(connection.execute(sa.text(
-                "select detail from audit_entry where action = 'login_failed' order by id")).scalars())
+            return list(
+                connection.execute(
+                    sa.text("select detail from audit_entry where action = 'login_failed' order by id")
+                ).scalars()
+            )
     finally:
         engine.dispose()
 
@@ -137,11 +143,13 @@ def test_a_refused_organizer_link_is_audited_with_its_address(start_server: Star
     with httpx.Client(base_url=server.url, timeout=30) as http:
         event = create_event(http)
         before = len(_failed_logins(database))
-        wrong = http.post(f"/api/v1/events/{event.code}/login", json={"key": "not-the-link"},
-                          headers={"X-Forwarded-For": "10.0.0.9"})
+        wrong = http.post(
+            f"/api/v1/events/{event.code}/login", json={"key": "not-the-link"}, headers={"X-Forwarded-For": "10.0.0.9"}
+        )
         assert wrong.status_code == 403, wrong.text
-        page = http.get(f"/e/{event.code}/organize", params={"key": "also-not-it"},
-                        headers={"X-Forwarded-For": "10.0.0.8"})
+        page = http.get(
+            f"/e/{event.code}/organize", params={"key": "also-not-it"}, headers={"X-Forwarded-For": "10.0.0.8"}
+        )
         assert page.status_code == 403 and "not valid for this event" in page.text
         details = _failed_logins(database)[before:]
         assert details == ["a wrong organizer link from 10.0.0.9", "a wrong organizer link from 10.0.0.8"], details

@@ -28,13 +28,17 @@ def test_refused_schedule_edit_makes_no_draft_version(live: Server, http: httpx.
         token = csrf_from(browser, console)
         rooms = http.get(f"/api/v1/events/{event.code}").json()
         room_id, slot_id = rooms["rooms"][0]["id"], rooms["slots"][0]["id"]
-        for data in ({"topic_id": "987654", "room_id": str(room_id), "slot_id": str(slot_id)},
-                     {"topic_id": "1", "room_id": "987654", "slot_id": str(slot_id)}):
+        for data in (
+            {"topic_id": "987654", "room_id": str(room_id), "slot_id": str(slot_id)},
+            {"topic_id": "1", "room_id": "987654", "slot_id": str(slot_id)},
+        ):
             refused = browser.post(f"{console}/place", data={**data, "csrf_token": token})
             assert refused.status_code == 404, (refused.status_code, refused.text[:300])
         for path in ("move", "unschedule", "pin"):
-            refused = browser.post(f"{console}/{path}", data={"placement_id": "987654", "room_id": str(room_id),
-                                                               "slot_id": str(slot_id), "csrf_token": token})
+            refused = browser.post(
+                f"{console}/{path}",
+                data={"placement_id": "987654", "room_id": str(room_id), "slot_id": str(slot_id), "csrf_token": token},
+            )
             assert refused.status_code == 404, (path, refused.status_code, refused.text[:300])
     assert count_rows(database, "schedule_run") == runs_before
     assert count_rows(database, "placement") == placements_before
@@ -44,9 +48,17 @@ def test_refused_create_form_creates_no_event(live: Server, database: str) -> No
     """The home page's form, refused for every field at once, writes nothing."""
     before = {table: count_rows(database, table) for table in ("event", "room", "time_slot", "organizer")}
     with httpx.Client(base_url=live.url, timeout=30) as browser:
-        data = {"name": "Edcamp Refused", "date": "2027-03-13", "timezone": "America/Los_Angeles",
-                "room_name": "Library", "room_capacity": "thirty", "room_features": "",
-                "slot_start": "10:00", "slot_end": "09:30", "csrf_token": csrf_from(browser, "/")}
+        data = {
+            "name": "Edcamp Refused",
+            "date": "2027-03-13",
+            "timezone": "America/Los_Angeles",
+            "room_name": "Library",
+            "room_capacity": "thirty",
+            "room_features": "",
+            "slot_start": "10:00",
+            "slot_end": "09:30",
+            "csrf_token": csrf_from(browser, "/"),
+        }
         refused = browser.post("/events", data=data, headers={"Origin": live.url})
         assert refused.status_code == 422, (refused.status_code, refused.text[:300])
         assert "Room 1: seats must be a whole number" in refused.text

@@ -25,8 +25,9 @@ def test_ten_megabyte_body_is_refused_with_413_before_parsing(http: httpx.Client
     huge = json.dumps({"title": "Tags", "tags": ["t"] * 2_000_000}).encode()
     assert len(huge) > 10_000_000
     started = time.monotonic()
-    answer = http.post(f"/api/v1/events/{event.code}/topics", content=huge,
-                       headers={**attendee, "content-type": "application/json"})
+    answer = http.post(
+        f"/api/v1/events/{event.code}/topics", content=huge, headers={**attendee, "content-type": "application/json"}
+    )
     assert answer.status_code == 413, answer.text[:300]
     assert answer.headers["content-type"] == "application/problem+json"
     assert "at most 1,000,000 bytes" in answer.json()["detail"]
@@ -44,8 +45,11 @@ def test_chunked_body_without_length_is_cut_off_with_413(http: httpx.Client) -> 
             yield b'"t",' * 5000
         yield b'"t"]}'
 
-    answer = http.post(f"/api/v1/events/{event.code}/topics", content=chunks(),
-                       headers={**attendee, "content-type": "application/json"})
+    answer = http.post(
+        f"/api/v1/events/{event.code}/topics",
+        content=chunks(),
+        headers={**attendee, "content-type": "application/json"},
+    )
     assert "content-length" not in answer.request.headers
     assert answer.status_code == 413, answer.text[:300]
     assert http.get(f"/api/v1/events/{event.code}/topics").json()["topics"] == []
@@ -58,8 +62,11 @@ def test_lists_and_strings_are_bounded_and_the_schema_says_so(http: httpx.Client
     event = create_event(http)
     set_phase(http, event, "proposing")
     attendee = join(http, event)
-    for body, field in [({"title": "x" * 121}, "title"), ({"title": "ok", "tags": ["a"] * 6}, "tags"),
-                        ({"title": "ok", "description": "d" * 1001}, "description")]:
+    for body, field in [
+        ({"title": "x" * 121}, "title"),
+        ({"title": "ok", "tags": ["a"] * 6}, "tags"),
+        ({"title": "ok", "description": "d" * 1001}, "description"),
+    ]:
         answer = http.post(f"/api/v1/events/{event.code}/topics", json=body, headers=attendee)
         assert answer.status_code == 422 and field in answer.text, answer.text
     schemas = http.get("/openapi.json").json()["components"]["schemas"]
@@ -71,17 +78,26 @@ def test_lists_and_strings_are_bounded_and_the_schema_says_so(http: httpx.Client
 
 
 def _import(path: Path, database: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())",
-                           "import", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), "TWOFEET_DATABASE_URL": database, **env})
+    return subprocess.run(
+        [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())", "import", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TWOFEET_DATABASE_URL": database, **env},
+    )
 
 
 def _event_file(title: str = "Robots") -> dict[str, object]:
-    return {"format": "twofeet.event/1", "event": {"name": "Imported", "date": "2027-03-13", "timezone": "UTC"},
-            "rooms": [{"id": "r1", "name": "Library", "capacity": 30}],
-            "slots": [{"id": "s1", "start": "09:00", "end": "10:00"}],
-            "attendees": [{"id": "a1", "name": "Ana"}],
-            "topics": [{"id": "t1", "title": title}], "interests": [{"attendee": "a1", "topic": "t1"}]}
+    return {
+        "format": "twofeet.event/1",
+        "event": {"name": "Imported", "date": "2027-03-13", "timezone": "UTC"},
+        "rooms": [{"id": "r1", "name": "Library", "capacity": 30}],
+        "slots": [{"id": "s1", "start": "09:00", "end": "10:00"}],
+        "attendees": [{"id": "a1", "name": "Ana"}],
+        "topics": [{"id": "t1", "title": title}],
+        "interests": [{"attendee": "a1", "topic": "t1"}],
+    }
 
 
 def test_import_refuses_oversized_nested_and_nul_files_without_a_traceback(tmp_path: Path, database: str) -> None:
@@ -100,8 +116,9 @@ def test_import_refuses_oversized_nested_and_nul_files_without_a_traceback(tmp_p
     nul = tmp_path / "nul.json"
     nul.write_text(json.dumps(_event_file("Ro\x00bots")))
     refused = _import(nul, database)
-    assert refused.returncode == 2 and "topics[0].title" in refused.stderr and "U+0000" in refused.stderr, \
+    assert refused.returncode == 2 and "topics[0].title" in refused.stderr and "U+0000" in refused.stderr, (
         refused.stderr[-500:]
+    )
     good = tmp_path / "good.json"
     good.write_text(json.dumps(_event_file()))
     imported = _import(good, database)

@@ -31,11 +31,11 @@ def test_nul_in_join_name_topic_title_and_description_is_refused(http: httpx.Cli
     attendee = join(http, event)
     topics = f"/api/v1/events/{event.code}/topics"
     _refused(http.post(topics, json={"title": "Maker\x00space"}, headers=attendee), "title")
-    _refused(http.post(topics, json={"title": "Makerspace", "description": "a\x07b"}, headers=attendee),
-             "description")
+    _refused(http.post(topics, json={"title": "Makerspace", "description": "a\x07b"}, headers=attendee), "description")
     _refused(http.post(topics, json={"title": "Makerspace", "tags": ["ok", "b\x00d"]}, headers=attendee), "tags")
-    made = http.post(topics, json={"title": "Makerspace", "description": "line one\nline two\ttabbed"},
-                     headers=attendee)
+    made = http.post(
+        topics, json={"title": "Makerspace", "description": "line one\nline two\ttabbed"}, headers=attendee
+    )
     assert made.status_code == 201, made.text  # newline and tab are text
     topic_id = made.json()["id"]
     _refused(http.patch(f"{topics}/{topic_id}", json={"title": "x\x00"}, headers=attendee), "title")
@@ -54,14 +54,29 @@ def test_nul_in_forms_is_refused_naming_the_field(live: Server) -> None:
         joined = post_form(phone, f"{page}/join", {"name": "Ana"}, page=page)
         assert joined.status_code == 303, joined.text[:300]
         _refused(post_form(phone, f"{page}/topics", {"title": "Ro\x00bots", "description": ""}, page=page), "title")
-        _refused(post_form(phone, f"{page}/topics", {"title": "Robots", "description": "\x00"}, page=page),
-                 "description")
+        _refused(
+            post_form(phone, f"{page}/topics", {"title": "Robots", "description": "\x00"}, page=page), "description"
+        )
         made = post_form(phone, f"{page}/topics", {"title": "Robots", "description": "two\r\nlines"}, page=page)
         assert made.status_code == 303, made.text[:300]
     with httpx.Client(base_url=live.url, timeout=30) as home:
-        _refused(post_form(home, "/events", {"name": NUL, "date": "2027-03-13", "timezone": "UTC",
-                                            "room_name": "Library", "room_capacity": "30",
-                                            "slot_start": "09:00", "slot_end": "10:00"}, page="/"), "name")
+        _refused(
+            post_form(
+                home,
+                "/events",
+                {
+                    "name": NUL,
+                    "date": "2027-03-13",
+                    "timezone": "UTC",
+                    "room_name": "Library",
+                    "room_capacity": "30",
+                    "slot_start": "09:00",
+                    "slot_end": "10:00",
+                },
+                page="/",
+            ),
+            "name",
+        )
 
 
 @pytest.mark.parametrize("override", ["\u202e", "\u2066", "\u202a"])
@@ -69,8 +84,7 @@ def test_bidi_overrides_are_stripped_from_titles(http: httpx.Client, override: s
     event = create_event(http)
     set_phase(http, event, "proposing")
     attendee = join(http, event)
-    made = http.post(f"/api/v1/events/{event.code}/topics", json={"title": f"Safe {override}txt.exe"},
-                     headers=attendee)
+    made = http.post(f"/api/v1/events/{event.code}/topics", json={"title": f"Safe {override}txt.exe"}, headers=attendee)
     assert made.status_code == 201, made.text
     assert made.json()["title"] == "Safe txt.exe"
     wall = http.get(f"/e/{event.code}/board").text
