@@ -7,7 +7,7 @@ chosen afterwards by a matching (:mod:`app.scheduler.rooms`). A room named in a 
 without a slot stays a class of its own, because two such topics must not share a slot.
 
 Each hard constraint is built by its own function below, labelled like the messages of
-:func:`app.scheduler.score.violations`. Topics that must be scheduled (pinned, or kept
+:func:`app.scheduler.score.violations`; the objectives are :mod:`app.scheduler.objective`'s. Topics that must be scheduled (pinned, or kept
 from a previous schedule) are enforced through assumption literals so that, when the
 model is infeasible, CP-SAT can name a small set of them that cannot hold together.
 """
@@ -19,10 +19,15 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from app.scheduler import objective
 from app.scheduler.instance import Instance, Room, Topic
-from app.scheduler.score import interest_sets
+from app.scheduler.objective import estimated_headcount
 
-__all__ = ["Fixed", "RoomClass", "SchedulingModel", "build_model"]
+# estimated_headcount is the objective's, and here too for the searches that import it from the model.
+__all__ = ["Fixed", "RoomClass", "SchedulingModel", "build_model", "estimated_headcount"]
+
+_X = dict[tuple[int, int, int], cp_model.IntVar]
+_Y = dict[tuple[int, int], cp_model.IntVar]
 
 
 @dataclass(frozen=True)
@@ -98,24 +103,6 @@ def room_classes(instance: Instance, singleton_rooms: set[str]) -> tuple[list[Ro
     return classes, class_of_room
 
 
-def estimated_headcount(instance: Instance) -> dict[str, float]:
-    """A slot-independent guess of each topic's headcount, for the overflow proxy.
-
-    An attendee with k marks over S slots is expected to split over k/S of them when
-    k > S; a facilitator counts fully.
-    """
-    n_slots = max(1, len(instance.slots))
-    marks = interest_sets(instance)
-    est: dict[str, float] = defaultdict(float)
-    for person, topics in marks.items():
-        share = 1.0 / max(1.0, len(topics) / n_slots)
-        for t in topics:
-            est[t] += share
-    for topic in instance.topics:
-        est[topic.id] += len(topic.facilitators)
-    return est
-
-
 def allowed_cells(
     instance: Instance,
     topic: Topic,
@@ -174,11 +161,43 @@ def build_model(
     model = cp_model.CpModel()
     singleton = {f.room for f in fixed.values() if f.room is not None and f.slot is None}
     classes, class_of_room = room_classes(instance, singleton)
-    n_slots = len(instance.slots)
     topic_index = {t.id: i for i, t in enumerate(instance.topics)}
+    x, y, placed, by_cell = _placement_vars(model, instance, classes, class_of_room, fixed, first_open_slot)
+    _rooms_not_double_booked(model, classes, by_cell)
+    _facilitators_not_double_booked(model, instance, y)
+    _avoid_clash(model, instance, y, topic_index)
+    must = _fixed_placed(model, fixed, placed, topic_index, explain)
+    groups = objective.coverage_groups(instance, y, topic_index)
+    attendance, cov_vars = objective.attendance(model, len(instance.slots), groups, y, placed)
+    stay, forced = objective.stay_literals(instance, previous or {}, x, class_of_room, topic_index)
+    return SchedulingModel(
+        model=model,
+        classes=classes,
+        class_of_room=class_of_room,
+        x=x,
+        y=y,
+        placed=placed,
+        attendance=attendance,
+        secondary=objective.secondary(instance, classes, x, placed, attendance),
+        must=must,
+        stay=stay,
+        forced_moves=forced,
+        groups=[(mult, tis) for tis, mult in groups],
+        cov=cov_vars,
+    )
 
-    x: dict[tuple[int, int, int], cp_model.IntVar] = {}
-    y: dict[tuple[int, int], cp_model.IntVar] = {}
+
+def _placement_vars(
+    model: cp_model.CpModel,
+    instance: Instance,
+    classes: list[RoomClass],
+    class_of_room: dict[str, int],
+    fixed: dict[str, Fixed],
+    first_open_slot: int,
+) -> tuple[_X, _Y, dict[int, cp_model.IntVar], dict[tuple[int, int], list[cp_model.IntVar]]]:
+    """x, y and placed for every topic, [topic-placed-twice] with them; and the x variables of each (class, slot)."""
+    x: _X = {}
+    y: _Y = {}
     placed: dict[int, cp_model.IntVar] = {}
     by_cell: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
     for ti, topic in enumerate(instance.topics):
@@ -201,32 +220,52 @@ def build_model(
                 y[(ti, si)] = ys
         # [topic-placed-twice]: at most once, exactly once when fixed.
         model.add(sum(y[(ti, si)] for si in slot_cells) == placed[ti])
+    return x, y, placed, by_cell
 
-    # [room-double-booked]: a class of k rooms holds at most k topics per slot.
+
+def _rooms_not_double_booked(
+    model: cp_model.CpModel, classes: list[RoomClass], by_cell: dict[tuple[int, int], list[cp_model.IntVar]]
+) -> None:
+    """[room-double-booked]: a class of k rooms holds at most k topics per slot."""
     for (ci, si), vars_ in by_cell.items():
         if len(vars_) > len(classes[ci].rooms):
             model.add(sum(vars_) <= len(classes[ci].rooms))
 
-    # [facilitator-double-booked]
+
+def _facilitators_not_double_booked(model: cp_model.CpModel, instance: Instance, y: _Y) -> None:
+    """[facilitator-double-booked]: a person runs at most one of their topics per slot."""
     runs: dict[str, list[int]] = defaultdict(list)
     for ti, topic in enumerate(instance.topics):
         for person in topic.facilitators:
             runs[person].append(ti)
     for person, tis in runs.items():
         if len(tis) > 1:
-            for si in range(n_slots):
+            for si in range(len(instance.slots)):
                 vars_ = [y[(ti, si)] for ti in tis if (ti, si) in y]
                 if len(vars_) > 1:
                     model.add_at_most_one(vars_)
 
-    # [avoid-clash]
+
+def _avoid_clash(model: cp_model.CpModel, instance: Instance, y: _Y, topic_index: dict[str, int]) -> None:
+    """[avoid-clash]: the two topics of a pair never share a slot."""
     for a, b in instance.avoid_clash:
         ai, bi = topic_index[a], topic_index[b]
-        for si in range(n_slots):
+        for si in range(len(instance.slots)):
             if (ai, si) in y and (bi, si) in y:
                 model.add_at_most_one([y[(ai, si)], y[(bi, si)]])
 
-    # [pin] and kept placements, through assumptions (see the module docstring).
+
+def _fixed_placed(
+    model: cp_model.CpModel,
+    fixed: dict[str, Fixed],
+    placed: dict[int, cp_model.IntVar],
+    topic_index: dict[str, int],
+    explain: bool,
+) -> dict[int, cp_model.IntVar]:
+    """[pin] and kept placements are placed, through assumptions when explaining (see the module docstring).
+
+    Where they go is already in :func:`allowed_cells`. Returns topic index -> its "must" literal.
+    """
     must: dict[int, cp_model.IntVar] = {}
     for tid, _ in sorted(fixed.items(), key=lambda kv: topic_index[kv[0]]):
         ti = topic_index[tid]
@@ -239,90 +278,4 @@ def build_model(
             must[ti] = placed[ti]
     if explain:
         model.add_assumptions(list(must.values()))
-
-    # Attendance: attendees with the same set of coverable topics form one group.
-    marks = interest_sets(instance)
-    covering: dict[str, set[int]] = defaultdict(set)
-    for person, topics in marks.items():
-        covering[person] |= {topic_index[t] for t in topics}
-    for ti, topic in enumerate(instance.topics):
-        for person in topic.facilitators:
-            covering[person].add(ti)
-    group_count: dict[tuple[int, ...], int] = defaultdict(int)
-    for person in sorted(covering):
-        usable = tuple(sorted(ti for ti in covering[person] if any((ti, si) in y for si in range(n_slots))))
-        if usable:
-            group_count[usable] += 1
-    terms: list[cp_model.LinearExprT] = []
-    cov_vars: dict[tuple[int, int], cp_model.IntVar] = {}
-    groups = sorted(group_count.items(), key=lambda kv: kv[0])
-    for gi, (tis, mult) in enumerate(groups):
-        if len(tis) == 1:
-            terms.append(mult * placed[tis[0]])
-            continue
-        covered = []
-        for si in range(n_slots):
-            options = [y[(ti, si)] for ti in tis if (ti, si) in y]
-            if not options:
-                continue
-            if len(options) == 1:
-                covered.append(options[0])
-                continue
-            cov = model.new_bool_var(f"cov[{gi},{si}]")
-            model.add_bool_or(options).only_enforce_if(cov)
-            covered.append(cov)
-            cov_vars[(gi, si)] = cov
-        # A placed topic covers one slot only: a cut the LP relaxation needs when
-        # there are fewer room-slots than topics.
-        if len(covered) > 1:
-            model.add(sum(covered) <= sum(placed[ti] for ti in tis))
-        terms.append(mult * sum(covered))
-    attendance = cp_model.LinearExpr.sum(terms) if terms else cp_model.LinearExpr.constant(0)
-
-    # Secondary objective (minimise): overflow against the class capacity with a
-    # slot-independent headcount guess, and the clash proxy "marks placed minus slots
-    # covered" (= clashes when nobody has three marks in one slot). Scaled to integers.
-    est = estimated_headcount(instance)
-    interested = defaultdict(int)
-    for person, topics in marks.items():
-        for t in topics:
-            interested[t] += 1
-    secondary_terms: list[cp_model.LinearExprT] = []
-    for (ti, ci, si), var in x.items():
-        over = est[instance.topics[ti].id] - classes[ci].capacity
-        if over > 0:
-            secondary_terms.append(int(round(over * 10)) * 10 * var)
-    for ti in placed:
-        n = interested[instance.topics[ti].id]
-        if n:
-            secondary_terms.append(n * placed[ti])
-    secondary = cp_model.LinearExpr.sum(secondary_terms) - attendance if secondary_terms else -attendance
-
-    stay: dict[int, cp_model.IntVar] = {}
-    forced = 0
-    for tid, (room, slot) in sorted((previous or {}).items()):
-        ti = topic_index.get(tid)
-        key = None
-        if ti is not None and room in class_of_room:
-            si = [s.id for s in instance.slots].index(slot) if slot in instance.slot_ids else -1
-            key = (ti, class_of_room[room], si)
-        if key is not None and key in x:
-            stay[key[0]] = x[key]
-        else:
-            forced += 1
-
-    return SchedulingModel(
-        model=model,
-        classes=classes,
-        class_of_room=class_of_room,
-        x=x,
-        y=y,
-        placed=placed,
-        attendance=attendance,
-        secondary=secondary,
-        must=must,
-        stay=stay,
-        forced_moves=forced,
-        groups=[(mult, tis) for tis, mult in groups],
-        cov=cov_vars,
-    )
+    return must
