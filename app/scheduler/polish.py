@@ -87,6 +87,157 @@ class _Slots:
         return flow.optimal_cost(), clashes
 
 
+#: One step of a change: (topic index, slot index, +1 joins / -1 leaves).
+_Change = tuple[int, int, int]
+
+
+class _Schedule:
+    """The schedule being polished: each topic's slot, each slot's topics and exact cost, and
+    the coverage counts that tell a change's effect on attendance."""
+
+    def __init__(self, instance: Instance, sm: SchedulingModel, cells: dict[int, tuple[int, int]]) -> None:
+        n_slots = len(instance.slots)
+        n_topics = len(instance.topics)
+        self.slots = _Slots(instance, sm)
+        self.allowed: list[dict[int, int]] = [{} for _ in range(n_topics)]  # slot -> a class that may hold it
+        for ti, ci, si in sorted(sm.x):
+            self.allowed[ti].setdefault(si, ci)
+        self.must = set(sm.must)
+        self.groups_of: list[list[tuple[int, int]]] = [[] for _ in range(n_topics)]
+        for gi, (mult, tis) in enumerate(sm.groups):
+            for ti in tis:
+                self.groups_of[ti].append((gi, mult))
+        self.cnt = [[0] * n_slots for _ in sm.groups]
+        index = {t.id: i for i, t in enumerate(instance.topics)}
+        self.partners: list[set[int]] = [set() for _ in range(n_topics)]
+        for a, b in instance.avoid_clash:
+            self.partners[index[a]].add(index[b])
+            self.partners[index[b]].add(index[a])
+        self.runners = [set(t.facilitators) for t in instance.topics]
+        wanted = viable_topics(instance)
+        self.viable = [t.id in wanted for t in instance.topics]
+        self.slot_of: dict[int, int] = {ti: si for ti, (_ci, si) in cells.items()}
+        self.members: list[list[int]] = [[] for _ in range(n_slots)]
+        for ti, si in sorted(self.slot_of.items()):
+            self.members[si].append(ti)
+            for gi, _ in self.groups_of[ti]:
+                self.cnt[gi][si] += 1
+        self.costs: list[tuple[int, int]] = []
+        #: False when the start does not fit the real rooms (then it is left alone).
+        self.fits_rooms = True
+        for si in range(n_slots):
+            c = self.slots.cost(si, self.members[si])
+            if c is None:
+                self.fits_rooms = False
+                break
+            self.costs.append(c)
+        self.movable = [ti for ti in range(n_topics) if self.allowed[ti]]
+
+    def fits(self, ti: int, si: int, without: tuple[int, ...]) -> bool:
+        """Topic ``ti`` may join slot ``si`` (once the topics ``without`` leave it)."""
+        if si not in self.allowed[ti]:
+            return False
+        for other in self.members[si]:
+            if other in without:
+                continue
+            if self.runners[ti] & self.runners[other] or other in self.partners[ti]:
+                return False
+        return True
+
+    def delta_attendance(self, changes: list[_Change]) -> int:
+        """Sum of attendance changes for (topic, slot, +1/-1) applied in order (then undone)."""
+        total = 0
+        applied = []
+        for ti, si, sign in changes:
+            for gi, mult in self.groups_of[ti]:
+                before = self.cnt[gi][si]
+                self.cnt[gi][si] += sign
+                if before == 0 and sign > 0:
+                    total += mult
+                elif before == 1 and sign < 0:
+                    total -= mult
+            applied.append((ti, si, sign))
+        for ti, si, sign in reversed(applied):
+            for gi, _ in self.groups_of[ti]:
+                self.cnt[gi][si] -= sign
+        return total
+
+    def delta_sessions(self, changes: list[_Change]) -> int:
+        """Change in viable topics placed: a topic only removed is dropped, only added is new."""
+        net: dict[int, int] = {}
+        for ti, _si, sign in changes:
+            net[ti] = net.get(ti, 0) + sign
+        return sum(n for ti, n in net.items() if self.viable[ti])
+
+    def costs_after(self, touched: dict[int, list[int]]) -> dict[int, tuple[int, int]] | None:
+        """The exact cost of each touched slot holding its new topics; None if one fits no rooms."""
+        new_costs = {}
+        for si, topics in touched.items():
+            c = self.slots.cost(si, topics)
+            if c is None:
+                return None
+            new_costs[si] = c
+        return new_costs
+
+    def apply(self, changes: list[_Change], new_costs: dict[int, tuple[int, int]]) -> None:
+        for t, si, sign in changes:
+            for gi, _ in self.groups_of[t]:
+                self.cnt[gi][si] += sign
+            if sign < 0:
+                self.members[si].remove(t)
+                del self.slot_of[t]
+            else:
+                self.members[si].append(t)
+                self.slot_of[t] = si
+        for si, c in new_costs.items():
+            self.costs[si] = c
+
+    def total_cost(self) -> tuple[int, int]:
+        return sum(c[0] for c in self.costs), sum(c[1] for c in self.costs)
+
+
+def _propose(schedule: _Schedule, rng: random.Random) -> tuple[list[_Change], dict[int, list[int]]] | None:
+    """A random drop, move or swap of a random topic: its changes and each touched slot's new topics.
+
+    None when the draw is not a legal change (a move to where it is, a facilitator or
+    avoid_clash conflict, a swap that would drop a fixed topic).
+    """
+    members = schedule.members
+    ti = schedule.movable[rng.randrange(len(schedule.movable))]
+    kind = rng.random()
+    s1 = schedule.slot_of.get(ti)
+    if s1 is not None and kind < 0.1 and ti not in schedule.must:
+        return [(ti, s1, -1)], {s1: [t for t in members[s1] if t != ti]}  # drop
+    s2 = rng.choice(list(schedule.allowed[ti]))
+    if s2 == s1:
+        return None
+    occupants = members[s2]
+    touched: dict[int, list[int]] = {}
+    if kind < 0.5 or not occupants:  # move (or add) ti to s2
+        if not schedule.fits(ti, s2, ()):
+            return None
+        touched[s2] = occupants + [ti]
+        changes = [(ti, s2, +1)]
+        if s1 is not None:
+            touched[s1] = [t for t in members[s1] if t != ti]
+            changes.insert(0, (ti, s1, -1))
+        return changes, touched
+    tj = occupants[rng.randrange(len(occupants))]  # swap ti with tj of s2 (or replace tj)
+    if tj in schedule.must and s1 is None:
+        return None
+    if not schedule.fits(ti, s2, (tj,)):
+        return None
+    if s1 is not None and not schedule.fits(tj, s1, (ti,)):
+        return None
+    touched[s2] = [t for t in occupants if t != tj] + [ti]
+    changes = [(tj, s2, -1), (ti, s2, +1)]
+    if s1 is not None:
+        touched[s1] = [t for t in members[s1] if t != ti] + [tj]
+        # Removals first: a topic's slot is rewritten by its addition.
+        changes = [(ti, s1, -1), (tj, s2, -1), (tj, s1, +1), (ti, s2, +1)]
+    return changes, touched
+
+
 def polish(
     instance: Instance,
     sm: SchedulingModel,
@@ -104,85 +255,33 @@ def polish(
     final room choice is :func:`app.scheduler.rooms.assign_rooms`, which the
     per-slot matching here mirrors).
     """
-    n_slots = len(instance.slots)
-    n_topics = len(instance.topics)
-    if not cells or n_slots == 0:
+    if not cells or len(instance.slots) == 0:
         return dict(cells)
     rng = random.Random(seed)
-    slots = _Slots(instance, sm)
-    allowed: list[dict[int, int]] = [{} for _ in range(n_topics)]  # slot -> a class that may hold it
-    for ti, ci, si in sorted(sm.x):
-        allowed[ti].setdefault(si, ci)
-    must = set(sm.must)
-    groups_of: list[list[tuple[int, int]]] = [[] for _ in range(n_topics)]
-    for gi, (mult, tis) in enumerate(sm.groups):
-        for ti in tis:
-            groups_of[ti].append((gi, mult))
-    cnt = [[0] * n_slots for _ in sm.groups]
-    index = {t.id: i for i, t in enumerate(instance.topics)}
-    partners: list[set[int]] = [set() for _ in range(n_topics)]
-    for a, b in instance.avoid_clash:
-        partners[index[a]].add(index[b])
-        partners[index[b]].add(index[a])
-    runners = [set(t.facilitators) for t in instance.topics]
-    wanted = viable_topics(instance)
-    viable = [t.id in wanted for t in instance.topics]
-
-    slot_of: dict[int, int] = {ti: si for ti, (_ci, si) in cells.items()}
-    members: list[list[int]] = [[] for _ in range(n_slots)]
-    for ti, si in sorted(slot_of.items()):
-        members[si].append(ti)
-        for gi, _ in groups_of[ti]:
-            cnt[gi][si] += 1
-    costs: list[tuple[int, int]] = []
-    for si in range(n_slots):
-        c = slots.cost(si, members[si])
-        if c is None:  # the start does not fit the real rooms; leave it alone
-            return dict(cells)
-        costs.append(c)
-    movable = [ti for ti in range(n_topics) if allowed[ti]]
-    if not movable:
+    schedule = _Schedule(instance, sm, cells)
+    if not schedule.fits_rooms or not schedule.movable:
         return dict(cells)
+    best_slot_of = _search(schedule, rng, work=work, deadline=deadline, should_stop=should_stop)
+    allowed = schedule.allowed
+    return {
+        ti: (cells[ti] if ti in cells and cells[ti][1] == si else (allowed[ti][si], si))
+        for ti, si in best_slot_of.items()
+    }
 
-    def fits(ti: int, si: int, without: tuple[int, ...]) -> bool:
-        if si not in allowed[ti]:
-            return False
-        for other in members[si]:
-            if other in without:
-                continue
-            if runners[ti] & runners[other] or other in partners[ti]:
-                return False
-        return True
 
-    def delta_attendance(changes: list[tuple[int, int, int]]) -> int:
-        """Sum of attendance changes for (topic, slot, +1/-1) applied in order (then undone)."""
-        total = 0
-        applied = []
-        for ti, si, sign in changes:
-            for gi, mult in groups_of[ti]:
-                before = cnt[gi][si]
-                cnt[gi][si] += sign
-                if before == 0 and sign > 0:
-                    total += mult
-                elif before == 1 and sign < 0:
-                    total -= mult
-            applied.append((ti, si, sign))
-        for ti, si, sign in reversed(applied):
-            for gi, _ in groups_of[ti]:
-                cnt[gi][si] -= sign
-        return total
+def _search(
+    schedule: _Schedule, rng: random.Random, *, work: int, deadline: float, should_stop: Callable[[], bool] | None
+) -> dict[int, int]:
+    """Random changes to ``schedule`` until ``work`` is done or the deadline: the best slot_of seen.
 
-    def delta_sessions(changes: list[tuple[int, int, int]]) -> int:
-        """Change in viable topics placed: a topic only removed is dropped, only added is new."""
-        net: dict[int, int] = {}
-        for ti, _si, sign in changes:
-            net[ti] = net.get(ti, 0) + sign
-        return sum(n for ti, n in net.items() if viable[ti])
-
+    Better is more attendance, then more sessions run, then less overflow, then fewer clashes.
+    """
+    slots = schedule.slots
     attendance = 0  # relative to the start
     sessions = 0  # viable topics placed, relative to the start
-    best_key = (attendance, sessions, -sum(c[0] for c in costs), -sum(c[1] for c in costs))
-    best_slot_of = dict(slot_of)
+    overflow, clashes = schedule.total_cost()
+    best_key = (attendance, sessions, -overflow, -clashes)
+    best_slot_of = dict(schedule.slot_of)
     step = 0
     # It cools by work done or by time used, whichever is further along (by the clock the solver
     # gives it more work than fits, so the deadline ends it, cold).
@@ -196,82 +295,49 @@ def polish(
             if now > deadline or (should_stop is not None and should_stop()):
                 break
             time_used = (now - began) / (deadline - began) if deadline > began else 1.0
-        ti = movable[rng.randrange(len(movable))]
-        kind = rng.random()
-        changes: list[tuple[int, int, int]] = []
-        touched: dict[int, list[int]] = {}
-        s1 = slot_of.get(ti)
-        if s1 is not None and kind < 0.1 and ti not in must:
-            touched[s1] = [t for t in members[s1] if t != ti]  # drop
-            changes = [(ti, s1, -1)]
-        else:
-            s2 = rng.choice(list(allowed[ti]))
-            if s2 == s1:
-                continue
-            occupants = members[s2]
-            if kind < 0.5 or not occupants:
-                if not fits(ti, s2, ()):
-                    continue
-                touched[s2] = occupants + [ti]
-                changes = [(ti, s2, +1)]
-                if s1 is not None:
-                    touched[s1] = [t for t in members[s1] if t != ti]
-                    changes.insert(0, (ti, s1, -1))
-            else:
-                tj = occupants[rng.randrange(len(occupants))]
-                if tj in must and s1 is None:
-                    continue
-                if not fits(ti, s2, (tj,)):
-                    continue
-                if s1 is not None and not fits(tj, s1, (ti,)):
-                    continue
-                touched[s2] = [t for t in occupants if t != tj] + [ti]
-                changes = [(tj, s2, -1), (ti, s2, +1)]
-                if s1 is not None:
-                    touched[s1] = [t for t in members[s1] if t != ti] + [tj]
-                    # Removals first: a topic's slot is rewritten by its addition.
-                    changes = [(ti, s1, -1), (tj, s2, -1), (tj, s1, +1), (ti, s2, +1)]
-        gain = delta_attendance(changes)
-        more = delta_sessions(changes)
+        proposed = _propose(schedule, rng)
+        if proposed is None:
+            continue
+        changes, touched = proposed
+        gain = schedule.delta_attendance(changes)
+        more = schedule.delta_sessions(changes)
         if gain < 0 or (gain == 0 and more < 0):  # attendance first, then sessions run: never given up
             continue
-        new_costs = {}
-        ok = True
-        for si, topics in touched.items():
-            c = slots.cost(si, topics)
-            if c is None:
-                ok = False
-                break
-            new_costs[si] = c
-        if not ok:
+        new_costs = schedule.costs_after(touched)
+        if new_costs is None:
             continue
-        old = (sum(costs[si][0] for si in touched), sum(costs[si][1] for si in touched))
-        new = (sum(c[0] for c in new_costs.values()), sum(c[1] for c in new_costs.values()))
-        if gain == 0 and more == 0 and new > old:
-            # Annealing on overflow (thousandths of a person) then clashes (one clash
-            # weighs a thousandth): a worse step is taken now and then, to leave a
-            # local optimum; the best schedule seen is what is returned.
-            worse = (new[0] - old[0]) + (new[1] - old[1])
-            temp = T_START * (T_END / T_START) ** min(1.0, max(slots.work / work, time_used))
-            if worse > 0 and rng.random() >= math.exp(-worse / temp):
+        if gain == 0 and more == 0:
+            cooled = min(1.0, max(slots.work / work, time_used))
+            if not _accepted(schedule, touched, new_costs, cooled, rng):
                 continue
-        for t, si, sign in changes:
-            for gi, _ in groups_of[t]:
-                cnt[gi][si] += sign
-            if sign < 0:
-                members[si].remove(t)
-                del slot_of[t]
-            else:
-                members[si].append(t)
-                slot_of[t] = si
-        for si, c in new_costs.items():
-            costs[si] = c
+        schedule.apply(changes, new_costs)
         attendance += gain
         sessions += more
-        key = (attendance, sessions, -sum(c[0] for c in costs), -sum(c[1] for c in costs))
+        overflow, clashes = schedule.total_cost()
+        key = (attendance, sessions, -overflow, -clashes)
         if key > best_key:
-            best_key, best_slot_of = key, dict(slot_of)
-    return {
-        ti: (cells[ti] if ti in cells and cells[ti][1] == si else (allowed[ti][si], si))
-        for ti, si in best_slot_of.items()
-    }
+            best_key, best_slot_of = key, dict(schedule.slot_of)
+    return best_slot_of
+
+
+def _accepted(
+    schedule: _Schedule,
+    touched: dict[int, list[int]],
+    new_costs: dict[int, tuple[int, int]],
+    cooled: float,
+    rng: random.Random,
+) -> bool:
+    """Whether a change that keeps attendance and sessions run is taken.
+
+    A better or equal (overflow, clashes) always is. A worse one is taken now and then, as
+    in annealing on overflow (thousandths of a person) then clashes (one clash weighs a
+    thousandth), to leave a local optimum; the best schedule seen is what is returned.
+    ``cooled`` is how far along the cooling is, from 0 to 1.
+    """
+    old = (sum(schedule.costs[si][0] for si in touched), sum(schedule.costs[si][1] for si in touched))
+    new = (sum(c[0] for c in new_costs.values()), sum(c[1] for c in new_costs.values()))
+    if new <= old:
+        return True
+    worse = (new[0] - old[0]) + (new[1] - old[1])
+    temp = T_START * (T_END / T_START) ** cooled
+    return not (worse > 0 and rng.random() >= math.exp(-worse / temp))

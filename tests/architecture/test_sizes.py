@@ -43,7 +43,6 @@ LONG_FUNCTIONS = {
     "scheduler/checks.py:pin_problems": 92,
     "scheduler/command.py:main": 95,
     "scheduler/fill.py:fill_viable": 90,
-    "scheduler/polish.py:polish": 188,
     "scheduler/reasons.py:unscheduled_reasons": 77,
     "scheduler/remote.py:solve_in_worker": 63,
     "scheduler/rooms.py:assign_rooms": 68,
