@@ -18,7 +18,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from app.scheduler.instance import Instance
+from app.scheduler.instance import Instance, Room, Topic
 
 __all__ = ["Problem", "pin_problems", "reference_problems", "valid_time"]
 
@@ -92,11 +92,17 @@ def reference_problems(instance: Instance) -> list[Problem]:
     out += _duplicates("slot", "slots", [s.id for s in instance.slots])
     out += _duplicates("attendee", "attendees", [a.id for a in instance.attendees])
     out += _duplicates("topic", "topics", [t.id for t in instance.topics])
-    slot_ids = {s.id for s in instance.slots}
-    attendee_ids = {a.id for a in instance.attendees}
-    topic_ids = {t.id for t in instance.topics}
-    room_ids = {r.id for r in instance.rooms}
+    out += _slot_problems(instance)
+    out += _room_problems(instance)
+    out += _topic_problems(instance)
+    out += _interest_problems(instance)
+    out += _clash_problems(instance)
+    return out
 
+
+def _slot_problems(instance: Instance) -> list[Problem]:
+    """Times that are not HH:MM, slots that end before they start or overlap the one before."""
+    out: list[Problem] = []
     previous_end: str | None = None
     for i, slot in enumerate(instance.slots):
         for part in ("start", "end"):
@@ -125,7 +131,13 @@ def reference_problems(instance: Instance) -> list[Problem]:
                     )
                 )
             previous_end = slot.end
+    return out
 
+
+def _room_problems(instance: Instance) -> list[Problem]:
+    """Capacities that are not positive whole numbers, unknown unavailable slots."""
+    out: list[Problem] = []
+    slot_ids = {s.id for s in instance.slots}
     for i, room in enumerate(instance.rooms):
         if not _is_positive_int(room.capacity):
             out.append(
@@ -137,7 +149,15 @@ def reference_problems(instance: Instance) -> list[Problem]:
             )
         for s in sorted(room.unavailable_slots - slot_ids):
             out.append(Problem(f"rooms[{i}].unavailable_slots", s, f"unknown slot {s!r}"))
+    return out
 
+
+def _topic_problems(instance: Instance) -> list[Problem]:
+    """Unknown or repeated facilitators, unknown unavailable slots, pins to unknown rooms or slots."""
+    out: list[Problem] = []
+    slot_ids = {s.id for s in instance.slots}
+    attendee_ids = {a.id for a in instance.attendees}
+    room_ids = {r.id for r in instance.rooms}
     for i, topic in enumerate(instance.topics):
         seen: set[str] = set()
         for a in topic.facilitators:
@@ -154,7 +174,14 @@ def reference_problems(instance: Instance) -> list[Problem]:
                 out.append(Problem(f"topics[{i}].pinned.room", pin.room, f"unknown room {pin.room!r}"))
             if pin.slot is not None and pin.slot not in slot_ids:
                 out.append(Problem(f"topics[{i}].pinned.slot", pin.slot, f"unknown slot {pin.slot!r}"))
+    return out
 
+
+def _interest_problems(instance: Instance) -> list[Problem]:
+    """Marks by unknown attendees or of unknown topics, bad weights, a topic marked twice by one person."""
+    out: list[Problem] = []
+    attendee_ids = {a.id for a in instance.attendees}
+    topic_ids = {t.id for t in instance.topics}
     pairs: set[tuple[str, str]] = set()
     for i, interest in enumerate(instance.interests):
         if interest.attendee not in attendee_ids:
@@ -181,7 +208,13 @@ def reference_problems(instance: Instance) -> list[Problem]:
                 )
             )
         pairs.add(pair)
+    return out
 
+
+def _clash_problems(instance: Instance) -> list[Problem]:
+    """avoid_clash pairs that are not two known, different topics."""
+    out: list[Problem] = []
+    topic_ids = {t.id for t in instance.topics}
     for i, clash in enumerate(instance.avoid_clash):
         if len(clash) != 2:
             out.append(Problem(f"avoid_clash[{i}]", None, "a pair must name exactly two topics"))
@@ -212,79 +245,94 @@ def pin_problems(instance: Instance) -> list[Problem]:
     """
     out: list[Problem] = []
     rooms = {r.id: r for r in instance.rooms}
-    index = {t.id: i for i, t in enumerate(instance.topics)}
     slot_ids = [s.id for s in instance.slots]
     by_cell: dict[tuple[str, str], str] = {}
     by_slot: dict[str, list[str]] = defaultdict(list)
     clashes = _clash_set(instance)
+    topic_of = {t.id: t for t in instance.topics}
     for i, topic in enumerate(instance.topics):
-        pin = topic.pinned
-        if pin is None:
+        if topic.pinned is None:
             continue
         key = f"topics[{i}].pinned"
-        tid = topic.id
-        if pin.slot is not None and pin.slot in topic.unavailable_slots:
-            out.append(
-                Problem(key, tid, f"topic {tid!r} is pinned to slot {pin.slot!r}, which it lists as unavailable")
+        out += _pin_alone_problems(key, topic, rooms, slot_ids)
+        out += _pinned_together_problems(key, topic, topic_of, by_cell, by_slot, clashes)
+    return out
+
+
+def _pin_alone_problems(key: str, topic: Topic, rooms: dict[str, Room], slot_ids: list[str]) -> list[Problem]:
+    """What one pin breaks on its own: unavailable slots, a room's missing features."""
+    out: list[Problem] = []
+    pin = topic.pinned
+    assert pin is not None
+    tid = topic.id
+    if pin.slot is not None and pin.slot in topic.unavailable_slots:
+        out.append(Problem(key, tid, f"topic {tid!r} is pinned to slot {pin.slot!r}, which it lists as unavailable"))
+    room = rooms.get(pin.room) if pin.room is not None else None
+    if room is None:
+        return out
+    for need in sorted(topic.needs - room.features):
+        out.append(
+            Problem(key, tid, f"topic {tid!r} is pinned to room {room.id!r}, which lacks the needed feature {need!r}")
+        )
+    if pin.slot is not None and pin.slot in room.unavailable_slots:
+        out.append(
+            Problem(
+                key,
+                tid,
+                f"topic {tid!r} is pinned to room {room.id!r} in slot {pin.slot!r}, when that room is unavailable",
             )
-        room = rooms.get(pin.room) if pin.room is not None else None
-        if room is not None:
-            for need in sorted(topic.needs - room.features):
+        )
+    if pin.slot is None and all(s in room.unavailable_slots or s in topic.unavailable_slots for s in slot_ids):
+        out.append(
+            Problem(
+                key, tid, f"topic {tid!r} is pinned to room {room.id!r}, which is free in no slot the topic can use"
+            )
+        )
+    return out
+
+
+def _pinned_together_problems(
+    key: str,
+    topic: Topic,
+    topic_of: dict[str, Topic],
+    by_cell: dict[tuple[str, str], str],
+    by_slot: dict[str, list[str]],
+    clashes: set[tuple[str, str]],
+) -> list[Problem]:
+    """What a pin to a slot breaks with the pins before it (room, facilitators, avoid_clash);
+    records it in ``by_cell`` and ``by_slot`` for the pins after it."""
+    out: list[Problem] = []
+    pin = topic.pinned
+    assert pin is not None
+    tid = topic.id
+    if pin.slot is None:
+        return out
+    if pin.room is not None:
+        other = by_cell.get((pin.room, pin.slot))
+        if other is not None:
+            out.append(
+                Problem(
+                    key, tid, f"topics {other!r} and {tid!r} are both pinned to room {pin.room!r} in slot {pin.slot!r}"
+                )
+            )
+        by_cell[(pin.room, pin.slot)] = tid
+    for other in by_slot[pin.slot]:
+        for person in topic.facilitators:
+            if person in topic_of[other].facilitators:
                 out.append(
                     Problem(
-                        key,
-                        tid,
-                        f"topic {tid!r} is pinned to room {room.id!r}, which lacks the needed feature {need!r}",
+                        key, tid, f"facilitator {person!r} runs {other!r} and {tid!r}, both pinned to slot {pin.slot!r}"
                     )
                 )
-            if pin.slot is not None and pin.slot in room.unavailable_slots:
-                out.append(
-                    Problem(
-                        key,
-                        tid,
-                        f"topic {tid!r} is pinned to room {room.id!r} in slot {pin.slot!r}, when that room is unavailable",
-                    )
+        if (other, tid) in clashes:
+            out.append(
+                Problem(
+                    key,
+                    tid,
+                    f"topics {other!r} and {tid!r} must not share a slot (avoid_clash) but are both pinned to slot {pin.slot!r}",
                 )
-            if pin.slot is None and all(s in room.unavailable_slots or s in topic.unavailable_slots for s in slot_ids):
-                out.append(
-                    Problem(
-                        key,
-                        tid,
-                        f"topic {tid!r} is pinned to room {room.id!r}, which is free in no slot the topic can use",
-                    )
-                )
-        if pin.slot is not None:
-            if pin.room is not None:
-                other = by_cell.get((pin.room, pin.slot))
-                if other is not None:
-                    out.append(
-                        Problem(
-                            key,
-                            tid,
-                            f"topics {other!r} and {tid!r} are both pinned to room {pin.room!r} in slot {pin.slot!r}",
-                        )
-                    )
-                by_cell[(pin.room, pin.slot)] = tid
-            for other in by_slot[pin.slot]:
-                other_topic = instance.topics[index[other]]
-                for person in topic.facilitators:
-                    if person in other_topic.facilitators:
-                        out.append(
-                            Problem(
-                                key,
-                                tid,
-                                f"facilitator {person!r} runs {other!r} and {tid!r}, both pinned to slot {pin.slot!r}",
-                            )
-                        )
-                if (other, tid) in clashes:
-                    out.append(
-                        Problem(
-                            key,
-                            tid,
-                            f"topics {other!r} and {tid!r} must not share a slot (avoid_clash) but are both pinned to slot {pin.slot!r}",
-                        )
-                    )
-            by_slot[pin.slot].append(tid)
+            )
+    by_slot[pin.slot].append(tid)
     return out
 
 

@@ -39,8 +39,6 @@ LONG_FUNCTIONS = {
     "scheduler/bound.py:_prepare": 75,
     "scheduler/bound.py:attendance_bound": 90,
     "scheduler/bound.py:heuristic": 76,
-    "scheduler/checks.py:reference_problems": 125,
-    "scheduler/checks.py:pin_problems": 92,
     "scheduler/command.py:main": 95,
     "scheduler/fill.py:fill_viable": 90,
     "scheduler/reasons.py:unscheduled_reasons": 77,
