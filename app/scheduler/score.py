@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 
-from app.scheduler.instance import Instance
+from app.scheduler.instance import Instance, Room, Topic
 from app.scheduler.solution import Placement, Stats
 
 __all__ = ["headcounts", "interest_sets", "score", "upper_bound", "viable_topics", "violations", "wanted_by"]
@@ -168,10 +168,23 @@ def violations(instance: Instance, placements: Iterable[Placement]) -> list[str]
     >>> violations(inst, [Placement("t", "r", "s"), Placement("u", "r", "s")])
     ["[room-double-booked] room 'r' holds 't' and 'u' in slot 's'"]
     """
-    placements = list(placements)
     rooms = {r.id: r for r in instance.rooms}
     topics = {t.id: t for t in instance.topics}
-    slots = {s.id for s in instance.slots}
+    out, valid = _unknown_ids(list(placements), rooms, topics, {s.id for s in instance.slots})
+    placed = {p.topic: p for p in valid}
+    out += _placed_twice(valid)
+    out += _misplaced(valid, rooms, topics)
+    out += _rooms_double_booked(valid)
+    out += _pins_broken(instance, placed)
+    out += _facilitators_double_booked(valid, topics)
+    out += _clashes(instance, placed)
+    return out
+
+
+def _unknown_ids(
+    placements: list[Placement], rooms: Mapping[str, Room], topics: Mapping[str, Topic], slots: set[str]
+) -> tuple[list[str], list[Placement]]:
+    """[unknown-id] for placements naming an unknown topic, room or slot; and the others."""
     out: list[str] = []
     valid: list[Placement] = []
     for p in placements:
@@ -184,17 +197,19 @@ def violations(instance: Instance, placements: Iterable[Placement]) -> list[str]
             out.append(f"[unknown-id] placement of {p.topic!r} names unknown " + " and ".join(bad))
         else:
             valid.append(p)
+    return out, valid
 
+
+def _placed_twice(valid: list[Placement]) -> list[str]:
+    """[topic-placed-twice]: a topic in more than one placement."""
     count = Counter(p.topic for p in valid)
-    for topic, n in sorted(count.items()):
-        if n > 1:
-            out.append(f"[topic-placed-twice] topic {topic!r} is placed {n} times")
+    return [f"[topic-placed-twice] topic {topic!r} is placed {n} times" for topic, n in sorted(count.items()) if n > 1]
 
-    by_cell: dict[tuple[str, str], list[str]] = defaultdict(list)
-    by_slot: dict[str, list[str]] = defaultdict(list)
+
+def _misplaced(valid: list[Placement], rooms: Mapping[str, Room], topics: Mapping[str, Topic]) -> list[str]:
+    """[room-unavailable], [topic-unavailable] and [room-lacks-feature]: what one placement breaks alone."""
+    out: list[str] = []
     for p in valid:
-        by_cell[(p.room, p.slot)].append(p.topic)
-        by_slot[p.slot].append(p.topic)
         room, topic = rooms[p.room], topics[p.topic]
         if p.slot in room.unavailable_slots:
             out.append(f"[room-unavailable] room {p.room!r} is unavailable in slot {p.slot!r} but holds {p.topic!r}")
@@ -202,15 +217,26 @@ def violations(instance: Instance, placements: Iterable[Placement]) -> list[str]
             out.append(f"[topic-unavailable] topic {p.topic!r} is placed in slot {p.slot!r}, which it cannot use")
         for need in sorted(topic.needs - room.features):
             out.append(f"[room-lacks-feature] topic {p.topic!r} needs {need!r}, which room {p.room!r} lacks")
-    for (room_id, slot), held in by_cell.items():
-        if len(held) > 1:
-            out.append(
-                f"[room-double-booked] room {room_id!r} holds "
-                + " and ".join(repr(t) for t in sorted(held))
-                + f" in slot {slot!r}"
-            )
+    return out
 
-    placed = {p.topic: p for p in valid}
+
+def _rooms_double_booked(valid: list[Placement]) -> list[str]:
+    """[room-double-booked]: two topics in one room and slot."""
+    by_cell: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for p in valid:
+        by_cell[(p.room, p.slot)].append(p.topic)
+    return [
+        f"[room-double-booked] room {room_id!r} holds "
+        + " and ".join(repr(t) for t in sorted(held))
+        + f" in slot {slot!r}"
+        for (room_id, slot), held in by_cell.items()
+        if len(held) > 1
+    ]
+
+
+def _pins_broken(instance: Instance, placed: Mapping[str, Placement]) -> list[str]:
+    """[pin]: a pinned topic not scheduled, or not in its pinned room or slot."""
+    out: list[str] = []
     for topic in instance.topics:
         pin = topic.pinned
         if pin is None:
@@ -223,7 +249,15 @@ def violations(instance: Instance, placements: Iterable[Placement]) -> list[str]
             out.append(f"[pin] topic {topic.id!r} is pinned to room {pin.room!r} but placed in {p.room!r}")
         if pin.slot is not None and p.slot != pin.slot:
             out.append(f"[pin] topic {topic.id!r} is pinned to slot {pin.slot!r} but placed in {p.slot!r}")
+    return out
 
+
+def _facilitators_double_booked(valid: list[Placement], topics: Mapping[str, Topic]) -> list[str]:
+    """[facilitator-double-booked]: a person running two topics in one slot."""
+    by_slot: dict[str, list[str]] = defaultdict(list)
+    for p in valid:
+        by_slot[p.slot].append(p.topic)
+    out: list[str] = []
     for slot, held in by_slot.items():
         runners: dict[str, list[str]] = defaultdict(list)
         for t in held:
@@ -236,6 +270,12 @@ def violations(instance: Instance, placements: Iterable[Placement]) -> list[str]
                     + " and ".join(repr(t) for t in sorted(runs))
                     + f" in slot {slot!r}"
                 )
+    return out
+
+
+def _clashes(instance: Instance, placed: Mapping[str, Placement]) -> list[str]:
+    """[avoid-clash]: the two topics of a pair in one slot."""
+    out: list[str] = []
     for a, b in instance.avoid_clash:
         pa, pb = placed.get(a), placed.get(b)
         if pa is not None and pb is not None and pa.slot == pb.slot:

@@ -44,7 +44,6 @@ LONG_FUNCTIONS = {
     "scheduler/reasons.py:unscheduled_reasons": 77,
     "scheduler/remote.py:solve_in_worker": 63,
     "scheduler/rooms.py:assign_rooms": 68,
-    "scheduler/score.py:violations": 94,
     "scheduler/search.py:anneal": 215,
     "scheduler/search.py:anneal_restarts": 112,
     "scheduler/solve.py:solve": 64,
