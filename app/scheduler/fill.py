@@ -84,72 +84,92 @@ def fill_viable(
     for ti, topic in enumerate(instance.topics):
         if topic.pinned is not None and topic.pinned.room is not None:
             required[ti] = topic.pinned.room
-    options: dict[int, set[tuple[int, int]]] = defaultdict(set)
-    for ti, ci, si in sm.x:
-        options[ti].add((ci, si))
-
-    def usable(ti: int, si: int, slot_rooms: list[str]) -> list[str]:
-        return [
-            r
-            for r in slot_rooms
-            if (sm.class_of_room[r], si) in options[ti] and (ti not in required or required[ti] == r)
-        ]
-
-    slots: list[_SlotRooms] = []
-    for si, slot in enumerate(instance.slots):
-        slot_rooms = [r.id for r in instance.rooms if slot.id not in r.unavailable_slots]
-        here = sorted(ti for ti, (_ci, s) in out.items() if s == si)
-        matching = _SlotRooms(slot_rooms, {ti: usable(ti, si, slot_rooms) for ti in here})
-        for ti in here:
-            matching.add(ti)  # a placed topic no matching can hold stays as it is, unmatched
-        slots.append(matching)
-
+    day = _Day(instance, sm, out, required)
     wanted = wanted_by(instance)
-    busy: dict[int, set[str]] = defaultdict(set)  # slot -> facilitators running something
-    members: dict[int, set[int]] = defaultdict(set)
-    partners: dict[int, set[int]] = defaultdict(set)
-    for a, b in instance.avoid_clash:
-        partners[index[a]].add(index[b])
-        partners[index[b]].add(index[a])
-    marked_by: dict[int, set[str]] = defaultdict(set)
-    for person, topics in interest_sets(instance).items():
-        for t in topics:
-            marked_by[index[t]].add(person)
-    covered: dict[int, set[str]] = defaultdict(set)  # slot -> people with a marked (or run) topic there
-    for ti, (_ci, si) in out.items():
-        busy[si] |= set(instance.topics[ti].facilitators)
-        members[si].add(ti)
-        covered[si] |= marked_by[ti] | set(instance.topics[ti].facilitators)
-
     left_out = sorted(
-        (index[t] for t in viable if index[t] not in out and options.get(index[t])),
+        (index[t] for t in viable if index[t] not in out and day.options.get(index[t])),
         key=lambda ti: (-wanted[instance.topics[ti].id], ti),
     )
     for ti in left_out:
-        topic = instance.topics[ti]
-        people = marked_by[ti] | set(topic.facilitators)
-        best: tuple[tuple[int, int, int], int] | None = None
-        for si in sorted({s for _c, s in options[ti]}):
-            if busy[si] & set(topic.facilitators) or members[si] & partners[ti]:
-                continue
-            matching = slots[si]
-            matching.can_use[ti] = usable(ti, si, matching.rooms)
-            if not matching.fits(ti):
-                continue
-            key = (-len(people - covered[si]), len(people & covered[si]), si)
-            if best is None or key < best[0]:
-                best = (key, si)
-        if best is None:
-            continue
-        si = best[1]
-        slots[si].add(ti)
-        out[ti] = (sm.class_of_room[slots[si].room_of[ti]], si)
-        busy[si] |= set(topic.facilitators)
-        members[si].add(ti)
-        covered[si] |= people
+        si = day.best_slot(ti)
+        if si is not None:
+            out[ti] = day.place(ti, si)
     # Each topic's class is that of the room the matching found, so every class holds no more
     # topics per slot than it has rooms (as the model requires); unmatched topics stay as they were.
-    for si, matching in enumerate(slots):
+    for si, matching in enumerate(day.slots):
         for ti, room in matching.room_of.items():
             out[ti] = (sm.class_of_room[room], si)
     return out
+
+
+class _Day:
+    """The schedule being filled: each slot's room matching, facilitators, topics and covered people."""
+
+    def __init__(
+        self, instance: Instance, sm: SchedulingModel, cells: dict[int, tuple[int, int]], required: dict[int, str]
+    ) -> None:
+        self.instance, self.sm, self.required = instance, sm, required
+        self.options: dict[int, set[tuple[int, int]]] = defaultdict(set)  # topic -> (class, slot) cells
+        for ti, ci, si in sm.x:
+            self.options[ti].add((ci, si))
+        self.slots: list[_SlotRooms] = []
+        for si, slot in enumerate(instance.slots):
+            slot_rooms = [r.id for r in instance.rooms if slot.id not in r.unavailable_slots]
+            here = sorted(ti for ti, (_ci, s) in cells.items() if s == si)
+            matching = _SlotRooms(slot_rooms, {ti: self.usable(ti, si, slot_rooms) for ti in here})
+            for ti in here:
+                matching.add(ti)  # a placed topic no matching can hold stays as it is, unmatched
+            self.slots.append(matching)
+        index = {t.id: i for i, t in enumerate(instance.topics)}
+        self.busy: dict[int, set[str]] = defaultdict(set)  # slot -> facilitators running something
+        self.members: dict[int, set[int]] = defaultdict(set)
+        self.partners: dict[int, set[int]] = defaultdict(set)
+        for a, b in instance.avoid_clash:
+            self.partners[index[a]].add(index[b])
+            self.partners[index[b]].add(index[a])
+        self.marked_by: dict[int, set[str]] = defaultdict(set)
+        for person, topics in interest_sets(instance).items():
+            for t in topics:
+                self.marked_by[index[t]].add(person)
+        self.covered: dict[int, set[str]] = defaultdict(set)  # slot -> people with a marked (or run) topic there
+        for ti, (_ci, si) in cells.items():
+            self.busy[si] |= set(instance.topics[ti].facilitators)
+            self.members[si].add(ti)
+            self.covered[si] |= self.marked_by[ti] | set(instance.topics[ti].facilitators)
+
+    def usable(self, ti: int, si: int, slot_rooms: list[str]) -> list[str]:
+        """The rooms of slot ``si`` that topic ``ti`` may use (its cells, its required room)."""
+        return [
+            r
+            for r in slot_rooms
+            if (self.sm.class_of_room[r], si) in self.options[ti]
+            and (ti not in self.required or self.required[ti] == r)
+        ]
+
+    def _people(self, ti: int) -> set[str]:
+        return self.marked_by[ti] | set(self.instance.topics[ti].facilitators)
+
+    def best_slot(self, ti: int) -> int | None:
+        """The slot to add ``ti`` to (see the module docstring), or None when none can take it."""
+        runners = set(self.instance.topics[ti].facilitators)
+        people = self._people(ti)
+        best: tuple[tuple[int, int, int], int] | None = None
+        for si in sorted({s for _c, s in self.options[ti]}):
+            if self.busy[si] & runners or self.members[si] & self.partners[ti]:
+                continue
+            matching = self.slots[si]
+            matching.can_use[ti] = self.usable(ti, si, matching.rooms)
+            if not matching.fits(ti):
+                continue
+            key = (-len(people - self.covered[si]), len(people & self.covered[si]), si)
+            if best is None or key < best[0]:
+                best = (key, si)
+        return None if best is None else best[1]
+
+    def place(self, ti: int, si: int) -> tuple[int, int]:
+        """Add ``ti`` to slot ``si``; its (class, slot)."""
+        self.slots[si].add(ti)
+        self.busy[si] |= set(self.instance.topics[ti].facilitators)
+        self.members[si].add(ti)
+        self.covered[si] |= self._people(ti)
+        return self.sm.class_of_room[self.slots[si].room_of[ti]], si
