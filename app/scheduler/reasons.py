@@ -37,63 +37,77 @@ def unscheduled_reasons(
         Topic id -> room id of the placed topics; without it every room of a slot
         holding fewer topics than rooms counts as possibly free.
     """
-    marks = interest_sets(instance)
-    interested: dict[str, list[str]] = {t.id: [] for t in instance.topics}
-    for person, topics in sorted(marks.items()):
-        for t in topics:
-            interested[t].append(person)
-    open_cells = sum(
-        1 for r in instance.rooms for s in instance.slots[first_open_slot:] if s.id not in r.unavailable_slots
-    )
-    placed_marks = [len(interested[t]) for t in slot_of]
-    fewest_placed = min(placed_marks) if placed_marks else None
-    runners = {t.id: set(t.facilitators) for t in instance.topics}
-    clash_with: dict[str, set[str]] = {t.id: set() for t in instance.topics}
-    for a, b in instance.avoid_clash:
-        clash_with[a].add(b)
-        clash_with[b].add(a)
+    why = _Why(instance, slot_of, has_cell, first_open_slot, room_of)
+    return {topic.id: why.reason(topic) for topic in instance.topics if topic.id not in slot_of}
 
-    wanted = wanted_by(instance)
-    need = instance.event.min_interest
-    reasons: dict[str, str] = {}
-    for topic in instance.topics:
-        if topic.id in slot_of:
-            continue
-        votes = len(interested[topic.id])
-        if not has_cell.get(topic.id, False):
-            reasons[topic.id] = _no_cell_reason(instance, topic, first_open_slot)
-            continue
+
+class _Why:
+    """What a left-out topic is judged against: marks, free room-slots, facilitators, clashes."""
+
+    def __init__(
+        self,
+        instance: Instance,
+        slot_of: Mapping[str, str],
+        has_cell: Mapping[str, bool],
+        first_open_slot: int,
+        room_of: Mapping[str, str] | None,
+    ) -> None:
+        self.instance, self.slot_of, self.has_cell = instance, slot_of, has_cell
+        self.first_open_slot, self.room_of = first_open_slot, room_of
+        marks = interest_sets(instance)
+        self.interested: dict[str, list[str]] = {t.id: [] for t in instance.topics}
+        for person, topics in sorted(marks.items()):
+            for t in topics:
+                self.interested[t].append(person)
+        self.open_cells = sum(
+            1 for r in instance.rooms for s in instance.slots[first_open_slot:] if s.id not in r.unavailable_slots
+        )
+        self.scheduled_here = sum(1 for t, s in slot_of.items() if instance.slot_ids.index(s) >= first_open_slot)
+        placed_marks = [len(self.interested[t]) for t in slot_of]
+        self.fewest_placed = min(placed_marks) if placed_marks else None
+        self.runners = {t.id: set(t.facilitators) for t in instance.topics}
+        self.clash_with: dict[str, set[str]] = {t.id: set() for t in instance.topics}
+        for a, b in instance.avoid_clash:
+            self.clash_with[a].add(b)
+            self.clash_with[b].add(a)
+        self.wanted = wanted_by(instance)
+
+    def reason(self, topic: Topic) -> str:
+        """Why ``topic`` is not scheduled: the first of the reasons below that holds."""
+        votes = len(self.interested[topic.id])
+        if not self.has_cell.get(topic.id, False):
+            return _no_cell_reason(self.instance, topic, self.first_open_slot)
         if votes == 0 and not topic.facilitators:
-            reasons[topic.id] = "nobody marked it and nobody facilitates it"
-            continue
-        scheduled_here = sum(1 for t, s in slot_of.items() if instance.slot_ids.index(s) >= first_open_slot)
-        noun = "mark" if votes == 1 else "marks"
-        if scheduled_here >= open_cells:
-            if fewest_placed is not None and votes < fewest_placed:
-                reasons[topic.id] = (
-                    f"all {open_cells} room-slots are taken, and it has fewer marks ({votes}) "
-                    f"than every scheduled topic"
-                )
-            else:
-                reasons[topic.id] = (
-                    f"all {open_cells} room-slots are taken, and the topics scheduled instead give at least as many people a "
-                    f"session they marked in a slot that would otherwise have none (it has {votes} {noun})"
-                )
-            continue
-        blocked = _blocked_free_cells(instance, topic, slot_of, room_of, first_open_slot, clash_with, runners)
+            return "nobody marked it and nobody facilitates it"
+        if self.scheduled_here >= self.open_cells:
+            return self._full(votes)
+        blocked = _blocked_free_cells(
+            self.instance, topic, self.slot_of, self.room_of, self.first_open_slot, self.clash_with, self.runners
+        )
         if blocked is not None:
-            reasons[topic.id] = "every free room-slot is ruled out: " + "; ".join(blocked)
-            continue
-        if wanted[topic.id] < need:
-            people = wanted[topic.id]
-            reasons[topic.id] = (
+            return "every free room-slot is ruled out: " + "; ".join(blocked)
+        need = self.instance.event.min_interest
+        if self.wanted[topic.id] < need:
+            people = self.wanted[topic.id]
+            return (
                 f"only {people} {'person wants' if people == 1 else 'people want'} it (marks and facilitators), "
                 f"fewer than the {need} a session needs at this event"
             )
-            continue
         # Only when the rooms' real assignment differs from the model's room classes.
-        reasons[topic.id] = "no suitable room is free in any slot it can use"
-    return reasons
+        return "no suitable room is free in any slot it can use"
+
+    def _full(self, votes: int) -> str:
+        """Every room-slot is taken: by topics with more marks, or that cover more people."""
+        if self.fewest_placed is not None and votes < self.fewest_placed:
+            return (
+                f"all {self.open_cells} room-slots are taken, and it has fewer marks ({votes}) "
+                f"than every scheduled topic"
+            )
+        noun = "mark" if votes == 1 else "marks"
+        return (
+            f"all {self.open_cells} room-slots are taken, and the topics scheduled instead give at least as many people a "
+            f"session they marked in a slot that would otherwise have none (it has {votes} {noun})"
+        )
 
 
 def _blocked_free_cells(

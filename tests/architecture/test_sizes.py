@@ -40,7 +40,6 @@ LONG_FUNCTIONS = {
     "scheduler/bound.py:attendance_bound": 90,
     "scheduler/bound.py:heuristic": 76,
     "scheduler/command.py:main": 95,
-    "scheduler/reasons.py:unscheduled_reasons": 77,
     "scheduler/remote.py:solve_in_worker": 63,
     "scheduler/rooms.py:assign_rooms": 68,
     "scheduler/search.py:anneal": 215,
