@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from fractions import Fraction
 
 from ortools.graph.python import min_cost_flow
 
-from app.scheduler.instance import Instance
+from app.scheduler.instance import Instance, Room, Topic
 from app.scheduler.score import headcounts
 
 __all__ = ["assign_rooms"]
@@ -64,34 +65,46 @@ def assign_rooms(
         if not held:
             continue
         rooms = sorted((r for r in instance.rooms if slot not in r.unavailable_slots), key=lambda r: r.capacity)
-        prefer_weight = len(held) * _LOAD + 1  # above every load term together
-        over_weight = len(held) * prefer_weight + 1  # above every preference together
-        flow = min_cost_flow.SimpleMinCostFlow()
-        source, sink = 0, 1 + len(held) + len(rooms)
-        arcs: list[tuple[int, str, str]] = []
-        for i, t in enumerate(held):
-            flow.add_arc_with_capacity_and_unit_cost(source, 1 + i, 1, 0)
-            topic = topics[t]
-            for j, room in enumerate(rooms):
-                if t in required_room and required_room[t] != room.id:
-                    continue
-                if not topic.needs <= room.features:
-                    continue
-                head = float(heads.get(t, 0))
-                over = max(0.0, head - room.capacity)
-                load = min(1.0, head / room.capacity) if room.capacity > 0 else 1.0
-                cost = int(round(over * _SCALE)) * over_weight + int(round(load * _LOAD))
-                if preferred.get(t) not in (None, room.id):
-                    cost += prefer_weight
-                arc = flow.add_arc_with_capacity_and_unit_cost(1 + i, 1 + len(held) + j, 1, cost)
-                arcs.append((arc, t, room.id))
-        for j in range(len(rooms)):
-            flow.add_arc_with_capacity_and_unit_cost(1 + len(held) + j, sink, 1, 0)
-        flow.set_node_supply(source, len(held))
-        flow.set_node_supply(sink, -len(held))
-        if flow.solve() != flow.OPTIMAL:
+        matched = _match_slot([topics[t] for t in held], rooms, heads, required_room, preferred)
+        if matched is None:
             return None
-        for arc, t, room_id in arcs:
-            if flow.flow(arc) > 0:
-                result[t] = room_id
+        result.update(matched)
     return result
+
+
+def _match_slot(
+    held: list[Topic],
+    rooms: list[Room],
+    heads: Mapping[str, Fraction],
+    required_room: Mapping[str, str],
+    preferred: Mapping[str, str],
+) -> dict[str, str] | None:
+    """One slot's topics -> rooms by a min-cost flow: least overflow, then preferred rooms, then load."""
+    prefer_weight = len(held) * _LOAD + 1  # above every load term together
+    over_weight = len(held) * prefer_weight + 1  # above every preference together
+    flow = min_cost_flow.SimpleMinCostFlow()
+    source, sink = 0, 1 + len(held) + len(rooms)
+    arcs: list[tuple[int, str, str]] = []
+    for i, topic in enumerate(held):
+        t = topic.id
+        flow.add_arc_with_capacity_and_unit_cost(source, 1 + i, 1, 0)
+        for j, room in enumerate(rooms):
+            if t in required_room and required_room[t] != room.id:
+                continue
+            if not topic.needs <= room.features:
+                continue
+            head = float(heads.get(t, 0))
+            over = max(0.0, head - room.capacity)
+            load = min(1.0, head / room.capacity) if room.capacity > 0 else 1.0
+            cost = int(round(over * _SCALE)) * over_weight + int(round(load * _LOAD))
+            if preferred.get(t) not in (None, room.id):
+                cost += prefer_weight
+            arc = flow.add_arc_with_capacity_and_unit_cost(1 + i, 1 + len(held) + j, 1, cost)
+            arcs.append((arc, t, room.id))
+    for j in range(len(rooms)):
+        flow.add_arc_with_capacity_and_unit_cost(1 + len(held) + j, sink, 1, 0)
+    flow.set_node_supply(source, len(held))
+    flow.set_node_supply(sink, -len(held))
+    if flow.solve() != flow.OPTIMAL:
+        return None
+    return {t: room_id for arc, t, room_id in arcs if flow.flow(arc) > 0}

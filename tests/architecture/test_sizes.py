@@ -41,7 +41,6 @@ LONG_FUNCTIONS = {
     "scheduler/bound.py:heuristic": 76,
     "scheduler/command.py:main": 95,
     "scheduler/remote.py:solve_in_worker": 63,
-    "scheduler/rooms.py:assign_rooms": 68,
     "scheduler/search.py:anneal": 215,
     "scheduler/search.py:anneal_restarts": 112,
     "scheduler/solve.py:solve": 64,
