@@ -16,7 +16,8 @@ import time
 from typing import NoReturn
 
 from app.scheduler.eventfile import EventFileError, parse_event
-from app.scheduler.solution import Status, parse_schedule, schedule_to_document
+from app.scheduler.instance import Instance
+from app.scheduler.solution import Placement, Solution, Status, parse_schedule, schedule_to_document
 from app.scheduler.solve import Config, Progress, solve, suggested_time_limit
 
 __all__ = ["main"]
@@ -45,21 +46,21 @@ def _load_json(path: str) -> object:
         with open(path, encoding="utf-8") as f:
             return json.load(f)
     except FileNotFoundError:
-        raise _FileProblem(f"{path}: no such file") from None
+        raise _BadInput(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise _FileProblem(f"{path}: is a directory, not a file") from None
+        raise _BadInput(f"{path}: is a directory, not a file") from None
     except PermissionError:
-        raise _FileProblem(f"{path}: permission denied") from None
+        raise _BadInput(f"{path}: permission denied") from None
     except UnicodeDecodeError:
-        raise _FileProblem(f"{path}: not UTF-8 text") from None
+        raise _BadInput(f"{path}: not UTF-8 text") from None
     except json.JSONDecodeError as e:
-        raise _FileProblem(f"{path}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
+        raise _BadInput(f"{path}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
     except OSError as e:
-        raise _FileProblem(f"{path}: cannot read ({e.strerror})") from None
+        raise _BadInput(f"{path}: cannot read ({e.strerror})") from None
 
 
-class _FileProblem(Exception):
-    pass
+class _BadInput(Exception):
+    """A bad argument or file: its message is the one line for stderr, and the exit status is 2."""
 
 
 def _process_age() -> float:
@@ -140,71 +141,77 @@ def main(argv: list[str] | None = None, *, from_process_start: bool | None = Non
         from_process_start = argv is None
     started = time.monotonic() - (_process_age() if from_process_start else 0.0)
     try:
-        args = _build_parser().parse_args(argv)
-    except _Usage as e:
-        print(f"twofeet schedule: {e}", file=sys.stderr)
-        return 2
-    if args.keep_before is not None and args.previous is None:
-        print("twofeet schedule: --keep-before needs --previous", file=sys.stderr)
-        return 2
-    if args.workers < 1:
-        print("twofeet schedule: --workers must be at least 1", file=sys.stderr)
-        return 2
-    try:
-        instance = parse_event(_load_json(args.event))
-    except _FileProblem as e:
+        args = _arguments(argv)
+        instance, previous = _read_files(args)
+    except _BadInput as e:
         print(e, file=sys.stderr)
         return 2
-    except EventFileError as e:
-        print(f"{args.event}: {e}", file=sys.stderr)
-        return 2
-    previous = None
-    if args.previous is not None:
-        try:
-            previous = parse_schedule(_load_json(args.previous), instance)
-        except _FileProblem as e:
-            print(e, file=sys.stderr)
-            return 2
-        except EventFileError as e:
-            print(f"{args.previous}: {e}", file=sys.stderr)
-            return 2
-        if args.keep_before is not None and args.keep_before not in instance.slot_ids:
-            print(f"twofeet schedule: --keep-before: unknown slot {args.keep_before!r}", file=sys.stderr)
-            return 2
-
-    def progress(p: Progress) -> None:
-        bound = "?" if p.bound is None else str(p.bound)
-        print(
-            f"{p.elapsed:7.2f}s  attendance {p.attendance}  bound {bound}  upper bound {p.upper_bound}", file=sys.stderr
-        )
-
-    if args.work is not None:
-        config = Config(
-            time_limit=args.time_limit or 20 * args.work, seed=args.seed, workers=args.workers, work=args.work
-        )
-    else:
-        # The clock started when the command did: reading and checking the file count too.
-        limit = args.time_limit if args.time_limit is not None else suggested_time_limit(instance)
-        config = Config(
-            time_limit=max(0.05, limit - (time.monotonic() - started)), seed=args.seed, workers=args.workers
-        )
+    config = _config(args, instance, started)
     solution = solve(
         instance,
         config,
         previous=previous,
         keep_before=args.keep_before,
-        on_progress=progress if args.verbose else None,
+        on_progress=_print_progress if args.verbose else None,
     )
+    return _answer(args.event, solution, config)
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The parsed command line; raises :class:`_BadInput` for a usage error."""
+    try:
+        args = _build_parser().parse_args(argv)
+    except _Usage as e:
+        raise _BadInput(f"twofeet schedule: {e}") from None
+    if args.keep_before is not None and args.previous is None:
+        raise _BadInput("twofeet schedule: --keep-before needs --previous")
+    if args.workers < 1:
+        raise _BadInput("twofeet schedule: --workers must be at least 1")
+    return args
+
+
+def _read_files(args: argparse.Namespace) -> tuple[Instance, tuple[Placement, ...] | None]:
+    """The event, and the previous schedule when given; raises :class:`_BadInput` naming the file."""
+    try:
+        instance = parse_event(_load_json(args.event))
+    except EventFileError as e:
+        raise _BadInput(f"{args.event}: {e}") from None
+    if args.previous is None:
+        return instance, None
+    try:
+        previous = parse_schedule(_load_json(args.previous), instance)
+    except EventFileError as e:
+        raise _BadInput(f"{args.previous}: {e}") from None
+    if args.keep_before is not None and args.keep_before not in instance.slot_ids:
+        raise _BadInput(f"twofeet schedule: --keep-before: unknown slot {args.keep_before!r}")
+    return instance, previous
+
+
+def _config(args: argparse.Namespace, instance: Instance, started: float) -> Config:
+    """The solver's settings: a work budget, or what is left of the time limit since ``started``."""
+    if args.work is not None:
+        return Config(
+            time_limit=args.time_limit or 20 * args.work, seed=args.seed, workers=args.workers, work=args.work
+        )
+    # The clock started when the command did: reading and checking the file count too.
+    limit = args.time_limit if args.time_limit is not None else suggested_time_limit(instance)
+    return Config(time_limit=max(0.05, limit - (time.monotonic() - started)), seed=args.seed, workers=args.workers)
+
+
+def _print_progress(p: Progress) -> None:
+    bound = "?" if p.bound is None else str(p.bound)
+    print(f"{p.elapsed:7.2f}s  attendance {p.attendance}  bound {bound}  upper bound {p.upper_bound}", file=sys.stderr)
+
+
+def _answer(event: str, solution: Solution, config: Config) -> int:
+    """Print the schedule on stdout, or why there is none on stderr; the exit status."""
     if solution.status is Status.INFEASIBLE:
-        print(f"{args.event}: the hard constraints cannot all hold:", file=sys.stderr)
+        print(f"{event}: the hard constraints cannot all hold:", file=sys.stderr)
         for message in solution.conflicts:
             print(f"  {message}", file=sys.stderr)
         return 1
     if solution.status is Status.TIMEOUT:
-        print(
-            f"{args.event}: no schedule found within {config.time_limit:g} s; try a longer --time-limit",
-            file=sys.stderr,
-        )
+        print(f"{event}: no schedule found within {config.time_limit:g} s; try a longer --time-limit", file=sys.stderr)
         return 1
     json.dump(schedule_to_document(solution), sys.stdout, indent=2)
     sys.stdout.write("\n")
