@@ -50,7 +50,6 @@ from app.models import Event
 from app.realtime import sockets
 from app.realtime.broadcast import Broadcast
 from app.realtime.publisher import install_commit_hook, uninstall_commit_hook
-from app.realtime.quietgc import QuietCollector
 from app.realtime.render import Batch, Push, meta, render_batch, view_target
 from app.realtime.sockets import CLOSE_RESTART, Channel, Client, HubStats, Item
 from app.realtime.wsserver import PREPARED, prepare_text
@@ -74,7 +73,6 @@ class Hub:
         send_timeout_s: float = 10.0,
         switch_interval_s: float = 0.0002,
         rest_ratio: float = 0.5,
-        quiet_gc: bool = False,
     ) -> None:
         self.engine = engine
         self.switch_interval_s = switch_interval_s
@@ -95,9 +93,6 @@ class Hub:
         self._sweep_now = asyncio.Event()
         self._closing = False
         self._tasks: set[asyncio.Task[Any]] = set()
-        #: Loop time of the last change signalled or fan-out finished (for the quiet GC).
-        self.last_activity = 0.0
-        self.gc = QuietCollector(lambda: self.last_activity) if quiet_gc else None
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -113,8 +108,6 @@ class Hub:
         await self.broadcast.start(self._on_remote, self._on_resync)
         self._sweeper = asyncio.create_task(self._sweep(), name="twofeet-hub-sweeper")
         self._watcher = asyncio.create_task(self._watchdog(), name="twofeet-hub-watchdog")
-        if self.gc is not None:
-            self.gc.start()
 
     async def stop(self) -> None:
         """Close every socket with 1012 so clients reconnect (to this server restarted, or another)."""
@@ -133,8 +126,6 @@ class Hub:
         if closes:
             await asyncio.gather(*closes, return_exceptions=True)
         await self.broadcast.stop()
-        if self.gc is not None:
-            await self.gc.stop()
 
     # -- signals ---------------------------------------------------------------------------------
 
@@ -163,9 +154,8 @@ class Hub:
         channel = self.channels.get(event_id)
         if channel is not None and sequence > channel.target:
             channel.target = sequence
-            self.last_activity = asyncio.get_running_loop().time()
             if not channel.wake.is_set():
-                channel.woken_at = self.last_activity
+                channel.woken_at = asyncio.get_running_loop().time()
             channel.wake.set()
 
     async def _sweep(self) -> None:
@@ -282,7 +272,6 @@ class Hub:
                     channel.drained.clear()
                 now = loop.time()
                 channel.rest_until = now + self.rest_ratio * (now - began)
-                self.last_activity = now
 
     async def _refresh(self, channel: Channel, view: str) -> tuple[int, Push]:
         """A full snapshot for ``view`` at the channel's sequence (cached until the next batch)."""
