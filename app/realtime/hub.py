@@ -11,7 +11,7 @@ How an update flows:
 3. The channel waits a short coalescing window, then reads the database once, renders the
    fragments once per view and hands the same text to every local client. A burst of marks
    costs a few renders, not one per mark per phone.
-4. Under ``twofeet serve`` the server offers a write of bytes framed once per batch
+4. ``fanout.deliver`` hands the batch out. Under ``twofeet serve`` the server offers a write of bytes framed once per batch
    (``app/realtime/wsserver.py``): an idle socket gets the frame at once, with no task switch and
    no ASGI send. Otherwise (a busy or slow socket, or another ASGI server) the frame goes on the
    client's bounded queue, drained by its own writer task. A client whose queue is full loses its
@@ -47,12 +47,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocket
 
 from app.models import Event
-from app.realtime import sockets
+from app.realtime import fanout, sockets
 from app.realtime.broadcast import Broadcast
 from app.realtime.publisher import install_commit_hook, uninstall_commit_hook
 from app.realtime.render import Batch, Push, meta, render_batch, view_target
 from app.realtime.sockets import CLOSE_RESTART, Channel, Client, HubStats, Item
-from app.realtime.wsserver import PREPARED, prepare_text
+from app.realtime.wsserver import PREPARED
 
 log = logging.getLogger("twofeet.realtime")
 
@@ -210,68 +210,43 @@ class Hub:
         """
         loop = asyncio.get_running_loop()
         while channel.count():
-            await channel.wake.wait()
-            delay = max(channel.woken_at + self.window_s, channel.rest_until) - loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            if channel.inflight > channel.stragglers:
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(0.5):
-                        await channel.drained.wait()
-            channel.wake.clear()
+            await self._wait_for_turn(channel, loop)
             began = loop.time()
             async with channel.lock:
-                views = [v for v, clients in channel.clients.items() if clients]
-                if not views:
-                    continue
-                try:
-                    batch = await run_in_threadpool(self._render, channel, after=channel.seq, views=views)
-                except Exception:  # noqa: BLE001 - keep serving; the next signal or sweep retries
-                    log.exception("Rendering board pushes failed for event %s", channel.event_id)
-                    await asyncio.sleep(1)
-                    channel.wake.set()
-                    continue
+                batch = await self._render_next(channel)
                 if batch is None:
                     continue
-                self.stats.renders += 1
-                channel.seq = batch.last
-                channel.refresh_cache.clear()
-                channel.replay_cache.clear()
-                channel.drained.clear()
-                channel.stragglers = channel.count() // 50
-                for view, push in batch.pushes.items():
-                    item = ("batch", batch.first, batch.last, push, meta(batch.first, batch.last, push) + push.body)
-                    frame: bytes | None = None
-                    now = time.monotonic()
-                    current = channel.clients.get(view, set())
-                    for n, client in enumerate(list(current), 1):
-                        if n % self.fanout_chunk == 0:
-                            # Every offer wakes a writer, and the loop runs the writers it woke in one
-                            # go: handed out in chunks, a request's next step (back from its worker
-                            # thread) waits for one chunk of sends, not for 2,000.
-                            await asyncio.sleep(0)
-                        if client not in current:  # it left while an earlier chunk was handed out
-                            continue
-                        if client.write is not None:
-                            # Framed once for every socket that can take the bytes as they are.
-                            frame = frame or prepare_text(item[4])
-                            if client.write_now(item, frame, now):
-                                self.stats.frames += 1
-                                self.stats.prepared += 1
-                                continue
-                        channel.inflight += 1
-                        dropped = client.offer(item)
-                        if dropped:
-                            self.stats.overflows += 1
-                            channel.settle(dropped)
-                # Writers settle during the chunks' yields and may have set ``drained`` before the
-                # last chunk was handed out: decide again now that every frame is queued.
-                if channel.inflight <= channel.stragglers:
-                    channel.drained.set()
-                else:
-                    channel.drained.clear()
+                await fanout.deliver(channel, batch, self.stats, chunk=self.fanout_chunk)
                 now = loop.time()
                 channel.rest_until = now + self.rest_ratio * (now - began)
+
+    async def _wait_for_turn(self, channel: Channel, loop: asyncio.AbstractEventLoop) -> None:
+        """Wait for a change, then for the coalescing window, the rest after the last batch and its fan-out."""
+        await channel.wake.wait()
+        delay = max(channel.woken_at + self.window_s, channel.rest_until) - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if channel.inflight > channel.stragglers:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(0.5):
+                    await channel.drained.wait()
+        channel.wake.clear()
+
+    async def _render_next(self, channel: Channel) -> Batch | None:
+        """The pushes for every view the channel's clients show, from its sequence on (None: nothing)."""
+        views = [v for v, clients in channel.clients.items() if clients]
+        if not views:
+            return None
+        try:
+            batch = await run_in_threadpool(self._render, channel, after=channel.seq, views=views)
+        except Exception:  # noqa: BLE001 - keep serving; the next signal or sweep retries
+            log.exception("Rendering board pushes failed for event %s", channel.event_id)
+            await asyncio.sleep(1)
+            channel.wake.set()
+            return None
+        if batch is not None:
+            self.stats.renders += 1
+        return batch
 
     async def _refresh(self, channel: Channel, view: str) -> tuple[int, Push]:
         """A full snapshot for ``view`` at the channel's sequence (cached until the next batch)."""

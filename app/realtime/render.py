@@ -231,47 +231,59 @@ def render_batch(
         last = event.board_sequence if upto is None else min(upto, event.board_sequence)
         if last <= after and not refresh:
             return None
-        changes = Changes()
-        if not refresh:
-            summary = summarize(session, event_id=event_id, after=after, last=last)
-            if summary is None:
-                refresh = True
-            else:
-                changes = summary
-        kinds = changes.kinds
-        # A full redraw: asked for, or what people may do changed (the phones reload).
-        full = refresh or effect(kinds, View.board) >= Effect.refetch
+        changes = None if refresh else summarize(session, event_id=event_id, after=after, last=last)
+        if changes is None:  # asked for, or the log no longer holds the gap
+            refresh, changes = True, Changes()
         batch = Batch(first=after, last=last)
         for view in views:
-            if view == "board":
-                ctx = board_context(session, event, request, changes.changed_ids())
-                if full:
-                    batch.pushes[view] = Push("refresh", _board_refresh(env, ctx))
-                    continue
-                blocks = dict.fromkeys(
-                    BOARD_BLOCKS[Change(k)] for k in sorted(kinds) if effect({k}, View.board) == Effect.delta
-                )
-                batch.pushes[view] = Push(
-                    "delta", "".join(render_block(env, "board/board.html", block, **ctx) for block in blocks)
-                )
-            elif view == "wall":
-                wall = effect(kinds, View.wall)
-                if wall == Effect.reload:
-                    batch.pushes[view] = Push("reload")
-                elif refresh or wall == Effect.refetch:
-                    batch.pushes[view] = Push("refetch", target=view_target(view))
-                else:
-                    batch.pushes[view] = _wall_delta(env, session, event, request, changes)
-            elif view == "my":  # "my day" is personal: it GETs its own block when the day changed
-                relevant = refresh or effect(kinds, View.my) >= Effect.refetch
-                # The announcement line sits above the day, the same for everyone: pushed as it is.
-                body = (
-                    env.get_template("live/announcement.html").render(event=event)
-                    if full or Change.announcement in kinds
-                    else ""
-                )
-                batch.pushes[view] = Push("refetch" if relevant else "delta", body, target=view_target(view))
-            else:  # a door view: it GETs its own block, which is personal (status buttons)
-                relevant = refresh or effect(kinds, View.door) >= Effect.refetch
-                batch.pushes[view] = Push("refetch" if relevant else "delta", target=view_target(view))
+            batch.pushes[view] = _view_push(env, session, event, request, view=view, changes=changes, refresh=refresh)
         return batch
+
+
+def _view_push(
+    env: Environment,
+    session: Session,
+    event: Event,
+    request: HTTPConnection,
+    *,
+    view: str,
+    changes: Changes,
+    refresh: bool,
+) -> Push:
+    """What ``view`` needs for ``changes`` (a snapshot, a refetch or a reload when ``refresh``)."""
+    kinds = changes.kinds
+    # A full redraw: asked for, or what people may do changed (the phones reload).
+    full = refresh or effect(kinds, View.board) >= Effect.refetch
+    if view == "board":
+        return _board_push(env, session, event, request, changes, full=full)
+    if view == "wall":
+        wall = effect(kinds, View.wall)
+        if wall == Effect.reload:
+            return Push("reload")
+        if refresh or wall == Effect.refetch:
+            return Push("refetch", target=view_target(view))
+        return _wall_delta(env, session, event, request, changes)
+    if view == "my":  # "my day" is personal: it GETs its own block when the day changed
+        relevant = refresh or effect(kinds, View.my) >= Effect.refetch
+        # The announcement line sits above the day, the same for everyone: pushed as it is.
+        body = (
+            env.get_template("live/announcement.html").render(event=event)
+            if full or Change.announcement in kinds
+            else ""
+        )
+        return Push("refetch" if relevant else "delta", body, target=view_target(view))
+    # A door view: it GETs its own block, which is personal (status buttons).
+    relevant = refresh or effect(kinds, View.door) >= Effect.refetch
+    return Push("refetch" if relevant else "delta", target=view_target(view))
+
+
+def _board_push(
+    env: Environment, session: Session, event: Event, request: HTTPConnection, changes: Changes, *, full: bool
+) -> Push:
+    """The projector's push: every block when ``full``, else the blocks the changes' kinds redraw."""
+    ctx = board_context(session, event, request, changes.changed_ids())
+    if full:
+        return Push("refresh", _board_refresh(env, ctx))
+    kinds = changes.kinds
+    blocks = dict.fromkeys(BOARD_BLOCKS[Change(k)] for k in sorted(kinds) if effect({k}, View.board) == Effect.delta)
+    return Push("delta", "".join(render_block(env, "board/board.html", block, **ctx) for block in blocks))
