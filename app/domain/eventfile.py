@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from app.domain import events, eventspec, notes, organizers
+from app.domain import events, eventspec, notefile, organizers
 from app.domain.errors import InvalidInput
 from app.domain.text import check_document, strip_bidi
 from app.models import (
@@ -150,7 +150,7 @@ def export_event(session: Session, event: Event) -> dict[str, Any]:
     }
     # Optional extras: the sessions' notes (with their history) and resources, when there are any.
     document.update(
-        notes.export_extras(session, event=event, topic_keys={int(t["id"][1:]): t["id"] for t in document["topics"]})
+        notefile.export_extras(session, event=event, topic_keys={int(t["id"][1:]): t["id"] for t in document["topics"]})
     )
     return document
 
@@ -224,7 +224,7 @@ def import_event(session: Session, document: object) -> ImportedEvent:
                 )
             raw_paper[str(item.get("id"))] = value
     settings = raw.get("settings") if isinstance(raw.get("settings"), dict) else {}
-    extras = notes.parse_extras(raw, topic_ids={t.id for t in instance.topics})
+    extras = notefile.parse_extras(raw, topic_ids={t.id for t in instance.topics})
 
     secret = secrets.token_urlsafe(18)
     event = Event(
@@ -309,7 +309,7 @@ def import_event(session: Session, document: object) -> ImportedEvent:
         )
     for a, b in dict.fromkeys(tuple(sorted(pair)) for pair in instance.avoid_clash):
         session.add(ClashPair(event_id=event.id, topic_a_id=topic_rows[a].id, topic_b_id=topic_rows[b].id))  # type: ignore[arg-type]
-    notes.restore_extras(session, event=event, extras=extras, topic_pk={k: row.id for k, row in topic_rows.items()})  # type: ignore[misc]
+    notefile.restore_extras(session, event=event, extras=extras, topic_pk={k: row.id for k, row in topic_rows.items()})  # type: ignore[misc]
     organizer = Organizer(event_id=event.id)  # type: ignore[arg-type]
     session.add(organizer)
     session.commit()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 from urllib.parse import urlsplit
 
 import nh3
@@ -30,7 +29,6 @@ from app.models.util import utcnow
 
 # Notes and resources can be added while the event runs, and stay readable once it has closed.
 RESOURCES_PER_SESSION_MAX = 100
-REVISIONS_IMPORTED_MAX = 200
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
     ["table", "strikethrough"]
@@ -180,6 +178,11 @@ def clean_note(raw: str | None) -> str:
     return text
 
 
+_SAVED_MEANWHILE = (
+    "Someone saved these notes while you were editing. Your text is kept below: check the current notes and save again."
+)
+
+
 def save_note(
     session: Session, *, event: Event, topic: Topic, author: Attendee, text: str, base_revision: int
 ) -> SessionNote:
@@ -189,23 +192,7 @@ def save_note(
     text = clean_note(text)
     note = get_note(session, topic=topic)
     if note is None:
-        if base_revision != 0:
-            raise Conflict(
-                "These notes changed while you were editing. Your text is kept below: "
-                "check the current notes and save again.",
-                field="text",
-            )
-        note = SessionNote(event_id=event.id, topic_id=topic.id)  # type: ignore[arg-type]
-        session.add(note)
-        try:
-            session.flush()
-        except IntegrityError:  # someone else saved the first version at the same moment
-            session.rollback()
-            raise Conflict(
-                "Someone saved these notes while you were editing. Your text is kept below: "
-                "check the current notes and save again.",
-                field="text",
-            ) from None
+        note = _first_note(session, event=event, topic=topic, base_revision=base_revision)
     elif note.text == text and note.revision == base_revision:
         return note  # nothing changed: no new revision
     now = utcnow()
@@ -217,11 +204,7 @@ def save_note(
     ).rowcount  # type: ignore[attr-defined]
     if changed != 1:
         session.rollback()
-        raise Conflict(
-            "Someone saved these notes while you were editing. Your text is kept below: "
-            "check the current notes and save again.",
-            field="text",
-        )
+        raise Conflict(_SAVED_MEANWHILE, field="text")
     session.add(
         NoteRevision(
             note_id=note.id,
@@ -240,6 +223,24 @@ def save_note(
     )
     session.commit()
     session.refresh(note)
+    return note
+
+
+def _first_note(session: Session, *, event: Event, topic: Topic, base_revision: int) -> SessionNote:
+    """The session's notes row, made for their first version (empty until ``save_note`` fills it)."""
+    if base_revision != 0:
+        raise Conflict(
+            "These notes changed while you were editing. Your text is kept below: "
+            "check the current notes and save again.",
+            field="text",
+        )
+    note = SessionNote(event_id=event.id, topic_id=topic.id)  # type: ignore[arg-type]
+    session.add(note)
+    try:
+        session.flush()
+    except IntegrityError:  # someone else saved the first version at the same moment
+        session.rollback()
+        raise Conflict(_SAVED_MEANWHILE, field="text") from None
     return note
 
 
@@ -356,176 +357,3 @@ def remove_resource(
     )
     session.commit()
     return resource
-
-
-# The event file's optional extras ---------------------------------------------------------------------
-
-
-def export_extras(session: Session, *, event: Event, topic_keys: dict[int, str]) -> dict[str, Any]:
-    """Notes (with their history) and resources of the topics in ``topic_keys`` (db id -> file id)."""
-    notes = []
-    for note in session.scalars(select(SessionNote).where(SessionNote.event_id == event.id).order_by(SessionNote.id)):
-        if note.topic_id not in topic_keys:
-            continue
-        revisions = session.scalars(
-            select(NoteRevision).where(NoteRevision.note_id == note.id).order_by(NoteRevision.number)
-        )
-        notes.append(
-            {
-                "topic": topic_keys[note.topic_id],
-                "text": note.text,
-                "revisions": [
-                    {"text": r.text, "author": r.author_name, "at": r.created_at.isoformat()} for r in revisions
-                ],
-            }
-        )
-    resources = [
-        {
-            "topic": topic_keys[r.topic_id],
-            "url": r.url,
-            "line": r.line,
-            "added_by": r.added_by_name,
-            "at": r.created_at.isoformat(),
-        }
-        for r in list_resources(session, event=event)
-        if r.topic_id in topic_keys
-    ]
-    extras: dict[str, Any] = {}
-    if notes:
-        extras["notes"] = notes
-    if resources:
-        extras["resources"] = resources
-    return extras
-
-
-@dataclass
-class _ImportedNote:
-    topic: str
-    text: str
-    revisions: list[tuple[str, str, datetime | None]]  # text, author, at
-
-
-@dataclass
-class ParsedExtras:
-    """Notes and resources read from an event file, checked, waiting for their topics to exist."""
-
-    notes: list[_ImportedNote] = field(default_factory=list)
-    resources: list[tuple[str, str, str, str, datetime | None]] = field(default_factory=list)
-
-
-def _timestamp(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
-
-
-def _text(value: object, *, key: str) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise InvalidInput(f"{key}: expected text.", field=key)
-    return value
-
-
-def parse_extras(document: dict[str, Any], *, topic_ids: set[str]) -> ParsedExtras:
-    """Check the ``notes`` and ``resources`` extras of an event file; absent keys mean none."""
-    parsed = ParsedExtras()
-    raw_notes = document.get("notes", [])
-    if not isinstance(raw_notes, list):
-        raise InvalidInput("notes: expected a list.", field="notes")
-    seen: set[str] = set()
-    for index, item in enumerate(raw_notes):
-        key = f"notes[{index}]"
-        if not isinstance(item, dict):
-            raise InvalidInput(f"{key}: expected an object.", field=key)
-        topic = str(item.get("topic", ""))
-        if topic not in topic_ids:
-            raise InvalidInput(f"{key}.topic: '{topic[:40]}' is not one of the file's topics.", field=f"{key}.topic")
-        if topic in seen:
-            raise InvalidInput(f"{key}.topic: topic '{topic[:40]}' has notes twice.", field=f"{key}.topic")
-        seen.add(topic)
-        try:
-            text = clean_note(_text(item.get("text"), key=f"{key}.text"))
-        except InvalidInput as error:
-            raise InvalidInput(f"{key}.{error.message}", field=f"{key}.text") from None
-        revisions = []
-        raw_revisions = item.get("revisions", [])
-        if not isinstance(raw_revisions, list):
-            raise InvalidInput(f"{key}.revisions: expected a list.", field=f"{key}.revisions")
-        for r_index, revision in enumerate(raw_revisions[-REVISIONS_IMPORTED_MAX:]):
-            r_key = f"{key}.revisions[{r_index}]"
-            if not isinstance(revision, dict):
-                raise InvalidInput(f"{r_key}: expected an object.", field=r_key)
-            try:
-                r_text = clean_note(_text(revision.get("text"), key=f"{r_key}.text"))
-            except InvalidInput as error:
-                raise InvalidInput(f"{r_key}.{error.message}", field=f"{r_key}.text") from None
-            author = " ".join(_text(revision.get("author"), key=f"{r_key}.author").split())[:AUTHOR_NAME_MAX]
-            revisions.append((r_text, author, _timestamp(revision.get("at"))))
-        if not revisions or revisions[-1][0] != text:
-            revisions.append((text, "", None))
-        parsed.notes.append(_ImportedNote(topic=topic, text=text, revisions=revisions))
-    raw_resources = document.get("resources", [])
-    if not isinstance(raw_resources, list):
-        raise InvalidInput("resources: expected a list.", field="resources")
-    per_topic: dict[str, int] = {}
-    for index, item in enumerate(raw_resources):
-        key = f"resources[{index}]"
-        if not isinstance(item, dict):
-            raise InvalidInput(f"{key}: expected an object.", field=key)
-        topic = str(item.get("topic", ""))
-        if topic not in topic_ids:
-            raise InvalidInput(f"{key}.topic: '{topic[:40]}' is not one of the file's topics.", field=f"{key}.topic")
-        per_topic[topic] = per_topic.get(topic, 0) + 1
-        if per_topic[topic] > RESOURCES_PER_SESSION_MAX:
-            raise InvalidInput(
-                f"{key}: topic '{topic[:40]}' has more than {RESOURCES_PER_SESSION_MAX} resources.", field=key
-            )
-        try:
-            url = clean_url(_text(item.get("url"), key=f"{key}.url"))
-            line = clean_line(_text(item.get("line"), key=f"{key}.line"))
-        except InvalidInput as error:
-            raise InvalidInput(f"{key}.{error.message}", field=f"{key}.{error.field}") from None
-        added_by = " ".join(_text(item.get("added_by"), key=f"{key}.added_by").split())[:AUTHOR_NAME_MAX]
-        parsed.resources.append((topic, url, line, added_by, _timestamp(item.get("at"))))
-    return parsed
-
-
-def restore_extras(session: Session, *, event: Event, extras: ParsedExtras, topic_pk: dict[str, int]) -> None:
-    """Add imported notes and resources to the caller's transaction (the caller commits)."""
-    now = utcnow()
-    for item in extras.notes:
-        note = SessionNote(
-            event_id=event.id,
-            topic_id=topic_pk[item.topic],
-            text=item.text,  # type: ignore[arg-type]
-            revision=len(item.revisions),
-            updated_at=item.revisions[-1][2] or now,
-        )
-        session.add(note)
-        session.flush()
-        for number, (text, author, at) in enumerate(item.revisions, start=1):
-            session.add(
-                NoteRevision(
-                    note_id=note.id,
-                    number=number,
-                    text=text,
-                    author_name=author,  # type: ignore[arg-type]
-                    created_at=at or now,
-                )
-            )
-    for topic, url, line, added_by, at in extras.resources:
-        session.add(
-            Resource(
-                event_id=event.id,
-                topic_id=topic_pk[topic],
-                url=url,
-                line=line,  # type: ignore[arg-type]
-                added_by_name=added_by,
-                created_at=at or now,
-            )
-        )

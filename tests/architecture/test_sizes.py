@@ -15,7 +15,6 @@ MODULE_MAX, FUNCTION_MAX = 400, 60
 
 # Still too long (lines today, as `ruff format` lays them out since issue 17 turned it on); to be split.
 LONG_MODULES = {
-    "domain/notes.py": 531,
     "routes/aftersession.py": 540,
     "routes/attendee.py": 435,
     "routes/organizer.py": 611,
@@ -28,8 +27,6 @@ LONG_FUNCTIONS = {
     "domain/eventfile.py:build_instance": 72,
     "domain/eventfile.py:import_event": 155,
     "domain/events.py:create_event": 70,
-    "domain/notes.py:save_note": 61,
-    "domain/notes.py:parse_extras": 62,
     "domain/publishing.py:_carry_the_day": 66,
     "jobs.py:_build": 64,
     "main.py:create_app": 74,
