@@ -23,11 +23,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from app.domain import drafting, events, midday, organizers
+from app.domain import building, drafting
 from app.domain.errors import InvalidInput, TooBusy
-from app.domain.eventfile import build_instance
-from app.models import Organizer
-from app.scheduler import Config, Instance, Progress, Status, suggested_time_limit
+from app.scheduler import Config, Instance, Progress, Solution, Status, suggested_time_limit
 from app.scheduler.bound import BoundProgress, prove_in_worker
 from app.scheduler.remote import solve_in_worker
 
@@ -227,7 +225,7 @@ class BuildJobs:
                 with Session(self._engine) as session:
                     drafting.record_bound(session, run_id=run_id, bound=job.bound)
 
-        stop = job.stop  # registered in _proving by _build, under the lock
+        stop = job.stop  # registered in _proving by _prove_in_background, under the lock
         try:
             prove_in_worker(instance, time_limit=self._bound_seconds, should_stop=stop.is_set, on_improve=improved)
         except Exception:  # the draft stands without a better bound; the console must not hear of it
@@ -238,66 +236,58 @@ class BuildJobs:
                 self._proving.remove(stop)
 
     def _build(self, job: BuildJob, organizer_id: int | None, keep_before_slot: int | None) -> None:
+        """One build's steps (``app.domain.building``), its progress and outcome kept on ``job``."""
         job.started = time.monotonic()  # the time limit counts from here, not from the queue
-
-        def progress(p: Progress) -> None:
-            job.attendance, job.bound, job.upper_bound, job.elapsed = p.attendance, p.bound, p.upper_bound, p.elapsed
-
         try:
             with Session(self._engine, expire_on_commit=False) as session:
-                event = events.require_event_by_id(session, job.event_id)
-                # The organizer who asked, or (gone since, or a build from the command line) the event's own.
-                actor = (
-                    session.get(Organizer, organizer_id) if organizer_id else None
-                ) or organizers.require_first_organizer(session, event)
-                instance = build_instance(session, event)
-                keep_before = midday.slot_for_keep_before(session, event=event, slot_id=keep_before_slot)
-                previous = midday.previous_cells(session, event=event) if keep_before else None
-                session.rollback()  # no transaction held open while the solver thinks
-                if not job.time_limit:
-                    job.time_limit = suggested_time_limit(instance, most=self._time_limit)
-                # The clock started with the build: reading the event counts too.
-                left = max(0.5, job.time_limit - (time.monotonic() - job.started))
-                # In a worker process at a lower priority: the server's interpreter and the cores
-                # stay the attendees' first (bench/build_load.py measures it).
-                solution = solve_in_worker(
-                    instance,
-                    Config(time_limit=left, workers=self._workers),
-                    previous=previous,
-                    keep_before=keep_before,
-                    on_progress=progress,
-                    stop=job.stop,
+                plan = building.plan_build(
+                    session, event_id=job.event_id, organizer_id=organizer_id, keep_before_slot=keep_before_slot
                 )
-                if solution.status == Status.INFEASIBLE:
-                    job.error = "These rules cannot all hold: " + "; ".join(
-                        drafting.humanize(c, drafting.display_names(session, event)) for c in solution.conflicts
-                    )
+                solution = self._solve(job, plan)
+                job.error = building.build_failure(session, plan, solution)
+                if job.error is not None or solution.stats is None:
                     return
-                if solution.stats is None:
-                    job.error = "No schedule was found in the time allowed. Try a longer build."
-                    return
-                note = f"re-solved keeping the slots before {keep_before_slot}" if keep_before else ""
-                run = drafting.save_solution(
-                    session, event=event, instance=instance, solution=solution, actor=actor, note=note
-                )
+                run = building.save_build(session, plan, solution)
                 job.version, job.moved = run.version, solution.moved
                 job.attendance, job.upper_bound = solution.stats.attendance, solution.stats.upper_bound
                 job.bound = solution.stats.proven_bound
-                if (
-                    self._bound_seconds > 0
-                    and solution.status is not Status.OPTIMAL
-                    and not job.stop.is_set()
-                    and (job.bound is None or job.bound > job.attendance)
-                ):
-                    with self._lock:  # not while other builds wait for the cores
-                        job.proving = not self._queue
-                        if job.proving:
-                            self._proving.append(job.stop)
-                    if job.proving:
-                        self._spawn(self._prove, job, instance, run.id, name=f"schedule-bound-{job.event_id}")
+                if solution.status is not Status.OPTIMAL:
+                    self._prove_in_background(job, plan.instance, run.id)  # type: ignore[arg-type]
         except Exception as error:  # the console must hear about any failure, not a silent stop
             log.exception("schedule build for event %s failed", job.event_id)
             job.error = f"The build failed: {error.__class__.__name__}. The previous draft is unchanged."
         finally:
             job.elapsed = time.monotonic() - job.started
             job.done = True
+
+    def _solve(self, job: BuildJob, plan: building.BuildPlan) -> Solution:
+        """Run the solver for what is left of the job's time, reporting progress on ``job``."""
+
+        def progress(p: Progress) -> None:
+            job.attendance, job.bound, job.upper_bound, job.elapsed = p.attendance, p.bound, p.upper_bound, p.elapsed
+
+        if not job.time_limit:
+            job.time_limit = suggested_time_limit(plan.instance, most=self._time_limit)
+        # The clock started with the build: reading the event counts too.
+        left = max(0.5, job.time_limit - (time.monotonic() - job.started))
+        # In a worker process at a lower priority: the server's interpreter and the cores
+        # stay the attendees' first (bench/build_load.py measures it).
+        return solve_in_worker(
+            plan.instance,
+            Config(time_limit=left, workers=self._workers),
+            previous=plan.previous,
+            keep_before=plan.keep_before,
+            on_progress=progress,
+            stop=job.stop,
+        )
+
+    def _prove_in_background(self, job: BuildJob, instance: Instance, run_id: int) -> None:
+        """Start proving a better bound for the draft, when bounds are on and no build waits."""
+        if self._bound_seconds <= 0 or job.stop.is_set() or (job.bound is not None and job.bound <= job.attendance):
+            return
+        with self._lock:  # not while other builds wait for the cores
+            job.proving = not self._queue
+            if job.proving:
+                self._proving.append(job.stop)
+        if job.proving:
+            self._spawn(self._prove, job, instance, run_id, name=f"schedule-bound-{job.event_id}")

@@ -122,7 +122,7 @@ def seed_demo_live(session: Session, *, seed: int = 11, time_limit: float = 3.0)
     """A second demo event whose schedule is built and published, with one session marked full,
     so the grid, the door view and "my day" show at once."""
     from app.domain import drafting, timetable  # inline: only this demo needs the scheduler
-    from app.domain.eventfile import build_instance
+    from app.domain.building import build_instance
     from app.scheduler import Config, solve
 
     created = seed_demo(session, seed=seed, name="Edcamp Demo Day (schedule published)")

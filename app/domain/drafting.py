@@ -16,7 +16,6 @@ from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
 from app.domain import audit, events, rows
-from app.domain.eventfile import build_instance
 from app.domain.timetable import published_run
 from app.models import Attendee, Event, FacilitatorClaim, Organizer, Placement, Room, ScheduleRun, TimeSlot, Topic
 from app.scheduler import Instance, Solution, Stats, score, violations
@@ -136,7 +135,7 @@ def judge(
     solve_seconds: float = 0.0,
 ) -> dict[str, Any]:
     """The format's stats for a version, as stored on the run."""
-    instance = instance or build_instance(session, event)
+    instance = instance or _instance(session, event)
     open_ids = {t.id for t in instance.topics}
     cells = [c for c in cells_of(placements) if c.topic in open_ids]
     stats = score(instance, cells, proven_bound=proven_bound, solve_seconds=solve_seconds)
@@ -150,6 +149,12 @@ def judge(
         "clashes": stats.clashes,
         "solve_seconds": round(stats.solve_seconds, 3),
     }
+
+
+def _instance(session: Session, event: Event) -> Instance:
+    from app.domain.building import build_instance  # inline: building imports this module (a build saves its draft)
+
+    return build_instance(session, event)
 
 
 def gap_percent(attendance: int, bound: int | None) -> float | None:
@@ -257,7 +262,7 @@ def schedule_view(session: Session, *, event: Event, run: ScheduleRun | None = N
     run = run or current_draft(session, event=event) or published_run(session, event=event)
     rooms, slots = events.list_rooms(session, event), events.list_slots(session, event)
     view = ScheduleView(run=run, published=published_run(session, event=event), rooms=rooms, slots=slots)
-    instance = build_instance(session, event)
+    instance = _instance(session, event)
     topic_rows = {t.id: t for t in session.scalars(select(Topic).where(Topic.event_id == event.id))}
     placements = placements_of(session, run) if run else []
     # "" is unnamed: attendees.names_line counts them

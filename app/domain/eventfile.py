@@ -11,34 +11,17 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from app.domain import events, eventspec, notefile, organizers
+from app.domain.building import build_instance
 from app.domain.errors import InvalidInput
 from app.domain.text import check_document, strip_bidi
-from app.models import (
-    Attendee,
-    ClashPair,
-    Event,
-    FacilitatorClaim,
-    Interest,
-    Organizer,
-    Phase,
-    Room,
-    TimeSlot,
-    Topic,
-    TopicStatus,
-)
+from app.models import Attendee, ClashPair, Event, FacilitatorClaim, Interest, Organizer, Phase, Room, TimeSlot, Topic
 from app.models.topic import DESCRIPTION_MAX, TITLE_MAX
 from app.scheduler import eventfile as fileformat
-from app.scheduler.instance import Attendee as AttendeeIn
-from app.scheduler.instance import EventInfo, Instance, Pin
-from app.scheduler.instance import Interest as InterestIn
-from app.scheduler.instance import Room as RoomIn
-from app.scheduler.instance import Slot as SlotIn
-from app.scheduler.instance import Topic as TopicIn
-from app.scheduler.solve import suggested_seconds
+from app.scheduler.instance import Pin
 
 
 @dataclass
@@ -47,91 +30,6 @@ class ImportedEvent:
     topics: int
     attendees: int
     interests: int
-
-
-def build_instance(session: Session, event: Event, *, paper_people: bool = True) -> Instance:
-    """The event as the scheduler sees it: open topics, their marks, leads and constraints.
-
-    Marks counted on the paper wall have no attendee behind them; with ``paper_people`` each
-    becomes an attendee of its own (``p{topic}-{n}``) who wants that one topic, so the scheduler
-    weighs them like any mark. The event file leaves them out and carries ``paper_marks`` instead.
-    """
-    rooms = events.list_rooms(session, event)
-    slots = events.list_slots(session, event)
-    slot_key = {s.id: f"s{s.id}" for s in slots}
-    room_key = {r.id: f"r{r.id}" for r in rooms}
-    topic_rows = list(
-        session.scalars(
-            select(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open).order_by(Topic.id)
-        )
-    )
-    open_ids = {t.id for t in topic_rows}
-    people = list(session.scalars(select(Attendee).where(Attendee.event_id == event.id).order_by(Attendee.id)))
-    claims: dict[int, list[str]] = {}
-    for claim in session.scalars(
-        select(FacilitatorClaim).where(FacilitatorClaim.event_id == event.id).order_by(FacilitatorClaim.id)
-    ):
-        claims.setdefault(claim.topic_id, []).append(f"a{claim.attendee_id}")
-    interests = [
-        InterestIn(attendee=f"a{i.attendee_id}", topic=f"t{i.topic_id}", weight=i.weight)
-        for i in session.scalars(select(Interest).where(Interest.event_id == event.id).order_by(Interest.id))
-        if i.topic_id in open_ids
-    ]
-    paper = (
-        [(f"p{t.id}-{n}", f"t{t.id}") for t in topic_rows for n in range(1, t.paper_marks + 1)] if paper_people else []
-    )
-    interests += [InterestIn(attendee=person, topic=topic) for person, topic in paper]
-    clashes = [
-        (f"t{c.topic_a_id}", f"t{c.topic_b_id}")
-        for c in session.scalars(select(ClashPair).where(ClashPair.event_id == event.id).order_by(ClashPair.id))
-        if c.topic_a_id in open_ids and c.topic_b_id in open_ids
-    ]
-    topics = []
-    for t in topic_rows:
-        pin = None
-        if t.pinned_room_id in room_key or t.pinned_slot_id in slot_key:
-            pin = Pin(room=room_key.get(t.pinned_room_id), slot=slot_key.get(t.pinned_slot_id))  # type: ignore[arg-type]
-        topics.append(
-            TopicIn(
-                id=f"t{t.id}",
-                title=t.title,
-                description=t.description,
-                facilitators=tuple(claims.get(t.id, [])),  # type: ignore[arg-type]
-                unavailable_slots=frozenset(slot_key[s] for s in t.unavailable_slots if s in slot_key),
-                needs=frozenset(t.needs),
-                pinned=pin,
-            )
-        )
-    return Instance(
-        event=EventInfo(name=event.name, date=event.date, timezone=event.timezone, min_interest=event.min_interest),
-        rooms=tuple(
-            RoomIn(
-                id=room_key[r.id],
-                name=r.name,
-                capacity=r.capacity,
-                features=frozenset(r.features),  # type: ignore[index]
-                unavailable_slots=frozenset(slot_key[s] for s in r.unavailable_slots if s in slot_key),
-            )
-            for r in rooms
-        ),
-        slots=tuple(SlotIn(id=slot_key[s.id], start=s.start, end=s.end) for s in slots),  # type: ignore[index]
-        attendees=tuple(AttendeeIn(id=f"a{p.id}", name=p.name) for p in people)
-        + tuple(AttendeeIn(id=person, name="") for person, _topic in paper),
-        topics=tuple(topics),
-        interests=tuple(interests),
-        avoid_clash=tuple(clashes),
-    )
-
-
-def suggested_build_seconds(session: Session, event: Event, *, most: float) -> int:
-    """The time worth spending on this event's schedule by the clock (its size decides), at most ``most``."""
-    open_topics = (
-        session.scalar(
-            select(func.count()).select_from(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open)
-        )
-        or 0
-    )
-    return max(1, int(suggested_seconds(open_topics, len(events.list_slots(session, event)), most=most)))
 
 
 def export_event(session: Session, event: Event) -> dict[str, Any]:

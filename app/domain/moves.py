@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from app.domain import audit, drafting, phases, rows, topics
+from app.domain.building import build_instance
 from app.domain.errors import Conflict, NotFound, known_id
-from app.domain.eventfile import build_instance
 from app.models import Event, Organizer, Placement, Room, ScheduleRun, TimeSlot, Topic
 from app.scheduler import Placement as Cell
 from app.scheduler import score, violations

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from app.deps import CsrfChecked, CsrfToken, EventDep, FormDep, OrganizerDep, SessionDep
-from app.domain import attendees, drafting, eventfile, midday, moves, publishing
+from app.domain import attendees, building, drafting, midday, moves, publishing
 from app.domain.errors import DomainError, InvalidInput, TooBusy
 from app.jobs import BuildJobs
 from app.models import Event, Organizer
@@ -53,7 +53,7 @@ def _page(
         "versions": drafting.versions(session, event=event),
         "preview": preview,
         "people": attendees.list_attendees(session, event=event),
-        "default_limit": eventfile.suggested_build_seconds(
+        "default_limit": building.suggested_build_seconds(
             session, event, most=request.app.state.settings.SOLVER_TIME_LIMIT_S
         ),
     }

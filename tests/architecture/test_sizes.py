@@ -24,11 +24,9 @@ LONG_MODULES = {
 LONG_FUNCTIONS = {
     "cli.py:build_parser": 68,
     "domain/console.py:_checklist": 90,
-    "domain/eventfile.py:build_instance": 72,
     "domain/eventfile.py:import_event": 155,
     "domain/events.py:create_event": 70,
     "domain/publishing.py:_carry_the_day": 66,
-    "jobs.py:_build": 64,
     "main.py:create_app": 74,
     "scheduler/bound.py:_prepare": 75,
     "scheduler/bound.py:attendance_bound": 90,

@@ -1,0 +1,186 @@
+"""Building a schedule: the event as the scheduler sees it, and the steps of one build.
+
+``build_instance`` turns the database into the scheduler's ``Instance`` (ids with a letter in
+front: ``t42``, ``r3``, ``s1``, ``a17``), for a build, for judging a draft and for the event file.
+A build (``app/jobs.py`` runs it on its own thread, the solver in a worker process) goes:
+``plan_build`` reads everything it needs and ends the transaction, the solver thinks, then
+``build_failure`` says in the organizer's words why there is no draft, or ``save_build`` stores it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from app.domain import drafting, events, midday, organizers
+from app.models import (
+    Attendee,
+    ClashPair,
+    Event,
+    FacilitatorClaim,
+    Interest,
+    Organizer,
+    Room,
+    ScheduleRun,
+    Topic,
+    TopicStatus,
+)
+from app.scheduler import Instance, Solution, Status
+from app.scheduler import Placement as Cell
+from app.scheduler.instance import Attendee as AttendeeIn
+from app.scheduler.instance import EventInfo, Pin
+from app.scheduler.instance import Interest as InterestIn
+from app.scheduler.instance import Room as RoomIn
+from app.scheduler.instance import Slot as SlotIn
+from app.scheduler.instance import Topic as TopicIn
+from app.scheduler.solve import suggested_seconds
+
+# --- the event as the scheduler sees it ---------------------------------------------------------
+
+
+def build_instance(session: Session, event: Event, *, paper_people: bool = True) -> Instance:
+    """The event as the scheduler sees it: open topics, their marks, leads and constraints.
+
+    Marks counted on the paper wall have no attendee behind them; with ``paper_people`` each
+    becomes an attendee of its own (``p{topic}-{n}``) who wants that one topic, so the scheduler
+    weighs them like any mark. The event file leaves them out and carries ``paper_marks`` instead.
+    """
+    rooms = events.list_rooms(session, event)
+    slots = events.list_slots(session, event)
+    slot_key = {s.id: f"s{s.id}" for s in slots}
+    room_key = {r.id: f"r{r.id}" for r in rooms}
+    topic_rows = list(
+        session.scalars(
+            select(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open).order_by(Topic.id)
+        )
+    )
+    open_ids = {t.id for t in topic_rows}
+    people = list(session.scalars(select(Attendee).where(Attendee.event_id == event.id).order_by(Attendee.id)))
+    paper = (
+        [(f"p{t.id}-{n}", f"t{t.id}") for t in topic_rows for n in range(1, t.paper_marks + 1)] if paper_people else []
+    )
+    leads = _leads(session, event)
+    return Instance(
+        event=EventInfo(name=event.name, date=event.date, timezone=event.timezone, min_interest=event.min_interest),
+        rooms=tuple(_room_in(r, room_key=room_key, slot_key=slot_key) for r in rooms),
+        slots=tuple(SlotIn(id=slot_key[s.id], start=s.start, end=s.end) for s in slots),  # type: ignore[index]
+        attendees=tuple(AttendeeIn(id=f"a{p.id}", name=p.name) for p in people)
+        + tuple(AttendeeIn(id=person, name="") for person, _topic in paper),
+        topics=tuple(_topic_in(t, leads=leads, room_key=room_key, slot_key=slot_key) for t in topic_rows),
+        interests=tuple(_interests(session, event, open_ids=open_ids))
+        + tuple(InterestIn(attendee=person, topic=topic) for person, topic in paper),
+        avoid_clash=tuple(_clashes(session, event, open_ids=open_ids)),
+    )
+
+
+def _leads(session: Session, event: Event) -> dict[int, list[str]]:
+    """Per topic, the attendees who offered to lead it, in the order they offered."""
+    leads: dict[int, list[str]] = {}
+    for claim in session.scalars(
+        select(FacilitatorClaim).where(FacilitatorClaim.event_id == event.id).order_by(FacilitatorClaim.id)
+    ):
+        leads.setdefault(claim.topic_id, []).append(f"a{claim.attendee_id}")
+    return leads
+
+
+def _interests(session: Session, event: Event, *, open_ids: set[int]) -> list[InterestIn]:
+    return [
+        InterestIn(attendee=f"a{i.attendee_id}", topic=f"t{i.topic_id}", weight=i.weight)
+        for i in session.scalars(select(Interest).where(Interest.event_id == event.id).order_by(Interest.id))
+        if i.topic_id in open_ids
+    ]
+
+
+def _clashes(session: Session, event: Event, *, open_ids: set[int]) -> list[tuple[str, str]]:
+    return [
+        (f"t{c.topic_a_id}", f"t{c.topic_b_id}")
+        for c in session.scalars(select(ClashPair).where(ClashPair.event_id == event.id).order_by(ClashPair.id))
+        if c.topic_a_id in open_ids and c.topic_b_id in open_ids
+    ]
+
+
+def _topic_in(
+    topic: Topic, *, leads: dict[int, list[str]], room_key: dict[int, str], slot_key: dict[int, str]
+) -> TopicIn:
+    pin = None
+    if topic.pinned_room_id in room_key or topic.pinned_slot_id in slot_key:
+        pin = Pin(room=room_key.get(topic.pinned_room_id), slot=slot_key.get(topic.pinned_slot_id))  # type: ignore[arg-type]
+    return TopicIn(
+        id=f"t{topic.id}",
+        title=topic.title,
+        description=topic.description,
+        facilitators=tuple(leads.get(topic.id, [])),  # type: ignore[arg-type]
+        unavailable_slots=frozenset(slot_key[s] for s in topic.unavailable_slots if s in slot_key),
+        needs=frozenset(topic.needs),
+        pinned=pin,
+    )
+
+
+def _room_in(room: Room, *, room_key: dict[int, str], slot_key: dict[int, str]) -> RoomIn:
+    return RoomIn(
+        id=room_key[room.id],  # type: ignore[index]
+        name=room.name,
+        capacity=room.capacity,
+        features=frozenset(room.features),
+        unavailable_slots=frozenset(slot_key[s] for s in room.unavailable_slots if s in slot_key),
+    )
+
+
+def suggested_build_seconds(session: Session, event: Event, *, most: float) -> int:
+    """The time worth spending on this event's schedule by the clock (its size decides), at most ``most``."""
+    open_topics = (
+        session.scalar(
+            select(func.count()).select_from(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open)
+        )
+        or 0
+    )
+    return max(1, int(suggested_seconds(open_topics, len(events.list_slots(session, event)), most=most)))
+
+
+# --- one build ----------------------------------------------------------------------------------
+
+
+@dataclass
+class BuildPlan:
+    """What a build reads before the solver starts."""
+
+    event: Event
+    actor: Organizer  # the draft is saved in their name
+    instance: Instance
+    keep_before: str | None  # a re-solve keeps the published cells before this slot
+    previous: list[Cell] | None  # the published schedule, which a re-solve moves as little as it can
+    note: str  # the draft's note
+
+
+def plan_build(session: Session, *, event_id: int, organizer_id: int | None, keep_before_slot: int | None) -> BuildPlan:
+    """Read what a build needs, then end the transaction: none is held open while the solver thinks."""
+    event = events.require_event_by_id(session, event_id)
+    # The organizer who asked, or (gone since, or a build from the command line) the event's own.
+    actor = (session.get(Organizer, organizer_id) if organizer_id else None) or organizers.require_first_organizer(
+        session, event
+    )
+    instance = build_instance(session, event)
+    keep_before = midday.slot_for_keep_before(session, event=event, slot_id=keep_before_slot)
+    previous = midday.previous_cells(session, event=event) if keep_before else None
+    session.rollback()
+    note = f"re-solved keeping the slots before {keep_before_slot}" if keep_before else ""
+    return BuildPlan(event=event, actor=actor, instance=instance, keep_before=keep_before, previous=previous, note=note)
+
+
+def build_failure(session: Session, plan: BuildPlan, solution: Solution) -> str | None:
+    """Why ``solution`` makes no draft, in the organizer's words; None when it makes one."""
+    if solution.status == Status.INFEASIBLE:
+        names = drafting.display_names(session, plan.event)
+        return "These rules cannot all hold: " + "; ".join(drafting.humanize(c, names) for c in solution.conflicts)
+    if solution.stats is None:
+        return "No schedule was found in the time allowed. Try a longer build."
+    return None
+
+
+def save_build(session: Session, plan: BuildPlan, solution: Solution) -> ScheduleRun:
+    """Store what the solver found as the event's new draft."""
+    return drafting.save_solution(
+        session, event=plan.event, instance=plan.instance, solution=solution, actor=plan.actor, note=plan.note
+    )
