@@ -21,7 +21,7 @@ from app.domain.text import check_document, strip_bidi
 from app.models import Attendee, ClashPair, Event, FacilitatorClaim, Interest, Organizer, Phase, Room, TimeSlot, Topic
 from app.models.topic import DESCRIPTION_MAX, TITLE_MAX
 from app.scheduler import eventfile as fileformat
-from app.scheduler.instance import Pin
+from app.scheduler.instance import EventInfo, Instance, Pin
 
 
 @dataclass
@@ -70,8 +70,37 @@ def import_event(session: Session, document: object) -> ImportedEvent:
     except fileformat.EventFileError as error:
         raise InvalidInput(str(error), field=error.key) from None
     raw: dict[str, Any] = document if isinstance(document, dict) else {}
-    info = instance.event
-    name = " ".join(info.name.split())[: eventspec.NAME_MAX] or "Imported event"
+    # Everything is checked before anything is written.
+    fields = _event_fields(instance.event)
+    _check_names(instance)
+    tags, paper = _topic_extras(raw)
+    extras = notefile.parse_extras(raw, topic_ids={t.id for t in instance.topics})
+
+    secret = secrets.token_urlsafe(18)
+    event = Event(
+        code=events.new_code(), phase=Phase.setup, organizer_secret_hash=organizers.hash_secret(secret), **fields
+    )
+    _apply_settings(event, raw.get("settings"))
+    while events.get_event(session, event.code) is not None:  # pragma: no cover - 31^6 codes
+        event.code = events.new_code()
+    session.add(event)
+    session.flush()
+    topic_rows, people = _add_rows(session, event, instance, tags=tags, paper=paper)
+    marks = _add_links(session, event, instance, topic_rows=topic_rows, people=people)
+    notefile.restore_extras(session, event=event, extras=extras, topic_pk={k: row.id for k, row in topic_rows.items()})  # type: ignore[misc]
+    organizer = Organizer(event_id=event.id)  # type: ignore[arg-type]
+    session.add(organizer)
+    session.commit()
+    return ImportedEvent(
+        created=events.CreatedEvent(event=event, organizer=organizer, secret=secret),
+        topics=len(topic_rows),
+        attendees=len(people),
+        interests=marks,
+    )
+
+
+def _event_fields(info: EventInfo) -> dict[str, Any]:
+    """The file's ``event``, checked as the new-event form checks it."""
     date = eventspec.validate_date(info.date) if info.date else ""
     try:
         timezone = eventspec.validate_timezone(info.timezone)
@@ -85,6 +114,12 @@ def import_event(session: Session, document: object) -> ImportedEvent:
             f"event.min_interest: at most {events.MIN_INTEREST_MAX} people, got {info.min_interest}.",
             field="event.min_interest",
         )
+    name = " ".join(info.name.split())[: eventspec.NAME_MAX] or "Imported event"
+    return {"name": name, "date": date, "timezone": timezone, "min_interest": info.min_interest}
+
+
+def _check_names(instance: Instance) -> None:
+    """Rooms, topics and people named within the app's limits (rooms apart), and slots that do not overlap."""
     seen_rooms: set[str] = set()
     for index, room in enumerate(instance.rooms):
         key = f"rooms[{index}]"
@@ -107,12 +142,16 @@ def import_event(session: Session, document: object) -> ImportedEvent:
     for index, attendee in enumerate(instance.attendees):
         _check_text(attendee.name, key=f"attendees[{index}].name", ident=attendee.id, limit=60, required=False)
     eventspec.validate_slots([eventspec.SlotSpec(s.start, s.end) for s in instance.slots])
+
+
+def _topic_extras(raw: dict[str, Any]) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """The topics' ``tags`` and ``paper_marks`` (extras the format ignores), by topic id."""
     raw_topics = raw.get("topics") if isinstance(raw.get("topics"), list) else []
-    raw_tags: dict[str, list[str]] = {}
-    raw_paper: dict[str, int] = {}
+    tags: dict[str, list[str]] = {}
+    paper: dict[str, int] = {}
     for index, item in enumerate(raw_topics):  # type: ignore[union-attr, arg-type]
         if isinstance(item, dict) and isinstance(item.get("tags"), list):
-            raw_tags[str(item.get("id"))] = [str(t) for t in item["tags"]][:5]
+            tags[str(item.get("id"))] = [str(t) for t in item["tags"]][:5]
         if isinstance(item, dict) and "paper_marks" in item:
             value = item["paper_marks"]
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10_000:
@@ -120,32 +159,28 @@ def import_event(session: Session, document: object) -> ImportedEvent:
                     f"topics[{index}].paper_marks: topic '{item.get('id')}' needs a whole number from 0 to 10000.",
                     field=f"topics[{index}].paper_marks",
                 )
-            raw_paper[str(item.get("id"))] = value
-    settings = raw.get("settings") if isinstance(raw.get("settings"), dict) else {}
-    extras = notefile.parse_extras(raw, topic_ids={t.id for t in instance.topics})
+            paper[str(item.get("id"))] = value
+    return tags, paper
 
-    secret = secrets.token_urlsafe(18)
-    event = Event(
-        code=events.new_code(),
-        name=name,
-        date=date,
-        timezone=timezone,
-        phase=Phase.setup,
-        organizer_secret_hash=organizers.hash_secret(secret),
-        min_interest=info.min_interest,
-    )
-    budget = settings.get("vote_budget")  # type: ignore[union-attr]
+
+def _apply_settings(event: Event, settings: object) -> None:
+    """The marking ``settings`` extra: values out of range are left at their defaults."""
+    if not isinstance(settings, dict):
+        settings = {}
+    budget = settings.get("vote_budget")
     if isinstance(budget, int) and not isinstance(budget, bool) and 1 <= budget <= 1000:
         event.vote_budget = budget
-    event.hide_counts = settings.get("hide_counts") is True  # type: ignore[union-attr]
-    event.shuffle_topics = settings.get("shuffle_topics") is True  # type: ignore[union-attr]
-    limit = settings.get("facilitator_limit")  # type: ignore[union-attr]
+    event.hide_counts = settings.get("hide_counts") is True
+    event.shuffle_topics = settings.get("shuffle_topics") is True
+    limit = settings.get("facilitator_limit")
     if isinstance(limit, int) and not isinstance(limit, bool) and 1 <= limit <= 20:
         event.facilitator_limit = limit
-    while events.get_event(session, event.code) is not None:  # pragma: no cover - 31^6 codes
-        event.code = events.new_code()
-    session.add(event)
-    session.flush()
+
+
+def _add_rows(
+    session: Session, event: Event, instance: Instance, *, tags: dict[str, list[str]], paper: dict[str, int]
+) -> tuple[dict[str, Topic], dict[str, Attendee]]:
+    """The event's slots, rooms, people and topics; returns the topics and people by file id."""
     slot_rows = {
         s.id: TimeSlot(event_id=event.id, start=s.start, end=s.end, position=i)  # type: ignore[arg-type]
         for i, s in enumerate(instance.slots)
@@ -175,8 +210,8 @@ def import_event(session: Session, document: object) -> ImportedEvent:
             event_id=event.id,
             title=strip_bidi(" ".join(t.title.split())),
             description=t.description.strip(),  # type: ignore[arg-type]
-            tags=raw_tags.get(t.id, []),
-            paper_marks=raw_paper.get(t.id, 0),
+            tags=tags.get(t.id, []),
+            paper_marks=paper.get(t.id, 0),
             unavailable_slots=sorted(slot_pk[s] for s in t.unavailable_slots),  # type: ignore[misc]
             needs=sorted(t.needs),
             pinned_room_id=room_rows[pin.room].id if pin.room else None,
@@ -184,6 +219,13 @@ def import_event(session: Session, document: object) -> ImportedEvent:
         )
     session.add_all(topic_rows.values())
     session.flush()
+    return topic_rows, people
+
+
+def _add_links(
+    session: Session, event: Event, instance: Instance, *, topic_rows: dict[str, Topic], people: dict[str, Attendee]
+) -> int:
+    """Who leads what, who marked what, and the pairs kept apart; returns the number of marks."""
     for t in instance.topics:
         for person in dict.fromkeys(t.facilitators):
             session.add(
@@ -207,13 +249,4 @@ def import_event(session: Session, document: object) -> ImportedEvent:
         )
     for a, b in dict.fromkeys(tuple(sorted(pair)) for pair in instance.avoid_clash):
         session.add(ClashPair(event_id=event.id, topic_a_id=topic_rows[a].id, topic_b_id=topic_rows[b].id))  # type: ignore[arg-type]
-    notefile.restore_extras(session, event=event, extras=extras, topic_pk={k: row.id for k, row in topic_rows.items()})  # type: ignore[misc]
-    organizer = Organizer(event_id=event.id)  # type: ignore[arg-type]
-    session.add(organizer)
-    session.commit()
-    return ImportedEvent(
-        created=events.CreatedEvent(event=event, organizer=organizer, secret=secret),
-        topics=len(topic_rows),
-        attendees=len(people),
-        interests=len(marks),
-    )
+    return len(marks)
