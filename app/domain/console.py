@@ -106,6 +106,16 @@ def _next_action(event: Event, *, published: bool, reopen_to: Phase | None) -> N
 def _checklist(
     event: Event, *, link_pending: bool, topics: int, duplicates: int, leaderless: int, published: bool
 ) -> list[Task]:
+    """The organizer's to-do list for the event's phase, in the order of the day."""
+    return (
+        _getting_ready(event, link_pending=link_pending, published=published)
+        + _wall_tasks(event, topics=topics, duplicates=duplicates, leaderless=leaderless)
+        + _schedule_and_after(event, published=published)
+    )
+
+
+def _getting_ready(event: Event, *, link_pending: bool, published: bool) -> list[Task]:
+    """The way back in, opening the wall, and what goes on the projector, the doors and the tables."""
     phase, at = event.phase, ORDER.index(event.phase)
     tasks = [
         Task(
@@ -150,6 +160,13 @@ def _checklist(
                 "doors",
             )
         )
+    return tasks
+
+
+def _wall_tasks(event: Event, *, topics: int, duplicates: int, leaderless: int) -> list[Task]:
+    """While the wall is open: tidy it, find leads, and close it when it is time."""
+    phase = event.phase
+    tasks = []
     if phase in (P.proposing, P.voting):
         tasks.append(
             Task(
@@ -177,6 +194,13 @@ def _checklist(
         tasks.append(Task("stop", "Stop new topics when the wall is full", "Marking goes on.", "next", done=False))
     if phase == P.voting:
         tasks.append(Task("close-marking", "Close marking", "Then build the schedule.", "next", done=False))
+    return tasks
+
+
+def _schedule_and_after(event: Event, *, published: bool) -> list[Task]:
+    """Publishing the schedule, and what is left once the day has closed."""
+    phase = event.phase
+    tasks = []
     if phase in (P.scheduled, P.live):
         tasks.append(
             Task(
