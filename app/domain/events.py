@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
@@ -74,26 +75,16 @@ def create_event(
     name, date, timezone, rooms, slots = checked[:5]  # type: ignore[assignment]
     password_hash = checked[6]
     secret = secrets.token_urlsafe(18)
-    for _attempt in range(20):
-        event = Event(
-            code=new_code(),
-            name=name,
-            date=date,
-            timezone=timezone,
-            organizer_secret_hash=organizers.hash_secret(secret),
-            vote_budget=vote_budget,
-            hide_counts=hide_counts,
-            shuffle_topics=shuffle_topics,
-        )
-        session.add(event)
-        try:
-            session.flush()
-        except IntegrityError:  # the rare join code that is taken already
-            session.rollback()
-            continue
-        break
-    else:  # pragma: no cover - 31^6 codes
-        raise RuntimeError("could not find a free join code")
+    event = _add_with_free_code(
+        session,
+        name=name,
+        date=date,
+        timezone=timezone,
+        organizer_secret_hash=organizers.hash_secret(secret),
+        vote_budget=vote_budget,
+        hide_counts=hide_counts,
+        shuffle_topics=shuffle_topics,
+    )
     assert event.id is not None
     for position, room in enumerate(rooms):
         session.add(
@@ -112,6 +103,20 @@ def create_event(
     session.add(organizer)
     session.commit()
     return CreatedEvent(event=event, organizer=organizer, secret=secret)
+
+
+def _add_with_free_code(session: Session, **fields: Any) -> Event:
+    """Add a new event under a join code nobody has, drawing again on the rare clash."""
+    for _attempt in range(20):
+        event = Event(code=new_code(), **fields)
+        session.add(event)
+        try:
+            session.flush()
+        except IntegrityError:  # the rare join code that is taken already
+            session.rollback()
+            continue
+        return event
+    raise RuntimeError("could not find a free join code")  # pragma: no cover - 31^6 codes
 
 
 def ping(session: Session) -> None:

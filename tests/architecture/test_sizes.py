@@ -23,7 +23,6 @@ LONG_MODULES = {
 }
 LONG_FUNCTIONS = {
     "cli.py:build_parser": 68,
-    "domain/events.py:create_event": 70,
     "domain/publishing.py:_carry_the_day": 66,
     "main.py:create_app": 74,
     "scheduler/bound.py:_prepare": 75,
