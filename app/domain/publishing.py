@@ -17,7 +17,7 @@ from app.domain.changes import Change
 from app.domain.drafting import current_draft, placements_of, schedule_view
 from app.domain.errors import Conflict
 from app.domain.timetable import current_and_next, published_run
-from app.models import Event, Organizer, Phase, Placement, ScheduleRun, SessionStatus, Topic, TopicStatus
+from app.models import Event, Organizer, Phase, Placement, Room, ScheduleRun, SessionStatus, Topic, TopicStatus
 from app.models.util import utcnow
 
 
@@ -96,32 +96,13 @@ def _carry_the_day(session: Session, *, event: Event, old: ScheduleRun, new: Sch
         same = by_topic.get(before.topic_id)
         if same is not None and (same.room_id, same.slot_id) == (before.room_id, before.slot_id):
             kept.append((same, before))
-            continue
-        if not before.is_popup or same is not None:
-            continue
-        topic = session.get(Topic, before.topic_id)
-        room = rooms.get(before.room_id)
-        if (
-            topic is None
-            or topic.status != TopicStatus.open
-            or topic.created_at < new.created_at
-            or room is None
-            or before.slot_id in room.unavailable_slots
+        elif (
+            before.is_popup
+            and same is None
+            and _pop_up_joins(session, before, draft=new, rooms=rooms, by_cell=by_cell, running=running)
         ):
-            continue
-        taken = by_cell.get((before.room_id, before.slot_id))
-        if taken is not None:
-            if before.slot_id != running or before.status == SessionStatus.ended_early:
-                continue
-            other = session.get(Topic, taken.topic_id)
-            raise Conflict(
-                f"The pop-up session “{topic.title}” is running in {room.name} now, and this draft puts "
-                f"“{other.title if other else 'another session'}” there. Move that session to another room, or "
-                "mark the pop-up ended early, then publish.",
-                field="room_id",
-            )
-        added.append(before)
-        by_cell[(before.room_id, before.slot_id)] = before
+            added.append(before)
+            by_cell[(before.room_id, before.slot_id)] = before
     for same, before in kept:
         same.is_popup = same.is_popup or before.is_popup
         if same.status == SessionStatus.scheduled:
@@ -140,6 +121,43 @@ def _carry_the_day(session: Session, *, event: Event, old: ScheduleRun, new: Sch
             )
         )
     session.flush()
+
+
+def _pop_up_joins(
+    session: Session,
+    before: Placement,
+    *,
+    draft: ScheduleRun,
+    rooms: dict[int, Room],
+    by_cell: dict[tuple[int, int], Placement],
+    running: int | None,
+) -> bool:
+    """Whether a published pop-up that ``draft`` lacks is added to it (see ``_carry_the_day``).
+
+    Raises Conflict when it is running now in a room the draft gives to another session.
+    """
+    topic = session.get(Topic, before.topic_id)
+    room = rooms.get(before.room_id)
+    if (
+        topic is None
+        or topic.status != TopicStatus.open
+        or topic.created_at < draft.created_at
+        or room is None
+        or before.slot_id in room.unavailable_slots
+    ):
+        return False
+    taken = by_cell.get((before.room_id, before.slot_id))
+    if taken is None:
+        return True
+    if before.slot_id != running or before.status == SessionStatus.ended_early:
+        return False  # over: it gives way
+    other = session.get(Topic, taken.topic_id)
+    raise Conflict(
+        f"The pop-up session “{topic.title}” is running in {room.name} now, and this draft puts "
+        f"“{other.title if other else 'another session'}” there. Move that session to another room, or "
+        "mark the pop-up ended early, then publish.",
+        field="room_id",
+    )
 
 
 def undo_publish(session: Session, *, event: Event, actor: Organizer, version: int | None = None) -> ScheduleRun | None:
