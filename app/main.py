@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
@@ -51,28 +52,11 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         send_timeout_s=settings.LIVE_SEND_TIMEOUT_S,
         sweep_s=settings.LIVE_SWEEP_S,
     )
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if migrate and settings.MIGRATE_ON_START:
-            await run_in_threadpool(upgrade_database, engine)
-        secret = settings.SECRET_KEY or await run_in_threadpool(load_or_create_secret_key, engine)
-        app.state.signer = Signer(secret)
-        app.state.passwords = PasswordChecker(secret=secret, max_at_once=settings.PASSWORD_CHECKS_AT_ONCE)
-        await hub.start()
-        try:
-            yield
-        finally:
-            # A build in progress keeps its best schedule as the draft; no worker process outlives us.
-            await run_in_threadpool(app.state.builds.close, 10.0)
-            await hub.stop()  # sockets closed with 1012: clients reconnect and catch up
-            engine.dispose()
-
     app = FastAPI(
         title="Two Feet",
         summary="The Edcamp wall on every phone and the projector, with a scheduler behind it.",
         version="0.1.0",
-        lifespan=lifespan,
+        lifespan=_lifespan(settings, engine, hub, migrate=migrate),
         docs_url=None,  # served by routes/home.py from the vendored Swagger UI (no CDN, no inline script)
         redoc_url=None,
     )
@@ -93,6 +77,36 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.mount("/static", VersionedStaticFiles(directory=STATIC_DIR), name="static")
     include_routers(app)
     _register_error_handlers(app)
+    _add_middleware(app, settings)
+    return app
+
+
+def _lifespan(
+    settings: Settings, engine: Engine, hub: Hub, *, migrate: bool
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Start-up (migrations, the secret key, the hub) and shut-down (builds, sockets, the engine)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if migrate and settings.MIGRATE_ON_START:
+            await run_in_threadpool(upgrade_database, engine)
+        secret = settings.SECRET_KEY or await run_in_threadpool(load_or_create_secret_key, engine)
+        app.state.signer = Signer(secret)
+        app.state.passwords = PasswordChecker(secret=secret, max_at_once=settings.PASSWORD_CHECKS_AT_ONCE)
+        await hub.start()
+        try:
+            yield
+        finally:
+            # A build in progress keeps its best schedule as the draft; no worker process outlives us.
+            await run_in_threadpool(app.state.builds.close, 10.0)
+            await hub.stop()  # sockets closed with 1012: clients reconnect and catch up
+            engine.dispose()
+
+    return lifespan
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    """Each one added wraps the ones before: the last added sees a request first."""
     app.add_middleware(BoardSequenceMiddleware)
     app.add_middleware(RequestLimitMiddleware, limit=settings.MAX_CONCURRENT_REQUESTS)
     # Phones on school wifi: pages, htmx and Pico go out compressed (HTTP only; websockets pass through).
@@ -106,8 +120,6 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     # Outside the request limit: an oversized body is refused without taking a turn.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.MAX_BODY_BYTES)
     app.add_middleware(PageHeadersMiddleware, secure_cookies=settings.SECURE_COOKIES)
-
-    return app
 
 
 def _wants_json(request: Request) -> bool:

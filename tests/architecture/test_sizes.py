@@ -23,7 +23,6 @@ LONG_MODULES = {
 }
 LONG_FUNCTIONS = {
     "cli.py:build_parser": 68,
-    "main.py:create_app": 74,
     "scheduler/bound.py:_prepare": 75,
     "scheduler/bound.py:attendance_bound": 90,
     "scheduler/bound.py:heuristic": 76,
