@@ -241,27 +241,37 @@ def build_parser() -> argparse.ArgumentParser:
         prog="twofeet", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_server_commands(sub)
+    _add_file_commands(sub)
+    p = _with_db(sub.add_parser("migrate", help="upgrade the database", description="Apply database migrations."))
+    p.set_defaults(func=cmd_migrate)
+    return parser
 
-    def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--db", help="SQLite file or database URL (default: TWOFEET_DATABASE_URL or ./twofeet.db)")
-        return p
 
-    def with_server(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument(
-            "--host",
-            help="address to listen on (default: every interface when phones use this "
-            "computer's network address, 127.0.0.1 for a localhost one)",
-        )
-        p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-        p.add_argument(
-            "--base-url",
-            help="the address phones use, for every link and QR code (default: "
-            "TWOFEET_BASE_URL, else this computer's address on the local network)",
-        )
-        return p
+def _with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p.add_argument("--db", help="SQLite file or database URL (default: TWOFEET_DATABASE_URL or ./twofeet.db)")
+    return p
 
-    p = with_server(
-        with_db(sub.add_parser("serve", help="run the app", description="Run the app on the configured database."))
+
+def _with_server(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p.add_argument(
+        "--host",
+        help="address to listen on (default: every interface when phones use this "
+        "computer's network address, 127.0.0.1 for a localhost one)",
+    )
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument(
+        "--base-url",
+        help="the address phones use, for every link and QR code (default: "
+        "TWOFEET_BASE_URL, else this computer's address on the local network)",
+    )
+    return p
+
+
+def _add_server_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``serve`` and ``demo``: the commands that run the app."""
+    p = _with_server(
+        _with_db(sub.add_parser("serve", help="run the app", description="Run the app on the configured database."))
     )
     p.add_argument(
         "--workers",
@@ -270,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="processes to run (more than 1 needs PostgreSQL and Redis; see docs/scale-out.md)",
     )
     p.set_defaults(func=cmd_serve)
-    p = with_server(
+    p = _with_server(
         sub.add_parser(
             "demo",
             help="run the app on a demo event",
@@ -280,6 +290,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="demo SQLite file (default ./twofeet-demo.db; it is deleted and recreated)")
     p.add_argument("--no-serve", action="store_true", help="only create the demo database and print its links")
     p.set_defaults(func=cmd_demo)
+
+
+def _add_file_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``schedule``, ``export`` and ``import``: the commands that read or write an event file."""
     sched = sub.add_parser(
         "schedule",
         help="schedule an event file",
@@ -287,12 +301,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build a schedule from an event file; see `twofeet schedule --help`.",
     )
     sched.set_defaults(func=None)
-    p = with_db(
+    p = _with_db(
         sub.add_parser("export", help="print an event file", description="Print an event as twofeet.event/1 JSON.")
     )
     p.add_argument("code", help="the event's join code")
     p.set_defaults(func=cmd_export)
-    p = with_db(
+    p = _with_db(
         sub.add_parser(
             "import",
             help="create an event from an event file",
@@ -301,9 +315,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", help="the event file, or - for standard input")
     p.set_defaults(func=cmd_import)
-    p = with_db(sub.add_parser("migrate", help="upgrade the database", description="Apply database migrations."))
-    p.set_defaults(func=cmd_migrate)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
