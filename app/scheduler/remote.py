@@ -78,40 +78,51 @@ def solve_in_worker(
         nice,
     )
     answer: Solution | None = None
-    failure = "the worker ended without an answer"
+    failure = "the worker could not be given its job"
     try:
         worker.give(job)
-        deadline = time.monotonic() + config.time_limit
-        halted = False
-        while True:
-            now = time.monotonic()
-            if not halted and ((stop is not None and stop.is_set()) or now > deadline + _ANSWER_GRACE):
-                worker.stop()
-                halted = True
-            if now > deadline + _KILL_GRACE + _KILL_GRACE_SHARE * config.time_limit:
-                failure = "the worker did not answer in time"
-                break
-            item = worker.next(timeout=0.05)
-            if item is None:
-                continue
-            if item is ENDED:
-                break
-            kind, value = item
-            if kind == "progress" and on_progress is not None:
-                on_progress(value)
-            elif kind == "solution":
-                answer = value
-                break
-            elif kind == "error":
-                failure = str(value)
-                break
+        answer, failure = _await_answer(worker, config.time_limit, on_progress, stop)
     except BrokenPipeError:
-        failure = "the worker could not be given its job"
+        pass
     finally:
         worker.close(grace=0.5 if answer is not None else 0.0)
     if answer is None:
         raise WorkerFailed(failure)
     return answer
+
+
+def _await_answer(
+    worker: WorkerProcess,
+    time_limit: float,
+    on_progress: Callable[[Progress], None] | None,
+    stop: threading.Event | None,
+) -> tuple[Solution | None, str]:
+    """Relay the worker's progress until its solution: (solution, "") or (None, why there is none).
+
+    A stop, or the time limit past its grace, asks the worker to answer with its best so far;
+    past the kill grace it is given up on.
+    """
+    deadline = time.monotonic() + time_limit
+    halted = False
+    while True:
+        now = time.monotonic()
+        if not halted and ((stop is not None and stop.is_set()) or now > deadline + _ANSWER_GRACE):
+            worker.stop()
+            halted = True
+        if now > deadline + _KILL_GRACE + _KILL_GRACE_SHARE * time_limit:
+            return None, "the worker did not answer in time"
+        item = worker.next(timeout=0.05)
+        if item is None:
+            continue
+        if item is ENDED:
+            return None, "the worker ended without an answer"
+        kind, value = item
+        if kind == "progress" and on_progress is not None:
+            on_progress(value)
+        elif kind == "solution":
+            return value, ""
+        elif kind == "error":
+            return None, str(value)
 
 
 def solve_worker() -> None:

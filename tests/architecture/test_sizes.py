@@ -25,7 +25,6 @@ LONG_FUNCTIONS = {
     "scheduler/bound.py:_prepare": 75,
     "scheduler/bound.py:attendance_bound": 90,
     "scheduler/bound.py:heuristic": 76,
-    "scheduler/remote.py:solve_in_worker": 63,
     "scheduler/search.py:anneal": 215,
     "scheduler/search.py:anneal_restarts": 112,
     "scheduler/solve.py:solve": 64,
