@@ -75,6 +75,7 @@ class Stages:
     later: dict[str, tuple[str, str]]
     #: A re-solve (a previous schedule is given): moves count, and no local search runs.
     re_solve: bool
+    #: The greedy start holds every fixed topic (else CP-SAT must find the first schedule).
     greedy_ok: bool = False
     best: Values | None = None
     proven: bool = True
@@ -87,6 +88,7 @@ class Stages:
     stay_fixed: int | None = None
     #: Every CP-SAT stage proven, the last one included: the polish gets a short budget.
     settled: bool = False
+    #: The placed variables of the viable topics (the sessions-run objective).
     viable_vars: list[cp_model.IntVar] = field(default_factory=list)
 
     def _run_stage(
