@@ -9,6 +9,7 @@ from app.models.changelog import BoardEvent, InstanceSetting
 from app.models.schedule import Placement, ScheduleRun
 from app.models.aftersession import EventFeedback, NoteRevision, Resource, SessionFeedback, SessionNote
 from app.models.audit import AuditEntry
+from app.models.util import saved_id, table_of
 
 __all__ = [
     "AuditEntry",
@@ -33,4 +34,6 @@ __all__ = [
     "Resource",
     "SessionFeedback",
     "SessionNote",
+    "saved_id",
+    "table_of",
 ]
