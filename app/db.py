@@ -88,8 +88,10 @@ def _serialise_sqlite_writers(engine: Engine, timeout_s: float = 30.0) -> None:
         finally:
             _give_back(dbapi_connection)
 
-    dialect.do_commit = commit  # type: ignore[method-assign]
-    dialect.do_rollback = rollback  # type: ignore[method-assign]
+    # The lock goes back after the driver's COMMIT or ROLLBACK: SQLAlchemy's commit and rollback events
+    # fire before them, so the dialect's own methods are wrapped (on this engine's dialect only).
+    dialect.do_commit = commit  # type: ignore[method-assign]  # a wrapper, on purpose (above)
+    dialect.do_rollback = rollback  # type: ignore[method-assign]  # a wrapper, on purpose (above)
 
     @sa_event.listens_for(engine, "close")
     @sa_event.listens_for(engine, "invalidate")

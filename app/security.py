@@ -9,13 +9,13 @@ the organizer's ``token_version`` is bumped (a new organizer link, removal, sign
 from __future__ import annotations
 
 import hmac
+import math
 import secrets
 
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.models import InstanceSetting
 
@@ -56,7 +56,8 @@ class Signer:
         if not token or len(token) > 200:
             return None
         try:
-            value = self._organizer.loads(token, max_age=max_age_s)
+            # Token ages are whole seconds: ``age > floor(limit)`` is ``age > limit``.
+            value = self._organizer.loads(token, max_age=math.floor(max_age_s))
         except BadSignature:  # SignatureExpired included
             return None
         if (

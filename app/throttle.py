@@ -14,7 +14,7 @@ import math
 import time
 
 from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
 from app.domain.errors import TooBusy
@@ -27,7 +27,7 @@ def make_storage(broadcast_url: str, *, namespace: str) -> Storage:
     counting each other's attempts: it is derived from the database the install runs on."""
     if broadcast_url.startswith(("redis://", "rediss://")):
         prefix = "twofeet-limits-" + hashlib.sha256(namespace.encode()).hexdigest()[:16]
-        return storage_from_string(broadcast_url, key_prefix=prefix)
+        return RedisStorage(broadcast_url, key_prefix=prefix)
     return MemoryStorage()
 
 

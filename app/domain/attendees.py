@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from app.domain import phases, rows
 from app.domain.errors import Conflict, InvalidInput
-from app.models import Attendee, Event
+from app.models import Attendee, Event, saved_id
 
 NAME_MAX = 60
 ATTENDEES_MAX = 20_000
@@ -43,7 +43,7 @@ def join_event(session: Session, *, event: Event, name: str | None = None, limit
     count = session.scalar(select(func.count()).select_from(Attendee).where(Attendee.event_id == event.id)) or 0
     if count >= limit:
         raise Conflict(f"This event already has {count} attendees, the most it allows. Ask an organizer.")
-    attendee = Attendee(event_id=event.id, name=display_name)  # type: ignore[arg-type]
+    attendee = Attendee(event_id=saved_id(event), name=display_name)
     session.add(attendee)
     session.commit()
     return attendee
@@ -67,4 +67,4 @@ def list_attendees(session: Session, *, event: Event, named_only: bool = True, l
     query = select(Attendee).where(Attendee.event_id == event.id)
     if named_only:
         query = query.where(Attendee.name != "")
-    return list(session.scalars(query.order_by(Attendee.name, Attendee.id).limit(limit)))
+    return list(session.scalars(query.order_by(col(Attendee.name), col(Attendee.id)).limit(limit)))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from app.models import AuditEntry, Event, Organizer
+from app.models import AuditEntry, Event, Organizer, saved_id
 
 
 def record(session: Session, *, event: Event, actor: Organizer, action: str, detail: str = "") -> None:
@@ -14,9 +13,9 @@ def record(session: Session, *, event: Event, actor: Organizer, action: str, det
     Every organizer action names its organizer: there is no change without someone who made it."""
     session.add(
         AuditEntry(
-            event_id=event.id,
+            event_id=saved_id(event),
             organizer_id=actor.id,
-            organizer_name=actor.name or "Organizer",  # type: ignore[arg-type]
+            organizer_name=actor.name or "Organizer",
             action=action,
             detail=detail[:500],
         )
@@ -27,9 +26,9 @@ def record_failed_login(session: Session, *, event: Event, detail: str) -> None:
     """A refused organizer sign-in (no actor: nobody signed in); the caller commits it."""
     session.add(
         AuditEntry(
-            event_id=event.id,
+            event_id=saved_id(event),
             organizer_id=None,
-            organizer_name="Sign-in",  # type: ignore[arg-type]
+            organizer_name="Sign-in",
             action="login_failed",
             detail=detail[:500],
         )
@@ -40,6 +39,6 @@ def entries(session: Session, *, event: Event, limit: int = 200) -> list[AuditEn
     """The newest entries first."""
     return list(
         session.scalars(
-            select(AuditEntry).where(AuditEntry.event_id == event.id).order_by(AuditEntry.id.desc()).limit(limit)  # type: ignore[union-attr]
+            select(AuditEntry).where(AuditEntry.event_id == event.id).order_by(col(AuditEntry.id).desc()).limit(limit)
         )
     )

@@ -15,11 +15,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar
 from icalendar import Event as VEvent
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.domain import attendees, timetable
-from app.models import Attendee, Event, FacilitatorClaim, Interest, Placement, ScheduleRun
+from app.models import Attendee, Event, FacilitatorClaim, Interest, Placement, ScheduleRun, saved_id
 from app.models.util import utcnow
 
 PRODID = "-//Two Feet//Edcamp schedule//EN"
@@ -56,27 +55,29 @@ def session_histories(session: Session, *, event: Event) -> dict[int, SessionHis
     runs = list(
         session.scalars(
             select(ScheduleRun)
-            .where(ScheduleRun.event_id == event.id, ScheduleRun.published_at.is_not(None))  # type: ignore[union-attr]
-            .order_by(ScheduleRun.version)  # type: ignore[arg-type]
+            .where(ScheduleRun.event_id == event.id, col(ScheduleRun.published_at).is_not(None))
+            .order_by(col(ScheduleRun.version))
         )
     )
-    by_run: dict[int, dict[int, tuple[int, int]]] = {run.id: {} for run in runs}  # type: ignore[misc]
+    by_run: dict[int, dict[int, tuple[int, int]]] = {saved_id(run): {} for run in runs}
     if runs:
-        for p in session.scalars(select(Placement).where(Placement.schedule_run_id.in_(list(by_run)))):  # type: ignore[attr-defined]
+        for p in session.scalars(select(Placement).where(col(Placement.schedule_run_id).in_(list(by_run)))):
             by_run[p.schedule_run_id][p.topic_id] = (p.room_id, p.slot_id)
     where: dict[int, tuple[int, int] | None] = {}
     histories: dict[int, SessionHistory] = {}
     for run in runs:
-        placed = by_run[run.id]  # type: ignore[index]
+        published_at = run.published_at
+        assert published_at is not None  # the query takes published versions only
+        placed = by_run[saved_id(run)]
         for topic_id in set(where) | set(placed):
             now_at = placed.get(topic_id)
             if topic_id not in histories:
                 if now_at is not None:
-                    histories[topic_id] = SessionHistory(sequence=0, changed_at=run.published_at)  # type: ignore[arg-type]
+                    histories[topic_id] = SessionHistory(sequence=0, changed_at=published_at)
             elif now_at != where.get(topic_id):
                 history = histories[topic_id]
                 history.sequence += 1
-                history.changed_at = run.published_at  # type: ignore[assignment]
+                history.changed_at = published_at
             where[topic_id] = now_at
     return histories
 
@@ -104,7 +105,7 @@ def _feed(session: Session, *, event: Event, name: str, base_url: str, topic_ids
             cell = view.cell(room, slot)
             if cell is None or (topic_ids is not None and cell.topic.id not in topic_ids):
                 continue
-            history = histories.get(cell.topic.id, SessionHistory(0, stamp))  # type: ignore[arg-type]
+            history = histories.get(saved_id(cell.topic), SessionHistory(0, stamp))
             item = VEvent()
             item.add("uid", f"topic-{cell.topic.id}.{event.code}@{host}")
             item.add("sequence", history.sequence)

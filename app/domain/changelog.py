@@ -5,15 +5,15 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, text, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.domain.changes import Change
-from app.models import BoardEvent, Event
+from app.models import BoardEvent, Event, table_of
 from app.models.util import utcnow
 
 # Where a session collects the (event_id, sequence) pairs it wrote, for whoever publishes them after
@@ -22,14 +22,14 @@ BOARD_PENDING = "twofeet_board_pending"
 
 # Built once, on the tables: every mark of the day runs these, and building a statement and its
 # cache key on each call cost more than running it (py-spy, a mark POST on the development VM).
-_events = Event.__table__  # type: ignore[attr-defined]
+_events = table_of(Event)
 _BUMP_SEQUENCE = (
     update(_events)
     .where(_events.c.id == bindparam("event"))
     .values(board_sequence=_events.c.board_sequence + 1)
     .returning(_events.c.board_sequence)
 )
-_APPEND = insert(BoardEvent.__table__)  # type: ignore[attr-defined]
+_APPEND = insert(table_of(BoardEvent))
 # PostgreSQL: the bump and the append in one statement, so the event's row is held for one round
 # trip less (every mark of an event waits for that row; see _take_turn below).
 _BUMP_AND_APPEND = text(
@@ -37,7 +37,7 @@ _BUMP_AND_APPEND = text(
     " RETURNING board_sequence)"
     " INSERT INTO board_event (event_id, sequence, kind, payload, created_at)"
     " SELECT :event, board_sequence, :kind, :payload, :created_at FROM bumped RETURNING sequence"
-).bindparams(bindparam("payload", type_=BoardEvent.__table__.c.payload.type))  # type: ignore[attr-defined]
+).bindparams(bindparam("payload", type_=table_of(BoardEvent).c.payload.type))
 
 
 # PostgreSQL: the threads of this process that are about to bump an event's sequence take turns
@@ -105,18 +105,15 @@ def changes_between(
     placement): catching a screen up on 2,000 marks costs about what 20 do. None when the log
     does not hold every change of the gap (only a full snapshot is exact then).
     """
-    gap = (BoardEvent.event_id == event_id, BoardEvent.sequence > after, BoardEvent.sequence <= last)  # type: ignore[arg-type]
+    gap = (col(BoardEvent.event_id) == event_id, col(BoardEvent.sequence) > after, col(BoardEvent.sequence) <= last)
     if session.scalar(select(func.count()).select_from(BoardEvent).where(*gap)) != last - after:
         return None
-    topic = BoardEvent.payload["topic_id"].as_integer()  # type: ignore[index]
-    placement = BoardEvent.payload["placement_id"].as_integer()  # type: ignore[index]
-    other = func.coalesce(
-        BoardEvent.payload["merged_id"].as_integer(),  # type: ignore[index]
-        BoardEvent.payload["from_id"].as_integer(),
-    )  # type: ignore[index]
+    topic = BoardEvent.payload["topic_id"].as_integer()
+    placement = BoardEvent.payload["placement_id"].as_integer()
+    other = func.coalesce(BoardEvent.payload["merged_id"].as_integer(), BoardEvent.payload["from_id"].as_integer())
     return [
         (kind, topic_id, placement_id, other_id)
         for kind, topic_id, placement_id, other_id in session.execute(
-            select(BoardEvent.kind, topic, placement, other).where(*gap).distinct()
+            select(col(BoardEvent.kind), topic, placement, other).where(*gap).distinct()
         )
     ]

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.domain import drafting, phases, timetable
 from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict
-from app.models import Attendee, Event, FacilitatorClaim, Placement, TimeSlot, Topic
+from app.models import Attendee, Event, FacilitatorClaim, Placement, TimeSlot, Topic, saved_id
 
 
 def claim_topic(session: Session, *, event: Event, attendee: Attendee, topic: Topic) -> bool:
@@ -63,12 +63,7 @@ def add_claim(
     if exists is not None:
         return False
     # Lock the event row first (via record_change) so two late claims cannot both pass the limit.
-    record_change(
-        session,
-        event_id=event.id,
-        kind=Change.facilitators_changed,  # type: ignore[arg-type]
-        payload={"topic_id": topic.id},
-    )
+    record_change(session, event_id=saved_id(event), kind=Change.facilitators_changed, payload={"topic_id": topic.id})
     count = (
         session.scalar(select(func.count()).select_from(FacilitatorClaim).where(FacilitatorClaim.topic_id == topic.id))
         or 0
@@ -81,27 +76,22 @@ def add_claim(
         other, slot = clash
         session.rollback()
         raise Conflict(when_busy(other.title, slot.start))
-    session.add(FacilitatorClaim(event_id=event.id, attendee_id=attendee.id, topic_id=topic.id))  # type: ignore[arg-type]
+    session.add(FacilitatorClaim(event_id=saved_id(event), attendee_id=saved_id(attendee), topic_id=saved_id(topic)))
     return True
 
 
 def release_claim(session: Session, *, event: Event, attendee: Attendee, topic: Topic) -> bool:
     """Step back from leading ``topic``; True if there was a claim."""
     phases.require_phase(event, "release")
-    result = session.execute(
+    result = session.exec(
         delete(FacilitatorClaim).where(
-            FacilitatorClaim.topic_id == topic.id, FacilitatorClaim.attendee_id == attendee.id
+            col(FacilitatorClaim.topic_id) == topic.id, col(FacilitatorClaim.attendee_id) == attendee.id
         )
-    )  # type: ignore[arg-type]
-    if not result.rowcount:  # type: ignore[attr-defined]
+    )
+    if not result.rowcount:
         session.rollback()
         return False
-    record_change(
-        session,
-        event_id=event.id,
-        kind=Change.facilitators_changed,  # type: ignore[arg-type]
-        payload={"topic_id": topic.id},
-    )
+    record_change(session, event_id=saved_id(event), kind=Change.facilitators_changed, payload={"topic_id": topic.id})
     session.commit()
     return True
 
@@ -125,13 +115,13 @@ def double_booking(
     this, that = aliased(Placement), aliased(Placement)
     found = session.execute(
         select(Topic, TimeSlot)
-        .join(that, that.topic_id == Topic.id)
-        .join(this, (this.schedule_run_id == that.schedule_run_id) & (this.slot_id == that.slot_id))
-        .join(TimeSlot, TimeSlot.id == that.slot_id)
-        .join(FacilitatorClaim, FacilitatorClaim.topic_id == Topic.id)
+        .join(that, col(that.topic_id) == Topic.id)
+        .join(this, (col(this.schedule_run_id) == that.schedule_run_id) & (col(this.slot_id) == that.slot_id))
+        .join(TimeSlot, col(TimeSlot.id) == that.slot_id)
+        .join(FacilitatorClaim, col(FacilitatorClaim.topic_id) == Topic.id)
         .where(
             this.topic_id == topic.id,
-            this.schedule_run_id.in_(runs),
+            col(this.schedule_run_id).in_(runs),
             Topic.id != topic.id,
             FacilitatorClaim.attendee_id == attendee.id,
         )

@@ -12,12 +12,23 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
-from sqlmodel import Session
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, col, select
 
 from app.domain import audit, events, rows
 from app.domain.timetable import published_run
-from app.models import Attendee, Event, FacilitatorClaim, Organizer, Placement, Room, ScheduleRun, TimeSlot, Topic
+from app.models import (
+    Attendee,
+    Event,
+    FacilitatorClaim,
+    Organizer,
+    Placement,
+    Room,
+    ScheduleRun,
+    TimeSlot,
+    Topic,
+    saved_id,
+)
 from app.scheduler import Instance, Solution, Stats, score, violations
 from app.scheduler import Placement as Cell
 from app.scheduler.score import headcounts
@@ -28,7 +39,7 @@ from app.scheduler.score import headcounts
 def current_draft(session: Session, *, event: Event) -> ScheduleRun | None:
     """The draft being worked on, if any: unpublished and newer than every published version."""
     newest = session.scalars(
-        select(ScheduleRun).where(ScheduleRun.event_id == event.id).order_by(ScheduleRun.version.desc())  # type: ignore[attr-defined]
+        select(ScheduleRun).where(ScheduleRun.event_id == event.id).order_by(col(ScheduleRun.version).desc())
     ).first()
     return newest if newest is not None and newest.published_at is None else None
 
@@ -36,7 +47,7 @@ def current_draft(session: Session, *, event: Event) -> ScheduleRun | None:
 def versions(session: Session, *, event: Event) -> list[ScheduleRun]:
     return list(
         session.scalars(
-            select(ScheduleRun).where(ScheduleRun.event_id == event.id).order_by(ScheduleRun.version.desc())  # type: ignore[attr-defined]
+            select(ScheduleRun).where(ScheduleRun.event_id == event.id).order_by(col(ScheduleRun.version).desc())
         )
     )
 
@@ -46,7 +57,9 @@ def _next_version(session: Session, event: Event) -> int:
 
 
 def placements_of(session: Session, run: ScheduleRun) -> list[Placement]:
-    return list(session.scalars(select(Placement).where(Placement.schedule_run_id == run.id).order_by(Placement.id)))
+    return list(
+        session.scalars(select(Placement).where(Placement.schedule_run_id == run.id).order_by(col(Placement.id)))
+    )
 
 
 def _new_draft(
@@ -54,19 +67,19 @@ def _new_draft(
 ) -> ScheduleRun:
     """Replace any draft with a new one holding ``(topic_id, room_id, slot_id, pinned)`` rows."""
     # Lock the event row first (a no-op write), so two drafts made at once take turns for a number.
-    session.execute(update(Event).where(Event.id == event.id).values(code=Event.code))  # type: ignore[arg-type]
+    session.execute(update(Event).where(col(Event.id) == event.id).values(code=Event.code))
     version = _next_version(session, event)  # before the old draft goes: numbers are never reused
     old = current_draft(session, event=event)
     if old is not None:
-        session.execute(delete(Placement).where(Placement.schedule_run_id == old.id))  # type: ignore[arg-type]
+        session.execute(delete(Placement).where(col(Placement.schedule_run_id) == old.id))
         session.delete(old)
         session.flush()
-    run = ScheduleRun(event_id=event.id, version=version, stats=stats)  # type: ignore[arg-type]
+    run = ScheduleRun(event_id=saved_id(event), version=version, stats=stats)
     session.add(run)
     session.flush()
+    run_id = saved_id(run)
     session.add_all(
-        Placement(schedule_run_id=run.id, topic_id=t, room_id=r, slot_id=s, pinned=pin)  # type: ignore[arg-type]
-        for t, r, s, pin in rows
+        Placement(schedule_run_id=run_id, topic_id=t, room_id=r, slot_id=s, pinned=pin) for t, r, s, pin in rows
     )
     session.flush()
     return run
@@ -111,7 +124,7 @@ def display_names(session: Session, event: Event) -> dict[str, str]:
             f"a{a.id}": a.name or f"attendee {a.id}"
             for a in session.scalars(
                 select(Attendee)
-                .join(FacilitatorClaim, FacilitatorClaim.attendee_id == Attendee.id)
+                .join(FacilitatorClaim, col(FacilitatorClaim.attendee_id) == Attendee.id)
                 .where(Attendee.event_id == event.id)
             )
         }
@@ -250,7 +263,7 @@ class ScheduleView:
     changes: list[str] = field(default_factory=list)  # a draft against the published version
 
     def cell(self, room: Room, slot: TimeSlot) -> DraftCell | None:
-        return self.cells.get((room.id, slot.id))  # type: ignore[arg-type]
+        return self.cells.get((saved_id(room), saved_id(slot)))
 
     @property
     def is_draft(self) -> bool:
@@ -283,7 +296,7 @@ def schedule_view(session: Session, *, event: Event, run: ScheduleRun | None = N
         view.cells[(p.room_id, p.slot_id)] = DraftCell(
             placement=p,
             topic=topic,
-            facilitators=leads.get(topic.id, []),  # type: ignore[arg-type]
+            facilitators=leads.get(p.topic_id, []),
             headcount=round(float(heads.get(f"t{topic.id}", 0)), 1),
             capacity=room.capacity,
             missing=sorted(needs.get(f"t{topic.id}", frozenset()) - set(room.features)),

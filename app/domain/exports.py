@@ -12,11 +12,10 @@ import io
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.domain import attendees, feedback, guide, notes, rows, timetable, topics
-from app.models import Event, Topic
+from app.models import Event, Topic, saved_id
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
@@ -39,7 +38,7 @@ def to_csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:
 
 def topics_csv(session: Session, *, event: Event) -> str:
     """Every topic with its marks, facilitators and, once published, its room and slot."""
-    listed = list(session.scalars(select(Topic).where(Topic.event_id == event.id).order_by(Topic.id)))
+    listed = list(session.scalars(select(Topic).where(Topic.event_id == event.id).order_by(col(Topic.id))))
     counts = topics.interest_counts(session, event=event)
     leads = {
         topic_id: [name or "unnamed" for _, name in people]
@@ -72,8 +71,8 @@ def topics_csv(session: Session, *, event: Event) -> str:
                 t.title,
                 t.status.value,
                 ", ".join(t.tags),
-                counts.get(t.id, 0),
-                ", ".join(leads.get(t.id, [])),  # type: ignore[arg-type]
+                counts.get(saved_id(t), 0),
+                ", ".join(leads.get(saved_id(t), [])),
                 *placed.get(t.id, ("", "", "")),
                 t.description,
             ]

@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.domain import phases, timetable
 from app.domain.errors import InvalidInput, NotFound
-from app.models import Attendee, Event, EventFeedback, SessionFeedback, Topic
+from app.models import Attendee, Event, EventFeedback, SessionFeedback, Topic, saved_id
 from app.models.aftersession import FEEDBACK_TEXT_MAX
 from app.models.util import utcnow
 
@@ -51,7 +50,7 @@ def clean_will_try(raw: str | None) -> str:
 def placed_topic_ids(session: Session, *, event: Event) -> set[int]:
     """Topics on the published schedule (feedback is for sessions that took place)."""
     view = timetable.grid(session, event=event)
-    return {cell.topic.id for cell in view.cells.values()}  # type: ignore[misc]
+    return {saved_id(cell.topic) for cell in view.cells.values()}
 
 
 def get_session_feedback(session: Session, *, topic: Topic, attendee: Attendee | None) -> SessionFeedback | None:
@@ -84,9 +83,9 @@ def give_session_feedback(
         row = get_session_feedback(session, topic=topic, attendee=attendee)
         if row is None:
             row = SessionFeedback(
-                event_id=event.id,
-                topic_id=topic.id,
-                attendee_id=attendee.id,  # type: ignore[arg-type]
+                event_id=saved_id(event),
+                topic_id=saved_id(topic),
+                attendee_id=saved_id(attendee),
                 rating=value,
                 will_try=text,
             )
@@ -112,7 +111,7 @@ def give_event_feedback(
     for _attempt in range(2):
         row = get_event_feedback(session, attendee=attendee)
         if row is None:
-            row = EventFeedback(event_id=event.id, attendee_id=attendee.id, rating=value, will_try=text)  # type: ignore[arg-type]
+            row = EventFeedback(event_id=saved_id(event), attendee_id=saved_id(attendee), rating=value, will_try=text)
         else:
             row.rating, row.will_try, row.updated_at = value, text, utcnow()
         session.add(row)
@@ -172,19 +171,19 @@ def results(session: Session, *, event: Event) -> FeedbackResults:
         for r_index, room in enumerate(view.rooms):
             cell = view.cell(room, slot)
             if cell is not None:
-                where[cell.topic.id] = (room.name, f"{slot.start}–{slot.end}", (s_index, r_index))  # type: ignore[index]
+                where[saved_id(cell.topic)] = (room.name, f"{slot.start}–{slot.end}", (s_index, r_index))
     by_topic: dict[int, Ratings] = {}
     for row in session.scalars(
-        select(SessionFeedback).where(SessionFeedback.event_id == event.id).order_by(SessionFeedback.id)
+        select(SessionFeedback).where(SessionFeedback.event_id == event.id).order_by(col(SessionFeedback.id))
     ):
         by_topic.setdefault(row.topic_id, Ratings()).add(row.rating, row.will_try)
     day = Ratings()
     for e_row in session.scalars(
-        select(EventFeedback).where(EventFeedback.event_id == event.id).order_by(EventFeedback.id)
+        select(EventFeedback).where(EventFeedback.event_id == event.id).order_by(col(EventFeedback.id))
     ):
         day.add(e_row.rating, e_row.will_try)
     topic_ids = set(where) | set(by_topic)
-    topics = {t.id: t for t in session.scalars(select(Topic).where(Topic.id.in_(topic_ids)))}  # type: ignore[union-attr]
+    topics = {t.id: t for t in session.scalars(select(Topic).where(col(Topic.id).in_(topic_ids)))}
 
     def order(topic_id: int) -> tuple[int, tuple[int, int]]:  # the schedule's order, then sessions no longer on it
         return (0, where[topic_id][2]) if topic_id in where else (1, (topic_id, 0))
@@ -192,9 +191,11 @@ def results(session: Session, *, event: Event) -> FeedbackResults:
     rows = []
     for topic_id in sorted(topic_ids, key=order):
         if topic_id in topics:
-            room, slot, _ = where.get(topic_id, ("", "", (0, 0)))
+            room_name, slot_label, _ = where.get(topic_id, ("", "", (0, 0)))
             rows.append(
-                SessionResult(topic=topics[topic_id], room=room, slot=slot, ratings=by_topic.get(topic_id, Ratings()))
+                SessionResult(
+                    topic=topics[topic_id], room=room_name, slot=slot_label, ratings=by_topic.get(topic_id, Ratings())
+                )
             )
     return FeedbackResults(event=day, sessions=rows)
 
@@ -219,16 +220,16 @@ def feedback_rows(session: Session, *, event: Event) -> list[FeedbackRow]:
     rows = [
         FeedbackRow("event", None, event.name, "", "", r.rating, r.will_try, r.updated_at)
         for r in session.scalars(
-            select(EventFeedback).where(EventFeedback.event_id == event.id).order_by(EventFeedback.id)
+            select(EventFeedback).where(EventFeedback.event_id == event.id).order_by(col(EventFeedback.id))
         )
     ]
     by_topic: dict[int, list[SessionFeedback]] = {}
     for row in session.scalars(
-        select(SessionFeedback).where(SessionFeedback.event_id == event.id).order_by(SessionFeedback.id)
+        select(SessionFeedback).where(SessionFeedback.event_id == event.id).order_by(col(SessionFeedback.id))
     ):
         by_topic.setdefault(row.topic_id, []).append(row)
     for result in view.sessions:
-        for row in by_topic.get(result.topic.id, []):  # type: ignore[arg-type]
+        for row in by_topic.get(saved_id(result.topic), []):
             rows.append(
                 FeedbackRow(
                     "session",

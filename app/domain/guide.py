@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.domain import timetable, topics
 from app.domain.notes import list_resources
-from app.models import Event, NoteRevision, Resource, Room, SessionNote, TimeSlot, Topic, TopicStatus
+from app.models import Event, NoteRevision, Resource, Room, SessionNote, TimeSlot, Topic, TopicStatus, saved_id
 
 
 @dataclass
@@ -58,8 +57,8 @@ def guide(session: Session, *, event: Event) -> GuideView:
         by_note = {n.id: n.topic_id for n in notes.values()}
         for note_id, name in session.execute(
             select(NoteRevision.note_id, NoteRevision.author_name)
-            .where(NoteRevision.note_id.in_(list(by_note)))  # type: ignore[attr-defined]
-            .order_by(NoteRevision.number)
+            .where(col(NoteRevision.note_id).in_(list(by_note)))
+            .order_by(col(NoteRevision.number))
         ):
             names = authors.setdefault(by_note[note_id], [])
             label = name or "a teacher"
@@ -70,16 +69,17 @@ def guide(session: Session, *, event: Event) -> GuideView:
         resources.setdefault(resource.topic_id, []).append(resource)
 
     def entry(topic: Topic, room: Room | None, slot: TimeSlot | None, leads: list[str]) -> GuideEntry:
-        note = notes.get(topic.id)  # type: ignore[arg-type]
+        topic_id = saved_id(topic)
+        note = notes.get(topic_id)
         return GuideEntry(
             topic=topic,
             room=room,
             slot=slot,
             facilitators=leads,
             notes=note.text if note else "",
-            notes_by=authors.get(topic.id, []),
-            resources=resources.get(topic.id, []),
-        )  # type: ignore[arg-type]
+            notes_by=authors.get(topic_id, []),
+            resources=resources.get(topic_id, []),
+        )
 
     result = GuideView(event=event, published=view.published)
     placed: set[int] = set()
@@ -88,7 +88,7 @@ def guide(session: Session, *, event: Event) -> GuideView:
         for room in view.rooms:
             cell = view.cell(room, slot)
             if cell is not None:
-                placed.add(cell.topic.id)  # type: ignore[arg-type]
+                placed.add(saved_id(cell.topic))
                 entries.append(entry(cell.topic, room, slot, cell.facilitators))
         if entries:
             result.slots.append(GuideSlot(slot=slot, entries=entries))
@@ -96,9 +96,7 @@ def guide(session: Session, *, event: Event) -> GuideView:
     if others:
         rows = list(
             session.scalars(
-                select(Topic)
-                .where(Topic.id.in_(others), Topic.status == TopicStatus.open)  # type: ignore[union-attr]
-                .order_by(Topic.id)
+                select(Topic).where(col(Topic.id).in_(others), Topic.status == TopicStatus.open).order_by(col(Topic.id))
             )
         )
         views = {v.topic.id: v for v in topics.topic_views(session, event=event, viewer=None, topics=rows)}
@@ -118,11 +116,11 @@ class DoorSign:
 def door_signs(session: Session, *, event: Event) -> list[DoorSign]:
     """One sign per room, listing the room's sessions in slot order."""
     view = timetable.grid(session, event=event)
-    slots = {s.id: s for s in view.slots}
+    slots = {saved_id(s): s for s in view.slots}
     signs = []
     for room in view.rooms:
         cells = [c for c in (view.cell(room, s) for s in view.slots) if c is not None]
-        signs.append(DoorSign(room=room, sessions=cells, slots=slots))  # type: ignore[arg-type]
+        signs.append(DoorSign(room=room, sessions=cells, slots=slots))
     return signs
 
 

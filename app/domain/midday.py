@@ -4,8 +4,8 @@ a session is called off; and what a re-solve keeps of the published schedule.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
 
 from app.domain import audit, events, moderation, phases, rows
 from app.domain.changelog import record_change
@@ -13,7 +13,7 @@ from app.domain.changes import Change
 from app.domain.drafting import cells_of, placements_of
 from app.domain.errors import InvalidInput
 from app.domain.timetable import published_run
-from app.models import Attendee, Event, FacilitatorClaim, Organizer, Room, TimeSlot, Topic
+from app.models import Attendee, Event, FacilitatorClaim, Organizer, Room, TimeSlot, Topic, saved_id
 from app.scheduler import Placement as Cell
 
 
@@ -24,7 +24,7 @@ def close_room_from(session: Session, *, event: Event, room_id: int, slot_id: in
     slot = rows.require(session, TimeSlot, slot_id, event=event, field="slot_id")
     slots = events.list_slots(session, event)
     start = next(i for i, s in enumerate(slots) if s.id == slot.id)
-    room.unavailable_slots = sorted(set(room.unavailable_slots) | {s.id for s in slots[start:]})  # type: ignore[misc]
+    room.unavailable_slots = sorted(set(room.unavailable_slots) | {saved_id(s) for s in slots[start:]})
     session.add(room)
     audit.record(session, event=event, actor=actor, action="close_room", detail=f"closed {room.name} from {slot.start}")
     session.commit()
@@ -38,13 +38,15 @@ def facilitator_leaves(session: Session, *, event: Event, attendee_id: int, acto
     led = list(
         session.scalars(
             select(Topic)
-            .join(FacilitatorClaim, FacilitatorClaim.topic_id == Topic.id)
+            .join(FacilitatorClaim, col(FacilitatorClaim.topic_id) == Topic.id)
             .where(FacilitatorClaim.attendee_id == person.id)
         )
     )
-    session.execute(delete(FacilitatorClaim).where(FacilitatorClaim.attendee_id == person.id))  # type: ignore[arg-type]
+    session.execute(delete(FacilitatorClaim).where(col(FacilitatorClaim.attendee_id) == person.id))
     for topic in led:  # one change per topic, so every screen updates that topic's facilitator line
-        record_change(session, event_id=event.id, kind=Change.facilitators_changed, payload={"topic_id": topic.id})  # type: ignore[arg-type]
+        record_change(
+            session, event_id=saved_id(event), kind=Change.facilitators_changed, payload={"topic_id": topic.id}
+        )
     audit.record(
         session,
         event=event,

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import delete, select, update
-from sqlmodel import Session
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
 
 from app.domain import audit, claims, phases, rows, topics
 from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict, InvalidInput, known_id
 from app.domain.topics import clean_description, clean_tags, clean_title
-from app.models import Attendee, Event, FacilitatorClaim, Interest, Organizer, Topic, TopicStatus
+from app.models import Attendee, Event, FacilitatorClaim, Interest, Organizer, Topic, TopicStatus, saved_id
 from app.models.util import utcnow
 
 REASON_MAX = 280
@@ -23,6 +23,11 @@ PAPER_MARKS_MAX = 10_000
 # Titles this alike (rapidfuzz token-set ratio, 0-100) are offered as likely duplicates.
 DUPLICATE_SCORE = 82
 SIMILAR_SCORE = 70
+# What a merge moves from one topic to the other, and the name its undo record gives each.
+_MOVED: tuple[tuple[type[Interest] | type[FacilitatorClaim], str], ...] = (
+    (Interest, "marks"),
+    (FacilitatorClaim, "claims"),
+)
 
 
 def _topic(session: Session, event: Event, topic_id: int) -> Topic:
@@ -42,7 +47,7 @@ def hide_topic(session: Session, *, event: Event, topic_id: int, reason: str, ac
         raise Conflict(f"'{topic.title}' is not on the wall ({topic.status.value}).")
     topic.status, topic.status_reason, topic.updated_at = TopicStatus.hidden, reason, utcnow()
     session.add(topic)
-    record_change(session, event_id=event.id, kind=Change.topic_hidden, payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    record_change(session, event_id=saved_id(event), kind=Change.topic_hidden, payload={"topic_id": topic.id})
     audit.record(session, event=event, actor=actor, action="hide", detail=f"hid “{topic.title}”: {reason}")
     session.commit()
     return topic
@@ -81,7 +86,7 @@ def restore_topic(session: Session, *, event: Event, topic_id: int, actor: Organ
         raise Conflict(f"'{topic.title}' was merged into another topic; its marks live there now.")
     topic.status, topic.status_reason, topic.updated_at = TopicStatus.open, "", utcnow()
     session.add(topic)
-    record_change(session, event_id=event.id, kind=Change.topic_restored, payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    record_change(session, event_id=saved_id(event), kind=Change.topic_restored, payload={"topic_id": topic.id})
     audit.record(session, event=event, actor=actor, action="restore", detail=f"put “{topic.title}” back on the wall")
     session.commit()
     return topic
@@ -101,20 +106,19 @@ def merge_topics(session: Session, *, event: Event, keep_id: int, merge_id: int,
     # Lock the event's sequence first so a mark landing meanwhile waits for the merge.
     record_change(
         session,
-        event_id=event.id,
-        kind=Change.topics_merged,  # type: ignore[arg-type]
+        event_id=saved_id(event),
+        kind=Change.topics_merged,
         payload={"topic_id": keep.id, "merged_id": gone.id},
     )
     undo: dict[str, Any] = {"keep_id": keep.id, "paper_marks": gone.paper_marks, "keep_tags": list(keep.tags)}
-    for model, key in ((Interest, "marks"), (FacilitatorClaim, "claims")):
-        on_keep = set(session.scalars(select(model.attendee_id).where(model.topic_id == keep.id)))  # type: ignore[attr-defined]
-        rows = session.execute(
-            select(model.attendee_id, *([model.weight] if model is Interest else [])).where(model.topic_id == gone.id)  # type: ignore[attr-defined]
-        ).all()  # type: ignore[attr-defined]
+    for model, key in _MOVED:
+        on_keep = set(session.scalars(select(model.attendee_id).where(model.topic_id == keep.id)))
+        columns = [col(model.attendee_id), *([col(Interest.weight)] if model is Interest else [])]
+        rows = session.execute(select(*columns).where(model.topic_id == gone.id)).all()
         undo[f"{key}_moved"] = [list(row) for row in rows if row[0] not in on_keep]
         undo[f"{key}_shared"] = [list(row) for row in rows if row[0] in on_keep]
-        session.execute(delete(model).where(model.topic_id == gone.id, model.attendee_id.in_(list(on_keep))))  # type: ignore[attr-defined]
-        session.execute(update(model).where(model.topic_id == gone.id).values(topic_id=keep.id))  # type: ignore[attr-defined]
+        session.execute(delete(model).where(col(model.topic_id) == gone.id, col(model.attendee_id).in_(list(on_keep))))
+        session.execute(update(model).where(col(model.topic_id) == gone.id).values(topic_id=keep.id))
     keep.paper_marks += gone.paper_marks
     gone.paper_marks = 0
     keep.tags = list(dict.fromkeys([*keep.tags, *gone.tags]))[:5]
@@ -144,24 +148,21 @@ def unmerge_topic(session: Session, *, event: Event, topic_id: int, actor: Organ
             field="topic_id",
         )
     record_change(
-        session,
-        event_id=event.id,
-        kind=Change.topic_restored,  # type: ignore[arg-type]
-        payload={"topic_id": gone.id, "from_id": keep.id},
+        session, event_id=saved_id(event), kind=Change.topic_restored, payload={"topic_id": gone.id, "from_id": keep.id}
     )
-    for model, key in ((Interest, "marks"), (FacilitatorClaim, "claims")):
-        still = set(session.scalars(select(model.attendee_id).where(model.topic_id == keep.id)))  # type: ignore[attr-defined]
+    for model, key in _MOVED:
+        still = set(session.scalars(select(model.attendee_id).where(model.topic_id == keep.id)))
         moved = [row[0] for row in undo.get(f"{key}_moved", []) if row[0] in still]
         if moved:
             session.execute(
                 update(model)
-                .where(model.topic_id == keep.id, model.attendee_id.in_(moved))  # type: ignore[attr-defined]
+                .where(col(model.topic_id) == keep.id, col(model.attendee_id).in_(moved))
                 .values(topic_id=gone.id)
             )
         for row in undo.get(f"{key}_shared", []):
             if row[0] in still:
                 extra = {"weight": row[1]} if model is Interest and len(row) > 1 else {}
-                session.add(model(event_id=event.id, attendee_id=row[0], topic_id=gone.id, **extra))
+                session.add(model(event_id=saved_id(event), attendee_id=row[0], topic_id=saved_id(gone), **extra))
     paper = int(undo.get("paper_marks", 0))
     keep.paper_marks, gone.paper_marks = max(0, keep.paper_marks - paper), paper
     keep.tags = list(undo.get("keep_tags", keep.tags))
@@ -195,7 +196,7 @@ class DuplicatePair:
 def _open_topics(session: Session, event: Event) -> list[Topic]:
     return list(
         session.scalars(
-            select(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open).order_by(Topic.id)
+            select(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open).order_by(col(Topic.id))
         )
     )
 
@@ -263,16 +264,16 @@ def add_paper_topic(
     wall does not close when the app says so."""
     phases.require_phase(event, "moderate")
     topic = Topic(
-        event_id=event.id,
+        event_id=saved_id(event),
         author_id=None,
-        title=clean_title(title),  # type: ignore[arg-type]
+        title=clean_title(title),
         description=clean_description(description),
         tags=clean_tags(tags),
         paper_marks=_paper_marks(paper_marks),
     )
     session.add(topic)
     session.flush()
-    record_change(session, event_id=event.id, kind=Change.topic_proposed, payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    record_change(session, event_id=saved_id(event), kind=Change.topic_proposed, payload={"topic_id": topic.id})
     audit.record(
         session,
         event=event,
@@ -292,7 +293,7 @@ def set_paper_marks(
     topic = _topic(session, event, topic_id)
     value = _paper_marks(paper_marks)
     if value != topic.paper_marks:
-        record_change(session, event_id=event.id, kind=Change.interest_changed, payload={"topic_id": topic.id})  # type: ignore[arg-type]
+        record_change(session, event_id=saved_id(event), kind=Change.interest_changed, payload={"topic_id": topic.id})
         audit.record(
             session,
             event=event,
@@ -342,16 +343,16 @@ def assign_facilitator(session: Session, *, event: Event, topic_id: int, attende
 def remove_facilitator(session: Session, *, event: Event, topic_id: int, attendee_id: int, actor: Organizer) -> bool:
     phases.require_phase(event, "moderate")
     topic = _topic(session, event, topic_id)
-    result = session.execute(
+    result = session.exec(
         delete(FacilitatorClaim).where(
-            FacilitatorClaim.topic_id == topic.id, FacilitatorClaim.attendee_id == attendee_id
+            col(FacilitatorClaim.topic_id) == topic.id, col(FacilitatorClaim.attendee_id) == attendee_id
         )
-    )  # type: ignore[arg-type]
-    if not result.rowcount:  # type: ignore[attr-defined]
+    )
+    if not result.rowcount:
         session.rollback()
         return False
     person = session.get(Attendee, attendee_id) if known_id(attendee_id) else None
-    record_change(session, event_id=event.id, kind=Change.facilitators_changed, payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    record_change(session, event_id=saved_id(event), kind=Change.facilitators_changed, payload={"topic_id": topic.id})
     audit.record(
         session,
         event=event,
@@ -369,6 +370,6 @@ def hidden_topics(session: Session, *, event: Event) -> list[Topic]:
         session.scalars(
             select(Topic)
             .where(Topic.event_id == event.id, Topic.status != TopicStatus.open)
-            .order_by(Topic.updated_at.desc())  # type: ignore[attr-defined]
+            .order_by(col(Topic.updated_at).desc())
         )
     )

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.domain import audit, drafting, phases, rows, topics
 from app.domain.building import build_instance
 from app.domain.errors import Conflict, NotFound, known_id
-from app.models import Event, Organizer, Placement, Room, ScheduleRun, TimeSlot, Topic
+from app.models import Event, Organizer, Placement, Room, ScheduleRun, TimeSlot, Topic, saved_id
 from app.scheduler import Placement as Cell
 from app.scheduler import score, violations
 from app.scheduler.score import headcounts
@@ -100,7 +99,9 @@ def preview_move(session: Session, *, event: Event, placement_id: int, room_id: 
             after.append((p.topic_id, p.room_id, p.slot_id))
     result = _consequences(session, event, before, after, placement.topic_id, room)
     if other is not None:
-        result.swapped_with = session.get(Topic, other.topic_id).title  # type: ignore[union-attr]
+        other_topic = session.get(Topic, other.topic_id)
+        assert other_topic is not None  # placement.topic_id is a foreign key (ON DELETE CASCADE)
+        result.swapped_with = other_topic.title
     return result
 
 
@@ -133,9 +134,9 @@ def move(
     if swapped is not None:
         session.add(
             Placement(
-                schedule_run_id=draft.id,
+                schedule_run_id=saved_id(draft),
                 topic_id=swapped[0],
-                room_id=old_room,  # type: ignore[arg-type]
+                room_id=old_room,
                 slot_id=old_slot,
                 pinned=swapped[1],
             )
@@ -180,7 +181,7 @@ def place(session: Session, *, event: Event, topic_id: int, room_id: int, slot_i
     result = _consequences(session, event, before, after, topic_id, room)
     if not result.allowed:
         raise Conflict("That placement is refused: " + " ".join(result.problems))
-    placement = Placement(schedule_run_id=draft.id, topic_id=topic_id, room_id=room_id, slot_id=slot_id)  # type: ignore[arg-type]
+    placement = Placement(schedule_run_id=saved_id(draft), topic_id=topic_id, room_id=room_id, slot_id=slot_id)
     session.add(placement)
     left = dict(draft.stats.get("left_out") or {})
     left.pop(str(topic_id), None)
@@ -198,7 +199,8 @@ def unschedule(session: Session, *, event: Event, placement_id: int, actor: Orga
     phases.require_phase(event, "draft_schedule")
     draft, placement = _draft_placement(session, event, placement_id)
     topic = session.get(Topic, placement.topic_id)
-    if topic is not None and placement.pinned:  # a pin to a cell it no longer holds could never be met
+    assert topic is not None  # placement.topic_id is a foreign key (ON DELETE CASCADE)
+    if placement.pinned:  # a pin to a cell it no longer holds could never be met
         topic.pinned_room_id = topic.pinned_slot_id = None
         session.add(topic)
     session.delete(placement)
@@ -206,15 +208,9 @@ def unschedule(session: Session, *, event: Event, placement_id: int, actor: Orga
     left[str(placement.topic_id)] = "taken off the schedule by an organizer"
     draft.stats = {**draft.stats, "left_out": left}
     _restat(session, event, draft)
-    audit.record(
-        session,
-        event=event,
-        actor=actor,
-        action="unschedule",
-        detail=f"took “{topic.title if topic else placement.topic_id}” off the draft",
-    )
+    audit.record(session, event=event, actor=actor, action="unschedule", detail=f"took “{topic.title}” off the draft")
     session.commit()
-    return topic  # type: ignore[return-value]
+    return topic
 
 
 def toggle_pin(session: Session, *, event: Event, placement_id: int, actor: Organizer) -> Placement:

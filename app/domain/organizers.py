@@ -8,13 +8,13 @@ import hmac
 import secrets
 
 from argon2 import PasswordHasher
-from sqlalchemy import or_, select
-from sqlmodel import Session
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
 
 from app.domain import audit, rows
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.domain.passwords import PasswordChecker, verify_untracked
-from app.models import Event, Organizer
+from app.models import Event, Organizer, saved_id
 from app.models.util import utcnow
 
 NAME_MAX = 60
@@ -42,8 +42,8 @@ def list_organizers(session: Session, *, event: Event) -> list[Organizer]:
     return list(
         session.scalars(
             select(Organizer)
-            .where(Organizer.event_id == event.id, Organizer.removed_at.is_(None))  # type: ignore[union-attr]
-            .order_by(Organizer.id)
+            .where(Organizer.event_id == event.id, col(Organizer.removed_at).is_(None))
+            .order_by(col(Organizer.id))
         )
     )
 
@@ -57,7 +57,7 @@ def invite(session: Session, *, event: Event, name: str, actor: Organizer) -> tu
     if any(o.name.lower() == clean.lower() for o in existing):
         raise InvalidInput(f"name: there is already an organizer called '{clean}'.", field="name")
     secret = secrets.token_urlsafe(18)
-    organizer = Organizer(event_id=event.id, name=clean, secret_hash=hash_secret(secret))  # type: ignore[arg-type]
+    organizer = Organizer(event_id=saved_id(event), name=clean, secret_hash=hash_secret(secret))
     session.add(organizer)
     audit.record(session, event=event, actor=actor, action="co_organizer", detail=f"invited {clean}")
     session.commit()
@@ -134,8 +134,8 @@ def organizer_by_secret(session: Session, *, event: Event, secret: str, source: 
             return require_first_organizer(session, event)
         co_organizer = session.scalars(
             select(Organizer).where(
-                Organizer.event_id == event.id, Organizer.secret_hash == hashed, Organizer.removed_at.is_(None)
-            )  # type: ignore[union-attr]
+                Organizer.event_id == event.id, Organizer.secret_hash == hashed, col(Organizer.removed_at).is_(None)
+            )
         ).first()
         if co_organizer is not None:
             return co_organizer
@@ -156,14 +156,12 @@ def organizer_by_password(
     tag. A failure is written to the audit log with ``source`` (the client's address)."""
     refusal = NotAllowed("That password is not right for this event.", field="password")
     query = select(Organizer).where(
-        Organizer.event_id == event.id,
-        Organizer.password_hash.is_not(None),  # type: ignore[union-attr]
-        Organizer.removed_at.is_(None),
-    )  # type: ignore[union-attr]
-    tag = passwords.tag(event_id=event.id, password=password) if passwords is not None and password else None  # type: ignore[arg-type]
+        Organizer.event_id == event.id, col(Organizer.password_hash).is_not(None), col(Organizer.removed_at).is_(None)
+    )
+    tag = passwords.tag(event_id=saved_id(event), password=password) if passwords is not None and password else None
     if passwords is not None:
-        query = query.where(or_(Organizer.password_tag == tag, Organizer.password_tag.is_(None)))  # type: ignore[union-attr]
-    candidates = list(session.scalars(query.order_by(Organizer.id)))
+        query = query.where(or_(col(Organizer.password_tag) == tag, col(Organizer.password_tag).is_(None)))
+    candidates = list(session.scalars(query.order_by(col(Organizer.id))))
     for organizer in candidates if password else []:
         matched = (
             passwords.verify(organizer.password_hash or "", password)
@@ -198,8 +196,8 @@ def require_first_organizer(session: Session, event: Event) -> Organizer:
     """The organizer who holds the event's own link: the earliest one not removed."""
     organizer = session.scalars(
         select(Organizer)
-        .where(Organizer.event_id == event.id, Organizer.removed_at.is_(None))  # type: ignore[union-attr]
-        .order_by(Organizer.id)
+        .where(Organizer.event_id == event.id, col(Organizer.removed_at).is_(None))
+        .order_by(col(Organizer.id))
     ).first()
     if organizer is None:
         raise NotFound("This event has no organizer.")

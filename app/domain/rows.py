@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.domain.errors import NotFound, known_id
 from app.models import Attendee, Event, FacilitatorClaim, Organizer, Resource, Room, TimeSlot, Topic
@@ -55,7 +54,9 @@ def require(
 
 def rooms(session: Session, event: Event) -> list[Room]:
     """The event's rooms, in the organizer's order."""
-    return list(session.scalars(select(Room).where(Room.event_id == event.id).order_by(Room.position, Room.id)))
+    return list(
+        session.scalars(select(Room).where(Room.event_id == event.id).order_by(col(Room.position), col(Room.id)))
+    )
 
 
 def slots(session: Session, event: Event) -> list[TimeSlot]:
@@ -64,29 +65,30 @@ def slots(session: Session, event: Event) -> list[TimeSlot]:
         session.scalars(
             select(TimeSlot)
             .where(TimeSlot.event_id == event.id)
-            .order_by(TimeSlot.start, TimeSlot.position, TimeSlot.id)
+            .order_by(col(TimeSlot.start), col(TimeSlot.position), col(TimeSlot.id))
         )
     )
 
 
 def facilitators(
     session: Session, *, event: Event | None = None, topic_ids: Iterable[int] | None = None
-) -> dict[int, list[tuple[int, str | None]]]:
+) -> dict[int, list[tuple[int, str]]]:
     """Each topic's facilitators as (attendee id, name), in the order they offered.
 
     For the topics ``topic_ids``, or every topic of ``event``."""
     query = (
-        select(FacilitatorClaim.topic_id, Attendee.id, Attendee.name)
-        .join(Attendee, Attendee.id == FacilitatorClaim.attendee_id)
-        .order_by(FacilitatorClaim.id)
+        # The claim's attendee_id, not Attendee.id: the same value (the join), typed as never None.
+        select(FacilitatorClaim.topic_id, FacilitatorClaim.attendee_id, Attendee.name)
+        .join(Attendee, col(Attendee.id) == FacilitatorClaim.attendee_id)
+        .order_by(col(FacilitatorClaim.id))
     )
     if topic_ids is not None:
-        query = query.where(FacilitatorClaim.topic_id.in_(list(topic_ids)))  # type: ignore[attr-defined]
+        query = query.where(col(FacilitatorClaim.topic_id).in_(list(topic_ids)))
     elif event is not None:
         query = query.where(FacilitatorClaim.event_id == event.id)
     else:
         raise ValueError("facilitators: give an event or topic ids")
-    leads: dict[int, list[tuple[int, str | None]]] = {}
+    leads: dict[int, list[tuple[int, str]]] = {}
     for topic_id, attendee_id, name in session.execute(query):
         leads.setdefault(topic_id, []).append((attendee_id, name))
     return leads

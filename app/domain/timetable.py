@@ -11,14 +11,24 @@ from datetime import date as date_cls
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.domain import phases, rows, topics
 from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from app.models import Attendee, Event, FacilitatorClaim, Placement, Room, ScheduleRun, SessionStatus, TimeSlot, Topic
+from app.models import (
+    Attendee,
+    Event,
+    FacilitatorClaim,
+    Placement,
+    Room,
+    ScheduleRun,
+    SessionStatus,
+    TimeSlot,
+    Topic,
+    saved_id,
+)
 from app.models.util import utcnow
 
 
@@ -51,7 +61,7 @@ class GridView:
         return self.run is not None
 
     def cell(self, room: Room, slot: TimeSlot) -> CellView | None:
-        return self.cells.get((room.id, slot.id))  # type: ignore[arg-type]
+        return self.cells.get((saved_id(room), saved_id(slot)))
 
 
 @dataclass
@@ -98,8 +108,8 @@ def published_run(session: Session, *, event: Event) -> ScheduleRun | None:
     """The newest published schedule version, or None before the first publish."""
     return session.scalars(
         select(ScheduleRun)
-        .where(ScheduleRun.event_id == event.id, ScheduleRun.published_at.is_not(None))  # type: ignore[union-attr]
-        .order_by(ScheduleRun.version.desc())  # type: ignore[attr-defined]
+        .where(ScheduleRun.event_id == event.id, col(ScheduleRun.published_at).is_not(None))
+        .order_by(col(ScheduleRun.version).desc())
     ).first()
 
 
@@ -117,7 +127,7 @@ def grid(session: Session, *, event: Event, now: datetime | None = None) -> Grid
         return view
     placements = list(session.scalars(select(Placement).where(Placement.schedule_run_id == run.id)))
     topic_ids = [p.topic_id for p in placements]
-    by_id = {t.id: t for t in session.scalars(select(Topic).where(Topic.id.in_(topic_ids)))}  # type: ignore[union-attr]
+    by_id = {t.id: t for t in session.scalars(select(Topic).where(col(Topic.id).in_(topic_ids)))}
     leads = {
         topic_id: [name for _, name in people]
         for topic_id, people in rows.facilitators(session, topic_ids=topic_ids).items()
@@ -196,8 +206,8 @@ def set_session_status(
     session.add(placement)
     record_change(
         session,
-        event_id=event.id,
-        kind=Change.session_status,  # type: ignore[arg-type]
+        event_id=saved_id(event),
+        kind=Change.session_status,
         payload={"placement_id": placement.id, "status": value.value},
     )
     session.commit()
@@ -217,14 +227,14 @@ def start_popup(
         raise NotFound(f"Room {room_id} is not one of this event's rooms.", field="room_id")
     if (room_id, view.current_slot_id) in view.cells or view.current_slot_id in room.unavailable_slots:
         raise Conflict(f"{room.name} is not free in this slot. Pick a room marked free.")
-    topic = Topic(event_id=event.id, author_id=attendee.id, title=topics.clean_title(title))  # type: ignore[arg-type]
+    topic = Topic(event_id=saved_id(event), author_id=attendee.id, title=topics.clean_title(title))
     session.add(topic)
     session.flush()
-    session.add(FacilitatorClaim(event_id=event.id, attendee_id=attendee.id, topic_id=topic.id))  # type: ignore[arg-type]
+    session.add(FacilitatorClaim(event_id=saved_id(event), attendee_id=saved_id(attendee), topic_id=saved_id(topic)))
     placement = Placement(
-        schedule_run_id=view.run.id,
-        topic_id=topic.id,
-        room_id=room_id,  # type: ignore[arg-type]
+        schedule_run_id=saved_id(view.run),
+        topic_id=saved_id(topic),
+        room_id=room_id,
         slot_id=view.current_slot_id,
         is_popup=True,
     )
@@ -232,8 +242,8 @@ def start_popup(
     session.flush()
     record_change(
         session,
-        event_id=event.id,
-        kind=Change.popup_started,  # type: ignore[arg-type]
+        event_id=saved_id(event),
+        kind=Change.popup_started,
         payload={"placement_id": placement.id, "topic_id": topic.id},
     )
     session.commit()

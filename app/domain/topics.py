@@ -5,14 +5,25 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, func, select
-from sqlmodel import Session
+from sqlalchemy import bindparam, func
+from sqlmodel import Session, col, select
 
 from app.domain import audit, phases, rows
 from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from app.models import Attendee, Event, FacilitatorClaim, Interest, Organizer, Phase, Topic, TopicStatus
+from app.models import (
+    Attendee,
+    Event,
+    FacilitatorClaim,
+    Interest,
+    Organizer,
+    Phase,
+    Topic,
+    TopicStatus,
+    saved_id,
+    table_of,
+)
 from app.models.topic import DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX
 from app.models.util import utcnow
 
@@ -102,7 +113,7 @@ def propose_topic(
     """Put a new topic on the wall; with ``facilitate`` the author also offers to lead it."""
     phases.require_phase(event, "propose")
     topic = Topic(
-        event_id=event.id,  # type: ignore[arg-type]
+        event_id=saved_id(event),
         author_id=author.id if author else None,
         title=clean_title(title),
         description=clean_description(description),
@@ -114,8 +125,8 @@ def propose_topic(
     session.add(topic)
     session.flush()
     if facilitate and author is not None:
-        session.add(FacilitatorClaim(event_id=event.id, attendee_id=author.id, topic_id=topic.id))  # type: ignore[arg-type]
-    record_change(session, event_id=event.id, kind=Change.topic_proposed, payload={"topic_id": topic.id})  # type: ignore[arg-type]
+        session.add(FacilitatorClaim(event_id=saved_id(event), attendee_id=saved_id(author), topic_id=saved_id(topic)))
+    record_change(session, event_id=saved_id(event), kind=Change.topic_proposed, payload={"topic_id": topic.id})
     session.commit()
     return topic
 
@@ -161,7 +172,7 @@ def edit_topic(
         topic.tags = clean_tags(tags)
     topic.updated_at = utcnow()
     session.add(topic)
-    record_change(session, event_id=event.id, kind=Change.topic_edited, payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    record_change(session, event_id=saved_id(event), kind=Change.topic_edited, payload={"topic_id": topic.id})
     if organizer is not None:
         audit.record(
             session,
@@ -189,7 +200,7 @@ def withdraw_topic(
     topic.status = TopicStatus.withdrawn
     topic.updated_at = utcnow()
     session.add(topic)
-    record_change(session, event_id=event.id, kind=Change.topic_withdrawn, payload={"topic_id": topic.id})  # type: ignore[arg-type]
+    record_change(session, event_id=saved_id(event), kind=Change.topic_withdrawn, payload={"topic_id": topic.id})
     session.commit()
     return topic
 
@@ -205,13 +216,13 @@ def interest_counts(session: Session, *, event: Event, topic_ids: list[int] | No
     """Marks per topic: for the whole event, or only for ``topic_ids`` (one card after a mark)."""
     query = select(Interest.topic_id, func.count()).where(Interest.event_id == event.id)
     if topic_ids is not None:
-        query = query.where(Interest.topic_id.in_(topic_ids))  # type: ignore[attr-defined]
-    rows = session.execute(query.group_by(Interest.topic_id))
+        query = query.where(col(Interest.topic_id).in_(topic_ids))
+    rows = session.execute(query.group_by(col(Interest.topic_id)))
     return {topic_id: count for topic_id, count in rows}
 
 
 # Built once: these run on every mark (see app/domain/changelog.py).
-_interests = Interest.__table__  # type: ignore[attr-defined]
+_interests = table_of(Interest)
 _TOPIC_MARKS = select(func.count()).select_from(_interests).where(_interests.c.topic_id == bindparam("topic"))
 
 
@@ -227,7 +238,7 @@ def marks_used(session: Session, *, attendee: Attendee) -> int:
         session.scalar(
             select(func.count())
             .select_from(Interest)
-            .join(Topic, Topic.id == Interest.topic_id)
+            .join(Topic, col(Topic.id) == Interest.topic_id)
             .where(Interest.attendee_id == attendee.id, Topic.status == TopicStatus.open)
         )
         or 0
@@ -254,27 +265,27 @@ def topic_views(
     session: Session, *, event: Event, viewer: Attendee | None, topics: list[Topic], organizer: bool = False
 ) -> list[TopicView]:
     """TopicViews for ``topics`` as ``viewer`` sees them, in the given order."""
-    ids = [t.id for t in topics]
+    ids = [saved_id(t) for t in topics]
     visible = counts_visible(event, organizer=organizer)
     # A few cards (the one just marked, a push's changed topics) count only their own marks.
     few = ids if len(ids) <= 50 else None
-    counts = interest_counts(session, event=event, topic_ids=few) if visible and ids else {}  # type: ignore[arg-type]
+    counts = interest_counts(session, event=event, topic_ids=few) if visible and ids else {}
     marked: set[int] = set()
     if viewer is not None and ids:
         marked = set(
             session.scalars(
-                select(Interest.topic_id).where(Interest.attendee_id == viewer.id, Interest.topic_id.in_(ids))  # type: ignore[attr-defined]
+                select(Interest.topic_id).where(Interest.attendee_id == viewer.id, col(Interest.topic_id).in_(ids))
             )
         )
     facilitators = rows.facilitators(session, topic_ids=ids) if ids else {}
     views = []
-    for topic in topics:
-        leads = facilitators.get(topic.id, [])  # type: ignore[arg-type]
+    for topic, topic_id in zip(topics, ids, strict=True):
+        leads = facilitators.get(topic_id, [])
         views.append(
             TopicView(
                 topic=topic,
-                count=counts.get(topic.id, 0) + topic.paper_marks if visible else None,  # type: ignore[arg-type]
-                marked=topic.id in marked,
+                count=counts.get(topic_id, 0) + topic.paper_marks if visible else None,
+                marked=topic_id in marked,
                 facilitators=[name for _id, name in leads],
                 is_facilitator=viewer is not None and any(aid == viewer.id for aid, _ in leads),
                 is_author=viewer is not None and topic.author_id == viewer.id,
@@ -299,7 +310,7 @@ def wall(
     chosen = sort if sort in sorts else default
     topics = list(
         session.scalars(
-            select(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open).order_by(Topic.id)
+            select(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open).order_by(col(Topic.id))
         )
     )
     all_tags = sorted({t for topic in topics for t in topic.tags}, key=str.lower)
@@ -309,10 +320,11 @@ def wall(
     if chosen == "wanted":
         views.sort(key=lambda v: (-(v.count or 0), v.topic.id))
     elif chosen == "newest":
-        views.sort(key=lambda v: -v.topic.id)  # type: ignore[operator]
+        views.sort(key=lambda v: -saved_id(v.topic))
     else:
-        assert viewer is not None and viewer.id is not None
-        views.sort(key=lambda v: _shuffle_key(viewer.id, v.topic.id))  # type: ignore[arg-type]
+        assert viewer is not None
+        viewer_id = saved_id(viewer)
+        views.sort(key=lambda v: _shuffle_key(viewer_id, saved_id(v.topic)))
     used = marks_used(session, attendee=viewer) if viewer is not None else 0
     return Wall(
         topics=views,
@@ -340,8 +352,8 @@ def off_wall_for_author(session: Session, *, event: Event, author: Attendee) -> 
             .where(
                 Topic.event_id == event.id,
                 Topic.author_id == author.id,
-                Topic.status.in_([TopicStatus.hidden, TopicStatus.merged]),
-            )  # type: ignore[attr-defined]
-            .order_by(Topic.id)
+                col(Topic.status).in_([TopicStatus.hidden, TopicStatus.merged]),
+            )
+            .order_by(col(Topic.id))
         )
     )

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, insert, select, update
-from sqlmodel import Session
+from sqlalchemy import bindparam, delete, insert, update
+from sqlmodel import Session, select
 
 from app.domain import phases
 from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import BudgetExhausted
 from app.domain.topics import marks_used
-from app.models import Attendee, Event, Interest, Topic
+from app.models import Attendee, Event, Interest, Topic, saved_id, table_of
 from app.models.util import utcnow
 
 # Built once, on the tables (marking is the hottest write of the day; see app/domain/changelog.py).
-_attendees = Attendee.__table__  # type: ignore[attr-defined]
-_interests = Interest.__table__  # type: ignore[attr-defined]
+_attendees = table_of(Attendee)
+_interests = table_of(Interest)
 _LOCK = (
     update(_attendees)
     .where(_attendees.c.id == bindparam("attendee"))
@@ -59,12 +59,7 @@ def mark_topic(session: Session, *, event: Event, attendee: Attendee, topic: Top
     )
     # Screens read the current count when they render: a count in the payload would be one more
     # query while this transaction holds the event's row (see app/domain/changelog.py, _take_turn).
-    record_change(
-        session,
-        event_id=event.id,
-        kind=Change.interest_changed,  # type: ignore[arg-type]
-        payload={"topic_id": topic.id},
-    )
+    record_change(session, event_id=saved_id(event), kind=Change.interest_changed, payload={"topic_id": topic.id})
     session.commit()
     return True
 
@@ -73,18 +68,13 @@ def unmark_topic(session: Session, *, event: Event, attendee: Attendee, topic: T
     """Remove the mark; True if there was one. Unmarking twice is not an error."""
     phases.require_phase(event, "unmark")
     _lock_attendee(session, attendee)
-    result = session.execute(_REMOVE, {"attendee": attendee.id, "topic": topic.id})
-    if not result.rowcount:  # type: ignore[attr-defined]
+    result = session.exec(_REMOVE, params={"attendee": attendee.id, "topic": topic.id})
+    if not result.rowcount:
         session.rollback()
         return False
     # Screens read the current count when they render: a count in the payload would be one more
     # query while this transaction holds the event's row (see app/domain/changelog.py, _take_turn).
-    record_change(
-        session,
-        event_id=event.id,
-        kind=Change.interest_changed,  # type: ignore[arg-type]
-        payload={"topic_id": topic.id},
-    )
+    record_change(session, event_id=saved_id(event), kind=Change.interest_changed, payload={"topic_id": topic.id})
     session.commit()
     return True
 
