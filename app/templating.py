@@ -157,3 +157,21 @@ def render(
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+# htmx's response headers by what they ask of the browser (https://htmx.org/reference/#response_headers).
+
+
+def hx_retarget(target: str, swap: str = "outerHTML") -> dict[str, str]:
+    """Put this answer at ``target`` (a CSS selector), swapped as ``swap``, not where the request said."""
+    return {"HX-Retarget": target, "HX-Reswap": swap}
+
+
+def hx_refresh() -> dict[str, str]:
+    """Reload the whole page."""
+    return {"HX-Refresh": "true"}
+
+
+def hx_redirect(url: str) -> dict[str, str]:
+    """Go to ``url`` as a full page load."""
+    return {"HX-Redirect": url}

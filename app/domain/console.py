@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from app.domain import events
+from app.domain import attendees, audit, events, moderation, organizers, topics
 from app.domain.timetable import published_run
 from app.models import Event, Phase
 
@@ -241,3 +241,32 @@ def console_view(
         published=published,
         reopen_to=reopen_to,
     )
+
+
+def console_page(session: Session, *, event: Event, link_pending: bool, undo: str = "") -> dict[str, object]:
+    """Everything the organizer's console shows, read in one place: the wall as organizers see it,
+    the stepper and checklist, likely duplicates, what is off the wall (and the merge ``undo``
+    names, if it can still be undone), the team, the attendees and the audit log."""
+    wall = topics.wall(session, event=event, viewer=None, sort="wanted", organizer=True)
+    duplicates = moderation.likely_duplicates(session, event=event)
+    off_wall = moderation.hidden_topics(session, event=event)
+    view = console_view(
+        session,
+        event=event,
+        link_pending=link_pending,
+        topics=len(wall.topics),
+        duplicates=len(duplicates),
+        leaderless=sum(1 for v in wall.topics if v.needs_facilitator),
+    )
+    return {
+        "rooms": events.list_rooms(session, event),
+        "slots": events.list_slots(session, event),
+        "wall": wall,
+        "view": view,
+        "duplicates": duplicates,
+        "off_wall": off_wall,
+        "undo_merge": next((t for t in off_wall if undo and str(t.id) == undo and t.merge_undo), None),
+        "organizers": organizers.list_organizers(session, event=event),
+        "attendees": attendees.list_attendees(session, event=event),
+        "audit": audit.entries(session, event=event, limit=100),
+    }

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from app.routes import aftersession, api, api_schedule, attendee, drafts, home, live, organizer
+from app.routes import (
+    aftersession,
+    api,
+    api_schedule,
+    attendee,
+    drafts,
+    feedback_pages,
+    home,
+    live,
+    moderate,
+    organizer,
+    qr,
+    session_notes,
+)
 
 
 def include_routers(app: FastAPI) -> None:
@@ -17,7 +30,11 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(live.health_router, include_in_schema=False)
     app.include_router(attendee.router, include_in_schema=False)
     app.include_router(api_schedule.router)
+    app.include_router(session_notes.router, include_in_schema=False)
+    app.include_router(feedback_pages.router, include_in_schema=False)
     app.include_router(aftersession.router, include_in_schema=False)
     app.include_router(home.router, include_in_schema=False)
+    app.include_router(qr.router, include_in_schema=False)
     app.include_router(drafts.router, include_in_schema=False)
     app.include_router(organizer.router, include_in_schema=False)
+    app.include_router(moderate.router, include_in_schema=False)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-import io
 from collections.abc import Callable
 
-import segno
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
@@ -27,13 +24,13 @@ from app.deps import (
     SignerDep,
     authenticated_attendee,
 )
-from app.domain import attendees, claims, events, moderation, phases, timetable, topics, voting
+from app.domain import attendees, claims, events, moderation, myday, phases, timetable, topics, voting
 from app.domain.errors import DomainError
 from app.models import Attendee, Event, Topic
 from app.routes import forms
 from app.routes.cookies import set_attendee_cookie
 from app.security import Signer
-from app.templating import is_htmx, public_url, render
+from app.templating import hx_retarget, is_htmx, public_url, render
 
 router = APIRouter(prefix="/e/{code}")
 
@@ -88,13 +85,13 @@ def attendee_join(
 ) -> Response:
     """Join with an optional name; the device keeps a signed cookie for this event."""
     if attendee is not None:  # the same phone again: keep the same attendee, maybe renamed
-        if forms.text(form, "name").strip():
-            attendees.rename_attendee(session, attendee=attendee, name=forms.text(form, "name"))
+        name = forms.NameForm.parse(form).name
+        if name.strip():
+            attendees.rename_attendee(session, attendee=attendee, name=name)
         return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
     try:
-        attendee = attendees.join_event(
-            session, event=event, name=forms.text(form, "name"), limit=settings.MAX_ATTENDEES_PER_EVENT
-        )
+        name = forms.NameForm.parse(form).name
+        attendee = attendees.join_event(session, event=event, name=name, limit=settings.MAX_ATTENDEES_PER_EVENT)
     except DomainError as error:
         return render(
             request,
@@ -112,7 +109,7 @@ def attendee_rename(
     request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep, form: FormDep
 ) -> Response:
     """Add, change or clear the display name."""
-    attendees.rename_attendee(session, attendee=attendee, name=forms.text(form, "name"))
+    attendees.rename_attendee(session, attendee=attendee, name=forms.NameForm.parse(form).name)
     return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
 
 
@@ -132,11 +129,8 @@ def topic_create(
             session,
             event=event,
             author=attendee,
-            title=forms.text(form, "title"),
-            description=forms.text(form, "description"),
-            tags=forms.text(form, "tags"),
-            facilitate=forms.checkbox(form, "facilitate"),
             limit=settings.MAX_TOPICS_PER_EVENT,
+            **forms.ProposeForm.parse(form).model_dump(),
         )
     except DomainError as error:
         context = _wall_context(request, session, event, attendee, csrf, propose_error=error, propose_form=form)
@@ -146,7 +140,7 @@ def topic_create(
             context,
             block="propose",
             status_code=error.status_code,
-            headers={"HX-Retarget": "#propose", "HX-Reswap": "outerHTML"},
+            headers=hx_retarget("#propose"),
         )
     if is_htmx(request):
         context = _wall_context(request, session, event, attendee, csrf, proposed=True)
@@ -201,7 +195,7 @@ def _card_action(
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     error = None
     try:
-        act(event, attendee, forms.text(form, "action"), topic)
+        act(event, attendee, forms.TapForm.parse(form).action, topic)
     except DomainError as exc:
         session.rollback()
         error = exc
@@ -271,15 +265,7 @@ def topic_update(
     """Save the author's changes."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     try:
-        topics.edit_topic(
-            session,
-            event=event,
-            topic=topic,
-            by=attendee,
-            title=forms.text(form, "title"),
-            description=forms.text(form, "description"),
-            tags=forms.text(form, "tags"),
-        )
+        topics.edit_topic(session, event=event, topic=topic, by=attendee, **forms.TopicForm.parse(form).model_dump())
     except DomainError as error:
         return render(
             request,
@@ -315,29 +301,6 @@ def my_day(
     """The attendee's own marks and sessions."""
     if attendee is None:
         return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
-    marked = [
-        v
-        for v in topics.wall(session, event=event, viewer=attendee, sort="newest").topics
-        if v.marked or v.is_facilitator or v.is_author
-    ]
-    grid = timetable.grid(session, event=event)
-    mine = {v.topic.id for v in marked}
-    # Slot by slot: the published sessions this attendee marked, leads or proposed, with their rooms.
-    day = (
-        [
-            (
-                slot,
-                [
-                    (room, cell)
-                    for room in grid.rooms
-                    if (cell := grid.cell(room, slot)) is not None and cell.topic.id in mine
-                ],
-            )
-            for slot in grid.slots
-        ]
-        if grid.published
-        else []
-    )
     return render(
         request,
         "attendee/my.html",
@@ -345,11 +308,7 @@ def my_day(
             "event": event,
             "attendee": attendee,
             "csrf": csrf,
-            "mine": marked,
-            "grid": grid,
-            "day": day,
-            "views": {v.topic.id: v for v in marked},
-            "off_wall": topics.off_wall_for_author(session, event=event, author=attendee),
+            **myday.my_day_view(session, event=event, attendee=attendee),
         },
         block="my",
     )
@@ -367,40 +326,6 @@ def topics_similar(
         "attendee/similar.html",
         {"event": event, "views": views, "csrf": csrf, "can": {a: phases.is_allowed(event, a) for a in phases.ALLOWED}},
     )
-
-
-def qr_image(url: str) -> bytes:
-    """``url`` as a standalone QR code image (SVG)."""
-    qr = segno.make(url, error="m")
-    # A standalone image needs the SVG namespace, which segno's inline form leaves out.
-    buffer = io.BytesIO()
-    qr.save(
-        buffer,
-        kind="svg",
-        scale=8,
-        border=2,
-        dark="#000",
-        light="#fff",
-        omitsize=True,
-        xmldecl=False,
-        svgclass=None,
-        lineclass=None,
-    )
-    return buffer.getvalue()
-
-
-@router.get("/qr.svg", name="event_qr")
-def event_qr(request: Request, event: EventDep) -> Response:
-    """The join link as a QR code, for posters, the board and the console.
-
-    Revalidated on every page load (cheaply, by its ETag): after a restart with another
-    ``--base-url`` the projector must not keep an hour-old code that points at the old address."""
-    link = join_url(request, event.code)
-    etag = '"' + hashlib.sha256(link.encode()).hexdigest()[:16] + '"'
-    headers = {"Cache-Control": "no-cache", "ETag": etag}
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers=headers)
-    return Response(qr_image(link), media_type="image/svg+xml", headers=headers)
 
 
 @router.get("/sessions/{topic_id}", name="session_page")

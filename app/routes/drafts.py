@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,9 +15,11 @@ from app.domain.errors import DomainError, InvalidInput, TooBusy
 from app.jobs import BuildJobs
 from app.models import Event, Organizer
 from app.routes import forms
-from app.templating import is_htmx, render
+from app.routes.organizing import run_form
+from app.templating import hx_redirect, hx_refresh, is_htmx, render
 
 router = APIRouter(prefix="/e/{code}/organize/schedule")
+F = TypeVar("F", bound=forms.FormModel)
 
 
 def builds(request: Request) -> BuildJobs:
@@ -83,10 +86,6 @@ def _built(job: Any) -> str:
     return text + (f", {job.moved} session(s) moved." if job.moved is not None else ".")
 
 
-def _number(form: Any, name: str) -> int:
-    return forms.whole_number(forms.text(form, name), field_name=name)
-
-
 @router.get("", name="schedule_console")
 def schedule_console(
     request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken
@@ -101,13 +100,11 @@ def schedule_build(
 ) -> Response:
     """Start the scheduler in the background (optionally keeping the slots before one fixed)."""
     try:
-        keep = forms.text(form, "keep_before").strip()
-        keep_before = _number(form, "keep_before") if keep else None
+        typed = forms.BuildForm.parse(form)
+        keep_before, limit = typed.keep_before, typed.time_limit
         midday.slot_for_keep_before(session, event=event, slot_id=keep_before)
         if keep_before is not None and drafting.published_run(session, event=event) is None:
             raise InvalidInput("keep_before: keeping earlier slots needs a published schedule.", field="keep_before")
-        raw_limit = forms.text(form, "time_limit").strip()
-        limit = forms.whole_number(raw_limit, field_name="time_limit") if raw_limit else None
         if limit is not None and not 1 <= limit <= 600:
             raise InvalidInput("time_limit: from 1 to 600 seconds.", field="time_limit")
         newest = drafting.versions(session, event=event)
@@ -145,11 +142,11 @@ def _progress(
     )
     if proving:  # the draft is shown; its bound improves in the background
         if is_htmx(request) and (job is None or not job.proving):
-            response.headers["HX-Refresh"] = "true"  # the stats show the final bound
+            response.headers.update(hx_refresh())  # the stats show the final bound
     elif is_htmx(request) and job is not None and job.done and not job.error:
-        response.headers["HX-Redirect"] = _console_url(request, event, _built(job))  # the new draft, announced once
+        response.headers.update(hx_redirect(_console_url(request, event, _built(job))))  # the new draft, once
     elif is_htmx(request) and ((job is not None and job.done) or landed):
-        response.headers["HX-Refresh"] = "true"  # show the new draft (or the build's error) on the grid
+        response.headers.update(hx_refresh())  # show the new draft (or the build's error) on the grid
     return response
 
 
@@ -189,9 +186,10 @@ def schedule_preview(
     keyboard path's menu), the same fields the move itself takes."""
     query = request.query_params
     try:
-        room_id, slot_id = _cell(query)
+        asked = forms.MoveForm.parse(query)
+        room_id, slot_id = asked.target()
         result = moves.preview_move(
-            session, event=event, placement_id=_number(query, "placement_id"), room_id=room_id, slot_id=slot_id
+            session, event=event, placement_id=asked.placement_id, room_id=room_id, slot_id=slot_id
         )
     except DomainError as error:
         if is_htmx(request):  # shown where the consequences would be, in place of them
@@ -205,16 +203,26 @@ def schedule_preview(
 
 
 def _act(
-    request: Request, session: SessionDep, event: Event, organizer: Organizer, csrf: str, form: FormData, action: Any
+    request: Request,
+    session: SessionDep,
+    event: Event,
+    organizer: Organizer,
+    csrf: str,
+    form: FormData,
+    model: type[F],
+    action: Callable[[F], str | tuple[str, str]],
 ) -> Response:
-    """Run one action; it answers what it did, or that and the id of the card it leaves the focus on."""
-    try:
-        done = action(form)
-    except DomainError as error:
-        session.rollback()  # nothing half-done is shown with the refusal, or kept
+    """Run one action with its parsed form; it answers what it did, or that and the id of the card
+    it leaves the focus on. A refusal (of a field, or by the domain) shows the workspace with it."""
+
+    def refused(error: DomainError) -> Response:
         return _page(request, session, event, organizer, csrf, error=error, status_code=error.status_code)
-    text, focus = done if isinstance(done, tuple) else (done, None)
-    return _back(request, event, text, focus=focus)
+
+    def done(said: str | tuple[str, str]) -> Response:
+        text, focus = said if isinstance(said, tuple) else (said, None)
+        return _back(request, event, text, focus=focus)
+
+    return run_form(session, form, model, action, refused=refused, done=done)
 
 
 @router.post("/move", name="schedule_move", dependencies=[CsrfChecked])
@@ -223,9 +231,9 @@ def schedule_move(
 ) -> Response:
     """Move a session to a room and slot (swapping with one there); refused with the reason if it breaks a rule."""
 
-    def act(form: Any) -> tuple[str, str]:
-        room_id, slot_id = _cell(form)
-        placement_id = _number(form, "placement_id")
+    def act(form: forms.MoveForm) -> tuple[str, str]:
+        room_id, slot_id = form.target()
+        placement_id = form.placement_id
         result = moves.move(
             session, event=event, placement_id=placement_id, room_id=room_id, slot_id=slot_id, actor=organizer
         )
@@ -237,21 +245,7 @@ def schedule_move(
             f"placement-{placement_id}",
         )
 
-    return _act(request, session, event, organizer, csrf, form, act)
-
-
-def _cell(form: Any) -> tuple[int, int]:
-    """A target cell from 'room_id' and 'slot_id', or one 'cell' field of the form 'ROOM:SLOT'."""
-    cell = forms.text(form, "cell").strip()
-    if cell:
-        room, _, slot = cell.partition(":")
-        try:
-            return forms.whole_number(room, field_name="cell"), forms.whole_number(slot, field_name="cell")
-        except InvalidInput:
-            raise InvalidInput("cell: choose a room and slot from the list.", field="cell") from None
-    if not forms.text(form, "room_id").strip() and not forms.text(form, "slot_id").strip():
-        raise InvalidInput("cell: choose where the session goes: a room and slot from the list.", field="cell")
-    return _number(form, "room_id"), _number(form, "slot_id")
+    return _act(request, session, event, organizer, csrf, form, forms.MoveForm, act)
 
 
 @router.post("/place", name="schedule_place", dependencies=[CsrfChecked])
@@ -260,39 +254,39 @@ def schedule_place(
 ) -> Response:
     """Put a left-out topic into a free cell."""
 
-    def act(form: Any) -> tuple[str, str]:
-        room_id, slot_id = _cell(form)
+    def act(form: forms.PlaceForm) -> tuple[str, str]:
+        room_id, slot_id = form.target()
         placement = moves.place(
-            session, event=event, topic_id=_number(form, "topic_id"), room_id=room_id, slot_id=slot_id, actor=organizer
+            session, event=event, topic_id=form.topic_id, room_id=room_id, slot_id=slot_id, actor=organizer
         )
         return "Placed.", f"placement-{placement.id}"
 
-    return _act(request, session, event, organizer, csrf, form, act)
+    return _act(request, session, event, organizer, csrf, form, forms.PlaceForm, act)
 
 
 @router.post("/unschedule", name="schedule_unschedule", dependencies=[CsrfChecked])
 def schedule_unschedule(
     request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken, form: FormDep
 ) -> Response:
-    def act(form: Any) -> str:
-        topic = moves.unschedule(session, event=event, placement_id=_number(form, "placement_id"), actor=organizer)
+    def act(form: forms.PlacementForm) -> str:
+        topic = moves.unschedule(session, event=event, placement_id=form.placement_id, actor=organizer)
         return f"“{topic.title}” is off the draft."
 
-    return _act(request, session, event, organizer, csrf, form, act)
+    return _act(request, session, event, organizer, csrf, form, forms.PlacementForm, act)
 
 
 @router.post("/pin", name="schedule_pin", dependencies=[CsrfChecked])
 def schedule_pin(
     request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken, form: FormDep
 ) -> Response:
-    def act(form: Any) -> tuple[str, str]:
-        placement = moves.toggle_pin(session, event=event, placement_id=_number(form, "placement_id"), actor=organizer)
+    def act(form: forms.PlacementForm) -> tuple[str, str]:
+        placement = moves.toggle_pin(session, event=event, placement_id=form.placement_id, actor=organizer)
         return (
             "Pinned: the next build keeps it there." if placement.pinned else "Unpinned.",
             f"placement-{placement.id}",
         )
 
-    return _act(request, session, event, organizer, csrf, form, act)
+    return _act(request, session, event, organizer, csrf, form, forms.PlacementForm, act)
 
 
 @router.post("/draft", name="schedule_draft", dependencies=[CsrfChecked])
@@ -301,11 +295,11 @@ def schedule_draft(
 ) -> Response:
     """Start a draft from the published version, to adjust it by hand."""
 
-    def act(_form: Any) -> str:
+    def act(_form: forms.FormModel) -> str:
         run = drafting.ensure_draft(session, event=event)
         return f"Draft version {run.version} started from what is on the board."
 
-    return _act(request, session, event, organizer, csrf, form, act)
+    return _act(request, session, event, organizer, csrf, form, forms.FormModel, act)
 
 
 @router.post("/publish", name="schedule_publish", dependencies=[CsrfChecked])
@@ -314,12 +308,12 @@ def schedule_publish(
 ) -> Response:
     """Publish the draft: the board and every phone show it at once."""
 
-    def act(form: Any) -> str:
-        note = forms.text(form, "announcement").strip()
+    def act(form: forms.PublishForm) -> str:
+        note = form.announcement.strip()
         run = publishing.publish(session, event=event, actor=organizer, announcement=note or None)
         return f"Version {run.version} is on the board and every phone."
 
-    return _act(request, session, event, organizer, csrf, form, act)
+    return _act(request, session, event, organizer, csrf, form, forms.PublishForm, act)
 
 
 @router.post("/undo", name="schedule_undo", dependencies=[CsrfChecked])
@@ -328,59 +322,49 @@ def schedule_undo(
 ) -> Response:
     """Undo the last publish."""
 
-    def act(form: Any) -> str:
-        raw = forms.text(form, "version").strip()
-        live = publishing.undo_publish(
-            session,
-            event=event,
-            actor=organizer,
-            version=forms.whole_number(raw, field_name="version") if raw else None,
-        )
+    def act(form: forms.UndoPublishForm) -> str:
+        live = publishing.undo_publish(session, event=event, actor=organizer, version=form.version)
         return (
             f"Took it back: version {live.version} is live again."
             if live
             else "Took it back: no schedule is published now."
         )
 
-    return _act(request, session, event, organizer, csrf, form, act)
+    return _act(request, session, event, organizer, csrf, form, forms.UndoPublishForm, act)
 
 
 @router.post("/close-room", name="schedule_close_room", dependencies=[CsrfChecked])
 def schedule_close_room(
     request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken, form: FormDep
 ) -> Response:
-    def act(form: Any) -> str:
-        room = midday.close_room_from(
-            session, event=event, room_id=_number(form, "room_id"), slot_id=_number(form, "slot_id"), actor=organizer
-        )
+    def act(form: forms.RoomFromSlotForm) -> str:
+        room = midday.close_room_from(session, event=event, room_id=form.room_id, slot_id=form.slot_id, actor=organizer)
         return f"{room.name} is closed from then on. Re-solve to move its sessions."
 
-    return _act(request, session, event, organizer, csrf, form, act)
+    return _act(request, session, event, organizer, csrf, form, forms.RoomFromSlotForm, act)
 
 
 @router.post("/facilitator-left", name="schedule_facilitator_left", dependencies=[CsrfChecked])
 def schedule_facilitator_left(
     request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken, form: FormDep
 ) -> Response:
-    def act(form: Any) -> str:
-        led = midday.facilitator_leaves(session, event=event, attendee_id=_number(form, "attendee_id"), actor=organizer)
+    def act(form: forms.AttendeeIdForm) -> str:
+        led = midday.facilitator_leaves(session, event=event, attendee_id=form.attendee_id, actor=organizer)
         return (
             f"They no longer lead {len(led)} session(s). Re-solve, or assign someone else."
             if led
             else "They were not leading anything."
         )
 
-    return _act(request, session, event, organizer, csrf, form, act)
+    return _act(request, session, event, organizer, csrf, form, forms.AttendeeIdForm, act)
 
 
 @router.post("/cancel", name="schedule_cancel", dependencies=[CsrfChecked])
 def schedule_cancel(
     request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken, form: FormDep
 ) -> Response:
-    def act(form: Any) -> str:
-        topic = midday.cancel_session(
-            session, event=event, topic_id=_number(form, "topic_id"), reason=forms.text(form, "reason"), actor=organizer
-        )
+    def act(form: forms.TopicReasonForm) -> str:
+        topic = midday.cancel_session(session, event=event, topic_id=form.topic_id, reason=form.reason, actor=organizer)
         return f"“{topic.title}” is cancelled. Re-solve to fill its place."
 
-    return _act(request, session, event, organizer, csrf, form, act)
+    return _act(request, session, event, organizer, csrf, form, forms.TopicReasonForm, act)

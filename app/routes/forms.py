@@ -1,71 +1,331 @@
-"""Turning browser form fields into the values domain functions take (no rules live here)."""
+"""Browser forms as pydantic models: each page's form is a class, parsed and refused like an API body.
+
+A form model names what a page posts and what each field must be; no rule of the day lives here
+(lengths, phases and "a slot ends after it starts" are the domain's). Fields are parsed from the
+form's text the way a person types it: a missing field is an empty one, a checkbox is on or absent,
+and a number is a whole number or, where optional, nothing at all. Every field that cannot be read
+is refused at once, named by its path as the API names it (``room_capacity[1]``), so one page shows
+every problem beside its field.
+
+Routes call ``Model.parse(form)`` inside their ``try`` so a refusal comes back on the page that
+holds the form, with what was typed kept, as the domain's own refusals do.
+"""
 
 from __future__ import annotations
 
-from starlette.datastructures import FormData
+import typing
+from typing import Annotated, Any, Self
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic_core import PydanticCustomError
+from starlette.datastructures import FormData, ImmutableMultiDict
 
 from app.domain.errors import FieldError, InvalidInput
 from app.domain.eventspec import RoomSpec, SlotSpec
-from app.domain.text import clean_text
-
-
-def text(form: FormData, name: str) -> str:
-    """A field as text: a control character in it is refused naming the field (app.domain.text)."""
-    value = form.get(name)
-    return clean_text(value, field=name) if isinstance(value, str) else ""
-
-
-def texts(form: FormData, name: str) -> list[str]:
-    return [clean_text(v, field=name) if isinstance(v, str) else "" for v in form.getlist(name)]
-
+from app.domain.text import control_character, strip_bidi
 
 # Ids and counts fit a database integer; anything longer is not a number a person typed.
 _DIGITS_MAX = 9
+_CHECKED = frozenset({"on", "true", "1", "yes"})
 
 
-def whole_number(raw: str, *, field_name: str) -> int:
-    """A whole number of at most nine ASCII digits (an optional minus sign allowed), or InvalidInput."""
-    value = raw.strip()
-    digits = value[1:] if value.startswith("-") else value
-    if not digits or len(digits) > _DIGITS_MAX or not (digits.isascii() and digits.isdigit()):
-        raise InvalidInput(f"{field_name}: '{value[:20]}' is not a whole number.", field=field_name)
-    return int(value)
-
-
-def optional_numbers(form: FormData, *names: str) -> dict[str, int | None]:
-    """Whole numbers from these fields (None where left empty); every field that is not one is
-    refused at once."""
-    values: dict[str, int | None] = {}
-    errors: list[FieldError] = []
-    for name in names:
-        raw = text(form, name).strip()
-        try:
-            values[name] = whole_number(raw, field_name=name) if raw else None
-        except InvalidInput as error:
-            errors.extend(error.field_errors)
-    if errors:
-        raise InvalidInput(errors=errors)
-    return values
-
-
-def rooms_from_form(form: FormData) -> list[RoomSpec]:
-    """Rows of room name / seats / features, as typed: the domain checks them all at once and
-    names each by its row (blank rows are left for it to skip)."""
-    names, capacities, features = texts(form, "room_name"), texts(form, "room_capacity"), texts(form, "room_features")
-    return [
-        RoomSpec(
-            name=name,
-            capacity=capacities[index] if index < len(capacities) else "",
-            features=[f for f in (features[index] if index < len(features) else "").replace(",", " ").split() if f],
+def _text(value: object) -> str:
+    """A field as text (a file sent where text belongs is no text); a control character is refused."""
+    if not isinstance(value, str):
+        return ""
+    bad = control_character(value)
+    if bad is not None:
+        raise PydanticCustomError(
+            "control_character", "contains a control character ({bad}); remove it and try again", {"bad": bad}
         )
-        for index, name in enumerate(names)
-    ]
+    return strip_bidi(value)
 
 
-def slots_from_form(form: FormData) -> list[SlotSpec]:
-    starts, ends = texts(form, "slot_start"), texts(form, "slot_end")
-    return [SlotSpec(start=start, end=ends[index] if index < len(ends) else "") for index, start in enumerate(starts)]
+def whole_number(value: object) -> int:
+    """At most nine ASCII digits, an optional minus sign allowed, spaces around ignored."""
+    typed = _text(value).strip()
+    digits = typed[1:] if typed.startswith("-") else typed
+    if not digits or len(digits) > _DIGITS_MAX or not (digits.isascii() and digits.isdigit()):
+        raise PydanticCustomError("whole_number", "'{value}' is not a whole number", {"value": typed[:20]})
+    return int(typed)
 
 
-def checkbox(form: FormData, name: str) -> bool:
-    return text(form, name) in {"on", "true", "1", "yes"}
+def _optional_number(value: object) -> int | None:
+    return whole_number(value) if _text(value).strip() else None
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+WholeNumber = Annotated[int, BeforeValidator(whole_number)]
+OptionalNumber = Annotated[int | None, BeforeValidator(_optional_number)]
+Checkbox = Annotated[bool, BeforeValidator(lambda value: _text(value) in _CHECKED)]
+
+
+def field_path(location: tuple[int | str, ...]) -> str:
+    """pydantic's location of a refused value as the API and the pages name a field: ``rooms[1].capacity``."""
+    path = ""
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+class FormModel(BaseModel):
+    """One page's form; fields it does not declare (the CSRF token, a button's name) are ignored."""
+
+    model_config = ConfigDict(frozen=True)
+
+    @classmethod
+    def parse(cls, form: ImmutableMultiDict[str, Any]) -> Self:
+        """The form's fields, read as typed; InvalidInput naming every field that cannot be."""
+        data: dict[str, object] = {}
+        for name, field in cls.model_fields.items():
+            is_list = typing.get_origin(field.annotation) is list
+            data[name] = form.getlist(name) if is_list else form.get(name, "")
+        try:
+            return cls.model_validate(data)
+        except ValidationError as error:
+            refused = [FieldError(field_path(e["loc"]), e["msg"]) for e in error.errors(include_url=False)]
+            raise InvalidInput(errors=refused) from None
+
+
+def kept(form: FormData) -> dict[str, str]:
+    """What a refused form held, so the person's input is still there beside the message."""
+    return {key: value for key, value in form.items() if isinstance(value, str) and key != "csrf_token"}
+
+
+# The forms of the day, by page. A form that only names a topic, or a card's tap, has its own small class.
+
+
+class NameForm(FormModel):
+    name: Text
+
+
+class TopicForm(FormModel):
+    """A topic as its author (or an organizer tidying it) types it."""
+
+    title: Text
+    description: Text
+    tags: Text
+
+
+class ProposeForm(TopicForm):
+    facilitate: Checkbox = False
+
+
+class TapForm(FormModel):
+    """A tap on a topic card: its button says which way (mark/unmark, lead/release)."""
+
+    action: Text
+
+
+class NewEventForm(FormModel):
+    """The home page's "start an event": the rooms and slots are rows of repeated fields."""
+
+    name: Text
+    date: Text
+    timezone: Text
+    password: Text
+    room_name: list[Text]
+    room_capacity: list[Text]
+    room_features: list[Text]
+    slot_start: list[Text]
+    slot_end: list[Text]
+
+    def rooms(self) -> list[RoomSpec]:
+        """Rows of room name / seats / features, as typed: the domain checks them all at once and
+        names each by its row (blank rows are left for it to skip)."""
+        return [
+            RoomSpec(
+                name=name,
+                capacity=_row(self.room_capacity, index),
+                features=[f for f in _row(self.room_features, index).replace(",", " ").split() if f],
+            )
+            for index, name in enumerate(self.room_name)
+        ]
+
+    def slots(self) -> list[SlotSpec]:
+        return [SlotSpec(start=start, end=_row(self.slot_end, index)) for index, start in enumerate(self.slot_start)]
+
+
+def _row(values: list[str], index: int) -> str:
+    return values[index] if index < len(values) else ""
+
+
+class CodeForm(FormModel):
+    code: Text
+
+
+class PasswordForm(FormModel):
+    password: Text
+
+
+class PhaseForm(FormModel):
+    phase: Text
+    confirm: Text
+
+
+class MarkingRulesForm(FormModel):
+    vote_budget: OptionalNumber
+    facilitator_limit: OptionalNumber
+    min_interest: OptionalNumber
+    hide_counts: Checkbox = False
+    shuffle_topics: Checkbox = False
+
+
+class AnnouncementForm(FormModel):
+    announcement: Text
+
+
+class BoardThemeForm(FormModel):
+    board_theme: Text
+
+
+class TopicIdForm(FormModel):
+    """A console form about one topic."""
+
+    topic_id: WholeNumber
+
+
+class TopicReasonForm(TopicIdForm):
+    """Hiding or cancelling a topic, with the reason its author sees."""
+
+    reason: Text
+
+
+class ModerateEditForm(TopicIdForm, TopicForm):
+    pass
+
+
+class PaperMarksForm(TopicIdForm):
+    paper_marks: Text
+
+
+class PaperTopicForm(FormModel):
+    title: Text
+    paper_marks: Text
+    tags: Text
+
+
+class FacilitatorForm(TopicIdForm):
+    attendee_id: WholeNumber
+    action: Text
+
+
+class OrganizerIdForm(FormModel):
+    organizer_id: WholeNumber
+
+
+class StatusForm(FormModel):
+    """A door's "room is full / has room / ended"."""
+
+    status: Text
+
+
+class PopupForm(FormModel):
+    title: Text
+
+
+class MergeForm(FormModel):
+    """A merge from a likely pair (topic_a, topic_b: the one not kept merges) or from a chosen topic (merge_id)."""
+
+    keep_id: WholeNumber
+    topic_a: OptionalNumber
+    topic_b: OptionalNumber
+    merge_id: OptionalNumber
+
+    def merging(self) -> int:
+        """The topic that merges into ``keep_id``."""
+        if self.topic_a is not None:
+            if self.topic_b is None:
+                raise InvalidInput(errors=[FieldError("topic_b", "'' is not a whole number")])
+            return self.topic_b if self.keep_id == self.topic_a else self.topic_a
+        if self.merge_id is None:
+            raise InvalidInput(errors=[FieldError("merge_id", "choose the topic to merge into the one that stays")])
+        return self.merge_id
+
+
+# The schedule workspace's forms.
+
+
+class BuildForm(FormModel):
+    keep_before: OptionalNumber
+    time_limit: OptionalNumber
+
+
+class CellForm(FormModel):
+    """Where a session goes: 'room_id' and 'slot_id' (a drag over a cell), or one 'cell' field
+    of the form 'ROOM:SLOT' (the keyboard path's menu)."""
+
+    cell: Text
+    room_id: OptionalNumber
+    slot_id: OptionalNumber
+
+    def target(self) -> tuple[int, int]:
+        """The (room id, slot id) chosen; InvalidInput naming 'cell' when none is."""
+        if self.cell.strip():
+            room, _, slot = self.cell.strip().partition(":")
+            try:
+                return whole_number(room), whole_number(slot)
+            except PydanticCustomError:
+                raise InvalidInput("cell: choose a room and slot from the list.", field="cell") from None
+        if self.room_id is None and self.slot_id is None:
+            raise InvalidInput("cell: choose where the session goes: a room and slot from the list.", field="cell")
+        if self.room_id is None or self.slot_id is None:
+            missing = [name for name, value in (("room_id", self.room_id), ("slot_id", self.slot_id)) if value is None]
+            raise InvalidInput(errors=[FieldError(name, "'' is not a whole number") for name in missing])
+        return self.room_id, self.slot_id
+
+
+class PlacementForm(FormModel):
+    placement_id: WholeNumber
+
+
+class MoveForm(CellForm, PlacementForm):
+    pass
+
+
+class PlaceForm(CellForm, TopicIdForm):
+    pass
+
+
+class PublishForm(FormModel):
+    announcement: Text
+
+
+class UndoPublishForm(FormModel):
+    version: OptionalNumber
+
+
+class RoomFromSlotForm(FormModel):
+    room_id: WholeNumber
+    slot_id: WholeNumber
+
+
+class AttendeeIdForm(FormModel):
+    attendee_id: WholeNumber
+
+
+# After the sessions: notes, resources, feedback.
+
+
+class NoteForm(FormModel):
+    """A save of a session's notes; ``base_revision`` is the version the person started from (none: 0)."""
+
+    text: Text
+    base_revision: OptionalNumber
+
+
+class RestoreRevisionForm(FormModel):
+    revision: WholeNumber
+    base_revision: WholeNumber
+
+
+class ResourceForm(FormModel):
+    url: Text
+    line: Text
+
+
+class FeedbackForm(FormModel):
+    """A rating and "what I will try", as typed: the domain says what a rating may be."""
+
+    rating: Text
+    will_try: Text

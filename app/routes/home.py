@@ -62,14 +62,15 @@ def event_create(
 ) -> Response:
     """Create an event from the home page form, then show its organizer link once."""
     try:
+        typed = forms.NewEventForm.parse(form)
         created = events.create_event(
             session,
-            name=forms.text(form, "name"),
-            date=forms.text(form, "date"),
-            timezone=forms.text(form, "timezone"),
-            rooms=forms.rooms_from_form(form),
-            slots=forms.slots_from_form(form),
-            password=forms.text(form, "password") or None,
+            name=typed.name,
+            date=typed.date,
+            timezone=typed.timezone,
+            rooms=typed.rooms(),
+            slots=typed.slots(),
+            password=typed.password or None,
             passwords=passwords,
         )
     except DomainError as error:
@@ -90,7 +91,7 @@ def event_create(
 @router.post("/join", name="join_code", dependencies=[CsrfChecked])
 def join_by_code(request: Request, session: SessionDep, csrf: CsrfToken, form: FormDep) -> Response:
     """Go to the event whose code was typed on the home page."""
-    code = forms.text(form, "code")
+    code = forms.CodeForm.parse(form).code
     event = events.get_event(session, code) if code.strip() else None
     if event is None:
         message = (

@@ -111,7 +111,7 @@ def session_status(
             session,
             event=event,
             placement=placement,
-            status=forms.text(form, "status"),
+            status=forms.StatusForm.parse(form).status,
             attendee=attendee,
             organizer=organizer is not None,
         )
@@ -140,7 +140,8 @@ def popup_start(
     if attendee is None:
         return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
     try:
-        timetable.start_popup(session, event=event, attendee=attendee, room_id=room_id, title=forms.text(form, "title"))
+        title = forms.PopupForm.parse(form).title
+        timetable.start_popup(session, event=event, attendee=attendee, room_id=room_id, title=title)
     except DomainError as error:
         session.rollback()
         return _door(request, session, event, room_id, attendee, organizer, csrf, error)

@@ -125,3 +125,18 @@ def test_async_routes_leave_the_database_to_worker_threads(path: Path) -> None:
                 if any(isinstance(n, ast.Name) and n.id == "session" for n in ast.walk(call)):
                     offenders.append(f"{node.name}: line {call.lineno}")
     assert not offenders, f"database work on the event loop in {path.name}: {offenders}"
+
+
+@pytest.mark.parametrize("path", [p for p in python_files("routes") if p.name != "forms.py"], ids=lambda p: p.name)
+def test_routes_read_forms_through_form_models(path: Path) -> None:
+    """Issue 17: a page's form is parsed by its model in app/routes/forms.py (one validation system,
+    fields named as the API names them), never field by field in a route."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    offenders = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in {"get", "getlist"}:
+            owner = node.func.value
+            name = owner.id if isinstance(owner, ast.Name) else owner.attr if isinstance(owner, ast.Attribute) else ""
+            if name == "form":
+                offenders.append(f"line {node.lineno}")
+    assert not offenders, f"{path.name} reads form fields by hand: {offenders}"

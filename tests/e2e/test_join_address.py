@@ -14,7 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from app.routes.attendee import qr_image
+from app.routes.qr import qr_image
 from tests.e2e.conftest import ARTIFACTS, PROJECTOR, LiveApp, serve, stop
 from tests.e2e.events import make_event, organizer_page
 from tests.e2e.pages import axe, describe, screenshot, serious

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from app.routes.attendee import qr_image
+from app.routes.qr import qr_image
 from tests.conftest import make_settings
 from tests.pages.test_pages import create_event, set_phase
 

@@ -1,0 +1,160 @@
+"""Feedback on each session and on the day, and what organizers read of it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.deps import (
+    AttendeeDep,
+    CsrfChecked,
+    CsrfToken,
+    CurrentAttendee,
+    EventDep,
+    FormDep,
+    OrganizerDep,
+    RowId,
+    SessionDep,
+)
+from app.domain import feedback, guide, topics
+from app.domain.errors import DomainError
+from app.models import Attendee, Event, Topic
+from app.routes import forms
+from app.templating import render
+
+router = APIRouter(prefix="/e/{code}")
+
+
+def _feedback_page(
+    request: Request,
+    session: SessionDep,
+    event: Event,
+    attendee: Attendee | None,
+    csrf: str,
+    topic: Topic | None,
+    *,
+    error: DomainError | None = None,
+    form: dict[str, str] | None = None,
+    saved: bool = False,
+    status_code: int = 200,
+) -> Response:
+    if topic is None:
+        answer = feedback.get_event_feedback(session, attendee=attendee)
+        place = None
+    else:
+        answer = feedback.get_session_feedback(session, topic=topic, attendee=attendee)
+        place = guide.session_place(session, event=event, topic=topic)
+    values = (
+        form
+        if form is not None
+        else {"rating": str(answer.rating) if answer else "", "will_try": answer.will_try if answer else ""}
+    )
+    return render(
+        request,
+        "attendee/feedback.html",
+        {
+            "event": event,
+            "attendee": attendee,
+            "csrf": csrf,
+            "topic": topic,
+            "place": place,
+            "answer": answer,
+            "values": values,
+            "error": error,
+            "saved": saved,
+            "can_give": feedback.can_give(event),
+            "ratings": feedback.RATINGS,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/sessions/{topic_id}/feedback", name="session_feedback")
+def session_feedback(
+    request: Request, session: SessionDep, event: EventDep, topic_id: RowId, attendee: CurrentAttendee, csrf: CsrfToken
+) -> Response:
+    """The feedback form for one session (showing the attendee's answer, to edit)."""
+    topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    return _feedback_page(
+        request, session, event, attendee, csrf, topic, saved=request.query_params.get("saved") == "1"
+    )
+
+
+@router.post("/sessions/{topic_id}/feedback", name="session_feedback_save", dependencies=[CsrfChecked])
+def session_feedback_save(
+    request: Request,
+    session: SessionDep,
+    event: EventDep,
+    topic_id: RowId,
+    attendee: AttendeeDep,
+    csrf: CsrfToken,
+    form: FormDep,
+) -> Response:
+    """Save (or change) the attendee's feedback on a session."""
+    topic = topics.require_topic(session, event=event, topic_id=topic_id)
+    try:
+        feedback.give_session_feedback(
+            session, event=event, topic=topic, attendee=attendee, **forms.FeedbackForm.parse(form).model_dump()
+        )
+    except DomainError as error:
+        return _feedback_page(
+            request,
+            session,
+            event,
+            attendee,
+            csrf,
+            topic,
+            error=error,
+            form=forms.kept(form),
+            status_code=error.status_code,
+        )
+    return RedirectResponse(
+        request.url_for("session_feedback", code=event.code, topic_id=topic_id).include_query_params(saved=1),
+        status_code=303,
+    )
+
+
+@router.get("/feedback", name="event_feedback")
+def event_feedback(
+    request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee, csrf: CsrfToken
+) -> Response:
+    """The feedback form for the whole day."""
+    return _feedback_page(request, session, event, attendee, csrf, None, saved=request.query_params.get("saved") == "1")
+
+
+@router.post("/feedback", name="event_feedback_save", dependencies=[CsrfChecked])
+def event_feedback_save(
+    request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep, csrf: CsrfToken, form: FormDep
+) -> Response:
+    """Save (or change) the attendee's feedback on the day."""
+    try:
+        feedback.give_event_feedback(
+            session, event=event, attendee=attendee, **forms.FeedbackForm.parse(form).model_dump()
+        )
+    except DomainError as error:
+        return _feedback_page(
+            request,
+            session,
+            event,
+            attendee,
+            csrf,
+            None,
+            error=error,
+            form=forms.kept(form),
+            status_code=error.status_code,
+        )
+    return RedirectResponse(
+        request.url_for("event_feedback", code=event.code).include_query_params(saved=1), status_code=303
+    )
+
+
+@router.get("/organize/feedback", name="feedback_results")
+def feedback_results(
+    request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken
+) -> Response:
+    """Feedback results for the organizers, with a bar chart of ratings per session."""
+    return render(
+        request,
+        "organizer/feedback.html",
+        {"event": event, "csrf": csrf, "results": feedback.results(session, event=event), "ratings": feedback.RATINGS},
+    )
