@@ -30,7 +30,7 @@ from app.routes import include_routers
 from app.security import Signer, load_or_create_secret_key
 from app.settings import Settings
 from app.staticfiles import STATIC_DIR, VersionedStaticFiles
-from app.templating import is_htmx, make_templates
+from app.templating import hx_retarget, is_htmx, make_templates
 from app.throttle import Throttle, make_storage
 
 log = logging.getLogger("twofeet")
@@ -151,8 +151,7 @@ def _html_error(request: Request, status: int, title: str, message: str) -> Resp
         response = templates.TemplateResponse(
             request, "error.html", {"title": title, "message": message}, block_name="flash", status_code=status
         )
-        response.headers["HX-Retarget"] = "#flash"
-        response.headers["HX-Reswap"] = "innerHTML"
+        response.headers.update(hx_retarget("#flash", "innerHTML"))
         return response
     return templates.TemplateResponse(request, "error.html", {"title": title, "message": message}, status_code=status)
 
