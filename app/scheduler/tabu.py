@@ -102,134 +102,156 @@ def tabu(
     ``deadline`` (``time.perf_counter()``) and ``should_stop`` end it early, reaching ``ceiling``
     ends it, and the result is never worse than ``start``.
     """
-    rng = random.Random(seed)
+    board = _Board(instance, sm, random.Random(seed))
+    board.load(start)
+    value = board.attendance()
+    best, best_value = dict(start), value
+    # Nothing beats every group covered in as many slots as it has topics (or slots): stop there,
+    # which also ends at once a day nobody has marked yet.
+    slots_of: list[set[int]] = [set() for _ in instance.topics]
+    for ti, _, si in sm.x:
+        slots_of[ti].add(si)
+    trivial = sum(mult * min(len(tis), len(set().union(*(slots_of[ti] for ti in tis)))) for mult, tis in sm.groups)
+    ceiling = trivial if ceiling is None else min(ceiling, trivial)
+    if not sm.x or best_value >= ceiling:
+        return best
     noise_rng = np.random.default_rng(seed)
-    n_topics, n_slots, n_classes = len(instance.topics), len(instance.slots), len(sm.classes)
-    out = n_slots  # the virtual slot of topics not placed
-    allowed = np.zeros((n_topics, n_classes, n_slots + 1), dtype=bool)
-    for ti, ci, si in sm.x:
-        allowed[ti, ci, si] = True
-    rooms = np.array([len(c.rooms) for c in sm.classes], dtype=np.int64)
-    marks = np.zeros((len(sm.groups), n_topics), dtype=np.float32)
-    size = np.zeros(len(sm.groups), dtype=np.float32)
-    for gi, (mult, tis) in enumerate(sm.groups):
-        size[gi] = mult
-        marks[gi, list(tis)] = 1.0
-    weight = marks * size[:, None]
-    must = np.zeros(n_topics, dtype=bool)
-    must[list(sm.must)] = True
-    index = {t.id: i for i, t in enumerate(instance.topics)}
-    runners = [frozenset(t.facilitators) for t in instance.topics]
-    partners: list[set[int]] = [set() for _ in range(n_topics)]
-    for a, b in instance.avoid_clash:
-        partners[index[a]].add(index[b])
-        partners[index[b]].add(index[a])
-    ruled = [bool(runners[i] or partners[i]) for i in range(n_topics)]
-    upper = np.triu(np.ones((n_topics, n_topics), dtype=bool), 1)
-    per_step = 1 + n_topics * (len(sm.groups) + n_topics) // 12
+    step = last_better = spent = 0
+    per_step = 1 + board.n_topics * (len(sm.groups) + board.n_topics) // 12
+    while spent < work:
+        step += 1
+        spent += per_step
+        if step % 16 == 0 and (time.perf_counter() > deadline or (should_stop is not None and should_stop())):
+            break
+        change = board.step(step, value, best_value, noise_rng)
+        if change is not None:
+            value += change
+        if value > best_value:
+            best, best_value, last_better = board.cells(), value, step
+            if best_value >= ceiling:
+                break
+        elif change is None or step - last_better > STALL:
+            last_better = step
+            value = board.restart(best)
+    return best
 
-    slot = np.full(n_topics, out, dtype=np.int64)
-    cls = np.zeros(n_topics, dtype=np.int64)
-    used = np.zeros((n_classes, n_slots), dtype=np.int64)
-    cnt = np.zeros((len(sm.groups), n_slots + 1), dtype=np.float32)
 
-    def load(cells: dict[int, tuple[int, int]]) -> None:
-        slot[:] = out
+class _Board:
+    """The schedule as arrays (each topic's slot and room class, rooms used, coverage counts) and
+    the steps that change it: exchange, move, shake."""
+
+    def __init__(self, instance: Instance, sm: SchedulingModel | SearchSpace, rng: random.Random) -> None:
+        self.rng = rng
+        n_topics, n_slots, n_classes = len(instance.topics), len(instance.slots), len(sm.classes)
+        self.n_topics, self.n_slots, self.n_classes = n_topics, n_slots, n_classes
+        self.out = out = n_slots  # the virtual slot of topics not placed
+        self.allowed = np.zeros((n_topics, n_classes, n_slots + 1), dtype=bool)
+        for ti, ci, si in sm.x:
+            self.allowed[ti, ci, si] = True
+        self.rooms = np.array([len(c.rooms) for c in sm.classes], dtype=np.int64)
+        self.marks = np.zeros((len(sm.groups), n_topics), dtype=np.float32)
+        self.size = np.zeros(len(sm.groups), dtype=np.float32)
+        for gi, (mult, tis) in enumerate(sm.groups):
+            self.size[gi] = mult
+            self.marks[gi, list(tis)] = 1.0
+        self.weight = self.marks * self.size[:, None]
+        self.must = np.zeros(n_topics, dtype=bool)
+        self.must[list(sm.must)] = True
+        index = {t.id: i for i, t in enumerate(instance.topics)}
+        self.runners = [frozenset(t.facilitators) for t in instance.topics]
+        self.partners: list[set[int]] = [set() for _ in range(n_topics)]
+        for a, b in instance.avoid_clash:
+            self.partners[index[a]].add(index[b])
+            self.partners[index[b]].add(index[a])
+        self.ruled = [bool(self.runners[i] or self.partners[i]) for i in range(n_topics)]
+        self.upper = np.triu(np.ones((n_topics, n_topics), dtype=bool), 1)
+        self.topics = np.arange(n_topics)
+        self.slot = np.full(n_topics, out, dtype=np.int64)
+        self.cls = np.zeros(n_topics, dtype=np.int64)
+        self.used = np.zeros((n_classes, n_slots), dtype=np.int64)
+        self.cnt = np.zeros((len(sm.groups), n_slots + 1), dtype=np.float32)
+        self.tabu_until = np.zeros((n_topics, n_slots + 1), dtype=np.int64)
+
+    def load(self, cells: dict[int, tuple[int, int]]) -> None:
+        """Make ``cells`` (topic -> (class, slot)) the schedule."""
+        slot, cls, used, cnt = self.slot, self.cls, self.used, self.cnt
+        slot[:] = self.out
         cls[:] = 0
         used[:] = 0
         for ti, (ci, si) in cells.items():
             slot[ti], cls[ti] = si, ci
             used[ci, si] += 1
         cnt[:] = 0
-        for si in range(n_slots):
-            cnt[:, si] = marks[:, slot == si].sum(axis=1)
+        for si in range(self.n_slots):
+            cnt[:, si] = self.marks[:, slot == si].sum(axis=1)
 
-    def attendance() -> int:
-        return int(round(float(size @ (cnt[:, :n_slots] > 0).sum(axis=1))))
+    def attendance(self) -> int:
+        return int(round(float(self.size @ (self.cnt[:, : self.n_slots] > 0).sum(axis=1))))
 
-    def cells() -> dict[int, tuple[int, int]]:
-        return {ti: (int(cls[ti]), int(slot[ti])) for ti in range(n_topics) if slot[ti] != out}
+    def cells(self) -> dict[int, tuple[int, int]]:
+        slot, cls = self.slot, self.cls
+        return {ti: (int(cls[ti]), int(slot[ti])) for ti in range(self.n_topics) if slot[ti] != self.out}
 
-    def may_enter(i: int, s: int, leaving: int) -> bool:
+    def may_enter(self, i: int, s: int, leaving: int) -> bool:
         """Topic i may run in slot s once ``leaving`` has left it: its facilitators are free, no partner is there."""
-        if s == out:
-            return not must[i]
-        if not ruled[i]:
+        if s == self.out:
+            return not self.must[i]
+        if not self.ruled[i]:
             return True
-        there = [o for o in np.flatnonzero(slot == s) if o != i and o != leaving]
+        there = [o for o in np.flatnonzero(self.slot == s) if o != i and o != leaving]
+        runners, partners = self.runners, self.partners
         return not any(runners[i] & runners[o] for o in there) and not any(o in partners[i] for o in there)
 
-    def exchange(i: int, j: int) -> None:
+    def exchange(self, i: int, j: int) -> None:
+        slot, cls, cnt, marks = self.slot, self.cls, self.cnt, self.marks
         si, sj = int(slot[i]), int(slot[j])
-        if si != out:
+        if si != self.out:
             cnt[:, si] += marks[:, j] - marks[:, i]
-        if sj != out:
+        if sj != self.out:
             cnt[:, sj] += marks[:, i] - marks[:, j]
         slot[i], slot[j] = sj, si
         cls[i], cls[j] = cls[j], cls[i]
 
-    def move(i: int, s: int) -> None:
+    def move(self, i: int, s: int) -> None:
+        slot, cls, used, cnt = self.slot, self.cls, self.used, self.cnt
         si = int(slot[i])
-        if si != out:
+        if si != self.out:
             used[cls[i], si] -= 1
-            cnt[:, si] -= marks[:, i]
-        c = next(c for c in range(n_classes) if allowed[i, c, s] and used[c, s] < rooms[c])
+            cnt[:, si] -= self.marks[:, i]
+        c = next(c for c in range(self.n_classes) if self.allowed[i, c, s] and used[c, s] < self.rooms[c])
         used[c, s] += 1
-        cnt[:, s] += marks[:, i]
+        cnt[:, s] += self.marks[:, i]
         slot[i], cls[i] = s, c
 
-    def shake() -> None:
+    def restart(self, best: dict[int, tuple[int, int]]) -> int:
+        """Back to ``best``, shaken by a few random exchanges, with nothing tabu; its attendance."""
+        self.load(best)
+        self.shake()
+        self.tabu_until[:] = 0
+        return self.attendance()
+
+    def shake(self) -> None:
+        rng, slot, cls, allowed, out = self.rng, self.slot, self.cls, self.allowed, self.out
         done = tries = 0
         while done < SHAKE and tries < 50 * SHAKE:
             tries += 1
-            i, j = rng.randrange(n_topics), rng.randrange(n_topics)
+            i, j = rng.randrange(self.n_topics), rng.randrange(self.n_topics)
             si, sj = int(slot[i]), int(slot[j])
             if si == sj or out in (si, sj) or not (allowed[i, cls[j], sj] and allowed[j, cls[i], si]):
                 continue
-            if may_enter(i, sj, j) and may_enter(j, si, i):
-                exchange(i, j)
+            if self.may_enter(i, sj, j) and self.may_enter(j, si, i):
+                self.exchange(i, j)
                 done += 1
 
-    load(start)
-    value = attendance()
-    best, best_value = dict(start), value
-    # Nothing beats every group covered in as many slots as it has topics (or slots): stop there,
-    # which also ends at once a day nobody has marked yet.
-    slots_of: list[set[int]] = [set() for _ in range(n_topics)]
-    for ti, _, si in sm.x:
-        slots_of[ti].add(si)
-    trivial = sum(mult * min(len(tis), len(set().union(*(slots_of[ti] for ti in tis)))) for mult, tis in sm.groups)
-    ceiling = trivial if ceiling is None else min(ceiling, trivial)
-    if not sm.x:
-        return best
-    if best_value >= ceiling:
-        return best
-    tabu_until = np.zeros((n_topics, n_slots + 1), dtype=np.int64)
-    step = last_better = spent = 0
-    topics = np.arange(n_topics)
-    while spent < work:
-        step += 1
-        spent += per_step
-        if step % 16 == 0 and (time.perf_counter() > deadline or (should_stop is not None and should_stop())):
-            break
-        delta, gain, lose = weigh(weight, marks, cnt, slot)
-        fits = allowed[topics[:, None], cls[None, :], slot[None, :]]  # i may take j's (class, slot)
-        fits[:, slot == out] = ~must[:, None]
-        ok = fits & fits.T & upper & (slot[:, None] != slot[None, :])
-        barred = tabu_until[topics[:, None], slot[None, :]] > step
-        barred = (barred | barred.T) & (value + delta <= best_value)
-        delta = np.where(ok & ~barred, delta, -np.inf)
-        free = (rooms[:, None] - used) > 0
-        room_for = (allowed[:, :, :n_slots] & free[None]).any(axis=1)
-        room_for[topics[slot != out], slot[slot != out]] = False
-        shift = gain[:, :n_slots] - lose[:, None]
-        shift_barred = (tabu_until[:, :n_slots] > step) & (value + shift <= best_value)
-        shift = np.where(room_for & ~shift_barred, shift, -np.inf)
+    def step(self, step: int, value: int, best_value: int, noise_rng: np.random.Generator) -> int | None:
+        """Weigh every exchange and move, take the best allowed one: the attendance it changed, or
+        None when every candidate was tabu or broke a facilitator or ``avoid_clash`` rule."""
+        delta, shift = self.candidates(step, value, best_value)
         flat = np.concatenate([delta.ravel(), shift.ravel()])
         flat = flat + noise_rng.random(flat.size, dtype=np.float32) * 1e-3  # ties broken at random
         look = min(LOOK, flat.size)
         order = np.argpartition(-flat, look - 1)[:look]
-        chosen = False
+        n_topics, slot, rng = self.n_topics, self.slot, self.rng
         for k in order[np.argsort(-flat[order])]:
             if flat[k] == -np.inf:
                 break
@@ -237,30 +259,36 @@ def tabu(
             if k < n_topics * n_topics:
                 i, j = divmod(k, n_topics)
                 si, sj = int(slot[i]), int(slot[j])
-                if not (may_enter(i, sj, j) and may_enter(j, si, i)):
+                if not (self.may_enter(i, sj, j) and self.may_enter(j, si, i)):
                     continue
-                value += int(round(float(delta[i, j])))
-                exchange(i, j)
+                self.exchange(i, j)
                 tenure = rng.randint(*TENURE)
-                tabu_until[i, si] = tabu_until[j, sj] = step + tenure
-            else:
-                i, s = divmod(k - n_topics * n_topics, n_slots)
-                if not may_enter(i, s, -1):
-                    continue
-                si = int(slot[i])
-                value += int(round(float(shift[i, s])))
-                move(i, s)
-                tabu_until[i, si] = step + rng.randint(*TENURE)
-            chosen = True
-            break
-        if value > best_value:
-            best, best_value, last_better = cells(), value, step
-            if best_value >= ceiling:
-                break
-        elif not chosen or step - last_better > STALL:
-            last_better = step
-            load(best)
-            shake()
-            value = attendance()
-            tabu_until[:] = 0
-    return best
+                self.tabu_until[i, si] = self.tabu_until[j, sj] = step + tenure
+                return int(round(float(delta[i, j])))
+            i, s = divmod(k - n_topics * n_topics, self.n_slots)
+            if not self.may_enter(i, s, -1):
+                continue
+            si = int(slot[i])
+            self.move(i, s)
+            self.tabu_until[i, si] = step + rng.randint(*TENURE)
+            return int(round(float(shift[i, s])))
+        return None
+
+    def candidates(self, step: int, value: int, best_value: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(delta, shift)``: what each exchange (topics x topics) and each move to a free room
+        (topics x slots) would change, ``-inf`` where it is not allowed or tabu (a tabu one is
+        allowed when it beats the best schedule found)."""
+        slot, topics, out, tabu_until = self.slot, self.topics, self.out, self.tabu_until
+        delta, gain, lose = weigh(self.weight, self.marks, self.cnt, slot)
+        fits = self.allowed[topics[:, None], self.cls[None, :], slot[None, :]]  # i may take j's (class, slot)
+        fits[:, slot == out] = ~self.must[:, None]
+        ok = fits & fits.T & self.upper & (slot[:, None] != slot[None, :])
+        barred = tabu_until[topics[:, None], slot[None, :]] > step
+        barred = (barred | barred.T) & (value + delta <= best_value)
+        delta = np.where(ok & ~barred, delta, -np.inf)
+        free = (self.rooms[:, None] - self.used) > 0
+        room_for = (self.allowed[:, :, : self.n_slots] & free[None]).any(axis=1)
+        room_for[topics[slot != out], slot[slot != out]] = False
+        shift = gain[:, : self.n_slots] - lose[:, None]
+        shift_barred = (tabu_until[:, : self.n_slots] > step) & (value + shift <= best_value)
+        return delta, np.where(room_for & ~shift_barred, shift, -np.inf)
