@@ -4,7 +4,18 @@ A worker is ``python -m MODULE``: a fresh interpreter (safe from a server's thre
 ``__main__`` guard needed in the caller), fed one pickled job on stdin; it writes pickled
 items on stdout as it goes, and SIGTERM asks it to report what it has and end. Used by the
 whole solve in a worker (:mod:`app.scheduler.remote`) and the bound proven after a draft
-(:func:`app.scheduler.bound.prove_in_worker`).
+(:func:`app.scheduler.bound.prove_in_worker`), and the search's runs (:mod:`app.scheduler.search`).
+
+Why not :class:`concurrent.futures.ProcessPoolExecutor` (issue 17 asked; measured 2026-12-07,
+BENCHMARKS.md, "Scheduler", decision log): with one of two workers frozen (SIGSTOP, as a starved
+or stuck process) and the deadline 1.5 s away, these workers answered after 1.87 s (the kill 0.3 s
+past the deadline); the executor was still waiting after 10 s. On Python 3.11 it cannot end a
+task that runs (``terminate_workers()`` comes in 3.14) and its ``shutdown`` waits for it. It also
+gives its workers the caller's environment (the one-thread BLAS setting below would have to be
+written into a server's own ``os.environ``), its spawn start re-imports the caller's ``__main__``
+in every worker, and a stop would need a semaphore whose resource-tracker process outlives the
+call. Starting to first answer it was no faster (two workers, median 11.2 s against 9.4 s here on
+a machine loaded ten deep, both mostly interpreter start and imports), and its workers no smaller.
 """
 
 from __future__ import annotations
