@@ -6,7 +6,7 @@ import random
 
 from sqlmodel import Session
 
-from app.domain import attendees, claims, events, eventspec, publishing, topics, voting
+from app.domain import attendees, claims, events, eventspec, marking, publishing, topics
 from app.models import Phase
 
 ROOMS = [
@@ -112,7 +112,7 @@ def seed_demo(
         for _ in range(rng.randint(3, 7)):
             picks.add(rng.choices(range(len(proposed)), weights=weights)[0])
         for index in sorted(picks):
-            voting.mark_topic(session, event=event, attendee=person, topic=proposed[index])
+            marking.mark_topic(session, event=event, attendee=person, topic=proposed[index])
     for index in (2, 5):  # two unled topics find a co-facilitator
         claims.claim_topic(session, event=event, attendee=people[-1 - index], topic=proposed[index * 3 + 2])
     return created

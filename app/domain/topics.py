@@ -155,7 +155,7 @@ def edit_topic(
     description: str | None = None,
     tags: list[str] | str | None = None,
 ) -> Topic:
-    """Change a topic's text: its author until voting closes, an organizer at any time (audited).
+    """Change a topic's text: its author until marking closes, an organizer at any time (audited).
 
     The one way a topic's text changes, from a phone, the API or the console."""
     if organizer is None:
@@ -190,7 +190,7 @@ def withdraw_topic(
 ) -> Topic:
     """Take a topic off the wall; its marks stop counting against anyone's budget.
 
-    Its author until voting closes, an organizer at any time (audited)."""
+    Its author until marking closes, an organizer at any time (audited)."""
     if organizer is None:
         _require_author(topic, by)
         phases.require_phase(event, "withdraw_topic")

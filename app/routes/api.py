@@ -27,7 +27,7 @@ from app.deps import (
     client_address,
     limit_sign_in,
 )
-from app.domain import attendees, claims, eventfile, events, eventspec, organizers, topics, voting
+from app.domain import attendees, claims, eventfile, events, eventspec, marking, organizers, topics
 from app.domain.topics import TopicView
 from app.models import Attendee, Event, Topic
 from app.routes import schemas
@@ -242,7 +242,7 @@ def api_topic_update(
     attendee: CurrentAttendee,
     organizer: CurrentOrganizer,
 ) -> Any:
-    """Edit a topic (its author until voting closes, or an organizer)."""
+    """Edit a topic (its author until marking closes, or an organizer)."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     topics.edit_topic(
         session,
@@ -264,7 +264,7 @@ def api_topic_update(
 def api_topic_withdraw(
     topic_id: RowId, session: SessionDep, event: EventDep, attendee: CurrentAttendee, organizer: CurrentOrganizer
 ) -> Response:
-    """Withdraw a topic (its author until voting closes, or an organizer)."""
+    """Withdraw a topic (its author until marking closes, or an organizer)."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
     topics.withdraw_topic(session, event=event, topic=topic, by=attendee, organizer=organizer)
     return Response(status_code=204)
@@ -291,7 +291,7 @@ def _change_mark(
     event = events.require_event(session, code)
     attendee = authenticated_attendee(request, event, session, signer)
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
-    changed = voting.set_mark(session, event=event, attendee=attendee, topic=topic, marked=marked)
+    changed = marking.set_mark(session, event=event, attendee=attendee, topic=topic, marked=marked)
     return JSONResponse(_mark_out(session, event, attendee, topic, changed, marked=marked).model_dump(mode="json"))
 
 

@@ -24,7 +24,7 @@ from app.deps import (
     SignerDep,
     authenticated_attendee,
 )
-from app.domain import attendees, claims, events, moderation, myday, phases, timetable, topics, voting
+from app.domain import attendees, claims, events, marking, moderation, myday, phases, timetable, topics
 from app.domain.errors import DomainError
 from app.models import Attendee, Event, Topic
 from app.routes import forms
@@ -213,7 +213,7 @@ async def topic_mark(
     """Mark or unmark (the form says which, so a retried tap never flips it back)."""
 
     def act(event: Event, attendee: Attendee, action: str, topic: Topic) -> object:
-        return voting.set_mark(session, event=event, attendee=attendee, topic=topic, marked=action != "unmark")
+        return marking.set_mark(session, event=event, attendee=attendee, topic=topic, marked=action != "unmark")
 
     return await run_in_threadpool(_card_action, request, session, signer, code, topic_id, csrf, form, act)
 

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.domain import events, voting
+from app.domain import events, marking
 from app.domain.events import CreatedEvent
 from app.models import Attendee, Room, TimeSlot, Topic
 from app.security import CSRF_COOKIE
@@ -45,9 +45,9 @@ def live_event(
     topics = [
         make_topic(session, event, people[i % 3], title=title, facilitate=i == 0) for i, title in enumerate(titles)
     ]
-    voting.mark_topic(session, event=event, attendee=people[1], topic=topics[0])
-    voting.mark_topic(session, event=event, attendee=people[2], topic=topics[0])
-    voting.mark_topic(session, event=event, attendee=people[1], topic=topics[1])
+    marking.mark_topic(session, event=event, attendee=people[1], topic=topics[0])
+    marking.mark_topic(session, event=event, attendee=people[2], topic=topics[0])
+    marking.mark_topic(session, event=event, attendee=people[1], topic=topics[1])
     rooms, slots = events.list_rooms(session, event), events.list_slots(session, event)
     if publish:
         publish_cells(

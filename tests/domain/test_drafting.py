@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.domain import claims, drafting, events, midday, moves, organizers, publishing, timetable, voting
+from app.domain import claims, drafting, events, marking, midday, moves, organizers, publishing, timetable
 from app.domain.errors import Conflict
 from app.jobs import BuildJob, BuildJobs
 from app.models import Phase, Placement, SessionStatus, Topic
@@ -23,7 +23,7 @@ def _event(db: Session, *, rooms: int = 3, slots: int = 3, topics: int = 7):  # 
     made = [make_topic(db, event, people[i % len(people)], title=f"Topic {i}") for i in range(topics)]
     for i, person in enumerate(people):
         for topic in made[i % topics : i % topics + 3]:
-            voting.mark_topic(db, event=event, attendee=person, topic=topic)
+            marking.mark_topic(db, event=event, attendee=person, topic=topic)
     return event, created.organizer, people, made
 
 

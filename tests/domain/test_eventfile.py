@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from app.domain import claims, eventfile, events, organizers, voting
+from app.domain import claims, eventfile, events, marking, organizers
 from app.domain.errors import InvalidInput
 from app.models import Attendee, Event, Interest, Room, Topic
 from tests.factories import make_attendee, make_event, make_topic
@@ -47,7 +47,7 @@ def _busy_event(db: Session) -> Event:
     claims.claim_topic(db, event=event, attendee=people[5], topic=made[4])
     for person_index, person in enumerate(people):
         for topic in made[person_index % 3 : person_index % 3 + 3]:
-            voting.mark_topic(db, event=event, attendee=person, topic=topic)
+            marking.mark_topic(db, event=event, attendee=person, topic=topic)
     return event
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from app.domain import audit, events, moderation, organizers, topics, voting
+from app.domain import audit, events, marking, moderation, organizers, topics
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.domain.eventfile import build_instance, export_event, import_event
 from app.models import Organizer, TopicStatus
@@ -40,9 +40,9 @@ def test_merge_unites_marks_so_someone_who_marked_both_counts_once(db: Session) 
     keep = make_topic(db, event, people[0], title="Math talks", facilitate=True)
     dup = make_topic(db, event, people[1], title="Math Talks!", facilitate=True)
     for person in people[:3]:
-        voting.mark_topic(db, event=event, attendee=person, topic=keep)
+        marking.mark_topic(db, event=event, attendee=person, topic=keep)
     for person in people[1:]:
-        voting.mark_topic(db, event=event, attendee=person, topic=dup)
+        marking.mark_topic(db, event=event, attendee=person, topic=dup)
     moderation.set_paper_marks(db, event=event, topic_id=dup.id, paper_marks="2", actor=boss)
     moderation.merge_topics(db, event=event, keep_id=keep.id, merge_id=dup.id, actor=boss)
     view = topics.topic_view(db, event=event, viewer=people[3], topic=keep)
@@ -136,9 +136,9 @@ def test_merge_keeps_the_chosen_title_and_undo_restores_both_topics_and_their_ma
     first = make_topic(db, event, people[0], title="Math talks", tags=["k-5"], facilitate=True)
     second = make_topic(db, event, people[1], title="Number talks in math", tags=["6-8"], facilitate=True)
     for person in people[:3]:
-        voting.mark_topic(db, event=event, attendee=person, topic=first)
+        marking.mark_topic(db, event=event, attendee=person, topic=first)
     for person in people[1:]:
-        voting.mark_topic(db, event=event, attendee=person, topic=second)
+        marking.mark_topic(db, event=event, attendee=person, topic=second)
     moderation.set_paper_marks(db, event=event, topic_id=second.id, paper_marks="2", actor=boss)
 
     def state() -> dict[int, tuple[str, int, list[str], list[str], bool]]:
@@ -161,7 +161,7 @@ def test_merge_keeps_the_chosen_title_and_undo_restores_both_topics_and_their_ma
     assert topics.topic_view(db, event=event, viewer=None, topic=second).count == 4 + 2
     # A mark made on the kept topic after the merge stays there.
     late = make_attendee(db, event, "Late")
-    voting.mark_topic(db, event=event, attendee=late, topic=second)
+    marking.mark_topic(db, event=event, attendee=late, topic=second)
 
     back, into = moderation.unmerge_topic(db, event=event, topic_id=first.id, actor=boss)
     assert (back.id, into.id) == (first.id, second.id)

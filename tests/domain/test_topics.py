@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from app.domain import audit, events, organizers, topics, voting
+from app.domain import audit, events, marking, organizers, topics
 from app.domain.errors import InvalidInput, NotAllowed, WrongPhase
 from app.models import Phase, TopicStatus
 from tests.factories import make_attendee, make_event, make_topic
@@ -88,7 +88,7 @@ def test_hidden_counts_until_voting_closes(db: Session) -> None:
     )
     viewer = make_attendee(db, event)
     topic = make_topic(db, event, viewer)
-    voting.mark_topic(db, event=event, attendee=viewer, topic=topic)
+    marking.mark_topic(db, event=event, attendee=viewer, topic=topic)
     wall = topics.wall(db, event=event, viewer=viewer)
     assert [v.count for v in wall.topics] == [None]
     assert "wanted" not in wall.sorts
@@ -125,8 +125,8 @@ def test_sort_by_most_wanted_and_filter_by_tag(db: Session) -> None:
     low = make_topic(db, event, people[0], title="Low", tags="math")
     high = make_topic(db, event, people[0], title="High", tags="science")
     for person in people:
-        voting.mark_topic(db, event=event, attendee=person, topic=high)
-    voting.mark_topic(db, event=event, attendee=people[0], topic=low)
+        marking.mark_topic(db, event=event, attendee=person, topic=high)
+    marking.mark_topic(db, event=event, attendee=people[0], topic=low)
     wall = topics.wall(db, event=event, viewer=people[1], sort="wanted")
     assert [(v.topic.title, v.count) for v in wall.topics] == [("High", 3), ("Low", 1)]
     assert [v.topic.title for v in topics.wall(db, event=event, viewer=people[1], sort="newest").topics] == [

@@ -12,7 +12,7 @@ from starlette.websockets import WebSocketState
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
-from app.domain import voting
+from app.domain import marking
 from app.main import create_app
 from app.models import Event
 from app.realtime.hub import Hub
@@ -82,7 +82,7 @@ def _mark_everyone(app: FastAPI, event: Event, people: list[Any], topic: Any, *,
         current = session.get(Event, event.id)
         assert current is not None
         for person in people:
-            voting.mark_topic(session, event=current, attendee=person, topic=topic)
+            marking.mark_topic(session, event=current, attendee=person, topic=topic)
             time.sleep(pause_s)
         session.refresh(current)
         return current.board_sequence
@@ -203,7 +203,7 @@ def test_prepared_frames_go_out_whole_and_fall_back_to_the_queue_when_declined(s
         with Session(app.state.engine, expire_on_commit=False) as session:
             current = session.get(Event, event.id)
             assert current is not None
-            voting.mark_topic(session, event=current, attendee=person, topic=topic)
+            marking.mark_topic(session, event=current, attendee=person, topic=topic)
             session.refresh(current)
             return current.board_sequence
 

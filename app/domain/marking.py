@@ -1,4 +1,4 @@
-"""Marking interest: one mark per attendee and topic, and a budget that holds under concurrency."""
+"""Marks: one mark per attendee and topic, and a budget that holds under concurrency."""
 
 from __future__ import annotations
 

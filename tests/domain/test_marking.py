@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from app.domain import changelog, claims, events, organizers, topics, voting
+from app.domain import changelog, claims, events, marking, organizers, topics
 from app.domain.changelog import record_change
 from app.domain.errors import BudgetExhausted, Conflict, WrongPhase
 from app.models import BoardEvent, Interest, Phase
@@ -22,11 +22,11 @@ def test_mark_twice_keeps_one_mark(db: Session) -> None:
     event = make_event(db).event
     person = make_attendee(db, event)
     topic = make_topic(db, event, person)
-    assert voting.mark_topic(db, event=event, attendee=person, topic=topic) is True
-    assert voting.mark_topic(db, event=event, attendee=person, topic=topic) is False
+    assert marking.mark_topic(db, event=event, attendee=person, topic=topic) is True
+    assert marking.mark_topic(db, event=event, attendee=person, topic=topic) is False
     assert _interests(db, person.id) == 1
-    assert voting.unmark_topic(db, event=event, attendee=person, topic=topic) is True
-    assert voting.unmark_topic(db, event=event, attendee=person, topic=topic) is False
+    assert marking.unmark_topic(db, event=event, attendee=person, topic=topic) is True
+    assert marking.unmark_topic(db, event=event, attendee=person, topic=topic) is False
     assert _interests(db, person.id) == 0
 
 
@@ -42,16 +42,16 @@ def test_budget_refuses_the_mark_beyond_it(db: Session) -> None:
     )
     person = make_attendee(db, event)
     made = [make_topic(db, event, person, title=f"T{i}") for i in range(3)]
-    voting.mark_topic(db, event=event, attendee=person, topic=made[0])
-    voting.mark_topic(db, event=event, attendee=person, topic=made[1])
+    marking.mark_topic(db, event=event, attendee=person, topic=made[0])
+    marking.mark_topic(db, event=event, attendee=person, topic=made[1])
     with pytest.raises(BudgetExhausted) as caught:
-        voting.mark_topic(db, event=event, attendee=person, topic=made[2])
+        marking.mark_topic(db, event=event, attendee=person, topic=made[2])
     assert "all 2 of your marks" in caught.value.message
     # Re-marking a marked topic is not a new mark, so it is fine at the limit.
-    assert voting.mark_topic(db, event=event, attendee=person, topic=made[0]) is False
+    assert marking.mark_topic(db, event=event, attendee=person, topic=made[0]) is False
     # A withdrawn topic gives its marks back.
     topics.withdraw_topic(db, event=event, topic=made[1], by=person)
-    assert voting.mark_topic(db, event=event, attendee=person, topic=made[2]) is True
+    assert marking.mark_topic(db, event=event, attendee=person, topic=made[2]) is True
 
 
 def test_marking_is_refused_outside_marking_phases(db: Session) -> None:
@@ -60,7 +60,7 @@ def test_marking_is_refused_outside_marking_phases(db: Session) -> None:
     topic = make_topic(db, event, person)
     events.set_phase(db, event=event, phase=Phase.scheduled, actor=organizers.require_first_organizer(db, event))
     with pytest.raises(WrongPhase) as caught:
-        voting.mark_topic(db, event=event, attendee=person, topic=topic)
+        marking.mark_topic(db, event=event, attendee=person, topic=topic)
     assert "Marking topics is not possible" in caught.value.message
 
 
@@ -68,7 +68,7 @@ def test_mark_writes_a_numbered_board_event(db: Session) -> None:
     event = make_event(db).event
     person = make_attendee(db, event)
     topic = make_topic(db, event, person)
-    voting.mark_topic(db, event=event, attendee=person, topic=topic)
+    marking.mark_topic(db, event=event, attendee=person, topic=topic)
     last = db.scalars(
         select(BoardEvent).where(BoardEvent.event_id == event.id).order_by(BoardEvent.sequence.desc())
     ).first()
@@ -105,7 +105,7 @@ def test_budget_holds_under_fifty_concurrent_marks(engine: sa.Engine, db: Sessio
             own_person = own.get(type(person), person.id)
             own_topic = topics.require_topic(own, event=own_event, topic_id=topic_id)
             try:
-                voting.mark_topic(own, event=own_event, attendee=own_person, topic=own_topic)
+                marking.mark_topic(own, event=own_event, attendee=own_person, topic=own_topic)
                 result = "marked"
             except BudgetExhausted:
                 result = "refused"
@@ -144,7 +144,7 @@ def test_marks_of_an_event_take_turns_only_until_their_transaction_ends(db: Sess
     people = [make_attendee(db, event) for _ in range(3)]
     topic = make_topic(db, event, people[0])
     postgres = db.get_bind().dialect.name == "postgresql"
-    voting.mark_topic(db, event=event, attendee=people[1], topic=topic)  # commits
+    marking.mark_topic(db, event=event, attendee=people[1], topic=topic)  # commits
     assert changelog._TURN not in db.info
     record_change(db, event_id=event.id, kind="announcement", payload={"text": "x"})  # type: ignore[arg-type]
     assert (changelog._TURN in db.info) is postgres
@@ -155,7 +155,7 @@ def test_marks_of_an_event_take_turns_only_until_their_transaction_ends(db: Sess
     if turn is not None:
         assert turn.acquire(blocking=False), "a rolled-back transaction kept its event's turn"
         turn.release()
-    voting.mark_topic(db, event=event, attendee=people[2], topic=topic)
+    marking.mark_topic(db, event=event, attendee=people[2], topic=topic)
     if turn is not None:
         assert turn.acquire(blocking=False), "a committed mark kept its event's turn"
         turn.release()
