@@ -15,7 +15,7 @@ class Attendee(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
     name: str = Field(default="", max_length=60)
-    # Bumped to take a row lock before checking the vote budget (see domain.marking).
+    # Bumped to take a row lock before checking the marks left (see domain.marking).
     lock_version: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow)
 

@@ -165,7 +165,7 @@ def event_reopen(console: ConsoleDep) -> Response:
 
 @router.post("/settings", name="event_settings", dependencies=[CsrfChecked])
 def event_settings(console: ConsoleDep) -> Response:
-    """The marking rules: vote budget, hidden counts, shuffled order."""
+    """The marking rules: marks per attendee, hidden counts, shuffled order."""
 
     def save(form: forms.MarkingRulesForm) -> str:
         events.update_settings(console.session, event=console.event, actor=console.organizer, **form.model_dump())
