@@ -26,30 +26,29 @@ Relaxed (which can only loosen the bound): pins only restrict a topic's slot and
 room features (a pinned topic is not forced in, and a pin to a room allows any room of
 the same features); room capacities and the secondary objectives do not matter to
 attendance.
+
+Here: the master LP, the rounds of column generation and the worker that runs them. The slot
+problems are built in :mod:`app.scheduler.bound_slots` and priced in
+:mod:`app.scheduler.bound_pricing`.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-import threading
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
-from ortools.sat.python import cp_model
 
+from app.scheduler.bound_pricing import SCALE, Pricer
+from app.scheduler.bound_slots import SlotProblem, prepare_slots
 from app.scheduler.instance import Instance
-from app.scheduler.score import interest_sets, upper_bound
+from app.scheduler.score import upper_bound
 from app.scheduler.workers import ENDED, WorkerProcess, lower_priority, worker_side
 
 __all__ = ["BoundProgress", "attendance_bound", "prove_in_worker"]
 
-#: Multipliers are rounded down to multiples of 1/SCALE so that slot problems have
-#: integer objectives; the bound stays exact (a valid bound for the rounded multipliers).
-SCALE = 1000
 #: A column enters the master when its reduced value (scaled) exceeds this.
 _EPS = 1
 
@@ -63,273 +62,10 @@ class BoundProgress:
     iterations: int
 
 
-@dataclass
-class _SlotProblem:
-    """One slot problem, shared by ``count`` identical slots."""
-
-    count: int
-    topics: tuple[int, ...]  # admissible topic indices
-    #: Hall's condition: (topic indices needing one of a set of need-types, rooms able to host them)
-    hall: list[tuple[tuple[int, ...], int]]
-    groups: list[tuple[int, tuple[int, ...]]]  # (weight, admissible topics) with 2+ topics
-    single: dict[int, int]  # topic -> weight of attendees it alone can cover here
-    conflicts: list[tuple[int, ...]]  # at most one of each (facilitators, avoid_clash)
-
-
-def _prepare(instance: Instance) -> tuple[int, list[_SlotProblem]]:
-    """Return (number of topics, slot problems)."""
-    topic_index = {t.id: i for i, t in enumerate(instance.topics)}
-    room_of = {r.id: r for r in instance.rooms}
-    covering: dict[str, set[int]] = defaultdict(set)
-    for person, marked in interest_sets(instance).items():
-        covering[person] |= {topic_index[t] for t in marked if t in topic_index}
-    runs: dict[str, list[int]] = defaultdict(list)
-    for ti, topic in enumerate(instance.topics):
-        for person in topic.facilitators:
-            covering[person].add(ti)
-            runs[person].append(ti)
-    group_count: dict[frozenset[int], int] = defaultdict(int)
-    for person in sorted(covering):
-        if covering[person]:
-            group_count[frozenset(covering[person])] += 1
-
-    by_key: dict[object, _SlotProblem] = {}
-    for slot in instance.slots:
-        rooms = [r for r in instance.rooms if slot.id not in r.unavailable_slots]
-        feature_count: dict[frozenset[str], int] = defaultdict(int)
-        for r in rooms:
-            feature_count[r.features] += 1
-        admissible: list[int] = []
-        need_of: dict[int, frozenset[str]] = {}
-        for ti, topic in enumerate(instance.topics):
-            if slot.id in topic.unavailable_slots:
-                continue
-            needs = topic.needs
-            pin = topic.pinned
-            if pin is not None:
-                if pin.slot is not None and pin.slot != slot.id:
-                    continue
-                if pin.room is not None:
-                    pinned_room = room_of.get(pin.room)
-                    if pinned_room is None or slot.id in pinned_room.unavailable_slots:
-                        continue
-                    needs = needs | pinned_room.features
-            if not any(needs <= f for f in feature_count):
-                continue
-            admissible.append(ti)
-            need_of[ti] = needs
-        need_types = sorted({need_of[ti] for ti in admissible}, key=lambda s: sorted(s))
-        hall: list[tuple[tuple[int, ...], int]] = []
-        for k in range(1, len(need_types) + 1):
-            for combo in itertools.combinations(need_types, k):
-                members = tuple(ti for ti in admissible if need_of[ti] in combo)
-                capacity = sum(n for f, n in feature_count.items() if any(nt <= f for nt in combo))
-                if len(members) > capacity:
-                    hall.append((members, capacity))
-        key = (tuple(admissible), tuple(hall))
-        if key in by_key:
-            by_key[key].count += 1
-            continue
-        allowed = set(admissible)
-        groups: list[tuple[int, tuple[int, ...]]] = []
-        single: dict[int, int] = defaultdict(int)
-        for tis, mult in group_count.items():
-            here = tuple(sorted(tis & allowed))
-            if len(here) == 1:
-                single[here[0]] += mult
-            elif here:
-                groups.append((mult, here))
-        conflicts: list[tuple[int, ...]] = []
-        for tis in runs.values():
-            here = tuple(ti for ti in tis if ti in allowed)
-            if len(here) > 1:
-                conflicts.append(here)
-        for a, b in instance.avoid_clash:
-            if a in topic_index and b in topic_index:
-                pair = (topic_index[a], topic_index[b])
-                if pair[0] in allowed and pair[1] in allowed and pair[0] != pair[1]:
-                    conflicts.append(pair)
-        by_key[key] = _SlotProblem(1, tuple(admissible), hall, sorted(groups), dict(single), conflicts)
-    return len(instance.topics), [p for p in by_key.values() if p.topics]
-
-
-class _Pricer:
-    """Solves one slot problem for given integer penalties (multipliers × SCALE)."""
-
-    def __init__(self, problem: _SlotProblem, n_topics: int, seed: int) -> None:
-        self.problem = problem
-        self.seed = seed
-        self.topics = problem.topics
-        self.groups_of: dict[int, list[int]] = {t: [] for t in problem.topics}
-        for gi, (_, tis) in enumerate(problem.groups):
-            for t in tis:
-                self.groups_of[t].append(gi)
-        self.weight = [SCALE * w for w, _ in problem.groups]
-        self.single = {t: SCALE * problem.single.get(t, 0) for t in problem.topics}
-        self.limits: list[tuple[set[int], int]] = [(set(m), c) for m, c in problem.hall]
-        self.limits += [(set(c), 1) for c in problem.conflicts]
-        self.limits_of: dict[int, list[int]] = {t: [] for t in problem.topics}
-        for li, (members, _) in enumerate(self.limits):
-            for t in members:
-                self.limits_of[t].append(li)
-        # The CP-SAT model; only its objective changes between calls.
-        self.model = cp_model.CpModel()
-        self.y = {t: self.model.new_bool_var(f"y{t}") for t in problem.topics}
-        self.z: list[cp_model.IntVar] = []
-        for gi, (_, tis) in enumerate(problem.groups):
-            z = self.model.new_bool_var(f"z{gi}")
-            self.model.add_bool_or([self.y[t] for t in tis]).only_enforce_if(z)
-            self.z.append(z)
-        for members, cap in self.limits:
-            if cap == 1:
-                self.model.add_at_most_one([self.y[t] for t in members])
-            else:
-                self.model.add(sum(self.y[t] for t in members) <= cap)
-
-    def coverage(self, chosen: set[int]) -> int:
-        """Attendees of this slot problem covered by ``chosen``."""
-        covered = {gi for t in chosen for gi in self.groups_of[t]}
-        return (sum(self.weight[gi] for gi in covered) + sum(self.single[t] for t in chosen)) // SCALE
-
-    def crude(self, penalty: list[int]) -> int:
-        """An upper bound without search: every group covered, every positive topic taken."""
-        return sum(self.weight) + sum(max(0, self.single[t] - penalty[t]) for t in self.topics)
-
-    def value(self, chosen: set[int], penalty: list[int]) -> int:
-        covered = {gi for t in chosen for gi in self.groups_of[t]}
-        return sum(self.weight[gi] for gi in covered) + sum(self.single[t] - penalty[t] for t in chosen)
-
-    def heuristic(
-        self, penalty: list[int], start: set[int] | None = None, stop: Callable[[], bool] | None = None
-    ) -> tuple[int, set[int]]:
-        """Greedy, then best-improvement add/drop/swap moves; returns (value, topics).
-
-        ``stop`` is polled between moves; the set so far is returned when it says so.
-        """
-        chosen: set[int] = set()
-        count = [0] * len(self.weight)
-        used = [0] * len(self.limits)
-
-        def fits(t: int, without: int | None = None) -> bool:
-            for li in self.limits_of[t]:
-                extra = 1 if without is not None and without in self.limits[li][0] else 0
-                if used[li] - extra + 1 > self.limits[li][1]:
-                    return False
-            return True
-
-        def add(t: int) -> None:
-            chosen.add(t)
-            for gi in self.groups_of[t]:
-                count[gi] += 1
-            for li in self.limits_of[t]:
-                used[li] += 1
-
-        def drop(t: int) -> None:
-            chosen.discard(t)
-            for gi in self.groups_of[t]:
-                count[gi] -= 1
-            for li in self.limits_of[t]:
-                used[li] -= 1
-
-        def gain(t: int) -> int:
-            return self.single[t] - penalty[t] + sum(self.weight[gi] for gi in self.groups_of[t] if count[gi] == 0)
-
-        def loss(t: int) -> int:
-            return self.single[t] - penalty[t] + sum(self.weight[gi] for gi in self.groups_of[t] if count[gi] == 1)
-
-        for t in start or ():
-            if fits(t):
-                add(t)
-        while True:
-            best, best_t = 0, None
-            for t in self.topics:
-                if t not in chosen and fits(t):
-                    g = gain(t)
-                    if g > best:
-                        best, best_t = g, t
-            if best_t is None:
-                break
-            add(best_t)
-        while stop is None or not stop():
-            best, move = 0, None
-            for t_out in list(chosen):
-                lo = loss(t_out)
-                if -lo > best:
-                    best, move = -lo, (t_out, None)
-                drop(t_out)
-                for t_in in self.topics:
-                    if t_in not in chosen and t_in != t_out and fits(t_in):
-                        d = gain(t_in) - lo
-                        if d > best:
-                            best, move = d, (t_out, t_in)
-                add(t_out)
-            for t_in in self.topics:
-                if t_in not in chosen and fits(t_in):
-                    g = gain(t_in)
-                    if g > best:
-                        best, move = g, (None, t_in)
-            if move is None:
-                break
-            if move[0] is not None:
-                drop(move[0])
-            if move[1] is not None:
-                add(move[1])
-        return self.value(chosen, penalty), chosen
-
-    def exact(
-        self, penalty: list[int], hint: set[int], time_limit: float, should_stop: Callable[[], bool] | None
-    ) -> tuple[int, int, set[int]]:
-        """CP-SAT on the slot problem: (proven upper bound, value found, its topics)."""
-        m = self.model
-        m.maximize(
-            sum(self.weight[gi] * z for gi, z in enumerate(self.z))
-            + sum((self.single[t] - penalty[t]) * self.y[t] for t in self.topics)
-        )
-        m.clear_hints()
-        for t in self.topics:
-            m.add_hint(self.y[t], 1 if t in hint else 0)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        # The LP of the coverage constraints is what proves these bounds: without it
-        # CP-SAT's bound on a medium day stays far above the optimum for many seconds.
-        solver.parameters.linearization_level = 2
-        solver.parameters.random_seed = self.seed
-        solver.parameters.max_time_in_seconds = max(0.01, time_limit)
-        status = _solve_interruptible(solver, m, should_stop)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            # No solution found in time: fall back on the trivial bound of this problem.
-            return self.crude(penalty), self.value(hint, penalty), set(hint)
-        ub = math.ceil(solver.best_objective_bound - 1e-6)
-        chosen = {t for t in self.topics if solver.boolean_value(self.y[t])}
-        return ub, int(round(solver.objective_value)), chosen
-
-
-def _solve_interruptible(
-    solver: cp_model.CpSolver, model: cp_model.CpModel, should_stop: Callable[[], bool] | None
-) -> int:
-    if should_stop is None:
-        return solver.solve(model)
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(0.05):
-            if should_stop():
-                solver.stop_search()
-                return
-
-    watcher = threading.Thread(target=watch, name="bound-stop", daemon=True)
-    watcher.start()
-    try:
-        return solver.solve(model)
-    finally:
-        done.set()
-        watcher.join()
-
-
 class _Master:
     """The Dantzig–Wolfe master LP: slot columns, topic rows "at most once"."""
 
-    def __init__(self, n_topics: int, problems: list[_SlotProblem]) -> None:
+    def __init__(self, n_topics: int, problems: list[SlotProblem]) -> None:
         self.lp = pywraplp.Solver.CreateSolver("GLOP")
         inf = self.lp.infinity()
         self.topic_rows = [self.lp.Constraint(-inf, 1.0) for _ in range(n_topics)]
@@ -359,6 +95,93 @@ class _Master:
         )
 
 
+class _Progress:
+    """The clock of one :func:`attendance_bound` call and the lowest bound it has proven."""
+
+    def __init__(
+        self,
+        instance: Instance,
+        time_limit: float,
+        should_stop: Callable[[], bool] | None,
+        on_improve: Callable[[BoundProgress], None] | None,
+    ) -> None:
+        self.start = time.perf_counter()
+        self.deadline = self.start + time_limit
+        self.should_stop = should_stop
+        self.on_improve = on_improve
+        self.best = BoundProgress(upper_bound(instance), 0.0, 0)
+        self.iterations = 0
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+    def left(self) -> float:
+        return self.deadline - time.perf_counter()
+
+    def stopped(self) -> bool:
+        return self.left() <= 0 or (self.should_stop is not None and self.should_stop())
+
+    def offer(self, value: int) -> None:
+        """Keep ``value`` if it is a lower bound than the best so far, and say so."""
+        if value < self.best.bound:
+            self.best = BoundProgress(value, self.elapsed(), self.iterations)
+            if self.on_improve is not None:
+                self.on_improve(self.best)
+
+
+class _ColumnGeneration:
+    """The master LP, a pricer per slot problem and each one's last column; a round prices
+    every slot problem for the master's duals and adds the columns that improve it."""
+
+    def __init__(self, n_topics: int, problems: list[SlotProblem], seed: int, stopped: Callable[[], bool]) -> None:
+        self.pricers = [Pricer(p, n_topics, seed) for p in problems]
+        self.master = _Master(n_topics, problems)
+        zero = [0] * n_topics
+        self.last: list[set[int]] = []
+        for pi, pricer in enumerate(self.pricers):
+            _, chosen = pricer.heuristic(zero, stop=stopped)
+            self.last.append(chosen)
+            self.master.add(pi, chosen, pricer.coverage(chosen))
+
+    def multipliers(self) -> tuple[list[int], list[float]]:
+        """Solve the master LP: (topic penalties, its topic duals × SCALE rounded down; its slot duals)."""
+        _, duals, slot_duals = self.master.solve()
+        return [math.floor(d * SCALE) for d in duals], slot_duals
+
+    def price_heuristically(self, penalty: list[int], slot_duals: list[float], stopped: Callable[[], bool]) -> int:
+        """Price each slot problem with the local search; returns how many columns were added."""
+        added = 0
+        for pi, pricer in enumerate(self.pricers):
+            value, chosen = pricer.heuristic(penalty, self.last[pi], stop=stopped)
+            self.last[pi] = chosen
+            if value - slot_duals[pi] * SCALE > _EPS:
+                added += self.master.add(pi, chosen, pricer.coverage(chosen))
+        return added
+
+    def price_exactly(
+        self,
+        penalty: list[int],
+        slot_duals: list[float],
+        left: Callable[[], float],
+        should_stop: Callable[[], bool] | None,
+    ) -> tuple[int, int]:
+        """Price each slot problem with CP-SAT, sharing out the time ``left``; returns (the bound
+        these multipliers prove, how many columns were added)."""
+        added = 0
+        total = sum(penalty)
+        for pi, pricer in enumerate(self.pricers):
+            budget = left() / (len(self.pricers) - pi)
+            if budget > 0.02 and not (should_stop is not None and should_stop()):
+                ub, value, chosen = pricer.exact(penalty, self.last[pi], budget, should_stop)
+                if value - slot_duals[pi] * SCALE > _EPS:
+                    added += self.master.add(pi, chosen, pricer.coverage(chosen))
+                    self.last[pi] = chosen
+            else:
+                ub = pricer.crude(penalty)
+            total += pricer.problem.count * max(0, ub)
+        return total // SCALE, added
+
+
 def attendance_bound(
     instance: Instance,
     *,
@@ -386,69 +209,27 @@ def attendance_bound(
     BoundProgress
         The lowest bound proven, never above :func:`app.scheduler.score.upper_bound`.
     """
-    start = time.perf_counter()
-    deadline = start + time_limit
-
-    def left() -> float:
-        return deadline - time.perf_counter()
-
-    def stopped() -> bool:
-        return left() <= 0 or (should_stop is not None and should_stop())
-
-    best = BoundProgress(upper_bound(instance), 0.0, 0)
-    iterations = 0
-
-    def offer(value: int) -> None:
-        nonlocal best
-        if value < best.bound:
-            best = BoundProgress(value, time.perf_counter() - start, iterations)
-            if on_improve is not None:
-                on_improve(best)
-
-    n_topics, problems = _prepare(instance)
+    progress = _Progress(instance, time_limit, should_stop, on_improve)
+    n_topics, problems = prepare_slots(instance)
     if not problems:
-        offer(0)
-        return best
-    pricers = [_Pricer(p, n_topics, seed) for p in problems]
-    master = _Master(n_topics, problems)
-    zero = [0] * n_topics
-    last: list[set[int]] = []
-    for pi, pricer in enumerate(pricers):
-        _, chosen = pricer.heuristic(zero, stop=stopped)
-        last.append(chosen)
-        master.add(pi, chosen, pricer.coverage(chosen))
+        progress.offer(0)
+        return progress.best
+    columns = _ColumnGeneration(n_topics, problems, seed, progress.stopped)
     proven_round = False  # an exact round has run since the last heuristic stall
-    while not stopped():
-        iterations += 1
-        _, duals, slot_duals = master.solve()
-        penalty = [math.floor(d * SCALE) for d in duals]
-        added = 0
+    while not progress.stopped():
+        progress.iterations += 1
+        penalty, slot_duals = columns.multipliers()
         # Price with the heuristic first; prove a bound when it stalls, or, if it has
         # not stalled by half time, with what the multipliers are then.
-        if proven_round or time.perf_counter() - start < time_limit / 2:
-            for pi, pricer in enumerate(pricers):
-                value, chosen = pricer.heuristic(penalty, last[pi], stop=stopped)
-                last[pi] = chosen
-                if value - slot_duals[pi] * SCALE > _EPS:
-                    added += master.add(pi, chosen, pricer.coverage(chosen))
-            if added or stopped():
+        if proven_round or progress.elapsed() < time_limit / 2:
+            if columns.price_heuristically(penalty, slot_duals, progress.stopped) or progress.stopped():
                 continue
         proven_round = True
-        total = sum(penalty)
-        for pi, pricer in enumerate(pricers):
-            budget = left() / (len(pricers) - pi)
-            if budget > 0.02 and not (should_stop is not None and should_stop()):
-                ub, value, chosen = pricer.exact(penalty, last[pi], budget, should_stop)
-                if value - slot_duals[pi] * SCALE > _EPS:
-                    added += master.add(pi, chosen, pricer.coverage(chosen))
-                    last[pi] = chosen
-            else:
-                ub = pricer.crude(penalty)
-            total += pricer.problem.count * max(0, ub)
-        offer(total // SCALE)
+        bound, added = columns.price_exactly(penalty, slot_duals, progress.left, should_stop)
+        progress.offer(bound)
         if not added:
             break  # the master LP is optimal: its value is the best this method can prove
-    return best
+    return progress.best
 
 
 def prove_in_worker(
