@@ -91,8 +91,8 @@ def _routed_address() -> str | None:
 def _interface_addresses() -> list[str]:
     """Every interface's IPv4 address, read from the kernel (Linux); empty elsewhere."""
     try:
-        import fcntl  # inline: not on Windows
-        import struct  # inline: only this fallback packs ioctl arguments
+        import fcntl  # noqa: PLC0415 - not on Windows
+        import struct  # noqa: PLC0415 - only this fallback packs ioctl arguments
     except ImportError:
         return []
     found = []

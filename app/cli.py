@@ -30,7 +30,7 @@ def _settings(db: str | None) -> Settings:
 
 
 def _engine(settings: Settings):  # type: ignore[no-untyped-def]
-    from app.db import make_engine, upgrade_database  # inline: keeps `twofeet --help` fast
+    from app.db import make_engine, upgrade_database  # noqa: PLC0415 - keeps `twofeet --help` fast
 
     engine = make_engine(settings.DATABASE_URL, sqlite_synchronous=settings.SQLITE_SYNCHRONOUS)
     upgrade_database(engine)
@@ -75,10 +75,10 @@ def uvicorn_command_line() -> list[str]:
 def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     import os
 
-    import uvicorn  # inline: only serving needs it
+    import uvicorn  # noqa: PLC0415 - only serving needs it
 
     if workers == 1:
-        from app.main import create_app  # inline: the app is built only when serving
+        from app.main import create_app  # noqa: PLC0415 - the app is built only when serving
 
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info", **UVICORN_OPTIONS)  # type: ignore[arg-type]
         return
@@ -121,12 +121,16 @@ def _address(settings: Settings, args: argparse.Namespace) -> tuple[Settings, st
     ``--base-url`` or TWOFEET_BASE_URL when given; else this computer's address on the local
     network, found without sending anything (app/addresses.py), since phones cannot open localhost.
     """
-    from app.addresses import lan_address, serve_address  # inline: only serving needs it
+    from app.addresses import lan_address, serve_address  # noqa: PLC0415 - only serving needs it
 
     given = args.base_url or (settings.BASE_URL if "BASE_URL" in settings.model_fields_set else None)
     look = not given and args.host in (None, "0.0.0.0", "::")
     chosen = serve_address(base_url=given, host=args.host, port=args.port, found=lan_address() if look else None)
-    return settings.model_copy(update={"BASE_URL": chosen.base_url}), chosen.host, [l for l in chosen.lines if l]
+    return (
+        settings.model_copy(update={"BASE_URL": chosen.base_url}),
+        chosen.host,
+        [line for line in chosen.lines if line],
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -141,7 +145,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from sqlmodel import Session  # inline: heavy imports only for this command
+    from sqlmodel import Session  # noqa: PLC0415 - heavy imports only for this command
 
     from app.domain.demo import seed_demo, seed_demo_live
 
@@ -167,7 +171,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from sqlmodel import Session  # inline: heavy imports only for this command
+    from sqlmodel import Session  # noqa: PLC0415 - heavy imports only for this command
 
     from app.domain import eventfile, events
 
@@ -183,7 +187,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from sqlmodel import Session  # inline: heavy imports only for this command
+    from sqlmodel import Session  # noqa: PLC0415 - heavy imports only for this command
 
     from app.domain import eventfile
     from app.domain.errors import DomainError
@@ -321,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     from_command_line = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "schedule":
-        from app.scheduler.command import main as schedule_main  # inline: solver loads only when asked
+        from app.scheduler.command import main as schedule_main  # noqa: PLC0415 - solver loads only when asked
 
         return schedule_main(argv[1:], from_process_start=from_command_line)
     parser = build_parser()

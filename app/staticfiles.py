@@ -23,7 +23,7 @@ REVALIDATE = "no-cache"
 
 
 @lru_cache(maxsize=256)
-def _digest(path: Path, mtime_ns: int, size: int) -> str:
+def _digest(path: Path, mtime_ns: int, size: int) -> str:  # noqa: ARG001 - a changed file is a new cache key
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 

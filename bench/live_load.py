@@ -627,7 +627,10 @@ def main_bench(args: argparse.Namespace) -> int:
                 "overflow refreshes / stalled",
                 f"{sum(s['overflows'] for s in stats)} / {sum(s['stalled'] for s in stats)}",
             ),
-            ("server CPU % (per worker)", " + ".join(f"{(b - a) / elapsed * 100:.0f}" for a, b in zip(cpu0, cpu1))),
+            (
+                "server CPU % (per worker)",
+                " + ".join(f"{(b - a) / elapsed * 100:.0f}" for a, b in zip(cpu0, cpu1, strict=True)),
+            ),
             ("swarm CPU % (load generator, same machine)", f"{(swarm_cpu1 - swarm_cpu0) / elapsed * 100:.0f}"),
             ("poster CPU % (same machine)", f"{poster_cpu:.0f}"),
             ("server RSS MB now / peak", " + ".join(f"{r:.0f}/{p:.0f}" for r, p in memory)),
@@ -635,7 +638,7 @@ def main_bench(args: argparse.Namespace) -> int:
         if storm:
             back = storm["back_at"]
             returning = []
-            for phone, frames in zip(data["away"], data["frames"][: args.away]):
+            for phone, frames in zip(data["away"], data["frames"][: args.away], strict=True):
                 after = [f for f in frames if f[2] >= phone["reconnected_at"]]
                 returning.append((min(f[3] for f in after) - back) if after else float("inf"))
             done = [r for r in returning if r != float("inf")]

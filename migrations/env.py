@@ -16,7 +16,7 @@ def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from app.settings import Settings  # inline: only the alembic command line needs env settings
+    from app.settings import Settings  # noqa: PLC0415 - only the alembic command line needs env settings
 
     return Settings().DATABASE_URL
 

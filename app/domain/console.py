@@ -73,7 +73,7 @@ class ConsoleView:
 ORDER = list(Phase)
 
 
-def _next_action(event: Event, *, published: bool, reopen_to: Phase | None) -> NextAction:
+def _next_action(event: Event, *, reopen_to: Phase | None) -> NextAction:
     phase = event.phase
     if phase == P.setup:
         return NextAction("Open proposing", "Attendees can propose topics and mark the ones they want.", P.proposing)
@@ -229,7 +229,7 @@ def console_view(
     steps = [Step(phase, "current" if i == at else "done" if i < at else "todo") for i, phase in enumerate(ORDER)]
     return ConsoleView(
         steps=steps,
-        next_action=_next_action(event, published=published, reopen_to=reopen_to),
+        next_action=_next_action(event, reopen_to=reopen_to),
         checklist=_checklist(
             event,
             link_pending=link_pending,

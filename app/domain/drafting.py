@@ -165,7 +165,7 @@ def judge(
 
 
 def _instance(session: Session, event: Event) -> Instance:
-    from app.domain.building import build_instance  # inline: building imports this module (a build saves its draft)
+    from app.domain.building import build_instance  # noqa: PLC0415 - building imports this module (a build saves its draft)
 
     return build_instance(session, event)
 

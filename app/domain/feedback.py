@@ -127,7 +127,7 @@ def give_event_feedback(
 class Ratings:
     """Answers to one question: how many gave each rating, the mean, and what people will try."""
 
-    counts: dict[int, int] = field(default_factory=lambda: {r: 0 for r in RATINGS})
+    counts: dict[int, int] = field(default_factory=lambda: dict.fromkeys(RATINGS, 0))
     will_try: list[str] = field(default_factory=list)
 
     def add(self, rating: int, text: str) -> None:

@@ -97,7 +97,9 @@ def sign_out_everywhere(session: Session, *, event: Event, organizer: Organizer)
 
 
 def rename(session: Session, *, event: Event, organizer: Organizer, name: str) -> Organizer:
-    """The name other organizers see in the audit log."""
+    """The name other organizers see in the audit log (only an organizer of ``event`` is renamed there)."""
+    if organizer.event_id != event.id:
+        raise NotFound("There is no such organizer in this event.")
     organizer.name = clean_name(name)
     session.add(organizer)
     session.commit()

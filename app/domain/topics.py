@@ -218,7 +218,7 @@ def interest_counts(session: Session, *, event: Event, topic_ids: list[int] | No
     if topic_ids is not None:
         query = query.where(col(Interest.topic_id).in_(topic_ids))
     rows = session.execute(query.group_by(col(Interest.topic_id)))
-    return {topic_id: count for topic_id, count in rows}
+    return dict(rows.all())
 
 
 # Built once: these run on every mark (see app/domain/changelog.py).

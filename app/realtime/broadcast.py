@@ -73,7 +73,7 @@ class RedisBroadcast:
         self._connected = asyncio.Event()
 
     async def start(self, on_signal: OnSignal, on_resync: OnResync) -> None:
-        import redis.asyncio as aioredis  # inline: only Redis deployments need the client loaded
+        import redis.asyncio as aioredis  # noqa: PLC0415 - only Redis deployments need the client loaded
 
         self._publisher = aioredis.Redis.from_url(self.url, socket_connect_timeout=2, socket_timeout=2)
         self._task = asyncio.create_task(self._listen(on_signal, on_resync), name="twofeet-redis-listener")
@@ -83,8 +83,8 @@ class RedisBroadcast:
             log.warning("Redis at %s is not answering yet; the listener keeps trying", self.url)
 
     async def _listen(self, on_signal: OnSignal, on_resync: OnResync) -> None:
-        import redis.asyncio as aioredis  # inline: as above
-        from redis.exceptions import RedisError  # inline: as above
+        import redis.asyncio as aioredis  # noqa: PLC0415 - as above
+        from redis.exceptions import RedisError  # noqa: PLC0415 - as above
 
         attempt = 0
         had_gap = False
@@ -138,7 +138,7 @@ class RedisBroadcast:
     async def publish(self, event_id: int, sequence: int) -> None:
         if self._publisher is None:
             return
-        from redis.exceptions import RedisError  # inline: Redis deployments only
+        from redis.exceptions import RedisError  # noqa: PLC0415 - Redis deployments only
 
         try:
             await self._publisher.publish(self.channel, json.dumps({"e": event_id, "s": sequence, "o": self.origin}))

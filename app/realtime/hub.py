@@ -178,7 +178,7 @@ class Hub:
     def _read_sequences(self, ids: list[int]) -> dict[int, int]:
         with Session(self.engine) as session:
             rows = session.execute(select(Event.id, Event.board_sequence).where(Event.id.in_(ids)))  # type: ignore[union-attr]
-            return {event_id: sequence for event_id, sequence in rows}
+            return dict(rows.all())
 
     # -- rendering -------------------------------------------------------------------------------
 

@@ -32,9 +32,8 @@ from app.templating import public_url
 
 # Which block of ``board/board.html`` a board delta of each kind redraws (see changes.SCREENS).
 BOARD_BLOCKS: dict[Change, str] = {
-    **{
-        kind: "board_main"
-        for kind in (
+    **dict.fromkeys(
+        (
             Change.topic_proposed,
             Change.topic_edited,
             Change.topic_withdrawn,
@@ -45,8 +44,9 @@ BOARD_BLOCKS: dict[Change, str] = {
             Change.facilitators_changed,
             Change.session_status,
             Change.popup_started,
-        )
-    },
+        ),
+        "board_main",
+    ),
     Change.announcement: "board_announcement",
     Change.board_theme: "board_theme",
 }

@@ -227,7 +227,7 @@ def _rooms_not_double_booked(
     model: cp_model.CpModel, classes: list[RoomClass], by_cell: dict[tuple[int, int], list[cp_model.IntVar]]
 ) -> None:
     """[room-double-booked]: a class of k rooms holds at most k topics per slot."""
-    for (ci, si), vars_ in by_cell.items():
+    for (ci, _si), vars_ in by_cell.items():
         if len(vars_) > len(classes[ci].rooms):
             model.add(sum(vars_) <= len(classes[ci].rooms))
 
@@ -238,7 +238,7 @@ def _facilitators_not_double_booked(model: cp_model.CpModel, instance: Instance,
     for ti, topic in enumerate(instance.topics):
         for person in topic.facilitators:
             runs[person].append(ti)
-    for person, tis in runs.items():
+    for tis in runs.values():
         if len(tis) > 1:
             for si in range(len(instance.slots)):
                 vars_ = [y[(ti, si)] for ti in tis if (ti, si) in y]

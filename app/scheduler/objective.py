@@ -36,7 +36,7 @@ def estimated_headcount(instance: Instance) -> dict[str, float]:
     n_slots = max(1, len(instance.slots))
     marks = interest_sets(instance)
     est: dict[str, float] = defaultdict(float)
-    for person, topics in marks.items():
+    for topics in marks.values():
         share = 1.0 / max(1.0, len(topics) / n_slots)
         for t in topics:
             est[t] += share
@@ -111,11 +111,11 @@ def secondary(
     """
     est = estimated_headcount(instance)
     interested: dict[str, int] = defaultdict(int)
-    for person, topics in interest_sets(instance).items():
+    for topics in interest_sets(instance).values():
         for t in topics:
             interested[t] += 1
     secondary_terms: list[cp_model.LinearExprT] = []
-    for (ti, ci, si), var in x.items():
+    for (ti, ci, _si), var in x.items():
         over = est[instance.topics[ti].id] - classes[ci].capacity
         if over > 0:
             secondary_terms.append(int(round(over * 10)) * 10 * var)

@@ -142,7 +142,7 @@ def solve_worker() -> None:
             stop=stop,
         )
     except Exception as error:  # noqa: BLE001 - the parent reports it; a traceback goes to stderr
-        import traceback
+        import traceback  # noqa: PLC0415 - only a failing worker prints one
 
         traceback.print_exc()
         report(("error", f"{error.__class__.__name__}: {error}"))

@@ -54,7 +54,7 @@ class WorkerProcess:
         )
         # A worker is one core's share of a search: numerical libraries keep to one thread (the
         # tabu search's matrix products slow down fivefold when two workers' threads fight over two cores).
-        env = {**os.environ, **{name: "1" for name in _ONE_THREAD}}
+        env = {**os.environ, **dict.fromkeys(_ONE_THREAD, "1")}
         self._proc = subprocess.Popen(
             [sys.executable, "-c", start], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
         )

@@ -129,9 +129,9 @@ def test_typing_a_title_offers_similar_topics_and_authors_see_why_theirs_was_hid
     assert "sales" not in offered.text and "<html" not in offered.text
     nothing = client.get(f"/e/{code}/topics/similar", params={"title": "xyzzy plugh"})
     assert "Already on the wall" not in nothing.text
-    rows = dict(
-        (t.strip(), i) for i, t in re.findall(r'id="mod-(\d+)">\s*<td>([^<]+)', client.get(f"/e/{code}/organize").text)
-    )
+    rows = {
+        t.strip(): i for i, t in re.findall(r'id="mod-(\d+)">\s*<td>([^<]+)', client.get(f"/e/{code}/organize").text)
+    }
     sales_id = next(i for t, i in rows.items() if t.endswith("sales"))
     client.post(
         f"/e/{code}/organize/topics/hide",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from itertools import pairwise
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -94,8 +95,8 @@ def test_on_improve_reports_each_lower_bound_and_the_last_is_returned() -> None:
     seen: list[BoundProgress] = []
     result = attendance_bound(generate("small", 2), time_limit=10, on_improve=seen.append)
     assert seen and seen[-1] == result
-    assert all(a.bound > b.bound for a, b in zip(seen, seen[1:]))
-    assert all(a.elapsed <= b.elapsed for a, b in zip(seen, seen[1:]))
+    assert all(a.bound > b.bound for a, b in pairwise(seen))
+    assert all(a.elapsed <= b.elapsed for a, b in pairwise(seen))
 
 
 def test_deadline_is_honoured_on_a_big_day() -> None:

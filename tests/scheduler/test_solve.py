@@ -76,7 +76,7 @@ def test_solve_explains_each_topic_left_out_when_there_are_too_many() -> None:
     )
     sol = solve(inst, FAST)
     assert [p.topic for p in sol.placements] == ["t1"]
-    assert dict((u.topic, u.reason) for u in sol.unscheduled) == {
+    assert {u.topic: u.reason for u in sol.unscheduled} == {
         "t2": "all 1 room-slots are taken, and it has fewer marks (2) than every scheduled topic",
         "t3": "all 1 room-slots are taken, and it has fewer marks (1) than every scheduled topic",
         "t4": "nobody marked it and nobody facilitates it",
