@@ -217,8 +217,7 @@ def interest_counts(session: Session, *, event: Event, topic_ids: list[int] | No
     query = select(Interest.topic_id, func.count()).where(Interest.event_id == event.id)
     if topic_ids is not None:
         query = query.where(col(Interest.topic_id).in_(topic_ids))
-    rows = session.execute(query.group_by(col(Interest.topic_id)))
-    return dict(rows.all())
+    return dict(session.execute(query.group_by(col(Interest.topic_id))).all())
 
 
 # Built once: these run on every mark (see app/domain/changelog.py).
