@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from app.domain import drafting, events, midday, organizers
 from app.models import (
@@ -26,6 +26,7 @@ from app.models import (
     ScheduleRun,
     Topic,
     TopicStatus,
+    saved_id,
 )
 from app.scheduler import Instance, Solution, Status
 from app.scheduler import Placement as Cell
@@ -49,15 +50,15 @@ def build_instance(session: Session, event: Event, *, paper_people: bool = True)
     """
     rooms = events.list_rooms(session, event)
     slots = events.list_slots(session, event)
-    slot_key = {s.id: f"s{s.id}" for s in slots}
-    room_key = {r.id: f"r{r.id}" for r in rooms}
+    slot_key = {saved_id(s): f"s{s.id}" for s in slots}
+    room_key = {saved_id(r): f"r{r.id}" for r in rooms}
     topic_rows = list(
         session.scalars(
-            select(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open).order_by(Topic.id)
+            select(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open).order_by(col(Topic.id))
         )
     )
-    open_ids = {t.id for t in topic_rows}
-    people = list(session.scalars(select(Attendee).where(Attendee.event_id == event.id).order_by(Attendee.id)))
+    open_ids = {saved_id(t) for t in topic_rows}
+    people = list(session.scalars(select(Attendee).where(Attendee.event_id == event.id).order_by(col(Attendee.id))))
     paper = (
         [(f"p{t.id}-{n}", f"t{t.id}") for t in topic_rows for n in range(1, t.paper_marks + 1)] if paper_people else []
     )
@@ -65,7 +66,7 @@ def build_instance(session: Session, event: Event, *, paper_people: bool = True)
     return Instance(
         event=EventInfo(name=event.name, date=event.date, timezone=event.timezone, min_interest=event.min_interest),
         rooms=tuple(_room_in(r, room_key=room_key, slot_key=slot_key) for r in rooms),
-        slots=tuple(SlotIn(id=slot_key[s.id], start=s.start, end=s.end) for s in slots),  # type: ignore[index]
+        slots=tuple(SlotIn(id=slot_key[saved_id(s)], start=s.start, end=s.end) for s in slots),
         attendees=tuple(AttendeeIn(id=f"a{p.id}", name=p.name) for p in people)
         + tuple(AttendeeIn(id=person, name="") for person, _topic in paper),
         topics=tuple(_topic_in(t, leads=leads, room_key=room_key, slot_key=slot_key) for t in topic_rows),
@@ -79,7 +80,7 @@ def _leads(session: Session, event: Event) -> dict[int, list[str]]:
     """Per topic, the attendees who offered to lead it, in the order they offered."""
     leads: dict[int, list[str]] = {}
     for claim in session.scalars(
-        select(FacilitatorClaim).where(FacilitatorClaim.event_id == event.id).order_by(FacilitatorClaim.id)
+        select(FacilitatorClaim).where(FacilitatorClaim.event_id == event.id).order_by(col(FacilitatorClaim.id))
     ):
         leads.setdefault(claim.topic_id, []).append(f"a{claim.attendee_id}")
     return leads
@@ -88,7 +89,7 @@ def _leads(session: Session, event: Event) -> dict[int, list[str]]:
 def _interests(session: Session, event: Event, *, open_ids: set[int]) -> list[InterestIn]:
     return [
         InterestIn(attendee=f"a{i.attendee_id}", topic=f"t{i.topic_id}", weight=i.weight)
-        for i in session.scalars(select(Interest).where(Interest.event_id == event.id).order_by(Interest.id))
+        for i in session.scalars(select(Interest).where(Interest.event_id == event.id).order_by(col(Interest.id)))
         if i.topic_id in open_ids
     ]
 
@@ -96,7 +97,7 @@ def _interests(session: Session, event: Event, *, open_ids: set[int]) -> list[In
 def _clashes(session: Session, event: Event, *, open_ids: set[int]) -> list[tuple[str, str]]:
     return [
         (f"t{c.topic_a_id}", f"t{c.topic_b_id}")
-        for c in session.scalars(select(ClashPair).where(ClashPair.event_id == event.id).order_by(ClashPair.id))
+        for c in session.scalars(select(ClashPair).where(ClashPair.event_id == event.id).order_by(col(ClashPair.id)))
         if c.topic_a_id in open_ids and c.topic_b_id in open_ids
     ]
 
@@ -104,14 +105,14 @@ def _clashes(session: Session, event: Event, *, open_ids: set[int]) -> list[tupl
 def _topic_in(
     topic: Topic, *, leads: dict[int, list[str]], room_key: dict[int, str], slot_key: dict[int, str]
 ) -> TopicIn:
-    pin = None
-    if topic.pinned_room_id in room_key or topic.pinned_slot_id in slot_key:
-        pin = Pin(room=room_key.get(topic.pinned_room_id), slot=slot_key.get(topic.pinned_slot_id))  # type: ignore[arg-type]
+    room = None if topic.pinned_room_id is None else room_key.get(topic.pinned_room_id)
+    slot = None if topic.pinned_slot_id is None else slot_key.get(topic.pinned_slot_id)
+    pin = Pin(room=room, slot=slot) if room is not None or slot is not None else None
     return TopicIn(
         id=f"t{topic.id}",
         title=topic.title,
         description=topic.description,
-        facilitators=tuple(leads.get(topic.id, [])),  # type: ignore[arg-type]
+        facilitators=tuple(leads.get(saved_id(topic), [])),
         unavailable_slots=frozenset(slot_key[s] for s in topic.unavailable_slots if s in slot_key),
         needs=frozenset(topic.needs),
         pinned=pin,
@@ -120,7 +121,7 @@ def _topic_in(
 
 def _room_in(room: Room, *, room_key: dict[int, str], slot_key: dict[int, str]) -> RoomIn:
     return RoomIn(
-        id=room_key[room.id],  # type: ignore[index]
+        id=room_key[saved_id(room)],
         name=room.name,
         capacity=room.capacity,
         features=frozenset(room.features),

@@ -11,14 +11,25 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.domain import events, eventspec, notefile, organizers
 from app.domain.building import build_instance
 from app.domain.errors import InvalidInput
 from app.domain.text import check_document, strip_bidi
-from app.models import Attendee, ClashPair, Event, FacilitatorClaim, Interest, Organizer, Phase, Room, TimeSlot, Topic
+from app.models import (
+    Attendee,
+    ClashPair,
+    Event,
+    FacilitatorClaim,
+    Interest,
+    Organizer,
+    Phase,
+    Room,
+    TimeSlot,
+    Topic,
+    saved_id,
+)
 from app.models.topic import DESCRIPTION_MAX, TITLE_MAX
 from app.scheduler import eventfile as fileformat
 from app.scheduler.instance import EventInfo, Instance, Pin
@@ -87,8 +98,10 @@ def import_event(session: Session, document: object) -> ImportedEvent:
     session.flush()
     topic_rows, people = _add_rows(session, event, instance, tags=tags, paper=paper)
     marks = _add_links(session, event, instance, topic_rows=topic_rows, people=people)
-    notefile.restore_extras(session, event=event, extras=extras, topic_pk={k: row.id for k, row in topic_rows.items()})  # type: ignore[misc]
-    organizer = Organizer(event_id=event.id)  # type: ignore[arg-type]
+    notefile.restore_extras(
+        session, event=event, extras=extras, topic_pk={k: saved_id(row) for k, row in topic_rows.items()}
+    )
+    organizer = Organizer(event_id=saved_id(event))
     session.add(organizer)
     session.commit()
     return ImportedEvent(
@@ -146,10 +159,11 @@ def _check_names(instance: Instance) -> None:
 
 def _topic_extras(raw: dict[str, Any]) -> tuple[dict[str, list[str]], dict[str, int]]:
     """The topics' ``tags`` and ``paper_marks`` (extras the format ignores), by topic id."""
-    raw_topics = raw.get("topics") if isinstance(raw.get("topics"), list) else []
+    listed = raw.get("topics")
+    raw_topics = listed if isinstance(listed, list) else []
     tags: dict[str, list[str]] = {}
     paper: dict[str, int] = {}
-    for index, item in enumerate(raw_topics):  # type: ignore[union-attr, arg-type]
+    for index, item in enumerate(raw_topics):
         if isinstance(item, dict) and isinstance(item.get("tags"), list):
             tags[str(item.get("id"))] = [str(t) for t in item["tags"]][:5]
         if isinstance(item, dict) and "paper_marks" in item:
@@ -182,37 +196,37 @@ def _add_rows(
 ) -> tuple[dict[str, Topic], dict[str, Attendee]]:
     """The event's slots, rooms, people and topics; returns the topics and people by file id."""
     slot_rows = {
-        s.id: TimeSlot(event_id=event.id, start=s.start, end=s.end, position=i)  # type: ignore[arg-type]
+        s.id: TimeSlot(event_id=saved_id(event), start=s.start, end=s.end, position=i)
         for i, s in enumerate(instance.slots)
     }
     session.add_all(slot_rows.values())
     session.flush()
-    slot_pk = {key: row.id for key, row in slot_rows.items()}
+    slot_pk = {key: saved_id(row) for key, row in slot_rows.items()}
     room_rows = {
         r.id: Room(
-            event_id=event.id,
+            event_id=saved_id(event),
             name=" ".join((r.name or r.id).split()),
-            capacity=r.capacity,  # type: ignore[arg-type]
+            capacity=r.capacity,
             features=sorted(r.features),
-            unavailable_slots=sorted(slot_pk[s] for s in r.unavailable_slots),  # type: ignore[misc]
+            unavailable_slots=sorted(slot_pk[s] for s in r.unavailable_slots),
             position=i,
         )
         for i, r in enumerate(instance.rooms)
     }
     session.add_all(room_rows.values())
-    people = {a.id: Attendee(event_id=event.id, name=" ".join(a.name.split())) for a in instance.attendees}  # type: ignore[arg-type]
+    people = {a.id: Attendee(event_id=saved_id(event), name=" ".join(a.name.split())) for a in instance.attendees}
     session.add_all(people.values())
     session.flush()
     topic_rows: dict[str, Topic] = {}
     for t in instance.topics:
         pin = t.pinned or Pin()
         topic_rows[t.id] = Topic(
-            event_id=event.id,
+            event_id=saved_id(event),
             title=strip_bidi(" ".join(t.title.split())),
-            description=t.description.strip(),  # type: ignore[arg-type]
+            description=t.description.strip(),
             tags=tags.get(t.id, []),
             paper_marks=paper.get(t.id, 0),
-            unavailable_slots=sorted(slot_pk[s] for s in t.unavailable_slots),  # type: ignore[misc]
+            unavailable_slots=sorted(slot_pk[s] for s in t.unavailable_slots),
             needs=sorted(t.needs),
             pinned_room_id=room_rows[pin.room].id if pin.room else None,
             pinned_slot_id=slot_pk[pin.slot] if pin.slot else None,
@@ -230,9 +244,7 @@ def _add_links(
         for person in dict.fromkeys(t.facilitators):
             session.add(
                 FacilitatorClaim(
-                    event_id=event.id,
-                    attendee_id=people[person].id,  # type: ignore[arg-type]
-                    topic_id=topic_rows[t.id].id,
+                    event_id=saved_id(event), attendee_id=saved_id(people[person]), topic_id=saved_id(topic_rows[t.id])
                 )
             )
     marks: dict[tuple[str, str], float] = {}
@@ -241,12 +253,14 @@ def _add_links(
     for (person, topic_id), weight in marks.items():
         session.add(
             Interest(
-                event_id=event.id,
-                attendee_id=people[person].id,  # type: ignore[arg-type]
-                topic_id=topic_rows[topic_id].id,
+                event_id=saved_id(event),
+                attendee_id=saved_id(people[person]),
+                topic_id=saved_id(topic_rows[topic_id]),
                 weight=weight,
             )
         )
     for a, b in dict.fromkeys(tuple(sorted(pair)) for pair in instance.avoid_clash):
-        session.add(ClashPair(event_id=event.id, topic_a_id=topic_rows[a].id, topic_b_id=topic_rows[b].id))  # type: ignore[arg-type]
+        session.add(
+            ClashPair(event_id=saved_id(event), topic_a_id=saved_id(topic_rows[a]), topic_b_id=saved_id(topic_rows[b]))
+        )
     return len(marks)

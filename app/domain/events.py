@@ -6,9 +6,9 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.domain import audit, eventspec, organizers, phases, rows
 from app.domain.changelog import record_change
@@ -16,7 +16,7 @@ from app.domain.changes import Change
 from app.domain.errors import Conflict, FieldError, InvalidInput, NotFound
 from app.domain.passwords import PasswordChecker
 from app.domain.timetable import published_run
-from app.models import Event, Organizer, Phase, Room, TimeSlot
+from app.models import Event, Organizer, Phase, Room, TimeSlot, saved_id
 
 # Join codes avoid characters that look alike on a poster or a phone: 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -62,35 +62,34 @@ def create_event(
     one-time secret. Everything is checked before anything is written, and every field's problem
     is told at once, so the form is fixed in one go; a refusal leaves nothing behind."""
     found = eventspec.Collect()
-    checked = (
-        found.check(eventspec.validate_name, name, field_name="name", limit=eventspec.NAME_MAX),
-        found.check(eventspec.validate_date, date),
-        found.check(eventspec.validate_timezone, timezone),
-        found.check(eventspec.validate_rooms, rooms),
-        found.check(eventspec.validate_slots, slots),
-        found.check(eventspec.validate_vote_budget, vote_budget),
-        found.check(organizers.hash_password, password, passwords) if password else None,
-    )
+    clean_name = found.check(eventspec.validate_name, name, field_name="name", limit=eventspec.NAME_MAX)
+    clean_date = found.check(eventspec.validate_date, date)
+    clean_timezone = found.check(eventspec.validate_timezone, timezone)
+    clean_rooms = found.check(eventspec.validate_rooms, rooms)
+    clean_slots = found.check(eventspec.validate_slots, slots)
+    found.check(eventspec.validate_vote_budget, vote_budget)
+    password_hash = found.check(organizers.hash_password, password, passwords) if password else None
     found.raise_any()
-    name, date, timezone, rooms, slots = checked[:5]  # type: ignore[assignment]
-    password_hash = checked[6]
+    # Past raise_any every check returned its value: a check gives None only when it refused.
+    assert clean_name is not None and clean_date is not None and clean_timezone is not None
+    assert clean_rooms is not None and clean_slots is not None
     secret = secrets.token_urlsafe(18)
     event = _add_with_free_code(
         session,
-        name=name,
-        date=date,
-        timezone=timezone,
+        name=clean_name,
+        date=clean_date,
+        timezone=clean_timezone,
         organizer_secret_hash=organizers.hash_secret(secret),
         vote_budget=vote_budget,
         hide_counts=hide_counts,
         shuffle_topics=shuffle_topics,
     )
     assert event.id is not None
-    for position, room in enumerate(rooms):
+    for position, room in enumerate(clean_rooms):
         session.add(
             Room(event_id=event.id, name=room.name, capacity=room.capacity, features=room.features, position=position)
         )
-    for position, slot in enumerate(slots):
+    for position, slot in enumerate(clean_slots):
         session.add(TimeSlot(event_id=event.id, start=slot.start, end=slot.end, position=position))
     organizer = Organizer(
         event_id=event.id,
@@ -193,8 +192,8 @@ def update_settings(
     )
     record_change(
         session,
-        event_id=event.id,
-        kind=Change.settings_changed,  # type: ignore[arg-type]
+        event_id=saved_id(event),
+        kind=Change.settings_changed,
         payload={"vote_budget": vote_budget, "hide_counts": hide_counts},
     )
     session.commit()
@@ -234,8 +233,8 @@ def _move(session: Session, event: Event, target: Phase, actor: Organizer, how: 
     session.add(event)
     record_change(
         session,
-        event_id=event.id,
-        kind=Change.phase_changed,  # type: ignore[arg-type]
+        event_id=saved_id(event),
+        kind=Change.phase_changed,
         payload={"phase": target.value, "from": before.value},
     )
     session.commit()
@@ -272,7 +271,7 @@ def set_announcement(session: Session, *, event: Event, text: str, actor: Organi
     event.announcement = text
     session.add(event)
     audit.record(session, event=event, actor=actor, action="announcement", detail=text or "(cleared)")
-    record_change(session, event_id=event.id, kind=Change.announcement, payload={"text": text})  # type: ignore[arg-type]
+    record_change(session, event_id=saved_id(event), kind=Change.announcement, payload={"text": text})
     session.commit()
     return event
 
@@ -288,7 +287,7 @@ def set_board_theme(session: Session, *, event: Event, theme: str, actor: Organi
     event.board_theme = theme
     session.add(event)
     audit.record(session, event=event, actor=actor, action="board theme", detail=theme)
-    record_change(session, event_id=event.id, kind=Change.board_theme, payload={"theme": theme})  # type: ignore[arg-type]
+    record_change(session, event_id=saved_id(event), kind=Change.board_theme, payload={"theme": theme})
     session.commit()
     return event
 

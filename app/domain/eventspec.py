@@ -55,6 +55,15 @@ class RoomSpec:
 
 
 @dataclass
+class ValidRoom:
+    """A room as ``validate_rooms`` returns it: name tidied, seats a number, features cleaned."""
+
+    name: str
+    capacity: int
+    features: list[str]
+
+
+@dataclass
 class SlotSpec:
     start: str
     end: str
@@ -151,7 +160,7 @@ def _blank_room(room: RoomSpec) -> bool:
     )
 
 
-def validate_rooms(rooms: list[RoomSpec]) -> list[RoomSpec]:
+def validate_rooms(rooms: list[RoomSpec]) -> list[ValidRoom]:
     """The rooms, cleaned; every room's every problem at once. Field paths count the rows as given."""
     given = [(index, room) for index, room in enumerate(rooms) if not _blank_room(room)]
     if not given:
@@ -159,7 +168,7 @@ def validate_rooms(rooms: list[RoomSpec]) -> list[RoomSpec]:
     if len(given) > ROOMS_MAX:
         raise InvalidInput(f"rooms: at most {ROOMS_MAX} rooms.", field="rooms")
     found = Collect()
-    cleaned: list[RoomSpec] = []
+    cleaned: list[ValidRoom] = []
     seen: dict[str, int] = {}
     for index, room in given:
         key = f"rooms[{index}]"
@@ -172,7 +181,7 @@ def validate_rooms(rooms: list[RoomSpec]) -> list[RoomSpec]:
         capacity = found.check(_capacity, room.capacity, field_name=f"{key}.capacity", room=name or "")
         features = found.check(clean_features, room.features, field_name=f"{key}.features")
         if name is not None and capacity is not None and features is not None:
-            cleaned.append(RoomSpec(name=name, capacity=capacity, features=features))
+            cleaned.append(ValidRoom(name=name, capacity=capacity, features=features))
     found.raise_any()
     return cleaned
 

@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.domain.errors import InvalidInput
 from app.domain.notes import RESOURCES_PER_SESSION_MAX, clean_line, clean_note, clean_url, list_resources
-from app.models import Event, NoteRevision, Resource, SessionNote
+from app.models import Event, NoteRevision, Resource, SessionNote, saved_id
 from app.models.aftersession import AUTHOR_NAME_MAX
 from app.models.util import utcnow
 
@@ -31,11 +30,13 @@ ImportedResource = tuple[str, str, str, str, datetime | None]
 def export_extras(session: Session, *, event: Event, topic_keys: dict[int, str]) -> dict[str, Any]:
     """Notes (with their history) and resources of the topics in ``topic_keys`` (db id -> file id)."""
     notes = []
-    for note in session.scalars(select(SessionNote).where(SessionNote.event_id == event.id).order_by(SessionNote.id)):
+    for note in session.scalars(
+        select(SessionNote).where(SessionNote.event_id == event.id).order_by(col(SessionNote.id))
+    ):
         if note.topic_id not in topic_keys:
             continue
         revisions = session.scalars(
-            select(NoteRevision).where(NoteRevision.note_id == note.id).order_by(NoteRevision.number)
+            select(NoteRevision).where(NoteRevision.note_id == note.id).order_by(col(NoteRevision.number))
         )
         notes.append(
             {
@@ -188,9 +189,9 @@ def restore_extras(session: Session, *, event: Event, extras: ParsedExtras, topi
     now = utcnow()
     for item in extras.notes:
         note = SessionNote(
-            event_id=event.id,
+            event_id=saved_id(event),
             topic_id=topic_pk[item.topic],
-            text=item.text,  # type: ignore[arg-type]
+            text=item.text,
             revision=len(item.revisions),
             updated_at=item.revisions[-1][2] or now,
         )
@@ -198,21 +199,15 @@ def restore_extras(session: Session, *, event: Event, extras: ParsedExtras, topi
         session.flush()
         for number, (text, author, at) in enumerate(item.revisions, start=1):
             session.add(
-                NoteRevision(
-                    note_id=note.id,
-                    number=number,
-                    text=text,
-                    author_name=author,  # type: ignore[arg-type]
-                    created_at=at or now,
-                )
+                NoteRevision(note_id=saved_id(note), number=number, text=text, author_name=author, created_at=at or now)
             )
     for topic, url, line, added_by, at in extras.resources:
         session.add(
             Resource(
-                event_id=event.id,
+                event_id=saved_id(event),
                 topic_id=topic_pk[topic],
                 url=url,
-                line=line,  # type: ignore[arg-type]
+                line=line,
                 added_by_name=added_by,
                 created_at=at or now,
             )

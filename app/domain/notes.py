@@ -15,15 +15,15 @@ from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
-from sqlalchemy import func, select, update
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.domain import phases, rows
 from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from app.models import Attendee, Event, NoteRevision, Resource, SessionNote, Topic
+from app.models import Attendee, Event, NoteRevision, Resource, SessionNote, Topic, saved_id
 from app.models.aftersession import AUTHOR_NAME_MAX, NOTE_MAX, RESOURCE_LINE_MAX, RESOURCE_URL_MAX
 from app.models.util import utcnow
 
@@ -155,7 +155,7 @@ def notes_view(session: Session, *, event: Event, topic: Topic, with_history: bo
         session.scalars(
             select(NoteRevision)
             .where(NoteRevision.note_id == note.id)
-            .order_by(NoteRevision.number.desc())  # type: ignore[attr-defined]
+            .order_by(col(NoteRevision.number).desc())
             .limit(None if with_history else 1)
         )
     )
@@ -197,19 +197,19 @@ def save_note(
         return note  # nothing changed: no new revision
     now = utcnow()
     # Compare-and-set: of two people saving over the same version, only the first wins.
-    changed = session.execute(
+    changed = session.exec(
         update(SessionNote)
-        .where(SessionNote.id == note.id, SessionNote.revision == base_revision)  # type: ignore[arg-type]
+        .where(col(SessionNote.id) == note.id, col(SessionNote.revision) == base_revision)
         .values(text=text, revision=base_revision + 1, updated_at=now)
-    ).rowcount  # type: ignore[attr-defined]
+    ).rowcount
     if changed != 1:
         session.rollback()
         raise Conflict(_SAVED_MEANWHILE, field="text")
     session.add(
         NoteRevision(
-            note_id=note.id,
+            note_id=saved_id(note),
             number=base_revision + 1,
-            text=text,  # type: ignore[arg-type]
+            text=text,
             author_id=author.id,
             author_name=display_name(author),
             created_at=now,
@@ -217,8 +217,8 @@ def save_note(
     )
     record_change(
         session,
-        event_id=event.id,
-        kind=Change.note,  # type: ignore[arg-type]
+        event_id=saved_id(event),
+        kind=Change.note,
         payload={"topic_id": topic.id, "revision": base_revision + 1},
     )
     session.commit()
@@ -234,7 +234,7 @@ def _first_note(session: Session, *, event: Event, topic: Topic, base_revision: 
             "check the current notes and save again.",
             field="text",
         )
-    note = SessionNote(event_id=event.id, topic_id=topic.id)  # type: ignore[arg-type]
+    note = SessionNote(event_id=saved_id(event), topic_id=saved_id(topic))
     session.add(note)
     try:
         session.flush()
@@ -252,7 +252,7 @@ def restore_revision(
     revision = None
     if note is not None:
         revision = session.scalars(
-            select(NoteRevision).where(NoteRevision.note_id == note.id, NoteRevision.number == number)
+            select(NoteRevision).where(col(NoteRevision.note_id) == note.id, col(NoteRevision.number) == number)
         ).first()
     if revision is None:
         raise NotFound(f"Version {number} of these notes does not exist.", field="revision")
@@ -297,8 +297,8 @@ def list_resources(session: Session, *, event: Event, topic_ids: list[int] | Non
     """The event's resources (of some topics only, when given), oldest first."""
     query = select(Resource).where(Resource.event_id == event.id)
     if topic_ids is not None:
-        query = query.where(Resource.topic_id.in_(topic_ids))  # type: ignore[attr-defined]
-    return list(session.scalars(query.order_by(Resource.id)))
+        query = query.where(col(Resource.topic_id).in_(topic_ids))
+    return list(session.scalars(query.order_by(col(Resource.id))))
 
 
 def resource_views(
@@ -308,8 +308,8 @@ def resource_views(
         ResourceView(
             r, can_remove=organizer or (viewer is not None and r.added_by_id == viewer.id and can_write(event))
         )
-        for r in list_resources(session, event=event, topic_ids=[topic.id])
-    ]  # type: ignore[list-item]
+        for r in list_resources(session, event=event, topic_ids=[saved_id(topic)])
+    ]
 
 
 def add_resource(session: Session, *, event: Event, topic: Topic, by: Attendee, url: str, line: str = "") -> Resource:
@@ -317,10 +317,10 @@ def add_resource(session: Session, *, event: Event, topic: Topic, by: Attendee, 
     require_writable(event)
     _require_own_topic(event, topic)
     resource = Resource(
-        event_id=event.id,
-        topic_id=topic.id,
+        event_id=saved_id(event),
+        topic_id=saved_id(topic),
         url=clean_url(url),
-        line=clean_line(line),  # type: ignore[arg-type]
+        line=clean_line(line),
         added_by_id=by.id,
         added_by_name=display_name(by),
     )
@@ -330,10 +330,7 @@ def add_resource(session: Session, *, event: Event, topic: Topic, by: Attendee, 
     session.add(resource)
     session.flush()
     record_change(
-        session,
-        event_id=event.id,
-        kind=Change.note,  # type: ignore[arg-type]
-        payload={"topic_id": topic.id, "resource_id": resource.id},
+        session, event_id=saved_id(event), kind=Change.note, payload={"topic_id": topic.id, "resource_id": resource.id}
     )
     session.commit()
     return resource
@@ -351,8 +348,8 @@ def remove_resource(
     session.delete(resource)
     record_change(
         session,
-        event_id=event.id,
-        kind=Change.note,  # type: ignore[arg-type]
+        event_id=saved_id(event),
+        kind=Change.note,
         payload={"topic_id": resource.topic_id, "resource_id": resource.id},
     )
     session.commit()

@@ -17,7 +17,18 @@ from app.domain.changes import Change
 from app.domain.drafting import current_draft, placements_of, schedule_view
 from app.domain.errors import Conflict
 from app.domain.timetable import current_and_next, published_run
-from app.models import Event, Organizer, Phase, Placement, Room, ScheduleRun, SessionStatus, Topic, TopicStatus
+from app.models import (
+    Event,
+    Organizer,
+    Phase,
+    Placement,
+    Room,
+    ScheduleRun,
+    SessionStatus,
+    Topic,
+    TopicStatus,
+    saved_id,
+)
 from app.models.util import utcnow
 
 
@@ -59,8 +70,8 @@ def publish(
     session.add(event)
     record_change(
         session,
-        event_id=event.id,
-        kind=Change.schedule_published,  # type: ignore[arg-type]
+        event_id=saved_id(event),
+        kind=Change.schedule_published,
         payload={"schedule_run_id": draft.id, "version": draft.version},
     )
     audit.record(
@@ -88,7 +99,7 @@ def _carry_the_day(session: Session, *, event: Event, old: ScheduleRun, new: Sch
     rows = placements_of(session, new)
     by_topic = {p.topic_id: p for p in rows}
     by_cell = {(p.room_id, p.slot_id): p for p in rows}
-    rooms = {r.id: r for r in events.list_rooms(session, event)}
+    rooms = {saved_id(r): r for r in events.list_rooms(session, event)}
     running, _next = current_and_next(event, events.list_slots(session, event), now)
     kept: list[tuple[Placement, Placement]] = []
     added: list[Placement] = []
@@ -111,9 +122,9 @@ def _carry_the_day(session: Session, *, event: Event, old: ScheduleRun, new: Sch
     for before in added:
         session.add(
             Placement(
-                schedule_run_id=new.id,
+                schedule_run_id=saved_id(new),
                 topic_id=before.topic_id,
-                room_id=before.room_id,  # type: ignore[arg-type]
+                room_id=before.room_id,
                 slot_id=before.slot_id,
                 is_popup=True,
                 status=before.status,
@@ -189,8 +200,8 @@ def undo_publish(session: Session, *, event: Event, actor: Organizer, version: i
     session.add(event)
     record_change(
         session,
-        event_id=event.id,
-        kind=Change.schedule_published,  # type: ignore[arg-type]
+        event_id=saved_id(event),
+        kind=Change.schedule_published,
         payload={
             "schedule_run_id": now_live.id if now_live else None,
             "version": now_live.version if now_live else None,
