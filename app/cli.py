@@ -6,8 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from app.settings import Settings
+
+if TYPE_CHECKING:  # sqlalchemy is imported where it is used: keeps `twofeet --help` fast
+    from sqlalchemy import Engine
 
 DESCRIPTION = """Two Feet: run an Edcamp-style unconference from a laptop.
 
@@ -29,7 +33,7 @@ def _settings(db: str | None) -> Settings:
     return settings
 
 
-def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+def _engine(settings: Settings) -> Engine:
     from app.db import make_engine, upgrade_database  # noqa: PLC0415 - keeps `twofeet --help` fast
 
     engine = make_engine(settings.DATABASE_URL, sqlite_synchronous=settings.SQLITE_SYNCHRONOUS)
@@ -52,7 +56,16 @@ def _links(settings: Settings, code: str, secret: str | None) -> str:
 # - no permessage-deflate: pushed frames are small deltas (a few hundred bytes), and every socket
 #   has its own compression context, so the same frame was compressed once per phone: at 2,000
 #   phones that was more CPU than sending it.
-UVICORN_OPTIONS: dict[str, object] = {
+class UvicornOptions(TypedDict):
+    """The keyword arguments of ``uvicorn.run`` that ``UVICORN_OPTIONS`` sets, typed as uvicorn wants them."""
+
+    ws: str
+    ws_max_size: int
+    ws_per_message_deflate: bool
+    proxy_headers: bool
+
+
+UVICORN_OPTIONS: UvicornOptions = {
     "ws": "app.realtime.wsserver:BoardWebSocketProtocol",
     "ws_max_size": 65536,
     "ws_per_message_deflate": False,
@@ -80,7 +93,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     if workers == 1:
         from app.main import create_app  # noqa: PLC0415 - the app is built only when serving
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", **UVICORN_OPTIONS)  # type: ignore[arg-type]
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", **UVICORN_OPTIONS)
         return
     # Several processes: each builds the app from TWOFEET_* variables; migrations ran once, here.
     _engine(settings).dispose()
@@ -93,7 +106,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     )
     uvicorn.run(
         "app.main:create_app", factory=True, workers=workers, host=host, port=port, log_level="info", **UVICORN_OPTIONS
-    )  # type: ignore[arg-type]
+    )
 
 
 def _workers_refusal(settings: Settings, workers: int) -> str | None:

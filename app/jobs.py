@@ -25,6 +25,7 @@ from sqlmodel import Session
 
 from app.domain import building, drafting
 from app.domain.errors import InvalidInput, TooBusy
+from app.models import saved_id
 from app.scheduler import Config, Instance, Progress, Solution, Status, suggested_time_limit
 from app.scheduler.bound import BoundProgress, prove_in_worker
 from app.scheduler.remote import solve_in_worker
@@ -252,7 +253,7 @@ class BuildJobs:
                 job.attendance, job.upper_bound = solution.stats.attendance, solution.stats.upper_bound
                 job.bound = solution.stats.proven_bound
                 if solution.status is not Status.OPTIMAL:
-                    self._prove_in_background(job, plan.instance, run.id)  # type: ignore[arg-type]
+                    self._prove_in_background(job, plan.instance, saved_id(run))
         except Exception as error:  # the console must hear about any failure, not a silent stop
             log.exception("schedule build for event %s failed", job.event_id)
             job.error = f"The build failed: {error.__class__.__name__}. The previous draft is unchanged."

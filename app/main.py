@@ -159,6 +159,7 @@ def _html_error(request: Request, status: int, title: str, message: str) -> Resp
 def _register_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
+        response: Response
         if _wants_json(request):
             errors = [{"field": e.field, "message": e.message} for e in exc.field_errors]
             response = problem(exc.status_code, exc.title, exc.message, code=exc.code, field=exc.field, errors=errors)
@@ -202,6 +203,7 @@ def _register_error_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else title
         if exc.status_code == 404:
             detail = "There is nothing at this address. Check the link, or type the event's code on the home page."
+        response: Response
         if _wants_json(request):
             response = problem(exc.status_code, title, detail, code=title.lower().replace(" ", "_"))
         else:

@@ -19,7 +19,10 @@ import logging
 import random
 import uuid
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # the client is imported where it is used, so only Redis deployments load it
+    import redis.asyncio as aioredis
 
 log = logging.getLogger("twofeet.realtime")
 
@@ -68,7 +71,7 @@ class RedisBroadcast:
         self.origin = uuid.uuid4().hex  # our own signals come back from Redis; skip them
         self.healthy = False
         self.reconnects = 0
-        self._publisher = None  # type: ignore[var-annotated]
+        self._publisher: aioredis.Redis | None = None
         self._task: asyncio.Task[None] | None = None
         self._connected = asyncio.Event()
 
@@ -128,7 +131,9 @@ class RedisBroadcast:
 
     def _handle(self, data: object, on_signal: OnSignal) -> None:
         try:
-            body = json.loads(data)  # type: ignore[arg-type]
+            if not isinstance(data, str | bytes | bytearray):
+                raise TypeError(f"{type(data).__name__} is not JSON text")  # as json.loads would
+            body = json.loads(data)
             if body.get("o") == self.origin:
                 return
             on_signal(int(body["e"]), int(body["s"]))

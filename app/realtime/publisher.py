@@ -54,9 +54,8 @@ def _after_commit(session: Session) -> None:
     sequences = request_sequences.get()
     if sequences is not None:
         sequences.extend(latest.values())
-    bind = session.get_bind()
-    engine = bind.engine if hasattr(bind, "engine") else bind
-    hub = _hubs.get(engine)  # type: ignore[arg-type]
+    # The session's Engine, or the Connection's it runs on (an Engine's ``engine`` is itself).
+    hub = _hubs.get(session.get_bind().engine)
     if hub is None:
         return
     for event_id, sequence in latest.items():

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.frames import Frame, Opcode
+from websockets.http11 import Request
 from websockets.protocol import State
 
 #: The scope extension's name: ``scope["extensions"][PREPARED]["write"](frame) -> bool``.
@@ -33,7 +34,7 @@ def prepare_text(text: str) -> bytes:
 class BoardWebSocketProtocol(WebSocketsSansIOProtocol):
     """uvicorn's sans-I/O websocket protocol with the prepared-frame extension in each scope."""
 
-    def handle_connect(self, event):  # type: ignore[no-untyped-def]  # uvicorn's signature
+    def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)
         scope = getattr(self, "scope", None)
         # Offered only to an accepted socket without extensions (compression would change framing);

@@ -10,6 +10,7 @@ from starlette.datastructures import URL
 from app.deps import CurrentAttendee, EventDep, OrganizerDep, SessionDep, SignerDep
 from app.domain import attendees, calendar, exports, guide, timetable
 from app.domain.errors import NotAuthenticated
+from app.models import saved_id
 from app.routes.attendee import join_url
 from app.routes.qr import qr_svg
 from app.templating import public_url, render
@@ -108,7 +109,7 @@ def my_day_ics(
     """An attendee's day as an iCalendar feed: by this device's cookie, or the private ``key`` of a subscription."""
     key = request.query_params.get("key")
     if key is not None:
-        attendee_id = signer.read_calendar(key, event_id=event.id)  # type: ignore[arg-type]
+        attendee_id = signer.read_calendar(key, event_id=saved_id(event))
         attendee = (
             attendees.get_attendee(session, event=event, attendee_id=attendee_id) if attendee_id is not None else None
         )
@@ -129,7 +130,7 @@ def calendar_links(request: Request, event: EventDep, attendee: CurrentAttendee,
     """Links to add the event's schedule, or one's own day, to a calendar app."""
     my_link = None
     if attendee is not None:
-        key = signer.calendar_token(event_id=event.id, attendee_id=attendee.id)  # type: ignore[arg-type]
+        key = signer.calendar_token(event_id=saved_id(event), attendee_id=saved_id(attendee))
         my_link = str(URL(public_url(request, "my_day_ics", code=event.code)).include_query_params(key=key))
     schedule_link = public_url(request, "schedule_ics", code=event.code)
     return render(

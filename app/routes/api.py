@@ -29,13 +29,13 @@ from app.deps import (
 )
 from app.domain import attendees, claims, eventfile, events, eventspec, marking, organizers, topics
 from app.domain.topics import TopicView
-from app.models import Attendee, Event, Topic
+from app.models import Attendee, Event, Topic, saved_id
 from app.routes import schemas
 from app.security import Signer
 from app.templating import public_url
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
-PROBLEM = {"content": {"application/problem+json": {}}}
+PROBLEM: dict[str, dict[str, dict[str, str]]] = {"content": {"application/problem+json": {}}}
 # Every refusal an API route can give, so clients (and schemathesis) know them from the schema.
 RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "The body could not be read (malformed JSON)", **PROBLEM},
@@ -67,11 +67,11 @@ def _links(request: Request, event: Event, secret: str | None = None) -> schemas
 def _topic_out(view: TopicView, viewer_id: int | None) -> schemas.TopicOut:
     t = view.topic
     return schemas.TopicOut(
-        id=t.id,
+        id=saved_id(t),
         title=t.title,
         description=t.description,
         tags=t.tags,
-        count=view.count,  # type: ignore[arg-type]
+        count=view.count,
         marked=view.marked,
         facilitators=view.facilitators,
         needs_facilitator=view.needs_facilitator,
@@ -105,9 +105,7 @@ def api_event_create(
     )
     event = created.event
     token = signer.organizer_token(
-        event_id=event.id,
-        organizer_id=created.organizer.id,  # type: ignore[arg-type]
-        version=created.organizer.token_version,
+        event_id=saved_id(event), organizer_id=saved_id(created.organizer), version=created.organizer.token_version
     )
     return schemas.EventCreated(code=event.code, organizer_token=token, links=_links(request, event, created.secret))
 
@@ -122,10 +120,10 @@ def api_event_get(request: Request, session: SessionDep, event: EventDep) -> Any
         timezone=event.timezone,
         phase=event.phase.value,
         rooms=[
-            schemas.RoomOut(id=r.id, name=r.name, capacity=r.capacity, features=r.features)  # type: ignore[arg-type]
+            schemas.RoomOut(id=saved_id(r), name=r.name, capacity=r.capacity, features=r.features)
             for r in events.list_rooms(session, event)
         ],
-        slots=[schemas.SlotOut(id=s.id, start=s.start, end=s.end) for s in events.list_slots(session, event)],  # type: ignore[arg-type]
+        slots=[schemas.SlotOut(id=saved_id(s), start=s.start, end=s.end) for s in events.list_slots(session, event)],
         settings=schemas.EventSettings(
             vote_budget=event.vote_budget,
             hide_counts=event.hide_counts,
@@ -177,9 +175,7 @@ def api_organizer_login(
             session, event=event, password=body.password or "", passwords=passwords, source=client_address(request)
         )
     token = signer.organizer_token(
-        event_id=event.id,
-        organizer_id=organizer.id,  # type: ignore[arg-type]
-        version=organizer.token_version,
+        event_id=saved_id(event), organizer_id=saved_id(organizer), version=organizer.token_version
     )
     return schemas.OrganizerLoggedIn(organizer_token=token)
 
@@ -190,9 +186,10 @@ def api_join(
 ) -> Any:
     """Join the event; the token identifies this attendee from now on (Authorization: Bearer)."""
     attendee = attendees.join_event(session, event=event, name=body.name, limit=settings.MAX_ATTENDEES_PER_EVENT)
+    attendee_id = saved_id(attendee)
     return schemas.Joined(
-        attendee_id=attendee.id, token=signer.attendee_token(event_id=event.id, attendee_id=attendee.id)
-    )  # type: ignore[arg-type]
+        attendee_id=attendee_id, token=signer.attendee_token(event_id=saved_id(event), attendee_id=attendee_id)
+    )
 
 
 @router.get("/events/{code}/topics", response_model=schemas.TopicsOut, responses=RESPONSES)
@@ -276,10 +273,10 @@ def _mark_out(
     """The answer to a mark or unmark: two small counts, not a whole topic card (this is the hot path)."""
     count = topics.topic_count(session, topic=topic) if topics.counts_visible(event) else None
     return schemas.MarkOut(
-        topic_id=topic.id,
+        topic_id=saved_id(topic),
         marked=marked,
         changed=changed,
-        count=count,  # type: ignore[arg-type]
+        count=count,
         marks_left=topics.marks_left(session, event=event, attendee=attendee),
     )
 

@@ -11,6 +11,7 @@ from app.deps import CurrentOrganizer, EventDep, OrganizerDep, SessionDep
 from app.domain import drafting, midday, publishing
 from app.domain.errors import InvalidInput, NotFound
 from app.jobs import BuildJob, BuildJobs
+from app.models import saved_id
 from app.routes.api import RESPONSES
 from app.routes.schemas import Body, UserText
 
@@ -99,9 +100,9 @@ def api_schedule_build(
         raise InvalidInput("keep_before: keeping earlier slots needs a published schedule.", field="keep_before")
     jobs: BuildJobs = request.app.state.builds
     job = jobs.start(
-        event_id=event.id,
+        event_id=saved_id(event),
         organizer_id=organizer.id,
-        keep_before_slot=body.keep_before,  # type: ignore[arg-type]
+        keep_before_slot=body.keep_before,
         time_limit=float(body.time_limit) if body.time_limit else None,
     )
     return _build_out(job)
@@ -130,9 +131,9 @@ def api_schedule(session: SessionDep, event: EventDep, organizer: CurrentOrganiz
         stats=view.stats,
         sessions=[
             SessionOut(
-                placement_id=c.placement.id,
-                topic_id=c.topic.id,
-                title=c.topic.title,  # type: ignore[arg-type]
+                placement_id=saved_id(c.placement),
+                topic_id=saved_id(c.topic),
+                title=c.topic.title,
                 room_id=c.placement.room_id,
                 slot_id=c.placement.slot_id,
                 facilitators=c.facilitators,

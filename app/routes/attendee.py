@@ -26,7 +26,7 @@ from app.deps import (
 )
 from app.domain import attendees, claims, events, marking, moderation, myday, phases, timetable, topics
 from app.domain.errors import DomainError
-from app.models import Attendee, Event, Topic
+from app.models import Attendee, Event, Topic, saved_id
 from app.routes import forms
 from app.routes.cookies import set_attendee_cookie
 from app.security import Signer
@@ -354,7 +354,7 @@ def session_page(
             "csrf": csrf,
             "can": can,
             "grid": grid,
-            "runs": timetable.sessions_of(grid, topic.id),
+            "runs": timetable.sessions_of(grid, saved_id(topic)),
             "marks_left": topics.marks_left(session, event=event, attendee=attendee) if attendee else None,
         },
     )

@@ -13,7 +13,7 @@ from app.deps import CsrfChecked, CsrfToken, EventDep, FormDep, OrganizerDep, Se
 from app.domain import attendees, building, drafting, midday, moves, publishing
 from app.domain.errors import DomainError, InvalidInput, TooBusy
 from app.jobs import BuildJobs
-from app.models import Event, Organizer
+from app.models import Event, Organizer, saved_id
 from app.routes import forms
 from app.routes.organizing import run_form
 from app.templating import hx_redirect, hx_refresh, is_htmx, render
@@ -23,7 +23,8 @@ F = TypeVar("F", bound=forms.FormModel)
 
 
 def builds(request: Request) -> BuildJobs:
-    return request.app.state.builds  # type: ignore[no-any-return]
+    jobs: BuildJobs = request.app.state.builds  # main.py's lifespan puts them there
+    return jobs
 
 
 def _page(
@@ -39,7 +40,7 @@ def _page(
     preview: moves.Consequences | None = None,
 ) -> Response:
     view = drafting.schedule_view(session, event=event)
-    job = builds(request).get(event.id)  # type: ignore[arg-type]
+    job = builds(request).get(saved_id(event))
     # A finished build was announced once, by the redirect its last poll made (``done``); kept
     # on the page it would still say "Built draft version 1" after later moves and publishing.
     # While its bound is still being proven, the page shows that (and polls for it), not the notice.
@@ -110,9 +111,9 @@ def schedule_build(
         newest = drafting.versions(session, event=event)
         after = newest[0].version if newest else 0
         builds(request).start(
-            event_id=event.id,
+            event_id=saved_id(event),
             organizer_id=organizer.id,
-            keep_before_slot=keep_before,  # type: ignore[arg-type]
+            keep_before_slot=keep_before,
             time_limit=float(limit) if limit else None,
         )
     except DomainError as error:
@@ -130,7 +131,7 @@ def _progress(
 ) -> Response:
     """The bar for this worker's build. Behind a load balancer the poll may reach another worker,
     which knows no job: it keeps polling until a version newer than ``after`` lands in the database."""
-    job = builds(request).get(event.id)  # type: ignore[arg-type]
+    job = builds(request).get(saved_id(event))
     landed = False
     if job is None and after is not None:
         newest = drafting.versions(session, event=event)
@@ -170,7 +171,7 @@ def schedule_stop(
     request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken
 ) -> Response:
     """Stop the build early and keep the best schedule found so far."""
-    builds(request).stop(event.id)  # type: ignore[arg-type]
+    builds(request).stop(saved_id(event))
     if is_htmx(request):
         return _progress(request, session, event, csrf)
     return _back(request, event, "Stopping: the best schedule found so far becomes the draft.")

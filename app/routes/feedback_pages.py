@@ -18,7 +18,7 @@ from app.deps import (
 )
 from app.domain import feedback, guide, topics
 from app.domain.errors import DomainError
-from app.models import Attendee, Event, Topic
+from app.models import Attendee, Event, EventFeedback, SessionFeedback, Topic
 from app.routes import forms
 from app.templating import render
 
@@ -38,6 +38,7 @@ def _feedback_page(
     saved: bool = False,
     status_code: int = 200,
 ) -> Response:
+    answer: EventFeedback | SessionFeedback | None
     if topic is None:
         answer = feedback.get_event_feedback(session, attendee=attendee)
         place = None

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from app.db import Engine
 from app.deps import CsrfChecked, CsrfToken, CurrentAttendee, CurrentOrganizer, EventDep, FormDep, RowId, SessionDep
 from app.domain import events, timetable
 from app.domain.errors import DomainError
@@ -162,8 +163,8 @@ def origin_allowed(origin: str | None, host: str | None, settings: Settings) -> 
     return parts.netloc.lower() in allowed
 
 
-def _event_id(engine: object, code: str) -> int | None:
-    with Session(engine) as session:  # type: ignore[arg-type]
+def _event_id(engine: Engine, code: str) -> int | None:
+    with Session(engine) as session:
         event = events.get_event(session, code)
         return event.id if event is not None else None
 

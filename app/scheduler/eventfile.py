@@ -149,17 +149,14 @@ def _pin(value: object, key: str, ident: str) -> Pin | None:
     if value is None:
         return None
     r = _Reader(value, key, ident)
-    room = r._get("room", None, False)
-    slot = r._get("slot", None, False)
-    for name, part in (("room", room), ("slot", slot)):
-        if part is not None and (not isinstance(part, str) or not part):
-            raise r.fail(
-                name,
-                f"expected a room id or null for {ident!r}, got {_describe(part)}"
-                if name == "room"
-                else f"expected a slot id or null for {ident!r}, got {_describe(part)}",
-            )
-    return Pin(room=room, slot=slot)  # type: ignore[arg-type]  # checked just above
+
+    def part(name: str) -> str | None:
+        found = r._get(name, None, False)
+        if found is None or (isinstance(found, str) and found):
+            return found
+        raise r.fail(name, f"expected a {name} id or null for {ident!r}, got {_describe(found)}")
+
+    return Pin(room=part("room"), slot=part("slot"))
 
 
 def _topic(value: object, key: str) -> Topic:

@@ -47,12 +47,6 @@ __all__ = ["Stages"]
 _FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
-class _Skipped:
-    """A CP-SAT stage the clock left no time for: no work done, nothing found."""
-
-    deterministic_time = 0.0
-
-
 @dataclass
 class Stages:
     """The stages over ``sm``, and what they have found and proven so far.
@@ -93,12 +87,16 @@ class Stages:
 
     def _run_stage(
         self, objective: cp_model.LinearExprT, maximize: bool, dtime: float, deadline: float, progress: bool = False
-    ) -> tuple[cp_model.CpSolver | _Skipped, cp_model.CpSolverStatus]:
-        """One CP-SAT run on ``objective`` within ``dtime`` (by work) or ``deadline`` (by the clock)."""
+    ) -> tuple[cp_model.CpSolver | None, cp_model.CpSolverStatus]:
+        """One CP-SAT run on ``objective`` within ``dtime`` (by work) or ``deadline`` (by the clock).
+
+        The solver comes back, to read its schedule from, only when it found one (OPTIMAL or FEASIBLE);
+        a run the clock left no time for, or one that found nothing, gives None.
+        """
         clock, setup, model = self.budget.clock, self.budget.setup, self.sm.model
         have_one = self.greedy_ok or self.best is not None
         if clock and have_one and deadline - time.perf_counter() < 2 * setup + 0.02:
-            return _Skipped(), cp_model.UNKNOWN  # no time for CP-SAT to do more than set itself up
+            return None, cp_model.UNKNOWN  # no time for CP-SAT to do more than set itself up
         if clock and not have_one:
             # Without any schedule yet (pins the greedy start could not keep), an answer a moment
             # late beats none: CP-SAT gets at least a short run.
@@ -111,7 +109,7 @@ class Stages:
         callback = SolutionProgress(self.run) if progress else None
         status = solver.solve(model, callback)
         self.budget.remaining_dtime -= solver.deterministic_time
-        return solver, status
+        return (solver if status in _FOUND else None), status
 
     def _take(self, solver: cp_model.CpSolver, status: cp_model.CpSolverStatus) -> None:
         """Make a stage's answer the best so far and the next stage's hint."""
@@ -155,7 +153,7 @@ class Stages:
             sm.attendance, True, budget.total_dtime * shares.QUICK_SHARE, quick_end, progress=True
         )
         quick_bound = None
-        if status in _FOUND:
+        if solver is not None:
             quick_bound = int(solver.best_objective_bound + 1e-6)
             found = solver_cells(solver, sm)
             if attendance_of(sm, found) >= attendance_of(sm, cells):
@@ -218,7 +216,7 @@ class Stages:
         solver, status = self._run_stage(
             stay, True, self.budget.total_dtime * shares.MOVES_SHARE, self.budget.until(shares.MOVES_SHARE)
         )
-        if status in _FOUND:
+        if solver is not None:
             self.stay_fixed = int(round(solver.objective_value))
             sm.model.add(stay >= self.stay_fixed)
             self._take(solver, status)
@@ -240,7 +238,7 @@ class Stages:
         solver, status = self._run_stage(
             sm.attendance, True, max(0.02, self.budget.remaining_dtime * share), self.budget.until(share), progress=True
         )
-        if status in _FOUND:
+        if solver is not None:
             self.proven &= status == cp_model.OPTIMAL
             attendance = int(round(solver.objective_value))
             self.proven_bound = min(int(solver.best_objective_bound + 1e-6), run.upper_bound)
@@ -285,7 +283,7 @@ class Stages:
             solver, status = self._run_stage(
                 sessions, True, max(0.02, self.budget.remaining_dtime * share), self.budget.until(share)
             )
-            if status in _FOUND and int(round(solver.objective_value)) >= filled:
+            if solver is not None and int(round(solver.objective_value)) >= filled:
                 self._take(solver, status)
                 filled = int(round(solver.objective_value))
             else:
@@ -298,7 +296,7 @@ class Stages:
         if self.best is None or self.run.stopped() or not (budget.clock or budget.remaining_dtime > 0.01):
             return
         solver, status = self._run_stage(self.sm.secondary, False, budget.remaining_dtime, budget.until(1.0))
-        if status in _FOUND:
+        if solver is not None:
             self.best = solver_values(solver, self.sm)
         self.settled = self.proven and status == cp_model.OPTIMAL
 

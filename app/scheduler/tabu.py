@@ -40,7 +40,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -48,6 +48,8 @@ from app.scheduler.instance import Instance
 from app.scheduler.model import SchedulingModel
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
     from app.scheduler.search import SearchSpace
 
 __all__ = ["tabu"]
@@ -287,7 +289,8 @@ class _Board:
         barred = (barred | barred.T) & (value + delta <= best_value)
         delta = np.where(ok & ~barred, delta, -np.inf)
         free = (self.rooms[:, None] - self.used) > 0
-        room_for = (self.allowed[:, :, : self.n_slots] & free[None]).any(axis=1)
+        # any() over one axis of a 3-D array is a 2-D array (NumPy's stubs say "a bool or an array").
+        room_for = cast("NDArray[np.bool_]", (self.allowed[:, :, : self.n_slots] & free[None]).any(axis=1))
         room_for[topics[slot != out], slot[slot != out]] = False
         shift = gain[:, : self.n_slots] - lose[:, None]
         shift_barred = (tabu_until[:, : self.n_slots] > step) & (value + shift <= best_value)
