@@ -209,7 +209,7 @@ class _Selection:
 
 def _solve_interruptible(
     solver: cp_model.CpSolver, model: cp_model.CpModel, should_stop: Callable[[], bool] | None
-) -> int:
+) -> cp_model.CpSolverStatus:
     if should_stop is None:
         return solver.solve(model)
     done = threading.Event()
