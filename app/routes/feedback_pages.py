@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from app.deps import (
     AttendeeDep,
@@ -93,26 +95,7 @@ def session_feedback_save(
 ) -> Response:
     """Save (or change) the attendee's feedback on a session."""
     topic = topics.require_topic(session, event=event, topic_id=topic_id)
-    try:
-        feedback.give_session_feedback(
-            session, event=event, topic=topic, attendee=attendee, **forms.FeedbackForm.parse(form).model_dump()
-        )
-    except DomainError as error:
-        return _feedback_page(
-            request,
-            session,
-            event,
-            attendee,
-            csrf,
-            topic,
-            error=error,
-            form=forms.kept(form),
-            status_code=error.status_code,
-        )
-    return RedirectResponse(
-        request.url_for("session_feedback", code=event.code, topic_id=topic_id).include_query_params(saved=1),
-        status_code=303,
-    )
+    return _save_feedback(request, session, event, attendee, csrf, form, topic)
 
 
 @router.get("/feedback", name="event_feedback")
@@ -128,25 +111,28 @@ def event_feedback_save(
     request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep, csrf: CsrfToken, form: FormDep
 ) -> Response:
     """Save (or change) the attendee's feedback on the day."""
+    return _save_feedback(request, session, event, attendee, csrf, form, None)
+
+
+def _save_feedback(
+    request: Request, session: Session, event: Event, attendee: Attendee, csrf: str, form: FormData, topic: Topic | None
+) -> Response:
+    """Save the attendee's feedback on ``topic`` (None: on the day), then show its form again saying
+    so; a refusal comes back on the form with what was typed kept."""
     try:
-        feedback.give_event_feedback(
-            session, event=event, attendee=attendee, **forms.FeedbackForm.parse(form).model_dump()
-        )
+        typed = forms.FeedbackForm.parse(form).model_dump()
+        if topic is None:
+            feedback.give_event_feedback(session, event=event, attendee=attendee, **typed)
+            back = request.url_for("event_feedback", code=event.code)
+        else:
+            feedback.give_session_feedback(session, event=event, topic=topic, attendee=attendee, **typed)
+            back = request.url_for("session_feedback", code=event.code, topic_id=topic.id)
     except DomainError as error:
+        kept = forms.kept(form)
         return _feedback_page(
-            request,
-            session,
-            event,
-            attendee,
-            csrf,
-            None,
-            error=error,
-            form=forms.kept(form),
-            status_code=error.status_code,
+            request, session, event, attendee, csrf, topic, error=error, form=kept, status_code=error.status_code
         )
-    return RedirectResponse(
-        request.url_for("event_feedback", code=event.code).include_query_params(saved=1), status_code=303
-    )
+    return RedirectResponse(back.include_query_params(saved=1), status_code=303)
 
 
 @router.get("/organize/feedback", name="feedback_results")
