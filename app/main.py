@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         heartbeat_s=settings.LIVE_HEARTBEAT_S,
         send_timeout_s=settings.LIVE_SEND_TIMEOUT_S,
         sweep_s=settings.LIVE_SWEEP_S,
+        quiet_gc=settings.LIVE_QUIET_GC,
     )
     app = FastAPI(
         title="Two Feet",

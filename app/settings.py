@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     LIVE_SEND_TIMEOUT_S: float = 10.0
     # How often each process compares the events it serves with the database (heals lost signals).
     LIVE_SWEEP_S: float = 5.0
+    # Full garbage-collection passes only when the board is quiet, never while it is busy (then
+    # long-lived objects are frozen out of the collector instead): with thousands of sockets a
+    # full pass takes hundreds of milliseconds (app/realtime/quietgc.py, BENCHMARKS.md).
+    LIVE_QUIET_GC: bool = True
     # Extra origins (comma-separated, e.g. https://board.example.org) allowed to open websockets;
     # the app's own host and BASE_URL always are.
     ALLOWED_ORIGINS: str = ""

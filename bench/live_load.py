@@ -481,6 +481,12 @@ def analyse(
     }
 
 
+def gc_pauses(stats: dict[str, Any], began: float, ended: float) -> tuple[int, float]:
+    """How many of the server's logged GC pauses fell between ``began`` and ``ended``, and the longest (ms)."""
+    pauses = [ms for at, ms, _gen in (stats.get("gc") or {}).get("pauses", []) if began <= at <= ended]
+    return len(pauses), max(pauses, default=0.0)
+
+
 def main_bench(args: argparse.Namespace) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="twofeet-bench-"))
     schema = None
@@ -490,6 +496,7 @@ def main_bench(args: argparse.Namespace) -> int:
         "TWOFEET_LIVE_WINDOW_MS": str(args.window_ms),
         "TWOFEET_SQLITE_SYNCHRONOUS": args.synchronous,
         "TWOFEET_MAX_ATTENDEES_PER_EVENT": "100000",
+        "TWOFEET_LIVE_QUIET_GC": str(not args.python_gc).lower(),
     }
     if args.database == "sqlite":
         env["TWOFEET_DATABASE_URL"] = f"sqlite:///{tmp / 'bench.db'}"
@@ -573,9 +580,11 @@ def main_bench(args: argparse.Namespace) -> int:
         poster_cpu0 = time.process_time()
         marks, puts, failures = asyncio.run(post_marks(urls, code, tokens, topic_ids, args.rate, args.duration))
         elapsed = time.monotonic() - t0
+        t_end = time.monotonic()
         poster_cpu = (time.process_time() - poster_cpu0) / elapsed * 100
         cpu1 = [cpu_seconds(s.pid) for s in servers]
         swarm_cpu1 = cpu_seconds(swarm.pid)
+        marked = [httpx_get_json(f"{u}/healthz/live") for u in urls]  # before the drain's quiet moment
         swarm.stdin.write("stop\n")
         swarm.stdin.flush()
         swarm.stdout.readline()
@@ -634,6 +643,19 @@ def main_bench(args: argparse.Namespace) -> int:
             ("swarm CPU % (load generator, same machine)", f"{(swarm_cpu1 - swarm_cpu0) / elapsed * 100:.0f}"),
             ("poster CPU % (same machine)", f"{poster_cpu:.0f}"),
             ("server RSS MB now / peak", " + ".join(f"{r:.0f}/{p:.0f}" for r, p in memory)),
+            (
+                "server GC pauses ≥ 20 ms while marking (longest ms)",
+                " + ".join("{} ({:.0f})".format(*gc_pauses(s, t0, t_end)) for s in stats),
+            ),
+            (
+                "server full GC passes while marking (longest of the run, ms)",
+                "Python's own (not counted)"
+                if args.python_gc
+                else " + ".join(
+                    f"{m['gc']['passes'] - b['gc']['passes']} ({a['gc']['max_ms']:.0f})"
+                    for b, m, a in zip(before, marked, stats, strict=True)
+                ),
+            ),
         ]
         if storm:
             back = storm["back_at"]
@@ -701,6 +723,11 @@ def main() -> int:
     parser.add_argument("--voters", type=int, default=200)
     parser.add_argument("--topics", type=int, default=30)
     parser.add_argument("--drain", type=float, default=3.0, help="seconds clients keep listening after the last mark")
+    parser.add_argument(
+        "--python-gc",
+        action="store_true",
+        help="leave full GC passes to Python (TWOFEET_LIVE_QUIET_GC=false), for comparison",
+    )
     parser.add_argument(
         "--away", type=int, default=0, help="a reconnect storm: this many phones lose the network during the marking"
     )

@@ -49,6 +49,7 @@ from app.models import Event
 from app.realtime import fanout, sockets
 from app.realtime.broadcast import Broadcast
 from app.realtime.publisher import install_commit_hook, uninstall_commit_hook
+from app.realtime.quietgc import QuietCollector
 from app.realtime.render import Batch, Push, meta, render_batch, view_target
 from app.realtime.sockets import CLOSE_RESTART, Channel, Client, HubStats, Item
 from app.realtime.wsserver import PREPARED
@@ -72,6 +73,7 @@ class Hub:
         send_timeout_s: float = 10.0,
         switch_interval_s: float = 0.0002,
         rest_ratio: float = 0.5,
+        quiet_gc: bool = False,
     ) -> None:
         self.engine = engine
         self.switch_interval_s = switch_interval_s
@@ -92,6 +94,9 @@ class Hub:
         self._sweep_now = asyncio.Event()
         self._closing = False
         self._tasks: set[asyncio.Task[Any]] = set()
+        #: Loop time of the last change signalled or fan-out finished (for the quiet GC).
+        self.last_activity = 0.0
+        self.gc = QuietCollector(lambda: self.last_activity) if quiet_gc else None
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -107,6 +112,8 @@ class Hub:
         await self.broadcast.start(self._on_remote, self._on_resync)
         self._sweeper = asyncio.create_task(self._sweep(), name="twofeet-hub-sweeper")
         self._watcher = asyncio.create_task(self._watchdog(), name="twofeet-hub-watchdog")
+        if self.gc is not None:
+            self.gc.start()
 
     async def stop(self) -> None:
         """Close every socket with 1012 so clients reconnect (to this server restarted, or another)."""
@@ -125,6 +132,8 @@ class Hub:
         if closes:
             await asyncio.gather(*closes, return_exceptions=True)
         await self.broadcast.stop()
+        if self.gc is not None:
+            await self.gc.stop()
 
     # -- signals ---------------------------------------------------------------------------------
 
@@ -153,8 +162,9 @@ class Hub:
         channel = self.channels.get(event_id)
         if channel is not None and sequence > channel.target:
             channel.target = sequence
+            self.last_activity = asyncio.get_running_loop().time()
             if not channel.wake.is_set():
-                channel.woken_at = asyncio.get_running_loop().time()
+                channel.woken_at = self.last_activity
             channel.wake.set()
 
     async def _sweep(self) -> None:
@@ -219,6 +229,7 @@ class Hub:
                 await fanout.deliver(channel, batch, self.stats, chunk=self.fanout_chunk)
                 now = loop.time()
                 channel.rest_until = now + self.rest_ratio * (now - began)
+                self.last_activity = now
 
     async def _wait_for_turn(self, channel: Channel, loop: asyncio.AbstractEventLoop) -> None:
         """Wait for a change, then for the coalescing window, the rest after the last batch and its fan-out."""

@@ -25,6 +25,8 @@ def test_mark_arrives_on_board_and_phone_wall(live_server: Server) -> None:
     start = board_sequence(live_server.url, event.code)
     stats = live_server.stats()
     prepared = stats["prepared"]
+    # Full GC passes are the quiet collector's (on by default), reported per process.
+    assert set(stats["gc"]) == {"passes", "freezes", "last_ms", "max_ms", "pauses"}
 
     async def scenario() -> None:
         board = await listen(live_server.ws_url, event.code, view="board", since=start)
