@@ -102,6 +102,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
             "TWOFEET_DATABASE_URL": settings.DATABASE_URL,
             "TWOFEET_BASE_URL": settings.BASE_URL,
             "TWOFEET_MIGRATE_ON_START": "false",
+            "TWOFEET_LIVE_QUIET_GC": str(settings.LIVE_QUIET_GC).lower(),
         }
     )
     uvicorn.run(
@@ -148,6 +149,8 @@ def _address(settings: Settings, args: argparse.Namespace) -> tuple[Settings, st
 
 def cmd_serve(args: argparse.Namespace) -> int:
     settings, host, lines = _address(_settings(args.db), args)
+    if args.python_gc:
+        settings = settings.model_copy(update={"LIVE_QUIET_GC": False})
     refusal = _workers_refusal(settings, args.workers)
     if refusal:
         print(refusal, file=sys.stderr)
@@ -295,6 +298,13 @@ def _add_server_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
         type=int,
         default=1,
         help="processes to run (more than 1 needs PostgreSQL and Redis; see docs/scale-out.md)",
+    )
+    p.add_argument(
+        "--python-gc",
+        action="store_true",
+        help="let Python make its full garbage-collection passes whenever it likes, even while the board "
+        "is busy (default: only at quiet moments, which halves the live board's p99 with thousands of "
+        "phones; see BENCHMARKS.md); same as TWOFEET_LIVE_QUIET_GC=false",
     )
     p.set_defaults(func=cmd_serve)
     p = _with_server(

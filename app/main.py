@@ -26,6 +26,7 @@ from app.middleware import BodyLimitMiddleware, PageHeadersMiddleware, RequestLi
 from app.realtime.broadcast import make_broadcast
 from app.realtime.hub import Hub
 from app.realtime.middleware import BoardSequenceMiddleware
+from app.realtime.quietgc import QuietCollector
 from app.routes import include_routers
 from app.security import Signer, load_or_create_secret_key
 from app.settings import Settings
@@ -51,7 +52,6 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         heartbeat_s=settings.LIVE_HEARTBEAT_S,
         send_timeout_s=settings.LIVE_SEND_TIMEOUT_S,
         sweep_s=settings.LIVE_SWEEP_S,
-        quiet_gc=settings.LIVE_QUIET_GC,
     )
     app = FastAPI(
         title="Two Feet",
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.engine = engine
     app.state.templates = templates
     app.state.hub = hub
+    app.state.gc = None  # the quiet collector, started with the app (lifespan)
     app.state.builds = BuildJobs(
         engine,
         time_limit=settings.SOLVER_TIME_LIMIT_S,
@@ -95,12 +96,19 @@ def _lifespan(
         app.state.signer = Signer(secret)
         app.state.passwords = PasswordChecker(secret=secret, max_at_once=settings.PASSWORD_CHECKS_AT_ONCE)
         await hub.start()
+        # Process-wide GC thresholds are the process's to set, so the app starts the collector
+        # (``twofeet serve --python-gc`` leaves Python's own; why not by default: BENCHMARKS.md).
+        app.state.gc = QuietCollector(lambda: hub.last_activity) if settings.LIVE_QUIET_GC else None
+        if app.state.gc is not None:
+            app.state.gc.start()
         try:
             yield
         finally:
             # A build in progress keeps its best schedule as the draft; no worker process outlives us.
             await run_in_threadpool(app.state.builds.close, 10.0)
             await hub.stop()  # sockets closed with 1012: clients reconnect and catch up
+            if app.state.gc is not None:
+                await app.state.gc.stop()
             engine.dispose()
 
     return lifespan

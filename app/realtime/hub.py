@@ -49,7 +49,6 @@ from app.models import Event
 from app.realtime import fanout, sockets
 from app.realtime.broadcast import Broadcast
 from app.realtime.publisher import install_commit_hook, uninstall_commit_hook
-from app.realtime.quietgc import QuietCollector
 from app.realtime.render import Batch, Push, meta, render_batch, view_target
 from app.realtime.sockets import CLOSE_RESTART, Channel, Client, HubStats, Item
 from app.realtime.wsserver import PREPARED
@@ -73,7 +72,6 @@ class Hub:
         send_timeout_s: float = 10.0,
         switch_interval_s: float = 0.0002,
         rest_ratio: float = 0.5,
-        quiet_gc: bool = False,
     ) -> None:
         self.engine = engine
         self.switch_interval_s = switch_interval_s
@@ -94,9 +92,8 @@ class Hub:
         self._sweep_now = asyncio.Event()
         self._closing = False
         self._tasks: set[asyncio.Task[Any]] = set()
-        #: Loop time of the last change signalled or fan-out finished (for the quiet GC).
+        #: Loop time of the last change signalled or fan-out finished (the quiet collector reads it).
         self.last_activity = 0.0
-        self.gc = QuietCollector(lambda: self.last_activity) if quiet_gc else None
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -112,8 +109,6 @@ class Hub:
         await self.broadcast.start(self._on_remote, self._on_resync)
         self._sweeper = asyncio.create_task(self._sweep(), name="twofeet-hub-sweeper")
         self._watcher = asyncio.create_task(self._watchdog(), name="twofeet-hub-watchdog")
-        if self.gc is not None:
-            self.gc.start()
 
     async def stop(self) -> None:
         """Close every socket with 1012 so clients reconnect (to this server restarted, or another)."""
@@ -132,8 +127,6 @@ class Hub:
         if closes:
             await asyncio.gather(*closes, return_exceptions=True)
         await self.broadcast.stop()
-        if self.gc is not None:
-            await self.gc.stop()
 
     # -- signals ---------------------------------------------------------------------------------
 

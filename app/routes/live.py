@@ -214,5 +214,5 @@ async def live_health(request: Request) -> dict[str, object]:
         "garbage": stats.garbage,
         "broadcast_healthy": hub.broadcast.healthy,
         "broadcast_reconnects": getattr(hub.broadcast, "reconnects", 0),
-        "gc": None if hub.gc is None else hub.gc.stats.as_dict(),
+        "gc": None if request.app.state.gc is None else request.app.state.gc.stats.as_dict(),
     }

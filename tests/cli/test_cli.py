@@ -32,11 +32,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(db: Path, port: int, *options: str) -> subprocess.Popen[bytes]:
     log = db.with_suffix(".log")
     with log.open("ab") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--db", str(db), "--port", str(port)],
+            [sys.executable, "-m", "app.cli", "serve", "--db", str(db), "--port", str(port), *options],
             cwd=ROOT,
             stdout=sink,
             stderr=subprocess.STDOUT,
@@ -145,6 +145,23 @@ def test_acknowledged_marks_and_proposals_survive_kill_9(tmp_path: Path) -> None
     finally:
         server.kill()
         server.wait(timeout=10)
+
+
+@pytest.mark.parametrize(("options", "quiet"), [((), True), (("--python-gc",), False)])
+def test_serve_runs_the_quiet_collector_unless_told_to_leave_gc_to_python(
+    tmp_path: Path, options: tuple[str, ...], quiet: bool
+) -> None:
+    port = free_port()
+    server = start_server(tmp_path / "gc.db", port, *options)
+    try:
+        live = httpx.get(f"http://127.0.0.1:{port}/healthz/live", timeout=5).json()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    if quiet:
+        assert set(live["gc"]) == {"passes", "freezes", "last_ms", "max_ms", "pauses"}
+    else:
+        assert live["gc"] is None
 
 
 def test_the_uvicorn_flags_used_by_tests_and_benchmarks_match_what_serve_runs() -> None:
