@@ -1,13 +1,13 @@
 """Every table, imported in dependency order; the one place Alembic and the app import from."""
 # ruff: noqa: I001  (the order above is deliberate)
 
-from app.models.enums import Phase, SessionStatus, TopicStatus
-from app.models.event import Event, Room, TimeSlot
+from app.models.enums import Phase, SessionStatus, SlotKind, TopicStatus
+from app.models.event import Event, Room, Talk, TimeSlot
 from app.models.person import Attendee, Organizer
 from app.models.topic import ClashPair, FacilitatorClaim, Interest, Topic
 from app.models.changelog import BoardEvent, InstanceSetting
 from app.models.schedule import Placement, ScheduleRun
-from app.models.aftersession import EventFeedback, NoteRevision, Resource, SessionFeedback, SessionNote
+from app.models.aftersession import EventFeedback, NoteRevision, Resource, SessionFeedback, SessionNote, TalkFeedback
 from app.models.audit import AuditEntry
 from app.models.util import saved_id, table_of
 
@@ -26,6 +26,9 @@ __all__ = [
     "Room",
     "ScheduleRun",
     "SessionStatus",
+    "SlotKind",
+    "Talk",
+    "TalkFeedback",
     "TimeSlot",
     "Topic",
     "TopicStatus",

@@ -75,6 +75,22 @@ class SessionFeedback(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class TalkFeedback(SQLModel, table=True):
+    """An attendee's rating of one plenary talk and what they will try; one per attendee and talk."""
+
+    __tablename__ = "talk_feedback"
+    __table_args__ = (UniqueConstraint("attendee_id", "talk_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    talk_id: int = Field(foreign_key="talk.id", index=True, ondelete="CASCADE")
+    attendee_id: int = Field(foreign_key="attendee.id", ondelete="CASCADE")
+    rating: int
+    will_try: str = Field(default="", max_length=FEEDBACK_TEXT_MAX)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class EventFeedback(SQLModel, table=True):
     """An attendee's rating of the whole day and what they will try; one per attendee."""
 

@@ -30,6 +30,21 @@ PHASE_LABELS = {
 }
 
 
+class SlotKind(str, enum.Enum):
+    """What happens in a time slot: breakout sessions (the scheduler fills them), a plenary, a break."""
+
+    sessions = "sessions"
+    plenary = "plenary"  # everyone in one room: a keynote, EdTalks, the opening, the closing share-out
+    break_ = "break"  # lunch, passing time
+
+    @property
+    def label(self) -> str:
+        return SLOT_KIND_LABELS[self]
+
+
+SLOT_KIND_LABELS = {SlotKind.sessions: "Sessions", SlotKind.plenary: "Plenary", SlotKind.break_: "Break"}
+
+
 class TopicStatus(str, enum.Enum):
     """Whether a topic is on the wall."""
 

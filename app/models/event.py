@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.enums import Phase
+from app.models.enums import Phase, SlotKind
 from app.models.util import enum_column, utcnow
 
 
@@ -56,8 +56,15 @@ class Room(SQLModel, table=True):
     position: int = Field(default=0)
 
 
+SLOT_TITLE_MAX = 120
+
+
 class TimeSlot(SQLModel, table=True):
-    """A session slot; ``start`` and ``end`` are ``HH:MM`` in the event's time zone."""
+    """A slot of the day; ``start`` and ``end`` are ``HH:MM`` in the event's time zone.
+
+    Only ``sessions`` slots hold topics. A plenary or a break has a title ("Opening keynote",
+    "Lunch in the cafeteria") and may name its room.
+    """
 
     __tablename__ = "time_slot"
 
@@ -66,3 +73,29 @@ class TimeSlot(SQLModel, table=True):
     start: str = Field(max_length=5)
     end: str = Field(max_length=5)
     position: int = Field(default=0)
+    kind: SlotKind = Field(default=SlotKind.sessions, sa_type=enum_column(SlotKind))
+    title: str = Field(default="", max_length=SLOT_TITLE_MAX)
+    room_id: int | None = Field(default=None, foreign_key="room.id", ondelete="SET NULL")
+
+
+TALK_SPEAKER_MAX = 80
+TALK_TITLE_MAX = 160
+TALK_BIO_MAX = 280
+TALK_MINUTES_MAX = 240
+
+
+class Talk(SQLModel, table=True):
+    """One talk in a plenary's running order (an EdTalk, a keynote), in ``position`` order."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    slot_id: int = Field(foreign_key="time_slot.id", index=True, ondelete="CASCADE")
+    position: int = Field(default=0)
+    speaker: str = Field(max_length=TALK_SPEAKER_MAX)
+    title: str = Field(default="", max_length=TALK_TITLE_MAX)
+    minutes: int = Field(default=15)
+    bio: str = Field(default="", max_length=TALK_BIO_MAX)
+    # When the organizer put it on the board ("next talk") and when it gave way to the next one or
+    # to the grid: the talk on the board is the event's one started and not ended.
+    started_at: datetime | None = Field(default=None)
+    ended_at: datetime | None = Field(default=None)
