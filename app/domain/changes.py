@@ -37,6 +37,7 @@ class Change(StrEnum):
     board_theme = "board_theme"
     phase_changed = "phase_changed"
     settings_changed = "settings_changed"
+    layout_changed = "layout_changed"  # rooms or slots added, renamed, resized, closed, retimed, removed
     schedule_published = "schedule_published"
     note = "note"  # session notes have their own page: only the sequence moves
 
@@ -80,6 +81,8 @@ SCREENS: dict[Change, tuple[Effect, Effect, Effect, Effect]] = {
     Change.board_theme: (D, N, N, N),
     Change.phase_changed: (R, R, F, F),
     Change.settings_changed: (R, R, F, F),
+    # The grid's rooms and times (the wall shows neither); doors and "my day" name rooms and times.
+    Change.layout_changed: (F, N, F, F),
     Change.schedule_published: (R, R, F, F),
     Change.note: (N, N, N, N),
 }

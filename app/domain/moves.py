@@ -141,7 +141,7 @@ def move(
                 pinned=swapped[1],
             )
         )
-    _restat(session, event, draft)
+    restat(session, event, draft)
     topic = session.get(Topic, placement.topic_id)
     room, slot = _cell_ids(session, event, room_id, slot_id)
     audit.record(
@@ -156,7 +156,8 @@ def move(
     return result
 
 
-def _restat(session: Session, event: Event, draft: ScheduleRun) -> None:
+def restat(session: Session, event: Event, draft: ScheduleRun) -> None:
+    """The draft's figures again after a hand edit (a move here, a room or slot changed in ``layout``)."""
     session.flush()
     stats = dict(draft.stats or {})
     stats.update(drafting.judge(session, event, drafting.placements_of(session, draft), proven_bound=None))
@@ -186,7 +187,7 @@ def place(session: Session, *, event: Event, topic_id: int, room_id: int, slot_i
     left = dict(draft.stats.get("left_out") or {})
     left.pop(str(topic_id), None)
     draft.stats = {**draft.stats, "left_out": left}
-    _restat(session, event, draft)
+    restat(session, event, draft)
     audit.record(
         session, event=event, actor=actor, action="place", detail=f"placed “{topic.title}” in {room.name} {slot.start}"
     )
@@ -207,7 +208,7 @@ def unschedule(session: Session, *, event: Event, placement_id: int, actor: Orga
     left = dict(draft.stats.get("left_out") or {})
     left[str(placement.topic_id)] = "taken off the schedule by an organizer"
     draft.stats = {**draft.stats, "left_out": left}
-    _restat(session, event, draft)
+    restat(session, event, draft)
     audit.record(session, event=event, actor=actor, action="unschedule", detail=f"took “{topic.title}” off the draft")
     session.commit()
     return topic

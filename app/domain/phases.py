@@ -36,6 +36,7 @@ ALLOWED: dict[str, frozenset[Phase]] = {
     # Organizers: mornings rarely go as planned, so most of their work is possible in any phase.
     "moderate": EVERY,  # edit, hide, restore, merge, paper marks
     "change_settings": EVERY,
+    "change_layout": OPEN,  # rooms and slots: add, rename, resize, reorder, close, retime, remove
     "announce": EVERY,
     "draft_schedule": EVERY,  # build, move, place, pin, unschedule
     "publish_schedule": OPEN,
@@ -57,6 +58,7 @@ ACTION_WORDS = {
     "give_feedback": "Giving feedback",
     "moderate": "Tidying the wall",
     "change_settings": "Changing the settings",
+    "change_layout": "Changing the rooms and slots",
     "announce": "Announcing",
     "draft_schedule": "Changing the draft",
     "publish_schedule": "Publishing the schedule",
@@ -74,6 +76,10 @@ REFUSALS: dict[tuple[str, Phase | None], str] = {
     ): "The event has closed: its notes and resources stay readable but can no longer be changed.",
     ("write_notes", None): "Notes and resources open once the event starts.",
     ("give_feedback", None): "Feedback opens once the schedule is published.",
+    (
+        "change_layout",
+        P.closed,
+    ): "The event is closed: its rooms and slots stay as the day ended. Reopen it to change them.",
     ("publish_schedule", P.closed): "The event is closed. Reopen it (move it to another phase) before publishing.",
 }
 

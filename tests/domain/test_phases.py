@@ -33,6 +33,7 @@ EXPECTED = {
     "give_feedback": {L, C},
     "moderate": {S, PR, V, SC, L, C},
     "change_settings": {S, PR, V, SC, L, C},
+    "change_layout": {S, PR, V, SC, L},
     "announce": {S, PR, V, SC, L, C},
     "draft_schedule": {S, PR, V, SC, L, C},
     "publish_schedule": {S, PR, V, SC, L},
