@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from app.domain import attendees, drafting, events, moves, organizers, publishing, topics
+from app.domain import attendees, drafting, events, moves, organizers, publishing, rows, topics
 from app.domain.events import CreatedEvent
 from app.domain.eventspec import RoomSpec, SlotSpec
-from app.models import Attendee, Event, Phase, ScheduleRun, Topic
+from app.models import Attendee, Event, Phase, ScheduleRun, SlotKind, TimeSlot, Topic
 
 
 def make_event(
@@ -64,3 +64,13 @@ def publish_cells(session: Session, created: CreatedEvent, cells: list[tuple[int
     for topic_id, room_id, slot_id in cells:
         moves.place(session, event=event, topic_id=topic_id, room_id=room_id, slot_id=slot_id, actor=organizer)
     return publishing.publish(session, event=event, actor=organizer)
+
+
+def make_plenary(session: Session, event: Event, *, slot: int = 0, title: str = "EdTalks") -> TimeSlot:
+    """Make the event's ``slot``-th slot (in the order of the day) a plenary, as the slot-kind
+    editor will: kind and title set on the row."""
+    row = rows.slots(session, event)[slot]
+    row.kind, row.title = SlotKind.plenary, title
+    session.add(row)
+    session.commit()
+    return row

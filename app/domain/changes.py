@@ -40,6 +40,8 @@ class Change(StrEnum):
     layout_changed = "layout_changed"  # rooms or slots added, renamed, resized, closed, retimed, removed
     schedule_published = "schedule_published"
     note = "note"  # session notes have their own page: only the sequence moves
+    talks_changed = "talks_changed"  # a plenary's running order; payload: slot_id, talk_id
+    stage_changed = "stage_changed"  # "next talk": who is on stage (or the grid again); payload: slot_id, talk_id
 
 
 class View(StrEnum):
@@ -85,6 +87,10 @@ SCREENS: dict[Change, tuple[Effect, Effect, Effect, Effect]] = {
     Change.layout_changed: (F, N, F, F),
     Change.schedule_published: (R, R, F, F),
     Change.note: (N, N, N, N),
+    # The board shows the next speaker under the one on stage; "my day" lists each plenary's talks.
+    Change.talks_changed: (D, N, N, F),
+    # The board puts the speaker on (or goes back to the grid); "my day" says who is on stage now.
+    Change.stage_changed: (D, N, N, F),
 }
 
 #: Payload keys naming the topic whose phones (those that marked it or offered to lead it) GET

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from app.domain import attendees, audit, events, moderation, organizers, topics
+from app.domain import attendees, audit, events, moderation, organizers, talks, topics
 from app.domain.timetable import published_run
 from app.models import Event, Phase
 
@@ -269,4 +269,5 @@ def console_page(session: Session, *, event: Event, link_pending: bool, undo: st
         "organizers": organizers.list_organizers(session, event=event),
         "attendees": attendees.list_attendees(session, event=event),
         "audit": audit.entries(session, event=event, limit=100),
+        "plenaries": talks.plenaries(session, event=event),
     }

@@ -41,6 +41,8 @@ ALLOWED: dict[str, frozenset[Phase]] = {
     "draft_schedule": EVERY,  # build, move, place, pin, unschedule
     "publish_schedule": OPEN,
     "change_live_day": EVERY,  # close a room, a facilitator leaves, cancel a session
+    "edit_talks": EVERY,  # a plenary's running order: add, edit, remove, reorder talks
+    "run_plenary": OPEN,  # "next talk" on the day (an opening keynote can come before the schedule)
 }
 
 ACTION_WORDS = {
@@ -63,6 +65,8 @@ ACTION_WORDS = {
     "draft_schedule": "Changing the draft",
     "publish_schedule": "Publishing the schedule",
     "change_live_day": "Changing the day",
+    "edit_talks": "Changing a plenary's talks",
+    "run_plenary": "Running a plenary",
 }
 
 # Where the general sentence would say less than the one people know (and tests and API clients

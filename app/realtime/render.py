@@ -24,10 +24,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.requests import HTTPConnection
 
-from app.domain import rows, timetable, topics
+from app.domain import rows, talks, timetable, topics
 from app.domain.changelog import changes_between
 from app.domain.changes import MINE, Change, Effect, View, effect
 from app.models import Event, Topic
+from app.models.util import utcnow
 from app.templating import public_url
 
 # Which block of ``board/board.html`` a board delta of each kind redraws (see changes.SCREENS).
@@ -44,6 +45,8 @@ BOARD_BLOCKS: dict[Change, str] = {
             Change.facilitators_changed,
             Change.session_status,
             Change.popup_started,
+            Change.talks_changed,
+            Change.stage_changed,
         ),
         "board_main",
     ),
@@ -115,6 +118,9 @@ def board_context(
         "hidden_count": (len(wall.topics) - len(shown)) if wall else 0,
         "changed": changed or set(),
         "seq": event.board_sequence,
+        # A plenary on stage takes the board's main area: the speaker, the time left, who is next.
+        "stage": talks.on_stage(session, event=event),
+        "server_now": utcnow().isoformat(),
     }
 
 

@@ -8,6 +8,7 @@ from app.routes import (
     aftersession,
     api,
     api_schedule,
+    api_talks,
     attendee,
     drafts,
     feedback_pages,
@@ -17,6 +18,7 @@ from app.routes import (
     organizer,
     qr,
     session_notes,
+    talks,
 )
 
 
@@ -30,6 +32,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(live.health_router, include_in_schema=False)
     app.include_router(attendee.router, include_in_schema=False)
     app.include_router(api_schedule.router)
+    app.include_router(api_talks.router)
     app.include_router(session_notes.router, include_in_schema=False)
     app.include_router(feedback_pages.router, include_in_schema=False)
     app.include_router(aftersession.router, include_in_schema=False)
@@ -38,3 +41,4 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(drafts.router, include_in_schema=False)
     app.include_router(organizer.router, include_in_schema=False)
     app.include_router(moderate.router, include_in_schema=False)
+    app.include_router(talks.router, include_in_schema=False)

@@ -329,3 +329,37 @@ class FeedbackForm(FormModel):
 
     rating: Text
     will_try: Text
+
+
+# A plenary's running order (the console) and "Next talk" (the phone that runs it).
+
+
+class TalkForm(FormModel):
+    """A talk as the organizer types it; the domain checks lengths and minutes, naming each field."""
+
+    speaker: Text
+    title: Text
+    minutes: Text
+    bio: Text
+
+
+class NewTalkForm(TalkForm):
+    slot_id: WholeNumber
+
+
+class TalkIdForm(FormModel):
+    talk_id: WholeNumber
+
+
+class EditTalkForm(TalkIdForm, TalkForm):
+    pass
+
+
+class MoveTalkForm(TalkIdForm):
+    direction: Text
+
+
+class NextTalkForm(FormModel):
+    """``expected``: the talk the page showed on stage (0: none), so two presses never skip a speaker."""
+
+    expected: WholeNumber

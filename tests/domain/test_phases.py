@@ -38,6 +38,8 @@ EXPECTED = {
     "draft_schedule": {S, PR, V, SC, L, C},
     "publish_schedule": {S, PR, V, SC, L},
     "change_live_day": {S, PR, V, SC, L, C},
+    "edit_talks": {S, PR, V, SC, L, C},
+    "run_plenary": {S, PR, V, SC, L},
 }
 
 
