@@ -25,12 +25,17 @@ def check_room(
         (valid,) = eventspec.validate_rooms([RoomSpec(name=name, capacity=capacity, features=features)])
     except InvalidInput as error:
         raise InvalidInput(
-            errors=[FieldError(e.field.removeprefix("rooms[0]."), e.message) for e in error.field_errors]
+            # The rows' messages are fragments after "Room 1"; beside a field of their own, sentences.
+            errors=[FieldError(e.field.removeprefix("rooms[0]."), _sentence(e.message)) for e in error.field_errors]
         ) from None
     for number, other in enumerate(rows.rooms(session, event), start=1):
         if other.id != (room.id if room else None) and other.name.lower() == valid.name.lower():
             raise InvalidInput(f"name: '{valid.name}' is already the name of Room {number}.", field="name")
     return valid
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:]
 
 
 def add_room(

@@ -7,12 +7,14 @@ from fastapi import FastAPI
 from app.routes import (
     aftersession,
     api,
+    api_layout,
     api_schedule,
     api_talks,
     attendee,
     drafts,
     feedback_pages,
     home,
+    layout_pages,
     live,
     moderate,
     organizer,
@@ -33,6 +35,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(attendee.router, include_in_schema=False)
     app.include_router(api_schedule.router)
     app.include_router(api_talks.router)
+    app.include_router(api_layout.router)
     app.include_router(session_notes.router, include_in_schema=False)
     app.include_router(feedback_pages.router, include_in_schema=False)
     app.include_router(aftersession.router, include_in_schema=False)
@@ -42,3 +45,4 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(organizer.router, include_in_schema=False)
     app.include_router(moderate.router, include_in_schema=False)
     app.include_router(talks.router, include_in_schema=False)
+    app.include_router(layout_pages.router, include_in_schema=False)

@@ -304,6 +304,34 @@ class AttendeeIdForm(FormModel):
     attendee_id: WholeNumber
 
 
+class LayoutForm(FormModel):
+    """A change to the rooms or slots (``action`` says which); ``confirm`` is the yes after its consequences."""
+
+    action: Text
+    room_id: OptionalNumber
+    slot_id: OptionalNumber
+    name: Text
+    capacity: Text
+    features: Text
+    direction: Text
+    start: Text
+    end: Text
+    kind: Text
+    title: Text
+    place_id: OptionalNumber
+    confirm: Checkbox = False
+
+    def feature_list(self) -> list[str]:
+        return [f for f in self.features.replace(",", " ").split() if f]
+
+    def need(self, name: str) -> int:
+        """``room_id`` or ``slot_id``, which this action cannot do without."""
+        value = getattr(self, name)
+        if value is None:
+            raise InvalidInput(f"{name}: choose the {name.removesuffix('_id')}.", field=name)
+        return int(value)
+
+
 # After the sessions: notes, resources, feedback.
 
 

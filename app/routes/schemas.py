@@ -11,6 +11,7 @@ from app.domain import attendees, events, eventspec, organizers
 from app.domain.errors import InvalidInput
 from app.domain.text import TEXT_PATTERN, clean_text
 from app.models import Phase
+from app.models.event import SLOT_TITLE_MAX
 from app.models.topic import DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX
 
 
@@ -203,3 +204,48 @@ class PhaseIn(Body):
 
 class PhaseOut(BaseModel):
     phase: str
+
+
+# Rooms and slots changed after the event is made (app/domain/layout.py). A field left out keeps
+# its value; the domain checks the rest as it checks a new event's rooms and slots.
+class RoomChange(Body):
+    name: UserText | None = Field(default=None, max_length=eventspec.ROOM_NAME_MAX)
+    capacity: int | None = Field(default=None, le=eventspec.CAPACITY_MAX, json_schema_extra={"minimum": 1})
+    features: list[Feature] | None = Field(default=None, max_length=eventspec.FEATURES_MAX)
+
+
+class RoomMove(Body):
+    direction: str = Field(pattern="^(up|down)$", description="one place up or down the list")
+
+
+class SlotChange(Body):
+    start: UserText | None = Field(default=None, max_length=5, examples=["09:30"])
+    end: UserText | None = Field(default=None, max_length=5, examples=["10:20"])
+    kind: str | None = Field(default=None, pattern="^(sessions|plenary|break)$")
+    title: UserText | None = Field(default=None, max_length=SLOT_TITLE_MAX)
+    room_id: int | None = Field(default=None, ge=1, le=2**31 - 1, description="a plenary's or break's room")
+
+
+class AffectedOut(BaseModel):
+    topic_id: int
+    title: str
+    where: str
+    facilitators: list[str]
+    marks: int
+    published: bool = Field(description="on the published schedule, which keeps it until the draft is published")
+
+
+class LayoutOut(BaseModel):
+    done: bool
+    summary: str
+    message: str
+    affected: list[AffectedOut]
+    notes: list[str]
+
+
+class SlotNew(Body):
+    start: UserText = Field(max_length=5, examples=["12:20"])
+    end: UserText = Field(max_length=5, examples=["13:10"])
+    kind: str = Field(default="sessions", pattern="^(sessions|plenary|break)$")
+    title: UserText = Field(default="", max_length=SLOT_TITLE_MAX, examples=["Lunch in the cafeteria"])
+    room_id: int | None = Field(default=None, ge=1, le=2**31 - 1, description="a plenary's or break's room")

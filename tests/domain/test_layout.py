@@ -55,10 +55,10 @@ def test_rooms_are_added_renamed_resized_reordered_and_audited(db: Session) -> N
     ("name", "seats", "field", "words"),
     [
         ("room 2", "30", "name", "'room 2' is already the name of Room 2."),
-        ("", "30", "name", "please give a name."),
-        ("Annex", "0", "capacity", "seats must be a whole number from 1 to 10000."),
-        ("Annex", "10001", "capacity", "seats must be a whole number from 1 to 10000."),
-        ("Annex", "", "capacity", "how many seats does Annex have?"),
+        ("", "30", "name", "Please give a name."),
+        ("Annex", "0", "capacity", "Seats must be a whole number from 1 to 10000."),
+        ("Annex", "10001", "capacity", "Seats must be a whole number from 1 to 10000."),
+        ("Annex", "", "capacity", "How many seats does Annex have?"),
     ],
 )
 def test_a_room_as_typed_is_refused_naming_the_field(
