@@ -93,12 +93,14 @@ SCREENS: dict[Change, tuple[Effect, Effect, Effect, Effect]] = {
     Change.stage_changed: (D, N, N, F),
 }
 
-#: Payload keys naming the topic whose phones (those that marked it or offered to lead it) GET
-#: their own wall instead of taking the delta: their personal state changed with the change.
-MINE: dict[Change, str] = {
-    Change.topic_hidden: "topic_id",
-    Change.topics_merged: "merged_id",
-    Change.topic_restored: "from_id",
+#: Payload keys naming the topics whose phones (those that marked one or offered to lead it) GET
+#: their own wall instead of taking the delta: their personal state changed with the change. A
+#: restored topic's own marks count again (marks left), and after an unmerge those on its former home
+#: move back to it.
+MINE: dict[Change, tuple[str, ...]] = {
+    Change.topic_hidden: ("topic_id",),
+    Change.topics_merged: ("merged_id",),
+    Change.topic_restored: ("topic_id", "from_id"),
 }
 
 

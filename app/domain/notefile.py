@@ -156,9 +156,10 @@ def _topic_of(item: object, *, key: str, topic_ids: set[str]) -> str:
 
 def _note_text(value: object, *, key: str) -> str:
     """Notes' text, checked as the notes page checks it; ``key`` names the entry it belongs to."""
+    text = _text(value, key=f"{key}.text")  # its refusal names the whole key already
     try:
-        return clean_note(_text(value, key=f"{key}.text"))
-    except InvalidInput as error:
+        return clean_note(text)
+    except InvalidInput as error:  # "text: ..." as the notes page says it
         raise InvalidInput(f"{key}.{error.message}", field=f"{key}.text") from None
 
 

@@ -204,7 +204,11 @@ def _wall_delta(env: Environment, session: Session, event: Event, request: HTTPC
         "announcement": C.announcement in changes.kinds,
     }
     # A kind's own topic is in ``topics``; a merge's merged topic and an unmerge's former home in ``others``.
-    mine = tuple(sorted(set().union(*(changes.ids(kind, others=MINE[kind] != "topic_id") for kind in MINE))))
+    mine = tuple(
+        sorted(
+            set().union(*(changes.ids(kind, others=key != "topic_id") for kind, keys in MINE.items() for key in keys))
+        )
+    )
     return Push(
         "delta",
         env.get_template("live/wall_push.html").render(ctx),

@@ -76,7 +76,7 @@ __all__ = [
 
 
 def suggested_time_limit(instance: Instance, *, most: float = 60.0) -> float:
-    """Seconds worth spending on ``instance`` by the clock: a 10-topic day needs 2, a 600-person day 10.
+    """Seconds worth spending on ``instance`` by the clock: a 10-topic, one-slot day needs 3.
 
     Grows with topics × slots (the search's size); measured on the benchmark's days:
     small (15 × 3) 3 s, medium (35 × 4) 5 s, large (90 × 5) 11 s, huge (260 × 6) 33 s.
@@ -84,7 +84,7 @@ def suggested_time_limit(instance: Instance, *, most: float = 60.0) -> float:
     >>> from app.scheduler.instance import EventInfo, Room, Slot, Topic
     >>> suggested_time_limit(Instance(EventInfo(), (Room("r", "R", 9),), (Slot("s", "09:00", "10:00"),), (),
     ...     tuple(Topic(f"t{i}", "T") for i in range(10)), ()))
-    2.0
+    3.0
     """
     return suggested_seconds(len(instance.topics), len(instance.slots), most=most)
 

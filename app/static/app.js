@@ -128,20 +128,35 @@
     // this page never showed (it predates them, or filters them out) are dropped here instead of
     // failing as "oobErrorNoTarget", and "New topics are on the wall" is dropped when every one
     // of them is already on this page (the author's own, just proposed). Pushes only (xhr null).
+    // Cards this phone had marked or offered to lead that a push took away (hidden, merged): if
+    // one comes back, its mark counts again, so "mine" must still know it.
+    var goneMine = {};
+    function isMine(card) {
+      return card.classList.contains("is-marked") || card.classList.contains("is-leading");
+    }
     function mine(ids) {
       return ids.split(" ").some(function (id) {
         var card = id && document.getElementById("topic-" + id);
-        return card && (card.classList.contains("is-marked") || card.classList.contains("is-leading"));
+        return card ? isMine(card) : goneMine[id];
       });
     }
+    // "Topics (N)" counts the cards this page shows, whatever a push took away.
+    function recount() {
+      var count = document.getElementById("wall-count"), wall = document.getElementById("wall");
+      if (count && wall) count.textContent = "(" + wall.querySelectorAll("article.topic-card").length + ")";
+    }
+    document.addEventListener("htmx:wsAfterMessage", recount);
     htmx.defineExtension("tf-live", {
       transformResponse: function (text, xhr) {
         if (xhr) return text;
         var holder = document.createElement("template");
         holder.innerHTML = text;
         Array.prototype.slice.call(holder.content.children).forEach(function (part) {
-          if (part.id && !document.getElementById(part.id)) {
+          var here = part.id && document.getElementById(part.id);
+          if (part.id && !here) {
             part.remove();
+          } else if (part.getAttribute("hx-swap-oob") === "delete" && here.classList.contains("topic-card")) {
+            if (isMine(here)) goneMine[part.id.replace("topic-", "")] = true;
           } else if (part.id === "live-meta" && part.dataset.mine && mine(part.dataset.mine)) {
             // The change moved this phone's own mark or offer to lead (a merge, a hidden topic):
             // the shared delta cannot say so, so this phone GETs its wall instead.

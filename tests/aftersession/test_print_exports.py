@@ -125,7 +125,8 @@ def test_a_file_without_extras_still_imports(db: Session) -> None:
         ({"notes": [{"topic": "t999", "text": "x"}]}, "notes[0].topic"),
         ({"notes": "nope"}, "notes"),
         ({"resources": [{"topic": "KEY", "url": "javascript:alert(1)"}]}, "resources[0].url"),
-        ({"notes": [{"topic": "KEY", "text": "x" * 20_001}]}, "notes[0].text"),
+        ({"notes": [{"topic": "KEY", "text": "x" * 20_001}]}, "notes[0].text: notes can be at most"),
+        ({"notes": [{"topic": "KEY", "text": 7}]}, "notes[0].text: expected text."),
     ],
 )
 def test_bad_extras_are_refused_naming_the_key_and_nothing_is_created(db: Session, extras: dict, mentions: str) -> None:  # type: ignore[type-arg]
@@ -143,6 +144,7 @@ def test_bad_extras_are_refused_naming_the_key_and_nothing_is_created(db: Sessio
     with pytest.raises(InvalidInput) as refused:
         eventfile.import_event(db, exported)
     assert mentions in refused.value.message
+    assert refused.value.message.count("notes[0]") <= 1  # the key is named once, not repeated
     assert refused.value.field is not None and refused.value.field.startswith(mentions.split(".")[0])
     db.rollback()
     after = (

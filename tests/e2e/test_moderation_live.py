@@ -109,8 +109,21 @@ def test_merging_and_hiding_reach_phones_as_changes_and_only_concerned_phones_re
         expect(_card(maya, OTHER)).to_have_count(0)
         expect(_card(li, OTHER)).to_have_count(0)
         expect(li.locator("#marks-left")).to_have_text("3 of 3 marks left", timeout=8_000)
+        expect(maya.locator("#wall-count")).to_have_text("(2)")  # the heading counts what is shown
         maya.wait_for_timeout(3_000)
         assert maya_gets == [], f"Maya's phone GOT its wall after hiding a topic she had not marked: {maya_gets}"
+        assert len(li_gets) == 1, li_gets
+
+        # Putting it back: Li's mark on it counts again, though her phone no longer showed the
+        # card, so her phone GETs its wall; Maya's only hears there is a topic to show.
+        li_gets.clear()
+        org.locator(".off-wall li", has_text=OTHER).get_by_role("button", name="Put back").click()
+        expect(li.locator("#marks-left")).to_have_text("2 of 3 marks left", timeout=8_000)
+        expect(_card(li, OTHER).get_by_role("button", name=f"Marked: {OTHER}")).to_be_visible()
+        expect(li.locator("#wall-count")).to_have_text("(3)")
+        expect(maya.locator("#wall-news")).to_contain_text("New topics are on the wall")
+        maya.wait_for_timeout(3_000)
+        assert maya_gets == [], f"Maya's phone GOT its wall when a topic she had not marked came back: {maya_gets}"
         assert len(li_gets) == 1, li_gets
     finally:
         for page in (maya, li, org):
