@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
-from app.domain import attendees, feedback, guide, notes, rows, timetable, topics
+from app.domain import attendees, feedback, guide, notes, rows, talk_feedback, timetable, topics
 from app.models import Event, Topic, saved_id
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -82,22 +82,27 @@ def topics_csv(session: Session, *, event: Event) -> str:
 
 
 def feedback_csv(session: Session, *, event: Event) -> str:
-    """Every feedback answer, anonymous: the day's first, then sessions in schedule order."""
-    header = ["scope", "topic_id", "title", "room", "slot", "rating", "will_try", "updated_at"]
+    """Every feedback answer, anonymous: the day's first, then sessions in schedule order, then talks."""
+    header = ["scope", "topic_id", "title", "room", "slot", "rating", "will_try", "updated_at", "talk_id"]
+    answers = feedback.feedback_rows(session, event=event) + talk_feedback.feedback_rows(session, event=event)
     return to_csv(
         header,
         (
             [r.scope, r.topic_id or "", r.title, r.room, r.slot, r.rating, r.will_try, r.updated_at.isoformat()]
-            for r in feedback.feedback_rows(session, event=event)
+            + [r.talk_id or ""]
+            for r in answers
         ),
     )
 
 
 def guide_csv(session: Session, *, event: Event) -> str:
-    """The resource guide as rows: one per resource, and one per session's notes."""
+    """The resource guide as rows: one per plenary talk, one per resource, and one per session's notes."""
     view = guide.guide(session, event=event)
     header = ["slot", "room", "topic_id", "session", "kind", "url", "text", "by"]
-    lines = []
+    lines: list[list[object]] = []
+    for block in view.slots:  # a plenary's talks: who spoke on what, with the bio
+        when, where = f"{block.slot.start}–{block.slot.end}", block.room.name if block.room else ""
+        lines.extend([when, where, "", f"{t.title}", "talk", "", t.bio, t.speaker] for t in block.talks)
     for entry in view.entries:
         slot = f"{entry.slot.start}–{entry.slot.end}" if entry.slot else ""
         room = entry.room.name if entry.room else ""
@@ -156,7 +161,11 @@ def guide_markdown(session: Session, *, event: Event) -> str:
             out.append("")
 
     for block in view.slots:
-        out += [f"## {block.slot.start}–{block.slot.end}", ""]
+        title = f" · {md_escape(block.slot.title)}" if block.talks and block.slot.title else ""
+        out += [f"## {block.slot.start}–{block.slot.end}{title}", ""]
+        for talk in block.talks:
+            out.extend([f"### {md_escape(talk.speaker)}: {md_escape(talk.title)}", ""])
+            out.extend([md_escape(talk.bio), ""] if talk.bio else [])
         for entry in block.entries:
             entry_md(entry, "###")
     if view.unscheduled:

@@ -212,6 +212,7 @@ class FeedbackRow:
     rating: int
     will_try: str
     updated_at: datetime
+    talk_id: int | None = None  # an answer on a plenary talk (scope "talk")
 
 
 def feedback_rows(session: Session, *, event: Event) -> list[FeedbackRow]:

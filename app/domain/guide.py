@@ -6,9 +6,21 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from app.domain import timetable, topics
+from app.domain import talks, timetable, topics
 from app.domain.notes import list_resources
-from app.models import Event, NoteRevision, Resource, Room, SessionNote, TimeSlot, Topic, TopicStatus, saved_id
+from app.models import (
+    Event,
+    NoteRevision,
+    Resource,
+    Room,
+    SessionNote,
+    SlotKind,
+    Talk,
+    TimeSlot,
+    Topic,
+    TopicStatus,
+    saved_id,
+)
 
 
 @dataclass
@@ -32,6 +44,8 @@ class GuideEntry:
 class GuideSlot:
     slot: TimeSlot
     entries: list[GuideEntry]
+    talks: list[Talk] = field(default_factory=list)  # a plenary's talks, in their running order
+    room: Room | None = None  # a plenary's room
 
 
 @dataclass
@@ -83,15 +97,19 @@ def guide(session: Session, *, event: Event) -> GuideView:
 
     result = GuideView(event=event, published=view.published)
     placed: set[int] = set()
+    running = talks.talks_by_slot(session, event=event)
+    rooms = {saved_id(r): r for r in view.rooms}
     for slot in view.slots:
+        given = running.get(saved_id(slot), []) if slot.kind == SlotKind.plenary else []
         entries = []
         for room in view.rooms:
             cell = view.cell(room, slot)
             if cell is not None:
                 placed.add(saved_id(cell.topic))
                 entries.append(entry(cell.topic, room, slot, cell.facilitators))
-        if entries:
-            result.slots.append(GuideSlot(slot=slot, entries=entries))
+        if entries or given:
+            hall = rooms.get(slot.room_id) if given and slot.room_id else None
+            result.slots.append(GuideSlot(slot=slot, entries=entries, talks=given, room=hall))
     others = (set(notes) | set(resources)) - placed
     if others:
         rows = list(

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from app.domain import timetable, topics
+from app.domain import talks, timetable, topics
 from app.models import Attendee, Event
 
 
 def my_day_view(session: Session, *, event: Event, attendee: Attendee) -> dict[str, object]:
     """What "My day" shows: ``mine`` (their topics, newest first, and ``views`` of them by id),
     the published ``grid``, ``day`` (each slot with the rooms holding one of their sessions; empty
-    before publishing) and ``off_wall`` (their own topics an organizer took off the wall)."""
+    before publishing), ``off_wall`` (their own topics an organizer took off the wall), ``plenaries``
+    (each plenary slot with its talks) and ``stage`` (the talk on stage now, if any)."""
     marked = [
         view
         for view in topics.wall(session, event=event, viewer=attendee, sort="newest").topics
@@ -37,4 +38,7 @@ def my_day_view(session: Session, *, event: Event, attendee: Attendee) -> dict[s
         "day": day,
         "views": {view.topic.id: view for view in marked},
         "off_wall": topics.off_wall_for_author(session, event=event, author=attendee),
+        # Keynotes and EdTalks are everyone's: each plenary with its running order, and who is on now.
+        "plenaries": talks.plenaries(session, event=event),
+        "stage": talks.on_stage(session, event=event),
     }

@@ -20,6 +20,7 @@ from app.routes import (
     organizer,
     qr,
     session_notes,
+    talk_pages,
     talks,
 )
 
@@ -46,3 +47,4 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(moderate.router, include_in_schema=False)
     app.include_router(talks.router, include_in_schema=False)
     app.include_router(layout_pages.router, include_in_schema=False)
+    app.include_router(talk_pages.router, include_in_schema=False)

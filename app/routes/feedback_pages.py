@@ -18,7 +18,7 @@ from app.deps import (
     RowId,
     SessionDep,
 )
-from app.domain import feedback, guide, topics
+from app.domain import feedback, guide, talk_feedback, topics
 from app.domain.errors import DomainError
 from app.models import Attendee, Event, EventFeedback, SessionFeedback, Topic
 from app.routes import forms
@@ -143,5 +143,11 @@ def feedback_results(
     return render(
         request,
         "organizer/feedback.html",
-        {"event": event, "csrf": csrf, "results": feedback.results(session, event=event), "ratings": feedback.RATINGS},
+        {
+            "event": event,
+            "csrf": csrf,
+            "results": feedback.results(session, event=event),
+            "talk_results": talk_feedback.results(session, event=event),
+            "ratings": feedback.RATINGS,
+        },
     )
