@@ -77,3 +77,8 @@ def test_removing_a_room_with_sessions_asks_first_then_sends_them_to_the_draft(
     assert [r.name for r in rows.rooms(session, event)] == ["Room 12"]
     view = drafting.schedule_view(session, event=event)
     assert [(t.title, reason) for t, reason in view.left_out] == [("Robotics club", "Library was removed")]
+    last = _post(client, code, action="remove_room", room_id=str(rows.rooms(session, event)[0].id), confirm="yes")
+    assert last.status_code == 409  # type: ignore[attr-defined]
+    assert re.search(
+        r'role="alert">\s*<p>Room 12 is the event&#39;s only room: add another before removing it.</p>', last.text
+    )  # type: ignore[attr-defined]
