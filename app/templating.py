@@ -21,7 +21,7 @@ from app.domain.attendees import names_line
 from app.domain.drafting import gap_percent
 from app.domain.notes import render_markdown
 from app.domain.timetable import event_now
-from app.models import Phase
+from app.models import Phase, SlotKind
 from app.staticfiles import STATIC_DIR, file_version
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -31,6 +31,7 @@ def make_templates() -> Jinja2Blocks:
     templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
     env = templates.env
     env.globals["Phase"] = Phase
+    env.globals["SlotKind"] = SlotKind
     env.filters["plural"] = lambda n, one, many=None: one if n == 1 else (many or one + "s")
     env.filters["hhmm"] = lambda dt: dt.strftime("%H:%M") if isinstance(dt, datetime) else dt
     # Sanitised by nh3 inside render_markdown, hence safe to mark as Markup.

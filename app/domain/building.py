@@ -15,6 +15,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.domain import drafting, events, midday, organizers
+from app.domain.errors import Conflict, InvalidInput
 from app.models import (
     Attendee,
     ClashPair,
@@ -24,6 +25,7 @@ from app.models import (
     Organizer,
     Room,
     ScheduleRun,
+    SlotKind,
     Topic,
     TopicStatus,
     saved_id,
@@ -66,7 +68,17 @@ def build_instance(session: Session, event: Event, *, paper_people: bool = True)
     return Instance(
         event=EventInfo(name=event.name, date=event.date, timezone=event.timezone, min_interest=event.min_interest),
         rooms=tuple(_room_in(r, room_key=room_key, slot_key=slot_key) for r in rooms),
-        slots=tuple(SlotIn(id=slot_key[saved_id(s)], start=s.start, end=s.end) for s in slots),
+        slots=tuple(
+            SlotIn(
+                id=slot_key[saved_id(s)],
+                start=s.start,
+                end=s.end,
+                kind=s.kind.value,
+                title=s.title,
+                room=room_key.get(s.room_id) if s.room_id is not None else None,
+            )
+            for s in slots
+        ),
         attendees=tuple(AttendeeIn(id=f"a{p.id}", name=p.name) for p in people)
         + tuple(AttendeeIn(id=person, name="") for person, _topic in paper),
         topics=tuple(_topic_in(t, leads=leads, room_key=room_key, slot_key=slot_key) for t in topic_rows),
@@ -137,10 +149,25 @@ def suggested_build_seconds(session: Session, event: Event, *, most: float) -> i
         )
         or 0
     )
-    return max(1, int(suggested_seconds(open_topics, len(events.list_slots(session, event)), most=most)))
+    sessions = [s for s in events.list_slots(session, event) if s.kind == SlotKind.sessions]
+    return max(1, int(suggested_seconds(open_topics, len(sessions), most=most)))
 
 
 # --- one build ----------------------------------------------------------------------------------
+
+
+def check_build(session: Session, *, event: Event, keep_before_slot: int | None) -> None:
+    """Refuse a build that cannot start, before it is queued: an unknown keep-before slot, keeping
+    earlier slots with nothing published, or a day with no sessions slot (nowhere to place topics)."""
+    midday.slot_for_keep_before(session, event=event, slot_id=keep_before_slot)
+    if keep_before_slot is not None and drafting.published_run(session, event=event) is None:
+        raise InvalidInput("keep_before: keeping earlier slots needs a published schedule.", field="keep_before")
+    if not any(slot.kind == SlotKind.sessions for slot in events.list_slots(session, event)):
+        raise Conflict(
+            "This day has only plenaries and breaks, so there is nowhere to place sessions. "
+            "Make at least one slot a Sessions slot, then build the schedule.",
+            field="slots",
+        )
 
 
 @dataclass

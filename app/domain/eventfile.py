@@ -26,6 +26,7 @@ from app.models import (
     Organizer,
     Phase,
     Room,
+    SlotKind,
     TimeSlot,
     Topic,
     saved_id,
@@ -154,7 +155,14 @@ def _check_names(instance: Instance) -> None:
         )
     for index, attendee in enumerate(instance.attendees):
         _check_text(attendee.name, key=f"attendees[{index}].name", ident=attendee.id, limit=60, required=False)
-    eventspec.validate_slots([eventspec.SlotSpec(s.start, s.end) for s in instance.slots])
+    room_name = {room.id: " ".join((room.name or room.id).split()) for room in instance.rooms}
+    eventspec.validate_slots(
+        [
+            eventspec.SlotSpec(s.start, s.end, kind=s.kind, title=s.title, room=room_name[s.room] if s.room else "")
+            for s in instance.slots
+        ],
+        rooms=list(room_name.values()),
+    )
 
 
 def _topic_extras(raw: dict[str, Any]) -> tuple[dict[str, list[str]], dict[str, int]]:
@@ -196,7 +204,14 @@ def _add_rows(
 ) -> tuple[dict[str, Topic], dict[str, Attendee]]:
     """The event's slots, rooms, people and topics; returns the topics and people by file id."""
     slot_rows = {
-        s.id: TimeSlot(event_id=saved_id(event), start=s.start, end=s.end, position=i)
+        s.id: TimeSlot(
+            event_id=saved_id(event),
+            start=s.start,
+            end=s.end,
+            position=i,
+            kind=SlotKind(s.kind),
+            title=" ".join(s.title.split()),
+        )
         for i, s in enumerate(instance.slots)
     }
     session.add_all(slot_rows.values())
@@ -214,6 +229,10 @@ def _add_rows(
         for i, r in enumerate(instance.rooms)
     }
     session.add_all(room_rows.values())
+    session.flush()
+    for s in instance.slots:  # a plenary's or break's room, now that the rooms have ids
+        if s.room is not None:
+            slot_rows[s.id].room_id = room_rows[s.room].id
     people = {a.id: Attendee(event_id=saved_id(event), name=" ".join(a.name.split())) for a in instance.attendees}
     session.add_all(people.values())
     session.flush()

@@ -66,7 +66,8 @@ def create_event(
     clean_date = found.check(eventspec.validate_date, date)
     clean_timezone = found.check(eventspec.validate_timezone, timezone)
     clean_rooms = found.check(eventspec.validate_rooms, rooms)
-    clean_slots = found.check(eventspec.validate_slots, slots)
+    room_names = [room.name for room in clean_rooms] if clean_rooms is not None else None
+    clean_slots = found.check(eventspec.validate_slots, slots, rooms=room_names)
     found.check(eventspec.validate_vote_budget, vote_budget)
     password_hash = found.check(organizers.hash_password, password, passwords) if password else None
     found.raise_any()
@@ -85,12 +86,7 @@ def create_event(
         shuffle_topics=shuffle_topics,
     )
     assert event.id is not None
-    for position, room in enumerate(clean_rooms):
-        session.add(
-            Room(event_id=event.id, name=room.name, capacity=room.capacity, features=room.features, position=position)
-        )
-    for position, slot in enumerate(clean_slots):
-        session.add(TimeSlot(event_id=event.id, start=slot.start, end=slot.end, position=position))
+    _add_rooms_and_slots(session, event, clean_rooms, clean_slots)
     organizer = Organizer(
         event_id=event.id,
         name=organizer_name.strip()[:60],
@@ -102,6 +98,33 @@ def create_event(
     session.add(organizer)
     session.commit()
     return CreatedEvent(event=event, organizer=organizer, secret=secret)
+
+
+def _add_rooms_and_slots(
+    session: Session, event: Event, rooms: list[eventspec.ValidRoom], slots: list[eventspec.SlotSpec]
+) -> None:
+    """A new event's checked rooms, then its slots (a plenary's or break's room by the name it was given)."""
+    room_rows = [
+        Room(
+            event_id=saved_id(event), name=room.name, capacity=room.capacity, features=room.features, position=position
+        )
+        for position, room in enumerate(rooms)
+    ]
+    session.add_all(room_rows)
+    session.flush()
+    room_id = {room.name: room.id for room in room_rows}
+    for position, slot in enumerate(slots):
+        session.add(
+            TimeSlot(
+                event_id=saved_id(event),
+                start=slot.start,
+                end=slot.end,
+                position=position,
+                kind=eventspec.slot_kind(slot.kind, field_name="kind"),
+                title=slot.title,
+                room_id=room_id.get(slot.room),
+            )
+        )
 
 
 def _add_with_free_code(session: Session, **fields: Any) -> Event:

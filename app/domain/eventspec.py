@@ -6,13 +6,15 @@ Every check names the field it refuses (``rooms[2].capacity``) in words a person
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date as date_cls
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from app.domain.errors import FieldError, InvalidInput
+from app.models import SlotKind
+from app.models.event import SLOT_TITLE_MAX
 
 T = TypeVar("T")
 
@@ -65,8 +67,15 @@ class ValidRoom:
 
 @dataclass
 class SlotSpec:
+    """A slot as typed: its times, its kind (``sessions``, ``plenary``, ``break``), and for a plenary
+    or a break a title and the name of its room (empty: none). ``validate_slots`` returns the kind
+    as a ``SlotKind`` and the room under the name the event gives it."""
+
     start: str
     end: str
+    kind: str = SlotKind.sessions.value
+    title: str = ""
+    room: str = ""
 
 
 def parse_hhmm(value: str, *, field_name: str) -> str:
@@ -186,11 +195,79 @@ def validate_rooms(rooms: list[RoomSpec]) -> list[ValidRoom]:
     return cleaned
 
 
-def validate_slots(slots: list[SlotSpec]) -> list[SlotSpec]:
-    """The slots in time order; every slot's every problem at once. Field paths count the rows as given."""
-    given = [
-        (index, slot) for index, slot in enumerate(slots) if (slot.start or "").strip() or (slot.end or "").strip()
-    ]
+def _blank_slot(slot: SlotSpec) -> bool:
+    """A form's empty row: no times, no title, no room, and the kind left at sessions."""
+    typed = (slot.start, slot.end, slot.title, slot.room)
+    return not any((text or "").strip() for text in typed) and (slot.kind or "").strip() in ("", SlotKind.sessions)
+
+
+def slot_kind(raw: str, *, field_name: str) -> SlotKind:
+    """``raw`` as a slot kind (empty: sessions), or InvalidInput naming the field."""
+    text = (raw or "").strip().lower() or SlotKind.sessions.value
+    try:
+        return SlotKind(text)
+    except ValueError:
+        kinds = ", ".join(kind.value for kind in SlotKind)
+        raise InvalidInput(
+            f"{field_name}: '{text[:20]}' is not a kind of slot; use one of {kinds}.", field=field_name
+        ) from None
+
+
+def _slot_what(slot: SlotSpec, kind: SlotKind, key: str, rooms: Sequence[str] | None) -> tuple[str, str]:
+    """A slot's title and room (its name as the event spells it), checked against its kind."""
+    title = " ".join((slot.title or "").split())
+    room = " ".join((slot.room or "").split())
+    if kind == SlotKind.sessions:
+        if title:
+            raise InvalidInput(
+                f"{key}.title: a sessions slot holds the day's sessions and has no title; "
+                "choose Plenary or Break for a keynote or lunch, or clear the title.",
+                field=f"{key}.title",
+            )
+        if room:
+            raise InvalidInput(
+                f"{key}.room: a sessions slot uses every room; choose Plenary or Break to name one room.",
+                field=f"{key}.room",
+            )
+        return "", ""
+    if kind == SlotKind.plenary and not title:
+        raise InvalidInput(f"{key}.title: a plenary needs a title, such as Opening keynote.", field=f"{key}.title")
+    if len(title) > SLOT_TITLE_MAX:
+        raise InvalidInput(
+            f"{key}.title: at most {SLOT_TITLE_MAX} characters, this has {len(title)}.", field=f"{key}.title"
+        )
+    if room and rooms is not None:
+        known = {name.lower(): name for name in rooms}
+        if room.lower() not in known:
+            raise InvalidInput(f"{key}.room: '{room[:80]}' is not one of the event's rooms.", field=f"{key}.room")
+        room = known[room.lower()]
+    return title, room
+
+
+def _valid_slot(found: Collect, index: int, slot: SlotSpec, rooms: Sequence[str] | None) -> SlotSpec | None:
+    """One slot checked on its own (times, kind, title, room); None when any part was refused."""
+    key = f"slots[{index}]"
+    start = found.check(parse_hhmm, slot.start, field_name=f"{key}.start")
+    end = found.check(parse_hhmm, slot.end, field_name=f"{key}.end")
+    kind = found.check(slot_kind, slot.kind, field_name=f"{key}.kind")
+    what = found.check(_slot_what, slot, kind, key, rooms) if kind is not None else None
+    if start is None or end is None:
+        return None
+    if end <= start:
+        found.add(f"{key}.end", f"the slot must end after it starts ({clock(start)}).")
+        return None
+    if kind is None or what is None:
+        return None
+    return SlotSpec(start=start, end=end, kind=kind, title=what[0], room=what[1])
+
+
+def validate_slots(slots: list[SlotSpec], *, rooms: Sequence[str] | None = None) -> list[SlotSpec]:
+    """The slots in time order; every slot's every problem at once. Field paths count the rows as given.
+
+    A plenary needs a title; a plenary or a break may name one of ``rooms`` (the event's room
+    names; None leaves the room unchecked, when the rooms themselves were refused). A day of
+    plenaries only is allowed: building a schedule says there is nowhere to put sessions."""
+    given = [(index, slot) for index, slot in enumerate(slots) if not _blank_slot(slot)]
     if not given:
         raise InvalidInput("slots: an event needs at least one time slot.", field="slots")
     if len(given) > SLOTS_MAX:
@@ -198,14 +275,9 @@ def validate_slots(slots: list[SlotSpec]) -> list[SlotSpec]:
     found = Collect()
     cleaned: list[tuple[int, SlotSpec]] = []
     for index, slot in given:
-        start = found.check(parse_hhmm, slot.start, field_name=f"slots[{index}].start")
-        end = found.check(parse_hhmm, slot.end, field_name=f"slots[{index}].end")
-        if start is None or end is None:
-            continue
-        if end <= start:
-            found.add(f"slots[{index}].end", f"the slot must end after it starts ({clock(start)}).")
-            continue
-        cleaned.append((index, SlotSpec(start=start, end=end)))
+        valid = _valid_slot(found, index, slot, rooms)
+        if valid is not None:
+            cleaned.append((index, valid))
     ordered = sorted(cleaned, key=lambda pair: pair[1].start)
     for (before_index, before), (index, after) in zip(ordered, ordered[1:], strict=False):
         if after.start < before.end:

@@ -21,7 +21,7 @@ def close_room_from(session: Session, *, event: Event, room_id: int, slot_id: in
     """A room cannot be used from ``slot_id`` on (the gym is needed after lunch)."""
     phases.require_phase(event, "change_live_day")
     room = rows.require(session, Room, room_id, event=event, field="room_id")
-    slot = rows.require(session, TimeSlot, slot_id, event=event, field="slot_id")
+    slot = rows.require_sessions_slot(session, slot_id, event=event, field="slot_id")
     slots = events.list_slots(session, event)
     start = next(i for i, s in enumerate(slots) if s.id == slot.id)
     room.unavailable_slots = sorted(set(room.unavailable_slots) | {saved_id(s) for s in slots[start:]})

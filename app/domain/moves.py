@@ -52,7 +52,7 @@ def _draft_placement(
 def _cell_ids(session: Session, event: Event, room_id: int, slot_id: int) -> tuple[Room, TimeSlot]:
     return (
         rows.require(session, Room, room_id, event=event, field="room_id"),
-        rows.require(session, TimeSlot, slot_id, event=event, field="slot_id"),
+        rows.require_sessions_slot(session, slot_id, event=event, field="slot_id"),
     )
 
 

@@ -13,8 +13,8 @@ from typing import Protocol, TypeVar
 
 from sqlmodel import Session, col, select
 
-from app.domain.errors import NotFound, known_id
-from app.models import Attendee, Event, FacilitatorClaim, Organizer, Resource, Room, TimeSlot, Topic
+from app.domain.errors import Conflict, NotFound, known_id
+from app.models import Attendee, Event, FacilitatorClaim, Organizer, Resource, Room, SlotKind, TimeSlot, Topic
 
 
 class _EventRow(Protocol):
@@ -50,6 +50,20 @@ def require(
     if row is None:
         raise NotFound((message or MISSING[model]).format(id=row_id), field=field)
     return row
+
+
+def require_sessions_slot(session: Session, slot_id: int, *, event: Event, field: str = "slot_id") -> TimeSlot:
+    """Like ``require`` for a slot, and refused with Conflict naming ``field`` when the slot is a
+    plenary or a break: sessions go only in sessions slots."""
+    slot = require(session, TimeSlot, slot_id, event=event, field=field)
+    if slot.kind != SlotKind.sessions:
+        what = f" ({slot.title})" if slot.title else ""
+        raise Conflict(
+            f"The {slot.start} slot{what} is a {slot.kind.label.lower()}, not a sessions slot; "
+            "sessions go only in sessions slots.",
+            field=field,
+        )
+    return slot
 
 
 def rooms(session: Session, event: Event) -> list[Room]:

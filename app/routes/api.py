@@ -96,7 +96,7 @@ def api_event_create(
         date=body.date,
         timezone=body.timezone,
         rooms=[eventspec.RoomSpec(r.name, r.capacity, r.features) for r in body.rooms],
-        slots=[eventspec.SlotSpec(s.start, s.end) for s in body.slots],
+        slots=[eventspec.SlotSpec(s.start, s.end, kind=s.kind, title=s.title, room=s.room) for s in body.slots],
         password=body.password,
         vote_budget=body.vote_budget,
         hide_counts=body.hide_counts,
@@ -123,7 +123,12 @@ def api_event_get(request: Request, session: SessionDep, event: EventDep) -> Any
             schemas.RoomOut(id=saved_id(r), name=r.name, capacity=r.capacity, features=r.features)
             for r in events.list_rooms(session, event)
         ],
-        slots=[schemas.SlotOut(id=saved_id(s), start=s.start, end=s.end) for s in events.list_slots(session, event)],
+        slots=[
+            schemas.SlotOut(
+                id=saved_id(s), start=s.start, end=s.end, kind=s.kind.value, title=s.title, room_id=s.room_id
+            )
+            for s in events.list_slots(session, event)
+        ],
         settings=schemas.EventSettings(
             vote_budget=event.vote_budget,
             hide_counts=event.hide_counts,

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from app.deps import CurrentOrganizer, EventDep, OrganizerDep, SessionDep
-from app.domain import drafting, midday, publishing
-from app.domain.errors import InvalidInput, NotFound
+from app.domain import building, drafting, publishing
+from app.domain.errors import NotFound
 from app.jobs import BuildJob, BuildJobs
 from app.models import saved_id
 from app.routes.api import RESPONSES
@@ -95,9 +95,7 @@ def api_schedule_build(
     body: BuildIn, request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep
 ) -> Any:
     """Start building a draft in the background; poll GET .../schedule/build for progress."""
-    midday.slot_for_keep_before(session, event=event, slot_id=body.keep_before)
-    if body.keep_before is not None and drafting.published_run(session, event=event) is None:
-        raise InvalidInput("keep_before: keeping earlier slots needs a published schedule.", field="keep_before")
+    building.check_build(session, event=event, keep_before_slot=body.keep_before)
     jobs: BuildJobs = request.app.state.builds
     job = jobs.start(
         event_id=saved_id(event),

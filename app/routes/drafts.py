@@ -103,9 +103,7 @@ def schedule_build(
     try:
         typed = forms.BuildForm.parse(form)
         keep_before, limit = typed.keep_before, typed.time_limit
-        midday.slot_for_keep_before(session, event=event, slot_id=keep_before)
-        if keep_before is not None and drafting.published_run(session, event=event) is None:
-            raise InvalidInput("keep_before: keeping earlier slots needs a published schedule.", field="keep_before")
+        building.check_build(session, event=event, keep_before_slot=keep_before)
         if limit is not None and not 1 <= limit <= 600:
             raise InvalidInput("time_limit: from 1 to 600 seconds.", field="time_limit")
         newest = drafting.versions(session, event=event)

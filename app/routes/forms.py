@@ -129,6 +129,9 @@ class NewEventForm(FormModel):
     room_features: list[Text]
     slot_start: list[Text]
     slot_end: list[Text]
+    slot_kind: list[Text]
+    slot_title: list[Text]
+    slot_room: list[Text]
 
     def rooms(self) -> list[RoomSpec]:
         """Rows of room name / seats / features, as typed: the domain checks them all at once and
@@ -143,7 +146,9 @@ class NewEventForm(FormModel):
         ]
 
     def slots(self) -> list[SlotSpec]:
-        return [SlotSpec(start=start, end=_row(self.slot_end, index)) for index, start in enumerate(self.slot_start)]
+        """Rows of start / end / kind / title / room, as typed (the domain checks and names each row)."""
+        columns = (self.slot_end, self.slot_kind, self.slot_title, self.slot_room)  # SlotSpec's order
+        return [SlotSpec(start, *(_row(c, i) for c in columns)) for i, start in enumerate(self.slot_start)]
 
 
 def _row(values: list[str], index: int) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
@@ -68,6 +68,15 @@ class RoomIn(Body):
 class SlotIn(Body):
     start: UserText = Field(max_length=5, examples=["09:30"])
     end: UserText = Field(max_length=5, examples=["10:20"])
+    kind: Literal["sessions", "plenary", "break"] = Field(
+        default="sessions", description="sessions (the scheduler fills them), plenary (everyone in one room) or break"
+    )
+    title: UserText = Field(
+        default="", max_length=SLOT_TITLE_MAX, description="what a plenary or break is; a plenary needs one"
+    )
+    room: UserText = Field(
+        default="", max_length=eventspec.ROOM_NAME_MAX, description="the name of a plenary's or break's room, if any"
+    )
 
 
 class EventCreate(Body):
@@ -119,6 +128,9 @@ class SlotOut(BaseModel):
     id: int
     start: str
     end: str
+    kind: str = "sessions"
+    title: str = ""
+    room_id: int | None = None
 
 
 class EventOut(BaseModel):

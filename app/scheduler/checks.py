@@ -18,7 +18,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from app.scheduler.instance import Instance, Room, Topic
+from app.scheduler.instance import SESSIONS, Instance, Room, Topic
 
 __all__ = ["Problem", "pin_problems", "reference_problems", "valid_time"]
 
@@ -131,6 +131,10 @@ def _slot_problems(instance: Instance) -> list[Problem]:
                     )
                 )
             previous_end = slot.end
+    room_ids = {r.id for r in instance.rooms}
+    for i, slot in enumerate(instance.slots):
+        if slot.room is not None and slot.room not in room_ids:
+            out.append(Problem(f"slots[{i}].room", slot.room, f"slot {slot.id!r} names unknown room {slot.room!r}"))
     return out
 
 
@@ -245,7 +249,8 @@ def pin_problems(instance: Instance) -> list[Problem]:
     """
     out: list[Problem] = []
     rooms = {r.id: r for r in instance.rooms}
-    slot_ids = [s.id for s in instance.slots]
+    slot_ids = [s.id for s in instance.session_slots]  # a topic goes only into a sessions slot
+    kinds = {s.id: s.kind for s in instance.slots}
     by_cell: dict[tuple[str, str], str] = {}
     by_slot: dict[str, list[str]] = defaultdict(list)
     clashes = _clash_set(instance)
@@ -254,6 +259,16 @@ def pin_problems(instance: Instance) -> list[Problem]:
         if topic.pinned is None:
             continue
         key = f"topics[{i}].pinned"
+        if topic.pinned.slot is not None and kinds.get(topic.pinned.slot, SESSIONS) != SESSIONS:
+            slot = topic.pinned.slot
+            out.append(
+                Problem(
+                    key,
+                    topic.id,
+                    f"topic {topic.id!r} is pinned to slot {slot!r}, a {kinds[slot]}: topics go only in sessions slots",
+                )
+            )
+            continue
         out += _pin_alone_problems(key, topic, rooms, slot_ids)
         out += _pinned_together_problems(key, topic, topic_of, by_cell, by_slot, clashes)
     return out

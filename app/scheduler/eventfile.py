@@ -11,7 +11,19 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from app.scheduler.checks import Problem, pin_problems, reference_problems
-from app.scheduler.instance import DEFAULT_MIN_INTEREST, Attendee, EventInfo, Instance, Interest, Pin, Room, Slot, Topic
+from app.scheduler.instance import (
+    DEFAULT_MIN_INTEREST,
+    SESSIONS,
+    SLOT_KINDS,
+    Attendee,
+    EventInfo,
+    Instance,
+    Interest,
+    Pin,
+    Room,
+    Slot,
+    Topic,
+)
 
 __all__ = ["EVENT_FORMAT", "EventFileError", "event_to_document", "parse_event"]
 
@@ -137,7 +149,33 @@ def _room(value: object, key: str) -> Room:
 def _slot(value: object, key: str) -> Slot:
     r = _Reader(value, key)
     ident = r.ident_field()
-    return Slot(id=ident, start=r.string("start", required=True), end=r.string("end", required=True))
+    kind = r.string("kind", SESSIONS)
+    if kind not in SLOT_KINDS:
+        raise r.fail("kind", f"slot {ident!r} has kind {kind!r}; use one of {', '.join(SLOT_KINDS)}")
+    room = r._get("room", None, False)
+    if room is not None and (not isinstance(room, str) or not room):
+        raise r.fail("room", f"expected a room id or null for {ident!r}, got {_describe(room)}")
+    return Slot(
+        id=ident,
+        start=r.string("start", required=True),
+        end=r.string("end", required=True),
+        kind=kind,
+        title=r.string("title"),
+        room=room,
+    )
+
+
+def _slot_document(slot: Slot) -> dict[str, Any]:
+    """A slot as the file writes it: a plenary's or break's kind, title and room; a sessions slot as
+    before kinds (the format's default), so older readers and kept fingerprints see the same file."""
+    out: dict[str, Any] = {"id": slot.id, "start": slot.start, "end": slot.end}
+    if slot.kind != SESSIONS:
+        out["kind"] = slot.kind
+    if slot.title:
+        out["title"] = slot.title
+    if slot.room is not None:
+        out["room"] = slot.room
+    return out
 
 
 def _attendee(value: object, key: str) -> Attendee:
@@ -309,7 +347,7 @@ def event_to_document(instance: Instance) -> dict[str, Any]:
             }
             for r in instance.rooms
         ],
-        "slots": [{"id": s.id, "start": s.start, "end": s.end} for s in instance.slots],
+        "slots": [_slot_document(s) for s in instance.slots],
         "attendees": [{"id": a.id, "name": a.name} for a in instance.attendees],
         "topics": topics,
         "interests": [{"attendee": i.attendee, "topic": i.topic, "weight": i.weight} for i in instance.interests],

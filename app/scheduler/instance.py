@@ -8,9 +8,25 @@ or the web layer (STYLE 10.7).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-__all__ = ["Attendee", "EventInfo", "Instance", "Interest", "Pin", "Room", "Slot", "Topic"]
+__all__ = [
+    "SESSIONS",
+    "SLOT_KINDS",
+    "sessions_day",
+    "Attendee",
+    "EventInfo",
+    "Instance",
+    "Interest",
+    "Pin",
+    "Room",
+    "Slot",
+    "Topic",
+]
+
+#: The kind of slot that holds topics; a ``plenary`` (everyone in one room) or a ``break`` holds none.
+SESSIONS = "sessions"
+SLOT_KINDS = (SESSIONS, "plenary", "break")
 
 
 @dataclass(frozen=True)
@@ -45,11 +61,23 @@ class Room:
 
 @dataclass(frozen=True)
 class Slot:
-    """A time slot; ``start`` and ``end`` are local ``"HH:MM"`` strings."""
+    """A time slot; ``start`` and ``end`` are local ``"HH:MM"`` strings.
+
+    Only a ``sessions`` slot holds topics. A ``plenary`` or ``break`` is part of the day the
+    scheduler leaves alone: ``title`` says what it is and ``room`` (a room id or ``None``) where.
+    """
 
     id: str
     start: str
     end: str
+    kind: str = SESSIONS
+    title: str = ""
+    room: str | None = None
+
+    @property
+    def holds_topics(self) -> bool:
+        """Whether topics may be placed in this slot (a sessions slot)."""
+        return self.kind == SESSIONS
 
 
 @dataclass(frozen=True)
@@ -161,3 +189,30 @@ class Instance:
     def slot_ids(self) -> tuple[str, ...]:
         """Slot ids in time order."""
         return tuple(s.id for s in self.slots)
+
+    @property
+    def session_slots(self) -> tuple[Slot, ...]:
+        """The slots that hold topics (plenaries and breaks left out), in time order."""
+        return tuple(s for s in self.slots if s.holds_topics)
+
+
+def sessions_day(instance: Instance) -> Instance:
+    """``instance`` with its plenaries and breaks left out: the day as the solver fills it.
+
+    Unavailable slots that are no longer in it are dropped with them; a pin to a left-out slot
+    is the caller's to refuse first (:func:`app.scheduler.checks.pin_problems` names it).
+
+    >>> day = Instance(EventInfo(), (), (Slot("k", "09:00", "09:30", "plenary", "Keynote"),
+    ...     Slot("s", "09:40", "10:30")), (), (), ())
+    >>> sessions_day(day).slot_ids
+    ('s',)
+    """
+    if all(s.holds_topics for s in instance.slots):
+        return instance
+    kept = frozenset(s.id for s in instance.session_slots)
+    return replace(
+        instance,
+        slots=instance.session_slots,
+        rooms=tuple(replace(r, unavailable_slots=r.unavailable_slots & kept) for r in instance.rooms),
+        topics=tuple(replace(t, unavailable_slots=t.unavailable_slots & kept) for t in instance.topics),
+    )

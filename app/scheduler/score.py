@@ -93,7 +93,7 @@ def upper_bound(instance: Instance) -> int:
     interests = interest_sets(instance)
     facilitated = _facilitated(instance)
     people = set(interests) | set(facilitated)
-    n_slots = len(instance.slots)
+    n_slots = len(instance.session_slots)  # S counts only the slots that hold topics
     return sum(
         min(len(interests.get(a, frozenset()) | facilitated.get(a, frozenset())), n_slots) for a in sorted(people)
     )
@@ -153,7 +153,7 @@ def violations(instance: Instance, placements: Iterable[Placement]) -> list[str]
     Each message starts with a label in brackets (``[room-double-booked]``,
     ``[topic-placed-twice]``, ``[room-unavailable]``, ``[topic-unavailable]``,
     ``[room-lacks-feature]``, ``[pin]``, ``[facilitator-double-booked]``,
-    ``[avoid-clash]``, ``[unknown-id]``) followed by a sentence for a person.
+    ``[avoid-clash]``, ``[unknown-id]``, ``[not-a-sessions-slot]``) followed by a sentence for a person.
 
     Returns
     -------
@@ -174,6 +174,7 @@ def violations(instance: Instance, placements: Iterable[Placement]) -> list[str]
     placed = {p.topic: p for p in valid}
     out += _placed_twice(valid)
     out += _misplaced(valid, rooms, topics)
+    out += _not_a_sessions_slot(instance, valid)
     out += _rooms_double_booked(valid)
     out += _pins_broken(instance, placed)
     out += _facilitators_double_booked(valid, topics)
@@ -218,6 +219,16 @@ def _misplaced(valid: list[Placement], rooms: Mapping[str, Room], topics: Mappin
         for need in sorted(topic.needs - room.features):
             out.append(f"[room-lacks-feature] topic {p.topic!r} needs {need!r}, which room {p.room!r} lacks")
     return out
+
+
+def _not_a_sessions_slot(instance: Instance, valid: list[Placement]) -> list[str]:
+    """[not-a-sessions-slot]: a topic placed in a plenary or a break."""
+    kinds = {s.id: s.kind for s in instance.slots if not s.holds_topics}
+    return [
+        f"[not-a-sessions-slot] topic {p.topic!r} is placed in slot {p.slot!r}, a {kinds[p.slot]}"
+        for p in valid
+        if p.slot in kinds
+    ]
 
 
 def _rooms_double_booked(valid: list[Placement]) -> list[str]:

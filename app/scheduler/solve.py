@@ -57,10 +57,11 @@ from app.scheduler.checks import pin_problems, reference_problems
 from app.scheduler.eventfile import EventFileError
 from app.scheduler.finish import finish
 from app.scheduler.fixed import explain_conflict, held_placements, kept_problems, unplaceable
-from app.scheduler.instance import Instance
+from app.scheduler.instance import Instance, sessions_day
 from app.scheduler.model import build_model
 from app.scheduler.run import Config, Progress, Run
-from app.scheduler.solution import Placement, Solution, Status
+from app.scheduler.score import score
+from app.scheduler.solution import Placement, Solution, Status, Unscheduled
 from app.scheduler.stages import Stages
 
 __all__ = [
@@ -86,7 +87,7 @@ def suggested_time_limit(instance: Instance, *, most: float = 60.0) -> float:
     ...     tuple(Topic(f"t{i}", "T") for i in range(10)), ()))
     3.0
     """
-    return suggested_seconds(len(instance.topics), len(instance.slots), most=most)
+    return suggested_seconds(len(instance.topics), len(instance.session_slots), most=most)
 
 
 def suggested_seconds(topics: int, slots: int, *, most: float = 60.0) -> float:
@@ -153,16 +154,17 @@ def solve(
     >>> sol.status.name, sol.stats.attendance
     ('OPTIMAL', 2)
     """
-    first_open = _first_open_slot(instance, previous, keep_before)
-    run = Run(instance, config, on_progress, stop)
+    day, first_open = sessions_day(instance), _first_open_slot(instance, previous, keep_before)
+    run = Run(day, config, on_progress, stop)
     try:
-        return _solve(instance, config, run, previous, first_open)
+        return _solve(instance, day, config, run, previous, first_open)
     finally:
         run.close()
 
 
 def _first_open_slot(instance: Instance, previous: Sequence[Placement] | None, keep_before: str | None) -> int:
-    """The index of ``keep_before`` (0 without it), once the arguments are known to be sound (else raise)."""
+    """Where ``keep_before`` falls among the sessions slots (0 without it: the sessions slots before
+    it), once the arguments are known to be sound (else raise)."""
     problems = reference_problems(instance)
     if problems:
         raise EventFileError.from_problem(problems[0])
@@ -172,16 +174,28 @@ def _first_open_slot(instance: Instance, previous: Sequence[Placement] | None, k
             raise ValueError(f"keep_before: unknown slot {keep_before!r}")
         if previous is None:
             raise ValueError("keep_before needs the previous schedule")
-    return slot_ids.index(keep_before) if keep_before is not None else 0
+    before = instance.slots[: slot_ids.index(keep_before)] if keep_before is not None else ()
+    return sum(1 for slot in before if slot.holds_topics)
+
+
+def _no_sessions_slot(instance: Instance, run: Run) -> Solution:
+    """The empty schedule of a day of plenaries and breaks only: no topic has anywhere to go."""
+    run.close()
+    reason = "the day has no sessions slot, only plenaries and breaks"
+    stats = score(instance, (), solve_seconds=run.elapsed())
+    return Solution(Status.OPTIMAL, (), tuple(Unscheduled(t.id, reason) for t in instance.topics), stats)
 
 
 def _solve(
-    instance: Instance, config: Config, run: Run, previous: Sequence[Placement] | None, first_open: int
+    whole: Instance, instance: Instance, config: Config, run: Run, previous: Sequence[Placement] | None, first_open: int
 ) -> Solution:
-    """The steps of :func:`solve` once its arguments are checked (see the module docstring)."""
-    conflicts = [str(p) for p in pin_problems(instance)]
+    """The steps of :func:`solve` once its arguments are checked (see the module docstring), on
+    ``instance``, the sessions slots of ``whole`` (a pin into a plenary or break is a conflict)."""
+    conflicts = [str(p) for p in pin_problems(whole)]
     if conflicts:
         return run.infeasible(conflicts)
+    if not instance.slots:
+        return _no_sessions_slot(instance, run)
     held = held_placements(instance, previous, first_open)
     bad_kept = kept_problems(instance, held.kept)
     if bad_kept:

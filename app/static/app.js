@@ -12,8 +12,8 @@
     var copy = last.cloneNode(true);
     var index = container.children.length;
     copy.querySelectorAll(".field-error").forEach(function (error) { error.remove(); });
-    copy.querySelectorAll("input").forEach(function (input) {
-      input.value = "";
+    copy.querySelectorAll("input, select").forEach(function (input) {
+      if (input.tagName === "SELECT") input.selectedIndex = 0; else input.value = "";
       input.removeAttribute("aria-invalid");
       input.removeAttribute("aria-describedby");
       if (input.id) input.id = input.id.replace(/\d+/, String(index));
@@ -23,6 +23,21 @@
     container.appendChild(copy);
     copy.querySelector("input").focus();
   });
+
+  // A plenary's or break's room is one of the rooms typed above: offer them as suggestions.
+  var roomNames = document.getElementById("room-names");
+  if (roomNames) {
+    document.addEventListener("change", function (event) {
+      if (!event.target.matches || !event.target.matches("input[name=room_name]")) return;
+      roomNames.replaceChildren();
+      document.querySelectorAll("input[name=room_name]").forEach(function (input) {
+        if (!input.value.trim()) return;
+        var option = document.createElement("option");
+        option.value = input.value.trim();
+        roomNames.appendChild(option);
+      });
+    });
+  }
 
   // Time hints read as this browser's time inputs show times (9:30 AM here, 09:30 there): the
   // server writes an example in 12-hour form, and the browser's own formatting replaces it.
