@@ -183,6 +183,9 @@ def remove_room(session: Session, *, event: Event, room_id: int, actor: Organize
     if len(rows.rooms(session, event)) <= 1:
         raise Conflict(f"{room.name} is the event's only room: add another before removing it.", field="room_id")
 
+    hosted = [s for s in rows.slots(session, event) if s.room_id == room.id]
+    notes = [f"{s.title or layout.slot_label(s)} ({s.kind.value}) will have no room: choose another." for s in hosted]
+
     def apply() -> str:
         session.delete(room)
         return f"removed the room {room.name}"
@@ -201,6 +204,7 @@ def remove_room(session: Session, *, event: Event, room_id: int, actor: Organize
         hides_published=True,
         defer=defer,
         held_note=f"{room.name} closes in every slot now, and you remove it after publishing.",
+        notes=notes,
         payload={"room_id": room.id},
     )
     return layout.carry_out(session, event=event, actor=actor, plan=plan, confirm=confirm)

@@ -109,6 +109,16 @@ def edit_slot(
     if closing:
         _not_while_running(session, event, slot, now, doing=f"made a {slot_kind.value}")
     notes = []
+    if slot.kind == SlotKind.plenary and slot_kind != SlotKind.plenary:
+        _not_on_stage(session, slot, doing=f"made {slot_kind.value}")
+        talks = _talks(session, slot)
+        notes += (
+            [
+                f"Its {len(talks)} talk{'s' if len(talks) != 1 else ''} stay in its running order, shown again if it becomes a plenary."
+            ]
+            if talks
+            else []
+        )
     held = layout.sessions_in(session, event, lambda p: p.slot_id == slot.id)
     if label != old and held and not closing:
         notes.append(
@@ -152,7 +162,8 @@ def remove_slot(
     if len(rows.slots(session, event)) <= 1:
         raise Conflict(f"{label} is the event's only slot: add another before removing it.", field="slot_id")
     _not_while_running(session, event, slot, now, doing="removed")
-    talks = list(session.scalars(select(Talk).where(Talk.slot_id == slot.id)))
+    _not_on_stage(session, slot, doing="removed")
+    talks = _talks(session, slot)
     notes = [f"Its {len(talks)} talk{'s' if len(talks) != 1 else ''} go with it."] if talks else []
 
     def apply() -> str:
@@ -186,6 +197,21 @@ def _not_while_running(session: Session, event: Event, slot: TimeSlot, now: date
             f"The slot {layout.slot_label(slot)} is running now: {_count(len(running))} "
             f"{'are' if len(running) != 1 else 'is'} going on in it, pop-ups included. "
             f"It can be {doing} once it has ended.",
+            field="slot_id",
+        )
+
+
+def _talks(session: Session, slot: TimeSlot) -> list[Talk]:
+    return list(session.scalars(select(Talk).where(Talk.slot_id == slot.id)))
+
+
+def _not_on_stage(session: Session, slot: TimeSlot, *, doing: str) -> None:
+    """A plenary whose speaker is on stage now keeps its running order until the talk ends."""
+    on = next((t for t in _talks(session, slot) if t.started_at is not None and t.ended_at is None), None)
+    if on is not None:
+        raise Conflict(
+            f"{on.speaker} is on stage in {slot.title or layout.slot_label(slot)} now. "
+            f"The slot can be {doing} once the plenary has ended.",
             field="slot_id",
         )
 

@@ -246,3 +246,34 @@ def test_a_closed_event_keeps_its_rooms_and_slots(db: Session) -> None:
     events.set_phase(db, event=created.event, phase=Phase.closed, actor=created.organizer)
     with pytest.raises(WrongPhase, match="Reopen it to change them"):
         layout_rooms.add_room(db, event=created.event, name="Gym", capacity=30, features=[], actor=created.organizer)
+
+
+def test_a_plenary_keeps_its_speaker_on_stage_and_says_what_its_room_and_talks_become(db: Session) -> None:
+    created = make_event(db, rooms=2, slots=3)
+    event, boss = created.event, created.organizer
+    (r1, _r2), (s1, s2, _s3) = rows.rooms(db, event), rows.slots(db, event)
+    layout_slots.edit_slot(
+        db, event=event, slot_id=s1.id, start="09:00", end="09:50", kind="plenary", title="EdTalks", room_id=r1.id,
+        actor=boss,
+    )  # fmt: skip
+    talk = Talk(event_id=event.id, slot_id=s1.id, speaker="Dee Rivera", started_at=datetime(2027, 3, 13, tzinfo=UTC))  # type: ignore[arg-type]
+    db.add(talk)
+    db.commit()
+    with pytest.raises(Conflict, match="Dee Rivera is on stage in EdTalks now"):
+        layout_slots.remove_slot(db, event=event, slot_id=s1.id, actor=boss, confirm=True)
+    with pytest.raises(Conflict, match="can be made break once the plenary has ended"):
+        layout_slots.edit_slot(db, event=event, slot_id=s1.id, start="09:00", end="09:50", kind="break", actor=boss)
+    talk.ended_at = datetime(2027, 3, 13, 0, 15, tzinfo=UTC)
+    db.add(talk)
+    db.commit()
+    to_break = layout_slots.edit_slot(
+        db, event=event, slot_id=s1.id, start="09:00", end="09:50", kind="break", title="Coffee", actor=boss
+    )
+    assert not to_break.done, "asked first: its talks"
+    assert to_break.notes == ["Its 1 talk stay in its running order, shown again if it becomes a plenary."]
+    asked = layout_rooms.remove_room(db, event=event, room_id=r1.id, actor=boss)
+    assert not asked.done and asked.notes == ["EdTalks (plenary) will have no room: choose another."]
+    layout_rooms.remove_room(db, event=event, room_id=r1.id, actor=boss, confirm=True)
+    db.expire_all()
+    assert db.get(TimeSlot, s1.id).room_id is None  # type: ignore[union-attr]
+    assert db.get(TimeSlot, s2.id).kind == SlotKind.sessions  # type: ignore[union-attr]
