@@ -207,6 +207,31 @@ async def require_organizer(organizer: CurrentOrganizer) -> Organizer:
 OrganizerDep = Annotated[Organizer, Depends(require_organizer)]
 
 
+# A browser holds one organizer cookie per event it organizes; at most this many are read, so a
+# request stuffed with cookies costs a bounded number of signature checks and one query.
+ORGANIZER_COOKIES_READ = 50
+
+
+def get_organized_events(
+    request: Request, session: SessionDep, signer: SignerDep, settings: SettingsDep
+) -> list[Event]:
+    """The events this browser organizes: those whose organizer cookie (signed, unexpired, of the
+    organizer's current token version) would open the console. Only this request's cookies count,
+    so nothing of another browser's events is ever listed."""
+    prefix = organizer_cookie_name("")
+    max_age = settings.ORGANIZER_SESSION_DAYS * 86400
+    sign_ins: list[organizers.SignIn] = []
+    held = [(name, token) for name, token in request.cookies.items() if name.startswith(prefix)]
+    for name, token in held[:ORGANIZER_COOKIES_READ]:
+        found = signer.read_organizer_sign_in(token, max_age_s=max_age)
+        if found is not None:
+            sign_ins.append(organizers.SignIn(name[len(prefix) :], *found))
+    return organizers.organized_events(session, sign_ins=sign_ins)
+
+
+OrganizedEvents = Annotated[list[Event], Depends(get_organized_events)]
+
+
 async def csrf_token(request: Request) -> str:
     """This browser's CSRF token; a new one is set as a cookie by the middleware when missing."""
     token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)

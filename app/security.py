@@ -53,6 +53,14 @@ class Signer:
 
     def read_organizer(self, token: str | None, *, event_id: int, max_age_s: float) -> tuple[int, int] | None:
         """``(organizer_id, token_version)`` from a token of this event no older than ``max_age_s``."""
+        found = self.read_organizer_sign_in(token, max_age_s=max_age_s)
+        if found is not None and found[0] == event_id:
+            return found[1], found[2]
+        return None
+
+    def read_organizer_sign_in(self, token: str | None, *, max_age_s: float) -> tuple[int, int, int] | None:
+        """``(event_id, organizer_id, token_version)`` from a token no older than ``max_age_s``, of
+        whichever event: the caller checks the event, and the version against the organizer's."""
         if not token or len(token) > 200:
             return None
         try:
@@ -63,10 +71,9 @@ class Signer:
         if (
             isinstance(value, list)
             and len(value) == 3
-            and value[0] == event_id
-            and all(isinstance(v, int) and not isinstance(v, bool) for v in value[1:])
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
         ):
-            return value[1], value[2]
+            return value[0], value[1], value[2]
         return None
 
     def calendar_token(self, *, event_id: int, attendee_id: int) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -38,6 +38,7 @@ def make_templates() -> Jinja2Blocks:
     env.filters["markdown"] = lambda text: Markup(render_markdown(text or ""))
     env.filters["event_time"] = lambda dt, event: event_now(event, dt).strftime("%a %H:%M") if dt else ""
     env.filters["localtime"] = _localtime
+    env.filters["long_date"] = long_date
     env.globals["url_for"] = _versioned_static(_page_url)
     env.globals["public_url"] = _public_url_in_template
     env.globals["join_warning"] = _join_warning
@@ -121,6 +122,15 @@ def field_id(field: str) -> str:
     if row:
         return f"{row.group(1)}{row.group(2)}-{row.group(3) or ('name' if row.group(1) == 'room' else 'start')}"
     return {"rooms": "room0-name", "slots": "slot0-start"}.get(field, field.replace("_", "-"))
+
+
+def long_date(iso: str) -> str:
+    """An event's ``2027-03-13`` as people say it: ``Saturday, March 13, 2027`` (as given if it is no date)."""
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
 
 
 def _localtime(moment: datetime, timezone: str) -> str:

@@ -57,6 +57,7 @@ def create_event(
     hide_counts: bool = False,
     shuffle_topics: bool = False,
     passwords: PasswordChecker | None = None,
+    commit: bool = True,  # False: the caller adds more in this transaction and commits (series.py)
 ) -> CreatedEvent:
     """Create an event with its rooms, slots and marking rules; returns it with the organizer's
     one-time secret. Everything is checked before anything is written, and every field's problem
@@ -96,7 +97,7 @@ def create_event(
         else None,
     )
     session.add(organizer)
-    session.commit()
+    session.commit() if commit else session.flush()
     return CreatedEvent(event=event, organizer=organizer, secret=secret)
 
 

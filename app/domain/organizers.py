@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from sqlalchemy import or_
@@ -231,3 +232,37 @@ def rotate_organizer_secret(session: Session, *, event: Event, actor: Organizer)
     )
     session.commit()
     return secret
+
+
+# --- the events one browser organizes -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """An organizer sign-in that a browser holds, its signature already checked: the event (the
+    code its cookie is named by, and the id it signs), the organizer and the token's version."""
+
+    code: str
+    event_id: int
+    organizer_id: int
+    version: int
+
+
+def organized_events(session: Session, *, sign_ins: list[SignIn]) -> list[Event]:
+    """The events these sign-ins still open, the latest date first. One that no longer would (its
+    organizer removed or signed out everywhere, the event's link renewed, the event gone) is left
+    out without a word, as the console would refuse it."""
+    if not sign_ins:
+        return []
+    held = {(s.event_id, s.organizer_id, s.version, s.code) for s in sign_ins}
+    found = session.execute(
+        select(Event, Organizer)
+        .join(Organizer, col(Organizer.event_id) == col(Event.id))
+        .where(col(Organizer.id).in_([s.organizer_id for s in sign_ins]), col(Organizer.removed_at).is_(None))
+    )
+    current = {
+        saved_id(event): event
+        for event, organizer in found
+        if (saved_id(event), saved_id(organizer), organizer.token_version, event.code) in held
+    }
+    return sorted(current.values(), key=lambda event: (event.date, saved_id(event)), reverse=True)

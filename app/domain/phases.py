@@ -43,6 +43,7 @@ ALLOWED: dict[str, frozenset[Phase]] = {
     "change_live_day": EVERY,  # close a room, a facilitator leaves, cancel a session
     "edit_talks": EVERY,  # a plenary's running order: add, edit, remove, reorder talks
     "run_plenary": OPEN,  # "next talk" on the day (an opening keynote can come before the schedule)
+    "copy_event": EVERY,  # a new event like this one: last year's day, closed, is the usual start
 }
 
 ACTION_WORDS = {
@@ -67,6 +68,7 @@ ACTION_WORDS = {
     "change_live_day": "Changing the day",
     "edit_talks": "Changing a plenary's talks",
     "run_plenary": "Running a plenary",
+    "copy_event": "Making a new event like this one",
 }
 
 # Where the general sentence would say less than the one people know (and tests and API clients

@@ -9,6 +9,7 @@ from app.routes import (
     api,
     api_layout,
     api_schedule,
+    api_series,
     api_talks,
     attendee,
     drafts,
@@ -37,6 +38,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(api_schedule.router)
     app.include_router(api_talks.router)
     app.include_router(api_layout.router)
+    app.include_router(api_series.router)
     app.include_router(session_notes.router, include_in_schema=False)
     app.include_router(feedback_pages.router, include_in_schema=False)
     app.include_router(aftersession.router, include_in_schema=False)

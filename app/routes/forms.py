@@ -176,6 +176,12 @@ class MarkingRulesForm(FormModel):
     shuffle_topics: Checkbox = False
 
 
+class CopyEventForm(NameForm):
+    """ "A new event like this one": its name (empty: the same) and its date."""
+
+    date: Text
+
+
 class AnnouncementForm(FormModel):
     announcement: Text
 
@@ -196,8 +202,7 @@ class TopicReasonForm(TopicIdForm):
     reason: Text
 
 
-class ModerateEditForm(TopicIdForm, TopicForm):
-    pass
+class ModerateEditForm(TopicIdForm, TopicForm): ...
 
 
 class PaperMarksForm(TopicIdForm):
@@ -284,12 +289,10 @@ class PlacementForm(FormModel):
     placement_id: WholeNumber
 
 
-class MoveForm(CellForm, PlacementForm):
-    pass
+class MoveForm(CellForm, PlacementForm): ...
 
 
-class PlaceForm(CellForm, TopicIdForm):
-    pass
+class PlaceForm(CellForm, TopicIdForm): ...
 
 
 class PublishForm(FormModel):
@@ -384,8 +387,7 @@ class TalkIdForm(FormModel):
     talk_id: WholeNumber
 
 
-class EditTalkForm(TalkIdForm, TalkForm):
-    pass
+class EditTalkForm(TalkIdForm, TalkForm): ...
 
 
 class MoveTalkForm(TalkIdForm):

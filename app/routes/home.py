@@ -10,6 +10,7 @@ from app.deps import (
     CsrfToken,
     EventCreationLimited,
     FormDep,
+    OrganizedEvents,
     PasswordsDep,
     SessionDep,
     SettingsDep,
@@ -17,6 +18,7 @@ from app.deps import (
 )
 from app.domain import events
 from app.domain.errors import DomainError, plain_messages
+from app.models import Event
 from app.routes import forms
 from app.routes.cookies import set_new_link_cookie, set_organizer_cookie
 from app.templating import render
@@ -44,10 +46,26 @@ def api_docs(request: Request) -> Response:
     return request.app.state.templates.TemplateResponse(request, "api_docs.html", {})
 
 
+def _home(request: Request, csrf: str, organized: list[Event], status_code: int = 200, **context: object) -> Response:
+    """The home page, with the events this browser organizes."""
+    values: dict[str, object] = {
+        "csrf": csrf,
+        "form": {},
+        "error": None,
+        "problems": {},
+        "join_error": None,
+        "organized": organized,
+    }
+    response = render(request, "home.html", {**values, **context}, status_code=status_code)
+    # It lists this browser's own events: never kept by a shared cache, nor shown from one.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @router.get("/", name="home")
-def home_page(request: Request, csrf: CsrfToken) -> Response:
-    """What Two Feet is; create an event; join one by code."""
-    return render(request, "home.html", {"csrf": csrf, "form": {}, "error": None, "problems": {}, "join_error": None})
+def home_page(request: Request, csrf: CsrfToken, organized: OrganizedEvents) -> Response:
+    """What Two Feet is; the events this browser organizes; create an event; join one by code."""
+    return _home(request, csrf, organized)
 
 
 @router.post("/events", name="event_create", dependencies=[CsrfChecked, EventCreationLimited])
@@ -59,6 +77,7 @@ def event_create(
     csrf: CsrfToken,
     form: FormDep,
     passwords: PasswordsDep,
+    organized: OrganizedEvents,
 ) -> Response:
     """Create an event from the home page form, then show its organizer link once."""
     try:
@@ -74,11 +93,8 @@ def event_create(
             passwords=passwords,
         )
     except DomainError as error:
-        return render(
-            request,
-            "home.html",
-            {"csrf": csrf, "form": form, "error": error, "problems": plain_messages(error), "join_error": None},
-            status_code=error.status_code,
+        return _home(
+            request, csrf, organized, error.status_code, form=form, error=error, problems=plain_messages(error)
         )
     event = created.event
     response = RedirectResponse(request.url_for("organizer_saved_link", code=event.code), status_code=303)
@@ -89,7 +105,9 @@ def event_create(
 
 
 @router.post("/join", name="join_code", dependencies=[CsrfChecked])
-def join_by_code(request: Request, session: SessionDep, csrf: CsrfToken, form: FormDep) -> Response:
+def join_by_code(
+    request: Request, session: SessionDep, csrf: CsrfToken, form: FormDep, organized: OrganizedEvents
+) -> Response:
     """Go to the event whose code was typed on the home page."""
     code = forms.CodeForm.parse(form).code
     event = events.get_event(session, code) if code.strip() else None
@@ -99,10 +117,5 @@ def join_by_code(request: Request, session: SessionDep, csrf: CsrfToken, form: F
             if not code.strip()
             else f"code: no event has the code '{events.normalize_code(code)[:12]}'. Check the poster and try again."
         )
-        return render(
-            request,
-            "home.html",
-            {"csrf": csrf, "form": {}, "error": None, "problems": {}, "join_error": message, "join_code": code[:12]},
-            status_code=404 if code.strip() else 422,
-        )
+        return _home(request, csrf, organized, 404 if code.strip() else 422, join_error=message, join_code=code[:12])
     return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)

@@ -10,6 +10,7 @@ from app.deps import (
     CsrfChecked,
     CsrfToken,
     CurrentOrganizer,
+    EventCreationLimited,
     EventDep,
     FormDep,
     OrganizerDep,
@@ -21,12 +22,12 @@ from app.deps import (
     client_address,
     limit_sign_in,
 )
-from app.domain import events, organizers
-from app.domain.errors import DomainError, TooBusy
+from app.domain import events, organizers, series
+from app.domain.errors import DomainError, TooBusy, plain_messages
 from app.models import Phase
 from app.routes import forms
 from app.routes.cookies import clear_new_link_cookie, clear_organizer_cookie, set_new_link_cookie, set_organizer_cookie
-from app.routes.organizing import Console, ConsoleDep, organizer_link, secret_link
+from app.routes.organizing import Console, ConsoleDep, organizer_link, run_form, secret_link
 from app.templating import render
 
 router = APIRouter(prefix="/e/{code}/organize")
@@ -266,3 +267,35 @@ def organizer_rename(console: ConsoleDep) -> Response:
         return "Name saved."
 
     return console.run(forms.NameForm, rename, "#people")
+
+
+@router.post("/copy", name="event_copy", dependencies=[CsrfChecked, EventCreationLimited])
+def event_copy(console: ConsoleDep, signer: SignerDep, settings: SettingsDep) -> Response:
+    """A new event like this one (rooms, slots, talks, marking rules) on a new date; on to its own
+    console, signed in, with its organizer link shown once as for a new event."""
+
+    def copy(form: forms.CopyEventForm) -> events.CreatedEvent:
+        return series.copy_event(
+            console.session, source=console.event, actor=console.organizer, date=form.date, name=form.name
+        )
+
+    def done(created: events.CreatedEvent) -> Response:
+        event = created.event
+        url = console.request.url_for("organizer_saved_link", code=event.code)
+        response = RedirectResponse(url, status_code=303)
+        set_organizer_cookie(response, signer=signer, settings=settings, event=event, organizer=created.organizer)
+        set_new_link_cookie(response, settings=settings, event=event, secret=created.secret)
+        return response
+
+    def refused(error: DomainError) -> Response:
+        # Beside its own fields: the console's other forms have a "name" too.
+        response = console.page(
+            section="settings",
+            copy_error=error,
+            copy_problems=plain_messages(error),
+            copy_typed=forms.kept(console.form),
+        )
+        response.status_code = error.status_code
+        return response
+
+    return run_form(console.session, console.form, forms.CopyEventForm, copy, refused=refused, done=done)

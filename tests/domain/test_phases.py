@@ -40,6 +40,7 @@ EXPECTED = {
     "change_live_day": {S, PR, V, SC, L, C},
     "edit_talks": {S, PR, V, SC, L, C},
     "run_plenary": {S, PR, V, SC, L},
+    "copy_event": {S, PR, V, SC, L, C},
 }
 
 

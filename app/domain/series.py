@@ -1,0 +1,99 @@
+"""Starting from an earlier event: "a new event like this one", for organizers who run a series.
+
+Last year's day is this year's plan: the same rooms, the same shape of day (slots with their kinds,
+titles and rooms), the same running order of talks to fill in again, the same marking rules. What
+happened on the day belongs to that day: people, topics, marks, claims, notes, feedback, schedules,
+announcements and the audit log stay behind.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from app.domain import audit, events, phases, rows, talks
+from app.domain.errors import NotAllowed
+from app.domain.eventspec import RoomSpec, SlotSpec
+from app.models import Event, Organizer, Room, Talk, TimeSlot, saved_id
+
+
+def copy_event(session: Session, *, source: Event, actor: Organizer, date: str, name: str = "") -> events.CreatedEvent:
+    """A new event like ``source`` on ``date``, named ``name`` (empty: the same name): its rooms
+    (names, seats, features, unavailable slots), slots (times, kinds, titles, rooms), each plenary's
+    talks (speaker, title, minutes, bio) and marking rules, in the setup phase under a new code and
+    organizer link. ``actor``, an organizer of ``source``, becomes its organizer as event creation
+    makes one. Checked as event creation checks a new event; a refusal leaves nothing behind."""
+    if actor.event_id != source.id or actor.removed_at is not None:
+        raise NotAllowed("Only an organizer of this event can make a new event like it.")
+    phases.require_phase(source, "copy_event")
+    old_rooms, old_slots = rows.rooms(session, source), rows.slots(session, source)
+    created = events.create_event(
+        session,
+        name=name.strip() or source.name,
+        date=date,
+        timezone=source.timezone,
+        rooms=[RoomSpec(room.name, room.capacity, list(room.features)) for room in old_rooms],
+        slots=[_same_slot(slot, old_rooms) for slot in old_slots],
+        organizer_name=actor.name,
+        vote_budget=source.vote_budget,
+        hide_counts=source.hide_counts,
+        shuffle_topics=source.shuffle_topics,
+        commit=False,
+    )
+    event = created.event
+    event.facilitator_limit = source.facilitator_limit
+    event.min_interest = source.min_interest
+    event.board_theme = source.board_theme
+    session.add(event)
+    room_ids = _same_rooms(session, event, old_rooms)
+    slot_ids = _same_slots(session, event, old_slots)
+    for room in old_rooms:
+        copy = session.get(Room, room_ids[saved_id(room)])
+        assert copy is not None  # made a moment ago, in this transaction
+        copy.unavailable_slots = sorted(slot_ids[s] for s in room.unavailable_slots if s in slot_ids)
+        session.add(copy)
+    _copy_talks(session, source=source, event=event, slot_ids=slot_ids)
+    audit.record(
+        session,
+        event=source,
+        actor=actor,
+        action="new_event_like_this",
+        detail=f"made a new event like this one: “{event.name}” on {event.date} (code {event.code})",
+    )
+    session.commit()
+    return created
+
+
+def _same_rooms(session: Session, event: Event, old_rooms: list[Room]) -> dict[int, int]:
+    """Each old room's id → its copy's (room names are unique in an event, whatever their case)."""
+    by_name = {room.name.lower(): saved_id(room) for room in rows.rooms(session, event)}
+    return {saved_id(room): by_name[room.name.lower()] for room in old_rooms}
+
+
+def _same_slot(slot: TimeSlot, rooms: list[Room]) -> SlotSpec:
+    """``slot`` as event creation takes it: times, kind, title, and its room by name."""
+    room = next((room.name for room in rooms if room.id == slot.room_id), "")
+    return SlotSpec(slot.start, slot.end, kind=slot.kind.value, title=slot.title, room=room)
+
+
+def _same_slots(session: Session, event: Event, old_slots: list[TimeSlot]) -> dict[int, int]:
+    """Each old slot's id → its copy's, found by its times (slots never overlap: each start is its own)."""
+    by_time = {(slot.start, slot.end): saved_id(slot) for slot in rows.slots(session, event)}
+    return {saved_id(old): by_time[(old.start, old.end)] for old in old_slots}
+
+
+def _copy_talks(session: Session, *, source: Event, event: Event, slot_ids: dict[int, int]) -> None:
+    """The running order of every plenary, as planned: who speaks, on what, for how long; never
+    when a talk was started or ended on the earlier day."""
+    for slot_id, running in talks.talks_by_slot(session, event=source).items():
+        for talk in running:
+            session.add(
+                Talk(
+                    event_id=saved_id(event),
+                    slot_id=slot_ids[slot_id],
+                    position=talk.position,
+                    speaker=talk.speaker,
+                    title=talk.title,
+                    minutes=talk.minutes,
+                    bio=talk.bio,
+                )
+            )
