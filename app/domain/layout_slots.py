@@ -16,44 +16,45 @@ from app.domain.errors import Conflict, FieldError, InvalidInput
 from app.domain.eventspec import SlotSpec, clock
 from app.domain.layout import Outcome, Plan
 from app.models import Event, Organizer, Room, SlotKind, Talk, TimeSlot, Topic, saved_id
-from app.models.event import SLOT_TITLE_MAX
 
 
-def check_times(session: Session, event: Event, *, start: str, end: str, slot: TimeSlot | None = None) -> SlotSpec:
-    """``start``–``end`` checked with the event's other slots; a refusal names the slot as the
-    console numbers them ("Slot 3: 10:15 AM–11:00 AM overlaps Slot 2 (10:00 AM–10:50 AM)")."""
+def check_slot(
+    session: Session,
+    event: Event,
+    *,
+    start: str,
+    end: str,
+    kind: str,
+    title: str,
+    room_id: int | None,
+    slot: TimeSlot | None = None,
+) -> SlotSpec:
+    """A slot as typed, checked with the event's other slots as a new event's are (times, kind,
+    title, room); a refusal names the slot as the console numbers them ("Slot 3: 10:15 AM–11:00 AM
+    overlaps Slot 2 (10:00 AM–10:50 AM)"). The room comes back as its id, in ``room``."""
+    rooms = {saved_id(r): r.name for r in rows.rooms(session, event)}
+    if room_id is not None:
+        rows.require(session, Room, room_id, event=event, field="room_id")
     order = rows.slots(session, event)
-    specs = [SlotSpec(start=s.start, end=s.end) for s in order]
+    specs = [SlotSpec(s.start, s.end, s.kind.value, s.title, rooms.get(s.room_id or 0, "")) for s in order]
     at = next((i for i, s in enumerate(order) if slot is not None and s.id == slot.id), len(order))
-    typed = SlotSpec(start=start, end=end)
-    specs[at : at + 1] = [typed]
+    specs[at : at + 1] = [SlotSpec(start, end, kind, title, rooms.get(room_id or 0, ""))]
     try:
-        eventspec.validate_slots(specs)
+        valid = eventspec.validate_slots(specs, rooms=list(rooms.values()))
     except InvalidInput as error:
         raise InvalidInput(errors=[_named(e, at) for e in error.field_errors]) from None
-    return SlotSpec(
-        start=eventspec.parse_hhmm(start, field_name="start"), end=eventspec.parse_hhmm(end, field_name="end")
-    )
+    mine = next(v for v in valid if v.start == eventspec.parse_hhmm(start, field_name="start"))
+    by_name = {name: room for room, name in rooms.items()}
+    return SlotSpec(mine.start, mine.end, mine.kind, mine.title, str(by_name.get(mine.room, "")))
 
 
 def _named(error: FieldError, at: int) -> FieldError:
-    """``slots[2].start`` -> ``start`` (the form's field), the message naming the slot."""
+    """``slots[2].start`` -> ``start`` (the field of the form or body), the message naming the slot."""
     head, _, part = error.field.partition(".")
     number = head.removeprefix("slots[").removesuffix("]")
     slot = int(number) + 1 if number.isdigit() else at + 1
-    return FieldError("end" if part == "end" else "start", f"Slot {slot}: {error.message}")
-
-
-def check_kind(session: Session, event: Event, *, kind: str, title: str, room_id: int | None) -> tuple[SlotKind, str]:
-    """A slot's kind, title and room as typed (the room, if given, is one of the event's)."""
-    if kind not in {k.value for k in SlotKind}:
-        raise InvalidInput("kind: choose sessions, plenary or break.", field="kind")
-    text = " ".join((title or "").split())
-    if len(text) > SLOT_TITLE_MAX:
-        raise InvalidInput(f"title: at most {SLOT_TITLE_MAX} characters, this has {len(text)}.", field="title")
-    if room_id is not None:
-        rows.require(session, Room, room_id, event=event, field="place_id")
-    return SlotKind(kind), text
+    field = {"room": "room_id", "": "start"}.get(part, part)
+    return FieldError(field, f"Slot {slot}: {error.message}")
 
 
 def add_slot(
@@ -69,14 +70,14 @@ def add_slot(
     confirm: bool = False,
 ) -> Outcome:
     """A new slot of the day (no session loses anything)."""
-    times = check_times(session, event, start=start, end=end)
-    slot_kind, text = check_kind(session, event, kind=kind, title=title, room_id=room_id)
+    times = check_slot(session, event, start=start, end=end, kind=kind, title=title, room_id=room_id)
+    slot_kind, text, place = SlotKind(times.kind), times.title, int(times.room) if times.room else None
     label = f"{times.start}–{times.end}"
 
     def apply() -> str:
         session.add(
             TimeSlot(
-                event_id=saved_id(event), start=times.start, end=times.end, kind=slot_kind, title=text, room_id=room_id
+                event_id=saved_id(event), start=times.start, end=times.end, kind=slot_kind, title=text, room_id=place
             )
         )
         return f"added the slot {label}" + (f" ({slot_kind.value}: {text})" if text else f" ({slot_kind.value})")
@@ -102,8 +103,8 @@ def edit_slot(
     """Retime a slot (its sessions go with it) or change its kind, title or room; a slot that is no
     longer for sessions takes its sessions off the draft."""
     slot = layout.require_slot(session, event, slot_id)
-    times = check_times(session, event, start=start, end=end, slot=slot)
-    slot_kind, text = check_kind(session, event, kind=kind, title=title, room_id=room_id)
+    times = check_slot(session, event, start=start, end=end, kind=kind, title=title, room_id=room_id, slot=slot)
+    slot_kind, text, place = SlotKind(times.kind), times.title, int(times.room) if times.room else None
     old, label = layout.slot_label(slot), f"{times.start}–{times.end}"
     closing = slot.kind == SlotKind.sessions and slot_kind != SlotKind.sessions
     if closing:
@@ -127,7 +128,7 @@ def edit_slot(
         )
 
     def apply() -> str:
-        slot.start, slot.end, slot.kind, slot.title, slot.room_id = times.start, times.end, slot_kind, text, room_id
+        slot.start, slot.end, slot.kind, slot.title, slot.room_id = times.start, times.end, slot_kind, text, place
         session.add(slot)
         changed = [f"retimed {old} to {label}"] if label != old else []
         return "; ".join(changed + [f"the slot {label} is {slot_kind.value}" + (f": {text}" if text else "")])

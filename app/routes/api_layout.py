@@ -150,15 +150,17 @@ def api_slot_change(
     """Retime a slot, or change its kind, title or room (fields left out keep their value)."""
     slot = layout.require_slot(session, event, slot_id)
     given = body.model_dump(exclude_unset=True)
+    kind = given.get("kind") or slot.kind.value
+    keeps = kind != "sessions"  # a slot made sessions leaves its title and room unless given
     outcome = layout_slots.edit_slot(
         session,
         event=event,
         slot_id=slot_id,
         start=given.get("start") or slot.start,
         end=given.get("end") or slot.end,
-        kind=given.get("kind") or slot.kind.value,
-        title=given["title"] if "title" in given else slot.title,
-        room_id=given["room_id"] if "room_id" in given else slot.room_id,
+        kind=kind,
+        title=given["title"] if "title" in given else (slot.title if keeps else ""),
+        room_id=given["room_id"] if "room_id" in given else (slot.room_id if keeps else None),
         actor=organizer,
         confirm=confirm,
     )

@@ -58,6 +58,16 @@ def test_slots_are_added_retimed_and_refused_naming_the_slot(client: TestClient)
     retimed = client.patch(f"{url}/{slots[0]['id']}", json={"start": "09:15"}, headers=boss)
     assert retimed.json()["message"] == "Retimed 09:30–10:20 to 09:15–10:20; the slot 09:15–10:20 is sessions."
     assert client.get(f"/api/v1/events/{code}").json()["slots"][0]["start"] == "09:15"
+    first = f"{url}/{slots[0]['id']}"
+    keynote = assert_problem(client.patch(first, json={"kind": "plenary"}, headers=boss), 422, field="title")
+    assert keynote["errors"][0]["message"] == "Slot 1: a plenary needs a title, such as Opening keynote."
+    library = client.get(f"/api/v1/events/{code}").json()["rooms"][0]["id"]
+    made = client.patch(first, json={"kind": "plenary", "title": "Keynote", "room_id": library}, headers=boss)
+    assert made.status_code == 200, made.text
+    back = client.patch(first, json={"kind": "sessions"}, headers=boss)  # its title and room go with the kind
+    assert back.status_code == 200, back.text
+    again = client.get(f"/api/v1/events/{code}").json()["slots"][0]
+    assert (again["kind"], again["title"], again["room_id"]) == ("sessions", "", None)
 
 
 def test_a_room_with_published_sessions_asks_first_and_leaves_the_published_schedule_alone(

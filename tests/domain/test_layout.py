@@ -99,7 +99,9 @@ def test_slots_overlapping_or_reversed_are_refused_naming_the_slot(db: Session) 
     with pytest.raises(InvalidInput, match="is not a time") as garbage:
         layout_slots.add_slot(db, event=event, start="noon", end="13:00", actor=boss)
     assert garbage.value.field_errors[0].field == "start"
-    with pytest.raises(InvalidInput, match="choose sessions, plenary or break"):
+    with pytest.raises(
+        InvalidInput, match="Slot 4: .party. is not a kind of slot; use one of sessions, plenary, break"
+    ):
         layout_slots.add_slot(db, event=event, start="12:00", end="13:00", kind="party", actor=boss)
     lunch = layout_slots.add_slot(db, event=event, start="12:00", end="12:45", kind="break", title="Lunch", actor=boss)
     assert lunch.done and lunch.message == "Added the slot 12:00–12:45 (break: Lunch)."

@@ -44,6 +44,9 @@ def test_rename_add_and_refusals_beside_the_field_keep_what_was_typed(client: Te
     overlap = _post(client, code, action="add_slot", start="09:45", end="10:30", kind="sessions")
     assert overlap.status_code == 422  # type: ignore[attr-defined]
     assert "Slot 3: 9:45 AM–10:30 AM overlaps Slot 1" in overlap.text  # type: ignore[attr-defined]
+    untitled = _post(client, code, action="add_slot", start="08:30", end="08:55", kind="plenary", title="")
+    assert untitled.status_code == 422  # type: ignore[attr-defined]
+    assert 'id="new-slot-title-error" class="field-error">Slot 3: a plenary needs a title' in untitled.text  # type: ignore[attr-defined]
     plain = _post(client, code, htmx=False, action="add_slot", start="12:20", end="13:10", kind="break", title="Lunch")
     assert plain.status_code == 303 and plain.headers["location"].endswith("#settings")  # type: ignore[attr-defined]
     assert [(s.start, s.title) for s in rows.slots(session, event)][-1] == ("12:20", "Lunch")
