@@ -124,6 +124,8 @@ def layout_change(
         url = request.url_for("organize", code=event.code).include_query_params(done=outcome.message)
         return RedirectResponse(f"{url}#settings", status_code=303)
     panel = {"notice": outcome.message} if outcome.done else {"preview": outcome, "typed": typed}
+    if outcome.done and parsed.action == "move_room":  # the arrow keeps the focus, to move the room again
+        panel["focus"] = f"room-{parsed.room_id}-{parsed.direction}"
     return _panel(request, session, event, organizer, csrf, form, panel)
 
 

@@ -76,6 +76,17 @@ def test_an_organizer_renames_a_room_adds_a_slot_and_removes_a_room_with_session
     expect(page.locator("#layout-notice")).to_have_text("Added the slot 12:20–13:10 (break: Lunch in the cafeteria).")
     page.wait_for_timeout(PAUSE)
 
+    # The Art room one place up, by keyboard: the focus stays on its arrow to move it again.
+    art_up = page.get_by_role("button", name="Move Art room up")
+    art_up.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#layout-notice")).to_have_text("Moved Art room up (now Room 2).")
+    expect(page.get_by_role("button", name="Move Art room up")).to_be_focused()
+    expect(page.locator("#layout ol[aria-labelledby=rooms-heading] summary strong")).to_have_text(
+        ["Reading room", "Art room", "Room 12"]
+    )
+    page.wait_for_timeout(PAUSE)
+
     # Remove Room 12: its sessions are listed first, with who leads them and how many marked them.
     page.locator("#layout summary", has_text="Room 12").click()
     page.get_by_role("button", name="Remove Room 12…").click()
