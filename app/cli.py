@@ -12,6 +12,7 @@ from app.settings import Settings
 
 if TYPE_CHECKING:  # sqlalchemy is imported where it is used: keeps `twofeet --help` fast
     from sqlalchemy import Engine
+    from sqlmodel import Session
 
 DESCRIPTION = """Two Feet: run an Edcamp-style unconference from a laptop.
 
@@ -21,6 +22,7 @@ commands:
   schedule  build a schedule from an event file (twofeet.event/1) and print it as JSON
   export    print an event as an event file:      twofeet export CODE > event.json
   import    create an event from an event file:   twofeet import event.json
+            (--setup-only: only its rooms, slots, talks and rules, for a new event like it)
   migrate   bring the database up to date (for scale-out: run once, then start the workers)
 
 Settings come from TWOFEET_* environment variables (see README), e.g. TWOFEET_DATABASE_URL."""
@@ -205,7 +207,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from sqlmodel import Session  # noqa: PLC0415 - heavy imports only for this command
 
-    from app.domain import eventfile
     from app.domain.errors import DomainError
 
     settings = _settings(args.db)
@@ -236,17 +237,37 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     with Session(_engine(settings), expire_on_commit=False) as session:
         try:
-            imported = eventfile.import_event(session, document)
+            said = _import(session, document, args, settings)
         except DomainError as error:
             print(f"twofeet import: {args.file}: {error.message}", file=sys.stderr)
             return 2
-    event = imported.created.event
-    print(
-        f"Imported '{event.name}' as event {event.code}: {imported.topics} topics, "
-        f"{imported.attendees} attendees, {imported.interests} marks."
-    )
-    print(_links(settings, event.code, imported.created.secret))
+    print(said)
     return 0
+
+
+def _import(session: Session, document: object, args: argparse.Namespace, settings: Settings) -> str:
+    """Import the whole event file, or with ``--setup-only`` its set-up; what to tell the person."""
+    from app.domain import eventfile, series  # noqa: PLC0415 - heavy imports only for this command
+
+    if not args.setup_only:
+        imported = eventfile.import_event(session, series.on_date(document, args.date) if args.date else document)
+        event = imported.created.event
+        said = (
+            f"Imported '{event.name}' as event {event.code}: {imported.topics} topics, "
+            f"{imported.attendees} attendees, {imported.interests} marks."
+        )
+        return f"{said}\n{_links(settings, event.code, imported.created.secret)}"
+    setup = series.import_setup(session, document, date=args.date)
+    event = setup.imported.created.event
+    left = ", ".join(f"{count} {words}" for words, count in setup.left_out.items())
+    return "\n".join(
+        [
+            f"Imported the set-up of '{event.name}' as event {event.code} on {event.date or 'no date'}: its rooms, "
+            f"slots, {setup.imported.talks} talks and marking rules.",
+            f"Left out (--setup-only): {left}." if left else "The file held nothing else (--setup-only).",
+            _links(settings, event.code, setup.imported.created.secret),
+        ]
+    )
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -341,6 +362,13 @@ def _add_file_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         )
     )
     p.add_argument("file", help="the event file, or - for standard input")
+    p.add_argument(
+        "--setup-only",
+        action="store_true",
+        help="import only the set-up (settings, rooms, slots and their kinds, talks), as a new event like that "
+        "one: the file's attendees, topics, marks, notes and resources are left out (and counted)",
+    )
+    p.add_argument("--date", help="the new event's date (YYYY-MM-DD) instead of the file's")
     p.set_defaults(func=cmd_import)
 
 

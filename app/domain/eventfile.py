@@ -2,7 +2,8 @@
 
 Ids in an exported file are the database ids with a letter in front (``r3``, ``s1``, ``a17``,
 ``t42``). Extras that the format does not define ride along under keys the format ignores:
-topic ``tags``, the event's marking ``settings``, and the sessions' ``notes`` and ``resources``.
+topic ``tags``, the event's marking ``settings``, the sessions' ``notes`` and ``resources``, and
+each plenary's ``talks`` under its slot (``talkfile``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from app.domain import events, eventspec, notefile, organizers
+from app.domain import events, eventspec, notefile, organizers, talkfile
 from app.domain.building import build_instance
 from app.domain.errors import InvalidInput
 from app.domain.text import check_document, strip_bidi
@@ -42,6 +43,7 @@ class ImportedEvent:
     topics: int
     attendees: int
     interests: int
+    talks: int = 0
 
 
 def export_event(session: Session, event: Event) -> dict[str, Any]:
@@ -57,7 +59,9 @@ def export_event(session: Session, event: Event) -> dict[str, Any]:
         "hide_counts": event.hide_counts,
         "shuffle_topics": event.shuffle_topics,
         "facilitator_limit": event.facilitator_limit,
+        "board_theme": event.board_theme,
     }
+    talkfile.export_talks(session, event=event, document=document)  # each plenary's under its slot
     # Optional extras: the sessions' notes (with their history) and resources, when there are any.
     document.update(
         notefile.export_extras(session, event=event, topic_keys={int(t["id"][1:]): t["id"] for t in document["topics"]})
@@ -87,6 +91,7 @@ def import_event(session: Session, document: object) -> ImportedEvent:
     _check_names(instance)
     tags, paper = _topic_extras(raw)
     extras = notefile.parse_extras(raw, topic_ids={t.id for t in instance.topics})
+    planned = talkfile.parse_talks(raw)
 
     secret = secrets.token_urlsafe(18)
     event = Event(
@@ -102,6 +107,7 @@ def import_event(session: Session, document: object) -> ImportedEvent:
     notefile.restore_extras(
         session, event=event, extras=extras, topic_pk={k: saved_id(row) for k, row in topic_rows.items()}
     )
+    talks = talkfile.add_talks(session, event=event, planned=planned)
     organizer = Organizer(event_id=saved_id(event))
     session.add(organizer)
     session.commit()
@@ -110,6 +116,7 @@ def import_event(session: Session, document: object) -> ImportedEvent:
         topics=len(topic_rows),
         attendees=len(people),
         interests=marks,
+        talks=talks,
     )
 
 
@@ -197,6 +204,8 @@ def _apply_settings(event: Event, settings: object) -> None:
     limit = settings.get("facilitator_limit")
     if isinstance(limit, int) and not isinstance(limit, bool) and 1 <= limit <= 20:
         event.facilitator_limit = limit
+    if settings.get("board_theme") in events.BOARD_THEMES:
+        event.board_theme = settings["board_theme"]
 
 
 def _add_rows(

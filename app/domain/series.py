@@ -8,9 +8,12 @@ announcements and the audit log stay behind.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from sqlmodel import Session
 
-from app.domain import audit, events, phases, rows, talks
+from app.domain import audit, eventfile, events, eventspec, phases, rows, talks
 from app.domain.errors import NotAllowed
 from app.domain.eventspec import RoomSpec, SlotSpec
 from app.models import Event, Organizer, Room, Talk, TimeSlot, saved_id
@@ -97,3 +100,50 @@ def _copy_talks(session: Session, *, source: Event, event: Event, slot_ids: dict
                     bio=talk.bio,
                 )
             )
+
+
+# --- the same from an event file: ``twofeet import --setup-only`` ---------------------------------
+
+#: What an event file may hold of the day itself (its key, and what a person calls one and many),
+#: which a set-up-only import leaves out.
+DAY_KEYS = {
+    "attendees": ("attendee", "attendees"),
+    "topics": ("topic", "topics"),
+    "interests": ("mark", "marks"),
+    "avoid_clash": ("pair of topics kept apart", "pairs of topics kept apart"),
+    "placements": ("placement", "placements"),
+    "notes": ("session's notes", "sessions' notes"),
+    "resources": ("resource", "resources"),
+}
+
+
+@dataclass
+class ImportedSetup:
+    imported: eventfile.ImportedEvent
+    left_out: dict[str, int]  # what the file held of the day (in words), and how many of each
+
+
+def on_date(document: object, date: str) -> object:
+    """``document`` with its event's date changed to ``date``, checked as event creation checks it."""
+    day = eventspec.validate_date(date)
+    if not isinstance(document, dict):
+        return document  # the import refuses it, and says why
+    given = document.get("event")
+    return {**document, "event": {**(given if isinstance(given, dict) else {}), "date": day}}
+
+
+def import_setup(session: Session, document: object, *, date: str | None = None) -> ImportedSetup:
+    """A new event from the set-up of an event file: the event's settings, rooms, slots with their
+    kinds and each plenary's talks, on ``date`` if given. The file's attendees, topics, marks,
+    placements, notes and resources are left out, and counted, so the person can be told."""
+    if date is not None:
+        document = on_date(document, date)
+    if not isinstance(document, dict):
+        return ImportedSetup(eventfile.import_event(session, document), {})
+    setup: dict[str, Any] = {key: value for key, value in document.items() if key not in DAY_KEYS}
+    left_out = {
+        words[len(document[key]) != 1]: len(document[key])
+        for key, words in DAY_KEYS.items()
+        if isinstance(document.get(key), list | dict) and document[key]
+    }
+    return ImportedSetup(eventfile.import_event(session, setup), left_out)
