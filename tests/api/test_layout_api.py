@@ -105,3 +105,31 @@ def test_a_room_with_published_sessions_asks_first_and_leaves_the_published_sche
     assert [t["title"] for t in draft["left_out"]] == ["Maker space"]
     session.expire_all()
     assert drafting.current_draft(session, event=event) is not None
+
+
+def test_slots_removed_and_a_room_shrunk_below_its_session_through_the_api(
+    client: TestClient, session: Session
+) -> None:
+    created = create(client)
+    code, boss = created["code"], bearer(created["organizer_token"])
+    open_proposing(client, created)
+    people = [join(client, code, name) for name in ("Ana", "Ben", "Cy")]
+    topic = propose(client, code, people[0], "Podcasts", facilitate=True)
+    for token in people:
+        client.put(f"/api/v1/events/{code}/topics/{topic['id']}/interest", headers=bearer(token))
+    event = events.require_event(session, code)
+    info = client.get(f"/api/v1/events/{code}").json()
+    (first, second), room2 = info["slots"], info["rooms"][1]["id"]
+    organizer = organizers.require_first_organizer(session, event)
+    moves.place(session, event=event, topic_id=topic["id"], room_id=room2, slot_id=first["id"], actor=organizer)
+    shrink = assert_problem(
+        client.patch(f"/api/v1/events/{code}/rooms/{room2}", json={"capacity": 2}, headers=boss), 409
+    )
+    assert [(a["title"], a["marks"], a["published"]) for a in shrink["affected"]] == [("Podcasts", 3, False)]
+    confirmed = client.patch(f"/api/v1/events/{code}/rooms/{room2}?confirm=true", json={"capacity": 2}, headers=boss)
+    assert confirmed.json()["message"] == "Room 2 has 2 seats (was 25); 1 session to the draft's unplaced list."
+    removed = client.delete(f"/api/v1/events/{code}/slots/{second['id']}", headers=boss)
+    assert removed.status_code == 200 and removed.json()["message"] == "Removed the slot 10:30–11:20."
+    last = assert_problem(client.delete(f"/api/v1/events/{code}/slots/{first['id']}", headers=boss), 409)
+    assert last["detail"] == "09:30–10:20 is the event's only slot: add another before removing it."
+    assert [s["start"] for s in client.get(f"/api/v1/events/{code}").json()["slots"]] == ["09:30"]
