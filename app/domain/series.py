@@ -16,7 +16,7 @@ from sqlmodel import Session
 from app.domain import audit, eventfile, events, eventspec, phases, rows, talks
 from app.domain.errors import NotAllowed
 from app.domain.eventspec import RoomSpec, SlotSpec
-from app.models import Event, Organizer, Room, Talk, TimeSlot, saved_id
+from app.models import Event, Organizer, Room, SlotKind, Talk, TimeSlot, saved_id
 
 
 def copy_event(session: Session, *, source: Event, actor: Organizer, date: str, name: str = "") -> events.CreatedEvent:
@@ -73,7 +73,10 @@ def _same_rooms(session: Session, event: Event, old_rooms: list[Room]) -> dict[i
 
 
 def _same_slot(slot: TimeSlot, rooms: list[Room]) -> SlotSpec:
-    """``slot`` as event creation takes it: times, kind, title, and its room by name."""
+    """``slot`` as event creation takes it: times, kind, and for a plenary or a break its title and
+    its room by name (a sessions slot has neither, whatever an older row kept)."""
+    if slot.kind == SlotKind.sessions:
+        return SlotSpec(slot.start, slot.end)
     room = next((room.name for room in rooms if room.id == slot.room_id), "")
     return SlotSpec(slot.start, slot.end, kind=slot.kind.value, title=slot.title, room=room)
 

@@ -199,3 +199,16 @@ def test_a_co_organizer_may_copy_it_and_runs_the_copy_alone(db: Session) -> None
     sam, _secret = organizers.invite(db, event=created.event, name="Sam", actor=created.organizer)
     copy = series.copy_event(db, source=created.event, actor=sam, date="2028-01-08")
     assert [o.name for o in organizers.list_organizers(db, event=copy.event)] == ["Sam"]
+
+
+def test_a_sessions_slot_is_copied_without_a_title_or_room_an_older_row_kept(db: Session) -> None:
+    created = make_event(db, slots=2)
+    rooms, slots = events.list_rooms(db, created.event), events.list_slots(db, created.event)
+    slots[1].title, slots[1].room_id = "Was the keynote", rooms[0].id  # still a sessions slot
+    db.add(slots[1])
+    db.commit()
+    copy = series.copy_event(db, source=created.event, actor=created.organizer, date="2028-01-08")
+    assert [(s.kind, s.title, s.room_id) for s in events.list_slots(db, copy.event)] == [
+        (SlotKind.sessions, "", None),
+        (SlotKind.sessions, "", None),
+    ]
