@@ -3,7 +3,8 @@
 Each session is a VEVENT whose UID names the topic, so a session that moves keeps its UID and a
 calendar app updates it in place; SEQUENCE counts the published versions in which the session's
 room or slot changed, and LAST-MODIFIED is when that last happened. Times carry the event's time
-zone (TZID, with its VTIMEZONE in the feed); rooms are the LOCATION.
+zone (TZID, with its VTIMEZONE in the feed); rooms are the LOCATION. The day's plenaries and breaks
+are in both feeds (everyone's), a break marked as one (CATEGORIES, and free time to a calendar app).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from icalendar import Event as VEvent
 from sqlmodel import Session, col, select
 
 from app.domain import attendees, timetable
-from app.models import Attendee, Event, FacilitatorClaim, Interest, Placement, ScheduleRun, saved_id
+from app.models import Attendee, Event, FacilitatorClaim, Interest, Placement, ScheduleRun, SlotKind, saved_id
 from app.models.util import utcnow
 
 PRODID = "-//Two Feet//Edcamp schedule//EN"
@@ -122,8 +123,28 @@ def _feed(session: Session, *, event: Event, name: str, base_url: str, topic_ids
             item.add("description", "\n\n".join(line for line in lines if line))
             item.add("url", url)
             cal.add_component(item)
+    for programme in view.programme.values():
+        cal.add_component(_programme_event(event, programme, host=host, stamp=stamp))
     cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def _programme_event(event: Event, item: timetable.ProgrammeItem, *, host: str, stamp: datetime) -> VEvent:
+    """A plenary or a break, in everyone's feed: everyone is at a plenary, and a break is marked as one."""
+    slot = item.slot
+    entry = VEvent()
+    entry.add("uid", f"slot-{slot.id}.{event.code}@{host}")
+    entry.add("dtstamp", stamp)
+    entry.add("dtstart", _local(event, slot.start))
+    entry.add("dtend", _local(event, slot.end))
+    is_break = item.kind == SlotKind.break_
+    entry.add("summary", f"Break: {item.title}" if is_break and slot.title else item.title)
+    entry.add("categories", [item.kind.label])
+    if is_break:
+        entry.add("transp", "TRANSPARENT")  # free time: a calendar app does not count it as busy
+    if item.room is not None:
+        entry.add("location", item.room.name)
+    return entry
 
 
 def schedule_feed(session: Session, *, event: Event, base_url: str) -> bytes:

@@ -20,6 +20,12 @@ ROOMS = [
     ("Gym", 100, ["accessible"]),
 ]
 SLOTS = [("09:30", "10:20"), ("10:30", "11:20"), ("11:30", "12:20"), ("13:10", "14:00")]
+# The rest of the day (issue 18): an opening plenary in the largest room, and lunch as a break.
+LARGEST_ROOM = max(ROOMS, key=lambda room: room[1])[0]
+PROGRAMME = [
+    eventspec.SlotSpec("08:45", "09:20", kind="plenary", title="Welcome and EdTalks", room=LARGEST_ROOM),
+    eventspec.SlotSpec("12:20", "13:10", kind="break", title="Lunch in the cafeteria"),
+]
 TOPICS = [
     ("Math talks in a multilingual classroom", "K-5, math"),
     ("Standards-based grading: what actually changed", "6-12, assessment"),
@@ -74,7 +80,8 @@ FIRST = [
 def seed_demo(
     session: Session, *, attendee_count: int = 40, seed: int = 7, name: str = "Edcamp Demo Day"
 ) -> events.CreatedEvent:
-    """An event in the proposing phase with rooms, slots, attendees, topics, marks and a few leads."""
+    """An event in the proposing phase with rooms, slots (an opening plenary and a lunch break among
+    them), attendees, topics, marks and a few leads."""
     rng = random.Random(seed)
     created = events.create_event(
         session,
@@ -82,7 +89,7 @@ def seed_demo(
         date="2027-03-13",
         timezone="America/Los_Angeles",
         rooms=[eventspec.RoomSpec(n, c, f) for n, c, f in ROOMS],
-        slots=[eventspec.SlotSpec(s, e) for s, e in SLOTS],
+        slots=[eventspec.SlotSpec(s, e) for s, e in SLOTS] + PROGRAMME,
         organizer_name="Demo organizer",
     )
     event = created.event

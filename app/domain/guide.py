@@ -124,21 +124,25 @@ def guide(session: Session, *, event: Event) -> GuideView:
 
 @dataclass
 class DoorSign:
-    """One room's sign: its sessions through the day."""
+    """One room's sign: its sessions through the day, and the whole day in order (``day``: each slot
+    with the room's session in it or the plenary or break everyone goes to)."""
 
     room: Room
     sessions: list[timetable.CellView]
     slots: dict[int, TimeSlot]
+    day: list[tuple[TimeSlot, timetable.CellView | None, timetable.ProgrammeItem | None]] = field(default_factory=list)
 
 
 def door_signs(session: Session, *, event: Event) -> list[DoorSign]:
-    """One sign per room, listing the room's sessions in slot order."""
+    """One sign per room, listing the room's sessions and the day's plenaries and breaks in slot order."""
     view = timetable.grid(session, event=event)
     slots = {saved_id(s): s for s in view.slots}
     signs = []
     for room in view.rooms:
-        cells = [c for c in (view.cell(room, s) for s in view.slots) if c is not None]
-        signs.append(DoorSign(room=room, sessions=cells, slots=slots))
+        day = [(s, view.cell(room, s), view.item(s)) for s in view.slots]
+        day = [(s, cell, item) for s, cell, item in day if cell is not None or item is not None]
+        cells = [cell for _s, cell, _item in day if cell is not None]
+        signs.append(DoorSign(room=room, sessions=cells, slots=slots, day=day))
     return signs
 
 

@@ -25,6 +25,7 @@ from app.models import (
     Room,
     ScheduleRun,
     SessionStatus,
+    SlotKind,
     TimeSlot,
     Topic,
     saved_id,
@@ -45,9 +46,56 @@ class CellView:
         return self.placement.status
 
 
+def in_room(name: str) -> str:
+    """Where, in words: "in the Auditorium", "in Room 12" (a one-word name without a number gets "the")."""
+    plain = len(name.split()) == 1 and not any(ch.isdigit() for ch in name) and name.lower() != "the"
+    return f"in the {name}" if plain else f"in {name}"
+
+
+@dataclass
+class ProgrammeItem:
+    """A plenary or a break as every screen shows it: its slot, its title and its room, if any."""
+
+    slot: TimeSlot
+    room: Room | None
+
+    @property
+    def kind(self) -> SlotKind:
+        return self.slot.kind
+
+    @property
+    def title(self) -> str:
+        """The slot's title, or its kind ("Break") when it has none."""
+        return self.slot.title or self.slot.kind.label
+
+    @property
+    def where(self) -> str:
+        return in_room(self.room.name) if self.room is not None else ""
+
+    @property
+    def line(self) -> str:
+        """ "Opening keynote in the Auditorium", "Lunch in the cafeteria", "Break" (a title that names
+        its room already is not told the room twice)."""
+        named = self.room is not None and self.room.name.lower() in self.title.lower()
+        return f"{self.title} {self.where}" if self.where and not named else self.title
+
+
+def programme_items(rooms: list[Room], slots: list[TimeSlot]) -> dict[int, ProgrammeItem]:
+    """The day's plenaries and breaks by slot id."""
+    by_id = {saved_id(room): room for room in rooms}
+    return {
+        saved_id(slot): ProgrammeItem(slot=slot, room=by_id.get(slot.room_id) if slot.room_id else None)
+        for slot in slots
+        if slot.kind != SlotKind.sessions
+    }
+
+
 @dataclass
 class GridView:
-    """The published schedule: rooms as columns, slots as rows, and where the day is now."""
+    """The published schedule: rooms as columns, slots as rows, and where the day is now.
+
+    Plenaries and breaks are in ``slots`` in their time order; ``item(slot)`` says what one is
+    (None for a sessions slot), and no session is ever placed in one."""
 
     run: ScheduleRun | None
     rooms: list[Room]
@@ -55,6 +103,7 @@ class GridView:
     cells: dict[tuple[int, int], CellView] = field(default_factory=dict)  # (room_id, slot_id)
     current_slot_id: int | None = None
     next_slot_id: int | None = None
+    programme: dict[int, ProgrammeItem] = field(default_factory=dict)  # slot_id -> a plenary or a break
 
     @property
     def published(self) -> bool:
@@ -62,6 +111,14 @@ class GridView:
 
     def cell(self, room: Room, slot: TimeSlot) -> CellView | None:
         return self.cells.get((saved_id(room), saved_id(slot)))
+
+    def item(self, slot: TimeSlot) -> ProgrammeItem | None:
+        """The plenary or break in ``slot``; None for a sessions slot."""
+        return self.programme.get(saved_id(slot))
+
+    @property
+    def session_slots(self) -> list[TimeSlot]:
+        return [slot for slot in self.slots if slot.kind == SlotKind.sessions]
 
 
 @dataclass
@@ -74,6 +131,16 @@ class DoorView:
     next: CellView | None
     now_slot: TimeSlot | None
     next_slot: TimeSlot | None
+
+    @property
+    def now_item(self) -> ProgrammeItem | None:
+        """The plenary or break on now, if one is."""
+        return self.grid.item(self.now_slot) if self.now_slot else None
+
+    @property
+    def next_item(self) -> ProgrammeItem | None:
+        """The plenary or break that comes next, if one does."""
+        return self.grid.item(self.next_slot) if self.next_slot else None
 
 
 def event_now(event: Event, now: datetime | None = None) -> datetime:
@@ -121,7 +188,7 @@ def grid(session: Session, *, event: Event, now: datetime | None = None) -> Grid
     """The published grid with the current and next slot; empty cells before the first publish."""
     rooms, slots = _rooms_and_slots(session, event)
     run = published_run(session, event=event)
-    view = GridView(run=run, rooms=rooms, slots=slots)
+    view = GridView(run=run, rooms=rooms, slots=slots, programme=programme_items(rooms, slots))
     view.current_slot_id, view.next_slot_id = current_and_next(event, slots, now)
     if run is None:
         return view
@@ -222,6 +289,11 @@ def start_popup(
     view = grid(session, event=event, now=now)
     if view.run is None or view.current_slot_id is None:
         raise Conflict("No slot is running right now, so there is no room to pop up in.")
+    if view.current_slot_id in view.programme:
+        item = view.programme[view.current_slot_id]
+        raise Conflict(
+            f"{item.line} is on now ({item.kind.label.lower()}): a pop-up session starts in a sessions slot."
+        )
     room = next((r for r in view.rooms if r.id == room_id), None)
     if room is None:
         raise NotFound(f"Room {room_id} is not one of this event's rooms.", field="room_id")
@@ -262,7 +334,7 @@ def sessions_of(view: GridView, topic_id: int) -> list[tuple[TimeSlot, Room, Cel
 
 def free_rooms_now(view: GridView) -> list[Room]:
     """Rooms with nothing in the current slot (candidates for a pop-up session)."""
-    if view.current_slot_id is None or view.run is None:
+    if view.current_slot_id is None or view.run is None or view.current_slot_id in view.programme:
         return []
     return [
         r

@@ -82,6 +82,10 @@
     toArray(table.querySelectorAll("[data-col]")).forEach(function (cell) {
       cell.hidden = columns.indexOf(parseInt(cell.getAttribute("data-col"), 10)) < 0;
     });
+    // A plenary's or break's row spans the room columns on show, whichever page of them that is.
+    toArray(table.querySelectorAll("td.programme-cell")).forEach(function (cell) {
+      cell.colSpan = Math.max(1, columns.length);
+    });
   }
 
   // The grid pages through its columns (when too many for the width) and, within those, through

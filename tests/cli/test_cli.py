@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -100,7 +101,16 @@ def test_export_import_round_trip_through_the_command(tmp_path: Path, capsys: py
     code = out.split("(code ")[1][:6]
     assert main(["export", code, "--db", str(db)]) == 0
     exported = json.loads(capsys.readouterr().out)
-    assert len(exported["rooms"]) == 8 and len(exported["slots"]) == 4
+    # The demo's day opens with a plenary in its largest room and breaks for lunch (issue 18).
+    assert len(exported["rooms"]) == 8 and len(exported["slots"]) == 6
+    assert [s.get("kind", "sessions") for s in exported["slots"]] == [
+        "plenary",
+        "sessions",
+        "sessions",
+        "sessions",
+        "break",
+        "sessions",
+    ]
     assert len(exported["attendees"]) == 40 and len(exported["topics"]) == 25 and exported["interests"]
     path = tmp_path / "event.json"
     path.write_text(json.dumps(exported))
@@ -112,6 +122,18 @@ def test_export_import_round_trip_through_the_command(tmp_path: Path, capsys: py
     again = json.loads(capsys.readouterr().out)
     assert len(again["interests"]) == len(exported["interests"])
     assert [t["title"] for t in again["topics"]] == [t["title"] for t in exported["topics"]]
+
+    def programme(document: dict[str, Any]) -> list[tuple[str, str, str]]:
+        rooms = {r["id"]: r["name"] for r in document["rooms"]}
+        return [
+            (s["start"], s.get("title", ""), rooms.get(s.get("room"), "")) for s in document["slots"] if "kind" in s
+        ]
+
+    assert (
+        programme(again)
+        == programme(exported)
+        == [("08:45", "Welcome and EdTalks", "Gym"), ("12:20", "Lunch in the cafeteria", "")]
+    )
 
 
 @pytest.mark.slow
