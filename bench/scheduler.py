@@ -14,9 +14,14 @@ is the best attendance any method reached: the long run cached by
 :mod:`bench.sched_reference` (a 10-minute solve, computed on first use if missing) and every row
 of this table.
 
+With ``--programme`` each day also has an opening plenary, a lunch break (in the day's widest
+gap between slots, else after the last) and a closing plenary (:func:`with_programme`); our solver
+gets the whole day, the baselines its sessions slots. The schedules and figures must be those of
+the day without them (issue 18: topics go only into sessions slots, S counts only those).
+
 Usage (timed runs share the machine, so take the lock)::
 
-    flock /tmp/twofeet-bench.lock .venv/bin/python -m bench.scheduler [--sizes small medium] [--seeds 1 2 3]
+    flock /tmp/twofeet-bench.lock .venv/bin/python -m bench.scheduler [--sizes small medium] [--seeds 1 2 3] [--programme]
 """
 
 from __future__ import annotations
@@ -27,10 +32,11 @@ import os
 import platform
 import resource
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from app.scheduler import Config, Instance, Placement, Solution, Status, score, solve, violations
+from app.scheduler import Config, Instance, Placement, Slot, Solution, Status, score, solve, violations
+from app.scheduler.instance import sessions_day
 from bench import sched_reference
 from bench.sched_baselines import annealing, sticky_note_greedy
 from bench.sched_gen import SIZES, generate
@@ -87,18 +93,50 @@ def _row(
     )
 
 
-def run_instance(size: str, seed: int) -> list[Row]:
-    inst = generate(size, seed)
+def _minutes(hhmm: str) -> int:
+    return int(hhmm[:2]) * 60 + int(hhmm[3:])
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def with_programme(inst: Instance) -> Instance:
+    """``inst`` with an opening plenary in its largest room, a lunch break and a closing plenary."""
+    slots = list(inst.slots)
+    largest = max(inst.rooms, key=lambda r: r.capacity).id
+    first, last = _minutes(slots[0].start), _minutes(slots[-1].end)
+    opening = Slot("opening", _hhmm(first - 45), _hhmm(first - 5), "plenary", "Opening keynote", largest)
+    closing = Slot("closing", _hhmm(last + 5), _hhmm(last + 35), "plenary", "Closing share-out", largest)
+    gaps = [
+        (_minutes(b.start) - _minutes(a.end), i + 1) for i, (a, b) in enumerate(zip(slots, slots[1:], strict=False))
+    ]
+    wide, at = max(gaps, default=(0, len(slots)))
+    if wide >= 20:
+        lunch = Slot(
+            "lunch", _hhmm(_minutes(slots[at - 1].end) + 5), _hhmm(_minutes(slots[at].start) - 5), "break", "Lunch"
+        )
+        slots.insert(at, lunch)
+    else:
+        closing = replace(closing, start=_hhmm(last + 45), end=_hhmm(last + 75))
+        slots.append(Slot("lunch", _hhmm(last + 5), _hhmm(last + 40), "break", "Lunch"))
+    return replace(inst, slots=(opening, *slots, closing))
+
+
+def run_instance(size: str, seed: int, *, programme: bool = False) -> list[Row]:
+    plain = generate(size, seed)
+    inst = with_programme(plain) if programme else plain
+    assert sessions_day(inst) == plain
     t0 = time.perf_counter()
     sol: Solution = solve(inst, Config(time_limit=TIME_LIMITS[size], seed=seed))
     ours_wall = time.perf_counter() - t0
     assert sol.stats is not None and sol.status in (Status.OPTIMAL, Status.FEASIBLE), sol.status
     rows = [_row(inst, size, seed, "ours", sol.placements, ours_wall, sol.stats.proven_bound, sol.status.value)]
     t0 = time.perf_counter()
-    greedy = sticky_note_greedy(inst)
+    greedy = sticky_note_greedy(plain)  # the baselines know nothing of plenaries: their sessions slots
     rows.append(_row(inst, size, seed, "greedy", greedy, time.perf_counter() - t0))
     t0 = time.perf_counter()
-    annealed = annealing(inst, seconds=ours_wall, seed=seed)
+    annealed = annealing(plain, seconds=ours_wall, seed=seed)
     rows.append(_row(inst, size, seed, "anneal", annealed, time.perf_counter() - t0))
     return rows
 
@@ -164,6 +202,9 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
     parser.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
     parser.add_argument(
+        "--programme", action="store_true", help="add an opening and a closing plenary and a lunch break"
+    )
+    parser.add_argument(
         "--json",
         type=Path,
         default=sched_reference.CACHE / "scheduler-results.json",
@@ -184,7 +225,7 @@ def main() -> None:
                 ref = sched_reference.compute(size, seed)
                 sched_reference.save(ref)
             refs[(size, seed)] = ref
-            new = run_instance(size, seed)
+            new = run_instance(size, seed, programme=args.programme)
             best = max([int(ref["attendance"])] + [r.attendance for r in new if r.valid])  # type: ignore[call-overload]
             for r in new:
                 r.reference = best
