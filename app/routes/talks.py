@@ -22,7 +22,7 @@ F = TypeVar("F", bound=forms.FormModel)
 
 
 def _run_talk_form(
-    console: Console, model: type[F], action: Callable[[F], str], form_id: Callable[[], str]
+    console: Console, model: type[F], action: Callable[[F], str], form_id: Callable[[], str], *, added: bool = False
 ) -> Response:
     """A running-order form: back to the plenary in the console, or the refusal beside the form it
     refuses (``form_id`` names it: ``add-<slot>`` or ``edit-<talk>``) with what was typed kept."""
@@ -32,7 +32,8 @@ def _run_talk_form(
         model,
         action,
         refused=lambda error: console.page(error=error, section="settings", keep=True, talk_form=form_id()),
-        done=lambda said: console.back(said, "#plenaries"),
+        # After an added talk the same plenary's form opens again, for the next speaker.
+        done=lambda said: console.back(said, "#plenaries", **({"added": _typed(console, "slot_id")} if added else {})),
     )
 
 
@@ -57,7 +58,7 @@ def talk_add(console: ConsoleDep) -> Response:
         )
         return f"Added {talk.speaker}: “{talk.title}”."
 
-    return _run_talk_form(console, forms.NewTalkForm, add, lambda: f"add-{_typed(console, 'slot_id')}")
+    return _run_talk_form(console, forms.NewTalkForm, add, lambda: f"add-{_typed(console, 'slot_id')}", added=True)
 
 
 @router.post("/talks/edit", name="talk_edit", dependencies=[CsrfChecked])

@@ -131,7 +131,7 @@ def test_the_console_edits_the_running_order_and_keeps_what_was_typed(client: Te
         headers={"HX-Request": "true"},
     )
     assert re.findall(r'id="talk-(\d+)" class="talk-row', moved.text) == [ids[1], ids[0]]
-    assert "Moved Ben Okafor up." in moved.text[moved.text.index('id="plenaries"') :]  # said inside the swap
+    assert "Moved Ben Okafor up." in moved.text[moved.text.index('id="plenaries-body"') :]  # said inside the swap
     bad = client.post(
         f"/e/{code}/organize/talks/edit",
         data={"talk_id": ids[0], "speaker": "Ana", "title": "Play", "minutes": "999", "bio": "", "csrf_token": csrf(client)},
