@@ -7,7 +7,9 @@
   "use strict";
   var host = document.querySelector("[data-server-now]");
   var serverNow = host ? Date.parse(host.getAttribute("data-server-now")) : NaN;
-  var skew = isNaN(serverNow) ? 0 : serverNow - Date.now();
+  // The page took a moment to arrive and run: a difference of a few seconds is that, not a clock
+  // set wrong, and correcting for it would show a fresh talk with more than its minutes.
+  var skew = isNaN(serverNow) || Math.abs(serverNow - Date.now()) < 5000 ? 0 : serverNow - Date.now();
 
   function pad(n) { return n < 10 ? "0" + n : String(n); }
 
@@ -16,7 +18,9 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-ends-at]"), function (clock) {
       var ends = Date.parse(clock.getAttribute("data-ends-at"));
       if (isNaN(ends)) return;
-      var left = Math.round((ends - now) / 1000), over = left < 0, secs = Math.abs(left);
+      var left = Math.round((ends - now) / 1000), minutes = parseInt(clock.getAttribute("data-minutes"), 10);
+      if (minutes > 0) left = Math.min(left, minutes * 60);  // never more than the talk is long
+      var over = left < 0, secs = Math.abs(left);
       var value = clock.querySelector(".clock-value"), word = clock.querySelector(".clock-word");
       if (value) value.textContent = Math.floor(secs / 60) + ":" + pad(secs % 60);
       if (word) word.textContent = over ? "over time" : "left";

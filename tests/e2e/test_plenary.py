@@ -15,7 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import ARTIFACTS, PHONE, LiveApp
+from tests.e2e.conftest import ARTIFACTS, LAPTOP, PHONE, LiveApp
 from tests.e2e.events import ApiEvent, join_on_phone, make_event, organizer_page
 from tests.e2e.pages import screenshot
 
@@ -23,13 +23,15 @@ pytestmark = pytest.mark.slow
 
 SMALL_PHONE = {**PHONE, "viewport": {"width": 375, "height": 740}}
 FULL_HD = {"viewport": {"width": 1920, "height": 1080}, "color_scheme": "dark"}
-SESSION_SLOTS = [{"start": "09:10", "end": "10:00"}, {"start": "10:10", "end": "11:00"}]
-# The rest of the day, added once the sessions are published, as an organizer adds them.
-PROGRAMME = [
-    {"start": "08:30", "end": "09:00", "kind": "plenary", "title": "Opening keynote"},
-    {"start": "11:10", "end": "12:00", "kind": "break", "title": "Lunch in the cafeteria"},
-    {"start": "12:00", "end": "12:50", "kind": "plenary", "title": "EdTalks"},
-    {"start": "13:00", "end": "13:30", "kind": "plenary", "title": "Closing share-out"},
+ROOMS = [("Library", "120"), ("Room 12", "25"), ("Art room", "20")]
+# The day as the organizer types it into the new-event form: (start, end, kind, title, room).
+DAY = [
+    ("08:30", "09:00", "plenary", "Opening keynote", "Library"),
+    ("09:10", "10:00", "sessions", "", ""),
+    ("10:10", "11:00", "sessions", "", ""),
+    ("11:10", "12:00", "break", "Lunch in the cafeteria", ""),
+    ("12:00", "12:50", "plenary", "EdTalks", "Library"),
+    ("13:00", "13:30", "plenary", "Closing share-out", "Library"),
 ]
 EDTALKS = [
     ("Ana Ruiz", "Number talks in 4th grade", "15", "Teaches 4th grade in Fresno; <b>loves</b> puzzles."),
@@ -39,9 +41,34 @@ EDTALKS = [
 MARKER = "() => window.__e2eSamePage"
 
 
-def _the_day(live_app: LiveApp) -> tuple[ApiEvent, dict[str, int]]:
-    """The event's sessions, published; then the keynote, lunch, EdTalks and share-out slots."""
-    event = make_event(live_app.url, name="Better Together Fresno", slots=SESSION_SLOTS)
+def _build_the_day(org: Page, live_app: LiveApp) -> ApiEvent:
+    """The organizer types the day into the home page's new-event form; the morning's topics come
+    from phones (the API) and the sessions are built and published."""
+    org.goto(live_app.url + "/")
+    org.get_by_label("Event name").fill("Better Together Fresno")
+    org.get_by_label("Date").fill("2027-03-13")
+    org.get_by_label("Time zone").fill("America/Los_Angeles")
+    for i, (name, seats) in enumerate(ROOMS):
+        org.get_by_label(f"Room {i + 1} name").fill(name)
+        org.get_by_label(f"Room {i + 1} seats").fill(seats)
+    for i, (start, end, kind, title, room) in enumerate(DAY):
+        if not org.get_by_label(f"Slot {i + 1} start").count():
+            org.get_by_role("button", name="Add a slot").click()
+        org.get_by_label(f"Slot {i + 1} start").fill(start)
+        org.get_by_label(f"Slot {i + 1} end").fill(end)
+        org.get_by_label(f"Slot {i + 1} kind").select_option(kind)
+        org.get_by_label(f"Slot {i + 1} title").fill(title)
+        org.get_by_label(f"Slot {i + 1} room").fill(room)
+    org.wait_for_timeout(400)  # a last look over the form
+    org.get_by_role("button", name="Create the event").click()
+    expect(org.get_by_role("heading", name="Save your organizer link")).to_be_visible()
+    link = org.get_by_label("Your private organizer link").input_value()
+    code, secret = re.search(r"/e/(\w+)/organize\?key=(\S+)", link).groups()  # type: ignore[union-attr]
+    org.get_by_role("button", name="I've saved it").click()
+    token = httpx.post(f"{live_app.url}/api/v1/events/{code}/login", json={"key": secret}, timeout=30)
+    token.raise_for_status()
+    event = ApiEvent(live_app.url, code, secret, {"Authorization": f"Bearer {token.json()['organizer_token']}"})
+    event.phase("proposing")
     people = [event.attendee(name) for name in ("Ms. Rivera", "Mr. Chen")]
     for i, title in enumerate(("Math talks", "Podcasts for history", "Outdoor science")):
         event.propose(people[i % 2], title, facilitate=True)
@@ -49,16 +76,7 @@ def _the_day(live_app: LiveApp) -> tuple[ApiEvent, dict[str, int]]:
     event.phase("voting")
     event.build()
     event.publish()
-    library = next(r["id"] for r in event.rooms() if r["name"] == "Library")
-    slots = {}
-    for slot in PROGRAMME:
-        body = {**slot, "room_id": library} if slot["kind"] == "plenary" else slot
-        added = httpx.post(f"{event.api}/slots", json=body, headers=event.organizer, timeout=30)
-        assert added.status_code == 201, added.text
-    starts = {slot["start"]: slot["title"] for slot in PROGRAMME}
-    for slot in httpx.get(event.api, timeout=30).json()["slots"]:
-        slots[starts.get(slot["start"], slot["start"])] = slot["id"]
-    return event, slots
+    return event
 
 
 def _plenary(page: Page, title: str):  # type: ignore[no-untyped-def]
@@ -138,13 +156,13 @@ def _seconds(clock: str) -> int:
 
 
 def test_the_edtalks_run_from_a_phone_while_the_board_follows(browser: Browser, live_app: LiveApp) -> None:
-    event, _ = _the_day(live_app)
+    org = browser.new_context(**LAPTOP).new_page()
+    event = _build_the_day(org, live_app)
     board = browser.new_context(**FULL_HD).new_page()  # type: ignore[arg-type]
     board.goto(f"{live_app.url}/e/{event.code}/board")
     expect(board.locator(".board-grid")).to_be_visible()
+    expect(board.locator(".programme-row.is-plenary")).to_have_count(3)  # keynote, EdTalks, share-out
     board.evaluate("() => { window.__e2eSamePage = 'still here'; }")
-
-    org = organizer_page(browser, event)
     _write_the_running_orders(org)
 
     # The organizer at the back of the hall, on a small phone, opens the EdTalks from the console.
@@ -175,8 +193,16 @@ def test_the_edtalks_run_from_a_phone_while_the_board_follows(browser: Browser, 
     phone = join_on_phone(browser, live_app.url, event.code, "Dana", viewport={"width": 375, "height": 740})
     phone.get_by_role("link", name="My day").first.tap()
     expect(phone.locator(".now-on-stage")).to_contain_text("Ana Ruiz")
-    plenaries = phone.locator(".my-plenary .my-when").all_inner_texts()
-    assert plenaries == ["08:30–09:00 · Opening keynote", "12:00–12:50 · EdTalks", "13:00–13:30 · Closing share-out"]
+    whens = [w.split(" ·")[0] for w in phone.locator("ol.my-day .my-when").all_inner_texts()]
+    assert whens == [f"{start}–{end}" for start, end, *_ in DAY]  # the whole day, in order
+    day = phone.locator("ol.my-day > li.my-slot")
+    expect(day.nth(0)).to_contain_text("Opening keynote")
+    expect(day.nth(3)).to_contain_text("Lunch in the cafeteria")
+    expect(day.nth(4)).to_contain_text("EdTalks")
+    talks_at_noon = [t.split(" · ")[0].strip() for t in day.nth(4).locator(".talk-order a").all_inner_texts()]
+    assert talks_at_noon == ["Ana Ruiz", "Ben Okafor", "Cy Tran"]  # the running order, under its plenary
+    expect(day.nth(0).locator(".talk-order")).to_contain_text("Dr. Maya Lee")
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 375
     screenshot(phone, ARTIFACTS / "plenary-my-day.png", full_page=True)
 
     runner.wait_for_timeout(800)
@@ -205,21 +231,25 @@ def test_the_edtalks_run_from_a_phone_while_the_board_follows(browser: Browser, 
 
 
 def test_the_clock_says_over_time_honestly(browser: Browser, live_app: LiveApp) -> None:
-    event, slots = _the_day(live_app)
-    org = organizer_page(browser, event)
-    _add_talk_api(event, slots["Opening keynote"], "Dr. Maya Lee", 2)
+    day = [
+        {"start": "08:30", "end": "09:00", "kind": "plenary", "title": "Opening keynote"},
+        {"start": "09:10", "end": "10:00"},
+    ]
+    event = make_event(live_app.url, name="Over time", slots=day)
+    slots = {slot["start"]: slot["id"] for slot in httpx.get(event.api, timeout=30).json()["slots"]}
+    keynote = slots["08:30"]
+    _add_talk_api(event, keynote, "Dr. Maya Lee", 2)
     context = browser.new_context(**SMALL_PHONE)  # type: ignore[arg-type]
     runner = context.new_page()
     runner.clock.install()
     runner.goto(f"{live_app.url}/e/{event.code}/organize?key={event.secret}")
-    runner.goto(f"{live_app.url}/e/{event.code}/organize/plenaries/{slots['Opening keynote']}")
+    runner.goto(f"{live_app.url}/e/{event.code}/organize/plenaries/{keynote}")
     runner.get_by_role("button", name=re.compile("Start the first talk")).tap()
     expect(runner.locator(".stage-clock .clock-word")).to_have_text("left")
     runner.clock.fast_forward("02:30")  # half a minute past the talk's two
     expect(runner.locator(".stage-clock .clock-word")).to_have_text("over time")
     expect(runner.locator(".stage-clock .clock-value")).to_have_text(re.compile(r"^0:(2[89]|3[0-2])$"))
     screenshot(runner, ARTIFACTS / "plenary-phone-over-time.png")
-    org.close()
 
 
 def _add_talk_api(event: ApiEvent, slot_id: int, speaker: str, minutes: int) -> None:
