@@ -100,3 +100,48 @@ def test_a_door_says_the_plenary_comes_next_and_my_day_on_a_phone_shows_the_whol
     assert width <= 375, f"my day scrolls sideways on a phone: {width}px"
     _shot(page, "my-day-programme-375", full_page=True)
     phone.close()
+
+
+def test_an_organizer_makes_a_day_with_a_keynote_and_lunch_on_a_phone(browser: Browser, live_app: LiveApp) -> None:
+    phone = browser.new_context(
+        viewport={"width": 375, "height": 740}, device_scale_factor=1, is_mobile=True, has_touch=True
+    )
+    page = phone.new_page()
+    page.goto(live_app.url + "/")
+    page.locator("#name").fill("Summit day")
+    page.locator("#date").fill("2027-04-10")
+    page.locator("#room0-name").fill("Auditorium")
+    page.locator("#room0-capacity").fill("200")
+    page.locator("#room1-name").fill("Library")
+    page.locator("#room1-capacity").fill("40")
+    page.locator("#slot0-start").fill("08:30")
+    page.locator("#slot0-end").fill("09:15")
+    page.locator("#slot0-kind").select_option("plenary")
+    page.locator("#slot1-start").fill("09:30")
+    page.locator("#slot1-end").fill("10:20")
+    page.locator("#slot2-start").fill("12:00")
+    page.locator("#slot2-end").fill("12:45")
+    page.locator("#slot2-kind").select_option("break")
+    page.locator("#slot2-title").fill("Lunch in the cafeteria")
+    page.get_by_role("button", name="Create the event").tap()
+    # The plenary has no title yet: refused beside its row, everything typed kept.
+    expect(page.locator("#slot0-title-error")).to_have_text(re.compile("a plenary needs a title"))
+    expect(page.locator("#slot0-title")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#slot2-title")).to_have_value("Lunch in the cafeteria")
+    expect(page.locator("#slot0-kind")).to_have_value("plenary")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 375, f"the form scrolls sideways on a phone: {width}px"
+    page.locator("#slot0-title").scroll_into_view_if_needed()
+    _shot(page, "new-event-slot-kinds-375")
+    page.locator("#slot0-title").fill("Opening keynote")
+    page.locator("#slot0-room").fill("Auditorium")
+    page.get_by_role("button", name="Create the event").tap()
+    expect(page).to_have_url(re.compile(r"/e/\w+/organize"))
+    code = re.search(r"/e/(\w+)/organize", page.url).group(1)  # type: ignore[union-attr]
+    slots = page.request.get(f"{live_app.url}/api/v1/events/{code}").json()["slots"]
+    assert [(s["start"], s["kind"], s["title"]) for s in slots] == [
+        ("08:30", "plenary", "Opening keynote"),
+        ("09:30", "sessions", ""),
+        ("12:00", "break", "Lunch in the cafeteria"),
+    ]
+    phone.close()
