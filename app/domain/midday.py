@@ -27,6 +27,10 @@ def close_room_from(session: Session, *, event: Event, room_id: int, slot_id: in
     room.unavailable_slots = sorted(set(room.unavailable_slots) | {saved_id(s) for s in slots[start:]})
     session.add(room)
     audit.record(session, event=event, actor=actor, action="close_room", detail=f"closed {room.name} from {slot.start}")
+    # The board and the doors show the room closed at once, not at the next change of anything else.
+    record_change(
+        session, event_id=saved_id(event), kind=Change.layout_changed, payload={"room_id": room.id, "slot_id": slot.id}
+    )
     session.commit()
     return room
 

@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.domain import claims, drafting, events, marking, midday, moves, organizers, publishing, timetable
+from app.domain.changes import Change
 from app.domain.errors import Conflict
 from app.jobs import BuildJob, BuildJobs
-from app.models import Phase, Placement, SessionStatus, Topic
+from app.models import BoardEvent, Phase, Placement, SessionStatus, Topic
 from tests.factories import make_attendee, make_event, make_topic
 
 
@@ -133,7 +134,10 @@ def test_midday_room_closure_resolves_with_earlier_slots_kept_and_few_moves(engi
         p.topic_id: (p.room_id, p.slot_id) for p in drafting.placements_of(db, drafting.published_run(db, event=event))
     }  # type: ignore[arg-type]
     rooms, slots = events.list_rooms(db, event), events.list_slots(db, event)
+    sequence = event.board_sequence
     midday.close_room_from(db, event=event, room_id=rooms[0].id, slot_id=slots[1].id, actor=boss)  # type: ignore[arg-type]
+    logged = db.scalars(select(BoardEvent).where(BoardEvent.event_id == event.id, BoardEvent.sequence > sequence)).all()
+    assert [e.kind for e in logged] == [Change.layout_changed], "screens hear of the closed room at once"
     job = _build(engine, event.id, boss.id, keep_before_slot=slots[1].id)
     db.expire_all()
     draft = drafting.current_draft(db, event=event)
