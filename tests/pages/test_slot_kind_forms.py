@@ -93,3 +93,11 @@ def test_the_api_refuses_a_bad_slot_kind_title_or_room_naming_the_field(client: 
         client.post("/api/v1/events", json=slots(kind="break", room="Gym")), 422, field="slots[0].room", mentions="Gym"
     )
     assert_problem(client.post("/api/v1/events", json=slots(title="Keynote")), 422, field="slots[0].title")
+
+
+def test_building_a_day_of_plenaries_only_is_refused_with_the_reason(client: TestClient) -> None:
+    body = {**EVENT_BODY, "slots": [{"start": "09:00", "end": "10:00", "kind": "plenary", "title": "Keynote"}]}
+    created = client.post("/api/v1/events", json=body).json()
+    headers = {"Authorization": f"Bearer {created['organizer_token']}"}
+    build = client.post(f"/api/v1/events/{created['code']}/schedule/build", json={}, headers=headers)
+    assert_problem(build, 409, field="slots", mentions="nowhere to place sessions")
