@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, LAPTOP, PHONE, LiveApp
 from tests.e2e.events import ApiEvent, join_on_phone, make_event, organizer_page
-from tests.e2e.pages import screenshot
+from tests.e2e.pages import axe, describe, screenshot, serious
 
 pytestmark = pytest.mark.slow
 
@@ -142,6 +142,8 @@ def _write_the_running_orders(org: Page) -> None:
     _add_talk(org, "Closing share-out", "Everyone", "What I will try on Monday", "30")
     _plenary(org, "EdTalks").scroll_into_view_if_needed()
     screenshot(org, ARTIFACTS / "plenary-console.png")
+    found = serious(axe(org))
+    assert not found, describe(found)
 
 
 def _on_the_board(board: Page, speaker: str, following: str) -> None:
@@ -174,6 +176,8 @@ def test_the_edtalks_run_from_a_phone_while_the_board_follows(browser: Browser, 
     expect(start).to_contain_text("Ana Ruiz")
     assert start.bounding_box()["height"] >= 64 and start.bounding_box()["width"] >= 300  # type: ignore[index]
     screenshot(runner, ARTIFACTS / "plenary-phone-ready.png")
+    found = serious(axe(runner))
+    assert not found, describe(found)
     runner.wait_for_timeout(600)
     start.tap()
 
@@ -185,6 +189,8 @@ def test_the_edtalks_run_from_a_phone_while_the_board_follows(browser: Browser, 
     assert _seconds(board.locator(".stage-clock .clock-value").inner_text()) < _seconds(first)
     expect(board.locator(".stage-clock .clock-word")).to_have_text("left")
     screenshot(board, ARTIFACTS / "plenary-board-1080.png")
+    found = serious(axe(board))
+    assert not found, describe(found)
     expect(runner.locator(".stage-speaker")).to_have_text("Ana Ruiz")
     expect(runner.locator(".stage-clock .clock-word")).to_have_text("left")
     screenshot(runner, ARTIFACTS / "plenary-phone-on-stage.png")
@@ -228,6 +234,8 @@ def test_the_edtalks_run_from_a_phone_while_the_board_follows(browser: Browser, 
     expect(phone.get_by_role("heading", name="Recess is a curriculum")).to_be_visible()
     expect(phone.locator(".talk-bio")).to_have_text("PE teacher and recess coach.")
     screenshot(phone, ARTIFACTS / "plenary-talk-page.png")
+    found = serious(axe(phone))
+    assert not found, describe(found)
 
 
 def test_the_clock_says_over_time_honestly(browser: Browser, live_app: LiveApp) -> None:
