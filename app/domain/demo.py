@@ -6,8 +6,8 @@ import random
 
 from sqlmodel import Session
 
-from app.domain import attendees, claims, events, eventspec, marking, publishing, topics
-from app.models import Phase
+from app.domain import attendees, claims, events, eventspec, marking, publishing, rows, talks, topics
+from app.models import Phase, SlotKind, saved_id
 
 ROOMS = [
     ("Library", 60, ["projector", "accessible"]),
@@ -25,6 +25,13 @@ LARGEST_ROOM = max(ROOMS, key=lambda room: room[1])[0]
 PROGRAMME = [
     eventspec.SlotSpec("08:45", "09:20", kind="plenary", title="Welcome and EdTalks", room=LARGEST_ROOM),
     eventspec.SlotSpec("12:20", "13:10", kind="break", title="Lunch in the cafeteria"),
+]
+# The opening plenary's running order (35 minutes: a welcome, then three EdTalks by local teachers).
+TALKS = [
+    ("Demo organizer", "Welcome, and how today works", 5, ""),
+    ("Ms. Rivera", "What my newcomers taught me about wait time", 10, "Grade 4, Fresno; teaches English learners."),
+    ("Mr. Okafor", "One question a day: math talk in ten minutes", 10, "Middle school math, Visalia."),
+    ("Dr. Chen", "Feedback students actually read", 10, "High school English and instructional coach."),
 ]
 TOPICS = [
     ("Math talks in a multilingual classroom", "K-5, math"),
@@ -93,6 +100,18 @@ def seed_demo(
         organizer_name="Demo organizer",
     )
     event = created.event
+    opening = next(slot for slot in rows.slots(session, event) if slot.kind == SlotKind.plenary)
+    for speaker, title, minutes, bio in TALKS:
+        talks.add_talk(
+            session,
+            event=event,
+            slot_id=saved_id(opening),
+            speaker=speaker,
+            title=title,
+            minutes=minutes,
+            bio=bio,
+            actor=created.organizer,
+        )
     events.set_phase(session, event=event, phase=Phase.proposing, actor=created.organizer)
     people = []
     for index in range(attendee_count):

@@ -23,3 +23,16 @@ def test_live_demo_has_a_published_grid_with_a_full_session(db: Session) -> None
     assert view.published is not None and view.cells and not view.problems
     assert any(c.placement.status == SessionStatus.full for c in view.cells.values())
     assert any(c.facilitators for c in view.cells.values())
+
+
+def test_demo_opens_with_a_plenary_of_talks_that_fills_its_slot(db: Session) -> None:
+    from app.domain import rows, talks  # noqa: PLC0415 - only this test reads the programme
+    from app.models import SlotKind  # noqa: PLC0415 - as above
+
+    event = seed_demo(db).event
+    opening = next(s for s in rows.slots(db, event) if s.kind == SlotKind.plenary)
+    order = talks.talks_of(db, slot=opening)
+    assert [t.speaker for t in order][:2] == ["Demo organizer", "Ms. Rivera"] and len(order) == 4
+    hours, minutes = (int(x) for x in opening.start.split(":"))
+    end_hours, end_minutes = (int(x) for x in opening.end.split(":"))
+    assert sum(t.minutes for t in order) == (end_hours - hours) * 60 + end_minutes - minutes
