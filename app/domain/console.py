@@ -3,13 +3,14 @@ checklist of the things the day needs now (it follows the phase)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
 
 from app.domain import attendees, audit, events, moderation, organizers, talks, topics
 from app.domain.timetable import published_run
-from app.models import Event, Phase
+from app.models import Event, Phase, Talk, TimeSlot
 
 P = Phase
 
@@ -59,6 +60,7 @@ class Task:
     hint: str
     link: str
     done: bool | None = None
+    slot_id: int | None = None  # the plenary a "plenary" link runs
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class ConsoleView:
 
 
 ORDER = list(Phase)
+#: Plenary slots in the order of the day, each with its running order (``talks.plenaries``).
+Plenaries = Sequence[tuple[TimeSlot, list[Talk]]]
 
 
 def _next_action(event: Event, *, reopen_to: Phase | None) -> NextAction:
@@ -104,14 +108,41 @@ def _next_action(event: Event, *, reopen_to: Phase | None) -> NextAction:
 
 
 def _checklist(
-    event: Event, *, link_pending: bool, topics: int, duplicates: int, leaderless: int, published: bool
+    event: Event,
+    *,
+    link_pending: bool,
+    topics: int,
+    duplicates: int,
+    leaderless: int,
+    published: bool,
+    plenaries: Plenaries,
 ) -> list[Task]:
     """The organizer's to-do list for the event's phase, in the order of the day."""
     return (
         _getting_ready(event, link_pending=link_pending, published=published)
+        + _programme_tasks(event, plenaries)
         + _wall_tasks(event, topics=topics, duplicates=duplicates, leaderless=leaderless)
         + _schedule_and_after(event, published=published)
     )
+
+
+def _programme_tasks(event: Event, plenaries: Plenaries) -> list[Task]:
+    """Each plenary with talks, to run from a phone on the day; done once its last talk has ended."""
+    if event.phase == P.closed:
+        return []
+    return [
+        Task(
+            f"plenary-{slot.id}",
+            f"Run {slot.title or 'the plenary'} at {slot.start}",
+            f"{len(order)} talk{'s' if len(order) != 1 else ''}: from a phone at the back of the hall, "
+            "'Next talk' puts each speaker on the board with the time left.",
+            "plenary",
+            done=all(talk.ended_at is not None for talk in order),
+            slot_id=slot.id,
+        )
+        for slot, order in plenaries
+        if order
+    ]
 
 
 def _getting_ready(event: Event, *, link_pending: bool, published: bool) -> list[Task]:
@@ -220,7 +251,14 @@ def _schedule_and_after(event: Event, *, published: bool) -> list[Task]:
 
 
 def console_view(
-    session: Session, *, event: Event, link_pending: bool, topics: int, duplicates: int, leaderless: int
+    session: Session,
+    *,
+    event: Event,
+    link_pending: bool,
+    topics: int,
+    duplicates: int,
+    leaderless: int,
+    plenaries: Plenaries = (),
 ) -> ConsoleView:
     """The stepper, the next action and the checklist for the event's phase now."""
     published = published_run(session, event=event) is not None
@@ -237,6 +275,7 @@ def console_view(
             duplicates=duplicates,
             leaderless=leaderless,
             published=published,
+            plenaries=plenaries,
         ),
         published=published,
         reopen_to=reopen_to,
@@ -250,6 +289,7 @@ def console_page(session: Session, *, event: Event, link_pending: bool, undo: st
     wall = topics.wall(session, event=event, viewer=None, sort="wanted", organizer=True)
     duplicates = moderation.likely_duplicates(session, event=event)
     off_wall = moderation.hidden_topics(session, event=event)
+    plenaries = talks.plenaries(session, event=event)
     view = console_view(
         session,
         event=event,
@@ -257,6 +297,7 @@ def console_page(session: Session, *, event: Event, link_pending: bool, undo: st
         topics=len(wall.topics),
         duplicates=len(duplicates),
         leaderless=sum(1 for v in wall.topics if v.needs_facilitator),
+        plenaries=plenaries,
     )
     return {
         "rooms": events.list_rooms(session, event),
@@ -269,5 +310,5 @@ def console_page(session: Session, *, event: Event, link_pending: bool, undo: st
         "organizers": organizers.list_organizers(session, event=event),
         "attendees": attendees.list_attendees(session, event=event),
         "audit": audit.entries(session, event=event, limit=100),
-        "plenaries": talks.plenaries(session, event=event),
+        "plenaries": plenaries,
     }
