@@ -53,7 +53,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _links(request: Request, event: Event, secret: str | None = None) -> schemas.Links:
+def event_links(request: Request, event: Event, secret: str | None = None) -> schemas.Links:
     organize = URL(public_url(request, "organize", code=event.code))
     return schemas.Links(
         join=public_url(request, "event_page", code=event.code),
@@ -107,7 +107,9 @@ def api_event_create(
     token = signer.organizer_token(
         event_id=saved_id(event), organizer_id=saved_id(created.organizer), version=created.organizer.token_version
     )
-    return schemas.EventCreated(code=event.code, organizer_token=token, links=_links(request, event, created.secret))
+    return schemas.EventCreated(
+        code=event.code, organizer_token=token, links=event_links(request, event, created.secret)
+    )
 
 
 @router.get("/events/{code}", response_model=schemas.EventOut, responses=RESPONSES)
@@ -135,7 +137,7 @@ def api_event_get(request: Request, session: SessionDep, event: EventDep) -> Any
             shuffle_topics=event.shuffle_topics,
             min_interest=event.min_interest,
         ),
-        links=_links(request, event),
+        links=event_links(request, event),
     )
 
 

@@ -11,7 +11,7 @@ from app.deps import EventCreationLimited, EventDep, OrganizerDep, SessionDep, S
 from app.domain import eventspec, series
 from app.models import saved_id
 from app.routes import schemas
-from app.routes.api import RESPONSES, _links
+from app.routes.api import RESPONSES, event_links
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -43,4 +43,4 @@ def api_event_copy(
     token = signer.organizer_token(
         event_id=saved_id(new), organizer_id=saved_id(created.organizer), version=created.organizer.token_version
     )
-    return schemas.EventCreated(code=new.code, organizer_token=token, links=_links(request, new, created.secret))
+    return schemas.EventCreated(code=new.code, organizer_token=token, links=event_links(request, new, created.secret))
