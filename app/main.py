@@ -98,17 +98,19 @@ def _lifespan(
         await hub.start()
         # Process-wide GC thresholds are the process's to set, so the app starts the collector
         # (``twofeet serve --python-gc`` leaves Python's own; why not by default: BENCHMARKS.md).
-        app.state.gc = QuietCollector(lambda: hub.last_activity) if settings.LIVE_QUIET_GC else None
-        if app.state.gc is not None:
-            app.state.gc.start()
+        # Each lifespan stops the collector it started (tests run one app in two clients at once).
+        collector = QuietCollector(lambda: hub.last_activity) if settings.LIVE_QUIET_GC else None
+        app.state.gc = collector
+        if collector is not None:
+            collector.start()
         try:
             yield
         finally:
             # A build in progress keeps its best schedule as the draft; no worker process outlives us.
             await run_in_threadpool(app.state.builds.close, 10.0)
             await hub.stop()  # sockets closed with 1012: clients reconnect and catch up
-            if app.state.gc is not None:
-                await app.state.gc.stop()
+            if collector is not None:
+                await collector.stop()
             engine.dispose()
 
     return lifespan

@@ -50,8 +50,7 @@ def copy_event(session: Session, *, source: Event, actor: Organizer, date: str, 
     room_ids = _same_rooms(session, event, old_rooms)
     slot_ids = _same_slots(session, event, old_slots)
     for room in old_rooms:
-        copy = session.get(Room, room_ids[saved_id(room)])
-        assert copy is not None  # made a moment ago, in this transaction
+        copy = rows.require(session, Room, room_ids[saved_id(room)], event=event, field="rooms")
         copy.unavailable_slots = sorted(slot_ids[s] for s in room.unavailable_slots if s in slot_ids)
         session.add(copy)
     _copy_talks(session, source=source, event=event, slot_ids=slot_ids)

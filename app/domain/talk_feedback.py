@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.domain import feedback, talks
+from app.domain import feedback, rows, talks
 from app.domain.errors import InvalidInput, NotFound
 from app.models import Attendee, Event, Room, SlotKind, Talk, TalkFeedback, TimeSlot, saved_id
 from app.models.util import utcnow
@@ -29,7 +29,7 @@ def give_talk_feedback(
     feedback.require_open(event)
     if talk.event_id != event.id or attendee.event_id != event.id:
         raise NotFound(f"Talk {talk.id} is not one of this event's talks.", field="talk_id")
-    slot = session.get(TimeSlot, talk.slot_id)
+    slot = rows.find(session, TimeSlot, talk.slot_id, event=event)
     if slot is None or slot.kind != SlotKind.plenary:
         raise NotFound("This talk is no longer in a plenary, so there is nothing to give feedback on.", field="talk_id")
     value, text = feedback.clean_rating(rating), feedback.clean_will_try(will_try)
