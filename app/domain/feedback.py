@@ -7,15 +7,17 @@ for). Organizers see results, anonymous: names are never shown with answers or e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.domain import phases, timetable
 from app.domain.errors import InvalidInput, NotFound
-from app.models import Attendee, Event, EventFeedback, SessionFeedback, Topic, saved_id
+from app.models import Attendee, Event, EventFeedback, SessionFeedback, TalkFeedback, Topic, saved_id
 from app.models.aftersession import FEEDBACK_TEXT_MAX
 from app.models.util import utcnow
 
@@ -67,6 +69,31 @@ def get_event_feedback(session: Session, *, attendee: Attendee | None) -> EventF
     return session.scalars(select(EventFeedback).where(EventFeedback.attendee_id == attendee.id)).first()
 
 
+Answer = TypeVar("Answer", SessionFeedback, EventFeedback, TalkFeedback)
+
+
+def save_answer(
+    session: Session, *, find: Callable[[], Answer | None], make: Callable[[], Answer], rating: int | str, will_try: str
+) -> Answer:
+    """Check the answer, then write it into the attendee's row (``find``) or a new one (``make``),
+    and commit: one answer per attendee and question, a second replacing the first."""
+    value, text = clean_rating(rating), clean_will_try(will_try)
+    for _attempt in range(2):
+        row = find()
+        if row is None:
+            row = make()
+        else:
+            row.updated_at = utcnow()
+        row.rating, row.will_try = value, text
+        session.add(row)
+        try:
+            session.commit()
+            return row
+        except IntegrityError:  # the same phone answered twice at once: edit the answer that won
+            session.rollback()
+    raise InvalidInput("Your answer could not be saved; please try again.", field="rating")  # pragma: no cover
+
+
 def give_session_feedback(
     session: Session, *, event: Event, topic: Topic, attendee: Attendee, rating: int | str, will_try: str = ""
 ) -> SessionFeedback:
@@ -78,26 +105,15 @@ def give_session_feedback(
         raise NotFound(
             "This topic is not on the published schedule, so there is no session to give feedback on.", field="topic_id"
         )
-    value, text = clean_rating(rating), clean_will_try(will_try)
-    for _attempt in range(2):
-        row = get_session_feedback(session, topic=topic, attendee=attendee)
-        if row is None:
-            row = SessionFeedback(
-                event_id=saved_id(event),
-                topic_id=saved_id(topic),
-                attendee_id=saved_id(attendee),
-                rating=value,
-                will_try=text,
-            )
-        else:
-            row.rating, row.will_try, row.updated_at = value, text, utcnow()
-        session.add(row)
-        try:
-            session.commit()
-            return row
-        except IntegrityError:  # the same phone answered twice at once: edit the answer that won
-            session.rollback()
-    raise InvalidInput("Your answer could not be saved; please try again.", field="rating")  # pragma: no cover
+    return save_answer(
+        session,
+        find=lambda: get_session_feedback(session, topic=topic, attendee=attendee),
+        make=lambda: SessionFeedback(
+            event_id=saved_id(event), topic_id=saved_id(topic), attendee_id=saved_id(attendee), rating=0
+        ),
+        rating=rating,
+        will_try=will_try,
+    )
 
 
 def give_event_feedback(
@@ -107,20 +123,13 @@ def give_event_feedback(
     require_open(event)
     if attendee.event_id != event.id:
         raise NotFound("Join this event to give it feedback.", field="attendee")
-    value, text = clean_rating(rating), clean_will_try(will_try)
-    for _attempt in range(2):
-        row = get_event_feedback(session, attendee=attendee)
-        if row is None:
-            row = EventFeedback(event_id=saved_id(event), attendee_id=saved_id(attendee), rating=value, will_try=text)
-        else:
-            row.rating, row.will_try, row.updated_at = value, text, utcnow()
-        session.add(row)
-        try:
-            session.commit()
-            return row
-        except IntegrityError:
-            session.rollback()
-    raise InvalidInput("Your answer could not be saved; please try again.", field="rating")  # pragma: no cover
+    return save_answer(
+        session,
+        find=lambda: get_event_feedback(session, attendee=attendee),
+        make=lambda: EventFeedback(event_id=saved_id(event), attendee_id=saved_id(attendee), rating=0),
+        rating=rating,
+        will_try=will_try,
+    )
 
 
 @dataclass

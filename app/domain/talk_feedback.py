@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.domain import feedback, rows, talks
-from app.domain.errors import InvalidInput, NotFound
+from app.domain.errors import NotFound
 from app.models import Attendee, Event, Room, SlotKind, Talk, TalkFeedback, TimeSlot, saved_id
-from app.models.util import utcnow
 
 
 def get_talk_feedback(session: Session, *, talk: Talk, attendee: Attendee | None) -> TalkFeedback | None:
@@ -32,23 +30,15 @@ def give_talk_feedback(
     slot = rows.find(session, TimeSlot, talk.slot_id, event=event)
     if slot is None or slot.kind != SlotKind.plenary:
         raise NotFound("This talk is no longer in a plenary, so there is nothing to give feedback on.", field="talk_id")
-    value, text = feedback.clean_rating(rating), feedback.clean_will_try(will_try)
-    for _attempt in range(2):
-        row = get_talk_feedback(session, talk=talk, attendee=attendee)
-        if row is None:
-            row = TalkFeedback(
-                event_id=saved_id(event), talk_id=saved_id(talk), attendee_id=saved_id(attendee), rating=value
-            )
-        else:
-            row.updated_at = utcnow()
-        row.rating, row.will_try = value, text
-        session.add(row)
-        try:
-            session.commit()
-            return row
-        except IntegrityError:  # the same phone answered twice at once: edit the answer that won
-            session.rollback()
-    raise InvalidInput("Your answer could not be saved; please try again.", field="rating")  # pragma: no cover
+    return feedback.save_answer(
+        session,
+        find=lambda: get_talk_feedback(session, talk=talk, attendee=attendee),
+        make=lambda: TalkFeedback(
+            event_id=saved_id(event), talk_id=saved_id(talk), attendee_id=saved_id(attendee), rating=0
+        ),
+        rating=rating,
+        will_try=will_try,
+    )
 
 
 @dataclass
