@@ -277,6 +277,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_messages(_args: argparse.Namespace) -> int:
+    from app.catalog import update  # Babel's extractors load only when asked
+
+    print(f"Wrote app/locale/messages.pot and es/LC_MESSAGES/messages.po: {update('es')[1]} messages to translate.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="twofeet", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -286,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_file_commands(sub)
     p = _with_db(sub.add_parser("migrate", help="upgrade the database", description="Apply database migrations."))
     p.set_defaults(func=cmd_migrate)
+    sub.add_parser("messages", help="update the translation catalogs (app/locale)").set_defaults(func=cmd_messages)
     return parser
 
 

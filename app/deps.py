@@ -10,6 +10,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from app import i18n
 from app.domain import attendees, events, organizers
 from app.domain.errors import ID_MAX, NotAllowed, NotAuthenticated
 from app.domain.passwords import PasswordChecker
@@ -129,8 +130,11 @@ RowId = Annotated[int, Path(ge=1, le=ID_MAX, description="a row id", examples=[1
 
 
 def get_event(code: str, session: SessionDep) -> Event:
-    """The event named by the ``code`` path parameter, or 404."""
-    return events.require_event(session, code)
+    """The event named by the ``code`` path parameter, or 404; its main language is the request's
+    when neither the person nor their browser chose one."""
+    event = events.require_event(session, code)
+    i18n.fall_back_to(event.language)
+    return event
 
 
 EventDep = Annotated[Event, Depends(get_event)]

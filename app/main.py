@@ -22,7 +22,13 @@ from app.db import make_engine, upgrade_database
 from app.domain.errors import DomainError, TooBusy
 from app.domain.passwords import PasswordChecker
 from app.jobs import BuildJobs
-from app.middleware import BodyLimitMiddleware, PageHeadersMiddleware, RequestLimitMiddleware, SignInLaneMiddleware
+from app.middleware import (
+    BodyLimitMiddleware,
+    LocaleMiddleware,
+    PageHeadersMiddleware,
+    RequestLimitMiddleware,
+    SignInLaneMiddleware,
+)
 from app.realtime.broadcast import make_broadcast
 from app.realtime.hub import Hub
 from app.realtime.middleware import BoardSequenceMiddleware
@@ -131,6 +137,8 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     # Outside the request limit: an oversized body is refused without taking a turn.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.MAX_BODY_BYTES)
     app.add_middleware(PageHeadersMiddleware, secure_cookies=settings.SECURE_COOKIES)
+    # Outermost: even a refusal made before any route (a body too large) is in the person's language.
+    app.add_middleware(LocaleMiddleware)
 
 
 def _wants_json(request: Request) -> bool:

@@ -16,6 +16,7 @@ from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app import i18n
 from app.security import CSRF_COOKIE
 
 # Scripts only from our own files: no inline <script>, no on*= or hx-on handlers, no eval (htmx's
@@ -228,3 +229,38 @@ async def _too_many(scope: Scope, send: Send, wait: int) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+class LocaleMiddleware:
+    """Answers each request and socket in its person's language (``app/i18n.py``).
+
+    The language is chosen here, before any route runs, from the ``twofeet_lang`` cookie and
+    ``Accept-Language``; a route that reads the event fills in its main language when neither
+    said (``deps.get_event``). Pages say which language they are in (``Content-Language``) and
+    that it depends on those two headers (``Vary``), so no cache hands a Spanish page to English.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        connection = HTTPConnection(scope)
+        choice = i18n.negotiate(connection.cookies.get(i18n.LANG_COOKIE), connection.headers.get("accept-language"))
+        scope.setdefault("state", {})["locale"] = choice
+        token = i18n.begin(choice)
+
+        async def send_with_language(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Language", choice.locale)
+                headers.add_vary_header("Accept-Language")
+                headers.add_vary_header("Cookie")
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_language if scope["type"] == "http" else send)
+        finally:
+            i18n.end(token)

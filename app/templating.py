@@ -6,8 +6,11 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from fastapi import Request
 from jinja2 import pass_context
 from jinja2_fragments.fastapi import Jinja2Blocks
@@ -16,6 +19,7 @@ from starlette.datastructures import URL
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
+from app import i18n
 from app.addresses import loopback_warning
 from app.domain.attendees import names_line
 from app.domain.drafting import gap_percent
@@ -30,13 +34,26 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 def make_templates() -> Jinja2Blocks:
     templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
     env = templates.env
+    # gettext in templates, new-style: ``_("%(n)s marks", n=n)`` escapes its values (app/i18n.py).
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        gettext=i18n.gettext, ngettext=i18n.ngettext, pgettext=i18n.pgettext, newstyle=True
+    )
+    env.globals["current_locale"] = i18n.current
+    env.globals["in_locale"] = i18n.in_locale
+    env.globals["NATIVE_NAMES"] = i18n.NATIVE_NAMES
+    env.globals["LOCALES"] = i18n.LOCALES
+    env.globals["switch_language_url"] = _switch_language_url
+    env.filters["number"] = lambda n: format_decimal(n, locale=i18n.current()) if isinstance(n, int | float) else n
     env.globals["Phase"] = Phase
     env.globals["SlotKind"] = SlotKind
     env.filters["plural"] = lambda n, one, many=None: one if n == 1 else (many or one + "s")
     env.filters["hhmm"] = lambda dt: dt.strftime("%H:%M") if isinstance(dt, datetime) else dt
     # Sanitised by nh3 inside render_markdown, hence safe to mark as Markup.
     env.filters["markdown"] = lambda text: Markup(render_markdown(text or ""))
-    env.filters["event_time"] = lambda dt, event: event_now(event, dt).strftime("%a %H:%M") if dt else ""
+    env.filters["event_time"] = lambda dt, event: (
+        format_datetime(event_now(event, dt), "EEE HH:mm", locale=i18n.current()) if dt else ""
+    )
     env.filters["localtime"] = _localtime
     env.filters["long_date"] = long_date
     env.globals["url_for"] = _versioned_static(_page_url)
@@ -100,6 +117,20 @@ def _join_warning(context: Any, *, short: bool = False) -> str | None:
     return loopback_warning(base, short=short)
 
 
+@pass_context
+def _switch_language_url(context: Any, locale: str) -> str:
+    """The language switch's link: remember ``locale``, then back to this page (its address, if a GET)."""
+    request: HTTPConnection = context["request"]
+    here = request.url.path
+    if request.scope.get("method", "GET") == "GET" and request.url.query:
+        here += "?" + request.url.query
+    elif request.scope.get("method", "GET") != "GET":  # a refused form: back to the page it was on
+        referer = urlsplit(request.headers.get("referer", ""))
+        here = referer.path or "/"
+    root = str(request.scope.get("root_path", "")).rstrip("/")
+    return root + url_path_for(request.app, "set_language") + "?" + urlencode({"to": locale, "next": root + here})
+
+
 def _versioned_static(url_for: Any) -> Any:
     """``url_for('static', path=...)`` with the file's content hash, so phones may cache it for good."""
 
@@ -125,12 +156,13 @@ def field_id(field: str) -> str:
 
 
 def long_date(iso: str) -> str:
-    """An event's ``2027-03-13`` as people say it: ``Saturday, March 13, 2027`` (as given if it is no date)."""
+    """An event's ``2027-03-13`` as people say it, in the request's language: ``Saturday, March 13,
+    2027``, ``sábado, 13 de marzo de 2027`` (as given if it is no date)."""
     try:
         day = date.fromisoformat(iso)
     except ValueError:
         return iso
-    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+    return format_date(day, format="full", locale=i18n.current())
 
 
 def _localtime(moment: datetime, timezone: str) -> str:

@@ -34,6 +34,10 @@ class Event(SQLModel, table=True):
     announcement: str = Field(default="", max_length=280)
     # The projector board's colours: "dark" (projectors) or "light" (daylight rooms); ?theme= overrides.
     board_theme: str = Field(default="dark", max_length=8)
+    # The event's main language ("en", "es"): what a phone whose browser asks for neither gets.
+    language: str = Field(default="en", max_length=5, sa_column_kwargs={"server_default": "en"})
+    # A bilingual event's projector and printed pages show their own words in both languages.
+    bilingual: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     # The phase the event was in when it was closed, so that closing can be undone.
     phase_before_close: Phase | None = Field(default=None, sa_type=enum_column(Phase))
     # The sequence number of the newest BoardEvent; bumped in the same transaction as the change.

@@ -15,6 +15,10 @@ class Attendee(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
     name: str = Field(default="", max_length=60)
+    # Access needs, said privately: only organizers see them, and only as counts per session.
+    needs_step_free: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    # Interpretation asked for: "" (none), "es" (Spanish), "asl" (American Sign Language).
+    interpretation: str = Field(default="", max_length=5, sa_column_kwargs={"server_default": ""})
     # Bumped to take a row lock before checking the marks left (see domain.marking).
     lock_version: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow)

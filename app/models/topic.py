@@ -36,6 +36,10 @@ class Topic(SQLModel, table=True):
     # Scheduling constraints carried by the event file.
     unavailable_slots: list[int] = Field(default_factory=list, sa_type=JSON)
     needs: list[str] = Field(default_factory=list, sa_type=JSON)
+    # The language the session is held in: "en", "es" or "both" (the proposer's, unless they said).
+    language: str = Field(default="en", max_length=5, sa_column_kwargs={"server_default": "en"})
+    # Interpreters an organizer says will be there ("es", "asl"); the session page shows it.
+    interpreters: list[str] = Field(default_factory=list, sa_type=JSON, sa_column_kwargs={"server_default": "[]"})
     pinned_room_id: int | None = Field(default=None, foreign_key="room.id", ondelete="SET NULL")
     pinned_slot_id: int | None = Field(default=None, foreign_key="time_slot.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)

@@ -49,7 +49,7 @@ from app.models import Event
 from app.realtime import fanout, sockets
 from app.realtime.broadcast import Broadcast
 from app.realtime.publisher import install_commit_hook, uninstall_commit_hook
-from app.realtime.render import Batch, Push, meta, render_batch, view_target
+from app.realtime.render import Batch, Push, meta, render_batch, split_view, view_target
 from app.realtime.sockets import CLOSE_RESTART, Channel, Client, HubStats, Item
 from app.realtime.wsserver import PREPARED
 
@@ -261,7 +261,7 @@ class Hub:
             self._render, channel, after=channel.seq, views=[view], upto=channel.seq, refresh=True
         )
         push = batch.pushes[view] if batch else Push("refresh")
-        if view == "wall" and push.action == "refresh":
+        if split_view(view)[0] == "wall" and push.action == "refresh":
             push = Push("refetch", target=view_target(view))
         channel.refresh_cache[view] = (channel.seq, push)
         return channel.seq, push

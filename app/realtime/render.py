@@ -11,6 +11,9 @@ Views (what a socket is showing):
   "refetch" that makes the phone GET its own wall when more changed.
 - ``room-<id>``: a door view; it refetches its own block (facilitators see buttons there).
 - ``my``: a phone's "my day"; it refetches its own block when the schedule or a session changed.
+
+Each view is rendered once per language its sockets read (``wall@es``, ``board@en``: see
+:func:`view_key`), so a Spanish phone never receives an English fragment.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.requests import HTTPConnection
 
+from app import i18n
 from app.domain import rows, talks, timetable, topics
 from app.domain.changelog import changes_between
 from app.domain.changes import MINE, Change, Effect, View, effect
@@ -91,7 +95,19 @@ def meta(first: int, last: int, push: Push) -> str:
     )
 
 
+def view_key(view: str, locale: str) -> str:
+    """What a socket's channel groups it by: the view and the language it is read in."""
+    return f"{view}@{locale}"
+
+
+def split_view(key: str) -> tuple[str, str]:
+    """``("wall", "es")`` from ``wall@es`` (a key without a language reads in English)."""
+    view, _, locale = key.partition("@")
+    return view, locale or i18n.DEFAULT_LOCALE
+
+
 def view_target(view: str) -> str:
+    view = split_view(view)[0]
     if view == "wall":
         return "#wall"
     if view.startswith("room-"):
@@ -251,6 +267,22 @@ def render_batch(
 
 
 def _view_push(
+    env: Environment,
+    session: Session,
+    event: Event,
+    request: HTTPConnection,
+    *,
+    view: str,
+    changes: Changes,
+    refresh: bool,
+) -> Push:
+    """What ``view`` (a :func:`view_key`) needs for ``changes``, in its language."""
+    view, locale = split_view(view)
+    with i18n.using(locale):
+        return _push_for(env, session, event, request, view=view, changes=changes, refresh=refresh)
+
+
+def _push_for(
     env: Environment,
     session: Session,
     event: Event,

@@ -1,9 +1,10 @@
-"""Setting the signed cookies that identify an attendee's device or an organizer's login."""
+"""Setting the signed cookies that identify an attendee's device or an organizer's login, and the language cookie."""
 
 from __future__ import annotations
 
 from starlette.responses import Response
 
+from app.i18n import LANG_COOKIE
 from app.models import Attendee, Event, Organizer
 from app.security import Signer, attendee_cookie_name, organizer_cookie_name
 from app.settings import Settings
@@ -63,3 +64,8 @@ def set_new_link_cookie(response: Response, *, settings: Settings, event: Event,
 def clear_new_link_cookie(response: Response, *, event: Event) -> None:
     """The organizer has saved the link: it is not shown again."""
     response.delete_cookie(new_link_cookie_name(event.code), path=f"/e/{event.code}/organize")
+
+
+def set_language_cookie(response: Response, locale: str, *, secure: bool) -> None:
+    """The language a person chose on this browser, for every event and every page (a year)."""
+    response.set_cookie(LANG_COOKIE, locale, max_age=YEAR, httponly=True, samesite="lax", secure=secure)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from app import i18n
 from app.deps import (
     CsrfChecked,
     CsrfToken,
@@ -20,7 +21,7 @@ from app.domain import events
 from app.domain.errors import DomainError, plain_messages
 from app.models import Event
 from app.routes import forms
-from app.routes.cookies import set_new_link_cookie, set_organizer_cookie
+from app.routes.cookies import set_language_cookie, set_new_link_cookie, set_organizer_cookie
 from app.templating import render
 
 router = APIRouter()
@@ -38,6 +39,17 @@ async def login_health(passwords: PasswordsDep) -> dict[str, int]:
     """This process's organizer password checks: running now, the most at once, done, refused as busy."""
     stats = passwords.stats
     return {"running": stats.running, "peak": stats.peak, "checks": stats.checks, "refused": stats.refused}
+
+
+@router.get("/lang", name="set_language", include_in_schema=False)
+def set_language(request: Request, settings: SettingsDep, to: str = "", next: str = "/") -> Response:
+    """The language switch on every page: remember ``to`` on this browser and go back to ``next``."""
+    # Only a path on this site: never an open redirect to another host ("//evil", "/\\evil").
+    back = next if next.startswith("/") and not next.startswith(("//", "/\\")) else "/"
+    response = RedirectResponse(back, status_code=303)
+    if to in i18n.LOCALES:
+        set_language_cookie(response, to, secure=settings.SECURE_COOKIES)
+    return response
 
 
 @router.get("/api/docs", name="api_docs", include_in_schema=False)

@@ -10,12 +10,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from app import i18n
 from app.db import Engine
 from app.deps import CsrfChecked, CsrfToken, CurrentAttendee, CurrentOrganizer, EventDep, FormDep, RowId, SessionDep
 from app.domain import events, timetable
 from app.domain.errors import DomainError
 from app.realtime.hub import Hub
-from app.realtime.render import board_context
+from app.realtime.render import board_context, view_key
 from app.realtime.sockets import CLOSE_POLICY
 from app.routes import forms
 from app.routes.attendee import join_url
@@ -163,10 +164,11 @@ def origin_allowed(origin: str | None, host: str | None, settings: Settings) -> 
     return parts.netloc.lower() in allowed
 
 
-def _event_id(engine: Engine, code: str) -> int | None:
+def _event_id(engine: Engine, code: str) -> tuple[int, str] | None:
+    """The event's id and main language."""
     with Session(engine) as session:
         event = events.get_event(session, code)
-        return event.id if event is not None else None
+        return (event.id, event.language) if event is not None and event.id is not None else None
 
 
 @router.websocket("/ws", name="board_ws")
@@ -185,12 +187,15 @@ async def board_ws(websocket: WebSocket, code: str) -> None:
     if not VIEW_PATTERN.match(view):
         await websocket.close(CLOSE_POLICY)
         return
-    event_id = await run_in_threadpool(_event_id, app.state.engine, code)
-    if event_id is None:
+    found = await run_in_threadpool(_event_id, app.state.engine, code)
+    if found is None:
         await websocket.close(CLOSE_POLICY)
         return
+    event_id, language = found
+    # Pushed in the language of the page that opened it (the same cookie and browser), else the event's.
+    locale = i18n.current() if i18n.chosen() else language
     await websocket.accept()
-    await hub.serve(websocket, event_id=event_id, view=view, since=since)
+    await hub.serve(websocket, event_id=event_id, view=view_key(view, locale), since=since)
 
 
 @health_router.get("/healthz/live", name="live_health")
