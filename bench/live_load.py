@@ -79,10 +79,12 @@ class Phone:
         "reconnected_at",
         "refetches",
         "task",
+        "language",
     )
 
-    def __init__(self, url: str, page: str, token: str) -> None:
+    def __init__(self, url: str, page: str, token: str, language: str = "en") -> None:
         self.url = url
+        self.language = language  # the phone's Accept-Language: its pushes are rendered in it
         self.page = page
         self.token = token  # an attendee's: the refetched wall is that attendee's own
         self.frames: list[tuple[int, int, float, float]] = []
@@ -109,7 +111,12 @@ async def _run_phone(phone: Phone, session: Any, since: int, ready: asyncio.Even
     url = f"{phone.url}&since={since}"
     try:
         async with session.ws_connect(
-            url, timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=5), autoping=True, compress=0, max_msg_size=0
+            url,
+            timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=5),
+            autoping=True,
+            compress=0,
+            max_msg_size=0,
+            headers={"Accept-Language": phone.language},
         ) as ws:
             phone.ws = ws
             if ready is not None:
@@ -142,7 +149,8 @@ async def _refetch(phone: Phone, session: Any, first: int, last: int, arrived: f
 
     await asyncio.sleep(REFETCH_DELAY[0] + random.random() * REFETCH_DELAY[1])
     async with session.get(
-        phone.page, headers={"HX-Request": "true", "Authorization": f"Bearer {phone.token}"}
+        phone.page,
+        headers={"HX-Request": "true", "Authorization": f"Bearer {phone.token}", "Accept-Language": phone.language},
     ) as response:
         await response.read()
     phone.frames.append((first, last, arrived, time.monotonic()))
@@ -192,6 +200,11 @@ async def _storm(phones: list[Phone], args: argparse.Namespace, session: Any, er
     return {"lost_at": lost_at, "back_at": back_at}
 
 
+def speaks(i: int, spanish: float) -> str:
+    """Client ``i``'s language: a share ``spanish`` of the clients, spread evenly, ask for Spanish."""
+    return "es" if int((i + 1) * spanish) > int(i * spanish) else "en"
+
+
 async def swarm_main(args: argparse.Namespace) -> None:
     urls = args.urls.split(",")
     tokens = json.loads(Path(args.tokens).read_text())
@@ -200,6 +213,7 @@ async def swarm_main(args: argparse.Namespace) -> None:
             f"{urls[i % len(urls)]}/e/{args.code}/ws?view={args.view}",
             f"{urls[i % len(urls)].replace('ws', 'http', 1)}/e/{args.code}",
             tokens[i % len(tokens)],
+            speaks(i, args.spanish),
         )
         for i in range(args.clients)
     ]
@@ -562,6 +576,8 @@ def main_bench(args: argparse.Namespace) -> int:
                 str(args.away_s),
                 "--reconnect",
                 args.reconnect,
+                "--spanish",
+                str(args.spanish),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -596,6 +612,16 @@ def main_bench(args: argparse.Namespace) -> int:
         stats = [httpx_get_json(f"{u}/healthz/live") for u in urls]
         memory = [rss_mb(s.pid) for s in servers]
         lat = result["latencies"]
+        # Per language: the same analysis over each language's phones only (the others skipped).
+        by_language = {
+            language: analyse(
+                data["frames"],
+                marks,
+                since,
+                skip=set(range(args.away)) | {i for i in range(args.clients) if speaks(i, args.spanish) != language},
+            )["latencies"]
+            for language in ("en", "es")
+        }
         post_ms = [ms for _, ms in puts]
         frames_total = sum(len(c) for c in data["frames"])
         print()
@@ -626,6 +652,13 @@ def main_bench(args: argparse.Namespace) -> int:
             ("first→last client p50 / p99 ms", f"{pct(result['spread'], 0.5):.0f} / {pct(result['spread'], 0.99):.0f}"),
             ("last ack → every screen final ms", f"{result['last_ack_to_final_ms']:.0f}"),
             ("latency samples", f"{len(lat)}"),
+            (
+                "phones in English / Spanish (send→screen p99 ms)",
+                " / ".join(
+                    f"{sum(speaks(i, args.spanish) == lang for i in range(args.clients))} ({pct(by_language[lang], 0.99):.0f})"
+                    for lang in ("en", "es")
+                ),
+            ),
             ("lost / duplicated updates", f"{result['lost']} / {result['duplicated']}"),
             ("clients not at final sequence", f"{result['clients_behind']}"),
             ("client errors", f"{len(data['errors'])} {sorted(set(data['errors']))[:5]}"),
@@ -738,6 +771,12 @@ def main() -> int:
         default="capped",
         choices=["capped", "htmx"],
         help="the phones' retry schedule: app.js's (capped) or the ws extension's default",
+    )
+    parser.add_argument(
+        "--spanish",
+        type=float,
+        default=0.0,
+        help="the share of clients whose phones ask for Spanish (0.5: every other one)",
     )
     parser.add_argument(
         "--server-cpus",
