@@ -5,9 +5,10 @@
 
   // Copy buttons (hidden until this file runs): the clipboard where the browser allows it
   // (https, localhost), else the old select-and-copy, else the text stays selected for Ctrl+C.
+  // The words come from the page, in its language (the button's data-copied and data-selected).
   function say(text) {
     var status = document.getElementById("copy-status");
-    if (status) status.textContent = text;
+    if (status) status.textContent = text || "";
   }
   function copyFallback(input, button) {
     input.focus();
@@ -15,7 +16,7 @@
     var done = false;
     try { done = document.execCommand("copy"); } catch (e) { done = false; }
     if (done) button.focus();  // focus stays where the person pressed; else the text stays selected for Ctrl+C
-    say(done ? "Copied. Paste it somewhere safe." : "Selected: press Ctrl+C (⌘C on a Mac) to copy it.");
+    say(button.getAttribute(done ? "data-copied" : "data-selected"));
   }
   document.querySelectorAll("[data-copy]").forEach(function (button) {
     button.hidden = false;
@@ -24,7 +25,7 @@
       if (!input) return;
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(input.value).then(function () {
-          say("Copied. Paste it somewhere safe.");
+          say(button.getAttribute("data-copied"));
         }, function () { copyFallback(input, button); });
       } else {
         copyFallback(input, button);

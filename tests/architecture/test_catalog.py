@@ -35,20 +35,6 @@ PENDING_TEMPLATES: set[str] = {
     "templates/components/chart.html",
     "templates/components/talks.html",
     "templates/live/wall_news.html",
-    "templates/organizer/board_theme.html",
-    "templates/organizer/build_progress.html",
-    "templates/organizer/console.html",
-    "templates/organizer/copy_event.html",
-    "templates/organizer/feedback.html",
-    "templates/organizer/layout.html",
-    "templates/organizer/login.html",
-    "templates/organizer/move_preview.html",
-    "templates/organizer/nav.html",
-    "templates/organizer/saved_link.html",
-    "templates/organizer/schedule.html",
-    "templates/organizer/stage.html",
-    "templates/organizer/talk_feedback.html",
-    "templates/organizer/talks.html",
     "templates/print/board.html",
     "templates/print/doors.html",
     "templates/print/poster.html",
@@ -187,7 +173,10 @@ def english_in_template(source: str) -> list[str]:
         for literal in _STRING.finditer(tag):
             text = literal.group("text")
             preceding = tag[: literal.start("q")]
-            if _TRANSLATED_CALL.search(preceding) or re.search(r"(_|gettext|pgettext)\([^()]*$", preceding):
+            # (A message's own placeholders, ``%(num)d``, are no parentheses of the template's.)
+            if _TRANSLATED_CALL.search(preceding) or re.search(
+                r"(_|gettext|pgettext)\((?:[^()]|%\(\w+\)[sd])*$", preceding
+            ):
                 continue
             # A capitalised phrase, or a sentence, in a string literal: a label that skipped gettext.
             if re.match(r"^[A-Z][a-z]+( [A-Za-z]|[.!?:]?$)", text) or re.search(r"[a-z] [a-z]+[.!?]$", text):
