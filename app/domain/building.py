@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.domain import drafting, events, midday, organizers
+from app.domain import drafting, events, midday, organizers, stepfree
 from app.domain.errors import Conflict, InvalidInput
 from app.models import (
     Attendee,
@@ -189,12 +189,24 @@ def plan_build(session: Session, *, event_id: int, organizer_id: int | None, kee
     actor = (session.get(Organizer, organizer_id) if organizer_id else None) or organizers.require_first_organizer(
         session, event
     )
-    instance = build_instance(session, event)
     keep_before = midday.slot_for_keep_before(session, event=event, slot_id=keep_before_slot)
     previous = midday.previous_cells(session, event=event) if keep_before else None
+    instance = _with_step_free(session, event, build_instance(session, event), keep_before, previous)
     session.rollback()
     note = f"re-solved keeping the slots before {keep_before_slot}" if keep_before else ""
     return BuildPlan(event=event, actor=actor, instance=instance, keep_before=keep_before, previous=previous, note=note)
+
+
+def _with_step_free(
+    session: Session, event: Event, instance: Instance, keep_before: str | None, previous: list[Cell] | None
+) -> Instance:
+    """The build's instance: sessions that people who need a step-free room marked or lead need one
+    where a step-free room can be kept for them (:mod:`app.domain.stepfree`); a re-solve leaves the
+    slots it keeps, and the sessions in them, as they are."""
+    wanted = {f"t{topic_id}": people for topic_id, people in stepfree.step_free_wanted(session, event=event).items()}
+    frozen = instance.slot_ids[: instance.slot_ids.index(keep_before)] if keep_before else ()
+    kept = [cell.topic for cell in previous or [] if cell.slot in frozen]
+    return stepfree.with_step_free(instance, wanted, frozen_slots=frozen, frozen_topics=kept)
 
 
 def build_failure(session: Session, plan: BuildPlan, solution: Solution) -> str | None:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
-from app.domain import audit, events, rows
+from app.domain import access, audit, events, rows, stepfree
 from app.domain.timetable import published_run
 from app.models import (
     Attendee,
@@ -261,6 +261,8 @@ class ScheduleView:
     problems: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)  # a draft against the published version
+    access_counts: dict[int, access.SessionNeeds] = field(default_factory=dict)  # topic id -> counts, never who
+    access_warnings: list[str] = field(default_factory=list)  # step-free rooms the grid could not keep
 
     def cell(self, room: Room, slot: TimeSlot) -> DraftCell | None:
         return self.cells.get((saved_id(room), saved_id(slot)))
@@ -315,6 +317,14 @@ def schedule_view(session: Session, *, event: Event, run: ScheduleRun | None = N
         for p in placements
         if p.topic_id in topic_rows and f"t{p.topic_id}" not in open_ids
     ]
+    view.access_counts = access.needs_by_topic(session, event=event)
+    view.access_warnings = stepfree.access_warnings(
+        wanted={t: n.step_free for t, n in view.access_counts.items()},
+        placements=[p for p in placements if f"t{p.topic_id}" in open_ids],
+        topics=topic_rows,
+        rooms=rooms,
+        slots=slots,
+    )
     view.stats = judge(
         session, event, placements, instance, proven_bound=(run.stats.get("proven_bound") if run else None)
     )

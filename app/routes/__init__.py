@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from app.routes import (
+    access,
     aftersession,
     api,
     api_layout,
@@ -50,3 +51,4 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(talks.router, include_in_schema=False)
     app.include_router(layout_pages.router, include_in_schema=False)
     app.include_router(talk_pages.router, include_in_schema=False)
+    app.include_router(access.router, include_in_schema=False)

@@ -1,0 +1,112 @@
+"""Access needs on the pages: said privately on a phone, seen by organizers only as counts, and never
+in another attendee's pages, the API, the exports or the pushes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.models import Attendee, Event, Topic
+from tests.pages.test_pages import create_event, csrf, join, set_phase
+
+SECRET = "Quinn Secretname"
+
+
+def _needs_case(app: FastAPI, client: TestClient) -> tuple[str, TestClient, TestClient, int]:
+    """An event with a topic that Quinn (who needs a step-free room and ASL) marked; returns the code,
+    Quinn's phone and another attendee's phone, and the topic id. ``client`` is the organizer."""
+    code, _ = create_event(client)
+    set_phase(client, code, "proposing")
+    quinn, other = TestClient(app), TestClient(app)
+    join(quinn, code, SECRET)
+    join(other, code, "Other Person")
+    proposed = other.post(
+        f"/e/{code}/topics", data={"title": "Outdoor learning", "csrf_token": csrf(other)}, follow_redirects=True
+    )
+    assert proposed.status_code == 200
+    topic_id = int(re.findall(r'id="topic-(\d+)"', proposed.text)[0])
+    marked = quinn.post(f"/e/{code}/topics/{topic_id}/mark", data={"csrf_token": csrf(quinn)})
+    assert marked.status_code == 200
+    return code, quinn, other, topic_id
+
+
+def test_an_attendee_sets_changes_and_removes_their_needs(app: FastAPI, client: TestClient, session: Session) -> None:
+    code, quinn, _other, _topic_id = _needs_case(app, client)
+    my = quinn.get(f"/e/{code}/my")
+    assert f'href="/e/{code}/my/access"' in my.text
+    page = quinn.get(f"/e/{code}/my/access")
+    assert "Only the organizers see this" in page.text and 'name="step_free"' in page.text
+
+    saved = quinn.post(
+        f"/e/{code}/my/access", data={"step_free": "1", "interpretation": "asl", "csrf_token": csrf(quinn)}
+    )
+    assert "Saved. The organizers will see it in their counts." in saved.text
+    assert re.search(r'id="access-step-free"[^>]*checked', saved.text)
+    assert re.search(r'id="access-interpretation-asl"[^>]*checked', saved.text)
+    row = session.scalars(select(Attendee).where(Attendee.name == SECRET)).one()
+    session.refresh(row)
+    assert (row.needs_step_free, row.interpretation) == (True, "asl")
+
+    refused = quinn.post(f"/e/{code}/my/access", data={"interpretation": "fr", "csrf_token": csrf(quinn)})
+    assert refused.status_code == 422 and "Choose Spanish, ASL or no interpretation." in refused.text
+
+    cleared = quinn.post(f"/e/{code}/my/access", data={"interpretation": "", "csrf_token": csrf(quinn)})
+    assert "you have no access needs on record" in cleared.text
+    session.refresh(row)
+    assert (row.needs_step_free, row.interpretation) == (False, "")
+
+
+def test_organizers_see_counts_never_who_and_note_an_interpreter(
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
+    code, quinn, other, topic_id = _needs_case(app, client)
+    quinn.post(f"/e/{code}/my/access", data={"step_free": "1", "interpretation": "es", "csrf_token": csrf(quinn)})
+
+    page = client.get(f"/e/{code}/organize/access")
+    assert page.status_code == 200
+    row = re.search(rf'<tr id="access-{topic_id}">(.*?)</tr>', page.text, re.S)
+    assert row is not None
+    assert "Outdoor learning" in row.group(1) and "1 person" in row.group(1) and "Spanish: 1 person" in row.group(1)
+    assert SECRET not in page.text
+    assert other.get(f"/e/{code}/organize/access").status_code in (401, 403)
+    assert quinn.get(f"/e/{code}/organize/access").status_code in (401, 403)
+
+    noted = client.post(f"/e/{code}/organize/access/{topic_id}", data={"languages": ["es"], "csrf_token": csrf(client)})
+    assert "Saved the interpreters for “Outdoor learning”." in noted.text
+    session_page = other.get(f"/e/{code}/sessions/{topic_id}")
+    assert "A Spanish interpreter will be there" in session_page.text
+    spanish = other.get(f"/e/{code}/sessions/{topic_id}", headers={"Accept-Language": "es"})
+    assert "Habrá intérprete de español" in spanish.text
+    log = client.get(f"/e/{code}/organize?section=log").text
+    assert "interpreters Spanish" in log
+
+
+def test_needs_stay_out_of_other_pages_the_api_exports_and_pushes(
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
+    code, quinn, other, topic_id = _needs_case(app, client)
+    event = session.scalars(select(Event).where(Event.code == code)).one()
+    sequence = event.board_sequence
+    quinn.post(f"/e/{code}/my/access", data={"step_free": "1", "interpretation": "asl", "csrf_token": csrf(quinn)})
+    session.refresh(event)
+    assert event.board_sequence == sequence, "saying a need records no change: nothing is pushed"
+
+    for path in ("", "/my", f"/sessions/{topic_id}", "/board"):
+        text = other.get(f"/e/{code}{path}").text
+        assert "need a step-free room" not in text and "needs a step-free room" not in text, path
+        assert "asked for ASL" not in text and SECRET not in text, path
+    api = other.get(f"/api/v1/events/{code}/topics").text
+    assert "step" not in api and "asl" not in api.lower() and "interpretation" not in api
+    exported = client.get(f"/api/v1/events/{code}/export")
+    assert exported.status_code == 200
+    document = json.dumps(exported.json())
+    assert "step_free" not in document and "interpretation" not in document and "asl" not in document.lower()
+    for path in ("/organize/topics.csv", "/organize/feedback.csv", "/guide.csv"):
+        text = client.get(f"/e/{code}{path}").text
+        assert "step" not in text.lower() and "asl" not in text.lower(), path
+    topic = session.get(Topic, topic_id)
+    assert topic is not None and topic.needs == []
