@@ -19,6 +19,7 @@ from icalendar import Event as VEvent
 from sqlmodel import Session, col, select
 
 from app.domain import attendees, timetable
+from app.i18n import _
 from app.models import Attendee, Event, FacilitatorClaim, Interest, Placement, ScheduleRun, SlotKind, saved_id
 from app.models.util import utcnow
 
@@ -117,9 +118,12 @@ def _feed(session: Session, *, event: Event, name: str, base_url: str, topic_ids
             item.add("summary", cell.topic.title)
             item.add("location", room.name)
             leads = attendees.names_line(cell.facilitators)
-            lines = [f"Led by {leads}." if leads else "Needs a facilitator.", cell.topic.description]
+            lines = [
+                _("Led by {names}.").format(names=leads) if leads else _("Needs a facilitator."),
+                cell.topic.description,
+            ]
             url = f"{base_url}/e/{event.code}/sessions/{cell.topic.id}/notes"
-            lines.append(f"Notes and resources: {url}")
+            lines.append(_("Notes and resources: {url}").format(url=url))
             item.add("description", "\n\n".join(line for line in lines if line))
             item.add("url", url)
             cal.add_component(item)
@@ -138,7 +142,7 @@ def _programme_event(event: Event, item: timetable.ProgrammeItem, *, host: str, 
     entry.add("dtstart", _local(event, slot.start))
     entry.add("dtend", _local(event, slot.end))
     is_break = item.kind == SlotKind.break_
-    entry.add("summary", f"Break: {item.title}" if is_break and slot.title else item.title)
+    entry.add("summary", _("Break: {title}").format(title=item.title) if is_break and slot.title else item.title)
     entry.add("categories", [item.kind.label])
     if is_break:
         entry.add("transp", "TRANSPARENT")  # free time: a calendar app does not count it as busy
@@ -164,7 +168,7 @@ def my_day_feed(session: Session, *, event: Event, attendee: Attendee, base_url:
     return _feed(
         session,
         event=event,
-        name=f"My day · {event.name}",
+        name=_("My day · {event}").format(event=event.name),
         base_url=base_url.rstrip("/"),
         topic_ids=my_topic_ids(session, attendee=attendee),
     )

@@ -12,6 +12,7 @@ from app.domain import drafting, phases, timetable
 from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict
+from app.i18n import _
 from app.models import Attendee, Event, FacilitatorClaim, Placement, TimeSlot, Topic, saved_id
 
 
@@ -23,15 +24,14 @@ def claim_topic(session: Session, *, event: Event, attendee: Attendee, topic: To
         event=event,
         topic=topic,
         attendee=attendee,
-        when_full=lambda count: (
-            f"This topic already has {count} facilitators, the most this "
-            "event allows. Mark it instead, or talk to them about joining in."
-        ),
-        when_busy=lambda title, start: (
-            f"You already lead “{title}” at {start}, when this session "
-            "runs too. Step back from one of them first: you cannot be "
-            "in two rooms."
-        ),
+        when_full=lambda count: _(
+            "This topic already has {count} facilitators, the most this event allows. "
+            "Mark it instead, or talk to them about joining in."
+        ).format(count=count),
+        when_busy=lambda title, start: _(
+            "You already lead “{title}” at {start}, when this session runs too. "
+            "Step back from one of them first: you cannot be in two rooms."
+        ).format(title=title, start=start),
     )
     if added:
         session.commit()

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from app.domain import phases, timetable
 from app.domain.errors import InvalidInput, NotFound
+from app.i18n import _
 from app.models import Attendee, Event, EventFeedback, SessionFeedback, TalkFeedback, Topic, saved_id
 from app.models.aftersession import FEEDBACK_TEXT_MAX
 from app.models.util import utcnow
@@ -38,14 +39,17 @@ def clean_rating(raw: int | str | None) -> int:
     except ValueError:
         rating = 0
     if rating not in RATINGS:
-        raise InvalidInput("rating: choose from 1 (not useful) to 5 (very useful).", field="rating")
+        raise InvalidInput(_("rating: choose from 1 (not useful) to 5 (very useful)."), field="rating")
     return rating
 
 
 def clean_will_try(raw: str | None) -> str:
     text = (raw or "").replace("\r\n", "\n").strip()
     if len(text) > FEEDBACK_TEXT_MAX:
-        raise InvalidInput(f"will_try: at most {FEEDBACK_TEXT_MAX} characters; this has {len(text)}.", field="will_try")
+        raise InvalidInput(
+            _("will_try: at most {most} characters; this has {count}.").format(most=FEEDBACK_TEXT_MAX, count=len(text)),
+            field="will_try",
+        )
     return text
 
 
@@ -91,7 +95,7 @@ def save_answer(
             return row
         except IntegrityError:  # the same phone answered twice at once: edit the answer that won
             session.rollback()
-    raise InvalidInput("Your answer could not be saved; please try again.", field="rating")  # pragma: no cover
+    raise InvalidInput(_("Your answer could not be saved; please try again."), field="rating")  # pragma: no cover
 
 
 def give_session_feedback(
@@ -100,10 +104,11 @@ def give_session_feedback(
     """Rate a session on the published schedule; a second answer replaces the first."""
     require_open(event)
     if topic.event_id != event.id or attendee.event_id != event.id:
-        raise NotFound(f"Topic {topic.id} is not on this event's wall.", field="topic_id")
+        raise NotFound(_("Topic {id} is not on this event's wall.").format(id=topic.id), field="topic_id")
     if topic.id not in placed_topic_ids(session, event=event):
         raise NotFound(
-            "This topic is not on the published schedule, so there is no session to give feedback on.", field="topic_id"
+            _("This topic is not on the published schedule, so there is no session to give feedback on."),
+            field="topic_id",
         )
     return save_answer(
         session,
@@ -122,7 +127,7 @@ def give_event_feedback(
     """Rate the day; a second answer replaces the first."""
     require_open(event)
     if attendee.event_id != event.id:
-        raise NotFound("Join this event to give it feedback.", field="attendee")
+        raise NotFound(_("Join this event to give it feedback."), field="attendee")
     return save_answer(
         session,
         find=lambda: get_event_feedback(session, attendee=attendee),

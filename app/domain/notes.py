@@ -23,6 +23,7 @@ from app.domain import phases, rows
 from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.i18n import _
 from app.models import Attendee, Event, NoteRevision, Resource, SessionNote, Topic, saved_id
 from app.models.aftersession import AUTHOR_NAME_MAX, NOTE_MAX, RESOURCE_LINE_MAX, RESOURCE_URL_MAX
 from app.models.util import utcnow
@@ -111,7 +112,7 @@ def require_writable(event: Event) -> None:
 
 def _require_own_topic(event: Event, topic: Topic) -> None:
     if topic.event_id != event.id:
-        raise NotFound(f"Topic {topic.id} is not on this event's wall.", field="topic_id")
+        raise NotFound(_("Topic {id} is not on this event's wall.").format(id=topic.id), field="topic_id")
 
 
 # Notes ----------------------------------------------------------------------------------------------
@@ -174,13 +175,20 @@ def clean_note(raw: str | None) -> str:
     text = (raw or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     text = text.replace("\x00", "")
     if len(text) > NOTE_MAX:
-        raise InvalidInput(f"text: notes can be at most {NOTE_MAX} characters; these have {len(text)}.", field="text")
+        raise InvalidInput(
+            _("text: notes can be at most {most} characters; these have {count}.").format(
+                most=NOTE_MAX, count=len(text)
+            ),
+            field="text",
+        )
     return text
 
 
-_SAVED_MEANWHILE = (
-    "Someone saved these notes while you were editing. Your text is kept below: check the current notes and save again."
-)
+def _saved_meanwhile() -> str:
+    return _(
+        "Someone saved these notes while you were editing. Your text is kept below: "
+        "check the current notes and save again."
+    )
 
 
 def save_note(
@@ -204,7 +212,7 @@ def save_note(
     ).rowcount
     if changed != 1:
         session.rollback()
-        raise Conflict(_SAVED_MEANWHILE, field="text")
+        raise Conflict(_saved_meanwhile(), field="text")
     session.add(
         NoteRevision(
             note_id=saved_id(note),
@@ -230,8 +238,9 @@ def _first_note(session: Session, *, event: Event, topic: Topic, base_revision: 
     """The session's notes row, made for their first version (empty until ``save_note`` fills it)."""
     if base_revision != 0:
         raise Conflict(
-            "These notes changed while you were editing. Your text is kept below: "
-            "check the current notes and save again.",
+            _(
+                "These notes changed while you were editing. Your text is kept below: check the current notes and save again."
+            ),
             field="text",
         )
     note = SessionNote(event_id=saved_id(event), topic_id=saved_id(topic))
@@ -240,7 +249,7 @@ def _first_note(session: Session, *, event: Event, topic: Topic, base_revision: 
         session.flush()
     except IntegrityError:  # someone else saved the first version at the same moment
         session.rollback()
-        raise Conflict(_SAVED_MEANWHILE, field="text") from None
+        raise Conflict(_saved_meanwhile(), field="text") from None
     return note
 
 
@@ -255,7 +264,7 @@ def restore_revision(
             select(NoteRevision).where(col(NoteRevision.note_id) == note.id, col(NoteRevision.number) == number)
         ).first()
     if revision is None:
-        raise NotFound(f"Version {number} of these notes does not exist.", field="revision")
+        raise NotFound(_("Version {number} of these notes does not exist.").format(number=number), field="revision")
     return save_note(session, event=event, topic=topic, author=author, text=revision.text, base_revision=base_revision)
 
 
@@ -272,24 +281,27 @@ def clean_url(raw: str | None) -> str:
     """A web link; ``padlet.com/x`` becomes ``https://padlet.com/x``. Other schemes are refused."""
     url = (raw or "").strip()
     if not url:
-        raise InvalidInput("url: paste the link to share.", field="url")
+        raise InvalidInput(_("url: paste the link to share."), field="url")
     if any(c.isspace() or ord(c) < 32 for c in url):
-        raise InvalidInput("url: a link cannot contain spaces.", field="url")
+        raise InvalidInput(_("url: a link cannot contain spaces."), field="url")
     if not _SCHEME.match(url) or url.lower().startswith("localhost:"):
         url = "https://" + url
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if parts.scheme.lower() not in ("http", "https") or not host or ("." not in host and host != "localhost"):
-        raise InvalidInput("url: use a web link that starts with https:// (or http://).", field="url")
+        raise InvalidInput(_("url: use a web link that starts with https:// (or http://)."), field="url")
     if len(url) > RESOURCE_URL_MAX:
-        raise InvalidInput(f"url: at most {RESOURCE_URL_MAX} characters.", field="url")
+        raise InvalidInput(_("url: at most {most} characters.").format(most=RESOURCE_URL_MAX), field="url")
     return url
 
 
 def clean_line(raw: str | None) -> str:
     line = " ".join((raw or "").split())
     if len(line) > RESOURCE_LINE_MAX:
-        raise InvalidInput(f"line: at most {RESOURCE_LINE_MAX} characters; this has {len(line)}.", field="line")
+        raise InvalidInput(
+            _("line: at most {most} characters; this has {count}.").format(most=RESOURCE_LINE_MAX, count=len(line)),
+            field="line",
+        )
     return line
 
 
@@ -326,7 +338,7 @@ def add_resource(session: Session, *, event: Event, topic: Topic, by: Attendee, 
     )
     count = session.scalar(select(func.count()).select_from(Resource).where(Resource.topic_id == topic.id)) or 0
     if count >= RESOURCES_PER_SESSION_MAX:
-        raise Conflict(f"This session already has {count} resources, the most it can hold.")
+        raise Conflict(_("This session already has {count} resources, the most it can hold.").format(count=count))
     session.add(resource)
     session.flush()
     record_change(
@@ -343,7 +355,7 @@ def remove_resource(
     resource = rows.require(session, Resource, resource_id, event=event, field="resource_id")
     if not organizer:
         if by is None or resource.added_by_id != by.id:
-            raise NotAllowed("Only the person who shared this link (or an organizer) can remove it.")
+            raise NotAllowed(_("Only the person who shared this link (or an organizer) can remove it."))
         require_writable(event)
     session.delete(resource)
     record_change(

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from app.domain import feedback, rows, talks
 from app.domain.errors import NotFound
+from app.i18n import _
 from app.models import Attendee, Event, Room, SlotKind, Talk, TalkFeedback, TimeSlot, saved_id
 
 
@@ -26,10 +27,12 @@ def give_talk_feedback(
     """Rate a talk of a plenary; a second answer replaces the first."""
     feedback.require_open(event)
     if talk.event_id != event.id or attendee.event_id != event.id:
-        raise NotFound(f"Talk {talk.id} is not one of this event's talks.", field="talk_id")
+        raise NotFound(_("Talk {id} is not one of this event's talks.").format(id=talk.id), field="talk_id")
     slot = rows.find(session, TimeSlot, talk.slot_id, event=event)
     if slot is None or slot.kind != SlotKind.plenary:
-        raise NotFound("This talk is no longer in a plenary, so there is nothing to give feedback on.", field="talk_id")
+        raise NotFound(
+            _("This talk is no longer in a plenary, so there is nothing to give feedback on."), field="talk_id"
+        )
     return feedback.save_answer(
         session,
         find=lambda: get_talk_feedback(session, talk=talk, attendee=attendee),

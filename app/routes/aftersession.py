@@ -10,6 +10,7 @@ from starlette.datastructures import URL
 from app.deps import CurrentAttendee, EventDep, OrganizerDep, SessionDep, SignerDep
 from app.domain import attendees, calendar, exports, guide, timetable
 from app.domain.errors import NotAuthenticated
+from app.i18n import _
 from app.models import saved_id
 from app.routes.attendee import join_url
 from app.routes.qr import qr_svg
@@ -115,7 +116,9 @@ def my_day_ics(
         )
     if attendee is None:
         raise NotAuthenticated(
-            "This calendar link is not valid for this event. Open 'Calendar' on your phone page to get your own link."
+            _(
+                "This calendar link is not valid for this event. Open 'Calendar' on your phone page to get your own link."
+            )
         )
     return _download(
         calendar.my_day_feed(session, event=event, attendee=attendee, base_url=_base_url(request)),

@@ -19,6 +19,7 @@ from app.deps import (
 )
 from app.domain import events
 from app.domain.errors import DomainError, plain_messages
+from app.i18n import _
 from app.models import Event
 from app.routes import forms
 from app.routes.cookies import set_language_cookie, set_new_link_cookie, set_organizer_cookie
@@ -125,9 +126,11 @@ def join_by_code(
     event = events.get_event(session, code) if code.strip() else None
     if event is None:
         message = (
-            "code: please type the 6-character code from the poster."
+            _("code: please type the 6-character code from the poster.")
             if not code.strip()
-            else f"code: no event has the code '{events.normalize_code(code)[:12]}'. Check the poster and try again."
+            else _("code: no event has the code '{code}'. Check the poster and try again.").format(
+                code=events.normalize_code(code)[:12]
+            )
         )
         return _home(request, csrf, organized, 404 if code.strip() else 422, join_error=message, join_code=code[:12])
     return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)

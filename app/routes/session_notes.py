@@ -18,6 +18,7 @@ from app.deps import (
 )
 from app.domain import feedback, guide, notes, topics
 from app.domain.errors import DomainError, NotAuthenticated
+from app.i18n import _
 from app.models import Attendee, Event, Topic
 from app.routes import forms
 from app.templating import is_htmx, render
@@ -221,7 +222,7 @@ def resource_remove(
 ) -> Response:
     """Take a shared link down (whoever shared it, or an organizer)."""
     if attendee is None and organizer is None:
-        raise NotAuthenticated("Join the event first: open its link or type its code on the home page.")
+        raise NotAuthenticated(_("Join the event first: open its link or type its code on the home page."))
     resource = notes.remove_resource(
         session, event=event, resource_id=resource_id, by=attendee, organizer=organizer is not None
     )

@@ -2,6 +2,12 @@
 (function () {
   "use strict";
 
+  // The words shown here come from the page, in its language (components/js_words.html).
+  function word(name) {
+    var words = document.getElementById("js-words");
+    return (words && words.getAttribute("data-" + name)) || "";
+  }
+
   // "Add a room" / "Add a slot": copy the last row, emptied.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-add-row]");
@@ -89,7 +95,7 @@
     button.setAttribute("data-was", button.getAttribute("aria-pressed"));
     var marking = button.getAttribute("aria-pressed") !== "true";
     button.setAttribute("aria-pressed", marking ? "true" : "false");
-    button.textContent = marking ? "Marking…" : "Unmarking…";
+    button.textContent = word(marking ? "marking" : "unmarking");
   });
   function failed(event) {
     var button = markButton(event.target);
@@ -97,7 +103,7 @@
     button.classList.remove("is-pending");
     button.classList.add("is-failed");
     button.setAttribute("aria-pressed", button.getAttribute("data-was") || "false");
-    button.textContent = navigator.onLine === false ? "Offline: not saved, tap to retry" : "Not saved: tap to retry";
+    button.textContent = word(navigator.onLine === false ? "mark-offline" : "mark-failed");
   }
   document.addEventListener("htmx:sendError", failed);
   document.addEventListener("htmx:responseError", failed);
@@ -127,9 +133,7 @@
   function proposeFailed(event) {
     var form = proposeForm(event);
     if (!form) return;
-    proposeStatus(form, navigator.onLine === false
-      ? "Offline: your topic is not saved yet. It is still here: tap “Propose a topic” again when you are back online."
-      : "Not saved: something went wrong on the way. Your topic is still here: tap “Propose a topic” to try again.");
+    proposeStatus(form, word(navigator.onLine === false ? "propose-offline" : "propose-failed"));
   }
   document.addEventListener("htmx:sendError", proposeFailed);
   document.addEventListener("htmx:responseError", proposeFailed);
@@ -223,7 +227,7 @@
     liveWrapper = event.detail.socketWrapper;
     liveStatus("");
   });
-  document.addEventListener("htmx:wsClose", function () { liveStatus("Reconnecting…"); });
+  document.addEventListener("htmx:wsClose", function () { liveStatus(word("reconnecting")); });
   document.addEventListener("htmx:wsAfterMessage", function () {
     lastFrame = Date.now();
     var meta = document.getElementById("live-meta");
@@ -246,7 +250,7 @@
   setInterval(function () {
     if (liveWrapper && lastFrame && Date.now() - lastFrame > 70000) {
       lastFrame = Date.now();
-      liveStatus("Reconnecting…");
+      liveStatus(word("reconnecting"));
       liveWrapper.reconnect();
     }
   }, 10000);

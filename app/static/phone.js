@@ -3,6 +3,14 @@
 (function () {
   "use strict";
 
+  // The words shown here come from the page, in its language (components/js_words.html).
+  function word(name, values) {
+    var words = document.getElementById("js-words");
+    var text = (words && words.getAttribute("data-" + name)) || "";
+    Object.keys(values || {}).forEach(function (key) { text = text.replace("{" + key + "}", function () { return values[key]; }); });
+    return text;
+  }
+
   // The bar steps aside while the propose form is on screen: it would cover the form's own button.
   function watchProposeBar() {
     var bar = document.querySelector(".fab");
@@ -39,15 +47,15 @@
       now.forEach(function (s) {
         shown[s.dataset.topic] = true;
         var was = before[slotId].filter(function (b) { return b.topic === s.dataset.topic; })[0];
-        if (!was) s.appendChild(badge("New since you last looked"));
-        else if (was.room !== s.dataset.room) s.appendChild(badge("Moved: was in " + was.room));
+        if (!was) s.appendChild(badge(word("new-since")));
+        else if (was.room !== s.dataset.room) s.appendChild(badge(word("moved", {room: was.room})));
       });
       before[slotId].forEach(function (b) {
         if (shown[b.topic]) return;
         var gone = document.createElement("p");
         gone.className = "my-gone";
-        gone.appendChild(badge("Changed"));
-        gone.appendChild(document.createTextNode(" “" + b.title + "” is no longer in this slot."));
+        gone.appendChild(badge(word("changed")));
+        gone.appendChild(document.createTextNode(" " + word("gone", {title: b.title})));
         slot.appendChild(gone);
       });
     });

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -89,3 +91,40 @@ def screenshot(page: Page, *paths: Path, full_page: bool = False) -> None:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(path), full_page=full_page, animations="disabled", caret="hide")
+
+
+@cache
+def _english_messages() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each English message of the catalog worth looking for on a Spanish page (two words or more,
+    or one of 6+ letters, whose Spanish differs), as a pattern where each placeholder (and tag) may
+    stand for anything."""
+    from app import catalog, i18n
+
+    spanish = i18n.translations("es")
+    found: dict[str, re.Pattern[str]] = {}
+    for message in catalog.extract():
+        forms = message.id if isinstance(message.id, tuple) else (message.id,)
+        for number, english in enumerate(forms):
+            if message.context:
+                words = spanish.pgettext(message.context, english)
+            elif isinstance(message.id, tuple):
+                words = spanish.ngettext(forms[0], forms[1], 1 if number == 0 else 2)
+            else:
+                words = spanish.gettext(english)
+            fixed = _PLACEHOLDER.sub(" ", _TAG.sub("", english)).strip()
+            if words == english or not (len(fixed.split()) >= 2 or re.search(r"[A-Za-z]{6,}", fixed)):
+                continue
+            pieces = [re.escape(piece) for piece in _PLACEHOLDER.split(_TAG.sub("", english))]
+            found[english] = re.compile(r"(?<!\w)" + r".+?".join(pieces).strip() + r"(?!\w)")
+    return tuple(found.items())
+
+
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def english_chrome(page: Page) -> list[str]:
+    """The interface's English messages (from the catalog) that show in the page's visible text:
+    nothing, on a page in Spanish, unless someone typed it."""
+    text = page.evaluate("() => document.body.innerText")
+    return [english for english, pattern in _english_messages() if pattern.search(text)]
