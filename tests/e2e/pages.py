@@ -123,8 +123,11 @@ _PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
 _TAG = re.compile(r"<[^>]+>")
 
 
-def english_chrome(page: Page) -> list[str]:
+def english_chrome(page: Page, *, besides: tuple[str, ...] = ()) -> list[str]:
     """The interface's English messages (from the catalog) that show in the page's visible text:
-    nothing, on a page in Spanish, unless someone typed it."""
+    nothing, on a page in Spanish, unless someone typed it (``besides``: texts to leave out first,
+    such as titles people wrote in English)."""
     text = page.evaluate("() => document.body.innerText")
+    for typed in besides:
+        text = text.replace(typed, " ")
     return [english for english, pattern in _english_messages() if pattern.search(text)]
