@@ -50,10 +50,16 @@ def instance_hash(instance: Instance) -> str:
     """A fingerprint of the generated instance: a record made for another one is stale.
 
     ``event.min_interest`` came to the format after these records were made; at its default it
-    changes nothing that they hold (attendance), so it is left out of the fingerprint then."""
+    changes nothing that they hold (attendance), so it is left out of the fingerprint then; so are
+    the languages (issue 19) at theirs, English only."""
     document = event_to_document(instance)
     if document["event"].get("min_interest") == DEFAULT_MIN_INTEREST:
         del document["event"]["min_interest"]
+    if document["event"].get("languages") == ["en"]:
+        del document["event"]["languages"]
+    for topic in document["topics"]:
+        if topic.get("language") == "en":
+            del topic["language"]
     text = json.dumps(document, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -66,7 +66,13 @@ def build_instance(session: Session, event: Event, *, paper_people: bool = True)
     )
     leads = _leads(session, event)
     return Instance(
-        event=EventInfo(name=event.name, date=event.date, timezone=event.timezone, min_interest=event.min_interest),
+        event=EventInfo(
+            name=event.name,
+            date=event.date,
+            timezone=event.timezone,
+            min_interest=event.min_interest,
+            languages=event_languages(event),
+        ),
         rooms=tuple(_room_in(r, room_key=room_key, slot_key=slot_key) for r in rooms),
         slots=tuple(
             SlotIn(
@@ -128,6 +134,7 @@ def _topic_in(
         unavailable_slots=frozenset(slot_key[s] for s in topic.unavailable_slots if s in slot_key),
         needs=frozenset(topic.needs),
         pinned=pin,
+        language=topic.language,
     )
 
 
@@ -224,3 +231,9 @@ def save_build(session: Session, plan: BuildPlan, solution: Solution) -> Schedul
     return drafting.save_solution(
         session, event=plan.event, instance=plan.instance, solution=solution, actor=plan.actor, note=plan.note
     )
+
+
+def event_languages(event: Event) -> tuple[str, ...]:
+    """The event's languages as the event file writes them: the main one first, the other if bilingual."""
+    main = event.language if event.language in ("en", "es") else "en"
+    return (main, "es" if main == "en" else "en") if event.bilingual else (main,)

@@ -136,7 +136,14 @@ def _event_fields(info: EventInfo) -> dict[str, Any]:
             field="event.min_interest",
         )
     name = " ".join(info.name.split())[: eventspec.NAME_MAX] or "Imported event"
-    return {"name": name, "date": date, "timezone": timezone, "min_interest": info.min_interest}
+    return {
+        "name": name,
+        "date": date,
+        "timezone": timezone,
+        "min_interest": info.min_interest,
+        "language": info.languages[0],
+        "bilingual": len(info.languages) > 1,
+    }
 
 
 def _check_names(instance: Instance) -> None:
@@ -256,6 +263,7 @@ def _add_rows(
             paper_marks=paper.get(t.id, 0),
             unavailable_slots=sorted(slot_pk[s] for s in t.unavailable_slots),
             needs=sorted(t.needs),
+            language=t.language,
             pinned_room_id=room_rows[pin.room].id if pin.room else None,
             pinned_slot_id=slot_pk[pin.slot] if pin.slot else None,
         )

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app.domain import audit, eventspec, organizers, phases, rows
+from app.domain import audit, eventspec, languages, organizers, phases, rows
 from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict, FieldError, InvalidInput, NotFound
@@ -56,12 +56,13 @@ def create_event(
     vote_budget: int | None = None,
     hide_counts: bool = False,
     shuffle_topics: bool = False,
+    language: str = "en",
+    bilingual: bool = False,
     passwords: PasswordChecker | None = None,
     commit: bool = True,  # False: the caller adds more in this transaction and commits (series.py)
 ) -> CreatedEvent:
-    """Create an event with its rooms, slots and marking rules; returns it with the organizer's
-    one-time secret. Everything is checked before anything is written, and every field's problem
-    is told at once, so the form is fixed in one go; a refusal leaves nothing behind."""
+    """Create an event with its rooms, slots, marking rules and languages, and the organizer's one-time secret.
+    Everything is checked before anything is written, every field's problem told at once; a refusal leaves nothing."""
     found = eventspec.Collect()
     clean_name = found.check(eventspec.validate_name, name, field_name="name", limit=eventspec.NAME_MAX)
     clean_date = found.check(eventspec.validate_date, date)
@@ -70,6 +71,7 @@ def create_event(
     room_names = [room.name for room in clean_rooms] if clean_rooms is not None else None
     clean_slots = found.check(eventspec.validate_slots, slots, rooms=room_names)
     found.check(eventspec.validate_vote_budget, vote_budget)
+    clean_language = found.check(languages.validate_event_language, language)
     password_hash = found.check(organizers.hash_password, password, passwords) if password else None
     found.raise_any()
     # Past raise_any every check returned its value: a check gives None only when it refused.
@@ -85,6 +87,8 @@ def create_event(
         vote_budget=vote_budget,
         hide_counts=hide_counts,
         shuffle_topics=shuffle_topics,
+        language=clean_language,
+        bilingual=bilingual,
     )
     assert event.id is not None
     _add_rooms_and_slots(session, event, clean_rooms, clean_slots)

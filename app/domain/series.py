@@ -22,7 +22,7 @@ from app.models import Event, Organizer, Room, SlotKind, Talk, TimeSlot, saved_i
 def copy_event(session: Session, *, source: Event, actor: Organizer, date: str, name: str = "") -> events.CreatedEvent:
     """A new event like ``source`` on ``date``, named ``name`` (empty: the same name): its rooms
     (names, seats, features, unavailable slots), slots (times, kinds, titles, rooms), each plenary's
-    talks (speaker, title, minutes, bio) and marking rules, in the setup phase under a new code and
+    talks (speaker, title, minutes, bio), marking rules and languages, in the setup phase under a new code and
     organizer link. ``actor``, an organizer of ``source``, becomes its organizer as event creation
     makes one. Checked as event creation checks a new event; a refusal leaves nothing behind."""
     if actor.event_id != source.id or actor.removed_at is not None:
@@ -40,6 +40,8 @@ def copy_event(session: Session, *, source: Event, actor: Organizer, date: str, 
         vote_budget=source.vote_budget,
         hide_counts=source.hide_counts,
         shuffle_topics=source.shuffle_topics,
+        language=source.language,
+        bilingual=source.bilingual,
         commit=False,
     )
     event = created.event

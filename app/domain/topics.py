@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
-from app.domain import audit, phases, rows
+from app import i18n
+from app.domain import audit, languages, phases, rows
 from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -58,6 +59,9 @@ class Wall:
     counts_visible: bool
     marks_used: int
     budget: int | None
+    #: The ``?language=`` filter (``es``: sessions held in Spanish or both), and whether to offer it.
+    language: str | None = None
+    offers_languages: bool = False
 
     @property
     def marks_left(self) -> int | None:
@@ -108,9 +112,11 @@ def propose_topic(
     description: str = "",
     tags: list[str] | str | None = None,
     facilitate: bool = False,
+    language: str | None = None,
     limit: int = 2000,
 ) -> Topic:
-    """Put a new topic on the wall; with ``facilitate`` the author also offers to lead it."""
+    """Put a new topic on the wall; with ``facilitate`` the author also offers to lead it. Its
+    language, unless given, is the proposer's (the language of the page they proposed it from)."""
     phases.require_phase(event, "propose")
     topic = Topic(
         event_id=saved_id(event),
@@ -118,6 +124,7 @@ def propose_topic(
         title=clean_title(title),
         description=clean_description(description),
         tags=clean_tags(tags),
+        language=languages.validate_topic_language(language, default=languages.proposer_default(i18n.current())),
     )
     count = session.scalar(select(func.count()).select_from(Topic).where(Topic.event_id == event.id)) or 0
     if count >= limit:
@@ -154,8 +161,10 @@ def edit_topic(
     title: str | None = None,
     description: str | None = None,
     tags: list[str] | str | None = None,
+    language: str | None = None,
 ) -> Topic:
-    """Change a topic's text: its author until marking closes, an organizer at any time (audited).
+    """Change a topic's text and language (None or empty keeps it): its author until marking
+    closes, an organizer at any time (audited).
 
     The one way a topic's text changes, from a phone, the API or the console."""
     if organizer is None:
@@ -170,6 +179,8 @@ def edit_topic(
         topic.description = clean_description(description)
     if tags is not None:
         topic.tags = clean_tags(tags)
+    if language:
+        topic.language = languages.validate_topic_language(language)
     topic.updated_at = utcnow()
     session.add(topic)
     record_change(session, event_id=saved_id(event), kind=Change.topic_edited, payload={"topic_id": topic.id})
@@ -300,9 +311,11 @@ def wall(
     viewer: Attendee | None,
     sort: str | None = None,
     tag: str | None = None,
+    language: str | None = None,
     organizer: bool = False,
 ) -> Wall:
-    """The open topics in the order this viewer asked for (or the event's default)."""
+    """The open topics in the order this viewer asked for (or the event's default), of one tag or
+    held in one language if asked."""
     visible = counts_visible(event, organizer=organizer)
     sorts = [s for s in SORTS if (s != "wanted" or visible) and (s != "shuffled" or viewer is not None)]
     default = "shuffled" if event.shuffle_topics and viewer is not None else ("wanted" if visible else "newest")
@@ -313,8 +326,11 @@ def wall(
         )
     )
     all_tags = sorted({t for topic in topics for t in topic.tags}, key=str.lower)
+    offers_languages = event.bilingual or any(t.language != event.language for t in topics)
+    language = languages.filter_language(language)
     if tag:
         topics = [t for t in topics if tag.lower() in (x.lower() for x in t.tags)]
+    topics = [t for t in topics if languages.held_in(t.language, language)]
     views = topic_views(session, event=event, viewer=viewer, topics=topics, organizer=organizer)
     if chosen == "wanted":
         views.sort(key=lambda v: (-(v.count or 0), v.topic.id))
@@ -334,6 +350,8 @@ def wall(
         counts_visible=visible,
         marks_used=used,
         budget=event.vote_budget,
+        language=language,
+        offers_languages=offers_languages or language is not None,
     )
 
 

@@ -8,7 +8,7 @@ from markupsafe import Markup
 from starlette.datastructures import URL
 
 from app.deps import CurrentAttendee, EventDep, OrganizerDep, SessionDep, SignerDep
-from app.domain import attendees, calendar, exports, guide, timetable
+from app.domain import attendees, calendar, exports, guide, languages, timetable
 from app.domain.errors import NotAuthenticated
 from app.i18n import _
 from app.models import saved_id
@@ -154,8 +154,10 @@ def calendar_links(request: Request, event: EventDep, attendee: CurrentAttendee,
 
 @router.get("/print/board", name="print_board")
 def print_board(request: Request, session: SessionDep, event: EventDep) -> Response:
-    """The published board on paper: one page per slot."""
-    return render(request, "print/board.html", {"event": event, "grid": timetable.grid(session, event=event)})
+    """The published board on paper: one page per slot (``?language=es``: only the sessions held in Spanish or both)."""
+    language = languages.filter_language(request.query_params.get("language"))
+    grid = timetable.grid(session, event=event)
+    return render(request, "print/board.html", {"event": event, "grid": grid, "language": language})
 
 
 @router.get("/print/poster", name="print_poster")

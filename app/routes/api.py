@@ -27,7 +27,7 @@ from app.deps import (
     client_address,
     limit_sign_in,
 )
-from app.domain import attendees, claims, eventfile, events, eventspec, marking, organizers, topics
+from app.domain import attendees, claims, eventfile, events, eventspec, languages, marking, organizers, topics
 from app.domain.topics import TopicView
 from app.models import Attendee, Event, Topic, saved_id
 from app.routes import schemas
@@ -71,6 +71,7 @@ def _topic_out(view: TopicView, viewer_id: int | None) -> schemas.TopicOut:
         title=t.title,
         description=t.description,
         tags=t.tags,
+        language=t.language,
         count=view.count,
         marked=view.marked,
         facilitators=view.facilitators,
@@ -101,6 +102,8 @@ def api_event_create(
         vote_budget=body.vote_budget,
         hide_counts=body.hide_counts,
         shuffle_topics=body.shuffle_topics,
+        language=body.language,
+        bilingual=body.bilingual,
         passwords=passwords,
     )
     event = created.event
@@ -136,6 +139,8 @@ def api_event_get(request: Request, session: SessionDep, event: EventDep) -> Any
             hide_counts=event.hide_counts,
             shuffle_topics=event.shuffle_topics,
             min_interest=event.min_interest,
+            language="es" if event.language == "es" else "en",
+            bilingual=event.bilingual,
         ),
         links=event_links(request, event),
     )
@@ -155,7 +160,17 @@ def api_event_settings(
         min_interest=body.min_interest,
         actor=organizer,
     )
-    return body.model_copy(update={"min_interest": event.min_interest})
+    if body.language is not None or body.bilingual is not None:
+        languages.set_event_language(
+            session,
+            event=event,
+            language=body.language or event.language,
+            bilingual=event.bilingual if body.bilingual is None else body.bilingual,
+            actor=organizer,
+        )
+    return body.model_copy(
+        update={"min_interest": event.min_interest, "language": event.language, "bilingual": event.bilingual}
+    )
 
 
 @router.post("/events/{code}/login", response_model=schemas.OrganizerLoggedIn, responses=RESPONSES)
@@ -232,6 +247,7 @@ def api_topic_create(
         description=body.description,
         tags=body.tags,
         facilitate=body.facilitate,
+        language=body.language,
         limit=settings.MAX_TOPICS_PER_EVENT,
     )
     return _topic_out(topics.topic_view(session, event=event, viewer=attendee, topic=topic), attendee.id)
@@ -257,6 +273,7 @@ def api_topic_update(
         title=body.title,
         description=body.description,
         tags=body.tags,
+        language=body.language,
     )
     return _topic_out(
         topics.topic_view(session, event=event, viewer=attendee, topic=topic, organizer=organizer is not None),

@@ -45,11 +45,12 @@ def _wall_context(
 ) -> dict[str, object]:
     sort = request.query_params.get("sort")
     tag = request.query_params.get("tag")
+    language = request.query_params.get("language")
     return {
         "event": event,
         "attendee": attendee,
         "csrf": csrf,
-        "wall": topics.wall(session, event=event, viewer=attendee, sort=sort, tag=tag),
+        "wall": topics.wall(session, event=event, viewer=attendee, sort=sort, tag=tag, language=language),
         "can": {action: phases.is_allowed(event, action) for action in phases.ALLOWED},
         "now_possible": phases.NOW_POSSIBLE[event.phase],
         "propose_error": None,

@@ -100,11 +100,12 @@ class NameForm(FormModel):
 
 
 class TopicForm(FormModel):
-    """A topic as its author (or an organizer tidying it) types it."""
+    """A topic as its author (or an organizer tidying it) types it; an empty language keeps it (or, new, the page's)."""
 
     title: Text
     description: Text
     tags: Text
+    language: Text = ""
 
 
 class ProposeForm(TopicForm):
@@ -123,6 +124,8 @@ class NewEventForm(FormModel):
     name: Text
     date: Text
     timezone: Text
+    language: Text = ""
+    bilingual: Checkbox = False
     password: Text
     room_name: list[Text]
     room_capacity: list[Text]
@@ -174,6 +177,11 @@ class MarkingRulesForm(FormModel):
     min_interest: OptionalNumber
     hide_counts: Checkbox = False
     shuffle_topics: Checkbox = False
+
+
+class EventLanguageForm(FormModel):
+    language: Text = ""
+    bilingual: Checkbox = False
 
 
 class CopyEventForm(NameForm):
@@ -365,36 +373,3 @@ class FeedbackForm(FormModel):
 
     rating: Text
     will_try: Text
-
-
-# A plenary's running order (the console) and "Next talk" (the phone that runs it).
-
-
-class TalkForm(FormModel):
-    """A talk as the organizer types it; the domain checks lengths and minutes, naming each field."""
-
-    speaker: Text
-    title: Text
-    minutes: Text
-    bio: Text
-
-
-class NewTalkForm(TalkForm):
-    slot_id: WholeNumber
-
-
-class TalkIdForm(FormModel):
-    talk_id: WholeNumber
-
-
-class EditTalkForm(TalkIdForm, TalkForm): ...
-
-
-class MoveTalkForm(TalkIdForm):
-    direction: Text
-
-
-class NextTalkForm(FormModel):
-    """``expected``: the talk the page showed on stage (0: none), so two presses never skip a speaker."""
-
-    expected: WholeNumber

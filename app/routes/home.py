@@ -102,6 +102,8 @@ def event_create(
             timezone=typed.timezone,
             rooms=typed.rooms(),
             slots=typed.slots(),
+            language=typed.language,
+            bilingual=typed.bilingual,
             password=typed.password or None,
             passwords=passwords,
         )

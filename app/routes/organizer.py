@@ -22,8 +22,9 @@ from app.deps import (
     client_address,
     limit_sign_in,
 )
-from app.domain import events, organizers, series
+from app.domain import events, languages, organizers, series
 from app.domain.errors import DomainError, TooBusy, plain_messages
+from app.i18n import _
 from app.models import Phase
 from app.routes import forms
 from app.routes.cookies import clear_new_link_cookie, clear_organizer_cookie, set_new_link_cookie, set_organizer_cookie
@@ -173,6 +174,23 @@ def event_settings(console: ConsoleDep) -> Response:
         return "Marking rules saved."
 
     return console.run(forms.MarkingRulesForm, save, "#settings", keep=True)
+
+
+@router.post("/language", name="event_language", dependencies=[CsrfChecked])
+def event_language(console: ConsoleDep) -> Response:
+    """The event's main language, and whether its board and printed pages speak both."""
+
+    def save(form: forms.EventLanguageForm) -> str:
+        languages.set_event_language(
+            console.session,
+            event=console.event,
+            language=form.language,
+            bilingual=form.bilingual,
+            actor=console.organizer,
+        )
+        return _("Languages saved.")
+
+    return console.run(forms.EventLanguageForm, save, "#settings", keep=True)
 
 
 @router.post("/password", name="organizer_password", dependencies=[CsrfChecked])

@@ -45,6 +45,8 @@ Secret = Annotated[str, AfterValidator(_user_text), _NO_CONTROL]
 Feature = Annotated[UserText, Field(max_length=eventspec.FEATURE_MAX)]
 Tag = Annotated[UserText, Field(max_length=TAG_MAX)]
 Password = Annotated[Secret, Field(min_length=organizers.PASSWORD_MIN, max_length=organizers.PASSWORD_MAX)]
+EventLanguage = Literal["en", "es"]
+TopicLanguage = Literal["en", "es", "both"]
 VoteBudget = Annotated[
     int, Field(ge=1, le=eventspec.VOTE_BUDGET_MAX, description="marks per attendee; null: unlimited")
 ]
@@ -89,12 +91,16 @@ class EventCreate(Body):
     vote_budget: VoteBudget | None = None
     hide_counts: bool = False
     shuffle_topics: bool = False
+    language: EventLanguage = Field(default="en", description="the event's main language")
+    bilingual: bool = Field(default=False, description="the board and printed pages show their words in both")
 
 
 class EventSettings(Body):
     vote_budget: VoteBudget | None = None
     hide_counts: bool = False
     shuffle_topics: bool = False
+    language: EventLanguage | None = Field(default=None, description="the event's main language; omitted: unchanged")
+    bilingual: bool | None = Field(default=None, description="both languages on the board; omitted: unchanged")
     min_interest: int | None = Field(
         default=None,
         ge=1,
@@ -168,12 +174,16 @@ class TopicCreate(Body):
     description: UserText = Field(default="", max_length=DESCRIPTION_MAX)
     tags: list[Tag] = Field(default_factory=list, max_length=TAGS_MAX)
     facilitate: bool = False
+    language: TopicLanguage | None = Field(
+        default=None, description="the session's language: en, es or both; omitted: the request's language"
+    )
 
 
 class TopicUpdate(Body):
     title: UserText | None = Field(default=None, min_length=1, max_length=TITLE_MAX)
     description: UserText | None = Field(default=None, max_length=DESCRIPTION_MAX)
     tags: list[Tag] | None = Field(default=None, max_length=TAGS_MAX)
+    language: TopicLanguage | None = None
 
 
 class TopicOut(BaseModel):
@@ -181,6 +191,7 @@ class TopicOut(BaseModel):
     title: str
     description: str
     tags: list[str]
+    language: str = Field(description="the language the session is held in: en, es or both")
     count: int | None = Field(description="marks; null while the event hides counts")
     marked: bool
     facilitators: list[str]

@@ -13,7 +13,7 @@ from app.domain import talks
 from app.domain.errors import DomainError, plain_messages
 from app.models import Event
 from app.models.util import utcnow
-from app.routes import forms
+from app.routes import forms, talk_forms
 from app.routes.organizing import Console, ConsoleDep, run_form
 from app.templating import render
 
@@ -45,7 +45,7 @@ def _typed(console: Console, key: str) -> str:
 def talk_add(console: ConsoleDep) -> Response:
     """Add a talk at the end of a plenary's running order."""
 
-    def add(form: forms.NewTalkForm) -> str:
+    def add(form: talk_forms.NewTalkForm) -> str:
         talk = talks.add_talk(
             console.session,
             event=console.event,
@@ -58,14 +58,14 @@ def talk_add(console: ConsoleDep) -> Response:
         )
         return f"Added {talk.speaker}: “{talk.title}”."
 
-    return _run_talk_form(console, forms.NewTalkForm, add, lambda: f"add-{_typed(console, 'slot_id')}", added=True)
+    return _run_talk_form(console, talk_forms.NewTalkForm, add, lambda: f"add-{_typed(console, 'slot_id')}", added=True)
 
 
 @router.post("/talks/edit", name="talk_edit", dependencies=[CsrfChecked])
 def talk_edit(console: ConsoleDep) -> Response:
     """Change a talk's speaker, title, minutes or bio."""
 
-    def edit(form: forms.EditTalkForm) -> str:
+    def edit(form: talk_forms.EditTalkForm) -> str:
         talk = talks.edit_talk(
             console.session,
             event=console.event,
@@ -78,25 +78,25 @@ def talk_edit(console: ConsoleDep) -> Response:
         )
         return f"Saved {talk.speaker}: “{talk.title}”."
 
-    return _run_talk_form(console, forms.EditTalkForm, edit, lambda: f"edit-{_typed(console, 'talk_id')}")
+    return _run_talk_form(console, talk_forms.EditTalkForm, edit, lambda: f"edit-{_typed(console, 'talk_id')}")
 
 
 @router.post("/talks/remove", name="talk_remove", dependencies=[CsrfChecked])
 def talk_remove(console: ConsoleDep) -> Response:
     """Take a talk out of its plenary."""
 
-    def remove(form: forms.TalkIdForm) -> str:
+    def remove(form: talk_forms.TalkIdForm) -> str:
         talk = talks.remove_talk(console.session, event=console.event, talk_id=form.talk_id, actor=console.organizer)
         return f"Removed {talk.speaker}: “{talk.title}”."
 
-    return _run_talk_form(console, forms.TalkIdForm, remove, lambda: f"edit-{_typed(console, 'talk_id')}")
+    return _run_talk_form(console, talk_forms.TalkIdForm, remove, lambda: f"edit-{_typed(console, 'talk_id')}")
 
 
 @router.post("/talks/move", name="talk_move", dependencies=[CsrfChecked])
 def talk_move(console: ConsoleDep) -> Response:
     """Move a talk up or down its running order."""
 
-    def move(form: forms.MoveTalkForm) -> str:
+    def move(form: talk_forms.MoveTalkForm) -> str:
         talk = talks.move_talk(
             console.session,
             event=console.event,
@@ -106,7 +106,7 @@ def talk_move(console: ConsoleDep) -> Response:
         )
         return f"Moved {talk.speaker} {'up' if form.direction == 'up' else 'down'}."
 
-    return _run_talk_form(console, forms.MoveTalkForm, move, lambda: f"edit-{_typed(console, 'talk_id')}")
+    return _run_talk_form(console, talk_forms.MoveTalkForm, move, lambda: f"edit-{_typed(console, 'talk_id')}")
 
 
 # -- running it from a phone --------------------------------------------------------------------
@@ -164,7 +164,7 @@ def plenary_next(console: ConsoleDep, slot_id: RowId, form: FormDep) -> Response
     """ "Next talk": the talk on stage ends, the next starts (after the last: back to the grid)."""
 
     def press() -> object:
-        expected = forms.NextTalkForm.parse(form).expected
+        expected = talk_forms.NextTalkForm.parse(form).expected
         return talks.next_talk(
             console.session, event=console.event, slot_id=slot_id, expected=expected, actor=console.organizer
         )

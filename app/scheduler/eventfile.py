@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from app.scheduler.checks import Problem, pin_problems, reference_problems
 from app.scheduler.instance import (
     DEFAULT_MIN_INTEREST,
+    LANGUAGES,
     SESSIONS,
     SLOT_KINDS,
     Attendee,
@@ -197,7 +198,7 @@ def _pin(value: object, key: str, ident: str) -> Pin | None:
     return Pin(room=part("room"), slot=part("slot"))
 
 
-def _topic(value: object, key: str) -> Topic:
+def _topic(value: object, key: str, main_language: str = "en") -> Topic:
     r = _Reader(value, key)
     ident = r.ident_field()
     return Topic(
@@ -208,7 +209,18 @@ def _topic(value: object, key: str) -> Topic:
         unavailable_slots=frozenset(r.strings("unavailable_slots")),
         needs=frozenset(r.strings("needs")),
         pinned=_pin(r.value.get("pinned"), f"{key}.pinned", ident),
+        language=_language(r, ident, main_language),
     )
+
+
+def _language(r: _Reader, ident: str, main_language: str) -> str:
+    """A topic's ``language`` (absent, as in older files: the event's main language)."""
+    value = r._get("language", main_language, False)
+    if value not in LANGUAGES:
+        raise r.fail(
+            "language", f"topic {ident!r} must be held in one of {', '.join(LANGUAGES)}, got {_describe(value)}"
+        )
+    return str(value)
 
 
 def _interest(value: object, key: str) -> Interest:
@@ -237,6 +249,17 @@ def _min_interest(event: _Reader) -> int:
     return value
 
 
+def _languages(event: _Reader) -> tuple[str, ...]:
+    """The event's ``languages``, main one first (absent, as in older files: English only)."""
+    value = event._get("languages", ["en"], False)
+    spoken = LANGUAGES[:2]
+    if not isinstance(value, list) or not value or len(set(value)) != len(value) or not set(value) <= set(spoken):
+        raise event.fail(
+            "languages", f"expected a list of {' and '.join(spoken)}, main one first, got {_describe(value)}"
+        )
+    return tuple(value)
+
+
 def parse_event(doc: object) -> Instance:
     """Validate a parsed ``twofeet.event/1`` document and build the instance.
 
@@ -252,10 +275,9 @@ def parse_event(doc: object) -> Instance:
     Raises
     ------
     EventFileError
-        On the first problem found: a wrong type, a missing required key, an unknown
-        or duplicate id, a non-positive capacity, a bad ``HH:MM`` time, an unknown
-        format string, or pins that break a hard constraint. Its ``key`` and ``id``
-        name the place; ``str()`` is a full sentence for a person.
+        On the first problem found: a wrong type, a missing required key, an unknown or duplicate id,
+        a non-positive capacity, a bad ``HH:MM`` time, an unknown format string or language, or pins that
+        break a hard constraint. Its ``key`` and ``id`` name the place; ``str()`` is a sentence for a person.
 
     Examples
     --------
@@ -277,17 +299,19 @@ def parse_event(doc: object) -> Instance:
         raise EventFileError("format", f"expected {EVENT_FORMAT!r}, got {_describe(fmt)}")
     event_value = top._get("event", None, False)
     event = _Reader({} if event_value is None else event_value, "event")
+    languages = _languages(event)
     instance = Instance(
         event=EventInfo(
             name=event.string("name"),
             date=event.string("date"),
             timezone=event.string("timezone", "UTC"),
             min_interest=_min_interest(event),
+            languages=languages,
         ),
         rooms=tuple(top.objects("rooms", _room, required=True)),
         slots=tuple(top.objects("slots", _slot, required=True)),
         attendees=tuple(top.objects("attendees", _attendee)),
-        topics=tuple(top.objects("topics", _topic)),
+        topics=tuple(top.objects("topics", lambda value, key: _topic(value, key, languages[0]))),
         interests=tuple(top.objects("interests", _interest)),
         avoid_clash=tuple(top.objects("avoid_clash", _clash)),
     )
@@ -320,6 +344,7 @@ def event_to_document(instance: Instance) -> dict[str, Any]:
             "facilitators": list(t.facilitators),
             "unavailable_slots": sorted(t.unavailable_slots),
             "needs": sorted(t.needs),
+            "language": t.language,
         }
         if t.pinned is not None:
             pin: dict[str, str] = {}
@@ -336,6 +361,7 @@ def event_to_document(instance: Instance) -> dict[str, Any]:
             "date": instance.event.date,
             "timezone": instance.event.timezone,
             "min_interest": instance.event.min_interest,
+            "languages": list(instance.event.languages),
         },
         "rooms": [
             {

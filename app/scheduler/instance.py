@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 __all__ = [
+    "LANGUAGES",
     "SESSIONS",
     "SLOT_KINDS",
     "sessions_day",
@@ -23,6 +24,9 @@ __all__ = [
     "Slot",
     "Topic",
 ]
+
+#: The languages a topic may be held in; ``both`` is held in each of the others.
+LANGUAGES = ("en", "es", "both")
 
 #: The kind of slot that holds topics; a ``plenary`` (everyone in one room) or a ``break`` holds none.
 SESSIONS = "sessions"
@@ -118,6 +122,9 @@ class Topic:
         Features the room must have.
     pinned : Pin or None
         Room and/or slot the topic is fixed to.
+    language : str
+        The language it is held in: ``"en"``, ``"es"`` or ``"both"`` (see :data:`LANGUAGES`).
+        The solver spreads the sessions of the day's minority language over the slots.
     """
 
     id: str
@@ -127,6 +134,7 @@ class Topic:
     unavailable_slots: frozenset[str] = frozenset()
     needs: frozenset[str] = frozenset()
     pinned: Pin | None = None
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -154,6 +162,8 @@ class EventInfo:
     date: str = ""
     timezone: str = "UTC"
     min_interest: int = DEFAULT_MIN_INTEREST
+    #: The event's languages, its main one first (a topic's language when its file says none).
+    languages: tuple[str, ...] = ("en",)
 
 
 @dataclass(frozen=True)

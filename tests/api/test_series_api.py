@@ -44,7 +44,7 @@ def test_a_copy_has_the_setup_and_rules_on_the_new_date_and_nothing_of_the_day(c
         before["timezone"],
         "setup",
     )
-    assert event["settings"] == before["settings"] == {**settings, "hide_counts": True}
+    assert event["settings"] == before["settings"] == {**settings, "language": "en", "bilingual": False}
     assert [(r["name"], r["capacity"], r["features"]) for r in event["rooms"]] == [
         (r["name"], r["capacity"], r["features"]) for r in before["rooms"]
     ]
