@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from app.domain import audit, topics
+from app.domain import audit, eventspec, topics
 from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import InvalidInput
@@ -24,7 +24,7 @@ from app.models import Attendee, Event, FacilitatorClaim, Interest, Organizer, T
 from app.models.util import utcnow
 
 #: The room feature of a room reachable without steps (a stair-free route, a lift or a ramp).
-STEP_FREE = "step_free"
+STEP_FREE = eventspec.STEP_FREE
 #: The interpretation an attendee may ask for, and an organizer note, in this order.
 LANGUAGES = ("es", "asl")
 LANGUAGE_NAMES = {"es": _l("Spanish"), "asl": _l("ASL")}
@@ -105,17 +105,13 @@ class AccessRow:
 
 
 def access_overview(session: Session, *, event: Event) -> list[AccessRow]:
-    """The open topics someone with an access need marked or leads, or that have an interpreter
-    noted, most step-free needs first, then most interpretation asked."""
+    """Every open topic with its counts: most step-free needs first, then most interpretation asked,
+    then by title (an organizer may note an interpreter for any session)."""
     needs = needs_by_topic(session, event=event)
     open_topics = session.scalars(
         select(Topic).where(Topic.event_id == event.id, Topic.status == TopicStatus.open).order_by(col(Topic.id))
     )
-    rows = [
-        AccessRow(topic=t, needs=needs.get(saved_id(t), SessionNeeds()))
-        for t in open_topics
-        if saved_id(t) in needs or t.interpreters
-    ]
+    rows = [AccessRow(topic=t, needs=needs.get(saved_id(t), SessionNeeds())) for t in open_topics]
     rows.sort(key=lambda r: (-r.needs.step_free, -sum(r.needs.interpretation.values()), r.topic.title.lower()))
     return rows
 

@@ -99,6 +99,18 @@ def clock(hhmm: str) -> str:
     return f"{(hours % 12) or 12}:{minutes:02d} {'AM' if hours < 12 else 'PM'}"
 
 
+#: The feature of a room reachable without steps; sessions that people who need one marked go there.
+STEP_FREE = "step_free"
+_STEP_FREE_SPELLINGS = frozenset({"step_free", "step-free", "stepfree"})
+
+
+def feature_words(typed: str, *, step_free: bool = False) -> list[str]:
+    """A room's features as typed in a form (words, commas between or not), with ``step_free`` added
+    when its box is ticked; "step-free" typed is the same feature."""
+    words = [STEP_FREE if f.lower() in _STEP_FREE_SPELLINGS else f for f in typed.replace(",", " ").split()]
+    return words + [STEP_FREE] if step_free and STEP_FREE not in words else words
+
+
 def clean_features(raw: list[str], *, field_name: str) -> list[str]:
     """Features as lower-case words without duplicates, in the given order."""
     if len(raw) > FEATURES_MAX:

@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 from starlette.datastructures import FormData, ImmutableMultiDict
 
 from app.domain.errors import FieldError, InvalidInput
-from app.domain.eventspec import RoomSpec, SlotSpec
+from app.domain.eventspec import RoomSpec, SlotSpec, feature_words
 from app.domain.text import control_character, strip_bidi
 
 # Ids and counts fit a database integer; anything longer is not a number a person typed.
@@ -130,6 +130,7 @@ class NewEventForm(FormModel):
     room_name: list[Text]
     room_capacity: list[Text]
     room_features: list[Text]
+    room_step_free: list[Text]  # the row numbers whose "step-free" box is ticked
     slot_start: list[Text]
     slot_end: list[Text]
     slot_kind: list[Text]
@@ -139,13 +140,10 @@ class NewEventForm(FormModel):
     def rooms(self) -> list[RoomSpec]:
         """Rows of room name / seats / features, as typed: the domain checks them all at once and
         names each by its row (blank rows are left for it to skip)."""
+        ticked, features = set(self.room_step_free), self.room_features
         return [
-            RoomSpec(
-                name=name,
-                capacity=_row(self.room_capacity, index),
-                features=[f for f in _row(self.room_features, index).replace(",", " ").split() if f],
-            )
-            for index, name in enumerate(self.room_name)
+            RoomSpec(name, _row(self.room_capacity, i), feature_words(_row(features, i), step_free=str(i) in ticked))
+            for i, name in enumerate(self.room_name)
         ]
 
     def slots(self) -> list[SlotSpec]:
@@ -329,6 +327,7 @@ class LayoutForm(FormModel):
     name: Text
     capacity: Text
     features: Text
+    step_free: Checkbox = False
     direction: Text
     start: Text
     end: Text
@@ -338,7 +337,7 @@ class LayoutForm(FormModel):
     confirm: Checkbox = False
 
     def feature_list(self) -> list[str]:
-        return [f for f in self.features.replace(",", " ").split() if f]
+        return feature_words(self.features, step_free=self.step_free)
 
     def need(self, name: str) -> int:
         """``room_id`` or ``slot_id``, which this action cannot do without."""

@@ -3,6 +3,12 @@
 :func:`parse_event` turns parsed JSON into an :class:`~app.scheduler.instance.Instance`
 or raises :class:`EventFileError` naming the offending key and id; it never lets a
 ``KeyError`` or ``TypeError`` escape. :func:`event_to_document` is its inverse.
+
+Room ``features`` and topic ``needs`` are free words, matched exactly. One has a meaning in the
+app: ``step_free``, a room reachable without steps. A file's ``needs`` are the organizers' own;
+when the app builds a schedule it also gives ``step_free`` to the needs of sessions marked or led by
+someone who said they need a step-free room, where a step-free room can be kept for them
+(``app/domain/stepfree.py``). Who needs what is private: no file carries it.
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@
     var index = container.children.length;
     copy.querySelectorAll(".field-error").forEach(function (error) { error.remove(); });
     copy.querySelectorAll("input, select").forEach(function (input) {
-      if (input.tagName === "SELECT") input.selectedIndex = 0; else input.value = "";
+      if (input.type === "checkbox") { input.checked = false; input.value = String(index); }  // its row number
+      else if (input.tagName === "SELECT") input.selectedIndex = 0; else input.value = "";
       input.removeAttribute("aria-invalid");
       input.removeAttribute("aria-describedby");
       if (input.id) input.id = input.id.replace(/\d+/, String(index));

@@ -69,7 +69,7 @@ def test_counts_per_session_take_marks_and_leads_never_names(db: Session) -> Non
 
     assert counts == {robots.id: access.SessionNeeds(step_free=2, interpretation={"es": 1, "asl": 1})}
     rows = access.access_overview(db, event=event)
-    assert [(r.topic.title, r.needs.step_free) for r in rows] == [("Robots", 2)]
+    assert [(r.topic.title, r.needs.step_free) for r in rows] == [("Robots", 2), ("Poetry", 0)]
     assert not hasattr(rows[0], "people")
 
 

@@ -110,3 +110,25 @@ def test_needs_stay_out_of_other_pages_the_api_exports_and_pushes(
         assert "step" not in text.lower() and "asl" not in text.lower(), path
     topic = session.get(Topic, topic_id)
     assert topic is not None and topic.needs == []
+
+
+def test_a_room_is_made_step_free_on_the_new_event_form_the_layout_page_and_the_api(client: TestClient) -> None:
+    code, _ = create_event(client, room_step_free=["1"], room_features=["projector", "step-free"])
+    rooms = {r["name"]: r["features"] for r in client.get(f"/api/v1/events/{code}").json()["rooms"]}
+    assert rooms == {"Library": ["projector"], "Room 12": ["step_free"]}
+    layout = client.get(f"/e/{code}/organize?section=settings").text
+    room_id = re.search(r'id="room-(\d+)-step-free"[^>]*checked', layout)
+    assert room_id is not None, "Room 12's box is ticked"
+    client.post(
+        f"/e/{code}/organize/layout",
+        data={
+            "action": "edit_room",
+            "room_id": room_id.group(1),
+            "name": "Room 12",
+            "capacity": "25",
+            "features": "quiet",
+            "csrf_token": csrf(client),
+        },
+    )
+    rooms = {r["name"]: r["features"] for r in client.get(f"/api/v1/events/{code}").json()["rooms"]}
+    assert rooms["Room 12"] == ["quiet"], "unticked: no longer step-free"
