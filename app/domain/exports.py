@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from sqlmodel import Session, col, select
 
 from app.domain import attendees, feedback, guide, notes, rows, talk_feedback, timetable, topics
+from app.i18n import _
 from app.models import Event, Topic, saved_id
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -138,7 +139,7 @@ def _md_url(url: str) -> str:
 def guide_markdown(session: Session, *, event: Event) -> str:
     """The resource guide as one Markdown file: slot, room, session, notes and links."""
     view = guide.guide(session, event=event)
-    out = [f"# {md_escape(event.name)}: resource guide", ""]
+    out = ["# " + _("{event}: resource guide").format(event=md_escape(event.name)), ""]
     if event.date:
         out += [event.date, ""]
 
@@ -146,16 +147,16 @@ def guide_markdown(session: Session, *, event: Event) -> str:
         title = md_escape(entry.topic.title)
         out.extend([f"{heading} {md_escape(entry.room.name) + ': ' if entry.room else ''}{title}", ""])
         if entry.facilitators:
-            out.extend(["Led by " + md_escape(attendees.names_line(entry.facilitators)) + ".", ""])
+            out.extend([_("Led by {names}.").format(names=md_escape(attendees.names_line(entry.facilitators))), ""])
         if entry.resources:
-            out.extend(["Resources:", ""])
+            out.extend([_("Resources:"), ""])
             for resource in entry.resources:
                 line = f" — {md_escape(resource.line)}" if resource.line else ""
                 out.append(f"- <{_md_url(resource.url)}>{line}")
             out.append("")
         if entry.notes:
-            by = f" (by {', '.join(md_escape(n) for n in entry.notes_by)})" if entry.notes_by else ""
-            out.extend([f"Notes{by}:", ""])
+            names = ", ".join(md_escape(n) for n in entry.notes_by)
+            out.extend([_("Notes (by {names}):").format(names=names) if names else _("Notes:"), ""])
             safe = notes.markdown_for_export(entry.notes)  # no raw HTML, no javascript: links
             out.extend("> " + line if line else ">" for line in safe.split("\n"))
             out.append("")
@@ -169,7 +170,7 @@ def guide_markdown(session: Session, *, event: Event) -> str:
         for entry in block.entries:
             entry_md(entry, "###")
     if view.unscheduled:
-        out += ["## Other sessions" if view.published else "## Sessions", ""]
+        out += ["## " + (_("Other sessions") if view.published else _("Sessions")), ""]
         for entry in view.unscheduled:
             entry_md(entry, "###")
     return "\n".join(out).rstrip("\n") + "\n"
