@@ -25,6 +25,7 @@ from sqlmodel import Session
 
 from app.domain import building, drafting
 from app.domain.errors import InvalidInput, TooBusy
+from app.i18n import _
 from app.models import saved_id
 from app.scheduler import Config, Instance, Progress, Solution, Status, suggested_time_limit
 from app.scheduler.bound import BoundProgress, prove_in_worker
@@ -120,7 +121,8 @@ class BuildJobs:
         the process already runs its share of builds and its queue is full (TooBusy)."""
         if time_limit is not None and time_limit > self.max_time_limit:
             raise InvalidInput(
-                f"time_limit: this server gives a build at most {self.max_time_limit:g} seconds.", field="time_limit"
+                _("time_limit: this server gives a build at most {n} seconds.").format(n=f"{self.max_time_limit:g}"),
+                field="time_limit",
             )
         with self._lock:
             current = self._jobs.get(event_id)
@@ -128,9 +130,10 @@ class BuildJobs:
                 return current
             if self._active >= self._max_running and len(self._queue) >= self._max_queued:
                 raise TooBusy(
-                    f"{self._active} schedules are being built on this server right now and "
-                    f"{len(self._queue)} are waiting; try again in a minute (the wall keeps every mark "
-                    "meanwhile).",
+                    _(
+                        "{building} schedules are being built on this server right now and {waiting} are waiting; "
+                        "try again in a minute (the wall keeps every mark meanwhile)."
+                    ).format(building=self._active, waiting=len(self._queue)),
                     retry_after=30,
                 )
             job = BuildJob(event_id=event_id, time_limit=time_limit or 0.0)
@@ -207,7 +210,7 @@ class BuildJobs:
 
     def _run(self, job: BuildJob, organizer_id: int | None, keep_before_slot: int | None) -> None:
         if not self._wait_for_turn(job):
-            job.error = "Stopped before it started: the previous draft is unchanged."
+            job.error = _("Stopped before it started: the previous draft is unchanged.")
             job.done = True
             return
         try:
@@ -256,7 +259,9 @@ class BuildJobs:
                     self._prove_in_background(job, plan.instance, saved_id(run))
         except Exception as error:  # the console must hear about any failure, not a silent stop
             log.exception("schedule build for event %s failed", job.event_id)
-            job.error = f"The build failed: {error.__class__.__name__}. The previous draft is unchanged."
+            job.error = _("The build failed: {error}. The previous draft is unchanged.").format(
+                error=error.__class__.__name__
+            )
         finally:
             job.elapsed = time.monotonic() - job.started
             job.done = True

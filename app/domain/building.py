@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from app.domain import drafting, events, midday, organizers, stepfree
 from app.domain.errors import Conflict, InvalidInput
+from app.i18n import _
 from app.models import (
     Attendee,
     ClashPair,
@@ -168,11 +169,13 @@ def check_build(session: Session, *, event: Event, keep_before_slot: int | None)
     earlier slots with nothing published, or a day with no sessions slot (nowhere to place topics)."""
     midday.slot_for_keep_before(session, event=event, slot_id=keep_before_slot)
     if keep_before_slot is not None and drafting.published_run(session, event=event) is None:
-        raise InvalidInput("keep_before: keeping earlier slots needs a published schedule.", field="keep_before")
+        raise InvalidInput(_("keep_before: keeping earlier slots needs a published schedule."), field="keep_before")
     if not any(slot.kind == SlotKind.sessions for slot in events.list_slots(session, event)):
         raise Conflict(
-            "This day has only plenaries and breaks, so there is nowhere to place sessions. "
-            "Make at least one slot a Sessions slot, then build the schedule.",
+            _(
+                "This day has only plenaries and breaks, so there is nowhere to place sessions. "
+                "Make at least one slot a Sessions slot, then build the schedule."
+            ),
             field="slots",
         )
 
@@ -220,9 +223,11 @@ def build_failure(session: Session, plan: BuildPlan, solution: Solution) -> str 
     """Why ``solution`` makes no draft, in the organizer's words; None when it makes one."""
     if solution.status == Status.INFEASIBLE:
         names = drafting.display_names(session, plan.event)
-        return "These rules cannot all hold: " + "; ".join(drafting.humanize(c, names) for c in solution.conflicts)
+        return _("These rules cannot all hold: {rules}").format(
+            rules="; ".join(drafting.humanize(c, names) for c in solution.conflicts)
+        )
     if solution.stats is None:
-        return "No schedule was found in the time allowed. Try a longer build."
+        return _("No schedule was found in the time allowed. Try a longer build.")
     return None
 
 

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.domain import attendees, audit, events, moderation, organizers, talks, topics
 from app.domain.timetable import published_run
+from app.i18n import _, _l, ngettext
 from app.models import Event, Phase, Talk, TimeSlot
 
 P = Phase
@@ -25,16 +26,16 @@ class Step:
     @property
     def name(self) -> str:
         """The step's short name (the heading says the phase's full label)."""
-        return STEP_NAMES[self.phase]
+        return str(STEP_NAMES[self.phase])
 
 
 STEP_NAMES = {
-    P.setup: "Setup",
-    P.proposing: "Proposing",
-    P.voting: "Marking",
-    P.scheduled: "Drafting",
-    P.live: "Published",
-    P.closed: "Closed",
+    P.setup: _l("Setup"),
+    P.proposing: _l("Proposing"),
+    P.voting: _l("Marking"),
+    P.scheduled: _l("Drafting"),
+    P.live: _l("Published"),
+    P.closed: _l("Closed"),
 }
 
 
@@ -80,31 +81,35 @@ Plenaries = Sequence[tuple[TimeSlot, list[Talk]]]
 def _next_action(event: Event, *, reopen_to: Phase | None) -> NextAction:
     phase = event.phase
     if phase == P.setup:
-        return NextAction("Open proposing", "Attendees can propose topics and mark the ones they want.", P.proposing)
+        return NextAction(
+            _("Open proposing"), _("Attendees can propose topics and mark the ones they want."), P.proposing
+        )
     if phase == P.proposing:
         return NextAction(
-            "Stop new topics, keep marking", "Proposing closes; attendees can still mark topics.", P.voting
+            _("Stop new topics, keep marking"), _("Proposing closes; attendees can still mark topics."), P.voting
         )
     if phase == P.voting:
         return NextAction(
-            "Close marking and draft the schedule",
-            "Marks are final; then build the schedule on the schedule page.",
+            _("Close marking and draft the schedule"),
+            _("Marks are final; then build the schedule on the schedule page."),
             P.scheduled,
         )
     if phase == P.scheduled:
         return NextAction(
-            "Build and publish the schedule",
-            "Build, adjust and publish on the schedule page: publishing puts it on every phone.",
+            _("Build and publish the schedule"),
+            _("Build, adjust and publish on the schedule page: publishing puts it on every phone."),
             place="schedule",
         )
     if phase == P.live:
         return NextAction(
-            "Adjust the schedule",
-            "A room closes, a facilitator leaves: change it on the schedule page.",
+            _("Adjust the schedule"),
+            _("A room closes, a facilitator leaves: change it on the schedule page."),
             place="schedule",
         )
     label = reopen_to.label if reopen_to else ""
-    return NextAction("Reopen the event", f"Undo closing: the event goes back to '{label}'.", place="reopen")
+    return NextAction(
+        _("Reopen the event"), _("Undo closing: the event goes back to '{phase}'.").format(phase=label), place="reopen"
+    )
 
 
 def _checklist(
@@ -133,9 +138,14 @@ def _programme_tasks(event: Event, plenaries: Plenaries) -> list[Task]:
     return [
         Task(
             f"plenary-{slot.id}",
-            f"Run {slot.title or 'the plenary'} at {slot.start}",
-            f"{len(order)} talk{'s' if len(order) != 1 else ''}: from a phone at the back of the hall, "
-            "'Next talk' puts each speaker on the board with the time left.",
+            _("Run {title} at {time}").format(title=slot.title or _("the plenary"), time=slot.start),
+            ngettext(
+                "{n} talk: from a phone at the back of the hall, 'Next talk' puts each speaker on the board "
+                "with the time left.",
+                "{n} talks: from a phone at the back of the hall, 'Next talk' puts each speaker on the board "
+                "with the time left.",
+                len(order),
+            ).format(n=len(order)),
             "plenary",
             done=all(talk.ended_at is not None for talk in order),
             slot_id=slot.id,
@@ -151,8 +161,8 @@ def _getting_ready(event: Event, *, link_pending: bool, published: bool) -> list
     tasks = [
         Task(
             "link",
-            "Save your organizer link",
-            "It is the only way back in unless you set a password.",
+            _("Save your organizer link"),
+            _("It is the only way back in unless you set a password."),
             "saved_link",
             done=not link_pending,
         )
@@ -161,8 +171,8 @@ def _getting_ready(event: Event, *, link_pending: bool, published: bool) -> list
         tasks.append(
             Task(
                 "open",
-                "Open proposing",
-                "When people arrive: they propose and mark from their phones.",
+                _("Open proposing"),
+                _("When people arrive: they propose and mark from their phones."),
                 "next",
                 done=phase != P.setup,
             )
@@ -171,23 +181,25 @@ def _getting_ready(event: Event, *, link_pending: bool, published: bool) -> list
         tasks.append(
             Task(
                 "board",
-                "Put the board on the projector",
-                "Open the board on the projector laptop: the join code and QR code are on it.",
+                _("Put the board on the projector"),
+                _("Open the board on the projector laptop: the join code and QR code are on it."),
                 "board",
             )
         )
     if at <= ORDER.index(P.voting):
         tasks.append(
-            Task("poster", "Print a join poster", "A big QR code and the code, for the doors and tables.", "poster")
+            Task(
+                "poster", _("Print a join poster"), _("A big QR code and the code, for the doors and tables."), "poster"
+            )
         )
     if phase != P.closed:
         tasks.append(
             Task(
                 "doors",
-                "Print door signs",
-                "One per room: what runs there, and its check-in code."
+                _("Print door signs"),
+                _("One per room: what runs there, and its check-in code.")
                 if published
-                else "One per room; print them again once the schedule is out.",
+                else _("One per room; print them again once the schedule is out."),
                 "doors",
             )
         )
@@ -202,10 +214,10 @@ def _wall_tasks(event: Event, *, topics: int, duplicates: int, leaderless: int) 
         tasks.append(
             Task(
                 "duplicates",
-                "Merge likely duplicates",
-                f"{duplicates} {'pair looks' if duplicates == 1 else 'pairs look'} alike."
+                _("Merge likely duplicates"),
+                ngettext("{n} pair looks alike.", "{n} pairs look alike.", duplicates).format(n=duplicates)
                 if duplicates
-                else "None spotted so far.",
+                else _("None spotted so far."),
                 "#topics",
                 done=duplicates == 0 and topics > 0,
             )
@@ -213,18 +225,20 @@ def _wall_tasks(event: Event, *, topics: int, duplicates: int, leaderless: int) 
         tasks.append(
             Task(
                 "leads",
-                "Find a facilitator for every topic",
-                f"{leaderless} {'topic needs' if leaderless == 1 else 'topics need'} one."
+                _("Find a facilitator for every topic"),
+                ngettext("{n} topic needs one.", "{n} topics need one.", leaderless).format(n=leaderless)
                 if leaderless
-                else "Every topic has one.",
+                else _("Every topic has one."),
                 "#people",
                 done=topics > 0 and leaderless == 0,
             )
         )
     if phase == P.proposing:
-        tasks.append(Task("stop", "Stop new topics when the wall is full", "Marking goes on.", "next", done=False))
+        tasks.append(
+            Task("stop", _("Stop new topics when the wall is full"), _("Marking goes on."), "next", done=False)
+        )
     if phase == P.voting:
-        tasks.append(Task("close-marking", "Close marking", "Then build the schedule.", "next", done=False))
+        tasks.append(Task("close-marking", _("Close marking"), _("Then build the schedule."), "next", done=False))
     return tasks
 
 
@@ -236,16 +250,18 @@ def _schedule_and_after(event: Event, *, published: bool) -> list[Task]:
         tasks.append(
             Task(
                 "publish",
-                "Publish the schedule",
-                "It goes to the board and every phone at once.",
+                _("Publish the schedule"),
+                _("It goes to the board and every phone at once."),
                 "schedule",
                 done=published,
             )
         )
     if phase == P.closed:
-        tasks.append(Task("guide", "Share the resource guide", "Notes and resources from every session.", "guide"))
         tasks.append(
-            Task("feedback", "Read the feedback", "What people said about the sessions and the day.", "feedback")
+            Task("guide", _("Share the resource guide"), _("Notes and resources from every session."), "guide")
+        )
+        tasks.append(
+            Task("feedback", _("Read the feedback"), _("What people said about the sessions and the day."), "feedback")
         )
     return tasks
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from app.domain import access, audit, events, rows, stepfree
 from app.domain.timetable import published_run
+from app.i18n import _
 from app.models import (
     Attendee,
     Event,
@@ -121,7 +122,7 @@ def display_names(session: Session, event: Event) -> dict[str, str]:
     names.update({f"t{t.id}": t.title for t in session.scalars(select(Topic).where(Topic.event_id == event.id))})
     names.update(
         {
-            f"a{a.id}": a.name or f"attendee {a.id}"
+            f"a{a.id}": a.name or _("attendee {id}").format(id=a.id)
             for a in session.scalars(
                 select(Attendee)
                 .join(FacilitatorClaim, col(FacilitatorClaim.attendee_id) == Attendee.id)
@@ -203,7 +204,7 @@ def save_solution(
     left_out = {str(_key("t", u.topic)): u.reason for u in solution.unscheduled}
     rows = [(_key("t", c.topic), _key("r", c.room), _key("s", c.slot), False) for c in solution.placements]
     pinned = {f"t{t.id}" for t in instance.topics if t.pinned is not None}
-    rows = [(t, r, s, f"t{t}" in pinned) for t, r, s, _ in rows]
+    rows = [(t, r, s, f"t{t}" in pinned) for t, r, s, _pin in rows]
     summary: dict[str, Any] = {
         "attendance": stats.attendance if stats else 0,
         "upper_bound": stats.upper_bound if stats else 0,
@@ -282,7 +283,7 @@ def schedule_view(session: Session, *, event: Event, run: ScheduleRun | None = N
     placements = placements_of(session, run) if run else []
     # "" is unnamed: attendees.names_line counts them
     leads = {
-        topic_id: [name or "" for _, name in people]
+        topic_id: [name or "" for _id, name in people]
         for topic_id, people in rows.facilitators(session, event=event).items()
     }
     open_ids = {t.id for t in instance.topics}
@@ -308,12 +309,13 @@ def schedule_view(session: Session, *, event: Event, run: ScheduleRun | None = N
     for t in instance.topics:
         topic_id = _key("t", t.id)
         if topic_id not in placed:
-            view.left_out.append((topic_rows[topic_id], reasons.get(str(topic_id), "not placed yet")))
+            view.left_out.append((topic_rows[topic_id], reasons.get(str(topic_id)) or _("not placed yet")))
     names = display_names(session, event)
     view.problems = [humanize(m, names) for m in violations(instance, cells)]
     view.problems += [
-        f"“{topic_rows[p.topic_id].title}” is on the schedule but no longer on the wall "
-        f"({topic_rows[p.topic_id].status.value})."
+        _("“{title}” is on the schedule but no longer on the wall ({status}).").format(
+            title=topic_rows[p.topic_id].title, status=topic_rows[p.topic_id].status.value
+        )
         for p in placements
         if p.topic_id in topic_rows and f"t{p.topic_id}" not in open_ids
     ]
@@ -344,9 +346,17 @@ def moves_between(session: Session, old: ScheduleRun, new: ScheduleRun) -> list[
     for topic_id in sorted(set(before) | set(after)):
         b, a = before.get(topic_id), after.get(topic_id)
         if a is None:
-            lines.append(f"“{titles.get(topic_id)}” cancelled")
+            lines.append(_("“{title}” cancelled").format(title=titles.get(topic_id)))
         elif b is None:
-            lines.append(f"“{titles.get(topic_id)}” added: {rooms.get(a.room_id)} {slots.get(a.slot_id)}")
+            lines.append(
+                _("“{title}” added: {room} {time}").format(
+                    title=titles.get(topic_id), room=rooms.get(a.room_id), time=slots.get(a.slot_id)
+                )
+            )
         elif (a.room_id, a.slot_id) != (b.room_id, b.slot_id):
-            lines.append(f"“{titles.get(topic_id)}” now {rooms.get(a.room_id)} {slots.get(a.slot_id)}")
+            lines.append(
+                _("“{title}” now {room} {time}").format(
+                    title=titles.get(topic_id), room=rooms.get(a.room_id), time=slots.get(a.slot_id)
+                )
+            )
     return lines

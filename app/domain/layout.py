@@ -28,6 +28,7 @@ from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.timetable import current_and_next, published_run
 from app.domain.topics import interest_counts
+from app.i18n import _, ngettext
 from app.models import Event, Organizer, Placement, Room, ScheduleRun, TimeSlot, Topic, saved_id
 
 
@@ -94,7 +95,9 @@ def carry_out(session: Session, *, event: Event, actor: Organizer, plan: Plan, c
     held = plan.hides_published and bool(on_board_hit)
     notes = list(plan.notes)
     if held:
-        notes.append(f"The published schedule stays as it is until you publish the draft: {plan.held_note}")
+        notes.append(
+            _("The published schedule stays as it is until you publish the draft: {then}").format(then=plan.held_note)
+        )
     outcome = Outcome(
         done=False, summary=plan.summary, affected=describe(session, event, in_draft, on_board_hit), notes=notes
     )
@@ -109,7 +112,10 @@ def carry_out(session: Session, *, event: Event, actor: Organizer, plan: Plan, c
     if draft is not None:
         moves.restat(session, event, draft)
     if in_draft:
-        line += f"; {len(in_draft)} session{'s' if len(in_draft) != 1 else ''} to the draft's unplaced list"
+        n = len(in_draft)
+        line += "; " + ngettext(
+            "{n} session to the draft's unplaced list", "{n} sessions to the draft's unplaced list", n
+        ).format(n=n)
     audit.record(session, event=event, actor=actor, action=plan.action, detail=line)
     record_change(session, event_id=saved_id(event), kind=Change.layout_changed, payload=plan.payload)
     session.commit()
@@ -154,8 +160,8 @@ def describe(session: Session, event: Event, in_draft: list[Placement], on_board
             Affected(
                 topic_id=topic_id,
                 title=topic.title,
-                where=f"{rooms.get(p.room_id, 'a room')}, {slots.get(p.slot_id, 'a slot')}",
-                facilitators=[name or "someone unnamed" for _id, name in leads.get(topic_id, [])],
+                where=f"{rooms.get(p.room_id, _('a room'))}, {slots.get(p.slot_id, _('a slot'))}",
+                facilitators=[name or _("someone unnamed") for _id, name in leads.get(topic_id, [])],
                 marks=marks.get(topic_id, 0) + topic.paper_marks,
                 published=(p.topic_id, p.room_id, p.slot_id) in published,
             )

@@ -13,7 +13,9 @@ from app.domain import eventspec, layout, rows
 from app.domain.errors import Conflict, FieldError, InvalidInput
 from app.domain.eventspec import RoomSpec, ValidRoom
 from app.domain.layout import Outcome, Plan
+from app.domain.layout_slots import KIND_WORDS
 from app.domain.topics import interest_counts
+from app.i18n import _
 from app.models import Event, Organizer, Placement, Room, Topic, saved_id
 
 
@@ -30,7 +32,10 @@ def check_room(
         ) from None
     for number, other in enumerate(rows.rooms(session, event), start=1):
         if other.id != (room.id if room else None) and other.name.lower() == valid.name.lower():
-            raise InvalidInput(f"name: '{valid.name}' is already the name of Room {number}.", field="name")
+            raise InvalidInput(
+                _("name: '{name}' is already the name of Room {number}.").format(name=valid.name, number=number),
+                field="name",
+            )
     return valid
 
 
@@ -51,7 +56,7 @@ def add_room(
     """A new room, last in the list (no session loses anything)."""
     valid = check_room(session, event, name=name, capacity=capacity, features=features)
     if len(rows.rooms(session, event)) >= eventspec.ROOMS_MAX:
-        raise Conflict(f"An event has at most {eventspec.ROOMS_MAX} rooms.", field="name")
+        raise Conflict(_("An event has at most {n} rooms.").format(n=eventspec.ROOMS_MAX), field="name")
 
     def apply() -> str:
         last = max((r.position for r in rows.rooms(session, event)), default=-1)
@@ -64,9 +69,9 @@ def add_room(
                 position=last + 1,
             )
         )
-        return f"added the room {valid.name} ({valid.capacity} seats)"
+        return _("added the room {name} ({n} seats)").format(name=valid.name, n=valid.capacity)
 
-    plan = Plan(action="add_room", summary=f"Add the room {valid.name}", apply=apply)
+    plan = Plan(action="add_room", summary=_("Add the room {name}").format(name=valid.name), apply=apply)
     return layout.carry_out(session, event=event, actor=actor, plan=plan, confirm=confirm)
 
 
@@ -93,16 +98,25 @@ def edit_room(
     def apply() -> str:
         room.name, room.capacity, room.features = valid.name, valid.capacity, valid.features
         session.add(room)
-        said = [f"renamed {old[0]} to {valid.name}"] if old[0] != valid.name else []
-        said += [f"{valid.name} has {valid.capacity} seats (was {old[1]})"] if old[1] != valid.capacity else []
-        said += [f"{valid.name}'s features: {', '.join(valid.features) or 'none'}"] if old[2] != valid.features else []
-        return "; ".join(said) or f"{valid.name} is unchanged"
+        name, seats, features = valid.name, valid.capacity, ", ".join(valid.features) or _("none")
+        said = [_("renamed {old} to {new}").format(old=old[0], new=name)] if old[0] != name else []
+        said += (
+            [_("{name} has {n} seats (was {was})").format(name=name, n=seats, was=old[1])] if old[1] != seats else []
+        )
+        said += (
+            [_("{name}'s features: {features}").format(name=name, features=features)]
+            if old[2] != valid.features
+            else []
+        )
+        return "; ".join(said) or _("{name} is unchanged").format(name=name)
 
     plan = Plan(
         action="edit_room",
-        summary=f"{room.name}: {valid.name}, {valid.capacity} seats, features {', '.join(valid.features) or 'none'}",
+        summary=_("{old}: {name}, {n} seats, features {features}").format(
+            old=room.name, name=valid.name, n=valid.capacity, features=", ".join(valid.features) or _("none")
+        ),
         loses=loses,
-        reason=f"more people marked it than {valid.name}'s {valid.capacity} seats",
+        reason=_("more people marked it than {name}'s {n} seats").format(name=valid.name, n=valid.capacity),
         apply=apply,
         payload={"room_id": room.id},
     )
@@ -124,21 +138,28 @@ def move_room(
     """One place up or down the list every screen shows rooms in."""
     room = layout.require_room(session, event, room_id)
     if direction not in ("up", "down"):
-        raise InvalidInput("direction: choose up or down.", field="direction")
+        raise InvalidInput(_("direction: choose up or down."), field="direction")
     order = rows.rooms(session, event)
     at = next(i for i, r in enumerate(order) if r.id == room.id)
     to = at - 1 if direction == "up" else at + 1
     if not 0 <= to < len(order):
-        raise Conflict(f"{room.name} is already {'first' if to < 0 else 'last'}.", field="room_id")
+        already = _("{name} is already first.") if to < 0 else _("{name} is already last.")
+        raise Conflict(already.format(name=room.name), field="room_id")
 
     def apply() -> str:
         order[at], order[to] = order[to], order[at]
         for position, r in enumerate(order):
             r.position = position
             session.add(r)
-        return f"moved {room.name} {direction} (now Room {to + 1})"
+        moved = (
+            _("moved {name} up (now Room {number})")
+            if direction == "up"
+            else _("moved {name} down (now Room {number})")
+        )
+        return moved.format(name=room.name, number=to + 1)
 
-    plan = Plan(action="move_room", summary=f"Move {room.name} {direction}", apply=apply, payload={"room_id": room.id})
+    summary = (_("Move {name} up") if direction == "up" else _("Move {name} down")).format(name=room.name)
+    plan = Plan(action="move_room", summary=summary, apply=apply, payload={"room_id": room.id})
     return layout.carry_out(session, event=event, actor=actor, plan=plan, confirm=confirm)
 
 
@@ -164,13 +185,16 @@ def set_room_available(
         closed = set(room.unavailable_slots)
         room.unavailable_slots = sorted(closed - {saved_id(slot)} if available else closed | {saved_id(slot)})
         session.add(room)
-        return f"{'opened' if available else 'closed'} {room.name} at {when}"
+        done = _("opened {name} at {when}") if available else _("closed {name} at {when}")
+        return done.format(name=room.name, when=when)
 
     plan = Plan(
         action="room_available" if available else "room_unavailable",
-        summary=f"{'Open' if available else 'Close'} {room.name} at {when}",
+        summary=(_("Open {name} at {when}") if available else _("Close {name} at {when}")).format(
+            name=room.name, when=when
+        ),
         loses=loses,
-        reason=f"{room.name} is closed at {when}",
+        reason=_("{name} is closed at {when}").format(name=room.name, when=when),
         apply=apply,
         payload={"room_id": room.id, "slot_id": slot.id},
     )
@@ -181,29 +205,37 @@ def remove_room(session: Session, *, event: Event, room_id: int, actor: Organize
     """Remove a room; its sessions lose it. One that published sessions use closes until the next publish."""
     room = layout.require_room(session, event, room_id)
     if len(rows.rooms(session, event)) <= 1:
-        raise Conflict(f"{room.name} is the event's only room: add another before removing it.", field="room_id")
+        raise Conflict(
+            _("{name} is the event's only room: add another before removing it.").format(name=room.name),
+            field="room_id",
+        )
 
     hosted = [s for s in rows.slots(session, event) if s.room_id == room.id]
-    notes = [f"{s.title or layout.slot_label(s)} ({s.kind.value}) will have no room: choose another." for s in hosted]
+    notes = [
+        _("{slot} ({kind}) will have no room: choose another.").format(
+            slot=s.title or layout.slot_label(s), kind=KIND_WORDS[s.kind]
+        )
+        for s in hosted
+    ]
 
     def apply() -> str:
         session.delete(room)
-        return f"removed the room {room.name}"
+        return _("removed the room {name}").format(name=room.name)
 
     def defer() -> str:
         room.unavailable_slots = [saved_id(s) for s in rows.slots(session, event)]
         session.add(room)
-        return f"closed {room.name} in every slot, to remove it once the draft is published"
+        return _("closed {name} in every slot, to remove it once the draft is published").format(name=room.name)
 
     plan = Plan(
         action="remove_room",
-        summary=f"Remove the room {room.name}",
+        summary=_("Remove the room {name}").format(name=room.name),
         loses=lambda p: p.room_id == room.id,
-        reason=f"{room.name} was removed",
+        reason=_("{name} was removed").format(name=room.name),
         apply=apply,
         hides_published=True,
         defer=defer,
-        held_note=f"{room.name} closes in every slot now, and you remove it after publishing.",
+        held_note=_("{name} closes in every slot now, and you remove it after publishing.").format(name=room.name),
         notes=notes,
         payload={"room_id": room.id},
     )

@@ -15,7 +15,11 @@ from app.domain import eventspec, layout, rows
 from app.domain.errors import Conflict, FieldError, InvalidInput
 from app.domain.eventspec import SlotSpec, clock
 from app.domain.layout import Outcome, Plan
+from app.i18n import _, _l, ngettext
 from app.models import Event, Organizer, Room, SlotKind, Talk, TimeSlot, Topic, saved_id
+
+#: A slot's kind inside a sentence ("made a plenary"); English writes the kind's value.
+KIND_WORDS = {SlotKind.sessions: _l("sessions"), SlotKind.plenary: _l("plenary"), SlotKind.break_: _l("break")}
 
 
 def check_slot(
@@ -50,11 +54,11 @@ def check_slot(
 
 def _named(error: FieldError, at: int) -> FieldError:
     """``slots[2].start`` -> ``start`` (the field of the form or body), the message naming the slot."""
-    head, _, part = error.field.partition(".")
+    head, _dot, part = error.field.partition(".")
     number = head.removeprefix("slots[").removesuffix("]")
     slot = int(number) + 1 if number.isdigit() else at + 1
     field = {"room": "room_id", "": "start"}.get(part, part)
-    return FieldError(field, f"Slot {slot}: {error.message}")
+    return FieldError(field, _("Slot {number}: {problem}").format(number=slot, problem=error.message))
 
 
 def add_slot(
@@ -80,9 +84,12 @@ def add_slot(
                 event_id=saved_id(event), start=times.start, end=times.end, kind=slot_kind, title=text, room_id=place
             )
         )
-        return f"added the slot {label}" + (f" ({slot_kind.value}: {text})" if text else f" ({slot_kind.value})")
+        kind_word = KIND_WORDS[slot_kind]
+        if text:
+            return _("added the slot {slot} ({kind}: {title})").format(slot=label, kind=kind_word, title=text)
+        return _("added the slot {slot} ({kind})").format(slot=label, kind=kind_word)
 
-    plan = Plan(action="add_slot", summary=f"Add the slot {label}", apply=apply)
+    plan = Plan(action="add_slot", summary=_("Add the slot {slot}").format(slot=label), apply=apply)
     return layout.carry_out(session, event=event, actor=actor, plan=plan, confirm=confirm)
 
 
@@ -105,47 +112,66 @@ def edit_slot(
     slot = layout.require_slot(session, event, slot_id)
     times = check_slot(session, event, start=start, end=end, kind=kind, title=title, room_id=room_id, slot=slot)
     slot_kind, text, place = SlotKind(times.kind), times.title, int(times.room) if times.room else None
-    old, label = layout.slot_label(slot), f"{times.start}–{times.end}"
+    old, label, kind_word = layout.slot_label(slot), f"{times.start}–{times.end}", KIND_WORDS[slot_kind]
     closing = slot.kind == SlotKind.sessions and slot_kind != SlotKind.sessions
     if closing:
-        _not_while_running(session, event, slot, now, doing=f"made a {slot_kind.value}")
-    notes = []
+        _not_while_running(session, event, slot, now, made=str(kind_word))
     if slot.kind == SlotKind.plenary and slot_kind != SlotKind.plenary:
-        _not_on_stage(session, slot, doing=f"made {slot_kind.value}")
-        talks = _talks(session, slot)
-        notes += (
-            [
-                f"Its {len(talks)} talk{'s' if len(talks) != 1 else ''} stay in its running order, shown again if it becomes a plenary."
-            ]
-            if talks
-            else []
-        )
-    held = layout.sessions_in(session, event, lambda p: p.slot_id == slot.id)
-    if label != old and held and not closing:
-        notes.append(
-            f"{_count(held)} in {old} move with it to {clock(times.start)}–{clock(times.end)}; "
-            "the board and phones show the new time."
-        )
+        _not_on_stage(session, slot, made=str(kind_word))
+    notes = _edit_notes(session, event, slot, slot_kind, moved_to=None if closing or label == old else times)
 
     def apply() -> str:
         slot.start, slot.end, slot.kind, slot.title, slot.room_id = times.start, times.end, slot_kind, text, place
         session.add(slot)
-        changed = [f"retimed {old} to {label}"] if label != old else []
-        return "; ".join(changed + [f"the slot {label} is {slot_kind.value}" + (f": {text}" if text else "")])
+        changed = [_("retimed {old} to {new}").format(old=old, new=label)] if label != old else []
+        if text:
+            now_is = _("the slot {slot} is {kind}: {title}").format(slot=label, kind=kind_word, title=text)
+        else:
+            now_is = _("the slot {slot} is {kind}").format(slot=label, kind=kind_word)
+        return "; ".join([*changed, now_is])
 
     plan = Plan(
         action="edit_slot",
-        summary=f"Slot {old}: {label}, {slot_kind.value}" + (f" ({text})" if text else ""),
+        summary=_("Slot {old}: {new}, {kind}").format(old=old, new=label, kind=kind_word)
+        + (f" ({text})" if text else ""),
         loses=lambda p: closing and p.slot_id == slot.id,
-        reason=f"{label} is a {slot_kind.value} now",
+        reason=_("{slot} is a {kind} now").format(slot=label, kind=kind_word),
         apply=apply,
         hides_published=closing,
-        defer=lambda: f"took the sessions at {old} off the draft, to make it a {slot_kind.value} once it is published",
-        held_note="the slot stays for sessions until then; change it again after publishing.",
+        defer=lambda: _("took the sessions at {slot} off the draft, to make it a {kind} once it is published").format(
+            slot=old, kind=kind_word
+        ),
+        held_note=_("the slot stays for sessions until then; change it again after publishing."),
         notes=notes,
         payload={"slot_id": slot.id},
     )
     return layout.carry_out(session, event=event, actor=actor, plan=plan, confirm=confirm)
+
+
+def _edit_notes(
+    session: Session, event: Event, slot: TimeSlot, kind: SlotKind, *, moved_to: SlotSpec | None
+) -> list[str]:
+    """What an edit does besides: a plenary's talks kept aside, sessions that move with a retimed slot."""
+    notes = []
+    talks = _talks(session, slot) if slot.kind == SlotKind.plenary and kind != SlotKind.plenary else []
+    if talks:
+        notes.append(
+            ngettext(
+                "Its {n} talk stays in its running order, shown again if it becomes a plenary.",
+                "Its {n} talks stay in its running order, shown again if it becomes a plenary.",
+                len(talks),
+            ).format(n=len(talks))
+        )
+    held = layout.sessions_in(session, event, lambda p: p.slot_id == slot.id) if moved_to else 0
+    if moved_to and held:
+        notes.append(
+            ngettext(
+                "{n} session in {old} moves with it to {new}; the board and phones show the new time.",
+                "{n} sessions in {old} move with it to {new}; the board and phones show the new time.",
+                held,
+            ).format(n=held, old=layout.slot_label(slot), new=f"{clock(moved_to.start)}–{clock(moved_to.end)}")
+        )
+    return notes
 
 
 def remove_slot(
@@ -161,64 +187,83 @@ def remove_slot(
     slot = layout.require_slot(session, event, slot_id)
     label = layout.slot_label(slot)
     if len(rows.slots(session, event)) <= 1:
-        raise Conflict(f"{label} is the event's only slot: add another before removing it.", field="slot_id")
-    _not_while_running(session, event, slot, now, doing="removed")
-    _not_on_stage(session, slot, doing="removed")
+        raise Conflict(
+            _("{slot} is the event's only slot: add another before removing it.").format(slot=label), field="slot_id"
+        )
+    _not_while_running(session, event, slot, now)
+    _not_on_stage(session, slot)
     talks = _talks(session, slot)
-    notes = [f"Its {len(talks)} talk{'s' if len(talks) != 1 else ''} go with it."] if talks else []
+    count = len(talks)
+    notes = (
+        [ngettext("Its {n} talk goes with it.", "Its {n} talks go with it.", count).format(n=count)] if talks else []
+    )
 
     def apply() -> str:
         _forget(session, event, saved_id(slot))
         session.delete(slot)
-        return f"removed the slot {label}"
+        return _("removed the slot {slot}").format(slot=label)
 
     plan = Plan(
         action="remove_slot",
-        summary=f"Remove the slot {label}" + (f" ({slot.title})" if slot.title else ""),
+        summary=_("Remove the slot {slot}").format(slot=label) + (f" ({slot.title})" if slot.title else ""),
         loses=lambda p: p.slot_id == slot.id,
-        reason=f"the slot {label} was removed",
+        reason=_("the slot {slot} was removed").format(slot=label),
         apply=apply,
         hides_published=True,
-        defer=lambda: f"took the sessions at {label} off the draft, to remove the slot once it is published",
-        held_note="the slot stays until then; remove it again after publishing.",
+        defer=lambda: _("took the sessions at {slot} off the draft, to remove the slot once it is published").format(
+            slot=label
+        ),
+        held_note=_("the slot stays until then; remove it again after publishing."),
         notes=notes,
         payload={"slot_id": slot.id},
     )
     return layout.carry_out(session, event=event, actor=actor, plan=plan, confirm=confirm)
 
 
-def _not_while_running(session: Session, event: Event, slot: TimeSlot, now: datetime | None, *, doing: str) -> None:
-    """People are in the sessions of the slot running now: it cannot go from under them."""
+def _not_while_running(session: Session, event: Event, slot: TimeSlot, now: datetime | None, *, made: str = "") -> None:
+    """People are in the sessions of the slot running now: it cannot go from under them (be removed,
+    or ``made`` a plenary or a break)."""
     if layout.running_now(session, event, now) != slot.id:
         return
     _draft, on_board = layout.base_placements(session, event)
     running = [p for p in on_board if p.slot_id == slot.id]
     if running:
-        raise Conflict(
-            f"The slot {layout.slot_label(slot)} is running now: {_count(len(running))} "
-            f"{'are' if len(running) != 1 else 'is'} going on in it, pop-ups included. "
-            f"It can be {doing} once it has ended.",
-            field="slot_id",
-        )
+        n, label = len(running), layout.slot_label(slot)
+        if made:
+            message = ngettext(
+                "The slot {slot} is running now: {n} session is going on in it, pop-ups included. "
+                "It can be made a {kind} once it has ended.",
+                "The slot {slot} is running now: {n} sessions are going on in it, pop-ups included. "
+                "It can be made a {kind} once it has ended.",
+                n,
+            )
+        else:
+            message = ngettext(
+                "The slot {slot} is running now: {n} session is going on in it, pop-ups included. "
+                "It can be removed once it has ended.",
+                "The slot {slot} is running now: {n} sessions are going on in it, pop-ups included. "
+                "It can be removed once it has ended.",
+                n,
+            )
+        raise Conflict(message.format(slot=label, n=n, kind=made), field="slot_id")
 
 
 def _talks(session: Session, slot: TimeSlot) -> list[Talk]:
     return list(session.scalars(select(Talk).where(Talk.slot_id == slot.id)))
 
 
-def _not_on_stage(session: Session, slot: TimeSlot, *, doing: str) -> None:
+def _not_on_stage(session: Session, slot: TimeSlot, *, made: str = "") -> None:
     """A plenary whose speaker is on stage now keeps its running order until the talk ends."""
     on = next((t for t in _talks(session, slot) if t.started_at is not None and t.ended_at is None), None)
     if on is not None:
-        raise Conflict(
-            f"{on.speaker} is on stage in {slot.title or layout.slot_label(slot)} now. "
-            f"The slot can be {doing} once the plenary has ended.",
-            field="slot_id",
+        message = (
+            _("{speaker} is on stage in {slot} now. The slot can be made {kind} once the plenary has ended.")
+            if made
+            else _("{speaker} is on stage in {slot} now. The slot can be removed once the plenary has ended.")
         )
-
-
-def _count(n: int) -> str:
-    return f"{n} session{'s' if n != 1 else ''}"
+        raise Conflict(
+            message.format(speaker=on.speaker, slot=slot.title or layout.slot_label(slot), kind=made), field="slot_id"
+        )
 
 
 def _forget(session: Session, event: Event, slot_id: int) -> None:

@@ -15,6 +15,7 @@ from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict, InvalidInput, known_id
 from app.domain.topics import clean_description, clean_tags, clean_title
+from app.i18n import _
 from app.models import Attendee, Event, FacilitatorClaim, Interest, Organizer, Topic, TopicStatus, saved_id
 from app.models.util import utcnow
 
@@ -40,11 +41,13 @@ def hide_topic(session: Session, *, event: Event, topic_id: int, reason: str, ac
     topic = _topic(session, event, topic_id)
     reason = " ".join((reason or "").split())
     if not reason:
-        raise InvalidInput("reason: tell the author why, in a line (they will see it).", field="reason")
+        raise InvalidInput(_("reason: tell the author why, in a line (they will see it)."), field="reason")
     if len(reason) > REASON_MAX:
-        raise InvalidInput(f"reason: at most {REASON_MAX} characters.", field="reason")
+        raise InvalidInput(_("reason: at most {n} characters.").format(n=REASON_MAX), field="reason")
     if topic.status != TopicStatus.open:
-        raise Conflict(f"'{topic.title}' is not on the wall ({topic.status.value}).")
+        raise Conflict(
+            _("'{title}' is not on the wall ({status}).").format(title=topic.title, status=topic.status.value)
+        )
     topic.status, topic.status_reason, topic.updated_at = TopicStatus.hidden, reason, utcnow()
     session.add(topic)
     record_change(session, event_id=saved_id(event), kind=Change.topic_hidden, payload={"topic_id": topic.id})
@@ -83,7 +86,9 @@ def restore_topic(session: Session, *, event: Event, topic_id: int, actor: Organ
     if topic.status == TopicStatus.open:
         return topic
     if topic.status == TopicStatus.merged:
-        raise Conflict(f"'{topic.title}' was merged into another topic; its marks live there now.")
+        raise Conflict(
+            _("'{title}' was merged into another topic; its marks live there now.").format(title=topic.title)
+        )
     topic.status, topic.status_reason, topic.updated_at = TopicStatus.open, "", utcnow()
     session.add(topic)
     record_change(session, event_id=saved_id(event), kind=Change.topic_restored, payload={"topic_id": topic.id})
@@ -98,11 +103,15 @@ def merge_topics(session: Session, *, event: Event, keep_id: int, merge_id: int,
     topic leaves the wall. What moved is kept on the merged topic, so ``unmerge_topic`` can undo it."""
     phases.require_phase(event, "moderate")
     if keep_id == merge_id:
-        raise InvalidInput("merge_id: choose two different topics to merge.", field="merge_id")
+        raise InvalidInput(_("merge_id: choose two different topics to merge."), field="merge_id")
     keep, gone = _topic(session, event, keep_id), _topic(session, event, merge_id)
     for topic in (keep, gone):
         if topic.status != TopicStatus.open:
-            raise Conflict(f"'{topic.title}' is not on the wall ({topic.status.value}); only open topics merge.")
+            raise Conflict(
+                _("'{title}' is not on the wall ({status}); only open topics merge.").format(
+                    title=topic.title, status=topic.status.value
+                )
+            )
     # Lock the event's sequence first so a mark landing meanwhile waits for the merge.
     record_change(
         session,
@@ -123,7 +132,7 @@ def merge_topics(session: Session, *, event: Event, keep_id: int, merge_id: int,
     gone.paper_marks = 0
     keep.tags = list(dict.fromkeys([*keep.tags, *gone.tags]))[:5]
     gone.status, gone.merged_into_id, gone.merge_undo = TopicStatus.merged, keep.id, undo
-    gone.status_reason = f"Merged into '{keep.title}': your marks and offers to lead moved there."
+    gone.status_reason = _("Merged into '{title}': your marks and offers to lead moved there.").format(title=keep.title)
     keep.updated_at = gone.updated_at = utcnow()
     session.add_all([keep, gone])
     audit.record(session, event=event, actor=actor, action="merge", detail=f"merged “{gone.title}” into “{keep.title}”")
@@ -139,12 +148,15 @@ def unmerge_topic(session: Session, *, event: Event, topic_id: int, actor: Organ
     gone = _topic(session, event, topic_id)
     undo = gone.merge_undo
     if gone.status != TopicStatus.merged or not undo:
-        raise Conflict(f"'{gone.title}' is not a merged topic that can be taken apart.", field="topic_id")
+        raise Conflict(
+            _("'{title}' is not a merged topic that can be taken apart.").format(title=gone.title), field="topic_id"
+        )
     keep = _topic(session, event, int(undo["keep_id"]))
     if keep.status != TopicStatus.open:
         raise Conflict(
-            f"'{keep.title}', which '{gone.title}' went into, is no longer on the wall "
-            f"({keep.status.value}); undo that first.",
+            _("'{kept}', which '{merged}' went into, is no longer on the wall ({status}); undo that first.").format(
+                kept=keep.title, merged=gone.title, status=keep.status.value
+            ),
             field="topic_id",
         )
     record_change(
@@ -242,11 +254,11 @@ def _paper_marks(raw: int | str | None) -> int:
     text = str(raw if raw is not None else "").strip() or "0"
     if not (text.isascii() and text.isdigit()) or len(text) > 6:
         raise InvalidInput(
-            "paper_marks: a whole number of marks counted on the paper card (0 or more).", field="paper_marks"
+            _("paper_marks: a whole number of marks counted on the paper card (0 or more)."), field="paper_marks"
         )
     value = int(text)
     if value > PAPER_MARKS_MAX:
-        raise InvalidInput(f"paper_marks: at most {PAPER_MARKS_MAX}.", field="paper_marks")
+        raise InvalidInput(_("paper_marks: at most {n}.").format(n=PAPER_MARKS_MAX), field="paper_marks")
     return value
 
 
@@ -317,16 +329,13 @@ def assign_facilitator(session: Session, *, event: Event, topic_id: int, attende
         event=event,
         topic=topic,
         attendee=person,
-        when_full=lambda count: (
-            f"'{topic.title}' already has {count} facilitators, the "
-            "most this event allows. Remove one first, or raise the limit "
-            "in the marking rules."
-        ),
-        when_busy=lambda title, start: (
-            f"{person.name or 'This attendee'} already leads "
-            f"“{title}” at {start}, when '{topic.title}' runs too: "
-            "one person cannot be in two rooms."
-        ),
+        when_full=lambda count: _(
+            "'{title}' already has {n} facilitators, the most this event allows. Remove one first, or raise the "
+            "limit in the marking rules."
+        ).format(title=topic.title, n=count),
+        when_busy=lambda title, start: _(
+            "{person} already leads “{other}” at {time}, when '{title}' runs too: one person cannot be in two rooms."
+        ).format(person=person.name or _("This attendee"), other=title, time=start, title=topic.title),
     ):
         return False
     audit.record(

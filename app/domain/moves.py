@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from app.domain import audit, drafting, phases, rows, topics
 from app.domain.building import build_instance
 from app.domain.errors import Conflict, NotFound, known_id
+from app.i18n import _
 from app.models import Event, Organizer, Placement, Room, ScheduleRun, TimeSlot, Topic, saved_id
 from app.scheduler import Placement as Cell
 from app.scheduler import score, violations
@@ -42,10 +43,10 @@ def _draft_placement(
         else drafting.current_draft(session, event=event)
     )
     if draft is None:
-        raise NotFound("There is no draft to change; start one from the published version.", field="placement_id")
+        raise NotFound(_("There is no draft to change; start one from the published version."), field="placement_id")
     placement = session.get(Placement, placement_id) if known_id(placement_id) else None
     if placement is None or placement.schedule_run_id != draft.id:
-        raise NotFound(f"Session {placement_id} is not on the draft schedule.", field="placement_id")
+        raise NotFound(_("Session {id} is not on the draft schedule.").format(id=placement_id), field="placement_id")
     return draft, placement
 
 
@@ -112,7 +113,7 @@ def move(
     phases.require_phase(event, "draft_schedule")
     result = preview_move(session, event=event, placement_id=placement_id, room_id=room_id, slot_id=slot_id)
     if not result.allowed:
-        raise Conflict("That move is refused: " + " ".join(result.problems))
+        raise Conflict(_("That move is refused: {why}").format(why=" ".join(result.problems)))
     draft, placement = _draft_placement(session, event, placement_id)
     other = session.scalars(
         select(Placement).where(
@@ -175,13 +176,15 @@ def place(session: Session, *, event: Event, topic_id: int, room_id: int, slot_i
     draft = drafting.ensure_draft(session, event=event, commit=False)
     before = drafting.placements_of(session, draft)
     if any(p.topic_id == topic_id for p in before):
-        raise Conflict(f"“{topic.title}” is already on the schedule; move it instead.")
+        raise Conflict(_("“{title}” is already on the schedule; move it instead.").format(title=topic.title))
     if any(p.room_id == room_id and p.slot_id == slot_id for p in before):
-        raise Conflict(f"{room.name} already has a session at {slot.start}. Pick a free cell.")
+        raise Conflict(
+            _("{room} already has a session at {time}. Pick a free cell.").format(room=room.name, time=slot.start)
+        )
     after = [(p.topic_id, p.room_id, p.slot_id) for p in before] + [(topic_id, room_id, slot_id)]
     result = _consequences(session, event, before, after, topic_id, room)
     if not result.allowed:
-        raise Conflict("That placement is refused: " + " ".join(result.problems))
+        raise Conflict(_("That placement is refused: {why}").format(why=" ".join(result.problems)))
     placement = Placement(schedule_run_id=saved_id(draft), topic_id=topic_id, room_id=room_id, slot_id=slot_id)
     session.add(placement)
     left = dict(draft.stats.get("left_out") or {})
@@ -206,7 +209,7 @@ def unschedule(session: Session, *, event: Event, placement_id: int, actor: Orga
         session.add(topic)
     session.delete(placement)
     left = dict(draft.stats.get("left_out") or {})
-    left[str(placement.topic_id)] = "taken off the schedule by an organizer"
+    left[str(placement.topic_id)] = _("taken off the schedule by an organizer")
     draft.stats = {**draft.stats, "left_out": left}
     restat(session, event, draft)
     audit.record(session, event=event, actor=actor, action="unschedule", detail=f"took “{topic.title}” off the draft")

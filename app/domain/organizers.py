@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from app.domain import audit, rows
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.domain.passwords import PasswordChecker, verify_untracked
+from app.i18n import _
 from app.models import Event, Organizer, saved_id
 from app.models.util import utcnow
 
@@ -33,9 +34,9 @@ def hash_secret(secret: str) -> str:
 def clean_name(raw: str | None) -> str:
     name = " ".join((raw or "").split())
     if not name:
-        raise InvalidInput("name: who is this organizer? A first name is enough.", field="name")
+        raise InvalidInput(_("name: who is this organizer? A first name is enough."), field="name")
     if len(name) > NAME_MAX:
-        raise InvalidInput(f"name: at most {NAME_MAX} characters.", field="name")
+        raise InvalidInput(_("name: at most {n} characters.").format(n=NAME_MAX), field="name")
     return name
 
 
@@ -54,9 +55,9 @@ def invite(session: Session, *, event: Event, name: str, actor: Organizer) -> tu
     clean = clean_name(name)
     existing = list_organizers(session, event=event)
     if len(existing) >= ORGANIZERS_MAX:
-        raise Conflict(f"An event can have at most {ORGANIZERS_MAX} organizers.")
+        raise Conflict(_("An event can have at most {n} organizers.").format(n=ORGANIZERS_MAX))
     if any(o.name.lower() == clean.lower() for o in existing):
-        raise InvalidInput(f"name: there is already an organizer called '{clean}'.", field="name")
+        raise InvalidInput(_("name: there is already an organizer called '{name}'.").format(name=clean), field="name")
     secret = secrets.token_urlsafe(18)
     organizer = Organizer(event_id=saved_id(event), name=clean, secret_hash=hash_secret(secret))
     session.add(organizer)
@@ -75,7 +76,7 @@ def remove(session: Session, *, event: Event, organizer_id: int, actor: Organize
     if organizer is None or organizer.removed_at is not None:
         raise NotFound(rows.MISSING[Organizer].format(id=organizer_id), field="organizer_id")
     if organizer.id == actor.id:
-        raise NotAllowed("You cannot remove yourself; ask another organizer.")
+        raise NotAllowed(_("You cannot remove yourself; ask another organizer."))
     if organizer.id == require_first_organizer(session, event).id:
         event.organizer_secret_hash = hash_secret(secrets.token_urlsafe(18))
         session.add(event)
@@ -100,7 +101,7 @@ def sign_out_everywhere(session: Session, *, event: Event, organizer: Organizer)
 def rename(session: Session, *, event: Event, organizer: Organizer, name: str) -> Organizer:
     """The name other organizers see in the audit log (only an organizer of ``event`` is renamed there)."""
     if organizer.event_id != event.id:
-        raise NotFound("There is no such organizer in this event.")
+        raise NotFound(_("There is no such organizer in this event."))
     organizer.name = clean_name(name)
     session.add(organizer)
     session.commit()
@@ -112,9 +113,9 @@ def rename(session: Session, *, event: Event, organizer: Organizer, name: str) -
 
 def check_password_rules(password: str) -> None:
     if len(password) < PASSWORD_MIN:
-        raise InvalidInput(f"password: at least {PASSWORD_MIN} characters.", field="password")
+        raise InvalidInput(_("password: at least {n} characters.").format(n=PASSWORD_MIN), field="password")
     if len(password) > PASSWORD_MAX:
-        raise InvalidInput(f"password: at most {PASSWORD_MAX} characters.", field="password")
+        raise InvalidInput(_("password: at most {n} characters.").format(n=PASSWORD_MAX), field="password")
 
 
 def hash_password(password: str, passwords: PasswordChecker | None = None) -> str:
@@ -128,8 +129,10 @@ def organizer_by_secret(session: Session, *, event: Event, secret: str, source: 
     A refused link (an old one after "make a new link", a removed co-organizer's, a guess) is written
     to the audit log with ``source`` (the client's address), as a wrong password is."""
     refusal = NotAllowed(
-        "That organizer link is not valid for this event. Use the link you were given "
-        "when the event was created, or sign in with the password."
+        _(
+            "That organizer link is not valid for this event. Use the link you were given "
+            "when the event was created, or sign in with the password."
+        )
     )
     if secret:
         hashed = hash_secret(secret)
@@ -157,7 +160,7 @@ def organizer_by_password(
     With ``passwords`` only the hashes whose keyed tag matches are checked (about one; see
     app/domain/passwords.py), plus any stored before tags existed; a success stores the missing
     tag. A failure is written to the audit log with ``source`` (the client's address)."""
-    refusal = NotAllowed("That password is not right for this event.", field="password")
+    refusal = NotAllowed(_("That password is not right for this event."), field="password")
     query = select(Organizer).where(
         Organizer.event_id == event.id, col(Organizer.password_hash).is_not(None), col(Organizer.removed_at).is_(None)
     )
@@ -203,7 +206,7 @@ def require_first_organizer(session: Session, event: Event) -> Organizer:
         .order_by(col(Organizer.id))
     ).first()
     if organizer is None:
-        raise NotFound("This event has no organizer.")
+        raise NotFound(_("This event has no organizer."))
     return organizer
 
 

@@ -28,6 +28,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from app.domain.errors import TooBusy
+from app.i18n import _
 
 TAG_HEX = 3
 _hasher = PasswordHasher()
@@ -79,7 +80,7 @@ class _Slot:
         if not c._slots.acquire(timeout=c._wait_s):
             with c._lock:
                 c.stats.refused += 1
-            raise TooBusy("Many sign-ins are being checked right now; try again in a few seconds.", retry_after=2)
+            raise TooBusy(_("Many sign-ins are being checked right now; try again in a few seconds."), retry_after=2)
         with c._lock:
             c.stats.running += 1
             c.stats.checks += 1

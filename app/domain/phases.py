@@ -8,7 +8,9 @@ facilitators and organizers; the domain functions call ``require_phase`` and the
 
 from __future__ import annotations
 
+from app import i18n
 from app.domain.errors import WrongPhase
+from app.i18n import _, _l
 from app.models import Event, Phase
 
 P = Phase
@@ -47,55 +49,53 @@ ALLOWED: dict[str, frozenset[Phase]] = {
 }
 
 ACTION_WORDS = {
-    "join": "Joining",
-    "propose": "Proposing topics",
-    "edit_topic": "Editing a topic",
-    "withdraw_topic": "Withdrawing a topic",
-    "mark": "Marking topics",
-    "unmark": "Removing a mark",
-    "claim": "Offering to lead a session",
-    "release": "Stepping back from leading a session",
-    "set_session_status": "Setting a room's status",
-    "start_popup": "Starting a pop-up session",
-    "write_notes": "Writing notes and resources",
-    "give_feedback": "Giving feedback",
-    "moderate": "Tidying the wall",
-    "change_settings": "Changing the settings",
-    "change_layout": "Changing the rooms and slots",
-    "announce": "Announcing",
-    "draft_schedule": "Changing the draft",
-    "publish_schedule": "Publishing the schedule",
-    "change_live_day": "Changing the day",
-    "edit_talks": "Changing a plenary's talks",
-    "run_plenary": "Running a plenary",
-    "copy_event": "Making a new event like this one",
+    "join": _l("Joining"),
+    "propose": _l("Proposing topics"),
+    "edit_topic": _l("Editing a topic"),
+    "withdraw_topic": _l("Withdrawing a topic"),
+    "mark": _l("Marking topics"),
+    "unmark": _l("Removing a mark"),
+    "claim": _l("Offering to lead a session"),
+    "release": _l("Stepping back from leading a session"),
+    "set_session_status": _l("Setting a room's status"),
+    "start_popup": _l("Starting a pop-up session"),
+    "write_notes": _l("Writing notes and resources"),
+    "give_feedback": _l("Giving feedback"),
+    "moderate": _l("Tidying the wall"),
+    "change_settings": _l("Changing the settings"),
+    "change_layout": _l("Changing the rooms and slots"),
+    "announce": _l("Announcing"),
+    "draft_schedule": _l("Changing the draft"),
+    "publish_schedule": _l("Publishing the schedule"),
+    "change_live_day": _l("Changing the day"),
+    "edit_talks": _l("Changing a plenary's talks"),
+    "run_plenary": _l("Running a plenary"),
+    "copy_event": _l("Making a new event like this one"),
 }
 
 # Where the general sentence would say less than the one people know (and tests and API clients
 # already read), the refusal of an action in a phase.
-REFUSALS: dict[tuple[str, Phase | None], str] = {
-    ("set_session_status", None): "The room's status can be set once the schedule is published.",
-    ("start_popup", None): "Pop-up sessions start once the schedule is published.",
-    (
-        "write_notes",
-        P.closed,
-    ): "The event has closed: its notes and resources stay readable but can no longer be changed.",
-    ("write_notes", None): "Notes and resources open once the event starts.",
-    ("give_feedback", None): "Feedback opens once the schedule is published.",
-    (
-        "change_layout",
-        P.closed,
-    ): "The event is closed: its rooms and slots stay as the day ended. Reopen it to change them.",
-    ("publish_schedule", P.closed): "The event is closed. Reopen it (move it to another phase) before publishing.",
+REFUSALS: dict[tuple[str, Phase | None], object] = {
+    ("set_session_status", None): _l("The room's status can be set once the schedule is published."),
+    ("start_popup", None): _l("Pop-up sessions start once the schedule is published."),
+    ("write_notes", P.closed): _l(
+        "The event has closed: its notes and resources stay readable but can no longer be changed."
+    ),
+    ("write_notes", None): _l("Notes and resources open once the event starts."),
+    ("give_feedback", None): _l("Feedback opens once the schedule is published."),
+    ("change_layout", P.closed): _l(
+        "The event is closed: its rooms and slots stay as the day ended. Reopen it to change them."
+    ),
+    ("publish_schedule", P.closed): _l("The event is closed. Reopen it (move it to another phase) before publishing."),
 }
 
 NOW_POSSIBLE = {
-    P.setup: "The organizers are still setting up; proposing opens soon.",
-    P.proposing: "Right now you can propose topics and mark the ones you want.",
-    P.voting: "Proposing has closed; you can still mark the topics you want.",
-    P.scheduled: "Marking has closed while the organizers draft the schedule.",
-    P.live: "The schedule is out: see the board or your day.",
-    P.closed: "The event has ended; notes and resources stay readable.",
+    P.setup: _l("The organizers are still setting up; proposing opens soon."),
+    P.proposing: _l("Right now you can propose topics and mark the ones you want."),
+    P.voting: _l("Proposing has closed; you can still mark the topics you want."),
+    P.scheduled: _l("Marking has closed while the organizers draft the schedule."),
+    P.live: _l("The schedule is out: see the board or your day."),
+    P.closed: _l("The event has ended; notes and resources stay readable."),
 }
 
 
@@ -108,12 +108,14 @@ def refusal(action: str, phase: Phase) -> str:
     """Why ``action`` is refused in ``phase``, and what is possible instead."""
     exact = REFUSALS.get((action, phase))
     if exact is not None:
-        return exact
+        return str(exact)
     general = REFUSALS.get((action, None))
     if general is not None:
         return f"{general} {NOW_POSSIBLE[phase]}"
-    return (
-        f"{ACTION_WORDS[action]} is not possible while the event is in the '{phase.value}' phase. {NOW_POSSIBLE[phase]}"
+    # English names the phase as the API writes it ('voting'); another language by its label.
+    name = phase.value if i18n.current() == i18n.DEFAULT_LOCALE else phase.label
+    return _("{action} is not possible while the event is in the '{phase}' phase. {now}").format(
+        action=ACTION_WORDS[action], phase=name, now=NOW_POSSIBLE[phase]
     )
 
 

@@ -17,6 +17,7 @@ from app.domain.changes import Change
 from app.domain.drafting import current_draft, placements_of, schedule_view
 from app.domain.errors import Conflict
 from app.domain.timetable import current_and_next, published_run
+from app.i18n import _
 from app.models import (
     Event,
     Organizer,
@@ -42,7 +43,7 @@ def publish(
     phases.require_phase(event, "publish_schedule")
     draft = current_draft(session, event=event)
     if draft is None:
-        raise Conflict("There is no draft to publish. Build a schedule first.")
+        raise Conflict(_("There is no draft to publish. Build a schedule first."))
     previous = published_run(session, event=event)
     if previous is not None:
         _carry_the_day(session, event=event, old=previous, new=draft, now=now)
@@ -50,8 +51,8 @@ def publish(
     if view.problems or not view.cells:
         session.rollback()  # what the day carried over is applied only with the publish
         if view.problems:
-            raise Conflict("The draft cannot be published yet: " + " ".join(view.problems))
-        raise Conflict("The draft is empty. Build a schedule or place sessions first.")
+            raise Conflict(_("The draft cannot be published yet: {why}").format(why=" ".join(view.problems)))
+        raise Conflict(_("The draft is empty. Build a schedule or place sessions first."))
     moved = drafting.moves_between(session, previous, draft) if previous else []
     draft.published_at = utcnow()
     # What the board said and the phase before, so undoing this publish can put them back.
@@ -66,7 +67,7 @@ def publish(
     if announcement is not None:
         event.announcement = " ".join(announcement.split())[:280]
     elif moved:
-        event.announcement = ("Schedule changed: " + "; ".join(moved))[:280]
+        event.announcement = _("Schedule changed: {moves}").format(moves="; ".join(moved))[:280]
     session.add(event)
     record_change(
         session,
@@ -164,9 +165,10 @@ def _pop_up_joins(
         return False  # over: it gives way
     other = session.get(Topic, taken.topic_id)
     raise Conflict(
-        f"The pop-up session “{topic.title}” is running in {room.name} now, and this draft puts "
-        f"“{other.title if other else 'another session'}” there. Move that session to another room, or "
-        "mark the pop-up ended early, then publish.",
+        _(
+            "The pop-up session “{popup}” is running in {room} now, and this draft puts “{other}” there. "
+            "Move that session to another room, or mark the pop-up ended early, then publish."
+        ).format(popup=topic.title, room=room.name, other=other.title if other else _("another session")),
         field="room_id",
     )
 
@@ -178,11 +180,13 @@ def undo_publish(session: Session, *, event: Event, actor: Organizer, version: i
     The withdrawn version is kept; it becomes the draft unless a newer draft exists."""
     latest = published_run(session, event=event)
     if latest is None:
-        raise Conflict("Nothing has been published yet, so there is nothing to undo.")
+        raise Conflict(_("Nothing has been published yet, so there is nothing to undo."))
     if version is not None and latest.version != version:
         raise Conflict(
-            f"Version {version} is no longer the published one (version {latest.version} is); "
-            "reload the page to see what is live."
+            _(
+                "Version {version} is no longer the published one (version {latest} is); "
+                "reload the page to see what is live."
+            ).format(version=version, latest=latest.version)
         )
     latest.published_at = None
     session.add(latest)

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from app.domain import audit, eventfile, events, eventspec, phases, rows, talks
 from app.domain.errors import NotAllowed
 from app.domain.eventspec import RoomSpec, SlotSpec
+from app.i18n import _
 from app.models import Event, Organizer, Room, SlotKind, Talk, TimeSlot, saved_id
 
 
@@ -26,7 +27,7 @@ def copy_event(session: Session, *, source: Event, actor: Organizer, date: str, 
     organizer link. ``actor``, an organizer of ``source``, becomes its organizer as event creation
     makes one. Checked as event creation checks a new event; a refusal leaves nothing behind."""
     if actor.event_id != source.id or actor.removed_at is not None:
-        raise NotAllowed("Only an organizer of this event can make a new event like it.")
+        raise NotAllowed(_("Only an organizer of this event can make a new event like it."))
     phases.require_phase(source, "copy_event")
     old_rooms, old_slots = rows.rooms(session, source), rows.slots(session, source)
     created = events.create_event(

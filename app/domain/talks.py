@@ -19,6 +19,7 @@ from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict, FieldError, InvalidInput, NotFound
 from app.domain.text import clean_text
+from app.i18n import _
 from app.models import Event, Organizer, SlotKind, Talk, TimeSlot, saved_id
 from app.models.event import TALK_BIO_MAX, TALK_MINUTES_MAX, TALK_SPEAKER_MAX, TALK_TITLE_MAX
 from app.models.util import utcnow
@@ -40,27 +41,31 @@ def _one_line(raw: str | None, *, field: str) -> str:
     return " ".join(clean_text(raw or "", field=field).split())
 
 
+def _TOO_LONG() -> str:  # noqa: N802 (a message, read in the request's language)
+    return _("at most {n} characters; this has {has}.")
+
+
 def clean_talk(*, speaker: str | None, title: str | None, minutes: int | str | None, bio: str | None) -> TalkText:
     """The talk's fields, or InvalidInput naming every field that is refused (all at once)."""
     errors: list[FieldError] = []
     who, what = _one_line(speaker, field="speaker"), _one_line(title, field="title")
     about = clean_text(bio or "", field="bio").replace("\r\n", "\n").strip()
     if not who:
-        errors.append(FieldError("speaker", "give the speaker's name."))
+        errors.append(FieldError("speaker", _("give the speaker's name.")))
     elif len(who) > TALK_SPEAKER_MAX:
-        errors.append(FieldError("speaker", f"at most {TALK_SPEAKER_MAX} characters; this has {len(who)}."))
+        errors.append(FieldError("speaker", _TOO_LONG().format(n=TALK_SPEAKER_MAX, has=len(who))))
     if not what:
-        errors.append(FieldError("title", "give the talk a title."))
+        errors.append(FieldError("title", _("give the talk a title.")))
     elif len(what) > TALK_TITLE_MAX:
-        errors.append(FieldError("title", f"at most {TALK_TITLE_MAX} characters; this has {len(what)}."))
+        errors.append(FieldError("title", _TOO_LONG().format(n=TALK_TITLE_MAX, has=len(what))))
     try:
         length = int(str(minutes).strip())
     except ValueError:
         length = 0
     if not 1 <= length <= TALK_MINUTES_MAX:
-        errors.append(FieldError("minutes", f"a whole number of minutes from 1 to {TALK_MINUTES_MAX}."))
+        errors.append(FieldError("minutes", _("a whole number of minutes from 1 to {n}.").format(n=TALK_MINUTES_MAX)))
     if len(about) > TALK_BIO_MAX:
-        errors.append(FieldError("bio", f"at most {TALK_BIO_MAX} characters; this has {len(about)}."))
+        errors.append(FieldError("bio", _TOO_LONG().format(n=TALK_BIO_MAX, has=len(about))))
     if errors:
         raise InvalidInput(errors=errors)
     return TalkText(who, what, length, about)
@@ -94,7 +99,9 @@ def require_plenary(session: Session, *, event: Event, slot_id: int) -> TimeSlot
     slot = rows.require(session, TimeSlot, slot_id, event=event, field="slot_id")
     if slot.kind != SlotKind.plenary:
         raise InvalidInput(
-            f"slot_id: {slot.start}–{slot.end} is a {slot.kind.label.lower()} slot; only plenary slots hold talks.",
+            _("slot_id: {start}–{end} is a {kind} slot; only plenary slots hold talks.").format(
+                start=slot.start, end=slot.end, kind=slot.kind.label.lower()
+            ),
             field="slot_id",
         )
     return slot
@@ -103,7 +110,7 @@ def require_plenary(session: Session, *, event: Event, slot_id: int) -> TimeSlot
 def require_talk(session: Session, *, event: Event, talk_id: int) -> Talk:
     """One of the event's talks, or NotFound naming ``talk_id``."""
     return rows.require(
-        session, Talk, talk_id, event=event, field="talk_id", message="Talk {id} is not one of this event's talks."
+        session, Talk, talk_id, event=event, field="talk_id", message=_("Talk {id} is not one of this event's talks.")
     )
 
 
@@ -179,7 +186,9 @@ def remove_talk(session: Session, *, event: Event, talk_id: int, actor: Organize
     talk = require_talk(session, event=event, talk_id=talk_id)
     if is_on_stage(talk):
         raise Conflict(
-            f"talk_id: {talk.speaker} is on stage now. Press “Next talk” (or “Back to the grid”) first.",
+            _("talk_id: {speaker} is on stage now. Press “Next talk” (or “Back to the grid”) first.").format(
+                speaker=talk.speaker
+            ),
             field="talk_id",
         )
     _order_changed(session, event, talk)
@@ -193,15 +202,19 @@ def move_talk(session: Session, *, event: Event, talk_id: int, direction: str, a
     """Swap a talk with the one before it (``up``) or after it (``down``) in its running order."""
     phases.require_phase(event, "edit_talks")
     if direction not in DIRECTIONS:
-        raise InvalidInput("direction: up or down.", field="direction")
+        raise InvalidInput(_("direction: up or down."), field="direction")
     talk = require_talk(session, event=event, talk_id=talk_id)
     slot = require_plenary(session, event=event, slot_id=talk.slot_id)
     order = talks_of(session, slot=slot)
     at = next(i for i, t in enumerate(order) if t.id == talk.id)
     other = at - 1 if direction == "up" else at + 1
     if not 0 <= other < len(order):
-        place = "first" if direction == "up" else "last"
-        raise Conflict(f"direction: “{talk.title}” is already {place} in the running order.", field="direction")
+        already = (
+            _("direction: “{title}” is already first in the running order.")
+            if direction == "up"
+            else _("direction: “{title}” is already last in the running order.")
+        )
+        raise Conflict(already.format(title=talk.title), field="direction")
     order[at], order[other] = order[other], order[at]
     for position, each in enumerate(order):  # renumbered, so equal positions never tie again
         each.position = position
@@ -309,18 +322,24 @@ def next_talk(
     current = _on_stage(session, event)
     if expected is not None and (current.id if current else 0) != expected:
         raise Conflict(
-            "expected: someone pressed first; "
-            + (f"{current.speaker} is on stage now." if current else "no talk is on stage now.")
-            + " Look again, then press if you still mean to.",
+            (
+                _(
+                    "expected: someone pressed first; {speaker} is on stage now. Look again, then press if you still mean to."
+                )
+                if current
+                else _(
+                    "expected: someone pressed first; no talk is on stage now. Look again, then press if you still mean to."
+                )
+            ).format(speaker=current.speaker if current else ""),
             field="expected",
         )
     running = _stage(session, slot, current)
     if running.next is None and running.now is None:
         if not running.talks:
             raise Conflict(
-                "slot_id: this plenary has no talks yet; add them to its running order first.", field="slot_id"
+                _("slot_id: this plenary has no talks yet; add them to its running order first."), field="slot_id"
             )
-        raise Conflict("slot_id: every talk of this plenary has been given.", field="slot_id")
+        raise Conflict(_("slot_id: every talk of this plenary has been given."), field="slot_id")
     moment = now or utcnow()
     if current is not None:
         current.ended_at = moment
@@ -346,7 +365,7 @@ def back_to_grid(
     slot = require_plenary(session, event=event, slot_id=slot_id)
     current = _on_stage(session, event)
     if current is None or current.slot_id != slot.id:
-        raise NotFound("slot_id: no talk of this plenary is on stage.", field="slot_id")
+        raise NotFound(_("slot_id: no talk of this plenary is on stage."), field="slot_id")
     current.ended_at = now or utcnow()
     session.add(current)
     audit.record(session, event=event, actor=actor, action="next_talk", detail="back to the grid")

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from app.deps import EventDep, OrganizerDep, RowId, SessionDep
 from app.domain import layout, layout_rooms, layout_slots
 from app.domain.layout import Outcome
+from app.i18n import _
 from app.routes import schemas
 from app.routes.api import RESPONSES
 
@@ -34,9 +35,11 @@ def _answer(outcome: Outcome, *, status: int = 200) -> Any:
         return JSONResponse(body.model_dump(), status_code=status)
     problem = {
         "type": "about:blank",
-        "title": "Confirm the change",
+        "title": _("Confirm the change"),
         "status": 409,
-        "detail": f"{outcome.summary}: this has consequences; send it again with ?confirm=true to make it.",
+        "detail": _("{change}: this has consequences; send it again with ?confirm=true to make it.").format(
+            change=outcome.summary
+        ),
         "code": "confirm",
         **body.model_dump(),
     }

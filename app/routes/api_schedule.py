@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from app.deps import CurrentOrganizer, EventDep, OrganizerDep, SessionDep
 from app.domain import building, drafting, publishing
 from app.domain.errors import NotFound
+from app.i18n import _
 from app.jobs import BuildJob, BuildJobs
 from app.models import saved_id
 from app.routes.api import RESPONSES
@@ -111,7 +112,7 @@ def api_schedule_build_status(request: Request, event: EventDep, organizer: Orga
     """The running (or last) build's progress on this server."""
     job = request.app.state.builds.get(event.id)
     if job is None:
-        raise NotFound("No build has run for this event on this server.")
+        raise NotFound(_("No build has run for this event on this server."))
     return _build_out(job)
 
 
@@ -121,7 +122,7 @@ def api_schedule(session: SessionDep, event: EventDep, organizer: CurrentOrganiz
     run = drafting.current_draft(session, event=event) if organizer is not None else None
     run = run or drafting.published_run(session, event=event)
     if run is None:
-        raise NotFound("No schedule has been published yet.")
+        raise NotFound(_("No schedule has been published yet."))
     view = drafting.schedule_view(session, event=event, run=run)
     return ScheduleOut(
         version=run.version,

@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 from app.deps import CsrfChecked, CsrfToken, EventDep, FormDep, OrganizerDep, SessionDep
 from app.domain import attendees, building, drafting, midday, moves, publishing
 from app.domain.errors import DomainError, InvalidInput, TooBusy
+from app.i18n import _, ngettext
 from app.jobs import BuildJobs
 from app.models import Event, Organizer, saved_id
 from app.routes import forms
@@ -80,11 +81,16 @@ def _console_url(request: Request, event: Event, done: str) -> str:
 
 
 def _built(job: Any) -> str:
-    text = (
-        f"Built draft version {job.version} in {job.elapsed:.1f} s: {job.attendance} of at most "
-        f"{job.upper_bound} attendee-slots"
-    )
-    return text + (f", {job.moved} session(s) moved." if job.moved is not None else ".")
+    values = {"version": job.version, "seconds": f"{job.elapsed:.1f}", "found": job.attendance, "most": job.upper_bound}
+    if job.moved is None:
+        return _("Built draft version {version} in {seconds} s: {found} of at most {most} attendee-slots.").format(
+            **values
+        )
+    return ngettext(
+        "Built draft version {version} in {seconds} s: {found} of at most {most} attendee-slots, {n} session moved.",
+        "Built draft version {version} in {seconds} s: {found} of at most {most} attendee-slots, {n} sessions moved.",
+        job.moved,
+    ).format(n=job.moved, **values)
 
 
 @router.get("", name="schedule_console")
@@ -105,7 +111,7 @@ def schedule_build(
         keep_before, limit = typed.keep_before, typed.time_limit
         building.check_build(session, event=event, keep_before_slot=keep_before)
         if limit is not None and not 1 <= limit <= 600:
-            raise InvalidInput("time_limit: from 1 to 600 seconds.", field="time_limit")
+            raise InvalidInput(_("time_limit: from 1 to 600 seconds."), field="time_limit")
         newest = drafting.versions(session, event=event)
         after = newest[0].version if newest else 0
         builds(request).start(
@@ -172,7 +178,7 @@ def schedule_stop(
     builds(request).stop(saved_id(event))
     if is_htmx(request):
         return _progress(request, session, event, csrf)
-    return _back(request, event, "Stopping: the best schedule found so far becomes the draft.")
+    return _back(request, event, _("Stopping: the best schedule found so far becomes the draft."))
 
 
 @router.get("/preview", name="schedule_preview")
@@ -237,12 +243,13 @@ def schedule_move(
             session, event=event, placement_id=placement_id, room_id=room_id, slot_id=slot_id, actor=organizer
         )
         change = result.attendance_change
-        return (
-            "Moved"
-            + (f", swapped with “{result.swapped_with}”" if result.swapped_with else "")
-            + f". Attendance {'+' if change >= 0 else ''}{change}.",
-            f"placement-{placement_id}",
+        signed = f"{'+' if change >= 0 else ''}{change}"
+        done = (
+            _("Moved, swapped with “{title}”. Attendance {change}.").format(title=result.swapped_with, change=signed)
+            if result.swapped_with
+            else _("Moved. Attendance {change}.").format(change=signed)
         )
+        return done, f"placement-{placement_id}"
 
     return _act(request, session, event, organizer, csrf, form, forms.MoveForm, act)
 
@@ -258,7 +265,7 @@ def schedule_place(
         placement = moves.place(
             session, event=event, topic_id=form.topic_id, room_id=room_id, slot_id=slot_id, actor=organizer
         )
-        return "Placed.", f"placement-{placement.id}"
+        return _("Placed."), f"placement-{placement.id}"
 
     return _act(request, session, event, organizer, csrf, form, forms.PlaceForm, act)
 
@@ -269,7 +276,7 @@ def schedule_unschedule(
 ) -> Response:
     def act(form: forms.PlacementForm) -> str:
         topic = moves.unschedule(session, event=event, placement_id=form.placement_id, actor=organizer)
-        return f"“{topic.title}” is off the draft."
+        return _("“{title}” is off the draft.").format(title=topic.title)
 
     return _act(request, session, event, organizer, csrf, form, forms.PlacementForm, act)
 
@@ -281,7 +288,7 @@ def schedule_pin(
     def act(form: forms.PlacementForm) -> tuple[str, str]:
         placement = moves.toggle_pin(session, event=event, placement_id=form.placement_id, actor=organizer)
         return (
-            "Pinned: the next build keeps it there." if placement.pinned else "Unpinned.",
+            _("Pinned: the next build keeps it there.") if placement.pinned else _("Unpinned."),
             f"placement-{placement.id}",
         )
 
@@ -296,7 +303,7 @@ def schedule_draft(
 
     def act(_form: forms.FormModel) -> str:
         run = drafting.ensure_draft(session, event=event)
-        return f"Draft version {run.version} started from what is on the board."
+        return _("Draft version {version} started from what is on the board.").format(version=run.version)
 
     return _act(request, session, event, organizer, csrf, form, forms.FormModel, act)
 
@@ -310,7 +317,7 @@ def schedule_publish(
     def act(form: forms.PublishForm) -> str:
         note = form.announcement.strip()
         run = publishing.publish(session, event=event, actor=organizer, announcement=note or None)
-        return f"Version {run.version} is on the board and every phone."
+        return _("Version {version} is on the board and every phone.").format(version=run.version)
 
     return _act(request, session, event, organizer, csrf, form, forms.PublishForm, act)
 
@@ -324,9 +331,9 @@ def schedule_undo(
     def act(form: forms.UndoPublishForm) -> str:
         live = publishing.undo_publish(session, event=event, actor=organizer, version=form.version)
         return (
-            f"Took it back: version {live.version} is live again."
+            _("Took it back: version {version} is live again.").format(version=live.version)
             if live
-            else "Took it back: no schedule is published now."
+            else _("Took it back: no schedule is published now.")
         )
 
     return _act(request, session, event, organizer, csrf, form, forms.UndoPublishForm, act)
@@ -338,7 +345,7 @@ def schedule_close_room(
 ) -> Response:
     def act(form: forms.RoomFromSlotForm) -> str:
         room = midday.close_room_from(session, event=event, room_id=form.room_id, slot_id=form.slot_id, actor=organizer)
-        return f"{room.name} is closed from then on. Re-solve to move its sessions."
+        return _("{name} is closed from then on. Re-solve to move its sessions.").format(name=room.name)
 
     return _act(request, session, event, organizer, csrf, form, forms.RoomFromSlotForm, act)
 
@@ -350,9 +357,13 @@ def schedule_facilitator_left(
     def act(form: forms.AttendeeIdForm) -> str:
         led = midday.facilitator_leaves(session, event=event, attendee_id=form.attendee_id, actor=organizer)
         return (
-            f"They no longer lead {len(led)} session(s). Re-solve, or assign someone else."
+            ngettext(
+                "They no longer lead {n} session. Re-solve, or assign someone else.",
+                "They no longer lead {n} sessions. Re-solve, or assign someone else.",
+                len(led),
+            ).format(n=len(led))
             if led
-            else "They were not leading anything."
+            else _("They were not leading anything.")
         )
 
     return _act(request, session, event, organizer, csrf, form, forms.AttendeeIdForm, act)
@@ -364,6 +375,6 @@ def schedule_cancel(
 ) -> Response:
     def act(form: forms.TopicReasonForm) -> str:
         topic = midday.cancel_session(session, event=event, topic_id=form.topic_id, reason=form.reason, actor=organizer)
-        return f"“{topic.title}” is cancelled. Re-solve to fill its place."
+        return _("“{title}” is cancelled. Re-solve to fill its place.").format(title=topic.title)
 
     return _act(request, session, event, organizer, csrf, form, forms.TopicReasonForm, act)

@@ -19,6 +19,7 @@ from app.deps import CsrfChecked, CsrfToken, EventDep, FormDep, OrganizerDep, Se
 from app.domain import events, layout_rooms, layout_slots
 from app.domain.errors import DomainError, InvalidInput, plain_messages
 from app.domain.layout import Outcome
+from app.i18n import _
 from app.models import Event, Organizer
 from app.routes import forms
 from app.routes.organizing import Console
@@ -114,7 +115,7 @@ def layout_change(
         parsed = forms.LayoutForm.parse(form)
         act = ACTIONS.get(parsed.action)
         if act is None:
-            raise InvalidInput("action: choose what to change.", field="action")
+            raise InvalidInput(_("action: choose what to change."), field="action")
         outcome = act(session, event, organizer, parsed)
     except DomainError as error:
         session.rollback()

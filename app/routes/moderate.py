@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from app.deps import CsrfChecked
 from app.domain import moderation
 from app.domain.errors import DomainError
+from app.i18n import _, ngettext
 from app.routes import forms
 from app.routes.organizing import ConsoleDep
 
@@ -22,7 +23,7 @@ def topic_hide(console: ConsoleDep) -> Response:
         topic = moderation.hide_topic(
             console.session, event=console.event, topic_id=form.topic_id, reason=form.reason, actor=console.organizer
         )
-        return f"Hid “{topic.title}”."
+        return _("Hid “{title}”.").format(title=topic.title)
 
     return console.run(forms.TopicReasonForm, hide, "#topics", open_form="hide")
 
@@ -41,7 +42,7 @@ def topic_moderate_edit(console: ConsoleDep) -> Response:
             tags=form.tags,
             actor=console.organizer,
         )
-        return f"Saved “{topic.title}”."
+        return _("Saved “{title}”.").format(title=topic.title)
 
     return console.run(forms.ModerateEditForm, edit, "#topics", open_form="edit")
 
@@ -54,7 +55,7 @@ def topic_restore(console: ConsoleDep) -> Response:
         topic = moderation.restore_topic(
             console.session, event=console.event, topic_id=form.topic_id, actor=console.organizer
         )
-        return f"“{topic.title}” is back on the wall."
+        return _("“{title}” is back on the wall.").format(title=topic.title)
 
     return console.run(forms.TopicIdForm, restore, "#topics")
 
@@ -69,7 +70,7 @@ def topic_merge(console: ConsoleDep) -> Response:
         keep = moderation.merge_topics(
             console.session, event=console.event, keep_id=form.keep_id, merge_id=merge_id, actor=console.organizer
         )
-        return f"Merged into “{keep.title}”.", {"undo": str(merge_id)}
+        return _("Merged into “{title}”.").format(title=keep.title), {"undo": str(merge_id)}
 
     return console.run(forms.MergeForm, merge, "#topics")
 
@@ -82,7 +83,9 @@ def topic_unmerge(console: ConsoleDep) -> Response:
         back, into = moderation.unmerge_topic(
             console.session, event=console.event, topic_id=form.topic_id, actor=console.organizer
         )
-        return f"Undone: “{back.title}” and “{into.title}” are both on the wall again, with their own marks."
+        return _("Undone: “{one}” and “{other}” are both on the wall again, with their own marks.").format(
+            one=back.title, other=into.title
+        )
 
     return console.run(forms.TopicIdForm, unmerge, "#topics")
 
@@ -104,7 +107,10 @@ def topic_paper(console: ConsoleDep) -> Response:
         typed = forms.kept(console.form)
         paper_form = {key: typed.get(key, "") for key in forms.PaperTopicForm.model_fields}
         return console.page(error=error, paper_form=paper_form, section="topics")
-    return console.back(f"Added “{topic.title}” with {topic.paper_marks} paper marks.", "#topics", paper="next")
+    added = ngettext(
+        "Added “{title}” with {n} paper mark.", "Added “{title}” with {n} paper marks.", topic.paper_marks
+    ).format(title=topic.title, n=topic.paper_marks)
+    return console.back(added, "#topics", paper="next")
 
 
 @router.post("/paper-marks", name="topic_paper_marks", dependencies=[CsrfChecked])
@@ -119,7 +125,9 @@ def topic_paper_marks(console: ConsoleDep) -> Response:
             paper_marks=form.paper_marks,
             actor=console.organizer,
         )
-        return f"“{topic.title}” has {topic.paper_marks} paper marks."
+        return ngettext("“{title}” has {n} paper mark.", "“{title}” has {n} paper marks.", topic.paper_marks).format(
+            title=topic.title, n=topic.paper_marks
+        )
 
     return console.run(forms.PaperMarksForm, count, "#topics", open_form="paper")
 
@@ -138,6 +146,6 @@ def topic_facilitators(console: ConsoleDep) -> Response:
             attendee_id=form.attendee_id,
             actor=console.organizer,
         )
-        return "Facilitator removed." if removing else "Facilitator assigned."
+        return _("Facilitator removed.") if removing else _("Facilitator assigned.")
 
     return console.run(forms.FacilitatorForm, change, "#people")

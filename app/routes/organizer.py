@@ -82,7 +82,7 @@ def organizer_saved_link(request: Request, event: EventDep, organizer: Organizer
 @router.post("/start", name="organizer_link_saved", dependencies=[CsrfChecked])
 def organizer_link_saved(console: ConsoleDep) -> Response:
     """ "I've saved it": the link is not shown again; on to the console and its next steps."""
-    response = console.back("Your organizer link is saved. Next steps are below.")
+    response = console.back(_("Your organizer link is saved. Next steps are below."))
     clear_new_link_cookie(response, event=console.event)
     return response
 
@@ -142,8 +142,8 @@ def event_phase(console: ConsoleDep) -> Response:
     def move(form: forms.PhaseForm) -> str:
         events.set_phase(console.session, event=event, phase=form.phase, actor=console.organizer)
         if event.phase == Phase.closed:
-            return "The event is closed: nothing new can be proposed or marked."
-        return f"The event is now in “{event.phase.label}”."
+            return _("The event is closed: nothing new can be proposed or marked.")
+        return _("The event is now in “{phase}”.").format(phase=event.phase.label)
 
     try:
         asked = forms.PhaseForm.parse(console.form)
@@ -160,7 +160,7 @@ def event_reopen(console: ConsoleDep) -> Response:
 
     def reopen(form: forms.FormModel) -> str:
         events.reopen_event(console.session, event=console.event, actor=console.organizer)
-        return f"Reopened: the event is in “{console.event.phase.label}” again."
+        return _("Reopened: the event is in “{phase}” again.").format(phase=console.event.phase.label)
 
     return console.run(forms.FormModel, reopen, "")
 
@@ -171,7 +171,7 @@ def event_settings(console: ConsoleDep) -> Response:
 
     def save(form: forms.MarkingRulesForm) -> str:
         events.update_settings(console.session, event=console.event, actor=console.organizer, **form.model_dump())
-        return "Marking rules saved."
+        return _("Marking rules saved.")
 
     return console.run(forms.MarkingRulesForm, save, "#settings", keep=True)
 
@@ -203,7 +203,7 @@ def organizer_password(console: ConsoleDep, passwords: PasswordsDep) -> Response
         )
     except DomainError as error:
         return console.page(error=error, section="people")
-    return console.page(notice="Password saved.", section="people")
+    return console.page(notice=_("Password saved."), section="people")
 
 
 @router.post("/link", name="organizer_link", dependencies=[CsrfChecked])
@@ -230,7 +230,9 @@ def event_announcement(console: ConsoleDep) -> Response:
 
     def announce(form: forms.AnnouncementForm) -> str:
         events.set_announcement(console.session, event=console.event, text=form.announcement, actor=console.organizer)
-        return "The announcement is on the board." if console.event.announcement else "The announcement is cleared."
+        return (
+            _("The announcement is on the board.") if console.event.announcement else _("The announcement is cleared.")
+        )
 
     return console.run(forms.AnnouncementForm, announce, "", keep=True)
 
@@ -241,7 +243,7 @@ def event_board_theme(console: ConsoleDep) -> Response:
 
     def paint(form: forms.BoardThemeForm) -> str:
         events.set_board_theme(console.session, event=console.event, theme=form.board_theme, actor=console.organizer)
-        return "The board is light now." if console.event.board_theme == "light" else "The board is dark now."
+        return _("The board is light now.") if console.event.board_theme == "light" else _("The board is dark now.")
 
     return console.run(forms.BoardThemeForm, paint, "#board-look-heading")
 
@@ -258,7 +260,7 @@ def organizer_invite(console: ConsoleDep) -> Response:
         return console.page(error=error, section="people", keep=True)
     return console.page(
         new_co_organizer=(invited.name, secret_link(console.request, console.event, secret)),
-        notice=f"{invited.name} can now run the event with their own link (below).",
+        notice=_("{name} can now run the event with their own link (below).").format(name=invited.name),
         section="people",
     )
 
@@ -271,7 +273,7 @@ def organizer_remove(console: ConsoleDep) -> Response:
         removed = organizers.remove(
             console.session, event=console.event, organizer_id=form.organizer_id, actor=console.organizer
         )
-        return f"{removed.name} no longer has access."
+        return _("{name} no longer has access.").format(name=removed.name)
 
     return console.run(forms.OrganizerIdForm, remove, "#people")
 
@@ -282,7 +284,7 @@ def organizer_rename(console: ConsoleDep) -> Response:
 
     def rename(form: forms.NameForm) -> str:
         organizers.rename(console.session, event=console.event, organizer=console.organizer, name=form.name)
-        return "Name saved."
+        return _("Name saved.")
 
     return console.run(forms.NameForm, rename, "#people")
 

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.deps import CsrfChecked, CsrfToken, CurrentOrganizer, EventDep, FormDep, RowId, SessionDep
 from app.domain import talks
 from app.domain.errors import DomainError, plain_messages
+from app.i18n import _
 from app.models import Event
 from app.models.util import utcnow
 from app.routes import forms, talk_forms
@@ -56,7 +57,7 @@ def talk_add(console: ConsoleDep) -> Response:
             bio=form.bio,
             actor=console.organizer,
         )
-        return f"Added {talk.speaker}: “{talk.title}”."
+        return _("Added {speaker}: “{title}”.").format(speaker=talk.speaker, title=talk.title)
 
     return _run_talk_form(console, talk_forms.NewTalkForm, add, lambda: f"add-{_typed(console, 'slot_id')}", added=True)
 
@@ -76,7 +77,7 @@ def talk_edit(console: ConsoleDep) -> Response:
             bio=form.bio,
             actor=console.organizer,
         )
-        return f"Saved {talk.speaker}: “{talk.title}”."
+        return _("Saved {speaker}: “{title}”.").format(speaker=talk.speaker, title=talk.title)
 
     return _run_talk_form(console, talk_forms.EditTalkForm, edit, lambda: f"edit-{_typed(console, 'talk_id')}")
 
@@ -87,7 +88,7 @@ def talk_remove(console: ConsoleDep) -> Response:
 
     def remove(form: talk_forms.TalkIdForm) -> str:
         talk = talks.remove_talk(console.session, event=console.event, talk_id=form.talk_id, actor=console.organizer)
-        return f"Removed {talk.speaker}: “{talk.title}”."
+        return _("Removed {speaker}: “{title}”.").format(speaker=talk.speaker, title=talk.title)
 
     return _run_talk_form(console, talk_forms.TalkIdForm, remove, lambda: f"edit-{_typed(console, 'talk_id')}")
 
@@ -104,7 +105,9 @@ def talk_move(console: ConsoleDep) -> Response:
             direction=form.direction,
             actor=console.organizer,
         )
-        return f"Moved {talk.speaker} {'up' if form.direction == 'up' else 'down'}."
+        return (_("Moved {speaker} up.") if form.direction == "up" else _("Moved {speaker} down.")).format(
+            speaker=talk.speaker
+        )
 
     return _run_talk_form(console, talk_forms.MoveTalkForm, move, lambda: f"edit-{_typed(console, 'talk_id')}")
 

@@ -201,7 +201,7 @@ def test_a_slot_retimed_says_so_and_one_made_a_plenary_or_removed_sends_its_sess
     )
     assert not retimed.done and retimed.affected == []
     assert retimed.notes == [
-        "1 session in 09:00–09:50 move with it to 8:45 AM–9:40 AM; the board and phones show the new time."
+        "1 session in 09:00–09:50 moves with it to 8:45 AM–9:40 AM; the board and phones show the new time."
     ]
     layout_slots.edit_slot(
         db, event=event, slot_id=s1.id, start="08:45", end="09:40", kind="sessions", actor=boss, confirm=True
@@ -220,7 +220,7 @@ def test_a_slot_retimed_says_so_and_one_made_a_plenary_or_removed_sends_its_sess
     db.add(Placement(schedule_run_id=draft.id, topic_id=pods.id, room_id=r2.id, slot_id=s3.id))  # type: ignore[arg-type]
     db.commit()
     removing = layout_slots.remove_slot(db, event=event, slot_id=s3.id, actor=boss)
-    assert removing.notes == ["Its 1 talk go with it."] and [a.title for a in removing.affected] == ["Podcasts"]
+    assert removing.notes == ["Its 1 talk goes with it."] and [a.title for a in removing.affected] == ["Podcasts"]
     layout_slots.remove_slot(db, event=event, slot_id=s3.id, actor=boss, confirm=True)
     assert [s.start for s in rows.slots(db, event)] == ["08:45", "10:00"]
     assert db.scalars(select(Talk)).all() == []
@@ -272,7 +272,7 @@ def test_a_plenary_keeps_its_speaker_on_stage_and_says_what_its_room_and_talks_b
         db, event=event, slot_id=s1.id, start="09:00", end="09:50", kind="break", title="Coffee", actor=boss
     )
     assert not to_break.done, "asked first: its talks"
-    assert to_break.notes == ["Its 1 talk stay in its running order, shown again if it becomes a plenary."]
+    assert to_break.notes == ["Its 1 talk stays in its running order, shown again if it becomes a plenary."]
     asked = layout_rooms.remove_room(db, event=event, room_id=r1.id, actor=boss)
     assert not asked.done and asked.notes == ["EdTalks (plenary) will have no room: choose another."]
     layout_rooms.remove_room(db, event=event, room_id=r1.id, actor=boss, confirm=True)
