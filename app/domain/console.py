@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app.domain import attendees, audit, events, moderation, organizers, talks, topics
 from app.domain.timetable import published_run
-from app.i18n import _, _l, ngettext
+from app.i18n import _, ngettext, pgettext
 from app.models import Event, Phase, Talk, TimeSlot
 
 P = Phase
@@ -26,17 +26,19 @@ class Step:
     @property
     def name(self) -> str:
         """The step's short name (the heading says the phase's full label)."""
-        return str(STEP_NAMES[self.phase])
+        return step_names()[self.phase]
 
 
-STEP_NAMES = {
-    P.setup: _l("Setup"),
-    P.proposing: _l("Proposing"),
-    P.voting: _l("Marking"),
-    P.scheduled: _l("Drafting"),
-    P.live: _l("Published"),
-    P.closed: _l("Closed"),
-}
+def step_names() -> dict[Phase, str]:
+    """The stepper's short names, in the request's language (a phase's, told apart from a room's "Closed")."""
+    return {
+        P.setup: pgettext("phase", "Setup"),
+        P.proposing: pgettext("phase", "Proposing"),
+        P.voting: pgettext("phase", "Marking"),
+        P.scheduled: pgettext("phase", "Drafting"),
+        P.live: pgettext("phase", "Published"),
+        P.closed: pgettext("phase", "Closed"),
+    }
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from babel.numbers import format_decimal
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from app import i18n
 from app.deps import CsrfChecked, CsrfToken, EventDep, FormDep, OrganizerDep, SessionDep
 from app.domain import attendees, building, drafting, midday, moves, publishing
 from app.domain.errors import DomainError, InvalidInput, TooBusy
@@ -81,7 +83,8 @@ def _console_url(request: Request, event: Event, done: str) -> str:
 
 
 def _built(job: Any) -> str:
-    values = {"version": job.version, "seconds": f"{job.elapsed:.1f}", "found": job.attendance, "most": job.upper_bound}
+    seconds = format_decimal(round(job.elapsed, 1), format="0.0", locale=i18n.current())
+    values = {"version": job.version, "seconds": seconds, "found": job.attendance, "most": job.upper_bound}
     if job.moved is None:
         return _("Built draft version {version} in {seconds} s: {found} of at most {most} attendee-slots.").format(
             **values

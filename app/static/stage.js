@@ -23,7 +23,8 @@
       var over = left < 0, secs = Math.abs(left);
       var value = clock.querySelector(".clock-value"), word = clock.querySelector(".clock-word");
       if (value) value.textContent = Math.floor(secs / 60) + ":" + pad(secs % 60);
-      if (word) word.textContent = over ? "over time" : "left";
+      // The words come from the page, in its language (data-over, data-left); a page without them keeps English.
+      if (word) word.textContent = word.getAttribute(over ? "data-over" : "data-left") || (over ? "over time" : "left");
       clock.classList.toggle("is-over", over);
       clock.classList.toggle("is-ending", !over && left <= 60);
     });
