@@ -29,6 +29,8 @@ KEYWORDS: dict[str, tuple[int | tuple[int, str], ...] | None] = {
     "lazy_gettext": None,
     "ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),
+    "bilingual": None,  # a shared screen's words (app/bilingual.py)
+    "bilingual_n": (1, 2),
 }
 METHOD_MAP = [("templates/**.html", "jinja2"), ("templates/**.ics", "jinja2"), ("**.py", "python")]
 OPTIONS_MAP = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}

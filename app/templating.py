@@ -19,7 +19,7 @@ from starlette.datastructures import URL
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
-from app import i18n
+from app import bilingual, i18n
 from app.addresses import loopback_warning
 from app.domain.attendees import names_line
 from app.domain.drafting import gap_percent
@@ -41,6 +41,8 @@ def make_templates() -> Jinja2Blocks:
     )
     env.globals["current_locale"] = i18n.current
     env.globals["in_locale"] = i18n.in_locale
+    env.globals["bilingual"] = bilingual.bilingual  # a shared screen's words, in both languages when the event is
+    env.globals["bilingual_n"] = bilingual.bilingual_n
     env.globals["NATIVE_NAMES"] = i18n.NATIVE_NAMES
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["switch_language_url"] = _switch_language_url

@@ -13,6 +13,7 @@ from app.domain.changes import Change
 from app.domain.drafting import cells_of, placements_of
 from app.domain.errors import InvalidInput
 from app.domain.timetable import published_run
+from app.i18n import _
 from app.models import Attendee, Event, FacilitatorClaim, Organizer, Room, TimeSlot, Topic, saved_id
 from app.scheduler import Placement as Cell
 
@@ -75,7 +76,9 @@ def slot_for_keep_before(session: Session, *, event: Event, slot_id: int | None)
         return None
     slot = rows.find(session, TimeSlot, slot_id, event=event)
     if slot is None:
-        raise InvalidInput(f"keep_before: slot {slot_id} is not one of this event's slots.", field="keep_before")
+        raise InvalidInput(
+            _("keep_before: slot {slot} is not one of this event's slots.").format(slot=slot_id), field="keep_before"
+        )
     return f"s{slot.id}"
 
 

@@ -15,6 +15,7 @@ from app.db import Engine
 from app.deps import CsrfChecked, CsrfToken, CurrentAttendee, CurrentOrganizer, EventDep, FormDep, RowId, SessionDep
 from app.domain import events, timetable
 from app.domain.errors import DomainError
+from app.models import Event, saved_id
 from app.realtime.hub import Hub
 from app.realtime.render import board_context, view_key
 from app.realtime.sockets import CLOSE_POLICY
@@ -36,7 +37,21 @@ def board_page(request: Request, session: SessionDep, event: EventDep) -> Respon
     context["join_link"] = join_url(request, event.code)
     context["theme"] = _forced_theme(request)
     context["page_seconds"] = _page_seconds(request)
-    return render(request, "board/board.html", context, block="board_main")
+    with i18n.using(board_locale(event, request.query_params.get("lang"), request.cookies.get(i18n.LANG_COOKIE))):
+        return render(request, "board/board.html", context, block="board_main")
+
+
+def board_locale(event: Event, asked: str | None, cookie: str | None) -> str:
+    """The language of a screen everyone reads (the board, a door): the event's, not the browser's.
+
+    The projector's browser asks for its laptop owner's language, not the room's, so
+    ``Accept-Language`` does not count here. A screen can be held to a language with ``?lang=es``
+    (as with ``?theme=``), or by the switch on another page of that browser (the cookie). A bilingual
+    event's screens show both languages, its main language first, whatever was asked."""
+    main = event.language if event.language in i18n.LOCALES else i18n.DEFAULT_LOCALE
+    if event.bilingual:
+        return main
+    return next((choice for choice in (asked, cookie) if choice in i18n.LOCALES), main)
 
 
 def _forced_theme(request: Request) -> str | None:
@@ -75,9 +90,10 @@ def _door(
         "error": error,
         "theme": _forced_theme(request) or event.board_theme,
     }
-    return render(
-        request, "board/door.html", context, block="door_main", status_code=error.status_code if error else 200
-    )
+    with i18n.using(board_locale(event, request.query_params.get("lang"), request.cookies.get(i18n.LANG_COOKIE))):
+        return render(
+            request, "board/door.html", context, block="door_main", status_code=error.status_code if error else 200
+        )
 
 
 @router.get("/rooms/{room_id}", name="door_page")
@@ -164,11 +180,10 @@ def origin_allowed(origin: str | None, host: str | None, settings: Settings) -> 
     return parts.netloc.lower() in allowed
 
 
-def _event_id(engine: Engine, code: str) -> tuple[int, str] | None:
-    """The event's id and main language."""
-    with Session(engine) as session:
+def _event(engine: Engine, code: str) -> Event | None:
+    with Session(engine, expire_on_commit=False) as session:
         event = events.get_event(session, code)
-        return (event.id, event.language) if event is not None and event.id is not None else None
+        return event if event is not None and event.id is not None else None
 
 
 @router.websocket("/ws", name="board_ws")
@@ -187,15 +202,18 @@ async def board_ws(websocket: WebSocket, code: str) -> None:
     if not VIEW_PATTERN.match(view):
         await websocket.close(CLOSE_POLICY)
         return
-    found = await run_in_threadpool(_event_id, app.state.engine, code)
-    if found is None:
+    event = await run_in_threadpool(_event, app.state.engine, code)
+    if event is None:
         await websocket.close(CLOSE_POLICY)
         return
-    event_id, language = found
-    # Pushed in the language of the page that opened it (the same cookie and browser), else the event's.
-    locale = i18n.current() if i18n.chosen() else language
+    if view == "board" or view.startswith("room-"):
+        # A screen everyone reads: in the language its page was rendered in (?lang=, see board_locale).
+        locale = board_locale(event, websocket.query_params.get("lang"), websocket.cookies.get(i18n.LANG_COOKIE))
+    else:
+        # Pushed in the language of the page that opened it (the same cookie and browser), else the event's.
+        locale = i18n.current() if i18n.chosen() else event.language
     await websocket.accept()
-    await hub.serve(websocket, event_id=event_id, view=view_key(view, locale), since=since)
+    await hub.serve(websocket, event_id=saved_id(event), view=view_key(view, locale), since=since)
 
 
 @health_router.get("/healthz/live", name="live_health")

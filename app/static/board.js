@@ -1,6 +1,6 @@
 // The projector board never scrolls and never cuts anything off. When the topic wall or the grid
 // holds more than the screen, this pages through it by itself, slowly, and says so ("Page 2 of 3 ·
-// and 14 more topics on the other pages"). It measures what really fits (the browser lays every
+// and 14 more topics on the other pages", in the page's words: the pager's data-* attributes). It measures what really fits (the browser lays every
 // item out, then each is given to a page), so it holds at any screen size and any title length.
 // A live update swaps #board-main for new HTML: the page number survives it (the timer is not
 // restarted, the new content is measured and shown at the same page before the browser paints).
@@ -15,6 +15,11 @@
   var timer = null;
 
   function main() { return document.getElementById("board-main"); }
+  function words(host, name, values) {
+    return (host.getAttribute("data-" + name) || "").replace(/\{(\w+)\}/g, function (all, key) {
+      return key in values ? String(values[key]) : all;
+    });
+  }
   function toArray(list) { return Array.prototype.slice.call(list); }
 
   // A word wider than its box (a long compound, a URL) gets smaller type instead of being broken
@@ -139,9 +144,11 @@
       pager.hidden = n < 2;
       if (n >= 2) {
         var more = state.total - page.count;
-        pager.querySelector(".pager-page").textContent = "Page " + (state.page + 1) + " of " + n;
-        pager.querySelector(".pager-more").textContent = more > 0
-          ? "· and " + more + " more " + (more === 1 ? state.noun.replace(/s$/, "") : state.noun) + " on the other pages" : "";
+        // The words come from the page, in its language (or both, on a bilingual event): markup the
+        // server rendered (board.html's data-* attributes), with numbers put in its {placeholders}.
+        pager.querySelector(".pager-page").innerHTML = words(pager, "page-text", {page: state.page + 1, pages: n});
+        pager.querySelector(".pager-more").innerHTML = more > 0
+          ? "· " + words(pager, "more-" + (more === 1 ? state.noun.replace(/s$/, "") : state.noun), {n: more}) : "";
       }
     }
     if (fade) {

@@ -2,7 +2,7 @@
 // comes from the server (the talk's start plus its minutes, [data-ends-at]), so a page loaded
 // late or a board reconnected mid-talk shows the same time as every other screen; this browser's
 // clock is set against the server's ([data-server-now], read once from the page) in case the two
-// disagree. Past the end it says so: "2:10 over time".
+// disagree. Past the end it says so: "2:10 over time" (the words are the page's: data-over, data-left).
 (function () {
   "use strict";
   var host = document.querySelector("[data-server-now]");
@@ -23,8 +23,10 @@
       var over = left < 0, secs = Math.abs(left);
       var value = clock.querySelector(".clock-value"), word = clock.querySelector(".clock-word");
       if (value) value.textContent = Math.floor(secs / 60) + ":" + pad(secs % 60);
-      // The words come from the page, in its language (data-over, data-left); a page without them keeps English.
-      if (word) word.textContent = word.getAttribute(over ? "data-over" : "data-left") || (over ? "over time" : "left");
+      // The words come from the page, in its language, or both on a bilingual board (markup:
+      // data-over, data-left); a page without them keeps English.
+      var said = word && (word.getAttribute(over ? "data-over" : "data-left") || (over ? "over time" : "left"));
+      if (word && word.innerHTML !== said) word.innerHTML = said;
       clock.classList.toggle("is-over", over);
       clock.classList.toggle("is-ending", !over && left <= 60);
     });

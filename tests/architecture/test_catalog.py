@@ -28,17 +28,7 @@ APP = Path(catalog.APP_DIR)
 TEMPLATES = APP / "templates"
 
 # Files still to convert (relative to app/); each conversion removes its own lines.
-PENDING_TEMPLATES: set[str] = {
-    "templates/board/board.html",
-    "templates/board/door.html",
-    "templates/board/stage.html",
-    "templates/components/chart.html",
-    "templates/components/talks.html",
-    "templates/live/wall_news.html",
-    "templates/print/board.html",
-    "templates/print/doors.html",
-    "templates/print/poster.html",
-}
+PENDING_TEMPLATES: set[str] = set()
 PENDING_MODULES: set[str] = {
     "deps.py",
     "domain/attendees.py",
@@ -46,7 +36,6 @@ PENDING_MODULES: set[str] = {
     "domain/events.py",
     "domain/eventspec.py",
     "domain/marking.py",
-    "domain/midday.py",
     "domain/notefile.py",
     "domain/rows.py",
     "domain/talkfile.py",
@@ -107,7 +96,7 @@ _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 _TRANS_BLOCK = re.compile(r"\{%-?\s*trans\b.*?\{%-?\s*endtrans\s*-?%\}", re.S)
 _JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _STRING = re.compile(r"""(?P<before>[\w.]*\(\s*|,\s*|)(?P<q>["'])(?P<text>(?:(?!(?P=q)).)*)(?P=q)""", re.S)
-_TRANSLATED_CALL = re.compile(r"(^|[^\w.])(_|gettext|ngettext|pgettext|in_locale|bilingual)\(\s*$")
+_TRANSLATED_CALL = re.compile(r"(^|[^\w.])(_|gettext|ngettext|pgettext|in_locale|bilingual|bilingual_n)\(\s*$")
 _TEXT_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "aria-description", "aria-roledescription"}
 
 
