@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from app.domain import access, building, claims, drafting, events, layout_rooms, marking, stepfree
 from app.domain.errors import InvalidInput
-from app.models import AuditEntry, Event, Organizer
+from app.models import AuditEntry, Event, Organizer, Placement
 from app.scheduler import Config, solve
 from app.scheduler.instance import EventInfo, Instance, Pin, Room, Slot
 from app.scheduler.instance import Topic as TopicIn
@@ -146,3 +146,23 @@ def test_with_step_free_gives_the_need_only_where_a_room_slot_can_hold_it() -> N
     # Two step-free room-slots: B (3 people) and C (2) get them; D is pinned to a room with steps.
     assert needs == {"a": frozenset(), "b": frozenset({"step_free"}), "c": frozenset({"step_free"}), "d": frozenset()}
     assert stepfree.with_step_free(instance, {"a": 1}, frozen_slots=["s1", "s2"]) == instance
+
+
+def test_access_warnings_say_why_for_each_session_in_a_room_with_steps(db: Session) -> None:
+    created = make_event(db, rooms=2, slots=1)
+    event = created.event
+    topic = make_topic(db, event, None, "Robots")
+    rooms, slots = events.list_rooms(db, event), events.list_slots(db, event)
+    placement = Placement(schedule_run_id=0, topic_id=topic.id, room_id=rooms[0].id, slot_id=slots[0].id)  # type: ignore[arg-type]
+    args = {"placements": [placement], "topics": {topic.id: topic}, "slots": slots}
+
+    assert stepfree.access_warnings(wanted={}, rooms=rooms, **args) == []  # type: ignore[arg-type]
+    assert stepfree.access_warnings(wanted={topic.id: 2}, rooms=rooms, **args) == [  # type: ignore[arg-type]
+        "“Robots” is in Room 1, which is not step-free; 2 people who marked or lead it need a step-free room: "
+        "no room is marked step-free (Rooms and slots)."
+    ]
+    rooms[1].features = ["step_free"]
+    [line] = stepfree.access_warnings(wanted={topic.id: 1}, rooms=rooms, **args)  # type: ignore[arg-type]
+    assert line.endswith(
+        "1 person who marked or leads it needs a step-free room: Room 2 is step-free and free then: move it there."
+    )

@@ -10,7 +10,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app.domain import access
 from app.models import Attendee, Event, Topic
+from tests.pages.test_live_fragments import _as, _running_now
 from tests.pages.test_pages import create_event, csrf, join, set_phase
 
 SECRET = "Quinn Secretname"
@@ -132,3 +134,24 @@ def test_a_room_is_made_step_free_on_the_new_event_form_the_layout_page_and_the_
     )
     rooms = {r["name"]: r["features"] for r in client.get(f"/api/v1/events/{code}").json()["rooms"]}
     assert rooms["Room 12"] == ["quiet"], "unticked: no longer step-free"
+
+
+def test_the_door_and_my_day_say_an_interpreter_will_be_there(
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
+    created, lead, topic, rooms = _running_now(session)
+    access.set_interpreters(session, event=created.event, topic_id=topic.id, languages=["asl"], actor=created.organizer)
+    code = created.event.code
+    door = client.get(f"/e/{code}/rooms/{rooms[0].id}")
+    assert '<p class="door-access" data-interpreters="asl">An ASL interpreter will be there</p>' in door.text
+    spanish = client.get(f"/e/{code}/rooms/{rooms[0].id}", headers={"Accept-Language": "es"})
+    assert "Habrá intérprete de ASL" in spanish.text
+    my = client.get(f"/e/{code}/my", headers=_as(app, client, lead))
+    assert "An ASL interpreter will be there" in my.text
+
+
+def test_the_access_page_speaks_spanish(app: FastAPI, client: TestClient) -> None:
+    code, quinn, _other, _topic_id = _needs_case(app, client)
+    page = quinn.get(f"/e/{code}/my/access", headers={"Accept-Language": "es"})
+    assert "Necesidades de acceso" in page.text and "Necesito una sala sin escalones" in page.text
+    assert "Only the organizers" not in page.text
