@@ -19,9 +19,16 @@ gap between slots, else after the last) and a closing plenary (:func:`with_progr
 gets the whole day, the baselines its sessions slots. The schedules and figures must be those of
 the day without them (issue 18: topics go only into sessions slots, S counts only those).
 
+With ``--spanish`` (issue 19) about a fifth of each day's topics are held in Spanish
+(:func:`with_spanish`), and the table compares, per method, attendance, sessions run and the slots
+without any Spanish session, ours with and without the spread (``Config.spread_languages``). Both
+of ours run on the same *work* budget (``Config.work``), so they are the same schedule up to the
+spread, whatever the machine's load; the baselines know nothing of languages.
+
 Usage (timed runs share the machine, so take the lock)::
 
     flock /tmp/twofeet-bench.lock .venv/bin/python -m bench.scheduler [--sizes small medium] [--seeds 1 2 3] [--programme]
+    flock /tmp/twofeet-bench.lock .venv/bin/python -m bench.scheduler --spanish [--sizes small medium large]
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import resource
 import time
 from dataclasses import dataclass, replace
@@ -37,6 +45,7 @@ from pathlib import Path
 
 from app.scheduler import Config, Instance, Placement, Slot, Solution, Status, score, solve, violations
 from app.scheduler.instance import sessions_day
+from app.scheduler.spread import language_gaps
 from bench import sched_reference
 from bench.sched_baselines import annealing, sticky_note_greedy
 from bench.sched_gen import SIZES, generate
@@ -141,6 +150,56 @@ def run_instance(size: str, seed: int, *, programme: bool = False) -> list[Row]:
     return rows
 
 
+def with_spanish(inst: Instance, seed: int, share: float = 0.2) -> Instance:
+    """``inst`` as a bilingual day: ``share`` of its topics (drawn by ``seed``) held in Spanish."""
+    chosen = set(random.Random(1900 + seed).sample([t.id for t in inst.topics], round(share * len(inst.topics))))
+    return replace(
+        inst,
+        event=replace(inst.event, languages=("en", "es")),
+        topics=tuple(replace(t, language="es") if t.id in chosen else t for t in inst.topics),
+    )
+
+
+def run_spanish(size: str, seed: int) -> list[tuple[Row, int]]:
+    """Each method's row on the Spanish day, with its number of slots without a Spanish session."""
+    inst = with_spanish(generate(size, seed), seed)
+    out: list[tuple[Row, int]] = []
+
+    def add(method: str, placements: list[Placement] | tuple[Placement, ...], wall: float) -> None:
+        gaps = language_gaps(inst, {p.topic: p.slot for p in placements}, "es")
+        out.append((_row(inst, size, seed, method, placements, wall), gaps))
+
+    ours_wall = 0.0
+    for method, spread in (("ours", True), ("ours, no spread", False)):
+        config = Config(work=TIME_LIMITS[size], time_limit=20 * TIME_LIMITS[size], seed=seed, spread_languages=spread)
+        t0 = time.perf_counter()
+        sol = solve(inst, config)
+        wall = time.perf_counter() - t0
+        ours_wall = max(ours_wall, wall)
+        add(method, sol.placements, wall)
+    t0 = time.perf_counter()
+    greedy = sticky_note_greedy(inst)
+    add("greedy", greedy, time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    annealed = annealing(inst, seconds=ours_wall, seed=seed)
+    add("anneal", annealed, time.perf_counter() - t0)
+    return out
+
+
+def spanish_table(rows: list[tuple[Row, int]]) -> str:
+    lines = [
+        "| size | seed | method | attendance | sessions run | slots without a Spanish session | overflow | clashes | wall s |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r, gaps in rows:
+        method = r.method + ("" if r.valid else " INVALID")
+        lines.append(
+            f"| {r.size} | {r.seed} | {method} | {r.attendance} | {r.sessions_run} of {r.viable} | {gaps} | "
+            f"{r.overflow:.1f} | {r.clashes} | {r.wall:.2f} |"
+        )
+    return "\n".join(lines)
+
+
 def _ratio(a: int, b: int | None) -> str:
     return "–" if not b else f"{a / b:.4f}"
 
@@ -210,7 +269,19 @@ def main() -> None:
         default=sched_reference.CACHE / "scheduler-results.json",
         help="where to write the raw rows",
     )
+    parser.add_argument("--spanish", action="store_true", help="a fifth of the topics in Spanish: the spread's table")
     args = parser.parse_args()
+    if args.spanish:
+        spanish: list[tuple[Row, int]] = []
+        for size in args.sizes:
+            for seed in args.seeds:
+                spanish += run_spanish(size, seed)
+                print(
+                    " ".join(f"{r.method}={r.attendance}/{gaps} gaps" for r, gaps in spanish[-4:]), f"[{size} {seed}]"
+                )
+        print(f"\nmachine: {platform.machine()}, {_cpu_model()}, {os.cpu_count()} cores; work (s): {TIME_LIMITS}\n")
+        print(spanish_table(spanish))
+        return
     args.json.parent.mkdir(exist_ok=True)
     rows: list[Row] = []
     refs: dict[tuple[str, int], dict[str, object]] = {}

@@ -62,11 +62,14 @@ class Config:
     work : float or None
         Reproducible runs: seconds of *work* (converted to deterministic units and move
         counts) instead of the clock. ``None`` (the default) runs by the clock.
+    spread_languages : bool
+        Spread the sessions of the day's minority language over the slots, after attendance
+        and sessions run (:mod:`app.scheduler.spread`); False only to measure what it changes.
 
     Examples
     --------
     >>> Config(time_limit=5, seed=1)
-    Config(time_limit=5, seed=1, workers=2, work=None)
+    Config(time_limit=5, seed=1, workers=2, work=None, spread_languages=True)
     >>> Config(work=2, time_limit=120).reproducible
     True
     """
@@ -75,6 +78,7 @@ class Config:
     seed: int = 0
     workers: int = 2
     work: float | None = None
+    spread_languages: bool = True
 
     @property
     def reproducible(self) -> bool:

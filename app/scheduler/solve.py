@@ -18,7 +18,8 @@ How it works
    fewest moves (only with a previous schedule), most attendance (this run supplies
    the proven bound), then the overflow/clash proxies.
 5. Without a previous schedule: a local search on the exact overflow and clashes
-   that never lowers attendance (:mod:`app.scheduler.polish`).
+   that never lowers attendance (:mod:`app.scheduler.polish`), then the sessions of the
+   day's minority language spread over the slots (:mod:`app.scheduler.spread`).
 6. Choose concrete rooms per slot by an exact min-cost matching on the real
    headcounts (:mod:`app.scheduler.rooms`), score with :func:`~app.scheduler.score.score`
    (:mod:`app.scheduler.finish`).
@@ -214,6 +215,7 @@ def _solve(
     stages.least_overflow_proxies()
     stages.polish()
     stages.fill()
+    stages.spread()
 
     if stages.best is None:
         return Solution(Status.TIMEOUT, (), (), None)

@@ -6,8 +6,9 @@
    optimum of the ones before as a constraint: :meth:`~Stages.fewest_moves` (re-solves only),
    :meth:`~Stages.most_attendance`, :meth:`~Stages.most_sessions`,
    :meth:`~Stages.least_overflow_proxies`.
-3. :meth:`~Stages.polish` on the exact overflow and clashes (not in re-solves), and
-   :meth:`~Stages.fill` any free cell a viable topic fits.
+3. :meth:`~Stages.polish` on the exact overflow and clashes (not in re-solves),
+   :meth:`~Stages.fill` any free cell a viable topic fits, and :meth:`~Stages.spread` the
+   sessions of the day's minority language over the slots (not in re-solves).
 
 Each stage takes its share of the :class:`~app.scheduler.budget.Budget`, and one the clock
 leaves no time for is skipped.
@@ -40,6 +41,7 @@ from app.scheduler.polish import polish
 from app.scheduler.run import Run, SolutionProgress
 from app.scheduler.score import viable_topics
 from app.scheduler.search import anneal_restarts
+from app.scheduler.spread import spread_language
 from app.scheduler.warmstart import greedy_cells
 
 __all__ = ["Stages"]
@@ -317,6 +319,12 @@ class Stages:
             should_stop=self.run.stopped,
         )
         self.best = values_of(self.sm, polished)
+
+    def spread(self) -> None:
+        """The minority language's sessions over the slots, attendance and sessions run held (not in
+        re-solves, where every move counts against stability)."""
+        if self.best is not None and not self.re_solve and self.run.config.spread_languages:
+            self.best = values_of(self.sm, spread_language(self.instance, self.sm, cells_of(self.sm, self.best)))
 
     def fill(self) -> None:
         """Whatever the stages managed in their time: no viable topic is left out while a
