@@ -14,6 +14,7 @@ from app import i18n
 from app.domain import attendees, events, organizers
 from app.domain.errors import ID_MAX, NotAllowed, NotAuthenticated
 from app.domain.passwords import PasswordChecker
+from app.i18n import _, _l
 from app.models import Attendee, Event, Organizer
 from app.security import (
     CSRF_COOKIE,
@@ -82,7 +83,7 @@ async def limit_event_creation(request: Request, throttle: ThrottleDep, settings
         settings.EVENT_CREATION_RATE,
         "create-event",
         client_address(request),
-        message="Many events were created from this address in a short time; try again in {wait}.",
+        message=_("Many events were created from this address in a short time; try again in {wait}."),
     )
 
 
@@ -107,20 +108,20 @@ def limit_sign_in(request: Request, throttle: Throttle, settings: Settings, even
             settings.LOGIN_RATE_PER_CLIENT,
             "sign-in-link",
             address,
-            message="Too many sign-in attempts from this address; try again in {wait}.",
+            message=_("Too many sign-in attempts from this address; try again in {wait}."),
         )
         return
     throttle.hit(
         settings.LOGIN_RATE_PER_CLIENT,
         "sign-in",
         address,
-        message="Too many wrong passwords from this address; try again in {wait}, or use the organizer link.",
+        message=_("Too many wrong passwords from this address; try again in {wait}, or use the organizer link."),
     )
     throttle.hit(
         settings.LOGIN_RATE_PER_EVENT,
         "sign-in-event",
         event.code,
-        message="Too many wrong passwords for this event just now; try again in {wait}, or use the organizer link.",
+        message=_("Too many wrong passwords for this event just now; try again in {wait}, or use the organizer link."),
     )
 
 
@@ -161,12 +162,12 @@ def get_current_attendee(request: Request, event: EventDep, session: SessionDep,
 CurrentAttendee = Annotated[Attendee | None, Depends(get_current_attendee)]
 
 
-JOIN_FIRST = "Join the event first: open its link or type its code on the home page."
+JOIN_FIRST = _l("Join the event first: open its link or type its code on the home page.")
 
 
 async def require_attendee(attendee: CurrentAttendee) -> Attendee:
     if attendee is None:
-        raise NotAuthenticated(JOIN_FIRST)
+        raise NotAuthenticated(str(JOIN_FIRST))
     return attendee
 
 
@@ -174,7 +175,7 @@ def authenticated_attendee(request: Request, event: Event, session: Session, sig
     """``AttendeeDep`` as a plain call, for a route that does all its database work in one thread."""
     attendee = get_current_attendee(request, event, session, signer)
     if attendee is None:
-        raise NotAuthenticated(JOIN_FIRST)
+        raise NotAuthenticated(str(JOIN_FIRST))
     return attendee
 
 
@@ -204,7 +205,9 @@ CurrentOrganizer = Annotated[Organizer | None, Depends(get_current_organizer)]
 
 async def require_organizer(organizer: CurrentOrganizer) -> Organizer:
     if organizer is None:
-        raise NotAuthenticated("Only the event's organizers can do this. Sign in with the organizer link or password.")
+        raise NotAuthenticated(
+            _("Only the event's organizers can do this. Sign in with the organizer link or password.")
+        )
     return organizer
 
 
@@ -265,7 +268,7 @@ async def check_csrf(request: Request) -> None:
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
     if not csrf_matches(request.cookies.get(CSRF_COOKIE), sent):
-        raise NotAllowed("This form has expired or came from another site. Reload the page and try again.")
+        raise NotAllowed(_("This form has expired or came from another site. Reload the page and try again."))
 
 
 CsrfChecked = Depends(check_csrf)

@@ -17,10 +17,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
 
-from app import logfilter
+from app import logfilter, problems
 from app.db import make_engine, upgrade_database
 from app.domain.errors import DomainError, TooBusy
 from app.domain.passwords import PasswordChecker
+from app.i18n import _
 from app.jobs import BuildJobs
 from app.middleware import (
     BodyLimitMiddleware,
@@ -154,12 +155,13 @@ def problem(
     errors: list[dict[str, Any]] | None = None,
     field: str | None = None,
 ) -> JSONResponse:
-    """An RFC 9457 problem details response."""
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail, "code": code}
+    """An RFC 9457 problem details response (a lazy title or message is worded here: ``str``)."""
+    body: dict[str, Any] = {"type": "about:blank", "title": str(title), "status": status, "detail": str(detail)}
+    body["code"] = code
     if field:
         body["field"] = field
     if errors:
-        body["errors"] = errors
+        body["errors"] = [{**error, "message": str(error["message"])} for error in errors]
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 
@@ -181,9 +183,11 @@ def _register_error_handlers(app: FastAPI) -> None:
         response: Response
         if _wants_json(request):
             errors = [{"field": e.field, "message": e.message} for e in exc.field_errors]
-            response = problem(exc.status_code, exc.title, exc.message, code=exc.code, field=exc.field, errors=errors)
+            response = problem(
+                exc.status_code, str(exc.title), exc.message, code=exc.code, field=exc.field, errors=errors
+            )
         else:
-            response = _html_error(request, exc.status_code, exc.title, exc.message)
+            response = _html_error(request, exc.status_code, str(exc.title), exc.message)
         if isinstance(exc, TooBusy):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
@@ -192,39 +196,31 @@ def _register_error_handlers(app: FastAPI) -> None:
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         broken = next((e for e in exc.errors() if e.get("type") == "json_invalid"), None)
         if broken is not None:  # not a value refused: the body is not JSON at all (the API documents 400)
-            where = broken.get("loc", ())
-            at = f" near character {where[-1]}" if where and isinstance(where[-1], int) else ""
-            detail = (
-                f"The request body is not valid JSON{at}: {broken.get('ctx', {}).get('error', 'it cannot be read')}."
-            )
+            detail = problems.malformed_json(broken)
+            title = _("Malformed JSON")
             if _wants_json(request):
-                return problem(
-                    400, "Malformed JSON", detail, code="malformed_json", errors=[{"field": "body", "message": detail}]
-                )
-            return _html_error(request, 400, "Malformed JSON", detail)
+                return problem(400, title, detail, code="malformed_json", errors=[{"field": "body", "message": detail}])
+            return _html_error(request, 400, title, detail)
         errors = []
         for error in exc.errors():
-            field = ""
-            for part in error.get("loc", ()):
-                if part in ("body", "query", "path"):
-                    continue
-                # rooms[1].capacity, as the domain's own refusals name a field
-                field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
-            errors.append({"field": field or "body", "message": error.get("msg", "invalid")})
+            # rooms[1].capacity, as the domain's own refusals name a field
+            field = problems.field_path(tuple(p for p in error.get("loc", ()) if p not in ("body", "query", "path")))
+            errors.append({"field": field or "body", "message": problems.validation_message(error)})
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         if _wants_json(request):
-            return problem(422, "A value was refused", detail, code="invalid", errors=errors)
-        return _html_error(request, 422, "A value was refused", detail)
+            return problem(422, _("A value was refused"), detail, code="invalid", errors=errors)
+        return _html_error(request, 422, _("A value was refused"), detail)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        title = HTTPStatus(exc.status_code).phrase
-        detail = exc.detail if isinstance(exc.detail, str) else title
+        title = problems.status_title(exc.status_code)
+        phrase = HTTPStatus(exc.status_code).phrase
+        detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else title
         if exc.status_code == 404:
-            detail = "There is nothing at this address. Check the link, or type the event's code on the home page."
+            detail = _("There is nothing at this address. Check the link, or type the event's code on the home page.")
         response: Response
         if _wants_json(request):
-            response = problem(exc.status_code, title, detail, code=title.lower().replace(" ", "_"))
+            response = problem(exc.status_code, title, detail, code=problems.status_code_name(exc.status_code))
         else:
             response = _html_error(request, exc.status_code, title, detail)
         response.headers.update(exc.headers or {})  # a 405 says which methods are allowed (Allow)

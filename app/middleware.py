@@ -10,6 +10,7 @@ import asyncio
 import json
 from collections.abc import Callable
 
+from babel.numbers import format_decimal
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
@@ -17,6 +18,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import i18n
+from app.i18n import _, ngettext
 from app.security import CSRF_COOKIE
 
 # Scripts only from our own files: no inline <script>, no on*= or hx-on handlers, no eval (htmx's
@@ -110,7 +112,8 @@ class BodyLimitMiddleware:
         self.max_bytes = max_bytes
 
     def _message(self) -> str:
-        return f"The request is too large: at most {self.max_bytes:,} bytes are accepted."
+        limit = format_decimal(self.max_bytes, locale=i18n.current())
+        return _("The request is too large: at most {limit} bytes are accepted.").format(limit=limit)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
         detail = self._message()
@@ -118,7 +121,7 @@ class BodyLimitMiddleware:
             body = json.dumps(
                 {
                     "type": "about:blank",
-                    "title": "Content Too Large",
+                    "title": _("Content Too Large"),
                     "status": 413,
                     "detail": detail,
                     "code": "too_large",
@@ -203,12 +206,16 @@ class SignInLaneMiddleware:
 
 
 async def _too_many(scope: Scope, send: Send, wait: int) -> None:
-    detail = f"Too many wrong passwords from this address; try again in {wait} seconds, or use the organizer link."
+    detail = ngettext(
+        "Too many wrong passwords from this address; try again in {wait} second, or use the organizer link.",
+        "Too many wrong passwords from this address; try again in {wait} seconds, or use the organizer link.",
+        wait,
+    ).format(wait=wait)
     if scope["path"].startswith("/api/"):
         body = json.dumps(
             {
                 "type": "about:blank",
-                "title": "Too many requests",
+                "title": _("Too many requests"),
                 "status": 429,
                 "detail": detail,
                 "code": "too_many_requests",

@@ -18,6 +18,7 @@ from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
 from app.domain.errors import TooBusy
+from app.i18n import ngettext
 
 
 def make_storage(broadcast_url: str, *, namespace: str) -> Storage:
@@ -69,6 +70,8 @@ class Throttle:
 
 
 def _wait_words(seconds: int) -> str:
+    """How long to wait, in the request's language ("30 seconds", "2 minutes")."""
     if seconds < 90:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    return f"{math.ceil(seconds / 60)} minutes"
+        return ngettext("{count} second", "{count} seconds", seconds).format(count=seconds)
+    minutes = math.ceil(seconds / 60)
+    return ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes)

@@ -6,7 +6,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.domain import phases, rows
-from app.domain.errors import Conflict, InvalidInput
+from app.domain.errors import Conflict, InvalidInput, about
+from app.i18n import _, ngettext
 from app.models import Attendee, Event, saved_id
 
 NAME_MAX = 60
@@ -17,7 +18,8 @@ def clean_display_name(raw: str | None) -> str:
     """A display name with whitespace tidied; empty is fine (names are optional)."""
     name = " ".join((raw or "").split())
     if len(name) > NAME_MAX:
-        raise InvalidInput(f"name: at most {NAME_MAX} characters, this has {len(name)}.", field="name")
+        message = _("at most {limit} characters, this has {length}.").format(limit=NAME_MAX, length=len(name))
+        raise InvalidInput(about("name", message), field="name")
     return name
 
 
@@ -30,10 +32,12 @@ def names_line(names: list[str] | tuple[str, ...]) -> str:
     named = [n for n in names if n]
     unnamed = len(names) - len(named)
     if not named:
-        return "" if not unnamed else ("a teacher" if unnamed == 1 else f"{unnamed} teachers")
+        return "" if not unnamed else ngettext("a teacher", "{count} teachers", unnamed).format(count=unnamed)
     if unnamed:
-        named.append("1 other" if unnamed == 1 else f"{unnamed} others")
-    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+        named.append(ngettext("1 other", "{count} others", unnamed).format(count=unnamed))
+    if len(named) == 1:
+        return named[0]
+    return _("{names} and {last}").format(names=", ".join(named[:-1]), last=named[-1])
 
 
 def join_event(session: Session, *, event: Event, name: str | None = None, limit: int = ATTENDEES_MAX) -> Attendee:
@@ -42,7 +46,9 @@ def join_event(session: Session, *, event: Event, name: str | None = None, limit
     display_name = clean_display_name(name)
     count = session.scalar(select(func.count()).select_from(Attendee).where(Attendee.event_id == event.id)) or 0
     if count >= limit:
-        raise Conflict(f"This event already has {count} attendees, the most it allows. Ask an organizer.")
+        raise Conflict(
+            _("This event already has {count} attendees, the most it allows. Ask an organizer.").format(count=count)
+        )
     attendee = Attendee(event_id=saved_id(event), name=display_name)
     session.add(attendee)
     session.commit()

@@ -22,13 +22,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from babel.support import LazyProxy
+
+from app.i18n import _, _l
+
 
 class DomainError(Exception):
     """Base class: ``message`` is a complete sentence a person can act on."""
 
     status_code = 400
     code = "error"
-    title = "The request was refused"
+    #: Worded in the reader's language when read (``str(error.title)``).
+    title: LazyProxy = _l("The request was refused")
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
@@ -58,7 +63,7 @@ class FieldError:
 class InvalidInput(DomainError):
     status_code = 422
     code = "invalid"
-    title = "A value was refused"
+    title = _l("A value was refused")
 
     def __init__(self, message: str = "", *, field: str | None = None, errors: list[FieldError] | None = None) -> None:
         self.errors = list(errors or [])
@@ -76,43 +81,43 @@ class InvalidInput(DomainError):
 class NotFound(DomainError):
     status_code = 404
     code = "not_found"
-    title = "Not found"
+    title = _l("Not found")
 
 
 class NotAllowed(DomainError):
     status_code = 403
     code = "not_allowed"
-    title = "Not allowed"
+    title = _l("Not allowed")
 
 
 class NotAuthenticated(DomainError):
     status_code = 401
     code = "not_authenticated"
-    title = "Not signed in"
+    title = _l("Not signed in")
 
 
 class WrongPhase(DomainError):
     status_code = 409
     code = "wrong_phase"
-    title = "Not possible in this phase"
+    title = _l("Not possible in this phase")
 
 
 class BudgetExhausted(DomainError):
     status_code = 409
     code = "budget_exhausted"
-    title = "No marks left"
+    title = _l("No marks left")
 
 
 class Conflict(DomainError):
     status_code = 409
     code = "conflict"
-    title = "Conflict"
+    title = _l("Conflict")
 
 
 class TooBusy(DomainError):
     status_code = 429
     code = "too_many_requests"
-    title = "Too many requests"
+    title = _l("Too many requests")
 
     def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
         super().__init__(message, field=field)
@@ -133,40 +138,59 @@ def _without_field(message: str, field: str) -> str:
     return message[len(prefix) :] if message.startswith(prefix) else message
 
 
+def about(field: str, message: str) -> str:
+    """A refusal's message as the API words it: the field's path, then what is wrong (translated).
+
+    ``InvalidInput(about("vote_budget", _("at most 1000.")), field="vote_budget")``: the path is the
+    same in every language; the person reads ``plain_messages`` (the field's label, not its path)."""
+    return f"{field}: {message}"
+
+
 # What a person calls each field the domain checks; rooms[i] and slots[i] are "Room i+1", "Slot i+1".
 FIELD_LABELS = {
-    "name": "Name",
-    "date": "Date",
-    "timezone": "Time zone",
-    "password": "Password",
-    "rooms": "Rooms",
-    "slots": "Time slots",
-    "vote_budget": "Marks per attendee",
-    "facilitator_limit": "Facilitators per topic",
-    "min_interest": "People a session needs",
-    "title": "Title",
-    "description": "Description",
-    "tags": "Tags",
-    "paper_marks": "Marks on the card",
-    "reason": "Reason",
-    "announcement": "Announcement",
-    "merge_id": "Merge",
-    "keep_id": "Merge",
-    "topic_id": "Topic",
-    "attendee_id": "Attendee",
-    "phase": "Phase",
-    "code": "Event code",
+    "name": _l("Name"),
+    "date": _l("Date"),
+    "timezone": _l("Time zone"),
+    "password": _l("Password"),
+    "rooms": _l("Rooms"),
+    "slots": _l("Time slots"),
+    "vote_budget": _l("Marks per attendee"),
+    "facilitator_limit": _l("Facilitators per topic"),
+    "min_interest": _l("People a session needs"),
+    "title": _l("Title"),
+    "description": _l("Description"),
+    "tags": _l("Tags"),
+    "paper_marks": _l("Marks on the card"),
+    "reason": _l("Reason"),
+    "announcement": _l("Announcement"),
+    "merge_id": _l("Merge"),
+    "keep_id": _l("Merge"),
+    "topic_id": _l("Topic"),
+    "attendee_id": _l("Attendee"),
+    "phase": _l("Phase"),
+    "code": _l("Event code"),
 }
 _ROW = re.compile(r"^(rooms|slots)\[(\d+)\](?:\.(\w+))?$")
-_PART_WORDS = {"name": "name", "capacity": "seats", "features": "features", "start": "start", "end": "end"}
 
 
 def field_label(field: str) -> str:
-    """``rooms[0].capacity`` -> "Room 1", ``vote_budget`` -> "Marks per attendee"."""
+    """``rooms[0].capacity`` -> "Room 1", ``vote_budget`` -> "Marks per attendee" (in the reader's language)."""
     row = _ROW.match(field)
     if row:
-        return f"{'Room' if row.group(1) == 'rooms' else 'Slot'} {int(row.group(2)) + 1}"
-    return FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+        number = int(row.group(2)) + 1
+        return room_label(number) if row.group(1) == "rooms" else slot_label(number)
+    label = FIELD_LABELS.get(field)
+    return str(label) if label is not None else field.replace("_", " ").capitalize()
+
+
+def room_label(number: int) -> str:
+    """The ``number``-th room of a form ("Room 2"), as refusals name a row."""
+    return _("Room {number}").format(number=number)
+
+
+def slot_label(number: int) -> str:
+    """The ``number``-th slot of a form ("Slot 2"), as refusals name a row."""
+    return _("Slot {number}").format(number=number)
 
 
 def plain_messages(error: DomainError | None) -> dict[str, str]:
@@ -177,7 +201,9 @@ def plain_messages(error: DomainError | None) -> dict[str, str]:
     for item in error.field_errors:
         # A message that is a whole sentence already says what it is about; a fragment gets its label.
         whole = item.message[:1].isupper()
+        fragment = item.message.rstrip(".")
         plain.setdefault(
-            item.field, item.message if whole else f"{field_label(item.field)}: {item.message.rstrip('.')}"
+            item.field,
+            item.message if whole else _("{label}: {problem}").format(label=field_label(item.field), problem=fragment),
         )
     return plain

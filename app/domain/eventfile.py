@@ -16,8 +16,9 @@ from sqlmodel import Session, select
 
 from app.domain import events, eventspec, notefile, organizers, talkfile
 from app.domain.building import build_instance
-from app.domain.errors import InvalidInput
+from app.domain.errors import InvalidInput, about
 from app.domain.text import check_document, strip_bidi
+from app.i18n import _
 from app.models import (
     Attendee,
     ClashPair,
@@ -72,9 +73,10 @@ def export_event(session: Session, event: Event) -> dict[str, Any]:
 def _check_text(value: str, *, key: str, ident: str, limit: int, required: bool) -> str:
     text = " ".join(value.split()) if required else value.strip()
     if required and not text:
-        raise InvalidInput(f"{key}: '{ident}' needs a non-empty value.", field=key)
+        raise InvalidInput(about(key, _("'{id}' needs a non-empty value.").format(id=ident)), field=key)
     if len(text) > limit:
-        raise InvalidInput(f"{key}: '{ident}' is longer than {limit} characters.", field=key)
+        message = _("'{id}' is longer than {limit} characters.").format(id=ident, limit=limit)
+        raise InvalidInput(about(key, message), field=key)
     return text
 
 
@@ -126,16 +128,14 @@ def _event_fields(info: EventInfo) -> dict[str, Any]:
     try:
         timezone = eventspec.validate_timezone(info.timezone)
     except InvalidInput:
-        raise InvalidInput(
-            f"event.timezone: '{info.timezone[:64]}' is not a time zone such as America/Los_Angeles.",
-            field="event.timezone",
-        ) from None
+        message = _("'{text}' is not a time zone such as America/Los_Angeles.").format(text=info.timezone[:64])
+        raise InvalidInput(about("event.timezone", message), field="event.timezone") from None
     if info.min_interest > events.MIN_INTEREST_MAX:
-        raise InvalidInput(
-            f"event.min_interest: at most {events.MIN_INTEREST_MAX} people, got {info.min_interest}.",
-            field="event.min_interest",
+        message = _("at most {limit} people, got {count}.").format(
+            limit=events.MIN_INTEREST_MAX, count=info.min_interest
         )
-    name = " ".join(info.name.split())[: eventspec.NAME_MAX] or "Imported event"
+        raise InvalidInput(about("event.min_interest", message), field="event.min_interest")
+    name = " ".join(info.name.split())[: eventspec.NAME_MAX] or _("Imported event")
     return {
         "name": name,
         "date": date,
@@ -155,13 +155,12 @@ def _check_names(instance: Instance) -> None:
             room.name or room.id, key=f"{key}.name", ident=room.id, limit=eventspec.ROOM_NAME_MAX, required=True
         )
         if (room.name or room.id).lower() in seen_rooms:
-            raise InvalidInput(f"{key}.name: room '{room.id}' has the same name as another room.", field=f"{key}.name")
+            message = _("room '{id}' has the same name as another room.").format(id=room.id)
+            raise InvalidInput(about(f"{key}.name", message), field=f"{key}.name")
         seen_rooms.add((room.name or room.id).lower())
         if room.capacity > eventspec.CAPACITY_MAX:
-            raise InvalidInput(
-                f"{key}.capacity: room '{room.id}' has more than {eventspec.CAPACITY_MAX} seats.",
-                field=f"{key}.capacity",
-            )
+            message = _("room '{id}' has more than {limit} seats.").format(id=room.id, limit=eventspec.CAPACITY_MAX)
+            raise InvalidInput(about(f"{key}.capacity", message), field=f"{key}.capacity")
     for index, topic in enumerate(instance.topics):
         _check_text(topic.title, key=f"topics[{index}].title", ident=topic.id, limit=TITLE_MAX, required=True)
         _check_text(
@@ -191,10 +190,9 @@ def _topic_extras(raw: dict[str, Any]) -> tuple[dict[str, list[str]], dict[str, 
         if isinstance(item, dict) and "paper_marks" in item:
             value = item["paper_marks"]
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10_000:
-                raise InvalidInput(
-                    f"topics[{index}].paper_marks: topic '{item.get('id')}' needs a whole number from 0 to 10000.",
-                    field=f"topics[{index}].paper_marks",
-                )
+                key = f"topics[{index}].paper_marks"
+                message = _("topic '{id}' needs a whole number from 0 to 10000.").format(id=item.get("id"))
+                raise InvalidInput(about(key, message), field=key)
             paper[str(item.get("id"))] = value
     return tags, paper
 

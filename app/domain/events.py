@@ -10,12 +10,14 @@ from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app import i18n
 from app.domain import audit, eventspec, languages, organizers, phases, rows
 from app.domain.changelog import record_change
 from app.domain.changes import Change
-from app.domain.errors import Conflict, FieldError, InvalidInput, NotFound
+from app.domain.errors import Conflict, FieldError, InvalidInput, NotFound, about
 from app.domain.passwords import PasswordChecker
 from app.domain.timetable import published_run
+from app.i18n import _
 from app.models import Event, Organizer, Phase, Room, TimeSlot, saved_id
 
 # Join codes avoid characters that look alike on a poster or a phone: 0/O, 1/I/L.
@@ -164,7 +166,10 @@ def require_event(session: Session, code: str) -> Event:
     event = get_event(session, code)
     if event is None:
         raise NotFound(
-            f"No event has the join code '{normalize_code(code)[:12]}'. Check the code on the poster.", field="code"
+            _("No event has the join code '{code}'. Check the code on the poster.").format(
+                code=normalize_code(code)[:12]
+            ),
+            field="code",
         )
     return event
 
@@ -172,7 +177,7 @@ def require_event(session: Session, code: str) -> Event:
 def require_event_by_id(session: Session, event_id: int) -> Event:
     event = session.get(Event, event_id)
     if event is None:
-        raise NotFound(f"Event {event_id} does not exist.")
+        raise NotFound(_("Event {id} does not exist.").format(id=event_id))
     return event
 
 
@@ -197,9 +202,9 @@ def update_settings(
     found = eventspec.Collect()
     found.check(eventspec.validate_vote_budget, vote_budget)
     if facilitator_limit is not None and not (1 <= facilitator_limit <= 20):
-        found.add("facilitator_limit", "give a number from 1 to 20.")
+        found.add("facilitator_limit", _("give a number from 1 to 20."))
     if min_interest is not None and not (1 <= min_interest <= MIN_INTEREST_MAX):
-        found.add("min_interest", f"give a number of people from 1 to {MIN_INTEREST_MAX}.")
+        found.add("min_interest", _("give a number of people from 1 to {limit}.").format(limit=MIN_INTEREST_MAX))
     found.raise_any()
     event.vote_budget = vote_budget
     event.hide_counts = hide_counts
@@ -236,14 +241,17 @@ def set_phase(session: Session, *, event: Event, phase: Phase | str, actor: Orga
         target = Phase(phase)
     except ValueError:
         allowed = ", ".join(p.value for p in Phase)
-        raise InvalidInput(f"phase: '{str(phase)[:20]}' is not a phase; use one of {allowed}.", field="phase") from None
+        message = _("'{phase}' is not a phase; use one of {allowed}.").format(phase=str(phase)[:20], allowed=allowed)
+        raise InvalidInput(about("phase", message), field="phase") from None
     if target == event.phase:
         return event
     if target == Phase.live and published_run(session, event=event) is None:
         raise Conflict(
-            "Nothing has been published yet, so the event cannot be in 'Schedule published'. "
-            "Build the schedule and press Publish on the schedule page: that moves the event "
-            "there by itself.",
+            _(
+                "Nothing has been published yet, so the event cannot be in 'Schedule published'. "
+                "Build the schedule and press Publish on the schedule page: that moves the event "
+                "there by itself."
+            ),
             field="phase",
         )
     if target == Phase.closed:
@@ -255,7 +263,9 @@ def set_phase(session: Session, *, event: Event, phase: Phase | str, actor: Orga
 
 
 def _move(session: Session, event: Event, target: Phase, actor: Organizer, how: str = "") -> None:
-    audit.record(session, event=event, actor=actor, action="phase", detail=f"{event.phase.label} → {target.label}{how}")
+    with i18n.using("en"):  # the audit log is written once, in the source language
+        detail = f"{event.phase.label} → {target.label}{how}"
+    audit.record(session, event=event, actor=actor, action="phase", detail=detail)
     before = event.phase
     event.phase = target
     session.add(event)
@@ -282,7 +292,10 @@ def reopen_event(session: Session, *, event: Event, actor: Organizer) -> Event:
     """Undo closing: the event goes back to the phase it was closed from."""
     if event.phase != Phase.closed:
         raise Conflict(
-            f"The event is not closed (it is in '{event.phase.label}'), so there is nothing to reopen.", field="phase"
+            _("The event is not closed (it is in '{phase}'), so there is nothing to reopen.").format(
+                phase=event.phase.label
+            ),
+            field="phase",
         )
     target = reopen_phase(session, event=event)
     event.phase_before_close = None
@@ -295,7 +308,7 @@ def set_announcement(session: Session, *, event: Event, text: str, actor: Organi
     phases.require_phase(event, "announce")
     text = " ".join((text or "").split())
     if len(text) > 280:
-        raise InvalidInput("announcement: at most 280 characters.", field="announcement")
+        raise InvalidInput(about("announcement", _("at most 280 characters.")), field="announcement")
     event.announcement = text
     session.add(event)
     audit.record(session, event=event, actor=actor, action="announcement", detail=text or "(cleared)")
@@ -311,7 +324,7 @@ def set_board_theme(session: Session, *, event: Event, theme: str, actor: Organi
     """The board's colours: dark for projectors, light for daylight rooms; the board changes live."""
     phases.require_phase(event, "announce")
     if theme not in BOARD_THEMES:
-        raise InvalidInput(errors=[FieldError("board_theme", "choose dark or light.")])
+        raise InvalidInput(errors=[FieldError("board_theme", _("choose dark or light."))])
     event.board_theme = theme
     session.add(event)
     audit.record(session, event=event, actor=actor, action="board theme", detail=theme)

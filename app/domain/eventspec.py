@@ -12,7 +12,9 @@ from datetime import date as date_cls
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from app.domain.errors import FieldError, InvalidInput
+from app import i18n
+from app.domain.errors import FieldError, InvalidInput, about, room_label, slot_label
+from app.i18n import _
 from app.models import SlotKind
 from app.models.event import SLOT_TITLE_MAX
 
@@ -87,14 +89,16 @@ def parse_hhmm(value: str, *, field_name: str) -> str:
         if 0 <= hours < 24 and 0 <= minutes < 60:
             return f"{hours:02d}:{minutes:02d}"
     if not text:
-        raise InvalidInput(
-            f"{field_name}: give the {'end' if field_name.endswith('end') else 'start'} time.", field=field_name
-        )
-    raise InvalidInput(f"{field_name}: '{text[:20]}' is not a time such as 9:30 AM.", field=field_name)
+        message = _("give the end time.") if field_name.endswith("end") else _("give the start time.")
+        raise InvalidInput(about(field_name, message), field=field_name)
+    message = _("'{text}' is not a time such as {example}.").format(text=text[:20], example=clock("09:30"))
+    raise InvalidInput(about(field_name, message), field=field_name)
 
 
 def clock(hhmm: str) -> str:
-    """``13:05`` as a time input shows it in English: ``1:05 PM``."""
+    """``13:05`` as a time input shows it: ``1:05 PM`` in English, ``13:05`` in Spanish (24-hour)."""
+    if i18n.current() != "en":
+        return hhmm
     hours, minutes = (int(part) for part in hhmm.split(":"))
     return f"{(hours % 12) or 12}:{minutes:02d} {'AM' if hours < 12 else 'PM'}"
 
@@ -114,16 +118,18 @@ def feature_words(typed: str, *, step_free: bool = False) -> list[str]:
 def clean_features(raw: list[str], *, field_name: str) -> list[str]:
     """Features as lower-case words without duplicates, in the given order."""
     if len(raw) > FEATURES_MAX:
-        raise InvalidInput(f"{field_name}: at most {FEATURES_MAX} features per room.", field=field_name)
+        message = _("at most {limit} features per room.").format(limit=FEATURES_MAX)
+        raise InvalidInput(about(field_name, message), field=field_name)
     result: list[str] = []
     for item in raw:
         feature = " ".join(str(item).strip().lower().split())
         if not feature:
             continue
         if len(feature) > FEATURE_MAX:
-            raise InvalidInput(
-                f"{field_name}: '{feature[:40]}' is longer than {FEATURE_MAX} characters.", field=field_name
+            message = _("'{feature}' is longer than {limit} characters.").format(
+                feature=feature[:40], limit=FEATURE_MAX
             )
+            raise InvalidInput(about(field_name, message), field=field_name)
         if feature not in result:
             result.append(feature)
     return result
@@ -132,9 +138,10 @@ def clean_features(raw: list[str], *, field_name: str) -> list[str]:
 def validate_name(raw: str, *, field_name: str, limit: int) -> str:
     text = " ".join((raw or "").split())
     if not text:
-        raise InvalidInput(f"{field_name}: please give a name.", field=field_name)
+        raise InvalidInput(about(field_name, _("please give a name.")), field=field_name)
     if len(text) > limit:
-        raise InvalidInput(f"{field_name}: at most {limit} characters, this has {len(text)}.", field=field_name)
+        message = _("at most {limit} characters, this has {length}.").format(limit=limit, length=len(text))
+        raise InvalidInput(about(field_name, message), field=field_name)
     return text
 
 
@@ -143,20 +150,20 @@ def validate_timezone(raw: str) -> str:
     try:
         ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(
-            f"timezone: '{text[:64]}' is not a time zone such as America/Los_Angeles.", field="timezone"
-        ) from None
+        message = _("'{text}' is not a time zone such as America/Los_Angeles.").format(text=text[:64])
+        raise InvalidInput(about("timezone", message), field="timezone") from None
     return text
 
 
 def validate_date(raw: str) -> str:
     text = (raw or "").strip()
     if not text:
-        raise InvalidInput("date: please give the day of the event.", field="date")
+        raise InvalidInput(about("date", _("please give the day of the event.")), field="date")
     try:
         return date_cls.fromisoformat(text).isoformat()
     except ValueError:
-        raise InvalidInput(f"date: '{text[:20]}' is not a date such as 2027-03-13.", field="date") from None
+        message = _("'{text}' is not a date such as 2027-03-13.").format(text=text[:20])
+        raise InvalidInput(about("date", message), field="date") from None
 
 
 def _capacity(raw: int | str, *, field_name: str, room: str) -> int:
@@ -164,10 +171,14 @@ def _capacity(raw: int | str, *, field_name: str, room: str) -> int:
     if isinstance(raw, str):
         text = raw.strip()
         if not text:
-            raise InvalidInput(f"{field_name}: how many seats does {room or 'it'} have?", field=field_name)
+            message = (
+                _("how many seats does {room} have?").format(room=room) if room else _("how many seats does it have?")
+            )
+            raise InvalidInput(about(field_name, message), field=field_name)
         raw = int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else -1
     if isinstance(raw, bool) or not isinstance(raw, int) or not (1 <= raw <= CAPACITY_MAX):
-        raise InvalidInput(f"{field_name}: seats must be a whole number from 1 to {CAPACITY_MAX}.", field=field_name)
+        message = _("seats must be a whole number from 1 to {limit}.").format(limit=CAPACITY_MAX)
+        raise InvalidInput(about(field_name, message), field=field_name)
     return raw
 
 
@@ -185,9 +196,9 @@ def validate_rooms(rooms: list[RoomSpec]) -> list[ValidRoom]:
     """The rooms, cleaned; every room's every problem at once. Field paths count the rows as given."""
     given = [(index, room) for index, room in enumerate(rooms) if not _blank_room(room)]
     if not given:
-        raise InvalidInput("rooms: an event needs at least one room.", field="rooms")
+        raise InvalidInput(about("rooms", _("an event needs at least one room.")), field="rooms")
     if len(given) > ROOMS_MAX:
-        raise InvalidInput(f"rooms: at most {ROOMS_MAX} rooms.", field="rooms")
+        raise InvalidInput(about("rooms", _("at most {limit} rooms.").format(limit=ROOMS_MAX)), field="rooms")
     found = Collect()
     cleaned: list[ValidRoom] = []
     seen: dict[str, int] = {}
@@ -195,7 +206,8 @@ def validate_rooms(rooms: list[RoomSpec]) -> list[ValidRoom]:
         key = f"rooms[{index}]"
         name = found.check(validate_name, room.name, field_name=f"{key}.name", limit=ROOM_NAME_MAX)
         if name is not None and name.lower() in seen:
-            found.add(f"{key}.name", f"'{name}' is listed twice (Room {seen[name.lower()] + 1} has that name).")
+            twice = _("'{name}' is listed twice ({room} has that name).")
+            found.add(f"{key}.name", twice.format(name=name, room=room_label(seen[name.lower()] + 1)))
             name = None
         elif name is not None:
             seen[name.lower()] = index
@@ -220,9 +232,8 @@ def slot_kind(raw: str, *, field_name: str) -> SlotKind:
         return SlotKind(text)
     except ValueError:
         kinds = ", ".join(kind.value for kind in SlotKind)
-        raise InvalidInput(
-            f"{field_name}: '{text[:20]}' is not a kind of slot; use one of {kinds}.", field=field_name
-        ) from None
+        message = _("'{text}' is not a kind of slot; use one of {kinds}.").format(text=text[:20], kinds=kinds)
+        raise InvalidInput(about(field_name, message), field=field_name) from None
 
 
 def _slot_what(slot: SlotSpec, kind: SlotKind, key: str, rooms: Sequence[str] | None) -> tuple[str, str]:
@@ -231,27 +242,26 @@ def _slot_what(slot: SlotSpec, kind: SlotKind, key: str, rooms: Sequence[str] | 
     room = " ".join((slot.room or "").split())
     if kind == SlotKind.sessions:
         if title:
-            raise InvalidInput(
-                f"{key}.title: a sessions slot holds the day's sessions and has no title; "
-                "choose Plenary or Break for a keynote or lunch, or clear the title.",
-                field=f"{key}.title",
+            message = _(
+                "a sessions slot holds the day's sessions and has no title; "
+                "choose Plenary or Break for a keynote or lunch, or clear the title."
             )
+            raise InvalidInput(about(f"{key}.title", message), field=f"{key}.title")
         if room:
-            raise InvalidInput(
-                f"{key}.room: a sessions slot uses every room; choose Plenary or Break to name one room.",
-                field=f"{key}.room",
-            )
+            message = _("a sessions slot uses every room; choose Plenary or Break to name one room.")
+            raise InvalidInput(about(f"{key}.room", message), field=f"{key}.room")
         return "", ""
     if kind == SlotKind.plenary and not title:
-        raise InvalidInput(f"{key}.title: a plenary needs a title, such as Opening keynote.", field=f"{key}.title")
+        message = _("a plenary needs a title, such as Opening keynote.")
+        raise InvalidInput(about(f"{key}.title", message), field=f"{key}.title")
     if len(title) > SLOT_TITLE_MAX:
-        raise InvalidInput(
-            f"{key}.title: at most {SLOT_TITLE_MAX} characters, this has {len(title)}.", field=f"{key}.title"
-        )
+        message = _("at most {limit} characters, this has {length}.").format(limit=SLOT_TITLE_MAX, length=len(title))
+        raise InvalidInput(about(f"{key}.title", message), field=f"{key}.title")
     if room and rooms is not None:
         known = {name.lower(): name for name in rooms}
         if room.lower() not in known:
-            raise InvalidInput(f"{key}.room: '{room[:80]}' is not one of the event's rooms.", field=f"{key}.room")
+            message = _("'{room}' is not one of the event's rooms.").format(room=room[:80])
+            raise InvalidInput(about(f"{key}.room", message), field=f"{key}.room")
         room = known[room.lower()]
     return title, room
 
@@ -266,7 +276,7 @@ def _valid_slot(found: Collect, index: int, slot: SlotSpec, rooms: Sequence[str]
     if start is None or end is None:
         return None
     if end <= start:
-        found.add(f"{key}.end", f"the slot must end after it starts ({clock(start)}).")
+        found.add(f"{key}.end", _("the slot must end after it starts ({start}).").format(start=clock(start)))
         return None
     if kind is None or what is None:
         return None
@@ -281,9 +291,9 @@ def validate_slots(slots: list[SlotSpec], *, rooms: Sequence[str] | None = None)
     plenaries only is allowed: building a schedule says there is nowhere to put sessions."""
     given = [(index, slot) for index, slot in enumerate(slots) if not _blank_slot(slot)]
     if not given:
-        raise InvalidInput("slots: an event needs at least one time slot.", field="slots")
+        raise InvalidInput(about("slots", _("an event needs at least one time slot.")), field="slots")
     if len(given) > SLOTS_MAX:
-        raise InvalidInput(f"slots: at most {SLOTS_MAX} time slots.", field="slots")
+        raise InvalidInput(about("slots", _("at most {limit} time slots.").format(limit=SLOTS_MAX)), field="slots")
     found = Collect()
     cleaned: list[tuple[int, SlotSpec]] = []
     for index, slot in given:
@@ -293,11 +303,14 @@ def validate_slots(slots: list[SlotSpec], *, rooms: Sequence[str] | None = None)
     ordered = sorted(cleaned, key=lambda pair: pair[1].start)
     for (before_index, before), (index, after) in zip(ordered, ordered[1:], strict=False):
         if after.start < before.end:
-            found.add(
-                f"slots[{index}].start",
-                f"{clock(after.start)}–{clock(after.end)} overlaps Slot {before_index + 1} "
-                f"({clock(before.start)}–{clock(before.end)}).",
+            overlap = _("{start}–{end} overlaps {slot} ({other_start}–{other_end}).").format(
+                start=clock(after.start),
+                end=clock(after.end),
+                slot=slot_label(before_index + 1),
+                other_start=clock(before.start),
+                other_end=clock(before.end),
             )
+            found.add(f"slots[{index}].start", overlap)
     found.raise_any()
     return [slot for _index, slot in ordered]
 
@@ -307,7 +320,10 @@ def validate_vote_budget(vote_budget: int | None) -> None:
         raise InvalidInput(
             errors=[
                 FieldError(
-                    "vote_budget", f"give a number from 1 to {VOTE_BUDGET_MAX}, or leave it empty for unlimited."
+                    "vote_budget",
+                    _("give a number from 1 to {limit}, or leave it empty for unlimited.").format(
+                        limit=VOTE_BUDGET_MAX
+                    ),
                 )
             ]
         )

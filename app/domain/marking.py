@@ -10,6 +10,7 @@ from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import BudgetExhausted
 from app.domain.topics import marks_used
+from app.i18n import ngettext
 from app.models import Attendee, Event, Interest, Topic, saved_id, table_of
 from app.models.util import utcnow
 
@@ -50,7 +51,11 @@ def mark_topic(session: Session, *, event: Event, attendee: Attendee, topic: Top
         if used >= event.vote_budget:
             session.rollback()
             raise BudgetExhausted(
-                f"You have used all {event.vote_budget} of your marks. Unmark a topic to mark this one."
+                ngettext(
+                    "You have used all {budget} of your marks. Unmark a topic to mark this one.",
+                    "You have used all {budget} of your marks. Unmark a topic to mark this one.",
+                    event.vote_budget,
+                ).format(budget=event.vote_budget)
             )
     # A plain INSERT rather than add() + flush(): marking is the hottest write of the day.
     session.execute(

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.domain.errors import InvalidInput
+from app.domain.errors import InvalidInput, about
 from app.domain.notes import RESOURCES_PER_SESSION_MAX, clean_line, clean_note, clean_url, list_resources
+from app.i18n import _
 from app.models import Event, NoteRevision, Resource, SessionNote, saved_id
 from app.models.aftersession import AUTHOR_NAME_MAX
 from app.models.util import utcnow
@@ -91,13 +92,14 @@ def parse_extras(document: dict[str, Any], *, topic_ids: set[str]) -> ParsedExtr
 
 def _parse_notes(raw_notes: object, *, topic_ids: set[str]) -> list[_ImportedNote]:
     if not isinstance(raw_notes, list):
-        raise InvalidInput("notes: expected a list.", field="notes")
+        raise InvalidInput(about("notes", _("expected a list.")), field="notes")
     parsed, seen = [], set()
     for index, item in enumerate(raw_notes):
         key = f"notes[{index}]"
         topic = _topic_of(item, key=key, topic_ids=topic_ids)
         if topic in seen:
-            raise InvalidInput(f"{key}.topic: topic '{topic[:40]}' has notes twice.", field=f"{key}.topic")
+            message = _("topic '{id}' has notes twice.").format(id=topic[:40])
+            raise InvalidInput(about(f"{key}.topic", message), field=f"{key}.topic")
         seen.add(topic)
         text = _note_text(item.get("text"), key=key)
         revisions = _parse_revisions(item.get("revisions", []), key=key)
@@ -110,12 +112,12 @@ def _parse_notes(raw_notes: object, *, topic_ids: set[str]) -> list[_ImportedNot
 def _parse_revisions(raw_revisions: object, *, key: str) -> list[Revision]:
     """A note's history, its last ``REVISIONS_IMPORTED_MAX`` versions kept."""
     if not isinstance(raw_revisions, list):
-        raise InvalidInput(f"{key}.revisions: expected a list.", field=f"{key}.revisions")
+        raise InvalidInput(about(f"{key}.revisions", _("expected a list.")), field=f"{key}.revisions")
     revisions = []
     for r_index, revision in enumerate(raw_revisions[-REVISIONS_IMPORTED_MAX:]):
         r_key = f"{key}.revisions[{r_index}]"
         if not isinstance(revision, dict):
-            raise InvalidInput(f"{r_key}: expected an object.", field=r_key)
+            raise InvalidInput(about(r_key, _("expected an object.")), field=r_key)
         text = _note_text(revision.get("text"), key=r_key)
         revisions.append((text, _name(revision.get("author"), key=f"{r_key}.author"), _timestamp(revision.get("at"))))
     return revisions
@@ -123,7 +125,7 @@ def _parse_revisions(raw_revisions: object, *, key: str) -> list[Revision]:
 
 def _parse_resources(raw_resources: object, *, topic_ids: set[str]) -> list[ImportedResource]:
     if not isinstance(raw_resources, list):
-        raise InvalidInput("resources: expected a list.", field="resources")
+        raise InvalidInput(about("resources", _("expected a list.")), field="resources")
     parsed = []
     per_topic: dict[str, int] = {}
     for index, item in enumerate(raw_resources):
@@ -131,14 +133,15 @@ def _parse_resources(raw_resources: object, *, topic_ids: set[str]) -> list[Impo
         topic = _topic_of(item, key=key, topic_ids=topic_ids)
         per_topic[topic] = per_topic.get(topic, 0) + 1
         if per_topic[topic] > RESOURCES_PER_SESSION_MAX:
-            raise InvalidInput(
-                f"{key}: topic '{topic[:40]}' has more than {RESOURCES_PER_SESSION_MAX} resources.", field=key
+            message = _("topic '{id}' has more than {limit} resources.").format(
+                id=topic[:40], limit=RESOURCES_PER_SESSION_MAX
             )
+            raise InvalidInput(about(key, message), field=key)
         try:
             url = clean_url(_text(item.get("url"), key=f"{key}.url"))
             line = clean_line(_text(item.get("line"), key=f"{key}.line"))
         except InvalidInput as error:
-            raise InvalidInput(f"{key}.{error.message}", field=f"{key}.{error.field}") from None
+            raise InvalidInput(key + "." + error.message, field=f"{key}.{error.field}") from None
         added_by = _name(item.get("added_by"), key=f"{key}.added_by")
         parsed.append((topic, url, line, added_by, _timestamp(item.get("at"))))
     return parsed
@@ -147,10 +150,11 @@ def _parse_resources(raw_resources: object, *, topic_ids: set[str]) -> list[Impo
 def _topic_of(item: object, *, key: str, topic_ids: set[str]) -> str:
     """The file id of the topic an entry (an object) belongs to, one of the file's own."""
     if not isinstance(item, dict):
-        raise InvalidInput(f"{key}: expected an object.", field=key)
+        raise InvalidInput(about(key, _("expected an object.")), field=key)
     topic = str(item.get("topic", ""))
     if topic not in topic_ids:
-        raise InvalidInput(f"{key}.topic: '{topic[:40]}' is not one of the file's topics.", field=f"{key}.topic")
+        message = _("'{id}' is not one of the file's topics.").format(id=topic[:40])
+        raise InvalidInput(about(f"{key}.topic", message), field=f"{key}.topic")
     return topic
 
 
@@ -160,7 +164,7 @@ def _note_text(value: object, *, key: str) -> str:
     try:
         return clean_note(text)
     except InvalidInput as error:  # "text: ..." as the notes page says it
-        raise InvalidInput(f"{key}.{error.message}", field=f"{key}.text") from None
+        raise InvalidInput(key + "." + error.message, field=f"{key}.text") from None
 
 
 def _name(value: object, *, key: str) -> str:
@@ -181,7 +185,7 @@ def _text(value: object, *, key: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise InvalidInput(f"{key}: expected text.", field=key)
+        raise InvalidInput(about(key, _("expected text.")), field=key)
     return value
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
+from babel.support import LazyProxy
 from sqlmodel import Session, col, select
 
 from app.domain.errors import Conflict, NotFound, known_id
+from app.i18n import _, _l
 from app.models import Attendee, Event, FacilitatorClaim, Organizer, Resource, Room, SlotKind, TimeSlot, Topic
 
 
@@ -24,13 +26,13 @@ class _EventRow(Protocol):
 R = TypeVar("R", bound=_EventRow)
 
 # How a missing row is named to the person who asked for it (``{id}``: the id they gave).
-MISSING: dict[type, str] = {
-    Room: "Room {id} is not one of this event's rooms.",
-    TimeSlot: "Slot {id} is not one of this event's slots.",
-    Topic: "Topic {id} is not part of this event.",
-    Attendee: "Attendee {id} is not part of this event.",
-    Organizer: "Organizer {id} does not run this event.",
-    Resource: "Resource {id} is not one of this event's resources.",
+MISSING: dict[type, LazyProxy] = {
+    Room: _l("Room {id} is not one of this event's rooms."),
+    TimeSlot: _l("Slot {id} is not one of this event's slots."),
+    Topic: _l("Topic {id} is not part of this event."),
+    Attendee: _l("Attendee {id} is not part of this event."),
+    Organizer: _l("Organizer {id} does not run this event."),
+    Resource: _l("Resource {id} is not one of this event's resources."),
 }
 
 
@@ -48,7 +50,7 @@ def require(
     """Like ``find``, but a missing row is refused with NotFound naming ``field``."""
     row = find(session, model, row_id, event=event)
     if row is None:
-        raise NotFound((message or MISSING[model]).format(id=row_id), field=field)
+        raise NotFound(str(message or MISSING[model]).format(id=row_id), field=field)
     return row
 
 
@@ -57,12 +59,15 @@ def require_sessions_slot(session: Session, slot_id: int, *, event: Event, field
     plenary or a break: sessions go only in sessions slots."""
     slot = require(session, TimeSlot, slot_id, event=event, field=field)
     if slot.kind != SlotKind.sessions:
-        what = f" ({slot.title})" if slot.title else ""
-        raise Conflict(
-            f"The {slot.start} slot{what} is a {slot.kind.label.lower()}, not a sessions slot; "
-            "sessions go only in sessions slots.",
-            field=field,
-        )
+        if slot.title:
+            message = _(
+                "The {start} slot ({title}) is a {kind}, not a sessions slot; sessions go only in sessions slots."
+            ).format(start=slot.start, title=slot.title, kind=slot.kind.label.lower())
+        else:
+            message = _(
+                "The {start} slot is a {kind}, not a sessions slot; sessions go only in sessions slots."
+            ).format(start=slot.start, kind=slot.kind.label.lower())
+        raise Conflict(message, field=field)
     return slot
 
 

@@ -13,7 +13,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.domain import talks
-from app.domain.errors import InvalidInput
+from app.domain.errors import InvalidInput, about
+from app.i18n import _
 from app.models import Event, SlotKind, Talk, TimeSlot, saved_id
 
 #: The most talks one plenary may carry in a file (a day of EdTalks has three to ten).
@@ -41,9 +42,11 @@ def parse_talks(document: dict[str, Any]) -> dict[int, list[talks.TalkText]]:
         key, ident = f"slots[{index}].talks", str(slot.get("id"))[:20]
         running = slot["talks"]
         if not isinstance(running, list) or len(running) > TALKS_MAX:
-            raise InvalidInput(f"{key}: slot '{ident}' needs a list of at most {TALKS_MAX} talks.", field=key)
+            message = _("slot '{id}' needs a list of at most {limit} talks.").format(id=ident, limit=TALKS_MAX)
+            raise InvalidInput(about(key, message), field=key)
         if running and slot.get("kind") != SlotKind.plenary.value:
-            raise InvalidInput(f"{key}: slot '{ident}' is not a plenary; only a plenary has talks.", field=key)
+            message = _("slot '{id}' is not a plenary; only a plenary has talks.").format(id=ident)
+            raise InvalidInput(about(key, message), field=key)
         planned[index] = [_talk(item, key=f"{key}[{number}]", ident=ident) for number, item in enumerate(running)]
     return planned
 
@@ -51,7 +54,8 @@ def parse_talks(document: dict[str, Any]) -> dict[int, list[talks.TalkText]]:
 def _talk(item: object, *, key: str, ident: str) -> talks.TalkText:
     """One talk of a file, checked as the console checks it, or InvalidInput naming its first problem."""
     if not isinstance(item, dict):
-        raise InvalidInput(f"{key}: a talk of slot '{ident}' must be an object with a speaker.", field=key)
+        message = _("a talk of slot '{id}' must be an object with a speaker.").format(id=ident)
+        raise InvalidInput(about(key, message), field=key)
 
     def text(name: str) -> str:
         value = item.get(name, "")
@@ -68,7 +72,8 @@ def _talk(item: object, *, key: str, ident: str) -> talks.TalkText:
     except InvalidInput as error:
         problem = error.field_errors[0]
         field = f"{key}.{problem.field}"
-        raise InvalidInput(f"{field}: a talk of slot '{ident}': {problem.message}", field=field) from None
+        message = _("a talk of slot '{id}': {problem}").format(id=ident, problem=problem.message)
+        raise InvalidInput(about(field, message), field=field) from None
 
 
 def add_talks(session: Session, *, event: Event, planned: dict[int, list[talks.TalkText]]) -> int:

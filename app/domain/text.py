@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from app.domain.errors import InvalidInput
+from app.domain.errors import InvalidInput, about
+from app.i18n import _
 
 # C0 controls except tab, newline and carriage return; DEL; C1 controls; lone surrogates (not
 # encodable as UTF-8, so no database can store them).
@@ -35,7 +36,8 @@ def clean_text(value: str, *, field: str) -> str:
     """``value`` without bidi overrides; InvalidInput naming ``field`` if it holds a control character."""
     bad = control_character(value)
     if bad is not None:
-        raise InvalidInput(f"{field}: contains a control character ({bad}); remove it and try again.", field=field)
+        message = _("contains a control character ({character}); remove it and try again.").format(character=bad)
+        raise InvalidInput(about(field, message), field=field)
     return strip_bidi(value)
 
 
@@ -59,12 +61,13 @@ def check_document(document: Any) -> None:
     """Refuse a JSON document nested deeper than any real file, or holding a control character."""
     for path, value, depth in _walk(document):
         if depth > DOCUMENT_DEPTH_MAX:
-            raise InvalidInput(
-                f"{path or 'document'}: nested more than {DOCUMENT_DEPTH_MAX} levels deep; this is not an event file.",
-                field=path or None,
+            message = _("nested more than {depth} levels deep; this is not an event file.").format(
+                depth=DOCUMENT_DEPTH_MAX
             )
+            raise InvalidInput(about(path or "document", message), field=path or None)
         keys = list(value) if isinstance(value, dict) else []
         for text in [value] if isinstance(value, str) else [k for k in keys if isinstance(k, str)]:
             bad = control_character(text)
             if bad is not None:
-                raise InvalidInput(f"{path or 'document'}: contains a control character ({bad}).", field=path or None)
+                message = _("contains a control character ({character}).").format(character=bad)
+                raise InvalidInput(about(path or "document", message), field=path or None)

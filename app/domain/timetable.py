@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 from app.domain import phases, rows, topics
 from app.domain.changelog import record_change
 from app.domain.changes import Change
-from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, about
+from app.i18n import _
 from app.models import (
     Attendee,
     Event,
@@ -49,7 +50,7 @@ class CellView:
 def in_room(name: str) -> str:
     """Where, in words: "in the Auditorium", "in Room 12" (a one-word name without a number gets "the")."""
     plain = len(name.split()) == 1 and not any(ch.isdigit() for ch in name) and name.lower() != "the"
-    return f"in the {name}" if plain else f"in {name}"
+    return _("in the {room}").format(room=name) if plain else _("in {room}").format(room=name)
 
 
 @dataclass
@@ -77,7 +78,9 @@ class ProgrammeItem:
         """ "Opening keynote in the Auditorium", "Lunch in the cafeteria", "Break" (a title that names
         its room already is not told the room twice)."""
         named = self.room is not None and self.room.name.lower() in self.title.lower()
-        return f"{self.title} {self.where}" if self.where and not named else self.title
+        return (
+            _("{title} {where}").format(title=self.title, where=self.where) if self.where and not named else self.title
+        )
 
 
 def programme_items(rooms: list[Room], slots: list[TimeSlot]) -> dict[int, ProgrammeItem]:
@@ -230,7 +233,9 @@ def require_placement(session: Session, *, event: Event, placement_id: int) -> P
     run = published_run(session, event=event)
     placement = session.get(Placement, placement_id)
     if run is None or placement is None or placement.schedule_run_id != run.id:
-        raise NotFound(f"Session {placement_id} is not on the published schedule.", field="placement_id")
+        raise NotFound(
+            _("Session {id} is not on the published schedule.").format(id=placement_id), field="placement_id"
+        )
     return placement
 
 
@@ -265,9 +270,11 @@ def set_session_status(
         value = SessionStatus(status)
     except ValueError:
         allowed = ", ".join(s.value for s in SessionStatus)
-        raise InvalidInput(f"status: use one of {allowed}.", field="status") from None
+        raise InvalidInput(
+            about("status", _("use one of {allowed}.").format(allowed=allowed)), field="status"
+        ) from None
     if not can_set_status(session, placement=placement, attendee=attendee, organizer=organizer):
-        raise NotAllowed("Only this session's facilitators or an organizer can say how the room is.")
+        raise NotAllowed(_("Only this session's facilitators or an organizer can say how the room is."))
     placement.status = value
     placement.status_at = utcnow()
     session.add(placement)
@@ -288,17 +295,19 @@ def start_popup(
     phases.require_phase(event, "start_popup")
     view = grid(session, event=event, now=now)
     if view.run is None or view.current_slot_id is None:
-        raise Conflict("No slot is running right now, so there is no room to pop up in.")
+        raise Conflict(_("No slot is running right now, so there is no room to pop up in."))
     if view.current_slot_id in view.programme:
         item = view.programme[view.current_slot_id]
         raise Conflict(
-            f"{item.line} is on now ({item.kind.label.lower()}): a pop-up session starts in a sessions slot."
+            _("{what} is on now ({kind}): a pop-up session starts in a sessions slot.").format(
+                what=item.line, kind=item.kind.label.lower()
+            )
         )
     room = next((r for r in view.rooms if r.id == room_id), None)
     if room is None:
-        raise NotFound(f"Room {room_id} is not one of this event's rooms.", field="room_id")
+        raise NotFound(_("Room {id} is not one of this event's rooms.").format(id=room_id), field="room_id")
     if (room_id, view.current_slot_id) in view.cells or view.current_slot_id in room.unavailable_slots:
-        raise Conflict(f"{room.name} is not free in this slot. Pick a room marked free.")
+        raise Conflict(_("{room} is not free in this slot. Pick a room marked free.").format(room=room.name))
     topic = Topic(event_id=saved_id(event), author_id=attendee.id, title=topics.clean_title(title))
     session.add(topic)
     session.flush()

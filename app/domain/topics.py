@@ -12,7 +12,8 @@ from app import i18n
 from app.domain import audit, languages, phases, rows
 from app.domain.changelog import record_change
 from app.domain.changes import Change
-from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, about
+from app.i18n import _
 from app.models import (
     Attendee,
     Event,
@@ -71,18 +72,18 @@ class Wall:
 def clean_title(raw: str | None) -> str:
     title = " ".join((raw or "").split())
     if not title:
-        raise InvalidInput("title: please give the topic a title.", field="title")
+        raise InvalidInput(about("title", _("please give the topic a title.")), field="title")
     if len(title) > TITLE_MAX:
-        raise InvalidInput(f"title: at most {TITLE_MAX} characters, this has {len(title)}.", field="title")
+        message = _("at most {limit} characters, this has {length}.").format(limit=TITLE_MAX, length=len(title))
+        raise InvalidInput(about("title", message), field="title")
     return title
 
 
 def clean_description(raw: str | None) -> str:
     text = (raw or "").strip().replace("\r\n", "\n")
     if len(text) > DESCRIPTION_MAX:
-        raise InvalidInput(
-            f"description: at most {DESCRIPTION_MAX} characters, this has {len(text)}.", field="description"
-        )
+        message = _("at most {limit} characters, this has {length}.").format(limit=DESCRIPTION_MAX, length=len(text))
+        raise InvalidInput(about("description", message), field="description")
     return text
 
 
@@ -95,11 +96,12 @@ def clean_tags(raw: list[str] | str | None) -> list[str]:
         if not tag:
             continue
         if len(tag) > TAG_MAX:
-            raise InvalidInput(f"tags: '{tag[:40]}' is longer than {TAG_MAX} characters.", field="tags")
+            message = _("'{tag}' is longer than {limit} characters.").format(tag=tag[:40], limit=TAG_MAX)
+            raise InvalidInput(about("tags", message), field="tags")
         if tag.lower() not in {t.lower() for t in tags}:
             tags.append(tag)
     if len(tags) > TAGS_MAX:
-        raise InvalidInput(f"tags: at most {TAGS_MAX} tags.", field="tags")
+        raise InvalidInput(about("tags", _("at most {limit} tags.").format(limit=TAGS_MAX)), field="tags")
     return tags
 
 
@@ -128,7 +130,7 @@ def propose_topic(
     )
     count = session.scalar(select(func.count()).select_from(Topic).where(Topic.event_id == event.id)) or 0
     if count >= limit:
-        raise Conflict(f"This event already has {count} topics, the most it allows.")
+        raise Conflict(_("This event already has {count} topics, the most it allows.").format(count=count))
     session.add(topic)
     session.flush()
     if facilitate and author is not None:
@@ -142,13 +144,13 @@ def require_topic(session: Session, *, event: Event, topic_id: int, visible_only
     """The event's topic with this id; withdrawn, hidden or merged ones count as missing if visible_only."""
     topic = rows.find(session, Topic, topic_id, event=event)
     if topic is None or (visible_only and topic.status != TopicStatus.open):
-        raise NotFound(f"Topic {topic_id} is not on this event's wall.", field="topic_id")
+        raise NotFound(_("Topic {id} is not on this event's wall.").format(id=topic_id), field="topic_id")
     return topic
 
 
 def _require_author(topic: Topic, attendee: Attendee | None) -> None:
     if attendee is None or topic.author_id != attendee.id:
-        raise NotAllowed("Only the person who proposed this topic (or an organizer) can change it.")
+        raise NotAllowed(_("Only the person who proposed this topic (or an organizer) can change it."))
 
 
 def edit_topic(

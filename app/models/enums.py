@@ -1,8 +1,15 @@
-"""Enumerations shared by every layer (a leaf module: imports nothing of the app)."""
+"""Enumerations shared by every layer (a leaf module: imports nothing of the app but ``app.i18n``).
+
+The labels are lazy (``_l``): read in each request's language, as ``phase.label`` etc.
+"""
 
 from __future__ import annotations
 
 import enum
+
+# The one import from outside models (allowed by tests/architecture/test_layers.py): labels are
+# words a person reads, and app.i18n itself imports nothing of the app.
+from app.i18n import _l
 
 
 class Phase(str, enum.Enum):
@@ -17,16 +24,16 @@ class Phase(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return PHASE_LABELS[self]
+        return str(PHASE_LABELS[self])
 
 
 PHASE_LABELS = {
-    Phase.setup: "Setting up",
-    Phase.proposing: "Proposing and marking",
-    Phase.voting: "Marking only",
-    Phase.scheduled: "Schedule being drafted",
-    Phase.live: "Schedule published",
-    Phase.closed: "Closed",
+    Phase.setup: _l("Setting up"),
+    Phase.proposing: _l("Proposing and marking"),
+    Phase.voting: _l("Marking only"),
+    Phase.scheduled: _l("Schedule being drafted"),
+    Phase.live: _l("Schedule published"),
+    Phase.closed: _l("Closed"),
 }
 
 
@@ -39,10 +46,10 @@ class SlotKind(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return SLOT_KIND_LABELS[self]
+        return str(SLOT_KIND_LABELS[self])
 
 
-SLOT_KIND_LABELS = {SlotKind.sessions: "Sessions", SlotKind.plenary: "Plenary", SlotKind.break_: "Break"}
+SLOT_KIND_LABELS = {SlotKind.sessions: _l("Sessions"), SlotKind.plenary: _l("Plenary"), SlotKind.break_: _l("Break")}
 
 
 class TopicStatus(str, enum.Enum):
@@ -64,12 +71,12 @@ class SessionStatus(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return SESSION_STATUS_LABELS[self]
+        return str(SESSION_STATUS_LABELS[self])
 
 
 SESSION_STATUS_LABELS = {
-    SessionStatus.scheduled: "",
-    SessionStatus.full: "Full",
-    SessionStatus.room_for_more: "Room for more",
-    SessionStatus.ended_early: "Ended early",
+    SessionStatus.scheduled: "",  # nothing to say: no badge
+    SessionStatus.full: _l("Full"),
+    SessionStatus.room_for_more: _l("Room for more"),
+    SessionStatus.ended_early: _l("Ended early"),
 }

@@ -20,9 +20,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic_core import PydanticCustomError
 from starlette.datastructures import FormData, ImmutableMultiDict
 
-from app.domain.errors import FieldError, InvalidInput
+from app.domain.errors import FieldError, InvalidInput, about
 from app.domain.eventspec import RoomSpec, SlotSpec, feature_words
 from app.domain.text import control_character, strip_bidi
+from app.i18n import _
+from app.problems import field_path, validation_message
 
 # Ids and counts fit a database integer; anything longer is not a number a person typed.
 _DIGITS_MAX = 9
@@ -60,14 +62,6 @@ OptionalNumber = Annotated[int | None, BeforeValidator(_optional_number)]
 Checkbox = Annotated[bool, BeforeValidator(lambda value: _text(value) in _CHECKED)]
 
 
-def field_path(location: tuple[int | str, ...]) -> str:
-    """pydantic's location of a refused value as the API and the pages name a field: ``rooms[1].capacity``."""
-    path = ""
-    for part in location:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
 class FormModel(BaseModel):
     """One page's form; fields it does not declare (the CSRF token, a button's name) are ignored."""
 
@@ -83,7 +77,10 @@ class FormModel(BaseModel):
         try:
             return cls.model_validate(data)
         except ValidationError as error:
-            refused = [FieldError(field_path(e["loc"]), e["msg"]) for e in error.errors(include_url=False)]
+            # In the request's language: the common refusals by their type (app/problems.py).
+            refused = [
+                FieldError(field_path(e["loc"]), validation_message(dict(e))) for e in error.errors(include_url=False)
+            ]
             raise InvalidInput(errors=refused) from None
 
 
@@ -252,10 +249,10 @@ class MergeForm(FormModel):
         """The topic that merges into ``keep_id``."""
         if self.topic_a is not None:
             if self.topic_b is None:
-                raise InvalidInput(errors=[FieldError("topic_b", "'' is not a whole number")])
+                raise InvalidInput(errors=[FieldError("topic_b", _("'' is not a whole number"))])
             return self.topic_b if self.keep_id == self.topic_a else self.topic_a
         if self.merge_id is None:
-            raise InvalidInput(errors=[FieldError("merge_id", "choose the topic to merge into the one that stays")])
+            raise InvalidInput(errors=[FieldError("merge_id", _("choose the topic to merge into the one that stays"))])
         return self.merge_id
 
 
@@ -278,16 +275,17 @@ class CellForm(FormModel):
     def target(self) -> tuple[int, int]:
         """The (room id, slot id) chosen; InvalidInput naming 'cell' when none is."""
         if self.cell.strip():
-            room, _, slot = self.cell.strip().partition(":")
+            room, _colon, slot = self.cell.strip().partition(":")
             try:
                 return whole_number(room), whole_number(slot)
             except PydanticCustomError:
-                raise InvalidInput("cell: choose a room and slot from the list.", field="cell") from None
+                raise InvalidInput(about("cell", _("choose a room and slot from the list.")), field="cell") from None
         if self.room_id is None and self.slot_id is None:
-            raise InvalidInput("cell: choose where the session goes: a room and slot from the list.", field="cell")
+            where = _("choose where the session goes: a room and slot from the list.")
+            raise InvalidInput(about("cell", where), field="cell")
         if self.room_id is None or self.slot_id is None:
             missing = [name for name, value in (("room_id", self.room_id), ("slot_id", self.slot_id)) if value is None]
-            raise InvalidInput(errors=[FieldError(name, "'' is not a whole number") for name in missing])
+            raise InvalidInput(errors=[FieldError(name, _("'' is not a whole number")) for name in missing])
         return self.room_id, self.slot_id
 
 
@@ -343,7 +341,8 @@ class LayoutForm(FormModel):
         """``room_id`` or ``slot_id``, which this action cannot do without."""
         value = getattr(self, name)
         if value is None:
-            raise InvalidInput(f"{name}: choose the {name.removesuffix('_id')}.", field=name)
+            message = _("choose the room.") if name == "room_id" else _("choose the slot.")
+            raise InvalidInput(about(name, message), field=name)
         return int(value)
 
 

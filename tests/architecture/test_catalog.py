@@ -29,21 +29,7 @@ TEMPLATES = APP / "templates"
 
 # Files still to convert (relative to app/); each conversion removes its own lines.
 PENDING_TEMPLATES: set[str] = set()
-PENDING_MODULES: set[str] = {
-    "deps.py",
-    "domain/attendees.py",
-    "domain/eventfile.py",
-    "domain/events.py",
-    "domain/eventspec.py",
-    "domain/marking.py",
-    "domain/notefile.py",
-    "domain/rows.py",
-    "domain/talkfile.py",
-    "domain/text.py",
-    "domain/timetable.py",
-    "domain/topics.py",
-    "routes/forms.py",
-}
+PENDING_MODULES: set[str] = set()
 
 # Words that are the same in both languages: names, abbreviations, units.
 SAME_IN_BOTH = re.compile(r"^(Two Feet|EdTalks?|QR|ASL|iCal|CSV|JSON|API|OK|PDF|URL|HH:MM|Edcamp|Español|English)$")
