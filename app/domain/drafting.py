@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
-from app.domain import access, audit, events, rows, stepfree
+from app.domain import access, audit, events, rows, solver_words, stepfree
 from app.domain.timetable import published_run
 from app.i18n import _
 from app.models import (
@@ -304,21 +304,7 @@ def schedule_view(session: Session, *, event: Event, run: ScheduleRun | None = N
             capacity=room.capacity,
             missing=sorted(needs.get(f"t{topic.id}", frozenset()) - set(room.features)),
         )
-    placed = {p.topic_id for p in placements}
-    reasons: dict[str, str] = (run.stats.get("left_out") or {}) if run else {}
-    for t in instance.topics:
-        topic_id = _key("t", t.id)
-        if topic_id not in placed:
-            view.left_out.append((topic_rows[topic_id], reasons.get(str(topic_id)) or _("not placed yet")))
-    names = display_names(session, event)
-    view.problems = [humanize(m, names) for m in violations(instance, cells)]
-    view.problems += [
-        _("“{title}” is on the schedule but no longer on the wall ({status}).").format(
-            title=topic_rows[p.topic_id].title, status=topic_rows[p.topic_id].status.value
-        )
-        for p in placements
-        if p.topic_id in topic_rows and f"t{p.topic_id}" not in open_ids
-    ]
+    _left_out_and_problems(session, event, view, instance, placements, cells, topic_rows)
     view.access_counts = access.needs_by_topic(session, event=event)
     view.access_warnings = stepfree.access_warnings(
         wanted={t: n.step_free for t, n in view.access_counts.items()},
@@ -333,6 +319,37 @@ def schedule_view(session: Session, *, event: Event, run: ScheduleRun | None = N
     if run is not None and run.published_at is None and view.published is not None:
         view.changes = moves_between(session, view.published, run)
     return view
+
+
+def _left_out_and_problems(
+    session: Session,
+    event: Event,
+    view: ScheduleView,
+    instance: Instance,
+    placements: list[Placement],
+    cells: list[Cell],
+    topic_rows: dict[int | None, Topic],
+) -> None:
+    """The topics left out, each with why, and the rules the version breaks, in the reader's words."""
+    placed = {p.topic_id for p in placements}
+    reasons: dict[str, str] = (view.run.stats.get("left_out") or {}) if view.run else {}
+    names = display_names(session, event)
+    for t in instance.topics:
+        topic_id = _key("t", t.id)
+        if topic_id not in placed:
+            why = reasons.get(str(topic_id))
+            view.left_out.append(
+                (topic_rows[topic_id], solver_words.reason(why, names) if why else _("not placed yet"))
+            )
+    open_ids = {t.id for t in instance.topics}
+    view.problems = [solver_words.violation(m, names) for m in violations(instance, cells)]
+    view.problems += [
+        _("“{title}” is on the schedule but no longer on the wall ({status}).").format(
+            title=topic_rows[p.topic_id].title, status=topic_rows[p.topic_id].status.value
+        )
+        for p in placements
+        if p.topic_id in topic_rows and f"t{p.topic_id}" not in open_ids
+    ]
 
 
 def moves_between(session: Session, old: ScheduleRun, new: ScheduleRun) -> list[str]:

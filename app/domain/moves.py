@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from app.domain import audit, drafting, phases, rows, topics
+from app.domain import audit, drafting, phases, rows, solver_words, topics
 from app.domain.building import build_instance
 from app.domain.errors import Conflict, NotFound, known_id
 from app.i18n import _
@@ -70,8 +70,8 @@ def _consequences(
     old = [c for c in drafting.cells_of(before) if c.topic in open_ids]
     new = [c for c in (Cell(f"t{t}", f"r{r}", f"s{s}") for t, r, s in after) if c.topic in open_ids]
     names = drafting.display_names(session, event)
-    existing = {drafting.humanize(m, names) for m in violations(instance, old)}
-    problems = [drafting.humanize(m, names) for m in violations(instance, new)]
+    existing = {solver_words.violation(m, names) for m in violations(instance, old)}
+    problems = [solver_words.violation(m, names) for m in violations(instance, new)]
     fresh = [p for p in problems if p not in existing]
     heads = headcounts(instance, {c.topic: c.slot for c in new})
     return Consequences(
