@@ -144,7 +144,7 @@ def test_the_door_and_my_day_say_an_interpreter_will_be_there(
     code = created.event.code
     door = client.get(f"/e/{code}/rooms/{rooms[0].id}")
     assert '<p class="door-access" data-interpreters="asl">An ASL interpreter will be there</p>' in door.text
-    spanish = client.get(f"/e/{code}/rooms/{rooms[0].id}", headers={"Accept-Language": "es"})
+    spanish = client.get(f"/e/{code}/rooms/{rooms[0].id}?lang=es")  # a shared screen: its own language
     assert "Habrá intérprete de ASL" in spanish.text
     my = client.get(f"/e/{code}/my", headers=_as(app, client, lead))
     assert "An ASL interpreter will be there" in my.text
@@ -155,3 +155,17 @@ def test_the_access_page_speaks_spanish(app: FastAPI, client: TestClient) -> Non
     page = quinn.get(f"/e/{code}/my/access", headers={"Accept-Language": "es"})
     assert "Necesidades de acceso" in page.text and "Necesito una sala sin escalones" in page.text
     assert "Only the organizers" not in page.text
+
+
+def test_a_bilingual_events_door_says_the_interpreter_in_both_languages(
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
+    created, _lead, topic, rooms = _running_now(session)
+    created.event.bilingual = True
+    session.add(created.event)
+    session.commit()
+    access.set_interpreters(session, event=created.event, topic_id=topic.id, languages=["es"], actor=created.organizer)
+    door = client.get(f"/e/{created.event.code}/rooms/{rooms[0].id}").text
+    note = re.search(r'<p class="door-access"[^>]*>(.*?)</p>', door, re.S)
+    assert note is not None
+    assert "A Spanish interpreter will be there" in note.group(1) and "Habrá intérprete de español" in note.group(1)
