@@ -92,3 +92,14 @@ def test_my_day_feed_has_my_marked_and_led_sessions_by_cookie_or_private_key(
     assert client.get(f"/e/{live.code}/my", headers={"Authorization": f"Bearer {key}"}).status_code in (200, 303)
     wall = client.get(f"/e/{live.code}", headers={"Authorization": f"Bearer {key}"})
     assert 'name="name"' in wall.text and "Math talks" not in wall.text, "the calendar key does not sign anyone in"
+
+
+def test_a_feed_fetched_in_spanish_says_its_words_in_spanish(client: TestClient, session: Session) -> None:
+    """A calendar's text follows the language of the request that fetched it; titles stay as typed."""
+    live = live_event(session)
+    spanish = _events(client.get(f"/e/{live.code}/schedule.ics", headers={"Accept-Language": "es-MX"}).content)
+    description = str(spanish["Math talks"]["description"])  # type: ignore[index]
+    assert "La facilita Ms. Rivera." in description and "Notas y recursos: http" in description
+    assert "Led by" not in description
+    english = _events(client.get(f"/e/{live.code}/schedule.ics").content)
+    assert "Led by Ms. Rivera." in str(english["Math talks"]["description"])  # type: ignore[index]

@@ -86,6 +86,11 @@ def test_a_teachers_day_in_spanish(browser: Browser, live_app: LiveApp) -> None:
     page.locator("#propose").get_by_role("button", name="Proponer un tema").tap()
     expect(page.get_by_text("Tu tema está en el muro.")).to_be_visible()
     expect(page.get_by_role("link", name=MINE)).to_be_visible()
+    page.locator("article.topic-card", has=page.get_by_role("link", name=MINE)).get_by_role("link", name="Editar").tap()
+    expect(page.get_by_role("heading", name="Editar tu tema")).to_be_visible()
+    _in_spanish(page, "the edit form")
+    page.go_back()
+    expect(page.get_by_role("heading", name=re.compile(r"^Temas"))).to_be_visible()
 
     # She marks two topics.
     for title in ON_THE_WALL[:2]:
@@ -126,9 +131,33 @@ def test_a_teachers_day_in_spanish(browser: Browser, live_app: LiveApp) -> None:
     expect(page.get_by_text("Versión 1, guardada por Profe Ana")).to_be_visible()
     _in_spanish(page, "the notes")
     screenshot(page, *_shots("notes.png"), full_page=True)
+    notes_path = re.sub(r"#.*$", "", page.url)
+    page.get_by_role("link", name="Historial").tap()
+    expect(page.get_by_role("heading", name="Historial de las notas")).to_be_visible()
+    _in_spanish(page, "the notes' history")
+
+    # Feedback on the session, then the day's other pages: the calendar, the guide, the home page.
+    page.goto(notes_path)
+    page.get_by_role("button", name="¿Qué tal esta sesión?").tap()
+    expect(page.get_by_role("heading", name=f"¿Qué tal «{ON_THE_WALL[0]}»?")).to_be_visible()
+    _in_spanish(page, "the feedback form")
+    page.get_by_role("radio", name="4").check()
+    page.get_by_label("¿Qué vas a probar en tu aula?").press_sequentially("Rúbricas con mis alumnos", delay=20)
+    page.get_by_role("button", name="Enviar mi respuesta").tap()
+    expect(page.get_by_role("status")).to_contain_text("Gracias: tu respuesta está guardada.")
+    _in_spanish(page, "the feedback form, answered")
+    screenshot(page, *_shots("feedback.png"), full_page=True)
+    for path, heading in [("/calendar", "Añadir a tu calendario"), ("/guide", "Guía de recursos")]:
+        page.goto(f"{live_app.url}/e/{event.code}{path}")
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        _in_spanish(page, heading)
+    screenshot(page, *_shots("guide.png"), full_page=True)
+    page.goto(f"{live_app.url}/")
+    expect(page.get_by_role("heading", name="Entrar a un evento")).to_be_visible()
+    _in_spanish(page, "the home page")
 
     # One tap on "English": the same page in English, and the next page remembers it.
-    notes_path = re.sub(r"#.*$", "", page.url)
+    page.goto(notes_path)
     page.get_by_role("link", name="English").tap()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(notes_path)
