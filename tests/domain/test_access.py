@@ -11,7 +11,7 @@ from app.models import AuditEntry, Event, Organizer, Placement
 from app.scheduler import Config, solve
 from app.scheduler.instance import EventInfo, Instance, Pin, Room, Slot
 from app.scheduler.instance import Topic as TopicIn
-from tests.factories import make_attendee, make_event, make_topic
+from tests.factories import make_attendee, make_event, make_topic, publish_cells
 
 
 def _step_free(db: Session, event: Event, organizer: Organizer, room_index: int) -> None:
@@ -166,3 +166,27 @@ def test_access_warnings_say_why_for_each_session_in_a_room_with_steps(db: Sessi
     assert line.endswith(
         "1 person who marked or leads it needs a step-free room: Room 2 is step-free and free then: move it there."
     )
+
+
+def test_a_re_solve_leaves_the_kept_slots_as_they_are(db: Session) -> None:
+    created = make_event(db, rooms=2, slots=2)
+    event, boss = created.event, created.organizer
+    dana, eli = make_attendee(db, event, "Dana"), make_attendee(db, event, "Eli")
+    early, late = make_topic(db, event, dana, "Early"), make_topic(db, event, dana, "Late")
+    for person in (dana, eli):
+        for topic in (early, late):
+            marking.mark_topic(db, event=event, attendee=person, topic=topic)
+    rooms, slots = events.list_rooms(db, event), events.list_slots(db, event)
+    publish_cells(db, created, [(early.id, rooms[0].id, slots[0].id), (late.id, rooms[0].id, slots[1].id)])  # type: ignore[list-item]
+    _step_free(db, event, boss, 1)
+    access.set_access_needs(db, attendee=dana, step_free=True, interpretation="")
+
+    plan = building.plan_build(db, event_id=event.id, organizer_id=boss.id, keep_before_slot=slots[1].id)  # type: ignore[arg-type]
+
+    needs = {t.title: t.needs for t in plan.instance.topics}
+    assert needs == {"Early": frozenset(), "Late": frozenset({"step_free"})}, "Early is kept in Room 1, as published"
+    solution = solve(
+        plan.instance, Config(time_limit=5, workers=1, work=0.5), previous=plan.previous, keep_before=plan.keep_before
+    )
+    placed = {p.topic: p.room for p in solution.placements}
+    assert placed == {f"t{early.id}": f"r{rooms[0].id}", f"t{late.id}": f"r{rooms[1].id}"}
