@@ -1,11 +1,12 @@
 """An organizer's day in Spanish: her laptop's browser asks for Spanish (es-ES) and every organizer
 screen answers in it.
 
-She opens the console (next steps, the phase bar), renames a room on the layout panel by keyboard
+She opens the console (next steps, the phase bar, topics, people), renames a room on the layout panel by keyboard
 alone, adds a talk to the opening plenary, opens the page that runs it from a phone, builds the
-schedule in the workspace and publishes it. On each screen the page says ``lang="es"`` and none of
+schedule in the workspace and publishes it, reads the feedback page, signs out and mistypes her
+password. On each screen the page says ``lang="es"`` and none of
 the interface's English messages (the catalog's, from ``app.catalog.extract()``) is left in its
-visible text; names people typed are Spanish here. Screenshots go to ``test-artifacts/console-es/``
+visible text; names people typed are Spanish here. (The log's lines are kept as they were written.) Screenshots go to ``test-artifacts/console-es/``
 (and ``TWOFEET_SHOTS``, when set) for a person to look at: Spanish runs about a fifth longer.
 """
 
@@ -87,6 +88,12 @@ def test_an_organizer_runs_the_console_in_spanish(live_app: LiveApp, browser: Br
     _in_spanish(page, "the console")
     _no_overflow(page, "the console")
     screenshot(page, *_shots("console.png"), full_page=True)
+    for tab, heading in (("topics", "Temas, los más deseados primero (4)"), ("people", "Personas")):
+        page.locator(f'a[data-tab="{tab}"]').click()
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        _in_spanish(page, f"the console's {tab}")
+        _no_overflow(page, f"the console's {tab}")
+        screenshot(page, *_shots(f"console-{tab}.png"), full_page=True)
 
     # The layout panel, by keyboard alone: open the Biblioteca's row, rename it, Enter.
     page.locator('a[data-tab="settings"]').click()
@@ -158,3 +165,18 @@ def test_an_organizer_runs_the_console_in_spanish(live_app: LiveApp, browser: Br
     expect(page.get_by_role("heading", name="Próximos pasos")).to_be_visible()
     _in_spanish(page, "the console once published")
     screenshot(page, *_shots("console-published.png"), full_page=True)
+    page.goto(f"{live_app.url}/e/{event.code}/organize/feedback")
+    _in_spanish(page, "the feedback results")
+
+    # Signed out, the sign-in page and its refusal are in Spanish too (typed, then Enter).
+    page.goto(f"{live_app.url}/e/{event.code}/organize")
+    page.get_by_role("button", name="Salir").click()
+    expect(page).not_to_have_url(re.compile(r"/organize"))
+    page.goto(f"{live_app.url}/e/{event.code}/organize")
+    expect(page.get_by_label("Contraseña de organización")).to_be_visible()
+    _in_spanish(page, "the sign-in page")
+    page.get_by_label("Contraseña de organización").press_sequentially("no es esta", delay=30)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_have_text("Esa contraseña no es la de este evento.")
+    _in_spanish(page, "the refused sign-in")
+    screenshot(page, *_shots("login.png"))
