@@ -328,5 +328,7 @@ def console_page(session: Session, *, event: Event, link_pending: bool, undo: st
         "organizers": organizers.list_organizers(session, event=event),
         "attendees": attendees.list_attendees(session, event=event),
         "audit": audit.entries(session, event=event, limit=100),
+        # The names the log writes for an organizer without one and for a refused sign-in, in the reader's words.
+        "log_names": {"Organizer": _("Organizer"), "Sign-in": _("Sign-in")},
         "plenaries": plenaries,
     }
