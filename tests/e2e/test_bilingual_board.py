@@ -220,6 +220,7 @@ def test_printed_board_and_door_signs_in_spanish(browser: Browser, live_app: Liv
     page.screenshot(path=str(SHOTS / "print-board-es.png"), full_page=False)
     page.goto(f"{live_app.url}/e/{days['spanish'].code}/print/doors")
     page.emulate_media(media="print")
+    expect(page.locator(".language-switch")).to_be_hidden()  # not on paper
     expect(page.locator(".door-sign figcaption").first).to_contain_text("Escanea para ver qué hay ahora y después en")
     expect(page.locator(".small-qr figcaption").first).to_have_text("Notas y enlaces")
     assert not ENGLISH.search(page.evaluate(CHROME)), page.evaluate(CHROME)[:300]
@@ -240,6 +241,7 @@ def test_a_bilingual_door(browser: Browser, live_app: LiveApp, days: dict) -> No
     page.goto(f"{live_app.url}/e/{event.code}/rooms/{event.rooms[1]['id']}")
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.locator(".door-when").first).to_contain_text("Ahora / Now")
+    expect(page.locator(".language-switch")).to_have_count(0)  # it speaks both already
     pairs = page.evaluate(PAIRS)
     assert pairs and all(p["first"] == "es" and p["second"] == ["en"] for p in pairs), pairs[:3]
     page.screenshot(path=str(SHOTS / "bilingual-door.png"))
