@@ -46,7 +46,10 @@ def make_templates() -> Jinja2Blocks:
     env.globals["NATIVE_NAMES"] = i18n.NATIVE_NAMES
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["switch_language_url"] = _switch_language_url
-    env.filters["number"] = lambda n: format_decimal(n, locale=i18n.current()) if isinstance(n, int | float) else n
+    # ``n|number`` as the language writes it (1.234 / 1,234); ``|number('0.0')`` keeps one decimal (4,0 / 4.0).
+    env.filters["number"] = lambda n, pattern=None: (
+        format_decimal(n, format=pattern, locale=i18n.current()) if isinstance(n, int | float) else n
+    )
     env.globals["Phase"] = Phase
     env.globals["SlotKind"] = SlotKind
     env.filters["plural"] = lambda n, one, many=None: one if n == 1 else (many or one + "s")
