@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import ARTIFACTS, LiveApp
+from tests.e2e.conftest import ARTIFACTS, PHONE, LiveApp
 from tests.e2e.events import make_event, organizer_page
 from tests.e2e.pages import english_chrome, screenshot
 
@@ -140,6 +140,18 @@ def test_an_organizer_runs_the_console_in_spanish(live_app: LiveApp, browser: Br
     expect(page.locator("#next-talk")).to_contain_text("Empezar la primera charla")
     _in_spanish(page, "the plenary's run page")
     screenshot(page, *_shots("stage.png"))
+    # It is run from a phone at the back of the hall: the same page at 375 px, signed in there too.
+    phone = organizer_page(browser, event, locale="es-ES", **{**PHONE, "viewport": {"width": 375, "height": 740}})
+    phone.goto(page.url)
+    expect(phone.locator("#next-talk")).to_contain_text("Empezar la primera charla")
+    _in_spanish(phone, "the run page on a phone")
+    _no_overflow(phone, "the run page on a phone")
+    screenshot(phone, *_shots("stage-phone.png"))
+    phone.goto(f"{live_app.url}/e/{event.code}/organize")
+    _in_spanish(phone, "the console on a phone")
+    _no_overflow(phone, "the console on a phone")
+    screenshot(phone, *_shots("console-phone.png"))
+    phone.context.close()
 
     # The schedule workspace: build, then publish.
     event.phase("voting")
