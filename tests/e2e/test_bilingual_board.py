@@ -18,6 +18,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from app.i18n import in_locale
 from tests.clock import midday_zone
 from tests.e2e.boardpages import BuiltEvent, build_event, contrast, titles
 from tests.e2e.conftest import LAPTOP, LiveApp
@@ -153,7 +154,9 @@ def _check_fits(page: Page, label: str, *, bilingual: bool = True) -> None:
 def test_a_bilingual_board_before_publishing(browser: Browser, live_app: LiveApp, days: dict, size: str) -> None:
     for page in _board(browser, size, f"{live_app.url}/e/{days['wall'].code}/board?page_seconds=60"):
         _check_bilingual(page)
-        expect(page.locator(".board-phase")).to_have_text("Se proponen y marcan temas / Proposing and marking")
+        expect(page.locator(".board-phase")).to_have_text(
+            in_locale("Proposing and marking", "es") + " / Proposing and marking"
+        )
         expect(page.locator(".board-code")).to_contain_text("Código / Code")
         expect(page.locator(".board-link")).to_contain_text("Entra en / Join at")
         expect(page.locator(".needs-lead").first).to_have_text("Necesita quien lo facilite / Needs a facilitator")
@@ -164,7 +167,9 @@ def test_a_bilingual_board_before_publishing(browser: Browser, live_app: LiveApp
 def test_a_bilingual_board_after_publishing(browser: Browser, live_app: LiveApp, days: dict, size: str) -> None:
     for page in _board(browser, size, f"{live_app.url}/e/{days['grid'].code}/board?page_seconds=60"):
         _check_bilingual(page)
-        expect(page.locator(".board-phase")).to_have_text("Programa publicado / Schedule published")
+        expect(page.locator(".board-phase")).to_have_text(
+            in_locale("Schedule published", "es") + " / Schedule published"
+        )
         expect(page.locator(".tag-now")).to_have_text("Ahora / Now")
         expect(page.locator(".tag-next")).to_have_text("Siguiente / Next")
         expect(page.locator(".programme-kind")).to_have_text("Plenaria / Plenary")
@@ -199,7 +204,7 @@ def test_a_bilingual_board_with_a_talk_on_stage(browser: Browser, live_app: Live
 def test_a_spanish_events_board_shows_no_english(browser: Browser, live_app: LiveApp, days: dict, size: str) -> None:
     for page in _board(browser, size, f"{live_app.url}/e/{days['spanish'].code}/board?page_seconds=60"):
         expect(page.locator("html")).to_have_attribute("lang", "es")
-        expect(page.locator(".board-phase")).to_have_text("Programa publicado")
+        expect(page.locator(".board-phase")).to_have_text(in_locale("Schedule published", "es"))
         page.wait_for_function("() => document.querySelector('#board-main').hasAttribute('data-pages')")
         chrome = page.evaluate(CHROME)
         assert not ENGLISH.search(chrome), f"English on a Spanish board: {ENGLISH.findall(chrome)} in {chrome[:400]}"
