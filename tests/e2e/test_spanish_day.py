@@ -89,8 +89,9 @@ def test_a_teachers_day_in_spanish(browser: Browser, live_app: LiveApp) -> None:
     page.locator("article.topic-card", has=page.get_by_role("link", name=MINE)).get_by_role("link", name="Editar").tap()
     expect(page.get_by_role("heading", name="Editar tu tema")).to_be_visible()
     _in_spanish(page, "the edit form")
-    page.go_back()
+    page.get_by_role("navigation", name="Evento").get_by_role("link", name="Temas").tap()
     expect(page.get_by_role("heading", name=re.compile(r"^Temas"))).to_be_visible()
+    expect(page.get_by_role("link", name=MINE)).to_be_visible()
 
     # She marks two topics.
     for title in ON_THE_WALL[:2]:
