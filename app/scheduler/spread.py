@@ -10,8 +10,9 @@ costs neither; it may cost a little overflow or clashes, which rank after it (se
 
 The search is greedy and exact in what it keeps: for each slot with a gap, the best of moving a
 minority session there from a slot that has two (into a free room of its kind, or swapped with a
-session of the other language) or placing one that is not on the schedule into a free room, by
-attendance, until no gap can be closed.
+session of the other language), or placing one that is not on the schedule into a free room or
+instead of a session of the other language (a viable one only for a viable one), by attendance,
+until no gap can be closed.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from app.scheduler.assignment import Cells
 from app.scheduler.instance import Instance
 from app.scheduler.model import SchedulingModel
+from app.scheduler.score import viable_topics
 
 __all__ = ["BOTH", "language_gaps", "minority_language", "spread_language"]
 
@@ -67,6 +69,8 @@ class _Day:
         self.sm, self.cells = sm, dict(cells)
         self.minority = [t.language in (language, BOTH) for t in instance.topics]
         self.runners = [frozenset(t.facilitators) for t in instance.topics]
+        wanted = viable_topics(instance)
+        self.viable = [t.id in wanted for t in instance.topics]
         index = {t.id: i for i, t in enumerate(instance.topics)}
         self.partners: list[set[int]] = [set() for _ in instance.topics]
         for a, b in instance.avoid_clash:
@@ -142,6 +146,7 @@ class _Day:
                 if (m, ci, si) in x and self.free(ci, si) and self.fits(m, si, set()):
                     yield [(m, where, (ci, si))]
             if where is None:
+                yield from self._replacing(m, si)
                 continue
             for n in self.in_slot(si):  # swapped with a session of the other language
                 cn = self.cells[n][0]
@@ -149,6 +154,16 @@ class _Day:
                     continue
                 if self.fits(m, si, {n}) and self.fits(n, where[1], {m}):
                     yield [(m, where, (cn, si)), (n, (cn, si), where)]
+
+    def _replacing(self, m: int, si: int) -> Iterable[list[_Step]]:
+        """``m``, not on the schedule, in the room of a session of the other language that leaves it
+        (never a pinned one; a viable one only for a viable one, so sessions run stays)."""
+        for n in self.in_slot(si):
+            cn = self.cells[n][0]
+            if self.minority[n] or n in self.sm.must or self.viable[n] > self.viable[m]:
+                continue
+            if (m, cn, si) in self.sm.x and self.fits(m, si, {n}):
+                yield [(n, (cn, si), None), (m, None, (cn, si))]
 
 
 def spread_language(instance: Instance, sm: SchedulingModel, cells: Cells) -> Cells:

@@ -102,3 +102,15 @@ def test_the_spread_keeps_facilitators_single_booked_and_pins() -> None:
     assert violations(day, solution.placements) == []
     assert language_gaps(day, _slot_of(solution)) == 0
     assert score(day, solution.placements).attendance == solution.stats.attendance
+
+
+def test_a_spanish_topic_off_the_schedule_takes_the_room_of_one_that_does_not_run() -> None:
+    # One room, two slots: en1 is viable, en2 wanted by one person; es1, viable, is left out by hand.
+    marks = {"a": ["en1"], "b": ["en1"], "c": ["en2"], "d": ["es1"], "e": ["es1"]}
+    day = _in_spanish(make_instance(rooms=[room("a")], slots=2, topics=["en1", "en2", "es1"], marks=marks), "es1")
+    sm = build_model(day, {})
+    index = {t.id: i for i, t in enumerate(day.topics)}
+    cells = {index["en1"]: (0, 0), index["en2"]: (0, 1)}
+    spread = spread_language(day, sm, cells)
+    assert spread == {index["en1"]: (0, 0), index["es1"]: (0, 1)}
+    assert attendance_of(sm, spread) > attendance_of(sm, cells)
