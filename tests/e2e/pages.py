@@ -127,7 +127,11 @@ def english_chrome(page: Page, *, besides: tuple[str, ...] = ()) -> list[str]:
     """The interface's English messages (from the catalog) that show in the page's visible text:
     nothing, on a page in Spanish, unless someone typed it (``besides``: texts to leave out first,
     such as titles people wrote in English)."""
-    text = page.evaluate("() => document.body.innerText")
+    return english_in(page.evaluate("() => document.body.innerText"), besides=besides)
+
+
+def english_in(text: str, *, besides: tuple[str, ...] = ()) -> list[str]:
+    """The interface's English messages in ``text`` (what :func:`english_chrome` reads on a page)."""
     for typed in besides:
         text = text.replace(typed, " ")
     return [english for english, pattern in _english_messages() if pattern.search(text)]
