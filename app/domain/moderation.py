@@ -65,8 +65,10 @@ def edit_topic(
     description: str,
     tags: str | list[str],
     actor: Organizer,
+    language: str = "",
 ) -> Topic:
-    """An organizer tidies a topic's text, in any phase (the console's form; see ``topics.edit_topic``)."""
+    """An organizer tidies a topic's text or language (empty keeps it), in any phase (the console's
+    form; see ``topics.edit_topic``)."""
     return topics.edit_topic(
         session,
         event=event,
@@ -76,6 +78,7 @@ def edit_topic(
         title=title,
         description=description,
         tags=tags,
+        language=language,
     )
 
 

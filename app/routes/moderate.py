@@ -30,7 +30,7 @@ def topic_hide(console: ConsoleDep) -> Response:
 
 @router.post("/edit", name="topic_moderate_edit", dependencies=[CsrfChecked])
 def topic_moderate_edit(console: ConsoleDep) -> Response:
-    """Tidy a topic's title, description or tags (any phase)."""
+    """Tidy a topic's title, description, tags or language (any phase)."""
 
     def edit(form: forms.ModerateEditForm) -> str:
         topic = moderation.edit_topic(
@@ -40,6 +40,7 @@ def topic_moderate_edit(console: ConsoleDep) -> Response:
             title=form.title,
             description=form.description,
             tags=form.tags,
+            language=form.language,
             actor=console.organizer,
         )
         return _("Saved “{title}”.").format(title=topic.title)

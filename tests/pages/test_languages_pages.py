@@ -57,3 +57,18 @@ def test_the_board_and_printed_board_filter_sessions_by_language(client: TestCli
     printed = client.get(f"/e/{event.code}/print/board", params={"language": "es"}).text
     assert "Lectura en voz alta" in printed and "Reading aloud" not in printed
     assert "Reading aloud" in client.get(f"/e/{event.code}/print/board").text
+
+
+def test_an_organizer_changes_a_topics_language_from_the_console(client: TestClient) -> None:
+    code, _link = create_event(client)
+    set_phase(client, code, "proposing")
+    join(client, code)
+    client.post(f"/e/{code}/topics", data={"title": "Reading circles", "language": "en", "csrf_token": csrf(client)})
+    topic = client.get(f"/api/v1/events/{code}/topics").json()["topics"][0]
+    console = client.get(f"/e/{code}/organize").text
+    assert f'<select id="edit-language-{topic["id"]}" name="language">' in console
+    client.post(
+        f"/e/{code}/organize/topics/edit",
+        data={"topic_id": topic["id"], "title": "Reading circles", "language": "both", "csrf_token": csrf(client)},
+    )
+    assert client.get(f"/api/v1/events/{code}/topics").json()["topics"][0]["language"] == "both"
