@@ -40,7 +40,7 @@ def test_spanish_words_each_finding_again_with_its_values() -> None:
             "solo lo quiere 1 persona (marcas y facilitadores), menos de las 2 que necesita una sesión en este evento"
         )
         assert solver_words.reason(REASONS[2], NAMES) == (
-            "ninguna sala libre sirve: “Room 12”, “Library” en “09:30–10:20”: “Ana” facilita otra sesión a esa hora, "
+            "ningún hueco libre de sala y franja sirve: “Room 12”, “Library” en “09:30–10:20”: “Ana” facilita otra sesión a esa hora, "
             "ninguna sala libre allí tiene projector y accessible"
         )
         # A reason an organizer's change wrote is already in words: shown as it is.

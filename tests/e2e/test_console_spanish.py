@@ -37,6 +37,7 @@ SLOTS = [
     {"start": "10:30", "end": "11:20"},
 ]
 TOPICS = ["Evaluación formativa", "Aprendizaje por proyectos", "Lectura en voz alta", "Huertos escolares"]
+LONE = "Robótica con cartón"
 
 
 def _shots(name: str) -> list[Path]:
@@ -82,13 +83,15 @@ def test_an_organizer_runs_the_console_in_spanish(live_app: LiveApp, browser: Br
     for i, who in enumerate(people):
         for title in TOPICS[i % 4 :] + TOPICS[: i % 4][:1]:
             event.mark(who, title)
+    event.propose(people[4], LONE)  # one mark and nobody to lead it: the build leaves it out, saying why
+    event.mark(people[0], LONE)
 
     page = organizer_page(browser, event, locale="es-ES")
     expect(page.get_by_role("heading", name="Próximos pasos")).to_be_visible()
     _in_spanish(page, "the console")
     _no_overflow(page, "the console")
     screenshot(page, *_shots("console.png"), full_page=True)
-    for tab, heading in (("topics", "Temas, los más deseados primero (4)"), ("people", "Personas")):
+    for tab, heading in (("topics", "Temas, los más deseados primero (5)"), ("people", "Personas")):
         page.locator(f'a[data-tab="{tab}"]').click()
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         _in_spanish(page, f"the console's {tab}")
@@ -162,6 +165,8 @@ def test_an_organizer_runs_the_console_in_spanish(live_app: LiveApp, browser: Br
     page.get_by_role("button", name="Crear el programa").click()
     expect(page.get_by_role("heading", name="Borrador, versión 1")).to_be_visible(timeout=60_000)
     expect(page.locator("#schedule-notice, .notice").first).to_contain_text("Borrador versión 1 creado")
+    left_out = page.locator(".left-out")
+    expect(left_out).to_contain_text(f"{LONE}: los 4 huecos de sala y franja están ocupados, y tiene menos marcas (1)")
     _in_spanish(page, "the draft")
     _no_overflow(page, "the draft")
     screenshot(page, *_shots("draft.png"), full_page=True)
