@@ -171,6 +171,19 @@ def test_an_organizer_runs_the_console_in_spanish(live_app: LiveApp, browser: Br
     _no_overflow(page, "the draft")
     screenshot(page, *_shots("draft.png"), full_page=True)
 
+    # A session's "Mover" menu by keyboard: its consequences show in Spanish before it moves.
+    placement = page.locator(".draft-card").first.get_attribute("data-placement") or ""
+    page.locator(f"#placement-{placement} summary").focus()
+    page.keyboard.press("Enter")
+    why = page.locator(f"#why-{placement}")
+    expect(why.locator(".move-preview")).to_contain_text(re.compile(r"Se puede\.|No se puede:"))
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowDown")
+    expect(why.locator(".move-preview")).to_contain_text(re.compile(r"Se puede\.|No se puede:"))
+    _in_spanish(page, "a move's consequences")
+    page.locator(f"#placement-{placement}").screenshot(path=str(_shots("move-preview.png")[0]))
+    page.keyboard.press("Escape")
+
     page.get_by_role("button", name=re.compile("^Publicar la versión 1")).click()
     expect(page.locator("#schedule-notice")).to_have_text("La versión 1 está en la pantalla y en todos los móviles.")
     expect(page.get_by_role("heading", name="Versión publicada 1")).to_be_visible()
