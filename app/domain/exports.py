@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from sqlmodel import Session, col, select
 
 from app.domain import attendees, feedback, guide, notes, rows, talk_feedback, timetable, topics
-from app.i18n import _
+from app.i18n import _, pgettext
 from app.models import Event, Topic, saved_id
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -52,17 +52,18 @@ def topics_csv(session: Session, *, event: Event) -> str:
             cell = view.cell(room, slot)
             if cell is not None:
                 placed[cell.topic.id] = (room.name, slot.start, slot.end)
+    # Column names in the reader's language (the API keeps the field names).
     header = [
-        "topic_id",
-        "title",
-        "status",
-        "tags",
-        "marks",
-        "facilitators",
-        "room",
-        "slot_start",
-        "slot_end",
-        "description",
+        pgettext("CSV column", "topic_id"),
+        pgettext("CSV column", "title"),
+        pgettext("CSV column", "status"),
+        pgettext("CSV column", "tags"),
+        pgettext("CSV column", "marks"),
+        pgettext("CSV column", "facilitators"),
+        pgettext("CSV column", "room"),
+        pgettext("CSV column", "slot_start"),
+        pgettext("CSV column", "slot_end"),
+        pgettext("CSV column", "description"),
     ]
     return to_csv(
         header,
@@ -84,7 +85,17 @@ def topics_csv(session: Session, *, event: Event) -> str:
 
 def feedback_csv(session: Session, *, event: Event) -> str:
     """Every feedback answer, anonymous: the day's first, then sessions in schedule order, then talks."""
-    header = ["scope", "topic_id", "title", "room", "slot", "rating", "will_try", "updated_at", "talk_id"]
+    header = [
+        pgettext("CSV column", "scope"),
+        pgettext("CSV column", "topic_id"),
+        pgettext("CSV column", "title"),
+        pgettext("CSV column", "room"),
+        pgettext("CSV column", "slot"),
+        pgettext("CSV column", "rating"),
+        pgettext("CSV column", "will_try"),
+        pgettext("CSV column", "updated_at"),
+        pgettext("CSV column", "talk_id"),
+    ]
     answers = feedback.feedback_rows(session, event=event) + talk_feedback.feedback_rows(session, event=event)
     return to_csv(
         header,
@@ -99,7 +110,16 @@ def feedback_csv(session: Session, *, event: Event) -> str:
 def guide_csv(session: Session, *, event: Event) -> str:
     """The resource guide as rows: one per plenary talk, one per resource, and one per session's notes."""
     view = guide.guide(session, event=event)
-    header = ["slot", "room", "topic_id", "session", "kind", "url", "text", "by"]
+    header = [
+        pgettext("CSV column", "slot"),
+        pgettext("CSV column", "room"),
+        pgettext("CSV column", "topic_id"),
+        pgettext("CSV column", "session"),
+        pgettext("CSV column", "kind"),
+        pgettext("CSV column", "url"),
+        pgettext("CSV column", "text"),
+        pgettext("CSV column", "by"),
+    ]
     lines: list[list[object]] = []
     for block in view.slots:  # a plenary's talks: who spoke on what, with the bio
         when, where = f"{block.slot.start}–{block.slot.end}", block.room.name if block.room else ""

@@ -64,6 +64,15 @@ def test_topics_csv_has_marks_and_placements_for_organizers_only(
         ("'+Labs", "1", "", "Room 2", "09:00", "09:50"),
         ("Read-alouds", "0", "", "Room 1", "10:00", "10:50"),
     ]
+    # An organizer whose browser reads Spanish gets the header row in Spanish; the rows are the same.
+    spanish = client.get(url, headers={**as_organizer(app, live.created), "Accept-Language": "es"})
+    header, *lines = list(csv.reader(io.StringIO(spanish.text)))
+    assert header[:3] == ["id_tema", "título", "estado"] and "marcas" in header and "sala" in header
+    assert lines == list(csv.reader(io.StringIO(response.text)))[1:]
+    for download in ("feedback.csv", "guide.csv"):
+        path = f"/e/{live.code}/organize/{download}" if download == "feedback.csv" else f"/e/{live.code}/guide.csv"
+        first = client.get(path, headers={**as_organizer(app, live.created), "Accept-Language": "es"}).text
+        assert first.splitlines()[0].split(",")[0] in ("ámbito", "franja"), first.splitlines()[0]
 
 
 def test_event_file_carries_notes_and_resources_and_import_restores_them(db: Session) -> None:
