@@ -52,7 +52,6 @@ def make_templates() -> Jinja2Blocks:
     )
     env.globals["Phase"] = Phase
     env.globals["SlotKind"] = SlotKind
-    env.filters["plural"] = lambda n, one, many=None: one if n == 1 else (many or one + "s")
     env.filters["hhmm"] = lambda dt: dt.strftime("%H:%M") if isinstance(dt, datetime) else dt
     # Sanitised by nh3 inside render_markdown, hence safe to mark as Markup.
     env.filters["markdown"] = lambda text: Markup(render_markdown(text or ""))
