@@ -72,6 +72,13 @@ def _no_overflow(page: Page, where: str) -> None:
              .map(e => e.textContent.trim().slice(0, 40))"""
     )
     assert not wide, f"{where}: text runs out of {wide}"
+    # A table's buttons stay inside their cell (the topics' Editar, Papel, Ocultar… side by side).
+    spilled = page.evaluate(
+        """() => [...document.querySelectorAll('td button, td .button, td summary')]
+             .filter(e => e.offsetParent && e.getBoundingClientRect().right > e.closest('td').getBoundingClientRect().right + 1)
+             .map(e => e.textContent.trim().slice(0, 40))"""
+    )
+    assert not spilled, f"{where}: buttons spill out of their cell: {spilled}"
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), where
 
 
