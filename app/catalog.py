@@ -43,6 +43,8 @@ class Message:
     id: str | tuple[str, str]
     context: str | None
     locations: tuple[tuple[str, int], ...]
+    # Used both counted (ngettext) and not (gettext): one catalog entry cannot serve both.
+    mixed: bool = False
 
     @property
     def key(self) -> str:
@@ -61,7 +63,8 @@ def extract() -> list[Message]:
             continue
         known = found.get(key)
         where = ((filename, lineno),)
-        found[key] = Message(msgid, context, (known.locations if known else ()) + where)
+        mixed = known is not None and (known.mixed or isinstance(known.id, str) != isinstance(msgid, str))
+        found[key] = Message(msgid, context, (known.locations if known else ()) + where, mixed)
     return list(found.values())
 
 
@@ -104,7 +107,9 @@ def gaps(locale: str, messages: list[Message] | None = None) -> list[Gap]:
     missing = []
     for message in extract() if messages is None else messages:
         found = entries.get((message.key, message.context))
-        if found is None:
+        if message.mixed:
+            missing.append(Gap(message, "used both counted and not: give one of them a context"))
+        elif found is None:
             missing.append(Gap(message, "missing"))
         elif found[0]:
             missing.append(Gap(message, "fuzzy"))
@@ -158,15 +163,15 @@ def update(locale: str = "es") -> tuple[Path, int]:
         for entry in catalog:
             if entry.id and entry.string and not entry.fuzzy:
                 key = (entry.id[0] if isinstance(entry.id, tuple | list) else entry.id, entry.context)
-                known.setdefault(key, tuple(entry.string) if isinstance(entry.string, list) else entry.string)
+                known[key] = (
+                    tuple(entry.string) if isinstance(entry.string, list) else entry.string
+                )  # a later part wins, as when loaded
     merged = new_catalog(locale)
     for message in messages:
-        merged.add(
-            message.id,
-            known.get((message.key, message.context), "" if isinstance(message.id, str) else ("", "")),
-            locations=message.locations,
-            context=message.context,
-        )
+        string = known.get((message.key, message.context), "")
+        if isinstance(message.id, str) != isinstance(string, str):  # the code made it (or stopped it being) counted
+            string = "" if isinstance(message.id, str) else ("", "")
+        merged.add(message.id, string, locations=message.locations, context=message.context)
     target = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
     buffer = io.BytesIO()
     write_po(buffer, merged, width=100, sort_output=False)

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from app.domain import talks, timetable, topics
 from app.domain.notes import list_resources
-from app.i18n import _
+from app.i18n import pgettext
 from app.models import (
     Event,
     NoteRevision,
@@ -76,7 +76,7 @@ def guide(session: Session, *, event: Event) -> GuideView:
             .order_by(col(NoteRevision.number))
         ):
             names = authors.setdefault(by_note[note_id], [])
-            label = name or _("a teacher")
+            label = name or pgettext("someone unnamed", "a teacher")
             if label not in names:
                 names.append(label)
     resources: dict[int, list[Resource]] = {}
