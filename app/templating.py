@@ -25,6 +25,7 @@ from app.domain.attendees import names_line
 from app.domain.drafting import gap_percent
 from app.domain.notes import render_markdown
 from app.domain.timetable import event_now
+from app.i18n import _
 from app.models import Phase, SlotKind
 from app.staticfiles import STATIC_DIR, file_version
 
@@ -64,6 +65,7 @@ def make_templates() -> Jinja2Blocks:
     env.globals["public_url"] = _public_url_in_template
     env.globals["join_warning"] = _join_warning
     env.filters["field_id"] = field_id
+    env.filters["features"] = features_line
     env.filters["names"] = names_line  # "Ms. Rivera and 2 others": the one wording of who leads
     env.globals["gap_percent"] = gap_percent  # "within 2.1 % of the best possible", on the page and the bar
     return templates
@@ -157,6 +159,11 @@ def field_id(field: str) -> str:
     if row:
         return f"{row.group(1)}{row.group(2)}-{row.group(3) or ('name' if row.group(1) == 'room' else 'start')}"
     return {"rooms": "room0-name", "slots": "slot0-start"}.get(field, field.replace("_", "-"))
+
+
+def features_line(features: list[str]) -> str:
+    """A room's features as a line: the organizers' own words as typed, ours worded ("step-free")."""
+    return ", ".join(_("step-free") if feature == "step_free" else feature for feature in features)
 
 
 def long_date(iso: str) -> str:

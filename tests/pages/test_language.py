@@ -63,3 +63,11 @@ def test_accept_language_is_read_by_quality() -> None:
     assert i18n.negotiate("en", "es").locale == "en"
     assert not i18n.negotiate(None, "fr").chosen
     assert i18n.negotiate(None, "*;q=0.1, ES").locale == "es"
+
+
+def test_a_rooms_features_read_as_words_in_each_language() -> None:
+    from app.templating import features_line
+
+    assert features_line(["projector", "step_free"]) == "projector, step-free"
+    with i18n.using("es"):
+        assert features_line(["projector", "step_free"]) == "projector, sin escalones"
