@@ -193,8 +193,24 @@ def summarize(session: Session, *, event_id: int, after: int, last: int) -> Chan
     return changes
 
 
-def _wall_delta(env: Environment, session: Session, event: Event, request: HTTPConnection, changes: Changes) -> Push:
+def _wall_delta(env: Environment, ctx: dict[str, Any], changes: Changes) -> Push:
     """The part of a phone's wall that is the same for everyone (see ``changes.SCREENS``)."""
+    # A kind's own topic is in ``topics``; a merge's merged topic and an unmerge's former home in ``others``.
+    mine = tuple(
+        sorted(
+            set().union(*(changes.ids(kind, others=key != "topic_id") for kind, keys in MINE.items() for key in keys))
+        )
+    )
+    return Push(
+        "delta",
+        env.get_template("live/wall_push.html").render(ctx),
+        target=view_target("wall") if mine else "",
+        mine=mine,
+    )
+
+
+def _wall_context(session: Session, event: Event, request: HTTPConnection, changes: Changes) -> dict[str, Any]:
+    """What a wall delta shows, read once per batch whatever the languages it is rendered in."""
     C = Change
     gone = changes.ids(C.topic_withdrawn, C.topic_hidden) | changes.ids(C.topics_merged, others=True)
     back = changes.ids(C.topic_restored)
@@ -208,7 +224,7 @@ def _wall_delta(env: Environment, session: Session, event: Event, request: HTTPC
     ]
     views = {v.topic.id: v for v in topics.topic_views(session, event=event, viewer=None, topics=found)}
     proposed = changes.ids(C.topic_proposed) | back
-    ctx = {
+    return {
         "request": request,
         "event": event,
         "counts": [views[i] for i in sorted(counted) if i in views and views[i].count is not None],
@@ -219,18 +235,6 @@ def _wall_delta(env: Environment, session: Session, event: Event, request: HTTPC
         "proposed_ids": sorted(proposed),  # a phone showing them all says nothing
         "announcement": C.announcement in changes.kinds,
     }
-    # A kind's own topic is in ``topics``; a merge's merged topic and an unmerge's former home in ``others``.
-    mine = tuple(
-        sorted(
-            set().union(*(changes.ids(kind, others=key != "topic_id") for kind, keys in MINE.items() for key in keys))
-        )
-    )
-    return Push(
-        "delta",
-        env.get_template("live/wall_push.html").render(ctx),
-        target=view_target("wall") if mine else "",
-        mine=mine,
-    )
 
 
 def render_batch(
@@ -261,8 +265,11 @@ def render_batch(
         if changes is None:  # asked for, or the log no longer holds the gap
             refresh, changes = True, Changes()
         batch = Batch(first=after, last=last)
+        read: dict[str, dict[str, Any]] = {}  # what a view shows, read once for all its languages
         for view in views:
-            batch.pushes[view] = _view_push(env, session, event, request, view=view, changes=changes, refresh=refresh)
+            batch.pushes[view] = _view_push(
+                env, session, event, request, view=view, changes=changes, refresh=refresh, read=read
+            )
         return batch
 
 
@@ -275,11 +282,15 @@ def _view_push(
     view: str,
     changes: Changes,
     refresh: bool,
+    read: dict[str, dict[str, Any]],
 ) -> Push:
-    """What ``view`` (a :func:`view_key`) needs for ``changes``, in its language."""
+    """What ``view`` (a :func:`view_key`) needs for ``changes``, in its language.
+
+    The database is read once per view (``read``), whatever the languages it is rendered in: the
+    views hold no words, only what the templates word."""
     view, locale = split_view(view)
     with i18n.using(locale):
-        return _push_for(env, session, event, request, view=view, changes=changes, refresh=refresh)
+        return _push_for(env, session, event, request, view=view, changes=changes, refresh=refresh, read=read)
 
 
 def _push_for(
@@ -291,20 +302,25 @@ def _push_for(
     view: str,
     changes: Changes,
     refresh: bool,
+    read: dict[str, dict[str, Any]],
 ) -> Push:
     """What ``view`` needs for ``changes`` (a snapshot, a refetch or a reload when ``refresh``)."""
     kinds = changes.kinds
     # A full redraw: asked for, or what people may do changed (the phones reload).
     full = refresh or effect(kinds, View.board) >= Effect.refetch
     if view == "board":
-        return _board_push(env, session, event, request, changes, full=full)
+        if "board" not in read:
+            read["board"] = board_context(session, event, request, changes.changed_ids())
+        return _board_push(env, read["board"], changes, full=full)
     if view == "wall":
         wall = effect(kinds, View.wall)
         if wall == Effect.reload:
             return Push("reload")
         if refresh or wall == Effect.refetch:
             return Push("refetch", target=view_target(view))
-        return _wall_delta(env, session, event, request, changes)
+        if "wall" not in read:
+            read["wall"] = _wall_context(session, event, request, changes)
+        return _wall_delta(env, read["wall"], changes)
     if view == "my":  # "my day" is personal: it GETs its own block when the day changed
         relevant = refresh or effect(kinds, View.my) >= Effect.refetch
         # The announcement line sits above the day, the same for everyone: pushed as it is.
@@ -319,11 +335,8 @@ def _push_for(
     return Push("refetch" if relevant else "delta", target=view_target(view))
 
 
-def _board_push(
-    env: Environment, session: Session, event: Event, request: HTTPConnection, changes: Changes, *, full: bool
-) -> Push:
+def _board_push(env: Environment, ctx: dict[str, Any], changes: Changes, *, full: bool) -> Push:
     """The projector's push: every block when ``full``, else the blocks the changes' kinds redraw."""
-    ctx = board_context(session, event, request, changes.changed_ids())
     if full:
         return Push("refresh", _board_refresh(env, ctx))
     kinds = changes.kinds
