@@ -26,27 +26,20 @@ TOPIC_LANGUAGES = (*EVENT_LANGUAGES, BOTH)
 
 def validate_event_language(raw: str | None, *, field_name: str = "language") -> str:
     """``raw`` as an event language (empty: English), or InvalidInput naming the field."""
-    text = (raw or "").strip().lower() or "en"
-    if text not in EVENT_LANGUAGES:
-        raise InvalidInput(
-            _("{field}: '{value}' is not a language of Two Feet; use en (English) or es (Spanish).").format(
-                field=field_name, value=text[:20]
-            ),
-            field=field_name,
-        )
-    return text
+    refusal = _("{field}: '{value}' is not a language of Two Feet; use en (English) or es (Spanish).")
+    return _one_of(raw, EVENT_LANGUAGES, "en", field_name, refusal)
 
 
 def validate_topic_language(raw: str | None, *, field_name: str = "language", default: str = "en") -> str:
     """``raw`` as a session's language (empty: ``default``), or InvalidInput naming the field."""
+    refusal = _("{field}: '{value}' is not a language a session can be held in; use en, es or both.")
+    return _one_of(raw, TOPIC_LANGUAGES, default, field_name, refusal)
+
+
+def _one_of(raw: str | None, allowed: tuple[str, ...], default: str, field_name: str, refusal: str) -> str:
     text = (raw or "").strip().lower() or default
-    if text not in TOPIC_LANGUAGES:
-        raise InvalidInput(
-            _("{field}: '{value}' is not a language a session can be held in; use en, es or both.").format(
-                field=field_name, value=text[:20]
-            ),
-            field=field_name,
-        )
+    if text not in allowed:
+        raise InvalidInput(refusal.format(field=field_name, value=text[:20]), field=field_name)
     return text
 
 

@@ -265,35 +265,19 @@ def render_batch(
         if changes is None:  # asked for, or the log no longer holds the gap
             refresh, changes = True, Changes()
         batch = Batch(first=after, last=last)
-        read: dict[str, dict[str, Any]] = {}  # what a view shows, read once for all its languages
-        for view in views:
-            batch.pushes[view] = _view_push(
-                env, session, event, request, view=view, changes=changes, refresh=refresh, read=read
-            )
+        # What a view shows is read once for all its languages (views hold no words, the templates
+        # word them); each language renders it (``wall@es``: see view_key).
+        read: dict[str, dict[str, Any]] = {}
+        for key in views:
+            view, locale = split_view(key)
+            with i18n.using(locale):
+                batch.pushes[key] = _view_push(
+                    env, session, event, request, view=view, changes=changes, refresh=refresh, read=read
+                )
         return batch
 
 
 def _view_push(
-    env: Environment,
-    session: Session,
-    event: Event,
-    request: HTTPConnection,
-    *,
-    view: str,
-    changes: Changes,
-    refresh: bool,
-    read: dict[str, dict[str, Any]],
-) -> Push:
-    """What ``view`` (a :func:`view_key`) needs for ``changes``, in its language.
-
-    The database is read once per view (``read``), whatever the languages it is rendered in: the
-    views hold no words, only what the templates word."""
-    view, locale = split_view(view)
-    with i18n.using(locale):
-        return _push_for(env, session, event, request, view=view, changes=changes, refresh=refresh, read=read)
-
-
-def _push_for(
     env: Environment,
     session: Session,
     event: Event,
