@@ -6,6 +6,9 @@ ENV PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     TWOFEET_DATABASE_URL=sqlite:////data/twofeet.db
+# DejaVu Sans: the certificates' PDF font (any name prints; nothing is fetched at run time).
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /opt/twofeet
 COPY pyproject.toml README.md alembic.ini ./
 COPY app ./app

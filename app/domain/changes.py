@@ -42,6 +42,10 @@ class Change(StrEnum):
     note = "note"  # session notes have their own page: only the sequence moves
     talks_changed = "talks_changed"  # a plenary's running order; payload: slot_id, talk_id
     stage_changed = "stage_changed"  # "next talk": who is on stage (or the grid again); payload: slot_id, talk_id
+    checked_in = "checked_in"  # headcounts moved (a check-in, a move, a hand check-in, a paper count); payload: slot_id
+    smackdown_changed = "smackdown_changed"  # the queue, who is up, the countdown
+    raffle_changed = "raffle_changed"  # prizes, the commitment, a winner drawn or redrawn, the seed revealed
+    board_mode = "board_mode"  # the board's main area: the grid, the smackdown or the raffle
 
 
 class View(StrEnum):
@@ -91,6 +95,11 @@ SCREENS: dict[Change, tuple[Effect, Effect, Effect, Effect]] = {
     Change.talks_changed: (D, N, N, F),
     # The board puts the speaker on (or goes back to the grid); "my day" says who is on stage now.
     Change.stage_changed: (D, N, N, F),
+    # The board's "12 / 30" and "room for more"; a door shows its own session's headcount.
+    Change.checked_in: (D, N, F, N),
+    Change.smackdown_changed: (D, N, N, N),
+    Change.raffle_changed: (D, N, N, N),
+    Change.board_mode: (D, N, N, N),
 }
 
 #: Payload keys naming the topics whose phones (those that marked one or offered to lead it) GET

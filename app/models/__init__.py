@@ -9,24 +9,42 @@ from app.models.changelog import BoardEvent, InstanceSetting
 from app.models.schedule import Placement, ScheduleRun
 from app.models.aftersession import EventFeedback, NoteRevision, Resource, SessionFeedback, SessionNote, TalkFeedback
 from app.models.audit import AuditEntry
+from app.models.closing import (
+    Certificate,
+    CheckIn,
+    PaperCount,
+    Prize,
+    RaffleDraw,
+    RaffleWin,
+    SmackdownShare,
+    SurveyQuestion,
+)
 from app.models.util import saved_id, table_of
 
 __all__ = [
     "AuditEntry",
     "Attendee",
     "BoardEvent",
+    "Certificate",
+    "CheckIn",
     "ClashPair",
     "Event",
     "FacilitatorClaim",
     "InstanceSetting",
     "Interest",
     "Organizer",
+    "PaperCount",
     "Phase",
     "Placement",
+    "Prize",
+    "RaffleDraw",
+    "RaffleWin",
     "Room",
     "ScheduleRun",
     "SessionStatus",
     "SlotKind",
+    "SmackdownShare",
+    "SurveyQuestion",
     "Talk",
     "TalkFeedback",
     "TimeSlot",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import JSON, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.models.util import utcnow
@@ -92,7 +93,8 @@ class TalkFeedback(SQLModel, table=True):
 
 
 class EventFeedback(SQLModel, table=True):
-    """An attendee's rating of the whole day and what they will try; one per attendee."""
+    """The exit survey: one response per attendee (the day's value and what they will try, then the
+    standard statements and the organizer's own questions)."""
 
     __tablename__ = "event_feedback"
     __table_args__ = (UniqueConstraint("attendee_id"),)
@@ -102,5 +104,12 @@ class EventFeedback(SQLModel, table=True):
     attendee_id: int = Field(foreign_key="attendee.id", ondelete="CASCADE")
     rating: int
     will_try: str = Field(default="", max_length=FEEDBACK_TEXT_MAX)
+    # "I will change my practice" and "I connected with teachers from other schools", 1-5 (agree).
+    practice: int | None = Field(default=None)
+    connected: int | None = Field(default=None)
+    keep: str = Field(default="", max_length=FEEDBACK_TEXT_MAX, sa_column_kwargs={"server_default": ""})
+    change: str = Field(default="", max_length=FEEDBACK_TEXT_MAX, sa_column_kwargs={"server_default": ""})
+    # The organizer's own questions: {str(question id): 1-5, a choice's text, or text}.
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, sa_column_kwargs={"server_default": "{}"})
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

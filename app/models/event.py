@@ -38,6 +38,22 @@ class Event(SQLModel, table=True):
     language: str = Field(default="en", max_length=5, sa_column_kwargs={"server_default": "en"})
     # A bilingual event's projector and printed pages show their own words in both languages.
     bilingual: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    # PD certificates: who issues them, who signs, and what counts. A slot counts its length when
+    # the attendee was checked in for at least ``pd_min_minutes`` of it.
+    pd_enabled: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    pd_issuer: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
+    pd_signer: str = Field(default="", max_length=80, sa_column_kwargs={"server_default": ""})
+    pd_signer_title: str = Field(default="", max_length=80, sa_column_kwargs={"server_default": ""})
+    pd_min_minutes: int = Field(default=15, sa_column_kwargs={"server_default": "15"})
+    pd_needs_survey: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    # Phones may join the smackdown queue.
+    smackdown_open: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    # Who may win the raffle: checked in to at least one session, and/or finished the exit survey.
+    raffle_needs_checkin: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
+    raffle_needs_survey: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    # What the board's main area shows instead of the grid: "" (the grid, or a talk on stage),
+    # "smackdown" (who is up, the countdown, who is next) or "raffle" (the draw).
+    board_mode: str = Field(default="", max_length=12, sa_column_kwargs={"server_default": ""})
     # The phase the event was in when it was closed, so that closing can be undone.
     phase_before_close: Phase | None = Field(default=None, sa_type=enum_column(Phase))
     # The sequence number of the newest BoardEvent; bumped in the same transaction as the change.

@@ -13,6 +13,7 @@ from app.routes import (
     api_series,
     api_talks,
     attendee,
+    closing,
     drafts,
     feedback_pages,
     home,
@@ -52,3 +53,4 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(layout_pages.router, include_in_schema=False)
     app.include_router(talk_pages.router, include_in_schema=False)
     app.include_router(access.router, include_in_schema=False)
+    app.include_router(closing.router, include_in_schema=False)
