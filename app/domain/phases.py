@@ -46,6 +46,18 @@ ALLOWED: dict[str, frozenset[Phase]] = {
     "edit_talks": EVERY,  # a plenary's running order: add, edit, remove, reorder talks
     "run_plenary": OPEN,  # "next talk" on the day (an opening keynote can come before the schedule)
     "copy_event": EVERY,  # a new event like this one: last year's day, closed, is the usual start
+    # Closing the day
+    "board_mode": OPEN,  # the board shows the grid, the smackdown or the raffle
+    #
+    # ... check-in and attendance
+    #
+    # ... certificates
+    #
+    # ... the exit survey
+    #
+    # ... the smackdown
+    #
+    # ... the raffle
 }
 
 ACTION_WORDS = {
@@ -71,6 +83,17 @@ ACTION_WORDS = {
     "edit_talks": _l("Changing a plenary's talks"),
     "run_plenary": _l("Running a plenary"),
     "copy_event": _l("Making a new event like this one"),
+    "board_mode": _l("Changing what the board shows"),
+    #
+    # ... check-in and attendance
+    #
+    # ... certificates
+    #
+    # ... the exit survey
+    #
+    # ... the smackdown
+    #
+    # ... the raffle
 }
 
 # Where the general sentence would say less than the one people know (and tests and API clients
@@ -86,6 +109,13 @@ REFUSALS: dict[tuple[str, Phase | None], object] = {
     ("change_layout", P.closed): _l(
         "The event is closed: its rooms and slots stay as the day ended. Reopen it to change them."
     ),
+    #
+    # ... check-in and attendance
+    #
+    # ... certificates
+    #
+    # ... the smackdown
+    #
     ("publish_schedule", P.closed): _l("The event is closed. Reopen it (move it to another phase) before publishing."),
 }
 

@@ -8,9 +8,15 @@ present); the parts' own pages and actions live in their own route modules.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
-from app.deps import CsrfToken, EventDep, OrganizerDep, SessionDep
+from app.deps import CsrfChecked, CsrfToken, EventDep, FormDep, OrganizerDep, SessionDep
+from app.domain import boardmode
+from app.domain.errors import DomainError
+from app.i18n import _
+from app.models import Event
+from app.routes import forms
 from app.routes.attendee import join_url
 from app.templating import render
 
@@ -25,6 +31,12 @@ def closing_console(
     request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken
 ) -> Response:
     """The close of the day on one page: who was where, PD hours, the survey, the smackdown, the raffle."""
+    return _closing_page(request, session, event, csrf, notice=request.query_params.get("done", ""))
+
+
+def _closing_page(
+    request: Request, session: Session, event: Event, csrf: str, *, notice: str = "", error: DomainError | None = None
+) -> Response:
     return render(
         request,
         "organizer/closing.html",
@@ -34,6 +46,29 @@ def closing_console(
             "csrf": csrf,
             "join_link": join_url(request, event.code),
             "parts": PARTS,
-            "notice": request.query_params.get("done", ""),
+            "notice": notice,
+            "error": error,
         },
+        status_code=error.status_code if error else 200,
     )
+
+
+class BoardModeForm(forms.FormModel):
+    mode: forms.Text = ""
+
+
+@router.post("/organize/board-mode", name="board_mode", dependencies=[CsrfChecked])
+def board_mode(
+    request: Request, session: SessionDep, event: EventDep, organizer: OrganizerDep, csrf: CsrfToken, form: FormDep
+) -> Response:
+    """Show the smackdown or the raffle on the board, or the grid again; back to the Closing page."""
+    try:
+        f = BoardModeForm.parse(form)
+        boardmode.set_board_mode(session, event=event, mode=f.mode, actor=organizer)
+    except DomainError as error:
+        return _closing_page(request, session, event, csrf, error=error)
+    done = {"smackdown": _("The board shows the smackdown."), "raffle": _("The board shows the raffle.")}.get(
+        f.mode, _("The board shows the schedule again.")
+    )
+    url = request.url_for("closing_console", code=event.code).include_query_params(done=done)
+    return RedirectResponse(url, status_code=303)

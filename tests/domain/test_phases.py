@@ -41,6 +41,17 @@ EXPECTED = {
     "edit_talks": {S, PR, V, SC, L, C},
     "run_plenary": {S, PR, V, SC, L},
     "copy_event": {S, PR, V, SC, L, C},
+    "board_mode": {S, PR, V, SC, L},
+    #
+    # ... check-in and attendance
+    #
+    # ... certificates
+    #
+    # ... the exit survey
+    #
+    # ... the smackdown
+    #
+    # ... the raffle
 }
 
 
