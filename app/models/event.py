@@ -41,6 +41,8 @@ class Event(SQLModel, table=True):
     # PD certificates: who issues them, who signs, and what counts. A slot counts its length when
     # the attendee was checked in for at least ``pd_min_minutes`` of it.
     pd_enabled: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    # Where the day is held ("Roosevelt High School, Fresno"), printed on certificates.
+    place: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
     pd_issuer: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
     pd_signer: str = Field(default="", max_length=80, sa_column_kwargs={"server_default": ""})
     pd_signer_title: str = Field(default="", max_length=80, sa_column_kwargs={"server_default": ""})

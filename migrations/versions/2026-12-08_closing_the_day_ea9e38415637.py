@@ -163,6 +163,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('event', schema=None) as batch_op:
         batch_op.add_column(sa.Column('pd_enabled', sa.Boolean(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('place', sqlmodel.sql.sqltypes.AutoString(length=120), server_default='', nullable=False))
         batch_op.add_column(sa.Column('pd_issuer', sqlmodel.sql.sqltypes.AutoString(length=120), server_default='', nullable=False))
         batch_op.add_column(sa.Column('pd_signer', sqlmodel.sql.sqltypes.AutoString(length=80), server_default='', nullable=False))
         batch_op.add_column(sa.Column('pd_signer_title', sqlmodel.sql.sqltypes.AutoString(length=80), server_default='', nullable=False))
@@ -202,6 +203,7 @@ def downgrade() -> None:
         batch_op.drop_column('pd_signer_title')
         batch_op.drop_column('pd_signer')
         batch_op.drop_column('pd_issuer')
+        batch_op.drop_column('place')
         batch_op.drop_column('pd_enabled')
 
     with op.batch_alter_table('paper_count', schema=None) as batch_op:
