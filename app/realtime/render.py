@@ -28,7 +28,7 @@ from sqlmodel import Session
 from starlette.requests import HTTPConnection
 
 from app import i18n
-from app.domain import rows, talks, timetable, topics
+from app.domain import headcounts, rows, talks, timetable, topics
 from app.domain.changelog import changes_between
 from app.domain.changes import MINE, Change, Effect, View, effect
 from app.models import Event, Topic
@@ -140,6 +140,8 @@ def board_context(
         "seq": event.board_sequence,
         # A plenary on stage takes the board's main area: the speaker, the time left, who is next.
         "stage": talks.on_stage(session, event=event),
+        # The current slot's "12 / 30" and the "room for more" derived from it.
+        "headcounts": headcounts.headcounts(session, event=event, grid=grid),
         "server_now": utcnow().isoformat(),
     }
 
