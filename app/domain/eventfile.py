@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from app.domain import events, eventspec, notefile, organizers, talkfile
+from app.domain import closingfile, events, eventspec, notefile, organizers, talkfile
 from app.domain.building import build_instance
 from app.domain.errors import InvalidInput, about
 from app.domain.text import check_document, strip_bidi
@@ -63,6 +63,7 @@ def export_event(session: Session, event: Event) -> dict[str, Any]:
         "board_theme": event.board_theme,
     }
     talkfile.export_talks(session, event=event, document=document)  # each plenary's under its slot
+    document["closing"] = closingfile.export_closing(session, event=event)  # place, certificates, survey, prizes
     # Optional extras: the sessions' notes (with their history) and resources, when there are any.
     document.update(
         notefile.export_extras(session, event=event, topic_keys={int(t["id"][1:]): t["id"] for t in document["topics"]})
@@ -100,6 +101,7 @@ def import_event(session: Session, document: object) -> ImportedEvent:
         code=events.new_code(), phase=Phase.setup, organizer_secret_hash=organizers.hash_secret(secret), **fields
     )
     _apply_settings(event, raw.get("settings"))
+    closingfile.apply_settings(event, raw.get("closing"))
     while events.get_event(session, event.code) is not None:  # pragma: no cover - 31^6 codes
         event.code = events.new_code()
     session.add(event)
@@ -110,6 +112,7 @@ def import_event(session: Session, document: object) -> ImportedEvent:
         session, event=event, extras=extras, topic_pk={k: saved_id(row) for k, row in topic_rows.items()}
     )
     talks = talkfile.add_talks(session, event=event, planned=planned)
+    closingfile.add_items(session, event=event, raw=raw.get("closing"))
     organizer = Organizer(event_id=saved_id(event))
     session.add(organizer)
     session.commit()

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.domain import audit, eventfile, events, eventspec, phases, rows, talks
+from app.domain import audit, closingfile, eventfile, events, eventspec, phases, rows, talks
 from app.domain.errors import NotAllowed
 from app.domain.eventspec import RoomSpec, SlotSpec
 from app.i18n import _
@@ -23,7 +23,8 @@ from app.models import Event, Organizer, Room, SlotKind, Talk, TimeSlot, saved_i
 def copy_event(session: Session, *, source: Event, actor: Organizer, date: str, name: str = "") -> events.CreatedEvent:
     """A new event like ``source`` on ``date``, named ``name`` (empty: the same name): its rooms
     (names, seats, features, unavailable slots), slots (times, kinds, titles, rooms), each plenary's
-    talks (speaker, title, minutes, bio), marking rules and languages, in the setup phase under a new code and
+    talks (speaker, title, minutes, bio), marking rules and languages, the place, the certificate and
+    raffle settings and the exit survey's own questions (not the prizes), in the setup phase under a new code and
     organizer link. ``actor``, an organizer of ``source``, becomes its organizer as event creation
     makes one. Checked as event creation checks a new event; a refusal leaves nothing behind."""
     if actor.event_id != source.id or actor.removed_at is not None:
@@ -57,6 +58,7 @@ def copy_event(session: Session, *, source: Event, actor: Organizer, date: str, 
         copy.unavailable_slots = sorted(slot_ids[s] for s in room.unavailable_slots if s in slot_ids)
         session.add(copy)
     _copy_talks(session, source=source, event=event, slot_ids=slot_ids)
+    closingfile.copy_closing(session, source=source, event=event)
     audit.record(
         session,
         event=source,
