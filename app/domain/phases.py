@@ -50,6 +50,8 @@ ALLOWED: dict[str, frozenset[Phase]] = {
     "board_mode": OPEN,  # the board shows the grid, the smackdown or the raffle
     #
     # ... check-in and attendance
+    "check_in": frozenset({P.live}),  # the door's QR code or "I'm here", while sessions run
+    "count_attendance": EVERY,  # by hand, paper counts, removing a mistaken check-in
     #
     # ... certificates
     #
@@ -86,6 +88,8 @@ ACTION_WORDS = {
     "board_mode": _l("Changing what the board shows"),
     #
     # ... check-in and attendance
+    "check_in": _l("Checking in"),
+    "count_attendance": _l("Counting attendance"),
     #
     # ... certificates
     #
@@ -111,6 +115,8 @@ REFUSALS: dict[tuple[str, Phase | None], object] = {
     ),
     #
     # ... check-in and attendance
+    ("check_in", None): _l("Check-in opens once the schedule is published."),
+    ("check_in", P.closed): _l("The event has closed, and check-in with it."),
     #
     # ... certificates
     #

@@ -8,6 +8,7 @@ from app.routes import (
     access,
     aftersession,
     api,
+    api_checkins,
     api_layout,
     api_schedule,
     api_series,
@@ -34,6 +35,7 @@ def include_routers(app: FastAPI) -> None:
     # its websocket. No two routers share a path, so the order changes nothing else.
     # /openapi.json describes the JSON API alone: pages, fragments and health checks stay out of it.
     app.include_router(api.router)
+    app.include_router(api_checkins.router)
     app.include_router(live.router, include_in_schema=False)
     app.include_router(live.health_router, include_in_schema=False)
     app.include_router(attendee.router, include_in_schema=False)

@@ -44,6 +44,8 @@ EXPECTED = {
     "board_mode": {S, PR, V, SC, L},
     #
     # ... check-in and attendance
+    "check_in": {L},
+    "count_attendance": {S, PR, V, SC, L, C},
     #
     # ... certificates
     #
