@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
-from app.domain import attendees, feedback, guide, notes, rows, talk_feedback, timetable, topics
+from app.domain import attendees, feedback, guide, notes, rows, survey_results, talk_feedback, timetable, topics
 from app.i18n import _, pgettext
 from app.models import Event, Topic, saved_id
 
@@ -105,6 +105,12 @@ def feedback_csv(session: Session, *, event: Event) -> str:
             for r in answers
         ),
     )
+
+
+def survey_csv(session: Session, *, event: Event) -> str:
+    """The exit survey's responses, one row each and a column per question, anonymous."""
+    view = survey_results.table(session, event=event)
+    return to_csv([csv_cell(name) for name in view.header], view.rows)
 
 
 def guide_csv(session: Session, *, event: Event) -> str:

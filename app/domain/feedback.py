@@ -7,7 +7,7 @@ for). Organizers see results, anonymous: names are never shown with answers or e
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
@@ -15,7 +15,7 @@ from typing import TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.domain import phases, timetable
+from app.domain import phases, survey, timetable
 from app.domain.errors import InvalidInput, NotFound
 from app.i18n import _
 from app.models import Attendee, Event, EventFeedback, SessionFeedback, TalkFeedback, Topic, saved_id
@@ -77,10 +77,17 @@ Answer = TypeVar("Answer", SessionFeedback, EventFeedback, TalkFeedback)
 
 
 def save_answer(
-    session: Session, *, find: Callable[[], Answer | None], make: Callable[[], Answer], rating: int | str, will_try: str
+    session: Session,
+    *,
+    find: Callable[[], Answer | None],
+    make: Callable[[], Answer],
+    rating: int | str,
+    will_try: str,
+    fill: Callable[[Answer], None] | None = None,
 ) -> Answer:
     """Check the answer, then write it into the attendee's row (``find``) or a new one (``make``),
-    and commit: one answer per attendee and question, a second replacing the first."""
+    and commit: one answer per attendee and question, a second replacing the first (``fill`` writes
+    the rest of an answer that has more, already checked)."""
     value, text = clean_rating(rating), clean_will_try(will_try)
     for _attempt in range(2):
         row = find()
@@ -89,6 +96,8 @@ def save_answer(
         else:
             row.updated_at = utcnow()
         row.rating, row.will_try = value, text
+        if fill is not None:
+            fill(row)
         session.add(row)
         try:
             session.commit()
@@ -122,19 +131,57 @@ def give_session_feedback(
 
 
 def give_event_feedback(
-    session: Session, *, event: Event, attendee: Attendee, rating: int | str, will_try: str = ""
+    session: Session,
+    *,
+    event: Event,
+    attendee: Attendee,
+    rating: int | str,
+    will_try: str = "",
+    practice: int | str | None = None,
+    connected: int | str | None = None,
+    keep: str = "",
+    change: str = "",
+    answers: Mapping[str, object] | None = None,
 ) -> EventFeedback:
-    """Rate the day; a second answer replaces the first."""
+    """Answer the exit survey: the day's value, the standard statements, what to keep and change,
+    and the organizer's own questions (``answers`` by str(question id)). Everything is checked
+    before anything is written, so a response exists only once a valid one was sent; a second
+    response replaces the first."""
     require_open(event)
     if attendee.event_id != event.id:
         raise NotFound(_("Join this event to give it feedback."), field="attendee")
+    clean_rating(rating)
+    words = {s.key: str(s.prompt) for s in survey.STANDARD}
+    agree = {
+        "practice": survey.clean_scale(practice, field="practice", label=words["practice"], required=False),
+        "connected": survey.clean_scale(connected, field="connected", label=words["connected"], required=False),
+    }
+    kept, changed = (survey.clean_text(t, field=k, label=words[k]) for k, t in (("keep", keep), ("change", change)))
+    mine = survey.clean_answers(survey.questions(session, event=event), answers or {})
+
+    def fill(row: EventFeedback) -> None:
+        row.practice, row.connected = agree["practice"], agree["connected"]
+        row.keep, row.change, row.answers = kept, changed, mine
+
     return save_answer(
         session,
         find=lambda: get_event_feedback(session, attendee=attendee),
         make=lambda: EventFeedback(event_id=saved_id(event), attendee_id=saved_id(attendee), rating=0),
         rating=rating,
         will_try=will_try,
+        fill=fill,
     )
+
+
+def survey_done(session: Session, *, attendee_id: int) -> bool:
+    """Whether the attendee has answered the exit survey (the certificates' and the raffle's gate)."""
+    found = session.scalars(select(EventFeedback.id).where(EventFeedback.attendee_id == attendee_id)).first()
+    return found is not None
+
+
+def survey_done_ids(session: Session, *, event_id: int) -> set[int]:
+    """The attendees of an event who have answered its exit survey."""
+    return set(session.scalars(select(EventFeedback.attendee_id).where(EventFeedback.event_id == event_id)))
 
 
 @dataclass

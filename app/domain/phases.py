@@ -56,6 +56,7 @@ ALLOWED: dict[str, frozenset[Phase]] = {
     # ... certificates
     #
     # ... the exit survey
+    "edit_survey": EVERY,  # the organizer's own questions: add, edit, reorder, remove
     #
     # ... the smackdown
     #
@@ -94,6 +95,7 @@ ACTION_WORDS = {
     # ... certificates
     #
     # ... the exit survey
+    "edit_survey": _l("Changing the exit survey"),
     #
     # ... the smackdown
     #

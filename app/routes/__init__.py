@@ -24,6 +24,7 @@ from app.routes import (
     organizer,
     qr,
     session_notes,
+    survey_pages,
     talk_pages,
     talks,
 )
@@ -56,3 +57,4 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(talk_pages.router, include_in_schema=False)
     app.include_router(access.router, include_in_schema=False)
     app.include_router(closing.router, include_in_schema=False)
+    app.include_router(survey_pages.router, include_in_schema=False)

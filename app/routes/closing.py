@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from app.deps import CsrfChecked, CsrfToken, EventDep, FormDep, OrganizerDep, SessionDep
-from app.domain import boardmode
+from app.domain import boardmode, survey_results
 from app.domain.errors import DomainError
 from app.i18n import _
 from app.models import Event
@@ -48,6 +48,7 @@ def _closing_page(
             "parts": PARTS,
             "notice": notice,
             "error": error,
+            "survey_responses": survey_results.response_count(session, event=event),
         },
         status_code=error.status_code if error else 200,
     )

@@ -20,7 +20,7 @@ from app.deps import (
 )
 from app.domain import feedback, guide, talk_feedback, topics
 from app.domain.errors import DomainError
-from app.models import Attendee, Event, EventFeedback, SessionFeedback, Topic
+from app.models import Attendee, Event, Topic
 from app.routes import forms
 from app.templating import render
 
@@ -33,20 +33,15 @@ def _feedback_page(
     event: Event,
     attendee: Attendee | None,
     csrf: str,
-    topic: Topic | None,
+    topic: Topic,
     *,
     error: DomainError | None = None,
     form: dict[str, str] | None = None,
     saved: bool = False,
     status_code: int = 200,
 ) -> Response:
-    answer: EventFeedback | SessionFeedback | None
-    if topic is None:
-        answer = feedback.get_event_feedback(session, attendee=attendee)
-        place = None
-    else:
-        answer = feedback.get_session_feedback(session, topic=topic, attendee=attendee)
-        place = guide.session_place(session, event=event, topic=topic)
+    answer = feedback.get_session_feedback(session, topic=topic, attendee=attendee)
+    place = guide.session_place(session, event=event, topic=topic)
     values = (
         form
         if form is not None
@@ -98,35 +93,15 @@ def session_feedback_save(
     return _save_feedback(request, session, event, attendee, csrf, form, topic)
 
 
-@router.get("/feedback", name="event_feedback")
-def event_feedback(
-    request: Request, session: SessionDep, event: EventDep, attendee: CurrentAttendee, csrf: CsrfToken
-) -> Response:
-    """The feedback form for the whole day."""
-    return _feedback_page(request, session, event, attendee, csrf, None, saved=request.query_params.get("saved") == "1")
-
-
-@router.post("/feedback", name="event_feedback_save", dependencies=[CsrfChecked])
-def event_feedback_save(
-    request: Request, session: SessionDep, event: EventDep, attendee: AttendeeDep, csrf: CsrfToken, form: FormDep
-) -> Response:
-    """Save (or change) the attendee's feedback on the day."""
-    return _save_feedback(request, session, event, attendee, csrf, form, None)
-
-
 def _save_feedback(
-    request: Request, session: Session, event: Event, attendee: Attendee, csrf: str, form: FormData, topic: Topic | None
+    request: Request, session: Session, event: Event, attendee: Attendee, csrf: str, form: FormData, topic: Topic
 ) -> Response:
-    """Save the attendee's feedback on ``topic`` (None: on the day), then show its form again saying
-    so; a refusal comes back on the form with what was typed kept."""
+    """Save the attendee's feedback on ``topic``, then show its form again saying so; a refusal comes
+    back on the form with what was typed kept (the day's feedback is the exit survey: survey_pages)."""
     try:
         typed = forms.FeedbackForm.parse(form).model_dump()
-        if topic is None:
-            feedback.give_event_feedback(session, event=event, attendee=attendee, **typed)
-            back = request.url_for("event_feedback", code=event.code)
-        else:
-            feedback.give_session_feedback(session, event=event, topic=topic, attendee=attendee, **typed)
-            back = request.url_for("session_feedback", code=event.code, topic_id=topic.id)
+        feedback.give_session_feedback(session, event=event, topic=topic, attendee=attendee, **typed)
+        back = request.url_for("session_feedback", code=event.code, topic_id=topic.id)
     except DomainError as error:
         kept = forms.kept(form)
         return _feedback_page(

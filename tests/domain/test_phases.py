@@ -50,6 +50,7 @@ EXPECTED = {
     # ... certificates
     #
     # ... the exit survey
+    "edit_survey": {S, PR, V, SC, L, C},
     #
     # ... the smackdown
     #
