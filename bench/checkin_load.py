@@ -9,9 +9,10 @@ after it, published. ``--people`` attendees check in by their room's door QR cod
 the rest of the check-ins are moves (the rule of two feet: the same people into another room), open
 loop at ``checkins / duration`` a second whatever the answers are doing.
 
-The watchers, the mix of a large Edcamp: ``--boards`` projectors (the board; half held to Spanish
-with ``?lang=es``), a tablet at every room's door (which GETs its own block on each headcount
-change, as ``app.js`` does), and phones on "my day" for the rest (a share ``--spanish`` in Spanish).
+The watchers, the mix of a large Edcamp: ``--boards`` projectors (the board, in the event's
+language), a tablet at every room's door (which GETs its own block when headcounts change, as
+``app.js`` does: one GET waiting at a time), and phones on "my day" for the rest (a share
+``--spanish`` of them in Spanish).
 Latency runs from just before each POST to the first frame on **every board** whose sequence range
 covers its ``X-Board-Sequence``. At the end the last board frame's "here" figure of every room must
 equal the check-ins each room kept (and a reload of the board must agree). Lost and duplicated
@@ -38,6 +39,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from live_load import (  # noqa: E402  (the sibling module, run as a script)
     META,
+    REFETCH_DELAY,
     ROOT,
     Phone,
     _run_phone,
@@ -59,38 +61,64 @@ HERE = re.compile(r'data-here="(\d+)"')
 # -- the swarm (a separate process) -----------------------------------------------------------------
 
 
-class Board(Phone):
-    """A projector: like a phone, but it keeps the last frame that redrew the grid (to read its counts)."""
+class Screen(Phone):
+    """A board or a door. A board keeps the last frame that redrew the grid (to read its counts);
+    a door GETs its own block on a refetch as ``app.js`` does it: one GET waiting at a time, which
+    shows every frame that came while it waited."""
 
-    __slots__ = ("last_main",)
+    __slots__ = ("gets", "held", "last_main")
 
     def __init__(self, url: str, page: str, token: str, language: str = "en") -> None:
         super().__init__(url, page, token, language)
         self.last_main = ""
+        self.gets = 0
+        self.held: list[tuple[int, int, float]] | None = None  # frames waiting on the door's GET
 
 
-async def _run_board(board: Board, session: Any, since: int, ready: asyncio.Event, errors: list[str]) -> None:
+async def _door_get(door: Screen, session: Any) -> None:
+    import random
+
+    await asyncio.sleep(REFETCH_DELAY[0] + random.random() * REFETCH_DELAY[1])
+    held, door.held = door.held or [], None
+    door.gets += 1
+    async with session.get(
+        door.page, headers={"HX-Request": "true", "Authorization": f"Bearer {door.token}"}
+    ) as response:
+        await response.read()
+    shown = time.monotonic()
+    door.frames.extend((first, last, arrived, shown) for first, last, arrived in held)
+
+
+async def _run_screen(screen: Screen, session: Any, since: int, ready: asyncio.Event, errors: list[str]) -> None:
     import aiohttp  # inline: only the swarm needs it
 
     try:
         async with session.ws_connect(
-            f"{board.url}&since={since}",
+            f"{screen.url}&since={since}",
             timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=5),
             compress=0,
             max_msg_size=0,
         ) as ws:
-            board.ws = ws
+            screen.ws = ws
             ready.set()
             while True:
                 message = await ws.receive()
                 if message.type is not aiohttp.WSMsgType.TEXT:
                     raise ConnectionError(f"websocket {message.type.name}")
                 found = META.search(message.data, 0, 300)
-                if found:
-                    now = time.monotonic()
-                    board.frames.append((int(found.group(1)), int(found.group(2)), now, now))
-                    if 'id="board-main"' in message.data:
-                        board.last_main = message.data
+                if not found:
+                    continue
+                first, last, now = int(found.group(1)), int(found.group(2)), time.monotonic()
+                if found.group(3) == "refetch":
+                    screen.refetches += 1
+                    if screen.held is None:
+                        screen.held = []
+                        asyncio.get_running_loop().create_task(_door_get(screen, session))
+                    screen.held.append((first, last, now))
+                    continue
+                screen.frames.append((first, last, now, now))
+                if 'id="board-main"' in message.data:
+                    screen.last_main = message.data
     except asyncio.CancelledError:
         raise
     except Exception as error:  # noqa: BLE001 - counted and reported
@@ -104,11 +132,11 @@ async def swarm_main(args: argparse.Namespace) -> None:
     plan = json.loads(Path(args.plan).read_text())
     base, ws, code = plan["base"], plan["base"].replace("http", "ws", 1), plan["code"]
     clients: list[Phone] = []
-    for i in range(args.boards):
-        lang = "es" if i % 2 else "en"
-        clients.append(Board(f"{ws}/e/{code}/ws?view=board&lang={lang}", f"{base}/e/{code}/board", "", lang))
+    for _ in range(args.boards):  # in the event's language, as projectors show it
+        clients.append(Screen(f"{ws}/e/{code}/ws?view=board", f"{base}/e/{code}/board", ""))
     for room in plan["rooms"]:
-        clients.append(Phone(f"{ws}/e/{code}/ws?view=room-{room}", f"{base}/e/{code}/rooms/{room}", plan["tokens"][0]))
+        door = f"{base}/e/{code}/rooms/{room}"
+        clients.append(Screen(f"{ws}/e/{code}/ws?view=room-{room}", door, plan["tokens"][0]))
     for i in range(args.clients - len(clients)):
         lang = speaks(i, args.spanish)
         token = plan["tokens"][i % len(plan["tokens"])]
@@ -118,7 +146,7 @@ async def swarm_main(args: argparse.Namespace) -> None:
     session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
     for client in clients:
         ready = asyncio.Event()
-        runner = _run_board if isinstance(client, Board) else _run_phone
+        runner = _run_screen if isinstance(client, Screen) else _run_phone
         client.task = asyncio.create_task(runner(client, session, plan["since"], ready, errors))  # type: ignore[arg-type]
         await ready.wait()
     gc.collect()
@@ -137,8 +165,9 @@ async def swarm_main(args: argparse.Namespace) -> None:
     await session.close()
     out = {
         "frames": [c.frames for c in clients],
-        "boards": [c.last_main for c in clients if isinstance(c, Board)],
+        "boards": [c.last_main for c in clients[: args.boards]],
         "refetches": sum(c.refetches for c in clients),
+        "gets": sum(c.gets for c in clients if isinstance(c, Screen)),
         "errors": errors,
     }
     Path(args.out).write_text(json.dumps(out))
@@ -386,7 +415,7 @@ def main_bench(args: argparse.Namespace) -> int:
             ("clients not at the final sequence", f"{result['clients_behind']}"),
             ("boards whose last push shows every room's count right", f"{right} / {len(pushed)}"),
             ("a reload shows the same counts", f"{reloaded == expected}"),
-            ("door refetches asked", f"{data['refetches']}"),
+            ("door refetches asked / GETs made", f"{data['refetches']} / {data['gets']}"),
             ("client errors", f"{len(data['errors'])} {sorted(set(data['errors']))[:3]}"),
             ("server renders", f"{stats['renders']}"),
             ("server CPU % (one core = 100)", f"{(cpu1 - cpu0) / elapsed * 100:.0f}"),

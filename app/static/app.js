@@ -222,7 +222,9 @@
     setTimeout(function () { leaving = false; }, 10000);
   });
   window.addEventListener("pageshow", function () { leaving = false; });
-  function later(fn) { setTimeout(function () { if (!leaving) fn(); }, 200 + Math.random() * 2000); }
+  var waiting = {};  // refetch targets whose GET is already scheduled
+  // ``first`` runs even when the page is leaving (``fn`` does not): it clears what waits on the timer.
+  function later(fn, first) { setTimeout(function () { if (first) first(); if (!leaving) fn(); }, 200 + Math.random() * 2000); }
   document.addEventListener("htmx:wsOpen", function (event) {
     lastFrame = Date.now();
     liveWrapper = event.detail.socketWrapper;
@@ -238,9 +240,15 @@
     if (action === "reload") {
       later(function () { location.reload(); });
     } else if (action === "refetch" && meta.dataset.target && document.querySelector(meta.dataset.target)) {
-      later(function () {
-        htmx.ajax("GET", location.pathname + location.search, {target: meta.dataset.target, swap: "outerHTML"});
-      });
+      // One GET waiting per target: it reads the state as it is when it goes, so frames that come
+      // while it waits need no GET of their own (a door during a rush of check-ins gets several a second).
+      var target = meta.dataset.target;
+      if (!waiting[target]) {
+        waiting[target] = true;
+        later(function () {
+          htmx.ajax("GET", location.pathname + location.search, {target: target, swap: "outerHTML"});
+        }, function () { waiting[target] = false; });
+      }
     }
     document.querySelectorAll(".is-changed").forEach(function (el) {
       setTimeout(function () { el.classList.remove("is-changed"); }, 2500);
