@@ -167,6 +167,14 @@ FIELD_LABELS = {
     "keep_id": _l("Merge"),
     "topic_id": _l("Topic"),
     "attendee_id": _l("Attendee"),
+    # the raffle
+    "prize_id": _l("Prize"),
+    "prizes": _l("Prizes"),
+    "sponsor": _l("Sponsor"),
+    "win_id": _l("Winner"),
+    "needs_checkin": _l("Who may win"),
+    "draw": _l("The draw"),
+    "tickets": _l("Tickets"),
     "phase": _l("Phase"),
     "code": _l("Event code"),
 }

@@ -61,6 +61,7 @@ ALLOWED: dict[str, frozenset[Phase]] = {
     # ... the smackdown
     #
     # ... the raffle
+    "run_raffle": OPEN,  # prizes, who may win, commit, draw, redraw the absent, reveal the seed
 }
 
 ACTION_WORDS = {
@@ -100,6 +101,7 @@ ACTION_WORDS = {
     # ... the smackdown
     #
     # ... the raffle
+    "run_raffle": _l("Running the raffle"),
 }
 
 # Where the general sentence would say less than the one people know (and tests and API clients

@@ -28,7 +28,7 @@ from sqlmodel import Session
 from starlette.requests import HTTPConnection
 
 from app import i18n
-from app.domain import headcounts, rows, talks, timetable, topics
+from app.domain import headcounts, raffle, rows, talks, timetable, topics
 from app.domain.changelog import changes_between
 from app.domain.changes import MINE, Change, Effect, View, effect
 from app.models import Event, Topic
@@ -143,6 +143,13 @@ def board_context(
         # The current slot's "12 / 30" and the "room for more" derived from it.
         "headcounts": headcounts.headcounts(session, event=event, grid=grid),
         "server_now": utcnow().isoformat(),
+        # The raffle takes the main area while the organizer shows it: the draw, and where to check it.
+        "raffle": {
+            "view": raffle.raffle_view(session, event=event),
+            "link": public_url(request, "raffle_page", code=event.code),
+        }
+        if event.board_mode == "raffle"
+        else None,
     }
 
 

@@ -23,6 +23,7 @@ from app.routes import (
     moderate,
     organizer,
     qr,
+    raffle,
     session_notes,
     survey_pages,
     talk_pages,
@@ -58,3 +59,4 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(access.router, include_in_schema=False)
     app.include_router(closing.router, include_in_schema=False)
     app.include_router(survey_pages.router, include_in_schema=False)
+    app.include_router(raffle.router, include_in_schema=False)

@@ -55,6 +55,7 @@ EXPECTED = {
     # ... the smackdown
     #
     # ... the raffle
+    "run_raffle": {S, PR, V, SC, L},
 }
 
 
