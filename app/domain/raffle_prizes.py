@@ -4,7 +4,7 @@ Prizes are drawn in ``position`` order. A sponsor is only a name: nothing about 
 winner's display name (or their ticket number) is ever shown beside it, on any page or export.
 Who may win is the event's rule (``raffle_needs_checkin``, ``raffle_needs_survey``): checked in to
 at least one session (a ``CheckIn`` row in this event) and/or finished the exit survey (an
-``EventFeedback`` row); with neither, everyone who joined. A ticket is the attendee's id.
+``EventFeedback`` row: ``feedback.survey_done``, the certificates' gate too); with neither, everyone who joined. A ticket is the attendee's id.
 """
 
 from __future__ import annotations
@@ -13,14 +13,13 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from app.domain import audit, phases, rows
+from app.domain import audit, feedback, phases, rows
 from app.domain.changelog import record_change
 from app.domain.changes import Change
 from app.domain.errors import Conflict, FieldError, InvalidInput
 from app.domain.text import clean_text
 from app.i18n import _
 from app.models import Attendee, Event, Organizer, saved_id
-from app.models.aftersession import EventFeedback
 from app.models.closing import PRIZE_MAX, CheckIn, Prize, RaffleDraw, RaffleWin
 
 DIRECTIONS = ("up", "down")
@@ -187,17 +186,13 @@ def _checked_in_ids(session: Session, event: Event) -> set[int]:
     return set(session.scalars(select(CheckIn.attendee_id).where(CheckIn.event_id == event.id).distinct()))
 
 
-def _surveyed_ids(session: Session, event: Event) -> set[int]:
-    return set(session.scalars(select(EventFeedback.attendee_id).where(EventFeedback.event_id == event.id)))
-
-
 def eligible_tickets(session: Session, *, event: Event) -> list[int]:
     """Every ticket the rule lets win, sorted (what a commitment freezes)."""
     tickets = set(session.scalars(select(Attendee.id).where(Attendee.event_id == event.id)))
     if event.raffle_needs_checkin:
         tickets &= _checked_in_ids(session, event)
     if event.raffle_needs_survey:
-        tickets &= _surveyed_ids(session, event)
+        tickets &= feedback.survey_done_ids(session, event_id=saved_id(event))
     return sorted(int(t) for t in tickets)
 
 
@@ -207,11 +202,10 @@ def standing(session: Session, *, event: Event, attendee: Attendee) -> Standing:
     checked = session.scalars(
         select(CheckIn.id).where(CheckIn.event_id == event.id, CheckIn.attendee_id == me).limit(1)
     )
-    surveyed = session.scalars(select(EventFeedback.id).where(EventFeedback.attendee_id == me).limit(1))
     return Standing(
         ticket=me,
         checked_in=checked.first() is not None,
-        surveyed=surveyed.first() is not None,
+        surveyed=feedback.survey_done(session, attendee_id=me),
         needs_checkin=event.raffle_needs_checkin,
         needs_survey=event.raffle_needs_survey,
     )
