@@ -150,6 +150,8 @@ def guide_csv(session: Session, *, event: Event) -> str:
                     resource.added_by_name,
                 ]
             )
+    # The smackdown, like a plenary's talks: what was shared (title), why, and who shared it.
+    lines.extend(["", "", "", share.title, "smackdown", share.url, share.why, share.name] for share in view.smackdown)
     return to_csv(header, lines)
 
 
@@ -199,4 +201,12 @@ def guide_markdown(session: Session, *, event: Event) -> str:
         out += ["## " + (_("Other sessions") if view.published else _("Sessions")), ""]
         for entry in view.unscheduled:
             entry_md(entry, "###")
+    if view.smackdown:
+        out += ["## " + _("Smackdown"), ""]
+        for share in view.smackdown:
+            by = f" ({md_escape(share.name)})" if share.name else ""
+            link = f" <{_md_url(share.url)}>" if share.url else ""
+            why = f" — {md_escape(share.why)}" if share.why else ""
+            out.append(f"- **{md_escape(share.title)}**{by}{link}{why}")
+        out.append("")
     return "\n".join(out).rstrip("\n") + "\n"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from app.domain import talks, timetable, topics
+from app.domain import smackdown, talks, timetable, topics
 from app.domain.notes import list_resources
 from app.i18n import pgettext
 from app.models import (
@@ -16,6 +16,7 @@ from app.models import (
     Room,
     SessionNote,
     SlotKind,
+    SmackdownShare,
     Talk,
     TimeSlot,
     Topic,
@@ -57,6 +58,8 @@ class GuideView:
     published: bool
     slots: list[GuideSlot] = field(default_factory=list)
     unscheduled: list[GuideEntry] = field(default_factory=list)  # topics with notes or resources, not placed
+    # The smackdown's shares (those that came up: done, or up now), in the order they were given.
+    smackdown: list[SmackdownShare] = field(default_factory=list)
 
     @property
     def entries(self) -> list[GuideEntry]:
@@ -96,7 +99,7 @@ def guide(session: Session, *, event: Event) -> GuideView:
             resources=resources.get(topic_id, []),
         )
 
-    result = GuideView(event=event, published=view.published)
+    result = GuideView(event=event, published=view.published, smackdown=smackdown.shared(session, event=event))
     placed: set[int] = set()
     running = talks.talks_by_slot(session, event=event)
     rooms = {saved_id(r): r for r in view.rooms}

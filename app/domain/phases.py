@@ -59,6 +59,8 @@ ALLOWED: dict[str, frozenset[Phase]] = {
     "edit_survey": EVERY,  # the organizer's own questions: add, edit, reorder, remove
     #
     # ... the smackdown
+    "join_smackdown": frozenset({P.live}),  # join the queue, change or withdraw one's share
+    "run_smackdown": OPEN,  # open the queue, reorder, remove, "Next", back to the queue, skip
     #
     # ... the raffle
     "run_raffle": OPEN,  # prizes, who may win, commit, draw, redraw the absent, reveal the seed
@@ -99,6 +101,8 @@ ACTION_WORDS = {
     "edit_survey": _l("Changing the exit survey"),
     #
     # ... the smackdown
+    "join_smackdown": _l("Joining the smackdown"),
+    "run_smackdown": _l("Running the smackdown"),
     #
     # ... the raffle
     "run_raffle": _l("Running the raffle"),
@@ -125,6 +129,8 @@ REFUSALS: dict[tuple[str, Phase | None], object] = {
     # ... certificates
     #
     # ... the smackdown
+    ("join_smackdown", P.closed): _l("The event has closed: the smackdown's shares are in the resource guide."),
+    ("join_smackdown", None): _l("The smackdown opens once the schedule is published."),
     #
     ("publish_schedule", P.closed): _l("The event is closed. Reopen it (move it to another phase) before publishing."),
 }

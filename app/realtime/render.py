@@ -28,7 +28,7 @@ from sqlmodel import Session
 from starlette.requests import HTTPConnection
 
 from app import i18n
-from app.domain import headcounts, raffle, rows, talks, timetable, topics
+from app.domain import headcounts, raffle, rows, smackdown, talks, timetable, topics
 from app.domain.changelog import changes_between
 from app.domain.changes import MINE, Change, Effect, View, effect
 from app.models import Event, Topic
@@ -142,6 +142,8 @@ def board_context(
         "stage": talks.on_stage(session, event=event),
         # The current slot's "12 / 30" and the "room for more" derived from it.
         "headcounts": headcounts.headcounts(session, event=event, grid=grid),
+        # The smackdown on the board (an organizer put it there): who is up, the countdown, who is next.
+        "smackdown": smackdown.smackdown_view(session, event=event) if event.board_mode == "smackdown" else None,
         "server_now": utcnow().isoformat(),
         # The raffle takes the main area while the organizer shows it: the draw, and where to check it.
         "raffle": {

@@ -25,6 +25,7 @@ from app.routes import (
     qr,
     raffle,
     session_notes,
+    smackdown,
     survey_pages,
     talk_pages,
     talks,
@@ -60,3 +61,4 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(closing.router, include_in_schema=False)
     app.include_router(survey_pages.router, include_in_schema=False)
     app.include_router(raffle.router, include_in_schema=False)
+    app.include_router(smackdown.router, include_in_schema=False)

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from app.deps import CsrfChecked, CsrfToken, EventDep, FormDep, OrganizerDep, SessionDep
-from app.domain import boardmode, survey_results
+from app.domain import boardmode, smackdown, survey_results
 from app.domain.errors import DomainError
 from app.i18n import _
 from app.models import Event
@@ -46,6 +46,7 @@ def _closing_page(
             "csrf": csrf,
             "join_link": join_url(request, event.code),
             "parts": PARTS,
+            "smackdown": smackdown.smackdown_view(session, event=event),
             "notice": notice,
             "error": error,
             "survey_responses": survey_results.response_count(session, event=event),

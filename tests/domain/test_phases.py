@@ -53,6 +53,8 @@ EXPECTED = {
     "edit_survey": {S, PR, V, SC, L, C},
     #
     # ... the smackdown
+    "join_smackdown": {L},
+    "run_smackdown": {S, PR, V, SC, L},
     #
     # ... the raffle
     "run_raffle": {S, PR, V, SC, L},
