@@ -150,8 +150,8 @@ def give_event_feedback(
     require_open(event)
     if attendee.event_id != event.id:
         raise NotFound(_("Join this event to give it feedback."), field="attendee")
-    clean_rating(rating)
     words = {s.key: str(s.prompt) for s in survey.STANDARD}
+    survey.clean_scale(rating, field="rating", label=words["rating"], required=True)  # in the survey's words
     agree = {
         "practice": survey.clean_scale(practice, field="practice", label=words["practice"], required=False),
         "connected": survey.clean_scale(connected, field="connected", label=words["connected"], required=False),
