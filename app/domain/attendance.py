@@ -3,15 +3,18 @@ checked in, the paper count and the seats; and the headcounts doors and session 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.domain.checkins import as_utc, find_target, headcounts, where_now
-from app.domain.errors import DomainError
-from app.domain.timetable import event_now, grid
+from app.domain import phases
+from app.domain.checkins import Target, as_utc, find_target, headcounts, where_now
+from app.domain.errors import DomainError, InvalidInput, about
+from app.domain.timetable import event_now, grid, in_room
 from app.i18n import _
 from app.models import Attendee, Event, Room, SlotKind, TimeSlot, Topic, saved_id
 from app.models.closing import CheckIn, PaperCount
@@ -128,7 +131,7 @@ def attendance(session: Session, *, event: Event) -> AttendanceView:
         if sessions:
             slots.append(SlotAttendance(slot, sessions))
     everyone = sorted(
-        ((i, attendee_name(i, n)) for i, n in names.items()), key=lambda p: (not names[p[0]], p[1].lower(), p[0])
+        ((i, attendee_choice(i, n)) for i, n in names.items()), key=lambda p: (not names[p[0]], p[1].lower(), p[0])
     )
     return AttendanceView(slots=slots, people=len({r.attendee_id for r in found}), attendees=everyone)
 
@@ -143,6 +146,11 @@ class HereView:
     since: str
     headcount: int
     seats: int | None
+
+    @property
+    def where(self) -> str:
+        """ "in the Library" (empty for a plenary held nowhere in particular)."""
+        return in_room(self.room.name) if self.room is not None else ""
 
 
 def here_view(session: Session, *, event: Event, attendee: Attendee, now: datetime | None = None) -> HereView | None:
@@ -159,19 +167,84 @@ def here_view(session: Session, *, event: Event, attendee: Attendee, now: dateti
     return HereView(row, title, room, since, count, room.capacity if room else None)
 
 
-def live_headcount(
+@dataclass
+class HereCount:
+    """What one checks into now (at a door, or for a session), and how many are checked in there:
+    the larger of the phones checked in and an organizer's paper count, as the board shows it."""
+
+    target: Target
+    checked_in: int
+    paper: int | None
+    mine: bool = False  # the phone asking is checked in there
+
+    @property
+    def here(self) -> int:
+        return max(self.checked_in, self.paper or 0)
+
+    @property
+    def seats(self) -> int | None:
+        return self.target.room.capacity if self.target.room is not None else None
+
+
+def here_count(
     session: Session,
     *,
     event: Event,
     topic_id: int | None = None,
     room_id: int | None = None,
+    attendee: Attendee | None = None,
     now: datetime | None = None,
-) -> tuple[int, TimeSlot] | None:
-    """The headcount of what runs now in a room, or of a session now, with its slot; None when
-    nothing one can check into runs there now."""
+) -> HereCount | None:
+    """What one can check into now in a room (or whether a session runs now), with its headcount;
+    None when check-in is closed or nothing runs there now (nor starts within ten minutes)."""
+    if not phases.is_allowed(event, "check_in"):
+        return None
     try:
         target = find_target(session, event=event, room_id=room_id, topic_id=topic_id, now=now)
     except DomainError:
         return None
-    counts = headcounts(session, event=event, slot_id=saved_id(target.slot))
-    return counts.get(target.topic.id if target.topic else None, 0), target.slot
+    slot_id = saved_id(target.slot)
+    topic = target.topic.id if target.topic is not None else None
+    paper = session.scalars(
+        select(PaperCount.count).where(
+            PaperCount.event_id == event.id,
+            PaperCount.slot_id == slot_id,
+            col(PaperCount.topic_id).is_(None) if topic is None else PaperCount.topic_id == topic,
+        )
+    ).first()
+    mine = False
+    if attendee is not None:
+        row = where_now(session, event=event, attendee=attendee, now=now)
+        mine = row is not None and (row.slot_id, row.topic_id) == (slot_id, topic)
+    count = headcounts(session, event=event, slot_id=slot_id).get(topic, 0)
+    return HereCount(target=target, checked_in=count, paper=paper, mine=mine)
+
+
+def find_attendee(session: Session, *, event: Event, typed: str) -> Attendee:
+    """The attendee an organizer typed: "Ana (#12)", "#12" or "Attendee #12" as the list offers
+    them, or a name that only one person has."""
+    text = typed.strip()
+    number = re.search(r"#(\d{1,9})\)?$", text)
+    found: list[Attendee] = []
+    if number:
+        one = session.get(Attendee, int(number.group(1)))
+        found = [one] if one is not None and one.event_id == event.id else []
+    elif text:
+        found = list(
+            session.scalars(
+                select(Attendee).where(Attendee.event_id == event.id, func.lower(Attendee.name) == text.lower())
+            )
+        )
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        message = _("several people are called {name}: choose one from the list (it adds their number).")
+        raise InvalidInput(about("attendee", message.format(name=text)), field="attendee")
+    if not text:
+        raise InvalidInput(about("attendee", _("type a name, or choose one from the list.")), field="attendee")
+    raise InvalidInput(about("attendee", _("nobody called {name} has joined.").format(name=text)), field="attendee")
+
+
+def attendee_choice(attendee_id: int, name: str) -> str:
+    """How the hand check-in list offers someone: "Ana (#12)", or "Attendee #12" without a name."""
+    return _("{name} (#{id})").format(name=name, id=attendee_id) if name else attendee_name(attendee_id, name)

@@ -13,7 +13,9 @@ from app.routes import (
     api_schedule,
     api_series,
     api_talks,
+    attendance_pages,
     attendee,
+    checkin_pages,
     closing,
     drafts,
     feedback_pages,
@@ -42,6 +44,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(live.router, include_in_schema=False)
     app.include_router(live.health_router, include_in_schema=False)
     app.include_router(attendee.router, include_in_schema=False)
+    app.include_router(checkin_pages.router, include_in_schema=False)
     app.include_router(api_schedule.router)
     app.include_router(api_talks.router)
     app.include_router(api_layout.router)
@@ -62,3 +65,4 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(survey_pages.router, include_in_schema=False)
     app.include_router(raffle.router, include_in_schema=False)
     app.include_router(smackdown.router, include_in_schema=False)
+    app.include_router(attendance_pages.router, include_in_schema=False)

@@ -171,12 +171,14 @@ def print_poster(request: Request, event: EventDep) -> Response:
 
 @router.get("/print/doors", name="print_doors")
 def print_doors(request: Request, session: SessionDep, event: EventDep) -> Response:
-    """Door signs: one page per room, with QR codes to the door view and each session's notes."""
+    """Door signs: one page per room, with QR codes to check in, to the door view and to each session's notes."""
     signs = guide.door_signs(session, event=event)
     qr: dict[str, Markup] = {}
     for sign in signs:
         door_url = public_url(request, "door_page", code=event.code, room_id=sign.room.id)
-        qr[door_url] = qr_svg(door_url, scale=5)
+        qr[door_url] = qr_svg(door_url, scale=3)
+        here_url = public_url(request, "room_here", code=event.code, room_id=sign.room.id)
+        qr[here_url] = qr_svg(here_url, scale=8)  # print.css sizes it to scan from a metre
         for cell in sign.sessions:
             notes_url = public_url(request, "session_notes", code=event.code, topic_id=cell.topic.id)
             qr[notes_url] = qr_svg(notes_url, scale=3)

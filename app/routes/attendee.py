@@ -24,7 +24,7 @@ from app.deps import (
     SignerDep,
     authenticated_attendee,
 )
-from app.domain import attendees, claims, events, marking, moderation, myday, phases, timetable, topics
+from app.domain import attendance, attendees, claims, events, marking, moderation, myday, phases, timetable, topics
 from app.domain.errors import DomainError
 from app.models import Attendee, Event, Topic, saved_id
 from app.routes import forms
@@ -73,6 +73,23 @@ def event_page(
     return render(request, "attendee/wall.html", _wall_context(request, session, event, attendee, csrf), block="wall")
 
 
+class NextForm(forms.FormModel):
+    next: forms.Text = ""
+
+
+def after_join(request: Request, event: Event, form: FormDep) -> str:
+    """Where a phone goes once joined: back to the page that sent it through joining (``next``, a
+    path of this event only, such as a door's check-in link), else the wall."""
+    try:
+        wanted = NextForm.parse(form).next
+    except DomainError:
+        wanted = ""
+    prefix = f"/e/{event.code}/"
+    if wanted.startswith(prefix) and "//" not in wanted and "\\" not in wanted:
+        return wanted
+    return str(request.url_for("event_page", code=event.code))
+
+
 @router.post("/join", name="attendee_join", dependencies=[CsrfChecked])
 def attendee_join(
     request: Request,
@@ -89,7 +106,7 @@ def attendee_join(
         name = forms.NameForm.parse(form).name
         if name.strip():
             attendees.rename_attendee(session, attendee=attendee, name=name)
-        return RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
+        return RedirectResponse(after_join(request, event, form), status_code=303)
     try:
         name = forms.NameForm.parse(form).name
         attendee = attendees.join_event(session, event=event, name=name, limit=settings.MAX_ATTENDEES_PER_EVENT)
@@ -97,10 +114,16 @@ def attendee_join(
         return render(
             request,
             "attendee/join.html",
-            {"event": event, "csrf": csrf, "error": error, "can_join": phases.is_allowed(event, "join")},
+            {
+                "event": event,
+                "csrf": csrf,
+                "error": error,
+                "can_join": phases.is_allowed(event, "join"),
+                "next": after_join(request, event, form),
+            },
             status_code=error.status_code,
         )
-    response = RedirectResponse(request.url_for("event_page", code=event.code), status_code=303)
+    response = RedirectResponse(after_join(request, event, form), status_code=303)
     set_attendee_cookie(response, signer=signer, settings=settings, event=event, attendee=attendee)
     return response
 
@@ -356,6 +379,10 @@ def session_page(
             "can": can,
             "grid": grid,
             "runs": timetable.sessions_of(grid, saved_id(topic)),
+            # "I'm here" while it runs (or is about to); the facilitator sees the headcount.
+            "here": attendance.here_count(session, event=event, topic_id=saved_id(topic), attendee=attendee)
+            if grid.published
+            else None,
             "marks_left": topics.marks_left(session, event=event, attendee=attendee) if attendee else None,
         },
     )

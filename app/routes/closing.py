@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from app.deps import CsrfChecked, CsrfToken, EventDep, FormDep, OrganizerDep, SessionDep
-from app.domain import boardmode, smackdown, survey_results
+from app.domain import attendance, boardmode, smackdown, survey_results
 from app.domain.errors import DomainError
 from app.i18n import _
 from app.models import Event
@@ -47,6 +47,7 @@ def _closing_page(
             "join_link": join_url(request, event.code),
             "parts": PARTS,
             "smackdown": smackdown.smackdown_view(session, event=event),
+            "attendance": attendance.attendance(session, event=event),
             "notice": notice,
             "error": error,
             "survey_responses": survey_results.response_count(session, event=event),

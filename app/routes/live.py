@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from app import i18n
 from app.db import Engine
 from app.deps import CsrfChecked, CsrfToken, CurrentAttendee, CurrentOrganizer, EventDep, FormDep, RowId, SessionDep
-from app.domain import events, timetable
+from app.domain import attendance, events, phases, timetable
 from app.domain.errors import DomainError
 from app.models import Event, saved_id
 from app.realtime.hub import Hub
@@ -21,8 +21,9 @@ from app.realtime.render import board_context, view_key
 from app.realtime.sockets import CLOSE_POLICY
 from app.routes import forms
 from app.routes.attendee import join_url
+from app.routes.qr import qr_svg
 from app.settings import Settings
-from app.templating import is_htmx, render
+from app.templating import is_htmx, public_url, render
 
 router = APIRouter(prefix="/e/{code}")
 health_router = APIRouter()
@@ -89,6 +90,11 @@ def _door(
         "can_set_status": can_set,
         "error": error,
         "theme": _forced_theme(request) or event.board_theme,
+        # The door sign's check-in code, and how many are checked in to what runs here now.
+        "here_qr": qr_svg(public_url(request, "room_here", code=event.code, room_id=room_id), scale=5)
+        if door.grid.published and phases.is_allowed(event, "check_in")
+        else None,
+        "headcount": attendance.here_count(session, event=event, room_id=room_id),
     }
     with i18n.using(board_locale(event, request.query_params.get("lang"), request.cookies.get(i18n.LANG_COOKIE))):
         return render(
