@@ -39,8 +39,8 @@ def test_door_signs_have_one_page_per_room_with_qr_codes(client: TestClient, ses
     assert (
         room1.index("09:00–09:50") < room1.index("Math talks") < room1.index("10:00–10:50") < room1.index("Read-alouds")
     )
-    assert room1.count("<svg") == 3, "one for the door view (now and next), one per session's notes"
-    assert "Project-based science" in signs[1] and signs[1].count("<svg") == 2
+    assert room1.count("<svg") == 4, "one to check in, one for the door view (now and next), one per session's notes"
+    assert "Project-based science" in signs[1] and signs[1].count("<svg") == 3
 
 
 def test_print_css_puts_each_sheet_on_its_own_page(client: TestClient) -> None:
