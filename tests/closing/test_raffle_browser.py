@@ -36,7 +36,8 @@ def _press(org: Page, name: str) -> None:
 
 def test_the_organizer_draws_on_the_board_and_anyone_can_check_it(live_app: LiveApp, browser: Browser) -> None:  # noqa: F811
     event = make_event(live_app.url, name="Edcamp Raffle", phase="scheduled")
-    phones = [join_on_phone(browser, live_app.url, event.code, name) for name in ("Ana Ruiz", "Ben Okafor", "Cy Tran")]
+    names = ("Ana Ruiz", "Ben Okafor", "Cy Tran")
+    phones = [join_on_phone(browser, live_app.url, event.code, name) for name in names]
     org = organizer_page(browser, event, "/raffle")
     expect(org.get_by_role("heading", name="Raffle", exact=True)).to_be_visible()
 
@@ -57,6 +58,12 @@ def test_the_organizer_draws_on_the_board_and_anyone_can_check_it(live_app: Live
     board.evaluate("() => { window.__e2eSamePage = true; }")
     expect(board.locator(".board-raffle")).to_contain_text("The draw starts soon")
     org.goto(f"{live_app.url}/e/{event.code}/organize/raffle")
+    for phone in phones:  # the phones' nav offers the raffle while the board shows it
+        phone.reload()
+        phone.get_by_role("link", name="Raffle").tap()
+        expect(phone.locator(".raffle-ticket")).to_contain_text("Your ticket:")
+        expect(phone.locator(".raffle-ok")).to_contain_text("You can win")
+    screenshot(phones[0], SHOTS / "phone-ticket.png", full_page=True)
 
     _press(org, "Commit the draw")
     seed_hash = org.locator("#raffle-hash").inner_text()
@@ -94,16 +101,17 @@ def test_the_organizer_draws_on_the_board_and_anyone_can_check_it(live_app: Live
 
     winners = org.locator("#raffle-picks li:not(.is-absent)").all_inner_texts()
     assert len(winners) == 2
-    for phone in phones:
-        phone.goto(f"{live_app.url}/e/{event.code}/raffle")
-        expect(phone.locator(".raffle-ticket")).to_contain_text("Your ticket:")
+    screenshot(org, SHOTS / "organizer.png", full_page=True)
     small = browser.new_context(**SMALL_PHONE).new_page()  # type: ignore[arg-type]
     small.goto(f"{live_app.url}/e/{event.code}/raffle")
     expect(small.locator("#public-seed")).to_have_text(seed)
     expect(small.locator("#public-picks tbody tr")).to_have_count(3)
     assert small.evaluate("() => document.documentElement.scrollWidth") <= 375
-    won = [p for p in phones if p.locator("#raffle-won").count()]
+    # The winners' phones, left open on their ticket since before the commit, say so by themselves.
+    won = [phone for phone, name in zip(phones, names, strict=True) if any(name in w for w in winners)]
     assert len(won) == 2
+    for phone in won:
+        expect(phone.locator("#raffle-won")).to_contain_text("Go to the front.", timeout=25_000)
     screenshot(won[0], SHOTS / "phone-won.png", full_page=True)
     screenshot(small, SHOTS / "phone-public.png", full_page=True)
     problems = serious(axe(small)) + serious(axe(board))
