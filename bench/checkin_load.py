@@ -330,6 +330,7 @@ def main_bench(args: argparse.Namespace) -> int:
         "TWOFEET_LIVE_WINDOW_MS": str(args.window_ms),
         "TWOFEET_MAX_ATTENDEES_PER_EVENT": "100000",
         "TWOFEET_SOLVER_BOUND_SECONDS": "0",
+        "TWOFEET_SQLITE_SYNCHRONOUS": args.synchronous,
     }
     port = free_port()
     server = start_server(port, env, tmp / "server.log", [])
@@ -395,7 +396,8 @@ def main_bench(args: argparse.Namespace) -> int:
         print(
             f"{args.checkins} check-ins ({args.people} people, {args.checkins - args.people} moves) over "
             f"{args.duration:g} s · {args.clients} clients: {args.boards} boards, {doors} doors, {phones} phones "
-            f"on 'my day' ({args.spanish:.0%} Spanish) · 1 process, SQLite · window {args.window_ms} ms"
+            f"on 'my day' ({args.spanish:.0%} Spanish) · 1 process, SQLite synchronous={args.synchronous} · "
+            f"window {args.window_ms} ms"
         )
         rows = [
             ("connected clients (swarm / server)", f"{hello['ready']} / {connected}"),
@@ -450,6 +452,7 @@ def main() -> int:
     parser.add_argument("--spanish", type=float, default=0.3, help="the share of phones in Spanish")
     parser.add_argument("--window-ms", type=int, default=100)
     parser.add_argument("--drain", type=float, default=3.0)
+    parser.add_argument("--synchronous", default="FULL", help="SQLite's synchronous (FULL: twofeet serve's default)")
     parser.add_argument("--swarm", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--plan", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
