@@ -153,3 +153,38 @@ def test_the_guide_holds_every_share_escaped(app: FastAPI, client: TestClient, s
     assert len(shared) == 1
     assert shared[0][3].lstrip("'") == EVIL and shared[0][5] == "https://example.org/a_(b)"
     assert url  # the link as typed (without the query) is what the guide keeps
+
+
+def test_a_bilingual_board_says_its_own_words_in_both_languages(
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
+    code, _event = _live(client, session, smackdown_open=True, board_mode="smackdown", bilingual=True, language="es")
+    join_screen = client.get(f"/e/{code}/board").text
+    assert '<span lang="es">Smackdown: únete desde tu móvil</span>' in join_screen
+    assert '<span lang="en">Smackdown: join from your phone</span>' in join_screen
+    _post(_phone(app, code, "Ana"), f"/e/{code}/smackdown", title="Padlet", url="", why="", name="")
+    _post(_phone(app, code, "Ben"), f"/e/{code}/smackdown", title="Flip", url="", why="", name="Ben")
+    _post(client, f"/e/{code}/organize/smackdown/next", expected="0")
+    board = client.get(f"/e/{code}/board").text
+    main = board[board.index('id="board-main"') :]
+    assert '<span lang="es">Un/a docente</span>' in main and '<span lang="en">A teacher</span>' in main
+    assert '<span lang="es">Siguiente</span>' in main and '<span lang="en">Next</span>' in main
+    assert 'data-over="&lt;span lang=&#34;es&#34;&gt;fuera de tiempo' in main  # stage.js shows both past 2:00
+    assert "Padlet" in main and "<strong>Ben</strong>" in main
+
+
+def test_a_moved_share_keeps_the_keyboard_on_its_button(app: FastAPI, client: TestClient, session: Session) -> None:
+    code, _event = _live(client, session, smackdown_open=True)
+    for name in ("Ana", "Ben"):
+        _post(_phone(app, code, name), f"/e/{code}/smackdown", title=f"{name}'s tool", url="", why="", name=name)
+    ben = session.exec(select(SmackdownShare).where(SmackdownShare.name == "Ben")).one()
+    moved = _post(client, f"/e/{code}/organize/smackdown/move", share_id=str(ben.id), direction="up")
+    page = client.get(moved.headers["location"]).text
+    assert "Moved Ben up." in page
+    up = re.search(r'<button[^>]*aria-label="Move Ben up"[^>]*>', page)
+    down = re.search(r'<button[^>]*aria-label="Move Ben down"[^>]*>', page)
+    assert up and "disabled" in up.group(0) and "autofocus" not in up.group(0)  # now first: up is off
+    assert down and "autofocus" in down.group(0)  # so the keyboard waits on the other arrow
+    assert page.index("1. Ben") < page.index("2. Ana")
+    refused = _post(client, f"/e/{code}/organize/smackdown/move", share_id=str(ben.id), direction="up")
+    assert refused.status_code == 409 and "it is already first" in refused.text
