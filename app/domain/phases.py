@@ -54,6 +54,8 @@ ALLOWED: dict[str, frozenset[Phase]] = {
     "count_attendance": EVERY,  # by hand, paper counts, removing a mistaken check-in
     #
     # ... certificates
+    "get_certificate": frozenset({P.live, P.closed}),  # an attendee's, from the day's check-ins
+    "manage_certificates": EVERY,  # settings, revoking, exports
     #
     # ... the exit survey
     "edit_survey": EVERY,  # the organizer's own questions: add, edit, reorder, remove
@@ -96,6 +98,8 @@ ACTION_WORDS = {
     "count_attendance": _l("Counting attendance"),
     #
     # ... certificates
+    "get_certificate": _l("Getting a PD certificate"),
+    "manage_certificates": _l("Managing PD certificates"),
     #
     # ... the exit survey
     "edit_survey": _l("Changing the exit survey"),
@@ -127,6 +131,7 @@ REFUSALS: dict[tuple[str, Phase | None], object] = {
     ("check_in", P.closed): _l("The event has closed, and check-in with it."),
     #
     # ... certificates
+    ("get_certificate", None): _l("PD certificates open once the schedule is published and the day is under way."),
     #
     # ... the smackdown
     ("join_smackdown", P.closed): _l("The event has closed: the smackdown's shares are in the resource guide."),

@@ -15,6 +15,7 @@ from app.routes import (
     api_talks,
     attendance_pages,
     attendee,
+    certificates,
     checkin_pages,
     closing,
     drafts,
@@ -66,3 +67,4 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(raffle.router, include_in_schema=False)
     app.include_router(smackdown.router, include_in_schema=False)
     app.include_router(attendance_pages.router, include_in_schema=False)
+    app.include_router(certificates.router, include_in_schema=False)

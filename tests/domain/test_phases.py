@@ -48,6 +48,8 @@ EXPECTED = {
     "count_attendance": {S, PR, V, SC, L, C},
     #
     # ... certificates
+    "get_certificate": {L, C},
+    "manage_certificates": {S, PR, V, SC, L, C},
     #
     # ... the exit survey
     "edit_survey": {S, PR, V, SC, L, C},
