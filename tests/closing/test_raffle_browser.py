@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -116,3 +117,37 @@ def test_the_organizer_draws_on_the_board_and_anyone_can_check_it(live_app: Live
     screenshot(small, SHOTS / "phone-public.png", full_page=True)
     problems = serious(axe(small)) + serious(axe(board))
     assert not problems, describe(problems)
+
+
+def test_a_bilingual_board_draws_in_both_languages_at_720p(live_app: LiveApp, browser: Browser) -> None:  # noqa: F811
+    event = make_event(live_app.url, name="Edcamp Bilingüe", phase="scheduled")
+    httpx.patch(
+        event.api, json={"language": "es", "bilingual": True}, headers=event.organizer, timeout=30
+    ).raise_for_status()
+    for name in ("María José Fernández de la Torre", "Luis"):
+        event.attendee(name)
+    org = organizer_page(browser, event, "/raffle")
+    org.locator("#prize-name").press_sequentially(
+        "Un año de taller de robótica para toda tu clase, con impresora 3D", delay=2
+    )
+    org.locator("#prize-sponsor").press_sequentially("Fundación Valle Creativo", delay=5)
+    org.locator("#prize-name").press("Enter")
+    org.get_by_label("Checked in to at least one session").uncheck()
+    _press(org, "Save who may win")
+    org.goto(f"{live_app.url}/e/{event.code}/organize/closing")
+    org.locator("#closing-board").get_by_role("button", name="Raffle").click()
+    board = browser.new_context(**PROJECTOR).new_page()  # type: ignore[arg-type]
+    board.goto(f"{live_app.url}/e/{event.code}/board")
+    org.goto(f"{live_app.url}/e/{event.code}/organize/raffle")
+    _press(org, "Commit the draw")
+    _press(org, "Draw next prize")
+    expect(board.locator(".raffle-ticket-line")).to_contain_text("¡Pasa al frente!")
+    expect(board.locator(".raffle-ticket-line")).to_contain_text("Come to the front!")
+    _press(org, "Reveal the seed")
+    expect(board.locator("#board-seed")).to_be_visible()
+    screenshot(board, SHOTS / "board-720-bilingual.png")
+    main = board.locator("#board-main").bounding_box()
+    for part in (".raffle-proof", "#raffle-winner", ".raffle-sponsor-line"):
+        box = board.locator(part).bounding_box()
+        assert main and box and box["y"] + box["height"] <= main["y"] + main["height"] + 1, f"{part} is cut off"
+        assert box["x"] + box["width"] <= main["x"] + main["width"] + 1, f"{part} runs past the main area"
