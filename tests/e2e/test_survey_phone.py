@@ -74,6 +74,10 @@ def _organizer_adds_questions(browser: Browser, event: ApiEvent) -> Page:
     expect(page.locator(".question-list").nth(1).locator("li > .question-row strong")).to_have_text(
         ["How was the lunch?", "Would you come in the spring?"]
     )
+    screenshot(page, ARTIFACTS / "survey-questions-laptop.png", full_page=True)
+    page.goto(f"{event.base}/e/{event.code}/organize/closing")
+    page.locator("#closing-survey").scroll_into_view_if_needed()
+    screenshot(page, ARTIFACTS / "survey-closing-section-laptop.png")
     return page
 
 
