@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, PHONE, LiveApp
 from tests.e2e.events import ApiEvent, join_on_phone, make_event, organizer_page
-from tests.e2e.pages import axe, describe, screenshot, serious
+from tests.e2e.pages import axe, describe, screenshot, serious, tab_to
 
 pytestmark = pytest.mark.slow
 SMALL_PHONE = {**PHONE, "viewport": {"width": 375, "height": 740}}
@@ -170,4 +170,15 @@ def test_the_phone_survey_passes_axe_and_keeps_a_refused_answer(browser: Browser
     problems = serious(axe(phone))
     assert not problems, describe(problems)
     screenshot(phone, ARTIFACTS / "survey-phone-refused.png")
+    # The keyboard alone: Tab into the first scale, arrows to 4, Tab on to the next question.
+    phone.locator("body").focus()
+    tab_to(phone, 'input[name="rating"]')
+    for _ in range(3):
+        phone.keyboard.press("ArrowRight")
+    expect(phone.locator('input[name="rating"][value="4"]')).to_be_checked()
+    phone.keyboard.press("Tab")
+    expect(phone.locator('input[name="practice"][value="1"]')).to_be_focused()
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_role("heading", name="Thank you!")).to_be_visible()
+    expect(phone.get_by_label("What should we keep?")).to_have_value("Everything")
     phone.context.close()
