@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -120,3 +121,16 @@ def test_two_phones_join_the_organizer_advances_the_board_counts_down(browser: B
     smack = guide.locator("#guide-smackdown + ul")
     expect(smack).to_contain_text("Padlet exit tickets")
     expect(smack).to_contain_text(LONG_TITLE)
+
+    # A bilingual day (Spanish first): the board's own words in both languages, still fitting.
+    httpx.patch(
+        event.api, json={"language": "es", "bilingual": True}, headers=event.organizer, timeout=30
+    ).raise_for_status()
+    board.reload()
+    expect(board.locator(".smack-next")).to_contain_text("Siguiente / Next")
+    for size, label in (({"width": 1920, "height": 1080}, "1080"), ({"width": 1280, "height": 720}, "720")):
+        board.set_viewport_size(size)
+        for part in ("#smack-name", ".smack-title", ".smack-url", ".smack-next-who", ".smack-clock"):
+            box = board.locator(part).bounding_box()
+            assert box and box["x"] + box["width"] <= size["width"] and box["y"] + box["height"] <= size["height"], part
+        screenshot(board, ARTIFACTS / f"smackdown-board-bilingual-{label}.png")
