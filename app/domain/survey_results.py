@@ -30,10 +30,6 @@ class QuestionResult:
     choices: list[tuple[str, int]] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
 
-    @property
-    def answered(self) -> int:
-        return self.ratings.total if self.kind == "scale" else sum(n for _, n in self.choices) or len(self.texts)
-
 
 @dataclass
 class SurveyResults:
