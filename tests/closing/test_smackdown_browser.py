@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, PHONE, LiveApp, browser, live_app  # noqa: F401 (fixtures)
 from tests.e2e.events import ApiEvent, join_on_phone, make_event, organizer_page
-from tests.e2e.pages import screenshot
+from tests.e2e.pages import axe, describe, screenshot, serious
 
 pytestmark = pytest.mark.slow
 
@@ -69,6 +69,7 @@ def test_two_phones_join_the_organizer_advances_the_board_counts_down(browser: B
     _join_queue(anon, LONG_TITLE, LONG_URL, "Kids hear history from the people who lived it")
     expect(anon.locator(".smack-place")).to_have_text("You're #2 in the queue")
     screenshot(anon, ARTIFACTS / "smackdown-phone.png", full_page=True)
+    assert not serious(axe(anon)), describe(serious(axe(anon)))
     expect(board.locator(".smack-waiting-big")).to_contain_text("2 teachers in the queue")
 
     org.goto(f"{live_app.url}/e/{event.code}/organize/smackdown")
@@ -78,6 +79,7 @@ def test_two_phones_join_the_organizer_advances_the_board_counts_down(browser: B
     expect(org.locator("#smack-notice")).to_have_text("Ana Ruiz is up.")
     expect(org.locator("#smack-next")).to_be_focused()
     screenshot(org, ARTIFACTS / "smackdown-run.png", full_page=True)
+    assert not serious(axe(org)), describe(serious(axe(org)))
 
     expect(board.locator("#smack-name")).to_have_text("Ana Ruiz")
     expect(board.locator(".smack-title")).to_have_text("Padlet exit tickets")
@@ -91,6 +93,7 @@ def test_two_phones_join_the_organizer_advances_the_board_counts_down(browser: B
     assert clock.inner_text() < first, (first, clock.inner_text())
     assert board.evaluate("() => window.__sameBoard === true"), "the board reloaded"
     screenshot(board, ARTIFACTS / "smackdown-board-720.png")
+    assert not serious(axe(board)), describe(serious(axe(board)))
 
     # The anonymous teacher, with the long title and link, on a full HD projector: wraps, never overflows.
     org.locator("#smack-next").click()
