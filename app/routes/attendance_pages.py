@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from app.deps import CsrfChecked, CsrfToken, EventDep, FormDep, OrganizerDep, RowId, SessionDep
 from app.domain import attendance, checkins
-from app.domain.errors import DomainError, InvalidInput, about
+from app.domain.errors import DomainError, InvalidInput, about, plain_messages
 from app.i18n import _
 from app.models import Event
 from app.routes import forms
@@ -55,6 +55,7 @@ def _page(
             "view": attendance.attendance(session, event=event),
             "notice": notice,
             "error": error,
+            "error_text": " ".join(plain_messages(error).values()) or (error.message if error else ""),
             "typed": typed or {},
             "as_local": lambda moment: checkins.event_now(event, moment).strftime("%H:%M"),
         },

@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.deps import CsrfChecked, CsrfToken, CurrentAttendee, EventDep, RowId, SessionDep
 from app.domain import attendance, checkins, phases, timetable
-from app.domain.errors import Conflict, DomainError
+from app.domain.errors import Conflict, DomainError, plain_messages
 from app.i18n import _
 from app.models import Attendee, Event
 from app.routes.attendee import join_url
@@ -42,6 +42,7 @@ def _here_page(
             "opens_at": checkins.opens_at,
             "notice": notice,
             "error": error,
+            "error_text": " ".join(plain_messages(error).values()) or (error.message if error else ""),
         },
         status_code=error.status_code if error and not isinstance(error, Conflict) else 200,
     )

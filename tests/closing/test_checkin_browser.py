@@ -89,5 +89,22 @@ def test_a_phone_scans_the_door_joins_is_checked_in_and_moves(browser: Browser, 
     box = qr.bounding_box()
     assert box is not None and box["width"] >= 290, box  # 80 mm at 96 px per inch: scans from a metre
     screenshot(paper, ARTIFACTS / "checkin-door-sign-print.png", full_page=True)
+
+    # The organizer checks Ms. Rivera in by hand, by keyboard alone, and sees who is where.
+    paper.emulate_media(media="screen")
+    paper.set_viewport_size({"width": 1280, "height": 800})
+    paper.goto(f"{live_app.url}/e/{event.code}/organize/attendance")
+    expect(paper.locator("#attendance-total")).to_have_text("1 person has checked in today.")
+    paper.get_by_label(re.compile(r"^Who")).focus()
+    paper.keyboard.type("Ms. Rivera", delay=30)
+    paper.keyboard.press("Tab")
+    paper.keyboard.press("ArrowDown")  # the second session of the slot
+    paper.keyboard.press("Tab")
+    expect(paper.get_by_role("button", name="Check in", exact=True)).to_be_focused()
+    paper.keyboard.press("Enter")
+    expect(paper.locator("#attendance-notice")).to_have_text("Ms. Rivera is checked in.")
+    expect(paper.locator("#attendance-total")).to_have_text("2 people have checked in today.")
+    paper.locator(".attendance-people summary").first.click()
+    screenshot(paper, ARTIFACTS / "checkin-attendance-1280.png", full_page=True)
     for page in (phone, tablet, paper):
         page.context.close()

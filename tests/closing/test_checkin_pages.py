@@ -130,7 +130,7 @@ def test_the_organizer_checks_in_by_hand_types_a_paper_count_and_removes_a_mista
         f"/e/{day.code}/organize/attendance/paper",
         data={"slot_id": str(day.slots[2].id), "topic_id": "", "count": "20000", "csrf_token": token},
     )
-    assert too_many.status_code == 422 and "a head count from 0 to 10000." in too_many.text
+    assert too_many.status_code == 422 and "Count: a head count from 0 to 10000" in too_many.text
     row = session.exec(select(CheckIn)).one()
     removed = client.post(f"/e/{day.code}/organize/attendance/checkins/{row.id}/remove", data={"csrf_token": token})
     assert "Check-in removed." in removed.text and session.exec(select(CheckIn)).all() == []
@@ -155,3 +155,14 @@ def test_the_door_view_and_door_sign_carry_the_check_in_code(client: TestClient,
     client.get(f"/e/{day.code}/organize?key={day.created.secret}")
     signs = client.get(f"/e/{day.code}/print/doors")
     assert signs.text.count("Scan to check in") == 3
+
+
+def test_i_am_here_for_a_session_not_running_says_so_in_words(client: TestClient, session: Session) -> None:
+    day = checkin_day(session)
+    client.get(f"/e/{day.code}")
+    client.post(f"/e/{day.code}/join", data={"csrf_token": csrf(client)})
+    refused = client.post(f"/e/{day.code}/sessions/{day.topics['Reading'].id}/here", data={"csrf_token": csrf(client)})
+    assert refused.status_code == 200
+    assert (
+        '<p class="error-message" role="alert">Reading is not running now; check in when it starts.</p>' in refused.text
+    )
