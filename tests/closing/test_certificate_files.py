@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from pypdf import PdfReader
@@ -55,3 +56,19 @@ def test_a_missing_font_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tm
 
 def test_the_system_font_is_found() -> None:
     assert [path.name for path in certificate_files.font_files()] == ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"]
+
+
+def test_the_zip_streams_one_file_at_a_time_in_the_language_asked() -> None:
+    drawn: list[str] = []
+
+    def draw(view: str) -> bytes:
+        drawn.append(f"{view}:{i18n.current()}")
+        return view.encode() * 100
+
+    chunks = certificate_files.zip_stream([("a.pdf", "A"), ("b.pdf", "B")], locale="es", make=draw)
+    first = next(chunks)
+    assert drawn == ["A:es"] and first  # the first file is on its way before the second is drawn
+    rest = b"".join(chunks)
+    archive = zipfile.ZipFile(io.BytesIO(first + rest))
+    assert archive.namelist() == ["a.pdf", "b.pdf"] and archive.read("b.pdf") == b"B" * 100
+    assert drawn == ["A:es", "B:es"]

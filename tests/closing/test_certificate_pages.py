@@ -115,6 +115,10 @@ def test_the_public_page_confirms_name_hours_and_event_and_nothing_else(
         for secret in ("Sketchnotes", "Robotics", "Opening keynote", "Lincoln", "Sunnyvale", "María", "attendee"):
             assert secret not in page.text, secret
         assert re.findall(r"<dt>(.*?)</dt>", page.text) == ["Name", "Hours", "Event", "Code"]
+    client.cookies.set("twofeet_lang", "es")
+    spanish = client.get(f"/e/{day.event.code}/certificates/{shown}").text
+    assert "Certificado válido" in spanish and "1,67 horas" in spanish and "13 de marzo de 2027" in spanish
+    client.cookies.clear()
     unknown = client.get(f"/e/{day.event.code}/certificates/ZZZZ-ZZZZ")
     assert unknown.status_code == 404 and "Not valid: no such certificate" in unknown.text
 
