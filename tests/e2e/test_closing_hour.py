@@ -5,12 +5,14 @@ the name and the hours), and the raffle draws on the board, its seed committed b
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 
 from app.routes.qr import qr_svg
 from tests.clock import midday_zone
@@ -53,7 +55,43 @@ def _room_of(board: Page, title: str) -> str:
 
 
 def _certificates(browser: Browser, event: ApiEvent, console: Page, phone: Page, base: str) -> None:
-    """Filled in once the certificates' pages are in."""
+    """The organizer offers certificates (after the survey); the phone types its name, downloads the
+    PDF (it parses, and holds the name and the hours its page shows) and the public check confirms it."""
+    console.goto(f"{base}/e/{event.code}/organize/certificates")
+    console.get_by_label("Offer PD certificates to attendees").check()
+    console.get_by_label("Issuing organization").fill("Valley County Office of Education")
+    console.get_by_label("Signer's name").fill("Dr. Mara Lin")
+    console.get_by_label("Signer's title").fill("Director of Professional Learning")
+    console.get_by_label("Place").fill("Roosevelt High School, Fresno")
+    console.get_by_label("Ask for the exit survey before a certificate").check()
+    console.get_by_role("button", name="Save the settings").click()
+    expect(console.get_by_role("status").first).to_be_visible()
+
+    phone.goto(f"{base}/e/{event.code}/my/certificate")
+    hours = phone.locator("#cert-total").inner_text()
+    assert re.search(r"\d", hours), hours  # the keynote (by hand) and the session she is in
+    expect(phone.locator("#cert-items")).to_contain_text("Opening keynote")
+    printed = phone.get_by_label("Your name, as it should be printed")
+    expect(printed).to_have_value("Ana Ruiz")  # her display name, to correct
+    printed.clear()
+    printed.press_sequentially("Ana María Ruiz", delay=40)
+    phone.get_by_role("button", name="Get my certificate").tap()
+    expect(phone.locator("#certificate-done")).to_be_visible()
+    with phone.expect_download() as download:
+        phone.get_by_role("button", name="Download the PDF").tap()
+    pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
+    assert len(pdf.pages) == 1
+    assert "Ana María Ruiz" in text and hours in text and "Edcamp Valley" in text, text
+    code = phone.locator(".cert-code").inner_text()
+
+    check = browser.new_context(**PHONE).new_page()  # anyone, e.g. the district's HR office
+    check.goto(f"{base}/e/{event.code}/certificates/{code}")
+    expect(check.locator("#check-state")).to_have_text("✓ Valid certificate")
+    expect(check.locator("#check-name")).to_have_text("Ana María Ruiz")
+    expect(check.locator("#check-hours")).to_have_text(hours)
+    expect(check.locator("main")).not_to_contain_text("Math talks")  # name, hours, event: nothing else
+    screenshot(check, SHOTS / "certificate-check.png")
 
 
 def _count(board: Page, title: str) -> str:
