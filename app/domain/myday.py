@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from app.domain import talks, timetable, topics
+from app.domain import checkins, talks, timetable, topics
 from app.models import Attendee, Event
 
 
@@ -32,7 +32,10 @@ def my_day_view(session: Session, *, event: Event, attendee: Attendee) -> dict[s
         )
         for slot in (grid.slots if grid.published else [])
     ]
+    # Where the phone is checked in now (the door's QR code or "I'm here"): what it came for.
+    here = checkins.where_now(session, event=event, attendee=attendee) if grid.published else None
     return {
+        "checked_in": checkins.describe(session, check_in=here) if here is not None else None,
         "mine": marked,
         "grid": grid,
         "day": day,

@@ -166,3 +166,19 @@ def test_i_am_here_for_a_session_not_running_says_so_in_words(client: TestClient
     assert (
         '<p class="error-message" role="alert">Reading is not running now; check in when it starts.</p>' in refused.text
     )
+
+
+def test_my_day_says_where_the_phone_is_checked_in_now(client: TestClient, session: Session) -> None:
+    day = checkin_day(session)
+    client.get(f"/e/{day.code}")
+    client.post(f"/e/{day.code}/join", data={"csrf_token": csrf(client)})
+    before = client.get(f"/e/{day.code}/my")
+    assert 'id="my-checked-in"' not in before.text and "Nothing marked:" in before.text
+    client.get(f"/e/{day.code}/rooms/{day.rooms['Library'].id}/here")
+    after = client.get(f"/e/{day.code}/my")
+    line = after.text.split('id="my-checked-in"', 1)[1].split("</p>", 1)[0]
+    assert "Checked in:" in line and "Math talks" in line and "Library" in line
+    assert f'href="/e/{day.code}/sessions/{day.topics["Math talks"].id}"' in line
+    assert "Nothing marked:" not in after.text.split('id="my-checked-in"', 1)[1].split("</li>", 1)[0]
+    spanish = client.get(f"/e/{day.code}/my", headers={"Accept-Language": "es"})
+    assert "Asistencia registrada:" in spanish.text

@@ -115,6 +115,7 @@ def test_the_closing_hour(browser: Browser, live_app: LiveApp) -> None:
     ana.goto(here_url)
     expect(ana.get_by_role("heading", name="You're checked in")).to_be_visible()
     expect(ana.locator("main")).to_contain_text("Math talks")
+    screenshot(ana, SHOTS / "phone-here.png")
     # Ben never joined: the scan takes him through the join page and back, checked in.
     ben = browser.new_context(**PHONE).new_page()
     ben.goto(f"{base}/e/{code}/rooms/{circles_room}/here")
@@ -214,3 +215,7 @@ def test_the_closing_hour(browser: Browser, live_app: LiveApp) -> None:
     expect(seed).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
     assert hashlib.sha256(seed.inner_text().encode()).hexdigest() == seed_hash.inner_text()
     screenshot(board, SHOTS / "board-raffle.png")
+    console.goto(f"{base}/e/{code}/organize/closing")
+    screenshot(console, SHOTS / "console-closing.png", full_page=True)
+    ana.goto(f"{base}/e/{code}/my")
+    screenshot(ana, SHOTS / "phone-my-day.png")
