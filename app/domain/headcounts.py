@@ -21,12 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.domain import timetable
+from app.domain import checkins, timetable
 from app.domain.timetable import CellView, GridView
-from app.models import CheckIn, Event, PaperCount, SessionStatus, saved_id
+from app.models import Event, PaperCount, SessionStatus, saved_id
 
 #: Minutes into a slot before the board offers "room for more" by itself: people are still walking in.
 SETTLE_MINUTES = 10
@@ -69,21 +68,6 @@ def minutes_into(event_now: datetime, start: str) -> int:
     return event_now.hour * 60 + event_now.minute - (int(hours) * 60 + int(minutes))
 
 
-def checked_in_now(session: Session, *, event_id: int, slot_id: int) -> dict[int, int]:
-    """Open check-ins of a slot per session (plenaries, with no topic, are not counted here)."""
-    rows = session.execute(
-        select(CheckIn.topic_id, func.count())
-        .where(
-            CheckIn.event_id == event_id,
-            CheckIn.slot_id == slot_id,
-            col(CheckIn.left_at).is_(None),
-            col(CheckIn.topic_id).is_not(None),
-        )
-        .group_by(col(CheckIn.topic_id))
-    )
-    return {topic_id: count for topic_id, count in rows if topic_id is not None}
-
-
 def paper_counts(session: Session, *, event_id: int, slot_id: int) -> dict[int, int]:
     """The paper counts of a slot per session (the latest, should one have been typed twice)."""
     rows = session.execute(
@@ -100,7 +84,8 @@ def headcounts(session: Session, *, event: Event, grid: GridView, now: datetime 
     slot = next((s for s in grid.slots if s.id == grid.current_slot_id), None)
     if grid.run is None or slot is None or grid.item(slot) is not None:
         return HeadcountsView()
-    live = checked_in_now(session, event_id=saved_id(event), slot_id=saved_id(slot))
+    # Open check-ins per session (the check-in module's count; plenaries, with no topic, are left out here).
+    live = {topic: n for topic, n in checkins.headcounts(session, event=event, slot_id=saved_id(slot)).items() if topic}
     paper = paper_counts(session, event_id=saved_id(event), slot_id=saved_id(slot))
     view = HeadcountsView(slot_id=slot.id)
     if not live and not paper:  # nobody counts in this slot: nothing to show or derive
