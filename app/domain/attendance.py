@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.domain import phases
+from app.domain import phases, rows
 from app.domain.checkins import Target, as_utc, find_target, headcounts, where_now
 from app.domain.errors import DomainError, InvalidInput, about
 from app.domain.timetable import event_now, grid, in_room
@@ -227,8 +227,8 @@ def find_attendee(session: Session, *, event: Event, typed: str) -> Attendee:
     number = re.search(r"#(\d{1,9})\)?$", text)
     found: list[Attendee] = []
     if number:
-        one = session.get(Attendee, int(number.group(1)))
-        found = [one] if one is not None and one.event_id == event.id else []
+        one = rows.find(session, Attendee, int(number.group(1)), event=event)
+        found = [one] if one is not None else []
     elif text:
         found = list(
             session.scalars(

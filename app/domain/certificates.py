@@ -249,9 +249,14 @@ def revoke_certificate(
 ) -> Certificate:
     """Revoke a certificate, with the reason (audited); its public page then says it is not valid."""
     phases.require_phase(event, "manage_certificates")
-    certificate = session.get(Certificate, certificate_id)
-    if certificate is None or certificate.event_id != event.id:
-        raise NotFound(_("That certificate is not in this event's list. Reload the page."))
+    certificate = rows.require(
+        session,
+        Certificate,
+        certificate_id,
+        event=event,
+        field="certificate_id",
+        message=_("That certificate is not in this event's list. Reload the page."),
+    )
     why = " ".join(strip_bidi(reason).split())
     if control_character(reason.replace("\n", " ").replace("\r", " ")) is not None:
         raise InvalidInput(_("reason: contains a control character; remove it and try again."), field="reason")

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from app.domain import audit, phases
-from app.domain.errors import Conflict, InvalidInput, NotFound
+from app.domain import audit, phases, rows
+from app.domain.errors import Conflict, InvalidInput
 from app.i18n import _, _l
 from app.models import Event, Organizer, SurveyQuestion, saved_id
 from app.models.aftersession import FEEDBACK_TEXT_MAX
@@ -62,13 +62,14 @@ def questions(session: Session, *, event: Event) -> list[SurveyQuestion]:
 
 
 def require_question(session: Session, *, event: Event, question_id: int) -> SurveyQuestion:
-    question = session.get(SurveyQuestion, question_id)
-    if question is None or question.event_id != event.id:
-        raise NotFound(
-            _("question_id: question {id} is not in this survey (it may have been removed).").format(id=question_id),
-            field="question_id",
-        )
-    return question
+    return rows.require(
+        session,
+        SurveyQuestion,
+        question_id,
+        event=event,
+        field="question_id",
+        message=_("question_id: question {id} is not in this survey (it may have been removed)."),
+    )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.clock import midday_zone
-from tests.e2e.conftest import ARTIFACTS, PHONE, LiveApp, browser, live_app  # noqa: F401 (fixtures)
+from tests.e2e.conftest import ARTIFACTS, PHONE, LiveApp
 from tests.e2e.events import make_event, organizer_page
 from tests.e2e.pages import screenshot
 

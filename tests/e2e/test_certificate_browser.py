@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import ARTIFACTS, LiveApp, _expect_timeout, browser, live_app  # noqa: F401 (fixtures)
+from tests.e2e.conftest import ARTIFACTS, LiveApp
 from tests.e2e.events import join_on_phone, make_event, organizer_page
 from tests.e2e.pages import axe, describe, screenshot, serious
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import ARTIFACTS, PHONE, LiveApp, browser, live_app  # noqa: F401 (fixtures)
+from tests.e2e.conftest import ARTIFACTS, PHONE, LiveApp
 from tests.e2e.events import ApiEvent, join_on_phone, make_event, organizer_page
 from tests.e2e.pages import axe, describe, screenshot, serious
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import ARTIFACTS, PROJECTOR, LiveApp, _expect_timeout, browser, live_app  # noqa: F401 (fixtures)
+from tests.e2e.conftest import ARTIFACTS, PROJECTOR, LiveApp
 from tests.e2e.events import join_on_phone, make_event, organizer_page
 from tests.e2e.pages import axe, describe, screenshot, serious
 
