@@ -226,8 +226,10 @@ def test_printed_board_and_door_signs_in_spanish(browser: Browser, live_app: Liv
     page.goto(f"{live_app.url}/e/{days['spanish'].code}/print/doors")
     page.emulate_media(media="print")
     expect(page.locator(".language-switch")).to_be_hidden()  # not on paper
-    expect(page.locator(".door-sign figcaption").first).to_contain_text("Escanea para ver qué hay ahora y después en")
-    expect(page.locator(".small-qr figcaption").first).to_have_text("Notas y enlaces")
+    # The sign's first code checks people in (issue 20); the next says what is on.
+    expect(page.locator(".door-sign figcaption").first).to_contain_text("Escanea para registrar tu asistencia")
+    expect(page.locator(".door-sign figcaption").nth(1)).to_contain_text("Escanea para ver qué hay ahora y después en")
+    expect(page.locator(".door-sessions .small-qr figcaption").first).to_have_text("Notas y enlaces")
     assert not ENGLISH.search(page.evaluate(CHROME)), page.evaluate(CHROME)[:300]
     page.screenshot(path=str(SHOTS / "print-doors-es.png"))
     # A bilingual event's printed sheets: both languages, Spanish first; the organizer's line in theirs.
