@@ -230,6 +230,10 @@ def test_printed_board_and_door_signs_in_spanish(browser: Browser, live_app: Liv
     expect(page.locator(".door-sign figcaption").first).to_contain_text("Escanea para registrar tu asistencia")
     expect(page.locator(".door-sign figcaption").nth(1)).to_contain_text("Escanea para ver qué hay ahora y después en")
     expect(page.locator(".door-sessions .small-qr figcaption").first).to_have_text("Notas y enlaces")
+    # The door view's code beside the check-in code stays square and big enough to scan (it had been
+    # squeezed to a sliver by its flex row).
+    box = page.locator(".door-view-qr svg").first.bounding_box()
+    assert box and box["width"] >= 90 and abs(box["width"] - box["height"]) <= 2, box
     assert not ENGLISH.search(page.evaluate(CHROME)), page.evaluate(CHROME)[:300]
     page.screenshot(path=str(SHOTS / "print-doors-es.png"))
     # A bilingual event's printed sheets: both languages, Spanish first; the organizer's line in theirs.
