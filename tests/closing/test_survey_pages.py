@@ -8,10 +8,12 @@ import io
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.domain import feedback, organizers, survey
+from app.models import Event, Phase
 from tests.aftersession.helpers import as_attendee, as_organizer, csrf, live_event
+from tests.pages.test_pages import create_event
 
 
 def test_the_phone_survey_keeps_a_refused_answer_and_thanks_after(
@@ -145,3 +147,14 @@ def test_results_and_csv_are_anonymous_and_escaped(app: FastAPI, client: TestCli
     assert "Rivera" not in download.text and "Chen" not in download.text
     spanish = client.get(f"/e/{live.code}/organize/survey.csv", headers=org | {"Accept-Language": "es"})
     assert next(csv.reader(io.StringIO(spanish.text)))[2] == "valor_general"
+
+
+def test_a_closed_events_survey_does_not_offer_joining_to_a_stranger(client: TestClient, session: Session) -> None:
+    code, _ = create_event(client)
+    event = session.exec(select(Event).where(Event.code == code)).one()
+    event.phase = Phase.closed
+    session.add(event)
+    session.commit()
+    stranger = client.get(f"/e/{code}/feedback")  # the organizer's browser: no attendee here
+    assert "Join the event</a>" not in stranger.text
+    assert "only those who joined on the day can still give feedback" in stranger.text
