@@ -58,6 +58,11 @@ def _closing_page(
 
 class BoardModeForm(forms.FormModel):
     mode: forms.Text = ""
+    # The page to come back to: the Closing page, or the smackdown's or the raffle's own page.
+    back: forms.Text = ""
+
+
+BACK_PAGES = {"smackdown": "smackdown_run", "raffle": "raffle_console"}
 
 
 @router.post("/organize/board-mode", name="board_mode", dependencies=[CsrfChecked])
@@ -73,5 +78,6 @@ def board_mode(
     done = {"smackdown": _("The board shows the smackdown."), "raffle": _("The board shows the raffle.")}.get(
         f.mode, _("The board shows the schedule again.")
     )
-    url = request.url_for("closing_console", code=event.code).include_query_params(done=done)
+    page = BACK_PAGES.get(f.back, "closing_console")
+    url = request.url_for(page, code=event.code).include_query_params(done=done)
     return RedirectResponse(url, status_code=303)

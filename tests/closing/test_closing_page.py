@@ -59,3 +59,29 @@ def test_the_board_mode_waits_for_an_open_event(client: TestClient, session: Ses
     session.commit()
     refused = _board_mode_posted(client, code, "raffle")
     assert refused.status_code == 409
+
+
+def test_the_smackdown_and_raffle_pages_put_themselves_on_the_board_and_come_back(
+    client: TestClient, session: Session
+) -> None:
+    code, _ = create_event(client)
+    event = session.exec(select(Event).where(Event.code == code)).one()
+    for part, page in (("smackdown", "smackdown"), ("raffle", "raffle")):
+        before = client.get(f"/e/{code}/organize/{page}")
+        assert f'id="{part}-on-board"' in before.text and f"The board is not showing the {part}." in before.text
+        shown = client.post(
+            f"/e/{code}/organize/board-mode",
+            data={"mode": part, "back": part, "csrf_token": csrf(client)},
+            follow_redirects=False,
+        )
+        assert shown.status_code == 303 and f"/e/{code}/organize/{page}?done=" in shown.headers["location"]
+        session.refresh(event)
+        assert event.board_mode == part
+        after = client.get(shown.headers["location"])
+        assert f'id="{part}-on-board"' not in after.text
+    elsewhere = client.post(
+        f"/e/{code}/organize/board-mode",
+        data={"mode": "", "back": "https://example.com/", "csrf_token": csrf(client)},
+        follow_redirects=False,
+    )
+    assert elsewhere.headers["location"].startswith(f"http://testserver/e/{code}/organize/closing?")
