@@ -16,13 +16,13 @@ from pypdf import PdfReader
 
 from app.routes.qr import qr_svg
 from tests.clock import midday_zone
-from tests.e2e.conftest import PHONE, PROJECTOR, LiveApp
+from tests.e2e.conftest import ARTIFACTS, PHONE, PROJECTOR, LiveApp
 from tests.e2e.events import ApiEvent, join_on_phone, make_event, organizer_page
 from tests.e2e.pages import screenshot
 
 pytestmark = pytest.mark.slow
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "closing-hour"
+SHOTS = ARTIFACTS / "closing-hour"
 
 
 def _day(live_app: LiveApp) -> ApiEvent:
