@@ -24,13 +24,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from app.domain import raffle_prizes, survey
+from app.domain.errors import DomainError
 from app.models import Event, Prize, SurveyQuestion, saved_id
-from app.models.closing import ISSUER_MAX, PRIZE_MAX, QUESTION_MAX, SIGNER_MAX, SURVEY_KINDS
+from app.models.closing import ISSUER_MAX, SIGNER_MAX
 
-#: Survey questions and prizes an imported file may add (a day has a handful of each).
+#: Prizes an imported file may add (a day has a handful); questions stop where the console's do.
 ITEMS_MAX = 50
-CHOICES_MAX = 12
-CHOICE_MAX = 80
 MIN_MINUTES_MAX = 240
 
 
@@ -79,32 +79,36 @@ def _flag(raw: dict[str, Any], key: str, default: bool) -> bool:
 
 
 def _question(raw: object, position: int, event_id: int) -> SurveyQuestion | None:
-    if not isinstance(raw, dict) or raw.get("kind") not in SURVEY_KINDS:
+    """A question of the file, checked as the console checks one (``survey.clean_question``)."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("kind"), str) or not isinstance(raw.get("prompt"), str):
         return None
-    prompt = _text(raw.get("prompt"), QUESTION_MAX)
-    if not prompt:
+    listed = raw.get("choices", [])
+    if not isinstance(listed, list) or not all(isinstance(choice, str) for choice in listed):
         return None
-    choices: list[str] = []
-    if raw["kind"] == "choice":
-        listed = raw.get("choices")
-        choices = [c for c in (_text(c, CHOICE_MAX) for c in (listed if isinstance(listed, list) else [])) if c]
-        if not 2 <= len(choices) <= CHOICES_MAX or len(set(choices)) != len(choices):
-            return None
+    try:
+        text = survey.clean_question(kind=raw["kind"], prompt=raw["prompt"], choices=listed)
+    except DomainError:
+        return None
     return SurveyQuestion(
         event_id=event_id,
         position=position,
-        kind=raw["kind"],
-        prompt=prompt,
-        choices=choices,
+        kind=text.kind,
+        prompt=text.prompt,
+        choices=text.choices,
         required=_flag(raw, "required", False),
     )
 
 
 def _prize(raw: object, position: int, event_id: int) -> Prize | None:
+    """A prize of the file, checked as the console checks one (``raffle_prizes.clean_prize``)."""
     if not isinstance(raw, dict):
         return None
-    name, sponsor = _text(raw.get("name"), PRIZE_MAX), _text(raw.get("sponsor", ""), PRIZE_MAX)
-    if not name or sponsor is None:
+    name, sponsor = raw.get("name"), raw.get("sponsor", "")
+    if not isinstance(name, str) or not isinstance(sponsor, str):
+        return None
+    try:
+        name, sponsor = raffle_prizes.clean_prize(name=name, sponsor=sponsor)
+    except DomainError:
         return None
     return Prize(event_id=event_id, position=position, name=name, sponsor=sponsor)
 
@@ -141,9 +145,8 @@ def add_items(session: Session, *, event: Event, raw: object, prizes: bool = Tru
     closing = raw if isinstance(raw, dict) else {}
     listed = closing.get("survey")
     event_id = saved_id(event)
-    questions = [
-        _question(q, n, event_id) for n, q in enumerate(listed[:ITEMS_MAX] if isinstance(listed, list) else [])
-    ]
+    asked = listed[: survey.QUESTIONS_MAX] if isinstance(listed, list) else []
+    questions = [_question(q, n, event_id) for n, q in enumerate(asked)]
     listed = closing.get("prizes") if prizes else None
     gifts = [_prize(p, n, event_id) for n, p in enumerate(listed[:ITEMS_MAX] if isinstance(listed, list) else [])]
     for row in (*questions, *gifts):

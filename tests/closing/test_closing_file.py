@@ -83,6 +83,8 @@ def test_a_malformed_closing_extra_keeps_the_defaults_and_leaves_bad_items_out(d
             {"kind": "poll", "prompt": "Unknown kind"},
             {"kind": "choice", "prompt": "One choice only", "choices": ["Yes"]},
             {"kind": "text", "prompt": "   "},
+            {"kind": "choice", "prompt": "Eleven choices", "choices": [str(n) for n in range(11)]},
+            {"kind": "choice", "prompt": "Not words", "choices": [1, 2]},
             {"kind": "text", "prompt": "What should we keep?"},
         ],
         "prizes": [{"name": ""}, "a mug", {"name": "A mug", "sponsor": None}, {"name": "A tote bag"}],
